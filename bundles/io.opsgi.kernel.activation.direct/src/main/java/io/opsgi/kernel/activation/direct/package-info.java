@@ -1,0 +1,2 @@
+/** Reference activation kernels (implementation package: exports nothing). */
+package io.opsgi.kernel.activation.direct;

@@ -1,0 +1,98 @@
+package io.opsgi.op;
+
+import io.opsgi.tensor.IndexTensor;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The adaptive pooling contracts, and global pooling as their 1x1 case. An output size given as
+ * null keeps that input dimension; outputs larger than the input are allowed (windows repeat).
+ */
+public final class AdaptivePool2d {
+    public static final String AVG = "adaptive_avg_pool2d";
+    public static final String MAX = "adaptive_max_pool2d";
+    public static final String GLOBAL_AVG = "global_avg_pool2d";
+    public static final String GLOBAL_MAX = "global_max_pool2d";
+
+    private AdaptivePool2d() {
+    }
+
+    public static Shape outputShape(String op, Shape input, Integer oh, Integer ow) {
+        return Shapes.unbatch(shape(geometry(op, input, oh, ow)), input.rank());
+    }
+
+    public static Tensor avg(AdaptiveAvgPool2dKernel kernel, Tensor input, Integer oh, Integer ow) {
+        return avg(AVG, kernel, input, oh, ow);
+    }
+
+    public static Tensor globalAvg(AdaptiveAvgPool2dKernel kernel, Tensor input) {
+        return avg(GLOBAL_AVG, kernel, input, 1, 1);
+    }
+
+    public static Pooled max(AdaptiveMaxPool2dKernel kernel, Tensor input, Integer oh, Integer ow) {
+        return max(MAX, kernel, input, oh, ow);
+    }
+
+    public static Pooled globalMax(AdaptiveMaxPool2dKernel kernel, Tensor input) {
+        return max(GLOBAL_MAX, kernel, input, 1, 1);
+    }
+
+    private static Tensor avg(String op, AdaptiveAvgPool2dKernel kernel, Tensor input, Integer oh, Integer ow) {
+        AdaptiveGeometry g = geometry(op, input.shape(), oh, ow);
+        Shape out = Shapes.unbatch(shape(g), input.rank());
+        float[] y = new float[out.size()];
+        if (y.length > 0) {
+            kernel.adaptiveAvgPool2d(g, input.buffer(), y);
+        }
+        return Tensor.wrap(out, y);
+    }
+
+    private static Pooled max(String op, AdaptiveMaxPool2dKernel kernel, Tensor input, Integer oh, Integer ow) {
+        AdaptiveGeometry g = geometry(op, input.shape(), oh, ow);
+        Shape out = Shapes.unbatch(shape(g), input.rank());
+        float[] y = new float[out.size()];
+        long[] idx = new long[out.size()];
+        if (y.length > 0) {
+            kernel.adaptiveMaxPool2d(g, input.buffer(), y, idx);
+        }
+        return new Pooled(Tensor.wrap(out, y), IndexTensor.wrap(out, idx));
+    }
+
+    private static Shape shape(AdaptiveGeometry g) {
+        return Shape.of(g.n(), g.c(), g.oh(), g.ow());
+    }
+
+    private static AdaptiveGeometry geometry(String op, Shape xs, Integer oh, Integer ow) {
+        OpException.check(xs.rank() == 3 || xs.rank() == 4, op, "input_rank", "expected 3D or 4D tensor, got input of size " + xs);
+        Shape x4 = xs.rank() == 3 ? xs.prepend(1) : xs;
+        int n = x4.dim(0), c = x4.dim(1), h = x4.dim(2), w = x4.dim(3);
+        int outH = oh == null ? h : oh, outW = ow == null ? w : ow;
+        OpException.check(outH >= 0 && outW >= 0, op, "output_size_non_negative",
+                "elements of output_size must be greater than or equal to 0, got output_size=[" + outH + ", " + outW + "]");
+        OpException.check(c > 0 && h > 0 && w > 0, op, "empty_input",
+                "expected input to have non-zero size for non-batch dimensions, got input of size " + xs);
+        return new AdaptiveGeometry(n, c, h, w, outH, outW);
+    }
+
+    private static Integer[] outputSize(String op, Map<String, ?> attrs) {
+        return new TorchAttrs(op, attrs).nullablePair("output_size");
+    }
+
+    public static final Operator AVG_OPERATOR = new OperatorSpec(AVG, AdaptiveAvgPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {
+        Integer[] o = outputSize(AVG, attrs);
+        return Map.of("output", avg((AdaptiveAvgPool2dKernel) kernel, Operators.required(AVG, in, "input"), o[0], o[1]));
+    });
+
+    public static final Operator MAX_OPERATOR = new OperatorSpec(MAX, AdaptiveMaxPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {
+        Integer[] o = outputSize(MAX, attrs);
+        return max((AdaptiveMaxPool2dKernel) kernel, Operators.required(MAX, in, "input"), o[0], o[1]).asMap();
+    });
+
+    public static final Operator GLOBAL_AVG_OPERATOR = new OperatorSpec(GLOBAL_AVG, AdaptiveAvgPool2dKernel.class, List.of("input"),
+            (kernel, attrs, in) -> Map.of("output", globalAvg((AdaptiveAvgPool2dKernel) kernel, Operators.required(GLOBAL_AVG, in, "input"))));
+
+    public static final Operator GLOBAL_MAX_OPERATOR = new OperatorSpec(GLOBAL_MAX, AdaptiveMaxPool2dKernel.class, List.of("input"),
+            (kernel, attrs, in) -> globalMax((AdaptiveMaxPool2dKernel) kernel, Operators.required(GLOBAL_MAX, in, "input")).asMap());
+}

@@ -1,0 +1,44 @@
+package io.opsgi.op;
+
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/** The avg_pool2d contract. */
+public final class AvgPool2d {
+    public static final String OP = "avg_pool2d";
+
+    private AvgPool2d() {
+    }
+
+    public static Shape outputShape(Shape input, AvgPool2dAttrs a) {
+        return Shapes.unbatch(geometry(input, a).outputShape(), input.rank());
+    }
+
+    public static Tensor apply(AvgPool2dKernel kernel, Tensor input, AvgPool2dAttrs a) {
+        PoolGeometry g = geometry(input.shape(), a);
+        Shape out = Shapes.unbatch(g.outputShape(), input.rank());
+        float[] y = new float[out.size()];
+        if (y.length > 0) {
+            kernel.avgPool2d(g, a, input.buffer(), y);
+        }
+        return Tensor.wrap(out, y);
+    }
+
+    private static PoolGeometry geometry(Shape xs, AvgPool2dAttrs a) {
+        return Pooling.geometry(OP, xs, a.kernel(), a.stride(), a.padding(), HW.of(1), a.ceilMode());
+    }
+
+    public static AvgPool2dAttrs attrs(Map<String, ?> map) {
+        TorchAttrs t = new TorchAttrs(OP, map);
+        HW k = t.pair("kernel_size", null);
+        OpException.check(k != null, OP, "attribute_type", "kernel_size is required");
+        return new AvgPool2dAttrs(k, t.pair("stride", null), t.pair("padding", HW.of(0)), t.bool("ceil_mode", false),
+                t.bool("count_include_pad", true), t.optionalInteger("divisor_override"));
+    }
+
+    public static final Operator OPERATOR = new OperatorSpec(OP, AvgPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {
+        return Map.of("output", apply((AvgPool2dKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs)));
+    });
+}

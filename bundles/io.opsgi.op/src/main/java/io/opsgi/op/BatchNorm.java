@@ -1,0 +1,75 @@
+package io.opsgi.op;
+
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The batch_norm contract (F.batch_norm over (N, C), (N, C, L) or (N, C, H, W)). */
+public final class BatchNorm {
+    public static final String OP = "batch_norm";
+
+    private BatchNorm() {
+    }
+
+    /** The normalized output and, in training with running statistics, their updated values (else null). */
+    public record Result(Tensor output, Tensor runningMean, Tensor runningVar) {
+    }
+
+    public static Tensor inference(BatchNormKernel k, Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        return apply(k, x, mean, var, weight, bias, BatchNormAttrs.inference(eps)).output();
+    }
+
+    public static Result apply(BatchNormKernel kernel, Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, BatchNormAttrs a) {
+        Shape xs = x.shape();
+        OpException.check(xs.rank() >= 2 && xs.rank() <= 4, OP, "input_rank", "expected 2D, 3D or 4D input (N, C, ...), got input of size " + xs);
+        int n = xs.dim(0), c = xs.dim(1), spatial = 1;
+        for (int d = 2; d < xs.rank(); d++) {
+            spatial *= xs.dim(d);
+        }
+        OpException.check(a.training() || (mean != null && var != null), OP, "running_stats_required",
+                "running_mean and running_var must be defined in evaluation mode");
+        checkSize("running_mean", mean, c);
+        checkSize("running_var", var, c);
+        checkSize("weight", weight, c);
+        checkSize("bias", bias, c);
+        OpException.check(!a.training() || n == 0 || (long) n * spatial > 1, OP, "single_value_per_channel",
+                "expected more than 1 value per channel when training, got input of size " + xs);
+        boolean updates = a.training() && mean != null && var != null;
+        float[] y = new float[xs.size()];
+        float[] newMean = updates ? mean.toArray() : null;
+        float[] newVar = updates ? var.toArray() : null;
+        if (y.length > 0) {
+            kernel.batchNorm(new BatchNormGeometry(n, c, spatial), a, x.buffer(), buf(mean), buf(var), buf(weight), buf(bias), y, newMean, newVar);
+        }
+        return new Result(Tensor.wrap(xs, y), updates ? Tensor.wrap(mean.shape(), newMean) : null,
+                updates ? Tensor.wrap(var.shape(), newVar) : null);
+    }
+
+    private static float[] buf(Tensor t) {
+        return t == null ? null : t.buffer();
+    }
+
+    private static void checkSize(String name, Tensor t, int c) {
+        OpException.check(t == null || t.size() == c, OP, "param_size", name + " should contain " + c + " elements, got " + (t == null ? 0 : t.size()));
+    }
+
+    public static BatchNormAttrs attrs(Map<String, ?> map) {
+        TorchAttrs t = new TorchAttrs(OP, map);
+        return new BatchNormAttrs(t.bool("training", false), t.number("momentum", 0.1), t.number("eps", 1e-5));
+    }
+
+    public static final Operator OPERATOR = new OperatorSpec(OP, BatchNormKernel.class,
+            List.of("input", "running_mean", "running_var", "weight", "bias"), (kernel, attrs, in) -> {
+                Result r = apply((BatchNormKernel) kernel, Operators.required(OP, in, "input"), in.get("running_mean"), in.get("running_var"),
+                        in.get("weight"), in.get("bias"), attrs(attrs));
+                Map<String, Object> out = new HashMap<>();
+                out.put("output", r.output());
+                if (r.runningMean() != null) {
+                    out.put("running_mean", r.runningMean());
+                    out.put("running_var", r.runningVar());
+                }
+                return out;
+            });
+}

@@ -1,0 +1,20 @@
+package io.opsgi.op;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Computes batch_norm (PyTorch semantics). Never writes its inputs: updated statistics go to new arrays. */
+@ConsumerType
+public interface BatchNormKernel extends Kernel {
+    /**
+     * Inference normalizes with {@code mean}/{@code var}. Training normalizes with the batch mean and
+     * biased variance, and, when {@code newMean}/{@code newVar} are non-null, writes
+     * {@code (1-m)*running + m*batch} into them (unbiased variance for the running update).
+     *
+     * @param weight (c) or null for 1
+     * @param bias   (c) or null for 0
+     * @param mean   running mean (c); null in training without running statistics
+     * @param var    running variance (c); null in training without running statistics
+     */
+    void batchNorm(BatchNormGeometry g, BatchNormAttrs a, float[] x, float[] mean, float[] var, float[] weight, float[] bias,
+            float[] y, float[] newMean, float[] newVar);
+}

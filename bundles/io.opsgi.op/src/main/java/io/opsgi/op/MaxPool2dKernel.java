@@ -1,0 +1,14 @@
+package io.opsgi.op;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Computes max_pool2d (PyTorch's -inf padding, strict > with NaN propagation, first index on ties). */
+@ConsumerType
+public interface MaxPool2dKernel extends Kernel {
+    /**
+     * Fills {@code y} completely from {@code x}, both NCHW for the batched geometry.
+     *
+     * @param indices per output, the flat {@code h*W + w} offset of the maximum within its (n, c) plane, or null when not wanted
+     */
+    void maxPool2d(PoolGeometry g, float[] x, float[] y, long[] indices);
+}

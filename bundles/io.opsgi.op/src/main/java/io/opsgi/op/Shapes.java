@@ -1,0 +1,29 @@
+package io.opsgi.op;
+
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+
+/** Checks and views shared by the contracts: batched (N, C, H, W) views of 3-D or 4-D inputs. */
+final class Shapes {
+    private Shapes() {
+    }
+
+    static void requireSpatial(String op, Tensor x) {
+        OpException.check(x.rank() == 3 || x.rank() == 4, op, "input_rank",
+                "expected 3D (unbatched) or 4D (batched) input, got input of size " + x.shape());
+    }
+
+    /** A 4-D view of a 3-D or 4-D input. */
+    static Tensor batched(Tensor x) {
+        return x.rank() == 3 ? x.reshape(x.shape().prepend(1)) : x;
+    }
+
+    /** The result shape for an input of the given rank: drops the batch again for unbatched input. */
+    static Shape unbatch(Shape batchedOut, int inputRank) {
+        return inputRank == 3 ? batchedOut.dropFirst() : batchedOut;
+    }
+
+    static String chw(int c, int h, int w) {
+        return "(" + c + "x" + h + "x" + w + ")";
+    }
+}
