@@ -84,9 +84,13 @@ public final class Activations {
                 Map.of("output", prelu((PReluKernel) kernel, Operators.required(PRELU, in, "input"), Operators.required(PRELU, in, "weight")))));
         for (boolean log : new boolean[] {false, true}) {
             String op = log ? LOG_SOFTMAX : SOFTMAX;
-            ops.add(new OperatorSpec(op, SoftmaxKernel.class, List.of("input"), (kernel, attrs, in) ->
-                    Map.of("output", softmax((SoftmaxKernel) kernel, Operators.required(op, in, "input"),
-                            new TorchAttrs(op, attrs).integer("dim", 1), log))));
+            ops.add(new OperatorSpec(op, SoftmaxKernel.class, List.of("input"), (kernel, attrs, in) -> {
+                Tensor x = Operators.required(op, in, "input");
+                // An omitted dim is PyTorch's _get_softmax_dim: 0 for 0-, 1- and 3-D input, else 1.
+                int r = x.rank();
+                int dim = new TorchAttrs(op, attrs).integer("dim", r == 0 || r == 1 || r == 3 ? 0 : 1);
+                return Map.of("output", softmax((SoftmaxKernel) kernel, x, dim, log));
+            }));
         }
         return ops;
     }

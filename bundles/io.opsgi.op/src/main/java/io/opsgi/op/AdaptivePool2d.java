@@ -71,7 +71,11 @@ public final class AdaptivePool2d {
         int outH = oh == null ? h : oh, outW = ow == null ? w : ow;
         OpException.check(outH >= 0 && outW >= 0, op, "output_size_non_negative",
                 "elements of output_size must be greater than or equal to 0, got output_size=[" + outH + ", " + outW + "]");
-        OpException.check(c > 0 && h > 0 && w > 0, op, "empty_input",
+        // ATen: adaptive_avg_pool2d checks only dims -2, -1 (C = 0 is accepted); adaptive_max_pool2d checks
+        // dims 1..ndim-1, which for an unbatched (C, H, W) input are H and W only.
+        boolean avg = op.equals(AVG) || op.equals(GLOBAL_AVG);
+        boolean nonEmpty = h > 0 && w > 0 && (avg || xs.rank() == 3 || c > 0);
+        OpException.check(nonEmpty, op, "empty_input",
                 "expected input to have non-zero size for non-batch dimensions, got input of size " + xs);
         return new AdaptiveGeometry(n, c, h, w, outH, outW);
     }

@@ -34,7 +34,7 @@ public final class AvgPool2d {
         TorchAttrs t = new TorchAttrs(OP, map);
         HW k = t.pair("kernel_size", null);
         OpException.check(k != null, OP, "attribute_type", "kernel_size is required");
-        return new AvgPool2dAttrs(k, t.pair("stride", null), t.pair("padding", HW.of(0)), t.bool("ceil_mode", false),
+        return new AvgPool2dAttrs(k, t.poolStride(), t.pair("padding", HW.of(0)), t.bool("ceil_mode", false),
                 t.bool("count_include_pad", true), t.optionalInteger("divisor_override"));
     }
 

@@ -13,7 +13,7 @@ public final class BatchNorm {
     private BatchNorm() {
     }
 
-    /** The normalized output and, in training with running statistics, their updated values (else null). */
+    /** The normalized output and, in training, the updated value of each running statistic given (else null). */
     public record Result(Tensor output, Tensor runningMean, Tensor runningVar) {
     }
 
@@ -34,17 +34,18 @@ public final class BatchNorm {
         checkSize("running_var", var, c);
         checkSize("weight", weight, c);
         checkSize("bias", bias, c);
-        OpException.check(!a.training() || n == 0 || (long) n * spatial > 1, OP, "single_value_per_channel",
+        // F.batch_norm's _verify_batch_size: size[0] * prod(size[2:]) == 1 is refused; 0 (an empty batch) is not.
+        OpException.check(!a.training() || (long) n * spatial != 1, OP, "single_value_per_channel",
                 "expected more than 1 value per channel when training, got input of size " + xs);
-        boolean updates = a.training() && mean != null && var != null;
+        // ATen's CPU training path updates each running buffer that is defined, independently of the other.
         float[] y = new float[xs.size()];
-        float[] newMean = updates ? mean.toArray() : null;
-        float[] newVar = updates ? var.toArray() : null;
+        float[] newMean = a.training() && mean != null ? mean.toArray() : null;
+        float[] newVar = a.training() && var != null ? var.toArray() : null;
         if (y.length > 0) {
             kernel.batchNorm(new BatchNormGeometry(n, c, spatial), a, x.buffer(), buf(mean), buf(var), buf(weight), buf(bias), y, newMean, newVar);
         }
-        return new Result(Tensor.wrap(xs, y), updates ? Tensor.wrap(mean.shape(), newMean) : null,
-                updates ? Tensor.wrap(var.shape(), newVar) : null);
+        return new Result(Tensor.wrap(xs, y), newMean != null ? Tensor.wrap(mean.shape(), newMean) : null,
+                newVar != null ? Tensor.wrap(var.shape(), newVar) : null);
     }
 
     private static float[] buf(Tensor t) {
@@ -68,6 +69,8 @@ public final class BatchNorm {
                 out.put("output", r.output());
                 if (r.runningMean() != null) {
                     out.put("running_mean", r.runningMean());
+                }
+                if (r.runningVar() != null) {
                     out.put("running_var", r.runningVar());
                 }
                 return out;

@@ -7,13 +7,14 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface BatchNormKernel extends Kernel {
     /**
      * Inference normalizes with {@code mean}/{@code var}. Training normalizes with the batch mean and
-     * biased variance, and, when {@code newMean}/{@code newVar} are non-null, writes
-     * {@code (1-m)*running + m*batch} into them (unbiased variance for the running update).
+     * biased variance, and writes {@code (1-m)*running + m*batch} into {@code newMean} and into
+     * {@code newVar} (unbiased variance for the running update). Each is non-null exactly when its
+     * running statistic was given, independently of the other (as ATen): either may be null alone.
      *
      * @param weight (c) or null for 1
      * @param bias   (c) or null for 0
-     * @param mean   running mean (c); null in training without running statistics
-     * @param var    running variance (c); null in training without running statistics
+     * @param mean   running mean (c); null in training when not given
+     * @param var    running variance (c); null in training when not given
      */
     void batchNorm(BatchNormGeometry g, BatchNormAttrs a, float[] x, float[] mean, float[] var, float[] weight, float[] bias,
             float[] y, float[] newMean, float[] newVar);

@@ -53,15 +53,21 @@ public final class Conv2d {
 
         int[] pads = a.padding().resolve(h, w, kh, kw, a.stride(), a.dilation());
         int[] modePads = null;
-        if (a.paddingMode() != PadMode.CONSTANT && (pads[0] | pads[1] | pads[2] | pads[3]) != 0) {
-            // nn.Conv2d: F.pad(x, (left, right, top, bottom), mode) then an unpadded convolution.
+        if (a.paddingMode() != PadMode.CONSTANT) {
+            // nn.Conv2d: F.pad(x, (left, right, top, bottom), mode) then an unpadded convolution. F.pad runs
+            // (and validates) even when every pad is 0, so these checks do not depend on the pad values.
             OpException.check(a.paddingMode() != PadMode.CIRCULAR || xs.rank() == 4, OP, "pad_mode_rank",
                     "circular padding needs a batched 4-D input, got input of size " + xs);
-            modePads = new int[] {pads[1], pads[3], pads[0], pads[2]};
-            Pad.checkModeLimits(OP, x4, modePads, a.paddingMode());
-            h += pads[0] + pads[2];
-            w += pads[1] + pads[3];
-            pads = new int[4];
+            OpException.check(a.paddingMode() == PadMode.CIRCULAR || (c > 0 && h > 0 && w > 0), OP, "empty_input",
+                    a.paddingMode() + " padding needs non-zero channel and spatial sizes, got input of size " + xs);
+            int[] torchPads = {pads[1], pads[3], pads[0], pads[2]};
+            Pad.checkModeLimits(OP, x4, torchPads, a.paddingMode());
+            if ((pads[0] | pads[1] | pads[2] | pads[3]) != 0) {
+                modePads = torchPads;
+                h += pads[0] + pads[2];
+                w += pads[1] + pads[3];
+                pads = new int[4];
+            }
         }
         int effH = a.dilation().h() * (kh - 1) + 1, effW = a.dilation().w() * (kw - 1) + 1;
         int paddedH = h + pads[0] + pads[2], paddedW = w + pads[1] + pads[3];

@@ -42,6 +42,9 @@ public final class ConvTranspose2d {
                 "bias must be 1-D with " + cOut + " elements, got bias of size " + bs);
         OpException.check(kh > 0 && kw > 0, OP, "kernel_size_positive", "kernel size should be greater than zero, got kernel_height="
                 + kh + ", kernel_width=" + kw);
+        // ATen's backend selection refuses empty spatial input before the output size is checked.
+        OpException.check(n == 0 || c == 0 || (h > 0 && w > 0), OP, "empty_input",
+                "only zero batch or zero channel inputs are supported, got input of size " + xs);
         int oh = OutputSize.transposed(h, kh, a.stride().h(), a.padding().h(), a.dilation().h(), a.outputPadding().h());
         int ow = OutputSize.transposed(w, kw, a.stride().w(), a.padding().w(), a.dilation().w(), a.outputPadding().w());
         OpException.check(oh > 0 && ow > 0, OP, "output_size_too_small", "output size is too small, got input size per channel ("

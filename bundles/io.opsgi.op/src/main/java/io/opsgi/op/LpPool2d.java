@@ -34,7 +34,7 @@ public final class LpPool2d {
         TorchAttrs t = new TorchAttrs(OP, map);
         HW k = t.pair("kernel_size", null);
         OpException.check(k != null, OP, "attribute_type", "kernel_size is required");
-        return new LpPool2dAttrs(t.number("norm_type", 2), k, t.pair("stride", null), t.bool("ceil_mode", false));
+        return new LpPool2dAttrs(t.number("norm_type", 2), k, t.poolStride(), t.bool("ceil_mode", false));
     }
 
     public static final Operator OPERATOR = new OperatorSpec(OP, LpPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {

@@ -44,7 +44,7 @@ public final class MaxPool2d {
         TorchAttrs t = new TorchAttrs(OP, map);
         HW k = t.pair("kernel_size", null);
         OpException.check(k != null, OP, "attribute_type", "kernel_size is required");
-        return new MaxPool2dAttrs(k, t.pair("stride", null), t.pair("padding", HW.of(0)), t.pair("dilation", HW.of(1)),
+        return new MaxPool2dAttrs(k, t.poolStride(), t.pair("padding", HW.of(0)), t.pair("dilation", HW.of(1)),
                 t.bool("ceil_mode", false));
     }
 

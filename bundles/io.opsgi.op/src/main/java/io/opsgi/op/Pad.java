@@ -59,12 +59,24 @@ public final class Pad {
         }
         boolean anyPositive = false;
         boolean anyEmptyOut = false;
+        boolean allEmptyOut = true;
         for (int i = 0; i < padded; i++) {
             anyPositive |= pads[2 * i] > 0 || pads[2 * i + 1] > 0;
-            anyEmptyOut |= out[r - 1 - i] == 0 && xs.dim(r - 1 - i) > 0;
+            anyEmptyOut |= out[r - 1 - i] == 0;
+            allEmptyOut &= out[r - 1 - i] == 0;
         }
-        OpException.check(!(anyEmptyOut && (anyPositive || mode == PadMode.REFLECT || mode == PadMode.REPLICATE)), OP, "output_size_too_small",
-                "padding of input size " + xs + " by " + java.util.Arrays.toString(pads) + " gives an empty dimension");
+        boolean emptyOk = switch (mode) {
+            // constant_pad_nd: a pure crop (no pad > 0) is a narrow and may reach 0; otherwise every padded
+            // dimension must come out > 0 ("resulted in a negative output size").
+            case CONSTANT -> !anyPositive || !anyEmptyOut;
+            // reflection/replication_pad1d need output W >= 1; the 2-D forms refuse only H and W both < 1.
+            case REFLECT, REPLICATE -> !allEmptyOut;
+            // _pad_circular only refuses negative sizes.
+            case CIRCULAR -> true;
+        };
+        OpException.check(emptyOk, OP, "output_size_too_small",
+                "padding of input size " + xs + " by " + java.util.Arrays.toString(pads) + " gives an empty dimension, got output size "
+                        + java.util.Arrays.toString(out));
         int inW = xs.dim(r - 1), outW = out[r - 1];
         int inH = padded == 2 ? xs.dim(r - 2) : 1, outH = padded == 2 ? out[r - 2] : 1;
         int outer = 1;

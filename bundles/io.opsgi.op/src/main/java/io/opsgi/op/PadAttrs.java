@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Attributes of F.pad: {@code pads} in PyTorch's order, last dimension first ({@code (left, right)}
  * or {@code (left, right, top, bottom)}); negative entries crop. {@code value} is the fill of
- * constant mode and must be null for the other modes.
+ * constant mode; the other modes take none (null, or 0 as PyTorch 1.13 tolerates).
  */
 public record PadAttrs(int[] pads, PadMode mode, Float value) {
     public PadAttrs {
@@ -15,7 +15,8 @@ public record PadAttrs(int[] pads, PadMode mode, Float value) {
         OpException.check(pads.length % 2 == 0, Pad.OP, "pad_length", "padding length must be divisible by 2, got " + pads.length);
         OpException.check(pads.length == 2 || pads.length == 4, Pad.OP, "pad_length",
                 "only 1-D and 2-D padding (2 or 4 values) is supported, got " + pads.length + " values");
-        OpException.check(value == null || mode == PadMode.CONSTANT, Pad.OP, "value_needs_constant",
+        // ATen's _pad_enum: !value.has_value() || *value == 0, so a fill of (-)0 passes for every mode.
+        OpException.check(value == null || mode == PadMode.CONSTANT || value == 0f, Pad.OP, "value_needs_constant",
                 "padding mode \"" + mode + "\" doesn't take in value argument, got value=" + value);
     }
 

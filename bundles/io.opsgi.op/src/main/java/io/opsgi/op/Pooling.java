@@ -7,16 +7,24 @@ final class Pooling {
     private Pooling() {
     }
 
-    /** The attribute checks, in ATen's order: stride != 0, pad >= 0, pad <= k/2, then k > 0, stride > 0, dilation > 0. */
+    /**
+     * The attribute checks, in ATen's order: per dimension, H then W ({@code pooling_output_shape}),
+     * stride != 0, pad >= 0, pad <= k/2; then k > 0, stride > 0, dilation > 0.
+     */
     static void checkWindow(String op, HW kernel, HW stride, HW padding, HW dilation) {
-        OpException.check(stride.h() != 0 && stride.w() != 0, op, "stride_positive", "stride should not be zero, got stride=" + stride);
-        OpException.check(!padding.anyBelow(0), op, "padding_non_negative", "pad must be non-negative, got padding=" + padding);
-        // PyTorch 1.13 compares with the plain kernel, ignoring dilation.
-        OpException.check(padding.h() <= kernel.h() / 2 && padding.w() <= kernel.w() / 2, op, "padding_at_most_half_kernel",
-                "pad should be at most half of kernel size, got padding=" + padding + ", kernel_size=" + kernel);
+        checkDimension(op, kernel.h(), stride.h(), padding.h(), kernel, stride, padding);
+        checkDimension(op, kernel.w(), stride.w(), padding.w(), kernel, stride, padding);
         OpException.check(!kernel.anyBelow(1), op, "kernel_size_positive", "kernel size should be greater than zero, got kernel_size=" + kernel);
         OpException.check(!stride.anyBelow(1), op, "stride_positive", "stride should be greater than zero, got stride=" + stride);
         OpException.check(!dilation.anyBelow(1), op, "dilation_positive", "dilation should be greater than zero, got dilation=" + dilation);
+    }
+
+    private static void checkDimension(String op, int k, int s, int p, HW kernel, HW stride, HW padding) {
+        OpException.check(s != 0, op, "stride_positive", "stride should not be zero, got stride=" + stride);
+        OpException.check(p >= 0, op, "padding_non_negative", "pad must be non-negative, got padding=" + padding);
+        // PyTorch 1.13 compares with the plain kernel, ignoring dilation (C++ division truncates, as Java's).
+        OpException.check(p <= k / 2, op, "padding_at_most_half_kernel",
+                "pad should be at most half of kernel size, got padding=" + padding + ", kernel_size=" + kernel);
     }
 
     static PoolGeometry geometry(String op, Shape xs, HW kernel, HW stride, HW padding, HW dilation, boolean ceilMode) {

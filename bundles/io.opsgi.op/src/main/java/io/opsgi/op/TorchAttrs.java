@@ -40,6 +40,12 @@ final class TorchAttrs {
         throw new OpException(op, "attribute_type", key + " must be an int or a list of ints, got " + v);
     }
 
+    /** A pool's stride: absent, null or an empty list (ATen's {@code stride.empty()}) mean "the kernel size", returned as null. */
+    HW poolStride() {
+        Object v = map.get("stride");
+        return v instanceof List<?> l && l.isEmpty() ? null : pair("stride", null);
+    }
+
     int integer(String key, int dflt) {
         Object v = map.get(key);
         return v == null ? dflt : toInt(key, v);

@@ -1,0 +1,76 @@
+package io.opsgi.cli;
+
+import io.opsgi.runtime.OperatorRegistry;
+import java.util.Hashtable;
+import java.util.concurrent.Callable;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Runs a command given on the launcher's command line. The bnd launcher registers its arguments as
+ * the service property {@code launcher.arguments}, and calls a {@code Callable<Integer>} registered
+ * with {@code main.thread=true} on its main thread once every bundle has started, then exits with
+ * the returned status. {@code shell} (or no command) registers nothing, leaving the Gogo shell.
+ */
+@Component(immediate = true)
+public final class CommandLineRunner {
+    private static final String ARGUMENTS = "launcher.arguments";
+
+    @Reference
+    private OperatorRegistry registry;
+
+    private ServiceTracker<Object, Object> tracker;
+    private volatile ServiceRegistration<?> mainThread;
+
+    @Activate
+    void activate(BundleContext context) throws InvalidSyntaxException {
+        tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter("(" + ARGUMENTS + "=*)"), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> ref) {
+                Object args = ref.getProperty(ARGUMENTS);
+                if (args instanceof String[] a && a.length > 0 && !a[0].equals("shell") && mainThread == null) {
+                    Hashtable<String, Object> props = new Hashtable<>();
+                    props.put("main.thread", true);
+                    mainThread = context.registerService(Callable.class, new MainThreadCommand(a), props);
+                }
+                return ref;
+            }
+        };
+        tracker.open(true);
+    }
+
+    /** A named class: the launcher reads its {@code Callable<Integer>} type argument reflectively, which a lambda lacks. */
+    private final class MainThreadCommand implements Callable<Integer> {
+        private final String[] args;
+
+        MainThreadCommand(String[] args) {
+            this.args = args;
+        }
+
+        @Override
+        public Integer call() {
+            return Commands.execute(registry, args);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        tracker.close();
+        ServiceRegistration<?> r = mainThread;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The command line (implementation package: exports nothing). */
+package io.opsgi.cli;

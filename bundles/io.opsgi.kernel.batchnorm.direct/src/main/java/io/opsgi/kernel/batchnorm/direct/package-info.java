@@ -1,0 +1,2 @@
+/** Reference batch_norm kernel (implementation package: exports nothing). */
+package io.opsgi.kernel.batchnorm.direct;

@@ -1,0 +1,58 @@
+package io.opsgi.kernel.elementwise.vector;
+
+import io.opsgi.op.ActivationAttrs;
+import io.opsgi.op.ElementwiseKernel;
+import io.opsgi.op.Kernel;
+import io.opsgi.op.KernelInfo;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.propertytypes.ServiceRanking;
+
+/**
+ * The piecewise-linear activations on the Vector API, bit-exact with PyTorch: every lane does the
+ * same IEEE operations as PyTorch's scalar formula, and the tail runs as a masked vector, so there
+ * is no second, scalar copy of any formula.
+ */
+@Component(service = {Kernel.class, ElementwiseKernel.class})
+@KernelInfo(variant = "vector", op = {"relu", "relu6", "leaky_relu", "hardtanh", "hardswish", "hardsigmoid"})
+@ServiceRanking(100)
+public final class VectorActivations implements ElementwiseKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    @Override
+    public void activate(ActivationAttrs a, float[] x, float[] y) {
+        for (int i = 0; i < x.length; i += S.length()) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            FloatVector v = FloatVector.fromArray(S, x, i, m);
+            apply(a, v).intoArray(y, i, m);
+        }
+    }
+
+    private static FloatVector apply(ActivationAttrs a, FloatVector v) {
+        switch (a.fn()) {
+            case RELU: // x < 0 ? 0 : x keeps NaN and -0.0, as PyTorch does
+                return v.blend(0f, v.lt(0f));
+            case RELU6:
+                return clamp(v, 0f, 6f);
+            case HARDTANH:
+                return clamp(v, a.minVal(), a.maxVal());
+            case LEAKY_RELU:
+                return v.blend(v.mul(a.negativeSlope()), v.compare(VectorOperators.GT, 0f).not());
+            case HARDSWISH: // x * min(max(x + 3, 0), 6) / 6, in this order
+                return v.mul(clamp(v.add(3f), 0f, 6f)).div(6f);
+            case HARDSIGMOID: // min(max(x + 3, 0), 6) / 6
+                return clamp(v.add(3f), 0f, 6f).div(6f);
+            default:
+                throw new IllegalArgumentException("vector activations do not serve " + a.fn().op());
+        }
+    }
+
+    /** C++ std::min(std::max(x, lo), hi): keeps NaN and -0.0; lo > hi gives hi. */
+    private static FloatVector clamp(FloatVector v, float lo, float hi) {
+        FloatVector low = v.blend(lo, v.lt(lo));
+        return low.blend(hi, low.compare(VectorOperators.GT, hi));
+    }
+}

@@ -1,0 +1,2 @@
+/** Reference lp_pool2d kernel (implementation package: exports nothing). */
+package io.opsgi.kernel.lppool2d.direct;

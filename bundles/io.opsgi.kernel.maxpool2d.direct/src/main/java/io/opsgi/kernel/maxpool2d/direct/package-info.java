@@ -1,0 +1,2 @@
+/** Reference max_pool2d kernel (implementation package: exports nothing). */
+package io.opsgi.kernel.maxpool2d.direct;

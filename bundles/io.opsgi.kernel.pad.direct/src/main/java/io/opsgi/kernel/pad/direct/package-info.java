@@ -1,0 +1,2 @@
+/** Reference pad kernel (implementation package: exports nothing). */
+package io.opsgi.kernel.pad.direct;

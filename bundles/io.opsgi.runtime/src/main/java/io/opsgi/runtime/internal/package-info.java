@@ -1,0 +1,2 @@
+/** Registry implementation, selection and shell commands. */
+package io.opsgi.runtime.internal;
