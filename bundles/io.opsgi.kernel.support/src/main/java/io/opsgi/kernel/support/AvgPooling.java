@@ -24,7 +24,7 @@ public final class AvgPooling {
         for (int p = 0; p < g.planes(); p++) {
             for (int oh = 0; oh < g.oh(); oh++) {
                 int hs = Windows.start(oh, g.strideH(), g.padH());
-                int he = Math.min(hs + g.kh(), g.h());
+                int he = Math.min(hs + g.kh(), g.h() + g.padH());
                 for (int ow = 0; ow < g.ow(); ow++) {
                     int ws = Windows.start(ow, g.strideW(), g.padW());
                     int we = Math.min(ws + g.kw(), g.w() + g.padW());

@@ -23,7 +23,7 @@ public final class MaxScan {
         for (int h = h0; h < h1; h += dh) {
             for (int w = w0; w < w1; w += dw) {
                 float v = x[plane + h * width + w];
-                if (v >= maxVal || Float.isNaN(v)) {
+                if (v > maxVal || Float.isNaN(v)) {
                     maxVal = v;
                     maxIdx = (long) h * width + w;
                 }

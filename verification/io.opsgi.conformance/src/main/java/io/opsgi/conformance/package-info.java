@@ -1,0 +1,7 @@
+/**
+ * The conformance kit: reference vectors (loading, replay, tolerances) and kernel discovery,
+ * usable by JUnit/jqwik in CI and by the running container.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package io.opsgi.conformance;

@@ -1,0 +1,2 @@
+/** In-framework tests (implementation package: exports nothing). */
+package io.opsgi.itest;
