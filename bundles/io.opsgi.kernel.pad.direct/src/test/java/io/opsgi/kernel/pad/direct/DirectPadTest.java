@@ -154,6 +154,13 @@ class DirectPadTest {
     }
 
     @Test
+    void constant_crop_to_zero_width_is_a_plain_narrow() {
+        // all pads <= 0 and a result of width 0: allowed (§7), the output is empty
+        Tensor y = pad(Tensor.of(Shape.of(1, 1, 4), FOUR), PadAttrs.of(PadMode.CONSTANT, -2, -2));
+        assertEquals(Shape.of(1, 1, 0), y.shape());
+    }
+
+    @Test
     void circular_crop_both_sides() {
         assertBits(new float[] {2, 3}, pad1d(PadMode.CIRCULAR, -1, -1));
     }
