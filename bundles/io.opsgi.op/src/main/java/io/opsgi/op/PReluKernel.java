@@ -2,7 +2,7 @@ package io.opsgi.op;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** Computes prelu: {@code x >= 0 ? x : weight[c] * x} with c the index along dimension 1. */
+/** Computes prelu as ATen does, {@code (x > 0 ? 1 : weight[c]) * x}, with c the index along dimension 1. */
 @ConsumerType
 public interface PReluKernel extends Kernel {
     /**
