@@ -7,20 +7,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** The {@code ./opsgi} commands. Each returns the process exit status. */
 @Command(name = "opsgi", mixinStandardHelpOptions = true, version = "opsgi 0.1.0",
         description = "CNN operators as hot-swappable OSGi bundles, verified against PyTorch.",
         subcommands = {Commands.ListKernels.class, Commands.Pin.class, Commands.Unpin.class})
 final class Commands {
-    private final OperatorRegistry registry;
+    final OperatorRegistry registry;
 
     private Commands(OperatorRegistry registry) {
         this.registry = registry;
     }
 
     static int execute(OperatorRegistry registry, String[] args) {
-        CommandLine cl = new CommandLine(new Commands(registry), new Factory(registry));
+        CommandLine cl = new CommandLine(new Commands(registry));
         cl.setOut(new PrintWriter(System.out, true));
         cl.setErr(new PrintWriter(System.err, true));
         int status = cl.execute(args);
@@ -28,53 +29,30 @@ final class Commands {
         return status;
     }
 
-    /** Gives subcommands the registry. */
-    private record Factory(OperatorRegistry registry) implements CommandLine.IFactory {
-        @Override
-        public <K> K create(Class<K> cls) throws Exception {
-            if (cls == ListKernels.class) {
-                return cls.cast(new ListKernels(registry));
-            }
-            if (cls == Pin.class) {
-                return cls.cast(new Pin(registry));
-            }
-            if (cls == Unpin.class) {
-                return cls.cast(new Unpin(registry));
-            }
-            return CommandLine.defaultFactory().create(cls);
-        }
-    }
-
     @Command(name = "list", description = "Print every op, its kernel variants, their ranking and state, and which is active (*).")
     static final class ListKernels implements Callable<Integer> {
-        private final OperatorRegistry registry;
-
-        ListKernels(OperatorRegistry registry) {
-            this.registry = registry;
-        }
+        @ParentCommand
+        Commands opsgi;
 
         @Override
         public Integer call() {
-            System.out.print(KernelTable.format(registry.kernels()));
+            System.out.print(KernelTable.format(opsgi.registry.kernels()));
             return 0;
         }
     }
 
     @Command(name = "pin", description = "Pin a variant for an op (persists in the container's configuration).")
     static final class Pin implements Callable<Integer> {
-        private final OperatorRegistry registry;
+        @ParentCommand
+        Commands opsgi;
         @Parameters(index = "0", description = "op, e.g. conv2d")
         String op;
         @Parameters(index = "1", description = "variant, e.g. direct")
         String variant;
 
-        Pin(OperatorRegistry registry) {
-            this.registry = registry;
-        }
-
         @Override
         public Integer call() {
-            registry.pin(op, variant);
+            opsgi.registry.pin(op, variant);
             System.out.println("pinned " + op + " to " + variant);
             return 0;
         }
@@ -82,17 +60,14 @@ final class Commands {
 
     @Command(name = "unpin", description = "Remove the pin of an op.")
     static final class Unpin implements Callable<Integer> {
-        private final OperatorRegistry registry;
+        @ParentCommand
+        Commands opsgi;
         @Parameters(index = "0", description = "op")
         String op;
 
-        Unpin(OperatorRegistry registry) {
-            this.registry = registry;
-        }
-
         @Override
         public Integer call() {
-            registry.unpin(op);
+            opsgi.registry.unpin(op);
             System.out.println("unpinned " + op);
             return 0;
         }
