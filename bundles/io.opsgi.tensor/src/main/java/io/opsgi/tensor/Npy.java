@@ -194,6 +194,9 @@ public final class Npy {
 
     private static ByteBuffer body(InputStream in, String name, Shape shape, int width) throws IOException {
         long expected = (long) shape.size() * width;
+        if (expected > Integer.MAX_VALUE - 8) {
+            throw new NpyException(name + ": data of shape " + shape + " is too large (" + expected + " bytes; at most 2 GiB)");
+        }
         byte[] body = in.readNBytes((int) expected);
         if (body.length < expected) {
             throw new NpyException(name + ": truncated data: shape " + shape + " needs " + expected + " bytes, found "

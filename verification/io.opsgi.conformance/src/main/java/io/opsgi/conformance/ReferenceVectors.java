@@ -201,7 +201,7 @@ public final class ReferenceVectors {
             tolerance = Tolerance.close(rtol, atol, c.toleranceReason() == null ? "this case's own tolerance" : c.toleranceReason());
         }
         List<String> tags = c.tags() == null ? List.of() : c.tags();
-        if (tags.contains(null)) {
+        if (tags.stream().anyMatch(java.util.Objects::isNull)) {
             throw new VectorFormatException(file, where + ": a tag is null");
         }
         return new VectorCase(c.name(), op, plain(c.attrs()), inputs, expected, error, tolerance, tags);

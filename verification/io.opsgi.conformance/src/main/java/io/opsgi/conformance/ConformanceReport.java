@@ -1,0 +1,193 @@
+package io.opsgi.conformance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Case results aggregated per (op, variant): counts, the largest errors seen, and the failing
+ * cases. Thread-safe, so kernels may be replayed in parallel into one report.
+ */
+public final class ConformanceReport {
+    /** Variant shown for an op no kernel serves. */
+    public static final String NO_KERNEL = "-";
+    private static final int FAILING_NAMES_IN_TABLE = 3;
+
+    private final Map<String, Tally> tallies = new LinkedHashMap<>();
+    private final List<CaseResult> results = new ArrayList<>();
+
+    /**
+     * One line of the report.
+     *
+     * @param tolerance the kind of tolerance the op is held to ({@link Tolerances#describe})
+     * @param maxAbsError largest absolute error over the cases that ran (infinity: a NaN/inf mismatch or a wrong shape)
+     */
+    public record Row(String op, String variant, String tolerance, int passed, int failed, int skipped, double maxAbsError, long maxUlpError,
+            List<String> failingCases) {
+        public Row {
+            failingCases = List.copyOf(failingCases);
+        }
+
+        public int cases() {
+            return passed + failed + skipped;
+        }
+
+        /** e.g. {@code conv2d/direct: 141 passed, 0 failed, 0 skipped; max abs 3.1e-06, max 12 ulp}. */
+        public String summary() {
+            return String.format(Locale.ROOT, "%s/%s: %d passed, %d failed, %d skipped; max abs %.2g, max %d ulp%s", op, variant, passed, failed,
+                    skipped, maxAbsError, maxUlpError, failingCases.isEmpty() ? "" : "; failing " + failingCases);
+        }
+    }
+
+    private static final class Tally {
+        final String op, variant;
+        int passed, failed, skipped;
+        double maxAbs;
+        long maxUlp;
+        final List<String> failing = new ArrayList<>();
+
+        Tally(String op, String variant) {
+            this.op = op;
+            this.variant = variant;
+        }
+
+        Row row() {
+            String tolerance;
+            try {
+                tolerance = Tolerances.describe(op);
+            } catch (IllegalArgumentException e) {
+                tolerance = "none defined";
+            }
+            return new Row(op, variant, tolerance, passed, failed, skipped, maxAbs, maxUlp, failing);
+        }
+    }
+
+    public synchronized void add(CaseResult r) {
+        results.add(r);
+        Tally t = tally(r.op(), r.variant());
+        switch (r.status()) {
+            case PASSED -> t.passed++;
+            case FAILED -> {
+                t.failed++;
+                t.failing.add(r.caseName());
+            }
+            case SKIPPED -> t.skipped++;
+        }
+        if (r.status() != CaseResult.Status.SKIPPED) {
+            t.maxAbs = Math.max(t.maxAbs, r.maxAbsError());
+            t.maxUlp = Math.max(t.maxUlp, r.maxUlpError());
+        }
+    }
+
+    /** Records that no kernel serves {@code op}: its cases count as skipped. */
+    public synchronized void addUncovered(String op, int cases) {
+        tally(op, NO_KERNEL).skipped += cases;
+    }
+
+    private Tally tally(String op, String variant) {
+        return tallies.computeIfAbsent(op + "/" + variant, k -> new Tally(op, variant));
+    }
+
+    public synchronized Row row(String op, String variant) {
+        Tally t = tallies.get(op + "/" + variant);
+        return t == null ? new Row(op, variant, Tolerances.describe(op), 0, 0, 0, 0, 0, List.of()) : t.row();
+    }
+
+    /** In the order ops and variants were first reported. */
+    public synchronized List<Row> rows() {
+        return tallies.values().stream().map(Tally::row).toList();
+    }
+
+    public synchronized List<CaseResult> results() {
+        return List.copyOf(results);
+    }
+
+    public synchronized List<CaseResult> failures() {
+        return results.stream().filter(CaseResult::failed).toList();
+    }
+
+    /** True if no case failed and every op has a kernel. */
+    public synchronized boolean allPassed() {
+        return rows().stream().allMatch(r -> r.failed() == 0 && !r.variant().equals(NO_KERNEL));
+    }
+
+    /** Plain-text columns, one line per (op, variant), then the totals. */
+    public synchronized String toTable() {
+        String[] head = {"op", "variant", "tolerance", "passed", "failed", "skipped", "max abs err", "max ulp", "failing cases"};
+        List<String[]> lines = new ArrayList<>();
+        lines.add(head);
+        int passed = 0, failed = 0, skipped = 0;
+        for (Row r : rows()) {
+            passed += r.passed();
+            failed += r.failed();
+            skipped += r.skipped();
+            lines.add(new String[] {r.op(), r.variant(), r.tolerance(), Integer.toString(r.passed()), Integer.toString(r.failed()),
+                    Integer.toString(r.skipped()), abs(r.maxAbsError()), Long.toString(r.maxUlpError()), failing(r.failingCases())});
+        }
+        lines.add(new String[] {"total", "", "", Integer.toString(passed), Integer.toString(failed), Integer.toString(skipped), "", "", ""});
+        int[] width = new int[head.length];
+        for (String[] l : lines) {
+            for (int i = 0; i < l.length; i++) {
+                width[i] = Math.max(width[i], l[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < lines.size(); n++) {
+            if (n == 1 || n == lines.size() - 1) {
+                appendRule(sb, width);
+            }
+            String[] l = lines.get(n);
+            for (int i = 0; i < l.length; i++) {
+                boolean numeric = i >= 3 && i <= 7;
+                String cell = numeric ? " ".repeat(width[i] - l[i].length()) + l[i] : l[i] + " ".repeat(width[i] - l[i].length());
+                sb.append(i == 0 ? "" : "  ").append(cell);
+            }
+            sb.setLength(sb.length() - trailingBlanks(sb));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The rows and every failure with its reason and worst element, as pretty-printed JSON. */
+    public synchronized String toJson() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("rows", rows());
+        doc.put("failures", failures());
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("conformance report: cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String abs(double v) {
+        return Double.isInfinite(v) ? "inf" : v == 0 ? "0" : String.format(Locale.ROOT, "%.2e", v);
+    }
+
+    private static String failing(List<String> names) {
+        if (names.size() <= FAILING_NAMES_IN_TABLE) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, FAILING_NAMES_IN_TABLE)) + " (+" + (names.size() - FAILING_NAMES_IN_TABLE) + " more)";
+    }
+
+    private static void appendRule(StringBuilder sb, int[] width) {
+        for (int i = 0; i < width.length; i++) {
+            sb.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
+        }
+        sb.append('\n');
+    }
+
+    private static int trailingBlanks(StringBuilder sb) {
+        int n = 0;
+        while (n < sb.length() && sb.charAt(sb.length() - 1 - n) == ' ') {
+            n++;
+        }
+        return n;
+    }
+}

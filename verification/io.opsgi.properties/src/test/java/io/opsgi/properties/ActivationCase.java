@@ -1,0 +1,48 @@
+package io.opsgi.properties;
+
+import io.opsgi.op.Activation;
+import io.opsgi.op.ActivationAttrs;
+import io.opsgi.properties.Data.Role;
+import io.opsgi.tensor.Tensor;
+import java.util.List;
+
+/** An element-wise activation with its parameters; {@code specials} mixes +-0, +-inf, NaN and extremes into the data. */
+public record ActivationCase(ActivationAttrs attrs, List<Integer> shape, boolean specials, long seed) implements OpCase {
+
+    @Override
+    public String op() {
+        return attrs.fn().op();
+    }
+
+    @Override
+    public List<Tensor> inputs() {
+        return List.of(specials ? Data.withSpecials(Data.shape(shape), seed, Role.INPUT) : Data.uniform(Data.shape(shape), seed, Role.INPUT));
+    }
+
+    /** Only the parameters the function reads. */
+    public String call() {
+        ActivationAttrs a = attrs;
+        switch (a.fn()) {
+            case LEAKY_RELU: return "leaky_relu(negative_slope=" + a.negativeSlope() + ")";
+            case ELU: return "elu(alpha=" + a.alpha() + ")";
+            case CELU: return "celu(alpha=" + a.alpha() + ")";
+            case GELU: return "gelu(approximate='" + (a.tanhApproximation() ? "tanh" : "none") + "')";
+            case HARDTANH: return "hardtanh(min_val=" + a.minVal() + ", max_val=" + a.maxVal() + ")";
+            case SOFTPLUS: return "softplus(beta=" + a.beta() + ", threshold=" + a.threshold() + ")";
+            default: return a.fn().op();
+        }
+    }
+
+    /** Functions PyTorch computes without libm (comparisons, one multiply, clamps): bit-exact across kernels. */
+    public boolean exact() {
+        switch (attrs.fn()) {
+            case RELU: case RELU6: case LEAKY_RELU: case HARDTANH: case HARDSWISH: case HARDSIGMOID: return true;
+            default: return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return call() + " input=" + shape + (specials ? " with +-0/+-inf/NaN" : "") + " seed=" + seed;
+    }
+}
