@@ -39,7 +39,7 @@ public final class CommandLineRunner {
                 if (args instanceof String[] a && a.length > 0 && !a[0].equals("shell") && mainThread == null) {
                     Hashtable<String, Object> props = new Hashtable<>();
                     props.put("main.thread", true);
-                    mainThread = context.registerService(Callable.class, new MainThreadCommand(a), props);
+                    mainThread = context.registerService(Callable.class, new MainThreadCommand(context, a), props);
                 }
                 return ref;
             }
@@ -49,15 +49,17 @@ public final class CommandLineRunner {
 
     /** A named class: the launcher reads its {@code Callable<Integer>} type argument reflectively, which a lambda lacks. */
     private final class MainThreadCommand implements Callable<Integer> {
+        private final BundleContext context;
         private final String[] args;
 
-        MainThreadCommand(String[] args) {
+        MainThreadCommand(BundleContext context, String[] args) {
+            this.context = context;
             this.args = args;
         }
 
         @Override
         public Integer call() {
-            return Commands.execute(registry, args);
+            return Commands.execute(registry, context, args);
         }
     }
 

@@ -4,6 +4,7 @@ import io.opsgi.runtime.KernelTable;
 import io.opsgi.runtime.OperatorRegistry;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.osgi.framework.BundleContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -12,16 +13,18 @@ import picocli.CommandLine.ParentCommand;
 /** The {@code ./opsgi} commands. Each returns the process exit status. */
 @Command(name = "opsgi", mixinStandardHelpOptions = true, version = "opsgi 0.1.0",
         description = "CNN operators as hot-swappable OSGi bundles, verified against PyTorch.",
-        subcommands = {Commands.ListKernels.class, Commands.Pin.class, Commands.Unpin.class})
+        subcommands = {Commands.ListKernels.class, Commands.Pin.class, Commands.Unpin.class, Verify.class})
 final class Commands {
     final OperatorRegistry registry;
+    final BundleContext context;
 
-    private Commands(OperatorRegistry registry) {
+    private Commands(OperatorRegistry registry, BundleContext context) {
         this.registry = registry;
+        this.context = context;
     }
 
-    static int execute(OperatorRegistry registry, String[] args) {
-        CommandLine cl = new CommandLine(new Commands(registry));
+    static int execute(OperatorRegistry registry, BundleContext context, String[] args) {
+        CommandLine cl = new CommandLine(new Commands(registry, context));
         cl.setOut(new PrintWriter(System.out, true));
         cl.setErr(new PrintWriter(System.err, true));
         int status = cl.execute(args);

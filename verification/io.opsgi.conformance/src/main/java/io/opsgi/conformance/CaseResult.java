@@ -54,7 +54,7 @@ public record CaseResult(String caseName, String op, String variant, Status stat
         if (reason != null) {
             sb.append("\n  ").append(reason.replace("\n", "\n  "));
         }
-        if (worst != null) {
+        if (worst != null && (reason == null || !reason.contains(worst.toString()))) {
             sb.append("\n  worst element: ").append(worst);
         }
         return sb.append("\n  attrs: ").append(attrs).toString();

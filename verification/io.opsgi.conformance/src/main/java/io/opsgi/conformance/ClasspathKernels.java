@@ -44,13 +44,22 @@ public final class ClasspathKernels {
                 }
                 String base = url.toString().substring(0, url.toString().length() - "META-INF/MANIFEST.MF".length());
                 for (String path : components.split(",")) {
-                    DiscoveredKernel k = load(new URL(base + path.trim()), loader);
+                    URL descriptor = new URL(base + path.trim());
+                    DiscoveredKernel k;
+                    try {
+                        k = load(descriptor, loader);
+                    } catch (Exception | LinkageError e) {
+                        // Loud, and naming the component: a kernel that cannot be created must not vanish from the suites.
+                        throw new IllegalStateException("kernel component " + descriptor + " cannot be instantiated: " + e
+                                + (e instanceof NoClassDefFoundError && String.valueOf(e.getMessage()).startsWith("jdk/incubator/vector")
+                                        ? " (run with --add-modules=jdk.incubator.vector)" : ""), e);
+                    }
                     if (k != null) {
                         found.add(k);
                     }
                 }
             }
-        } catch (Exception e) {
+        } catch (IOException e) {
             throw new IllegalStateException("kernel discovery failed: " + e, e);
         }
         found.sort((a, b) -> a.toString().compareTo(b.toString()));

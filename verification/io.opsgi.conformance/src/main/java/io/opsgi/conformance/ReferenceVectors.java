@@ -159,7 +159,7 @@ public final class ReferenceVectors {
             throw new VectorFormatException(file, where + ": exactly one of \"expected\" and \"error\" must be present");
         }
         List<String> known = Operators.get(op).inputs();
-        Map<String, java.nio.file.Path> inputs = new LinkedHashMap<>();
+        Map<String, Path> inputs = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : c.inputs().entrySet()) {
             if (!known.contains(e.getKey())) {
                 throw new VectorFormatException(file, where + ": unknown input '" + e.getKey() + "' for " + op + " (inputs: " + known + ")");

@@ -54,6 +54,16 @@ public final class Replay {
         return report;
     }
 
+    /** {@code cases} against one kernel, e.g. a kernel under development that no bundle declares yet. */
+    public ConformanceReport run(List<VectorCase> cases, Kernel kernel, String variant) {
+        ConformanceReport report = new ConformanceReport();
+        for (VectorCase c : cases) {
+            report.add(run(c, kernel, variant));
+        }
+        progress.accept(variant + ": " + report.rows().stream().map(ConformanceReport.Row::summary).toList());
+        return report;
+    }
+
     /** {@code c} against a discovered kernel; skipped if the kernel does not declare the case's op. */
     public CaseResult run(VectorCase c, DiscoveredKernel k) {
         if (!k.serves(c.op())) {
@@ -160,7 +170,8 @@ public final class Replay {
             maxUlp = Math.max(maxUlp, cmp.maxUlpError());
             if (!cmp.passed()) {
                 problems.add(cmp.problem());
-                worst = worst == null ? cmp.worst() : worst;
+                // The main output's worst element is the most telling; else the first failing output's.
+                worst = worst == null || name.equals("output") ? cmp.worst() : worst;
             }
         }
         for (String name : outputs.keySet()) {

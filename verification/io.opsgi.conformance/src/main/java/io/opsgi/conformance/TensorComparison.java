@@ -55,7 +55,7 @@ public record TensorComparison(String output, double maxAbsError, long maxUlpErr
         }
         WorstElement worst = new WorstElement(output, worstAt, unflatten(expected.shape(), worstAt), expected.getFlat(worstAt),
                 actual.getFlat(worstAt));
-        String problem = String.format(Locale.ROOT, "%s: %d of %d elements outside %s; max abs error %.3g, max %d ulp; worst %s", output,
+        String problem = String.format(Locale.ROOT, "%s: %d of %d elements outside %s; max abs error %.3g, max %d ulp; worst element %s", output,
                 mismatches, expected.size(), tolerance.describe(), maxAbs, maxUlp, worst);
         return new TensorComparison(output, maxAbs, maxUlp, mismatches, expected.size(), worst, problem);
     }

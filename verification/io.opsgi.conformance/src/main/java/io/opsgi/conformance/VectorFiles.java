@@ -33,12 +33,14 @@ final class VectorFiles {
         if (!Files.isRegularFile(resolved)) {
             throw new VectorFormatException(resolved, "missing file (" + what + " in " + referrer + ")");
         }
+        boolean linkedInside;
         try {
-            if (!resolved.toRealPath().startsWith(root.toRealPath())) {
-                throw new VectorFormatException(referrer, what + ": file '" + name + "' links outside the vector directory " + root);
-            }
+            linkedInside = resolved.toRealPath().startsWith(root.toRealPath());
         } catch (IOException e) {
             throw new VectorFormatException(resolved, "cannot resolve: " + e.getMessage(), e);
+        }
+        if (!linkedInside) {
+            throw new VectorFormatException(referrer, what + ": file '" + name + "' links outside the vector directory " + root);
         }
         return resolved;
     }

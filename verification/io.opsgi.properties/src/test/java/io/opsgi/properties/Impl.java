@@ -20,6 +20,7 @@ public record Impl<K extends Kernel>(List<String> ops, String variant, String or
 
     @Override
     public String toString() {
-        return (ops.size() == 1 ? ops.get(0) : ops.size() + " ops") + "/" + variant + " (" + origin + ")";
+        String bundle = origin.replaceFirst("-\\d.*$", "");
+        return ops.size() == 1 ? ops.get(0) + "/" + variant : variant + " (" + bundle + ")";
     }
 }

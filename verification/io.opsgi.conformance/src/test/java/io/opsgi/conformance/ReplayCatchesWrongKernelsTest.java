@@ -1,0 +1,121 @@
+package io.opsgi.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replay must fail kernels that are wrong, and say where: a conv2d with an off-by-one in its
+ * padding and a max_pool2d with a naive ceil_mode rule, both written from scratch in this test
+ * source tree, replayed against the real vectors.
+ */
+class ReplayCatchesWrongKernelsTest {
+    private static ReferenceVectors vectors;
+    private final Replay replay = new Replay();
+
+    @BeforeAll
+    static void load() throws VectorFormatException {
+        vectors = ReferenceVectorReplayTest.vectors();
+    }
+
+    @Test
+    void offByOnePaddingFailsThePaddedCaseAndNamesTheWorstElement() {
+        VectorCase padded = vectors.find("conv2d_padding_1").orElseThrow();
+        CaseResult r = replay.run(padded, new OffByOnePaddingConv2d(), "off-by-one");
+
+        assertTrue(r.failed(), r::describe);
+        assertEquals("conv2d_padding_1", r.caseName());
+        WorstElement worst = r.worst();
+        assertNotNull(worst, r::describe);
+        assertEquals("output", worst.output());
+        assertEquals(4, worst.index().size(), "an NCHW index");
+        assertTrue(r.describe().contains("conv2d_padding_1") && r.describe().contains("worst element output" + worst.index()), r::describe);
+        assertTrue(r.describe().contains("padding=[1, 1]"), "the attributes are part of the report: " + r.describe());
+    }
+
+    @Test
+    void offByOnePaddingFailsOnlyPaddedCases() {
+        ConformanceReport report = new ConformanceReport();
+        for (VectorCase c : vectors.cases("conv2d")) {
+            CaseResult r = replay.run(c, new OffByOnePaddingConv2d(), "off-by-one");
+            report.add(r);
+            if (r.failed()) {
+                assertTrue(zeroPadded(c), "failed a case it could only fail through padding:\n" + r.describe());
+            }
+            if (!zeroPadded(c)) {
+                assertTrue(r.passed(), "a case without zero padding must pass (the kernel is otherwise right):\n" + r.describe());
+            }
+        }
+        ConformanceReport.Row row = report.row("conv2d", "off-by-one");
+        assertTrue(row.failed() >= 10, row.summary());
+        assertTrue(row.failingCases().contains("conv2d_padding_1"), row.summary());
+        assertTrue(report.toTable().contains("conv2d_padding_1") || report.toTable().contains("more)"), report.toTable());
+    }
+
+    @Test
+    void naiveCeilModeFailsAtTheLastWindow() throws VectorFormatException {
+        VectorCase c = vectors.find("max_pool2d_ceil_partial_last_window").orElseThrow();
+        CaseResult r = replay.run(c, new WholeWindowMaxPool2d(), "whole-window");
+
+        assertTrue(r.failed(), r::describe);
+        assertLastRowOrColumn(c, r);
+        assertTrue(r.describe().startsWith("max_pool2d_ceil_partial_last_window on max_pool2d/whole-window: FAILED"), r::describe);
+    }
+
+    @Test
+    void naiveCeilModeFailsOnlyCeilModeCasesAndOnlyAtTheirLastWindow() throws VectorFormatException {
+        int failed = 0;
+        for (VectorCase c : vectors.cases("max_pool2d")) {
+            CaseResult r = replay.run(c, new WholeWindowMaxPool2d(), "whole-window");
+            boolean ceil = Boolean.TRUE.equals(c.attrs().get("ceil_mode"));
+            if (!ceil) {
+                // Without ceil_mode no window reaches past the padded input, so the bug cannot show.
+                assertTrue(r.passed(), r::describe);
+            } else if (r.failed()) {
+                failed++;
+                assertLastRowOrColumn(c, r);
+            }
+        }
+        assertTrue(failed >= 3, "only " + failed + " ceil_mode cases caught");
+    }
+
+    private static void assertLastRowOrColumn(VectorCase c, CaseResult r) throws VectorFormatException {
+        WorstElement worst = r.worst();
+        assertNotNull(worst, r::describe);
+        Tensor expected = (Tensor) c.readExpected().get("output");
+        List<Integer> at = worst.index();
+        int rank = at.size();
+        boolean lastRow = at.get(rank - 2) == expected.dim(-2) - 1, lastColumn = at.get(rank - 1) == expected.dim(-1) - 1;
+        assertTrue(lastRow || lastColumn, "worst element " + worst + " is not in the last window row/column of " + expected.shape());
+    }
+
+    /** Whether the case zero-pads (the kernel's own padding; padding_mode other than zeros is done by the contract). */
+    private static boolean zeroPadded(VectorCase c) {
+        Map<String, Object> a = c.attrs();
+        if (!"zeros".equals(a.getOrDefault("padding_mode", "zeros"))) {
+            return false;
+        }
+        if (a.get("auto_pad") != null || a.get("padding") instanceof String s && s.equals("same")) {
+            return true;
+        }
+        Object p = a.containsKey("pads") ? a.get("pads") : a.get("padding");
+        return p instanceof List<?> l && l.stream().anyMatch(v -> ((Number) v).intValue() != 0);
+    }
+
+    @Test
+    void reportOfAWrongKernelIsNotAllPassed() {
+        ConformanceReport report = new Replay().run(vectors, List.of(
+                new DiscoveredKernel(new WholeWindowMaxPool2d(), List.of("max_pool2d"), "whole-window", 0, "test")));
+        assertFalse(report.allPassed());
+        assertTrue(report.failures().stream().allMatch(f -> f.op().equals("max_pool2d")));
+        assertTrue(report.rows().stream().anyMatch(row -> row.variant().equals(ConformanceReport.NO_KERNEL) && row.op().equals("conv2d")),
+                "ops without a kernel are listed:\n" + report.toTable());
+    }
+}
