@@ -45,3 +45,4 @@ class AdaptiveAvgPool2dProperties extends AdaptiveLaws<AdaptiveAvgPool2dKernel> 
     public Closeness closeness(AdaptiveCase c) {
         return Closeness.reduction(c.global() ? c.h() * c.w() : c.reduction());
     }
+}

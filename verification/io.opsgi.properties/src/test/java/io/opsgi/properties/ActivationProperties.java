@@ -1,0 +1,112 @@
+package io.opsgi.properties;
+
+import io.opsgi.op.Activation;
+import io.opsgi.op.ActivationAttrs;
+import io.opsgi.op.Activations;
+import io.opsgi.op.ElementwiseKernel;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.domains.Domain;
+import net.jqwik.api.domains.DomainContext;
+
+/**
+ * The element-wise activations: the kernel contract over every discovered ElementwiseKernel (each on
+ * the functions it declares), the exact formulas of the piecewise-linear ones, and idempotence of
+ * the clamps. Data includes +-0, +-inf and NaN.
+ */
+@Domain(OpsgiDomain.class)
+@Domain(DomainContext.Global.class)
+@Tries(300)
+class ActivationProperties implements KernelContract<ElementwiseKernel, ActivationCase> {
+
+    @Override
+    public Class<ElementwiseKernel> family() {
+        return ElementwiseKernel.class;
+    }
+
+    @Override
+    @Provide
+    public Arbitrary<ActivationCase> valid() {
+        return OtherCases.activation();
+    }
+
+    @Override
+    @Provide
+    public Arbitrary<Invalid<ElementwiseKernel>> invalid() {
+        return OtherCases.activationInvalid();
+    }
+
+    @Override
+    public Outputs run(ElementwiseKernel kernel, ActivationCase c, List<Tensor> in) {
+        return Outputs.of(Activations.apply(kernel, in.get(0), c.attrs()));
+    }
+
+    @Override
+    public Shape expectedShape(ActivationCase c) {
+        return Data.shape(c.shape());
+    }
+
+    @Override
+    public Shape contractShape(ActivationCase c) {
+        return Data.shape(c.shape()); // element-wise: the input's shape
+    }
+
+    @Override
+    public Closeness closeness(ActivationCase c) {
+        // comparisons, one multiply, clamps and a true division are bit-exact; libm functions are not
+        return c.exact() ? Closeness.bitExact() : Closeness.assertCloseDefault();
+    }
+
+    @Provide
+    Arbitrary<ActivationCase> piecewiseLinear() {
+        return OtherCases.activation(Arbitraries.of(Activation.RELU, Activation.RELU6, Activation.LEAKY_RELU, Activation.HARDTANH,
+                Activation.HARDSWISH, Activation.HARDSIGMOID));
+    }
+
+    /** PyTorch 1.13's float32 formulas (OPERATOR-SEMANTICS §9), in C++'s std::min/std::max order, bit for bit. */
+    @Property
+    void piecewiseLinearFunctionsMatchTheirFormulas(@ForAll Impl<ElementwiseKernel> k, @ForAll("piecewiseLinear") ActivationCase c) {
+        Assume.that(k.serves(c.op()));
+        Tensor x = c.inputs().get(0);
+        float[] y = new float[x.size()];
+        ActivationAttrs a = c.attrs();
+        for (int i = 0; i < y.length; i++) {
+            float v = x.getFlat(i);
+            switch (a.fn()) {
+                case RELU: y[i] = v < 0 ? 0f : v; break;
+                case RELU6: y[i] = clamp(v, 0f, 6f); break;
+                case LEAKY_RELU: y[i] = v > 0 ? v : v * a.negativeSlope(); break;
+                case HARDTANH: y[i] = clamp(v, a.minVal(), a.maxVal()); break;
+                case HARDSWISH: y[i] = v * clamp(v + 3f, 0f, 6f) / 6f; break;
+                default: y[i] = clamp(v + 3f, 0f, 6f) / 6f; break; // hardsigmoid
+            }
+        }
+        Closeness.assertClose(Closeness.bitExact(), Activations.apply(k.kernel(), x, a), Tensor.wrap(x.shape(), y), k + " vs the " + c.call() + " formula");
+    }
+
+    /** std::min(std::max(v, lo), hi): NaN and -0.0 pass through, lo > hi gives hi. */
+    static float clamp(float v, float lo, float hi) {
+        float m = v < lo ? lo : v;
+        return hi < m ? hi : m;
+    }
+
+    @Provide
+    Arbitrary<ActivationCase> clamps() {
+        return OtherCases.activation(Arbitraries.of(Activation.RELU, Activation.RELU6, Activation.HARDTANH));
+    }
+
+    /** relu, relu6 and hardtanh are projections: applying one twice changes nothing. */
+    @Property
+    void clampsAreIdempotent(@ForAll Impl<ElementwiseKernel> k, @ForAll("clamps") ActivationCase c) {
+        Assume.that(k.serves(c.op()));
+        Tensor once = Activations.apply(k.kernel(), c.inputs().get(0), c.attrs());
+        Closeness.assertClose(Closeness.bitExact(), Activations.apply(k.kernel(), once, c.attrs()), once, k + ": " + c.call() + " twice");
+    }
+}
