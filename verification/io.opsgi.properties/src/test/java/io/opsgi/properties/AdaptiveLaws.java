@@ -24,7 +24,7 @@ abstract class AdaptiveLaws<K extends Kernel> implements KernelContract<K, Adapt
 
     @Override
     public Shape contractShape(AdaptiveCase c) {
-        return AdaptivePool2d.outputShape(c.op(), c.inputShape(), c.global() ? 1 : c.oh(), c.global() ? 1 : c.ow());
+        return AdaptivePool2d.outputShape(c.op(), c.inputShape(), c.global() ? Integer.valueOf(1) : c.oh(), c.global() ? Integer.valueOf(1) : c.ow());
     }
 
     @Provide
