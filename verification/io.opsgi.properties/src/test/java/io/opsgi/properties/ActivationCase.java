@@ -1,6 +1,5 @@
 package io.opsgi.properties;
 
-import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.properties.Data.Role;
 import io.opsgi.tensor.Tensor;

@@ -2,7 +2,6 @@ package io.opsgi.properties;
 
 import io.opsgi.op.AdaptiveAvgPool2dKernel;
 import io.opsgi.op.AdaptivePool2d;
-import io.opsgi.op.Pooled;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -17,7 +16,7 @@ import net.jqwik.api.domains.DomainContext;
 /** adaptive_avg_pool2d and global_avg_pool2d: the kernel contract and the identity law. */
 @Domain(OpsgiDomain.class)
 @Domain(DomainContext.Global.class)
-@Tries(150)
+@Tries(1000)
 class AdaptiveAvgPool2dProperties extends AdaptiveLaws<AdaptiveAvgPool2dKernel> {
     @Override
     public Class<AdaptiveAvgPool2dKernel> family() {
@@ -42,7 +41,39 @@ class AdaptiveAvgPool2dProperties extends AdaptiveLaws<AdaptiveAvgPool2dKernel> 
     }
 
     @Override
-    public Closeness closeness(AdaptiveCase c) {
-        return Closeness.reduction(c.global() ? c.h() * c.w() : c.reduction());
+    public List<String> inputNames() {
+        return List.of("input");
+    }
+
+    /** Output (i, j) is the mean over rows [floor(i*H/OH), ceil((i+1)*H/OH)) and the same columns, in float64. */
+    @Property
+    void matchesDefinition(@ForAll("kernels") Impl<AdaptiveAvgPool2dKernel> k, @ForAll("valid") AdaptiveCase c) {
+        Assume.that(k.serves(c.op()));
+        Tensor x = c.inputs().get(0);
+        Nchw xv = Nchw.of(x);
+        Shape out = c.expectedShape();
+        int oh = out.dim(-2), ow = out.dim(-1);
+        double[] y = new double[out.size()];
+        int at = 0;
+        for (int n = 0; n < xv.n(); n++) {
+            for (int ch = 0; ch < xv.c(); ch++) {
+                for (int i = 0; i < oh; i++) {
+                    int h0 = i * xv.h() / oh, h1 = ((i + 1) * xv.h() + oh - 1) / oh;
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = j * xv.w() / ow, w1 = ((j + 1) * xv.w() + ow - 1) / ow;
+                        double sum = 0;
+                        for (int a = h0; a < h1; a++) {
+                            for (int b = w0; b < w1; b++) {
+                                sum += xv.at(n, ch, a, b);
+                            }
+                        }
+                        y[at++] = sum / ((h1 - h0) * (w1 - w0));
+                    }
+                }
+            }
+        }
+        Tensor expected = Nchw.tensor(out, y);
+        Closeness.assertClose(Closeness.reduction(c.reduction(), expected), run(k.kernel(), c, List.of(x)).main(), expected,
+                k + " vs the " + c.op() + " definition");
     }
 }

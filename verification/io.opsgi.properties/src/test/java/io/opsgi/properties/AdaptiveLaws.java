@@ -1,10 +1,7 @@
 package io.opsgi.properties;
 
-import io.opsgi.op.AdaptiveAvgPool2dKernel;
-import io.opsgi.op.AdaptiveMaxPool2dKernel;
 import io.opsgi.op.AdaptivePool2d;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.Pooled;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -37,6 +34,6 @@ abstract class AdaptiveLaws<K extends Kernel> implements KernelContract<K, Adapt
     void poolingToTheInputSizeIsTheIdentity(@ForAll("kernels") Impl<K> k, @ForAll("identityCases") AdaptiveCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
-        Closeness.assertClose(Closeness.bitExact(), run(k.kernel(), c, List.of(x)).main(), x, k + ": " + c.op() + " to the input size");
+        Closeness.assertClose(Closeness.exact("one-element windows"), run(k.kernel(), c, List.of(x)).main(), x, k + ": " + c.op() + " to the input size");
     }
 }

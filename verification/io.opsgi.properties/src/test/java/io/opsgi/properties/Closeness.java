@@ -1,107 +1,58 @@
 package io.opsgi.properties;
 
+import io.opsgi.conformance.TensorComparison;
+import io.opsgi.conformance.Tolerance;
+import io.opsgi.conformance.Tolerances;
+import io.opsgi.conformance.VectorCase;
 import io.opsgi.tensor.IndexTensor;
 import io.opsgi.tensor.Tensor;
-import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
- * How close a kernel's output must be to the reference's. A local stand-in for
- * {@code io.opsgi.conformance.Tolerances}, with the same bounds: bit-exact where PyTorch's own
- * kernels are (relu family, max pooling, pad; every kernel against itself), and for reductions
- * {@code |a-b| <= 1e-5 * (1 + |b|) * sqrt(K) / 8}, K the number of terms summed per output.
- * NaN matches NaN (any payload); infinities must match exactly.
+ * Tolerances come from {@link Tolerances}, the one place the conformance kit chooses them (bit-exact
+ * for selection and copies, assert_close for libm functions, a sqrt(K)-scaled bound for sums);
+ * this class only applies them, and fails with the worst element, never the whole tensor.
  */
-public interface Closeness {
-    boolean close(float actual, float expected);
-
-    String describe();
-
-    static Closeness bitExact() {
-        return new Closeness() {
-            @Override
-            public boolean close(float a, float b) {
-                return Float.floatToIntBits(a) == Float.floatToIntBits(b);
-            }
-
-            @Override
-            public String describe() {
-                return "bit-exact";
-            }
-        };
+final class Closeness {
+    private Closeness() {
     }
 
-    /** A sum of {@code k} float32 products or terms, accumulated in any order. */
-    static Closeness reduction(int k) {
-        double bound = 1e-5 * Math.sqrt(Math.max(1, k)) / 8;
-        return new Closeness() {
-            @Override
-            public boolean close(float a, float b) {
-                if (Float.isNaN(a) || Float.isNaN(b) || Float.isInfinite(a) || Float.isInfinite(b)) {
-                    return Float.floatToIntBits(a) == Float.floatToIntBits(b) || (Float.isNaN(a) && Float.isNaN(b));
-                }
-                return Math.abs((double) a - b) <= bound * (1 + Math.abs((double) b));
-            }
-
-            @Override
-            public String describe() {
-                return "|a-b| <= " + (float) bound + "*(1+|b|) (reduction of K=" + k + ")";
-            }
-        };
+    /** Bit for bit (NaN payloads aside): a kernel against itself, selections, copies, exact identities. */
+    static Tolerance exact(String reason) {
+        return Tolerance.exact(reason);
     }
 
-    /** torch.testing.assert_close's float32 default, for libm-based element-wise functions. */
-    static Closeness assertCloseDefault() {
-        return new Closeness() {
-            @Override
-            public boolean close(float a, float b) {
-                if (Float.isNaN(a) || Float.isNaN(b) || Float.isInfinite(a) || Float.isInfinite(b)) {
-                    return Float.floatToIntBits(a) == Float.floatToIntBits(b) || (Float.isNaN(a) && Float.isNaN(b));
-                }
-                return Math.abs((double) a - b) <= 1e-5 + 1.3e-6 * Math.abs((double) b);
-            }
-
-            @Override
-            public String describe() {
-                return "|a-b| <= 1e-5 + 1.3e-6*|b| (assert_close default)";
-            }
-        };
+    /** A sum of {@code k} float32 terms compared with {@code expected} (e.g. a float64 definition). */
+    static Tolerance reduction(int k, Tensor expected) {
+        return Tolerances.reduction(k, expected);
     }
 
-    /** Fails with the first mismatch and the count of mismatches, never with the whole tensor. */
-    static void assertClose(Closeness c, Tensor actual, Tensor expected, String what) {
-        if (!actual.shape().equals(expected.shape())) {
-            throw new AssertionError(what + ": shape " + actual.shape() + ", expected " + expected.shape());
-        }
-        int bad = 0, first = -1;
-        for (int i = 0; i < actual.size(); i++) {
-            if (!c.close(actual.getFlat(i), expected.getFlat(i))) {
-                bad++;
-                first = first < 0 ? i : first;
-            }
-        }
-        if (bad > 0) {
-            throw new AssertionError(what + ": " + bad + " of " + actual.size() + " elements differ (" + c.describe() + "); first at "
-                    + Arrays.toString(unflatten(first, actual.shape().toArray())) + ": " + actual.getFlat(first) + ", expected "
-                    + expected.getFlat(first));
+    /** torch.testing.assert_close's float32 default. */
+    static Tolerance assertClose() {
+        return Tolerance.close(Tolerances.ASSERT_CLOSE_RTOL, Tolerances.ASSERT_CLOSE_ATOL, "assert_close default");
+    }
+
+    /**
+     * The conformance tolerance of {@code op} for one output, as the reference-vector replay would
+     * choose it: {@code attrs} in PyTorch's terms and the named inputs give the reduction length K.
+     */
+    static Tolerance forOp(String op, Map<String, Object> attrs, Map<String, Tensor> inputs, Tensor expected) {
+        VectorCase c = new VectorCase("property:" + op, op, attrs, Map.of(), Map.of(), null, null, List.of());
+        return Tolerances.forOutput(c, "output", inputs, expected);
+    }
+
+    static void assertClose(Tolerance t, Tensor actual, Tensor expected, String what) {
+        TensorComparison r = TensorComparison.compare("output", expected, actual, t);
+        if (!r.passed()) {
+            throw new AssertionError(what + ": " + r.problem());
         }
     }
 
     static void assertEqualIndices(IndexTensor actual, IndexTensor expected, String what) {
-        long[] a = actual.toArray(), e = expected.toArray();
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != e[i]) {
-                throw new AssertionError(what + ": index at " + Arrays.toString(unflatten(i, actual.shape().toArray())) + " is " + a[i]
-                        + ", expected " + e[i]);
-            }
+        TensorComparison r = TensorComparison.compareIndices("indices", expected, actual);
+        if (!r.passed()) {
+            throw new AssertionError(what + ": " + r.problem());
         }
-    }
-
-    static int[] unflatten(int flat, int[] dims) {
-        int[] idx = new int[dims.length];
-        for (int d = dims.length - 1; d >= 0; d--) {
-            idx[d] = dims[d] == 0 ? 0 : flat % dims[d];
-            flat = dims[d] == 0 ? 0 : flat / dims[d];
-        }
-        return idx;
     }
 }

@@ -14,7 +14,6 @@ import io.opsgi.op.ConvTranspose2d;
 import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.ConvTranspose2dKernel;
 import io.opsgi.op.HW;
-import io.opsgi.op.Operators;
 import io.opsgi.op.PadMode;
 import io.opsgi.properties.Gen.Mutation;
 import io.opsgi.tensor.Shape;

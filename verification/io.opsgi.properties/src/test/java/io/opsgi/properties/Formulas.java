@@ -20,10 +20,7 @@ public final class Formulas {
     public static int windows(int in, int k, int s, int padBegin, int padEnd, int d, boolean ceil) {
         int span = d * (k - 1) + 1;
         int padded = in + padBegin + padEnd;
-        int lastFullStart = padded - span; // padded coordinates
-        if (lastFullStart < 0) {
-            return 0;
-        }
+        int lastFullStart = padded - span; // padded coordinates; negative when even the first window does not fit
         int count = 0;
         for (int start = 0; ; start += s) {
             boolean full = start <= lastFullStart;

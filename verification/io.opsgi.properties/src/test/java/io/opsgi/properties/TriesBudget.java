@@ -9,7 +9,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Registered globally ({@code META-INF/services/net.jqwik.api.lifecycle.LifecycleHook}). Sets each
- * property's tries to its {@link Tries} budget, unless {@code jqwik.tries.default} is given as a
+ * property's tries to its {@link Tries} budget times the number of discovered kernels of its
+ * contract's family (a new kernel module gets its own share, not a cut of the others'), unless {@code jqwik.tries.default} is given as a
  * system property (a soak run), in which case jqwik's own default governs every property. A
  * {@code -Dopsgi.seed=S} system property fixes the seed of every property (to replay a soak).
  */
@@ -26,7 +27,7 @@ public class TriesBudget implements AroundPropertyHook {
                 return onClass.isEmpty() ? null : onClass.get(0).value();
             });
             if (budget != null && context.attributes().tries().isEmpty()) {
-                context.attributes().setTries(budget);
+                context.attributes().setTries(budget * kernelsUnderTest(context));
             }
         } else if (context.attributes().tries().isEmpty()) {
             context.attributes().setTries(Integer.valueOf(soak.trim()));
@@ -36,6 +37,12 @@ public class TriesBudget implements AroundPropertyHook {
             context.attributes().setSeed(seed.trim());
         }
         return property.execute();
+    }
+
+    /** A contract's properties draw one of its family's kernels per try: the budget is per kernel. */
+    private static int kernelsUnderTest(PropertyLifecycleContext context) {
+        Object container = context.testInstance();
+        return container instanceof KernelContract<?, ?> contract ? Math.max(1, Kernels.of(contract.family()).size()) : 1;
     }
 
     @Override
