@@ -21,8 +21,9 @@ public final class AdaptivePool2d {
 
     /** The output shape of {@code op}; the global ops are 1x1 whatever size is asked. */
     public static Shape outputShape(String op, Shape input, Integer oh, Integer ow) {
+        Integer one = 1;
         boolean global = op.equals(GLOBAL_AVG) || op.equals(GLOBAL_MAX);
-        return Shapes.unbatch(shape(geometry(op, input, global ? 1 : oh, global ? 1 : ow)), input.rank());
+        return Shapes.unbatch(shape(geometry(op, input, global ? one : oh, global ? one : ow)), input.rank());
     }
 
     public static Tensor avg(AdaptiveAvgPool2dKernel kernel, Tensor input, Integer oh, Integer ow) {
