@@ -26,25 +26,22 @@ public final class DirectAdaptivePool2d implements AdaptiveAvgPool2dKernel, Adap
 
     @Override
     public void adaptiveAvgPool2d(AdaptiveGeometry g, float[] x, float[] y) {
-        int inPlane = g.h() * g.w();
-        int outPlane = g.oh() * g.ow();
-        for (int p = 0; p < g.planes(); p++) {
-            for (int oh = 0; oh < g.oh(); oh++) {
-                int h0 = OutputSize.adaptiveStart(oh, g.h(), g.oh());
-                int h1 = OutputSize.adaptiveEnd(oh, g.h(), g.oh());
-                for (int ow = 0; ow < g.ow(); ow++) {
-                    int w0 = OutputSize.adaptiveStart(ow, g.w(), g.ow());
-                    int w1 = OutputSize.adaptiveEnd(ow, g.w(), g.ow());
-                    float sum = AvgPooling.sum(x, p * inPlane, g.w(), h0, h1, w0, w1);
-                    // Two successive divisions, as ATen: sum / kh / kw.
-                    y[p * outPlane + oh * g.ow() + ow] = sum / (h1 - h0) / (w1 - w0);
-                }
-            }
-        }
+        // Two successive divisions, as ATen: sum / kh / kw.
+        forEachWindow(g, (in, h0, h1, w0, w1, out) -> y[out] = AvgPooling.sum(x, in, g.w(), h0, h1, w0, w1) / (h1 - h0) / (w1 - w0));
     }
 
     @Override
     public void adaptiveMaxPool2d(AdaptiveGeometry g, float[] x, float[] y, long[] indices) {
+        forEachWindow(g, (in, h0, h1, w0, w1, out) -> MaxScan.scan(x, in, g.w(), h0, h1, 1, w0, w1, 1, y, indices, out));
+    }
+
+    /** One output's window: its plane's offset in x, rows [h0, h1), columns [w0, w1), and its flat output index. */
+    private interface Window {
+        void visit(int in, int h0, int h1, int w0, int w1, int out);
+    }
+
+    /** Visits every output of every plane with its window, from ATen's start/end index formulas. */
+    private static void forEachWindow(AdaptiveGeometry g, Window body) {
         int inPlane = g.h() * g.w();
         int outPlane = g.oh() * g.ow();
         for (int p = 0; p < g.planes(); p++) {
@@ -52,9 +49,8 @@ public final class DirectAdaptivePool2d implements AdaptiveAvgPool2dKernel, Adap
                 int h0 = OutputSize.adaptiveStart(oh, g.h(), g.oh());
                 int h1 = OutputSize.adaptiveEnd(oh, g.h(), g.oh());
                 for (int ow = 0; ow < g.ow(); ow++) {
-                    int w0 = OutputSize.adaptiveStart(ow, g.w(), g.ow());
-                    int w1 = OutputSize.adaptiveEnd(ow, g.w(), g.ow());
-                    MaxScan.scan(x, p * inPlane, g.w(), h0, h1, 1, w0, w1, 1, y, indices, p * outPlane + oh * g.ow() + ow);
+                    body.visit(p * inPlane, h0, h1, OutputSize.adaptiveStart(ow, g.w(), g.ow()), OutputSize.adaptiveEnd(ow, g.w(), g.ow()),
+                            p * outPlane + oh * g.ow() + ow);
                 }
             }
         }
