@@ -1,5 +1,6 @@
 package io.opsgi.kernel.batchnorm.direct;
 
+import static io.opsgi.testing.TestTensors.shiftedGaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,7 @@ import io.opsgi.op.BatchNorm;
 import io.opsgi.op.BatchNormAttrs;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.InputsUnchanged;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +27,6 @@ class DirectBatchNormTest {
     private static final double EPS = 1e-5;
     private static final double TERM_ULPS = 8 * Math.pow(2, -24);
 
-    private static Tensor random(Random rnd, double scale, double offset, int... dims) {
-        Shape s = Shape.of(dims);
-        float[] d = new float[s.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (rnd.nextGaussian() * scale + offset);
-        }
-        return Tensor.of(s, d);
-    }
-
     private static Tensor positive(Random rnd, int c) {
         float[] d = new float[c];
         for (int i = 0; i < c; i++) {
@@ -48,17 +41,9 @@ class DirectBatchNormTest {
 
     /** Calls the contract and checks that no input was written. */
     private static BatchNorm.Result run(Tensor x, Tensor mean, Tensor var, Tensor w, Tensor b, BatchNormAttrs a) {
-        Tensor[] inputs = {x, mean, var, w, b};
-        float[][] before = new float[5][];
-        for (int i = 0; i < 5; i++) {
-            before[i] = inputs[i] == null ? null : inputs[i].toArray();
-        }
+        InputsUnchanged inputs = InputsUnchanged.snapshot(x, mean, var, w, b);
         BatchNorm.Result r = BatchNorm.apply(KERNEL, x, mean, var, w, b, a);
-        for (int i = 0; i < 5; i++) {
-            if (inputs[i] != null) {
-                assertArrayEquals(before[i], inputs[i].buffer(), "input " + i + " must not be written");
-            }
-        }
+        inputs.assertDataUnchanged(i -> "input " + i + " must not be written");
         assertEquals(x.shape(), r.output().shape());
         return r;
     }
@@ -98,8 +83,8 @@ class DirectBatchNormTest {
     @Test
     void inference_affine_matches_textbook_formula() {
         Random rnd = new Random(1);
-        Tensor x = random(rnd, 2, 1, 4, 3, 5, 5);
-        Tensor rm = random(rnd, 1, 0, 3), rv = positive(rnd, 3), w = random(rnd, 1, 0, 3), b = random(rnd, 1, 0, 3);
+        Tensor x = shiftedGaussian(rnd, 2, 1, 4, 3, 5, 5);
+        Tensor rm = shiftedGaussian(rnd, 1, 0, 3), rv = positive(rnd, 3), w = shiftedGaussian(rnd, 1, 0, 3), b = shiftedGaussian(rnd, 1, 0, 3);
         Tensor y = run(x, rm, rv, w, b, BatchNormAttrs.inference(EPS)).output();
         assertNormalized(x, toDouble(rm), toDouble(rv), w, b, EPS, y, 0);
     }
@@ -108,8 +93,8 @@ class DirectBatchNormTest {
     void inference_large_offsets() {
         // |y| ~ 50, where §8 measured PyTorch 3.8e-6 away from the textbook expression
         Random rnd = new Random(2);
-        Tensor x = random(rnd, 20, 40, 2, 4, 3, 3);
-        Tensor rm = random(rnd, 5, 30, 4), rv = positive(rnd, 4), w = random(rnd, 3, 0, 4), b = random(rnd, 10, 0, 4);
+        Tensor x = shiftedGaussian(rnd, 20, 40, 2, 4, 3, 3);
+        Tensor rm = shiftedGaussian(rnd, 5, 30, 4), rv = positive(rnd, 4), w = shiftedGaussian(rnd, 3, 0, 4), b = shiftedGaussian(rnd, 10, 0, 4);
         Tensor y = run(x, rm, rv, w, b, BatchNormAttrs.inference(EPS)).output();
         assertNormalized(x, toDouble(rm), toDouble(rv), w, b, EPS, y, 0);
     }
@@ -117,8 +102,8 @@ class DirectBatchNormTest {
     @Test
     void inference_without_affine_weight_only_and_bias_only() {
         Random rnd = new Random(3);
-        Tensor x = random(rnd, 1, 0, 2, 3, 4, 4);
-        Tensor rm = random(rnd, 1, 0, 3), rv = positive(rnd, 3), w = random(rnd, 1, 0, 3), b = random(rnd, 1, 0, 3);
+        Tensor x = shiftedGaussian(rnd, 1, 0, 2, 3, 4, 4);
+        Tensor rm = shiftedGaussian(rnd, 1, 0, 3), rv = positive(rnd, 3), w = shiftedGaussian(rnd, 1, 0, 3), b = shiftedGaussian(rnd, 1, 0, 3);
         Tensor[][] params = {{null, null}, {w, null}, {null, b}};
         for (Tensor[] p : params) {
             Tensor y = run(x, rm, rv, p[0], p[1], BatchNormAttrs.inference(EPS)).output();
@@ -142,8 +127,8 @@ class DirectBatchNormTest {
     @Test
     void inference_ignores_momentum() {
         Random rnd = new Random(4);
-        Tensor x = random(rnd, 1, 0, 2, 2, 3, 3);
-        Tensor rm = random(rnd, 1, 0, 2), rv = positive(rnd, 2);
+        Tensor x = shiftedGaussian(rnd, 1, 0, 2, 2, 3, 3);
+        Tensor rm = shiftedGaussian(rnd, 1, 0, 2), rv = positive(rnd, 2);
         Tensor y1 = run(x, rm, rv, null, null, new BatchNormAttrs(false, 0.3, EPS)).output();
         Tensor y2 = run(x, rm, rv, null, null, new BatchNormAttrs(false, 0.9, EPS)).output();
         assertEquals(y1, y2, "bit-identical");
@@ -152,8 +137,8 @@ class DirectBatchNormTest {
     @Test
     void inference_on_2d_and_3d_inputs() {
         Random rnd = new Random(5);
-        Tensor rm = random(rnd, 1, 0, 3), rv = positive(rnd, 3), w = random(rnd, 1, 0, 3), b = random(rnd, 1, 0, 3);
-        for (Tensor x : new Tensor[] {random(rnd, 1, 0, 5, 3), random(rnd, 1, 0, 2, 3, 7)}) {
+        Tensor rm = shiftedGaussian(rnd, 1, 0, 3), rv = positive(rnd, 3), w = shiftedGaussian(rnd, 1, 0, 3), b = shiftedGaussian(rnd, 1, 0, 3);
+        for (Tensor x : new Tensor[] {shiftedGaussian(rnd, 1, 0, 5, 3), shiftedGaussian(rnd, 1, 0, 2, 3, 7)}) {
             Tensor y = run(x, rm, rv, w, b, BatchNormAttrs.inference(EPS)).output();
             assertNormalized(x, toDouble(rm), toDouble(rv), w, b, EPS, y, 0);
         }
@@ -195,8 +180,8 @@ class DirectBatchNormTest {
     void training_uses_batch_statistics_and_updates_running_with_unbiased_variance() {
         Random rnd = new Random(6);
         int n = 4, c = 3, h = 5, w = 5;
-        Tensor x = random(rnd, 2, 1, n, c, h, w);
-        Tensor rm = random(rnd, 1, 0, c), rv = positive(rnd, c), weight = random(rnd, 1, 0, c), bias = random(rnd, 1, 0, c);
+        Tensor x = shiftedGaussian(rnd, 2, 1, n, c, h, w);
+        Tensor rm = shiftedGaussian(rnd, 1, 0, c), rv = positive(rnd, c), weight = shiftedGaussian(rnd, 1, 0, c), bias = shiftedGaussian(rnd, 1, 0, c);
         double momentum = 0.1;
         BatchNorm.Result r = run(x, rm, rv, weight, bias, BatchNormAttrs.training(momentum, EPS));
 
@@ -237,7 +222,7 @@ class DirectBatchNormTest {
     @Test
     void training_without_running_statistics() {
         Random rnd = new Random(7);
-        Tensor x = random(rnd, 1, 0, 3, 2, 2, 2);
+        Tensor x = shiftedGaussian(rnd, 1, 0, 3, 2, 2, 2);
         BatchNorm.Result r = run(x, null, null, null, null, BatchNormAttrs.training(0.1, EPS));
         assertNull(r.runningMean());
         assertNull(r.runningVar());

@@ -1,5 +1,7 @@
 package io.opsgi.kernel.conv2d.direct;
 
+import static io.opsgi.testing.TensorAsserts.assertMatchesReference;
+import static io.opsgi.testing.TestTensors.uniformSigned;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +15,8 @@ import io.opsgi.op.OpException;
 import io.opsgi.op.PadMode;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Reference;
+import io.opsgi.testing.InputsUnchanged;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -161,9 +165,9 @@ class DirectConv2dTest {
     @Test
     void unbatchedInputEqualsBatchedWithOneSample() {
         Random r = new Random(7);
-        Tensor x = Tensor.of(Shape.of(2, 5, 4), random(r, 40));
-        Tensor w = Tensor.of(Shape.of(3, 2, 3, 3), random(r, 54));
-        Tensor b = Tensor.of(Shape.of(3), random(r, 3));
+        Tensor x = Tensor.of(Shape.of(2, 5, 4), uniformSigned(r, 40));
+        Tensor w = Tensor.of(Shape.of(3, 2, 3, 3), uniformSigned(r, 54));
+        Tensor b = Tensor.of(Shape.of(3), uniformSigned(r, 3));
         for (PadMode mode : List.of(PadMode.CONSTANT, PadMode.REFLECT, PadMode.REPLICATE)) {
             Conv2dAttrs a = Conv2dAttrs.defaults().withPadding(1).withPaddingMode(mode);
             Tensor unbatched = Conv2d.apply(KERNEL, x, w, b, a);
@@ -191,9 +195,9 @@ class DirectConv2dTest {
     void paddingModeEqualsPadThenUnpaddedConvolutionBitForBit() {
         Random r = new Random(11);
         int n = 2, c = 2, h = 4, w = 5;
-        Tensor x = Tensor.of(Shape.of(n, c, h, w), random(r, n * c * h * w));
-        Tensor wt = Tensor.of(Shape.of(3, 2, 3, 2), random(r, 36));
-        Tensor b = Tensor.of(Shape.of(3), random(r, 3));
+        Tensor x = Tensor.of(Shape.of(n, c, h, w), uniformSigned(r, n * c * h * w));
+        Tensor wt = Tensor.of(Shape.of(3, 2, 3, 2), uniformSigned(r, 36));
+        Tensor b = Tensor.of(Shape.of(3), uniformSigned(r, 3));
         int pH = 2, pW = 3;
         for (PadMode mode : List.of(PadMode.REFLECT, PadMode.REPLICATE, PadMode.CIRCULAR)) {
             Tensor viaMode = Conv2d.apply(KERNEL, x, wt, b, new Conv2dAttrs(HW.of(1), ConvPadding.symmetric(pH, pW), HW.of(1), 1, mode));
@@ -308,36 +312,24 @@ class DirectConv2dTest {
     void matchesFloat64BruteForce(Case k) {
         Random r = new Random(k.name.hashCode());
         Shape xs = k.unbatched ? Shape.of(k.c, k.h, k.w) : Shape.of(k.n, k.c, k.h, k.w);
-        Tensor x = Tensor.of(xs, random(r, xs.size()));
-        Tensor w = Tensor.of(Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw), random(r, k.cOut * (k.c / k.groups) * k.kh * k.kw));
-        Tensor b = k.bias ? Tensor.of(Shape.of(k.cOut), random(r, k.cOut)) : null;
-        Tensor x0 = Tensor.of(x.shape(), x.toArray()), w0 = Tensor.of(w.shape(), w.toArray());
-        Tensor b0 = b == null ? null : Tensor.of(b.shape(), b.toArray());
+        Tensor x = uniformSigned(r, xs);
+        Tensor w = uniformSigned(r, Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw));
+        Tensor b = k.bias ? uniformSigned(r, Shape.of(k.cOut)) : null;
+        InputsUnchanged inputs = InputsUnchanged.snapshot(x, w, b);
 
         Tensor y = Conv2d.apply(KERNEL, x, w, b, k.attrs());
 
-        Reference ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
-        Shape expectedShape = k.unbatched ? Shape.of(k.cOut, ref.oh, ref.ow) : Shape.of(k.n, k.cOut, ref.oh, ref.ow);
-        assertEquals(expectedShape, y.shape(), k.toString());
-        for (int i = 0; i < ref.y.length; i++) {
-            double tol = 1e-5 * ref.scale[i] + 1e-6;
-            assertTrue(Math.abs(y.getFlat(i) - ref.y[i]) <= tol,
-                    k + ": element " + i + " is " + y.getFlat(i) + ", expected " + ref.y[i] + " within " + tol);
-        }
-        assertEquals(x0, x, "input written");
-        assertEquals(w0, w, "weight written");
-        assertEquals(b0, b, "bias written");
-    }
-
-    /** The brute force's output (flat NCHW), its size, and Σ|x·w| + |bias| per element. */
-    record Reference(double[] y, double[] scale, int oh, int ow) {
+        Float64Reference ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
+        Shape expectedShape = k.unbatched ? Shape.of(k.cOut, ref.oh(), ref.ow()) : Shape.of(k.n, k.cOut, ref.oh(), ref.ow());
+        assertMatchesReference(k, expectedShape, y, ref.y(), ref.scale(), 1e-5, 1e-6);
+        inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
     }
 
     /**
      * §1 element formula in float64, one output element at a time, every input read through
      * {@link #padded}, which checks its bounds and applies the padding mode's definition.
      */
-    static Reference reference(Case k, float[] x, float[] w, float[] bias) {
+    static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
         int[] p = k.pads;
         int oh = Math.floorDiv(k.h + p[0] + p[2] - k.dH * (k.kh - 1) - 1, k.sH) + 1;
         int ow = Math.floorDiv(k.w + p[1] + p[3] - k.dW * (k.kw - 1) - 1, k.sW) + 1;
@@ -368,7 +360,7 @@ class DirectConv2dTest {
                 }
             }
         }
-        return new Reference(y, scale, oh, ow);
+        return new Float64Reference(y, scale, oh, ow);
     }
 
     /** x[n, c, r, col] for a position possibly outside the input: zero, or mapped by the padding mode. */
@@ -410,10 +402,10 @@ class DirectConv2dTest {
     @MethodSource("adjointCases")
     void isTheAdjointOfConvTranspose(Case k) {
         Random r = new Random(k.name.hashCode());
-        Tensor x = Tensor.of(Shape.of(k.n, k.c, k.h, k.w), random(r, k.n * k.c * k.h * k.w));
-        Tensor w = Tensor.of(Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw), random(r, k.cOut * (k.c / k.groups) * k.kh * k.kw));
+        Tensor x = Tensor.of(Shape.of(k.n, k.c, k.h, k.w), uniformSigned(r, k.n * k.c * k.h * k.w));
+        Tensor w = Tensor.of(Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw), uniformSigned(r, k.cOut * (k.c / k.groups) * k.kh * k.kw));
         Tensor conv = Conv2d.apply(KERNEL, x, w, null, k.attrs());
-        float[] y = random(r, conv.size());
+        float[] y = uniformSigned(r, conv.size());
 
         double[] transposed = transposeReference(k, conv.dim(2), conv.dim(3), y, w.buffer(), false);
         double[] absTransposed = transposeReference(k, conv.dim(2), conv.dim(3), y, w.buffer(), true);
@@ -475,16 +467,5 @@ class DirectConv2dTest {
             }
         }
         return out;
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    /** Uniform in [-1, 1), float32 values. */
-    static float[] random(Random r, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = r.nextFloat() * 2 - 1;
-        }
-        return v;
     }
 }

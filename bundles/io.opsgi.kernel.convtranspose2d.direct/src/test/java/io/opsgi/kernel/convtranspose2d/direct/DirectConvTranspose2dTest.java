@@ -1,5 +1,7 @@
 package io.opsgi.kernel.convtranspose2d.direct;
 
+import static io.opsgi.testing.TensorAsserts.assertMatchesReference;
+import static io.opsgi.testing.TestTensors.uniformSigned;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +11,8 @@ import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.HW;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Reference;
+import io.opsgi.testing.InputsUnchanged;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -104,9 +108,9 @@ class DirectConvTranspose2dTest {
     @Test
     void unbatchedInputEqualsBatchedWithOneSample() {
         Random r = new Random(5);
-        Tensor x = Tensor.of(Shape.of(2, 3, 4), random(r, 24));
-        Tensor w = Tensor.of(Shape.of(2, 3, 3, 2), random(r, 36));
-        Tensor b = Tensor.of(Shape.of(3), random(r, 3));
+        Tensor x = Tensor.of(Shape.of(2, 3, 4), uniformSigned(r, 24));
+        Tensor w = Tensor.of(Shape.of(2, 3, 3, 2), uniformSigned(r, 36));
+        Tensor b = Tensor.of(Shape.of(3), uniformSigned(r, 3));
         ConvTranspose2dAttrs a = ConvTranspose2dAttrs.defaults().withStride(2).withPadding(1).withOutputPadding(1);
         Tensor unbatched = ConvTranspose2d.apply(KERNEL, x, w, b, a);
         Tensor batched = ConvTranspose2d.apply(KERNEL, x.reshape(1, 2, 3, 4), w, b, a);
@@ -189,36 +193,24 @@ class DirectConvTranspose2dTest {
     static void assertMatchesBruteForce(Case k) {
         Random r = new Random(k.name.hashCode());
         Shape xs = k.unbatched ? Shape.of(k.cIn, k.h, k.w) : Shape.of(k.n, k.cIn, k.h, k.w);
-        Tensor x = Tensor.of(xs, random(r, xs.size()));
-        Tensor w = Tensor.of(Shape.of(k.cIn, k.cOut / k.groups, k.kh, k.kw), random(r, k.cIn * (k.cOut / k.groups) * k.kh * k.kw));
-        Tensor b = k.bias ? Tensor.of(Shape.of(k.cOut), random(r, k.cOut)) : null;
-        Tensor x0 = Tensor.of(x.shape(), x.toArray()), w0 = Tensor.of(w.shape(), w.toArray());
-        Tensor b0 = b == null ? null : Tensor.of(b.shape(), b.toArray());
+        Tensor x = uniformSigned(r, xs);
+        Tensor w = uniformSigned(r, Shape.of(k.cIn, k.cOut / k.groups, k.kh, k.kw));
+        Tensor b = k.bias ? uniformSigned(r, Shape.of(k.cOut)) : null;
+        InputsUnchanged inputs = InputsUnchanged.snapshot(x, w, b);
 
         Tensor y = ConvTranspose2d.apply(KERNEL, x, w, b, k.attrs());
 
-        Reference ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
-        Shape expectedShape = k.unbatched ? Shape.of(k.cOut, ref.oh, ref.ow) : Shape.of(k.n, k.cOut, ref.oh, ref.ow);
-        assertEquals(expectedShape, y.shape(), k.toString());
-        for (int i = 0; i < ref.y.length; i++) {
-            double tol = 1e-5 * ref.scale[i] + 1e-6;
-            assertTrue(Math.abs(y.getFlat(i) - ref.y[i]) <= tol,
-                    k + ": element " + i + " is " + y.getFlat(i) + ", expected " + ref.y[i] + " within " + tol);
-        }
-        assertEquals(x0, x, "input written");
-        assertEquals(w0, w, "weight written");
-        assertEquals(b0, b, "bias written");
-    }
-
-    /** The brute force's output (flat NCHW), its size, and Σ|x·w| + |bias| per element. */
-    record Reference(double[] y, double[] scale, int oh, int ow) {
+        Float64Reference ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
+        Shape expectedShape = k.unbatched ? Shape.of(k.cOut, ref.oh(), ref.ow()) : Shape.of(k.n, k.cOut, ref.oh(), ref.ow());
+        assertMatchesReference(k, expectedShape, y, ref.y(), ref.scale(), 1e-5, 1e-6);
+        inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
     }
 
     /**
      * §2 in float64: every (input element, tap) pair adds x·w at
      * {@code (ih·s − p + i·d, iw·s − p + j·d)} if that lies inside the output; then the bias.
      */
-    static Reference reference(Case k, float[] x, float[] w, float[] bias) {
+    static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
         // torch.nn.ConvTranspose2d: H_out = (H − 1)·s − 2p + d(k − 1) + output_padding + 1.
         int oh = (k.h - 1) * k.sH - 2 * k.pH + k.dH * (k.kh - 1) + k.opH + 1;
         int ow = (k.w - 1) * k.sW - 2 * k.pW + k.dW * (k.kw - 1) + k.opW + 1;
@@ -256,7 +248,7 @@ class DirectConvTranspose2dTest {
                 scale[i] += Math.abs(bias[o]);
             }
         }
-        return new Reference(y, scale, oh, ow);
+        return new Float64Reference(y, scale, oh, ow);
     }
 
     // ---------------------------------------------------------------- adjoint identity
@@ -290,8 +282,8 @@ class DirectConvTranspose2dTest {
     @MethodSource("adjointCases")
     void isTheAdjointOfConv2d(ConvCase k) {
         Random r = new Random(k.name.hashCode());
-        float[] x = random(r, k.n * k.c * k.h * k.w);
-        Tensor w = Tensor.of(Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw), random(r, k.cOut * (k.c / k.groups) * k.kh * k.kw));
+        float[] x = uniformSigned(r, k.n * k.c * k.h * k.w);
+        Tensor w = Tensor.of(Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw), uniformSigned(r, k.cOut * (k.c / k.groups) * k.kh * k.kw));
         int numH = k.h + 2 * k.pH - k.dH * (k.kh - 1) - 1, numW = k.w + 2 * k.pW - k.dW * (k.kw - 1) - 1;
         int oh = numH / k.sH + 1, ow = numW / k.sW + 1;
         float[] abs = x.clone();
@@ -300,7 +292,7 @@ class DirectConvTranspose2dTest {
         }
         double[] conv = conv2dReference(k, x, w.buffer(), oh, ow, false);
         double[] absConv = conv2dReference(k, abs, w.buffer(), oh, ow, true);
-        Tensor y = Tensor.of(Shape.of(k.n, k.cOut, oh, ow), random(r, conv.length));
+        Tensor y = Tensor.of(Shape.of(k.n, k.cOut, oh, ow), uniformSigned(r, conv.length));
 
         ConvTranspose2dAttrs a = new ConvTranspose2dAttrs(HW.of(k.sH, k.sW), HW.of(k.pH, k.pW), HW.of(numH % k.sH, numW % k.sW), k.groups,
                 HW.of(k.dH, k.dW));
@@ -357,15 +349,6 @@ class DirectConvTranspose2dTest {
             for (int j = 0; j < cols.length; j++) {
                 v[i * cols.length + j] = rows[i] * cols[j] + bias;
             }
-        }
-        return v;
-    }
-
-    /** Uniform in [-1, 1), float32 values. */
-    static float[] random(Random r, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = r.nextFloat() * 2 - 1;
         }
         return v;
     }
