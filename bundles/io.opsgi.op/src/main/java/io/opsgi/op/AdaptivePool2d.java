@@ -68,8 +68,7 @@ public final class AdaptivePool2d {
     }
 
     private static AdaptiveGeometry geometry(String op, Shape xs, Integer oh, Integer ow) {
-        OpException.check(xs.rank() == 3 || xs.rank() == 4, op, "input_rank", "expected 3D or 4D tensor, got input of size " + xs);
-        Shape x4 = xs.rank() == 3 ? xs.prepend(1) : xs;
+        Shape x4 = Shapes.batched(op, xs);
         int n = x4.dim(0), c = x4.dim(1), h = x4.dim(2), w = x4.dim(3);
         int outH = oh == null ? h : oh, outW = ow == null ? w : ow;
         OpException.check(outH >= 0 && outW >= 0, op, "output_size_non_negative",

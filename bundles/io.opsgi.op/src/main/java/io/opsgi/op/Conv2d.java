@@ -35,10 +35,8 @@ public final class Conv2d {
     }
 
     private static Plan plan(Shape xs, Shape ws, Shape bs, Conv2dAttrs a) {
-        OpException.check(xs.rank() == 3 || xs.rank() == 4, OP, "input_rank",
-                "expected 3D (unbatched) or 4D (batched) input, got input of size " + xs);
+        Shape x4 = Shapes.batched(OP, xs);
         OpException.check(ws.rank() == 4, OP, "weight_rank", "weight must be 4-D (out_channels, in_channels/groups, kH, kW), got weight of size " + ws);
-        Shape x4 = xs.rank() == 3 ? xs.prepend(1) : xs;
         int n = x4.dim(0), c = x4.dim(1), h = x4.dim(2), w = x4.dim(3);
         int cOut = ws.dim(0), kh = ws.dim(2), kw = ws.dim(3);
         int g = a.groups();

@@ -28,9 +28,7 @@ final class Pooling {
     }
 
     static PoolGeometry geometry(String op, Shape xs, HW kernel, HW stride, HW padding, HW dilation, boolean ceilMode) {
-        OpException.check(xs.rank() == 3 || xs.rank() == 4, op, "input_rank",
-                "expected 3D (unbatched) or 4D (batched) input, got input of size " + xs);
-        Shape x4 = xs.rank() == 3 ? xs.prepend(1) : xs;
+        Shape x4 = Shapes.batched(op, xs);
         int n = x4.dim(0), c = x4.dim(1), h = x4.dim(2), w = x4.dim(3);
         OpException.check(c > 0 && h > 0 && w > 0, op, "empty_input",
                 "expected input with non-zero channel and spatial sizes (optional 0 batch), got input of size " + xs);

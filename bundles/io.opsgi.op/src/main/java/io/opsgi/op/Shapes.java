@@ -8,9 +8,11 @@ final class Shapes {
     private Shapes() {
     }
 
-    static void requireSpatial(String op, Tensor x) {
-        OpException.check(x.rank() == 3 || x.rank() == 4, op, "input_rank",
-                "expected 3D (unbatched) or 4D (batched) input, got input of size " + x.shape());
+    /** The (N, C, H, W) shape of a 3-D (unbatched) or 4-D input; any other rank is the op's {@code input_rank} error. */
+    static Shape batched(String op, Shape xs) {
+        OpException.check(xs.rank() == 3 || xs.rank() == 4, op, "input_rank",
+                "expected 3D (unbatched) or 4D (batched) input, got input of size " + xs);
+        return xs.rank() == 3 ? xs.prepend(1) : xs;
     }
 
     /** A 4-D view of a 3-D or 4-D input. */
