@@ -11,7 +11,7 @@ final class Shapes {
     /** The (N, C, H, W) shape of a 3-D (unbatched) or 4-D input; any other rank is the op's {@code input_rank} error. */
     static Shape batched(String op, Shape xs) {
         OpException.check(xs.rank() == 3 || xs.rank() == 4, op, "input_rank",
-                "expected 3D (unbatched) or 4D (batched) input, got input of size " + xs);
+                "expected 3D or 4D input ((C, H, W) unbatched or (N, C, H, W) batched), got input of size " + xs);
         return xs.rank() == 3 ? xs.prepend(1) : xs;
     }
 
