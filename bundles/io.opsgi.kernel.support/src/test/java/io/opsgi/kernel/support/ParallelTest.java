@@ -1,0 +1,73 @@
+package io.opsgi.kernel.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+    private final int before = Parallel.threads();
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(before);
+    }
+
+    @Test
+    void everyTaskRunsExactlyOnce() {
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            AtomicIntegerArray seen = new AtomicIntegerArray(1000);
+            Parallel.forEach(1000, seen::incrementAndGet);
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(1, seen.get(i), "task " + i + " at " + threads + " threads");
+            }
+        }
+    }
+
+    @Test
+    void rangesCoverWithoutOverlap() {
+        Parallel.setThreads(2);
+        for (int n : new int[] {1, 7, 64, 1001}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(n);
+            Parallel.forRange(n, 3, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    seen.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, seen.get(i), "index " + i + " of " + n);
+            }
+        }
+    }
+
+    @Test
+    void aFailingTaskReachesTheCaller() {
+        Parallel.setThreads(2);
+        IllegalStateException boom = new IllegalStateException("boom");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Parallel.forEach(100, i -> {
+            if (i == 57) {
+                throw boom;
+            }
+        }));
+        assertSame(boom, thrown);
+    }
+
+    @Test
+    void nestedLoopsRunInlineInsteadOfDeadlocking() {
+        Parallel.setThreads(2);
+        AtomicIntegerArray seen = new AtomicIntegerArray(64);
+        Parallel.forEach(8, i -> Parallel.forEach(8, j -> seen.incrementAndGet(i * 8 + j)));
+        for (int i = 0; i < 64; i++) {
+            assertEquals(1, seen.get(i));
+        }
+    }
+
+    @Test
+    void threadCountMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+    }
+}
