@@ -24,6 +24,11 @@ final class NoKernel implements Conv2dKernel, ConvTranspose2dKernel, MaxPool2dKe
     }
 
     @Override
+    public boolean supports(ConvGeometry g) {
+        return true;
+    }
+
+    @Override
     public void convTranspose2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         called("conv_transpose2d");
     }
