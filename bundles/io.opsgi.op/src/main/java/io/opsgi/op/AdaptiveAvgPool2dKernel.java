@@ -10,5 +10,5 @@ public interface AdaptiveAvgPool2dKernel extends Kernel {
      *
      * @param y (n, c, oh, ow)
      */
-    void adaptiveAvgPool2d(AdaptiveGeometry g, float[] x, float[] y);
+    void adaptiveAvgPool2d(AdaptiveGeometry g, float[] x, @Output float[] y);
 }

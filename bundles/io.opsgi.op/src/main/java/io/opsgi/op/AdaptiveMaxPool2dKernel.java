@@ -10,5 +10,5 @@ public interface AdaptiveMaxPool2dKernel extends Kernel {
      *
      * @param indices flat {@code h*W + w} per plane, or null when not wanted
      */
-    void adaptiveMaxPool2d(AdaptiveGeometry g, float[] x, float[] y, long[] indices);
+    void adaptiveMaxPool2d(AdaptiveGeometry g, float[] x, @Output float[] y, @Output long[] indices);
 }

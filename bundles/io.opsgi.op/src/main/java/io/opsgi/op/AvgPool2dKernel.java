@@ -10,5 +10,5 @@ public interface AvgPool2dKernel extends Kernel {
      *
      * @param a count_include_pad and divisor_override; the window itself is in {@code g}
      */
-    void avgPool2d(PoolGeometry g, AvgPool2dAttrs a, float[] x, float[] y);
+    void avgPool2d(PoolGeometry g, AvgPool2dAttrs a, float[] x, @Output float[] y);
 }

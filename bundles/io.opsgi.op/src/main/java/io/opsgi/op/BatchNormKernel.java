@@ -17,5 +17,5 @@ public interface BatchNormKernel extends Kernel {
      * @param var    running variance (c); null in training when not given
      */
     void batchNorm(BatchNormGeometry g, BatchNormAttrs a, float[] x, float[] mean, float[] var, float[] weight, float[] bias,
-            float[] y, float[] newMean, float[] newVar);
+            @Output float[] y, @Output float[] newMean, @Output float[] newVar);
 }

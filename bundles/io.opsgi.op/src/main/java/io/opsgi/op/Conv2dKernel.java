@@ -11,7 +11,7 @@ public interface Conv2dKernel extends Kernel {
      * @param bias (cOut) or null
      * @param y    output to fill completely, {@code g.outputShape()}
      */
-    void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y);
+    void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, @Output float[] y);
 
     /**
      * Whether this kernel computes {@code g}. A specialised kernel (depthwise only, 3x3 only, ...)

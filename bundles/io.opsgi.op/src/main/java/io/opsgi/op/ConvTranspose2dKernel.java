@@ -11,7 +11,7 @@ public interface ConvTranspose2dKernel extends Kernel {
      * @param bias (cOut) or null
      * @param y    output to fill completely, (n, cOut, oh, ow)
      */
-    void convTranspose2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y);
+    void convTranspose2d(ConvGeometry g, float[] x, float[] w, float[] bias, @Output float[] y);
 
     /**
      * Whether this kernel computes {@code g}. A specialised kernel (depthwise only, 3x3 only, ...)

@@ -9,5 +9,5 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface ElementwiseKernel extends Kernel {
     /** {@code y[i] = f(x[i])} for every i; x and y have the same length. */
-    void activate(ActivationAttrs a, float[] x, float[] y);
+    void activate(ActivationAttrs a, float[] x, @Output float[] y);
 }

@@ -10,5 +10,5 @@ public interface LpPool2dKernel extends Kernel {
      *
      * @param normType p, non-zero
      */
-    void lpPool2d(PoolGeometry g, double normType, float[] x, float[] y);
+    void lpPool2d(PoolGeometry g, double normType, float[] x, @Output float[] y);
 }

@@ -10,5 +10,5 @@ public interface MaxPool2dKernel extends Kernel {
      *
      * @param indices per output, the flat {@code h*W + w} offset of the maximum within its (n, c) plane, or null when not wanted
      */
-    void maxPool2d(PoolGeometry g, float[] x, float[] y, long[] indices);
+    void maxPool2d(PoolGeometry g, float[] x, @Output float[] y, @Output long[] indices);
 }

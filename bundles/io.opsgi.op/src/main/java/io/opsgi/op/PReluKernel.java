@@ -9,5 +9,5 @@ public interface PReluKernel extends Kernel {
      * @param x      (outer, channels, inner) in row-major order
      * @param weight one slope, or one per channel
      */
-    void prelu(int outer, int channels, int inner, float[] x, float[] weight, float[] y);
+    void prelu(int outer, int channels, int inner, float[] x, float[] weight, @Output float[] y);
 }

@@ -6,5 +6,5 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface SoftmaxKernel extends Kernel {
     /** x and y are (outer, channels, inner) in row-major order; normalizes over {@code channels}. */
-    void softmax(int outer, int channels, int inner, boolean log, float[] x, float[] y);
+    void softmax(int outer, int channels, int inner, boolean log, float[] x, @Output float[] y);
 }
