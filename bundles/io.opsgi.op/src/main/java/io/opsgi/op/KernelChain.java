@@ -52,20 +52,34 @@ public final class KernelChain implements InvocationHandler {
     private static final Monitor QUIET = new Monitor() {
     };
 
+    /** What reflection tells of a family, found once per family interface (chains are made per call). */
+    private record Family(Class<?> type, Method supports, Map<Method, int[]> outputs) {
+    }
+
+    private static final ClassValue<Family> FAMILIES = new ClassValue<>() {
+        @Override
+        protected Family computeValue(Class<?> type) {
+            Map<Method, int[]> outputs = new HashMap<>();
+            for (Method m : type.getMethods()) {
+                outputs.put(m, outputParameters(m));
+            }
+            return new Family(type, supportsMethod(type), Map.copyOf(outputs));
+        }
+    };
+
     private final Class<?> family;
     private final Kernel[] kernels;
     private final Monitor monitor;
     private final Method supports;
-    private final Map<Method, int[]> outputs = new HashMap<>();
+    private final Map<Method, int[]> outputs;
 
     private KernelChain(Class<?> family, List<? extends Kernel> kernels, Monitor monitor) {
+        Family f = FAMILIES.get(family);
         this.family = family;
         this.kernels = kernels.toArray(new Kernel[0]);
         this.monitor = monitor;
-        this.supports = supportsMethod(family);
-        for (Method m : family.getMethods()) {
-            outputs.put(m, outputParameters(m));
-        }
+        this.supports = f.supports();
+        this.outputs = f.outputs();
     }
 
     /** A kernel of {@code family} answering each call with the first of {@code kernels} that can. */
@@ -84,7 +98,7 @@ public final class KernelChain implements InvocationHandler {
 
     /** Whether {@code kernel} takes a call whose first argument is {@code geometry} (kernels that do not say take every call). */
     public static boolean supports(Class<?> family, Kernel kernel, Object geometry) {
-        Method m = supportsMethod(family);
+        Method m = FAMILIES.get(family).supports();
         return m == null || invokeSupports(m, kernel, geometry);
     }
 

@@ -14,7 +14,8 @@ public final class Operators {
         Map<String, Operator> m = new LinkedHashMap<>();
         for (Operator o : new Operator[] {Conv2d.OPERATOR, ConvTranspose2d.OPERATOR, MaxPool2d.OPERATOR, AvgPool2d.OPERATOR,
                 AdaptivePool2d.AVG_OPERATOR, AdaptivePool2d.MAX_OPERATOR, AdaptivePool2d.GLOBAL_AVG_OPERATOR,
-                AdaptivePool2d.GLOBAL_MAX_OPERATOR, LpPool2d.OPERATOR, Pad.OPERATOR, BatchNorm.OPERATOR}) {
+                AdaptivePool2d.GLOBAL_MAX_OPERATOR, LpPool2d.OPERATOR, Pad.OPERATOR, BatchNorm.OPERATOR,
+                Linear.OPERATOR, Add.OPERATOR, Upsample.OPERATOR}) {
             m.put(o.name(), o);
         }
         for (Operator o : Activations.operators()) {

@@ -8,7 +8,7 @@ public enum KernelState {
     PENDING,
     /** Passed verification; eligible. */
     VERIFIED,
-    /** Failed, threw or timed out; never selected until released. */
+    /** Failed verification or a call, threw, or timed out; never selected until released by an explicit command. */
     QUARANTINED;
 
     public boolean eligible() {

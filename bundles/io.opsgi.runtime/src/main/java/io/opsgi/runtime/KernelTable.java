@@ -10,12 +10,19 @@ public final class KernelTable {
 
     public static String format(List<KernelDescriptor> kernels) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"OP", "VARIANT", "RANKING", "STATE", "ACTIVE", "BUNDLE"});
+        rows.add(new String[] {"OP", "VARIANT", "RANKING", "STATE", "ACTIVE", "BUNDLE", "LAST VERIFICATION"});
         for (KernelDescriptor k : kernels) {
             rows.add(new String[] {k.op(), k.variant(), Integer.toString(k.ranking()), k.state().name().toLowerCase(),
-                    (k.active() ? "*" : "") + (k.pinned() ? " pinned" : ""), k.bundle()});
+                    (k.active() ? "*" : "") + (k.pinned() ? " pinned" : ""), k.bundle(), k.report() == null ? "-" : k.report().summary()});
         }
         return table(rows);
+    }
+
+    /** One kernel's state and its last verification report in full. */
+    public static String report(KernelDescriptor k) {
+        String head = k.op() + "/" + k.variant() + " (" + k.bundle() + ", ranking " + k.ranking() + "): " + k.state().name().toLowerCase()
+                + (k.active() ? ", active" : "") + (k.pinned() ? ", pinned" : "");
+        return head + System.lineSeparator() + (k.report() == null ? "not verified yet" : k.report().text()) + System.lineSeparator();
     }
 
     /** Left-aligned columns separated by two spaces. */

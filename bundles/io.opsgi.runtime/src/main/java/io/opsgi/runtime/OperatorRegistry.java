@@ -11,7 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Tracks every kernel service per op and picks the one that serves new calls: a pinned variant if
- * one is pinned and eligible, else the highest {@code service.ranking}.
+ * one is pinned and eligible, else the highest {@code service.ranking}. With the verification gate
+ * on (the default, whenever a {@link KernelVerifier} is registered) a kernel is eligible only once
+ * verified; a kernel that fails a call is quarantined and the call is answered by the next one.
  *
  * <pre>
  * Tensor y = registry.call("conv2d", Conv2dKernel.class, k -&gt; Conv2d.apply(k, x, w, b, attrs));
@@ -37,6 +39,11 @@ public interface OperatorRegistry {
      */
     <K extends Kernel> KernelLease<K> lease(String op, Class<K> type);
 
+    /** Framework or configuration property: {@code off} switches the verification gate off (every kernel is eligible as it arrives). */
+    String GATE = "opsgi.gate";
+    /** Framework or configuration property: the verification time limit in seconds (default 120). */
+    String VERIFY_TIMEOUT = "opsgi.verify.timeout";
+
     /** Runs {@code fn} on the active kernel of {@code op}, holding a lease for the duration. */
     default <K extends Kernel, R> R call(String op, Class<K> type, Function<K, R> fn) {
         try (KernelLease<K> lease = lease(op, type)) {
@@ -54,4 +61,22 @@ public interface OperatorRegistry {
     void pin(String op, String variant);
 
     void unpin(String op);
+
+    /**
+     * Verifies the kernel again (its state stays as it is while that runs; a failure quarantines it).
+     *
+     * @throws IllegalArgumentException if no such kernel is registered
+     */
+    void reverify(String op, String variant);
+
+    /**
+     * Releases a quarantined kernel: it becomes pending and is verified again, and serves only if it
+     * passes. The only way out of quarantine.
+     *
+     * @throws IllegalArgumentException if no such kernel is registered, or it is not quarantined
+     */
+    void release(String op, String variant);
+
+    /** Waits until no kernel is pending, at most {@code timeoutMillis}; true if none is. */
+    boolean awaitSettled(long timeoutMillis) throws InterruptedException;
 }

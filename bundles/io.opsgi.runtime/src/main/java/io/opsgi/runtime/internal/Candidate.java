@@ -2,6 +2,7 @@ package io.opsgi.runtime.internal;
 
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.KernelState;
+import io.opsgi.runtime.VerificationReport;
 import java.util.List;
 
 /** A registered kernel service and the calls currently running on it. */
@@ -12,7 +13,11 @@ final class Candidate implements KernelSelector.Choice {
     private final int ranking;
     private final long serviceId;
     final String bundle;
+    /** Guarded by the registry's monitor (volatile for readers of a snapshot). */
     volatile KernelState state = KernelState.UNVERIFIED;
+    volatile VerificationReport report;
+    /** Which verification run counts: a verdict carrying an older ticket (superseded by a release or re-verify) is dropped. */
+    int ticket;
     private int inflight;
     private boolean removed;
 

@@ -35,13 +35,29 @@ final class KernelSelector {
 
     /** The pinned variant if it is present and eligible, else the first eligible choice in order. */
     static <C extends Choice> Optional<C> select(List<C> ordered, String pinnedVariant) {
+        return chain(ordered, pinnedVariant).stream().findFirst();
+    }
+
+    /**
+     * Every eligible choice in the order calls try them: the pinned variant first (if eligible), then
+     * the rest by ranking. The active kernel is the head; the ones behind it answer what it does not
+     * support or fails.
+     */
+    static <C extends Choice> List<C> chain(List<C> ordered, String pinnedVariant) {
+        List<C> chain = new ArrayList<>(ordered.size());
         if (pinnedVariant != null) {
             for (C c : ordered) {
                 if (c.eligible() && c.variant().equals(pinnedVariant)) {
-                    return Optional.of(c);
+                    chain.add(c);
+                    break;
                 }
             }
         }
-        return ordered.stream().filter(Choice::eligible).findFirst();
+        for (C c : ordered) {
+            if (c.eligible() && !chain.contains(c)) {
+                chain.add(c);
+            }
+        }
+        return chain;
     }
 }

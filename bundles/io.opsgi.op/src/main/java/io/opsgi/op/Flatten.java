@@ -1,0 +1,60 @@
+package io.opsgi.op;
+
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * The flatten contract: {@code torch.flatten(x, start_dim, end_dim)} / {@code nn.Flatten}. Shape only:
+ * the data stays in row-major order, so the result is a view of the input (tensors are immutable)
+ * and no kernel runs. Not a registered {@link Operator}: there is nothing for a kernel to compute.
+ */
+public final class Flatten {
+    public static final String OP = "flatten";
+
+    private Flatten() {
+    }
+
+    /** Dimensions start..end merged into one; a 0-d input counts as 1-D and flattens to [1]. */
+    public static Shape outputShape(Shape input, FlattenAttrs a) {
+        int rank = Math.max(1, input.rank());
+        int start = wrap(a.startDim(), rank), end = wrap(a.endDim(), rank);
+        // torch: "flatten() has invalid args: start_dim cannot come after end_dim"
+        OpException.check(start <= end, OP, "start_after_end", "start_dim cannot come after end_dim, got start_dim=" + a.startDim()
+                + ", end_dim=" + a.endDim() + " for input of size " + input);
+        if (input.rank() == 0) {
+            return Shape.of(1);
+        }
+        int[] dims = new int[rank - (end - start)];
+        long merged = 1; // beyond an int only for an empty tensor (a zero dimension elsewhere): saturated
+        for (int d = start; d <= end; d++) {
+            merged *= input.dim(d);
+        }
+        for (int d = 0, o = 0; d < rank; d++) {
+            if (d < start || d > end) {
+                dims[o++] = input.dim(d);
+            } else if (d == start) {
+                dims[o++] = (int) Math.min(merged, Integer.MAX_VALUE);
+            }
+        }
+        return Shape.of(dims);
+    }
+
+    /** The input viewed with the flattened shape (no copy, no kernel). */
+    public static Tensor apply(Tensor input, FlattenAttrs a) {
+        return input.reshape(outputShape(input.shape(), a));
+    }
+
+    /** torch: "Dimension out of range (expected to be in range of [-4, 3], but got 4)". */
+    private static int wrap(int dim, int rank) {
+        OpException.check(dim >= -rank && dim < rank, OP, "dim_range",
+                "dimension out of range (expected to be in range of [" + -rank + ", " + (rank - 1) + "]), got " + dim);
+        return dim < 0 ? dim + rank : dim;
+    }
+
+    /** Attributes from PyTorch's terms: start_dim (default 1), end_dim (default -1). */
+    public static FlattenAttrs attrs(Map<String, ?> map) {
+        TorchAttrs t = new TorchAttrs(OP, map);
+        return new FlattenAttrs(t.integer("start_dim", 1), t.integer("end_dim", -1));
+    }
+}

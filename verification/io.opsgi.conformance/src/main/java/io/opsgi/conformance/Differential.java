@@ -1,0 +1,94 @@
+package io.opsgi.conformance;
+
+import io.opsgi.op.Kernel;
+import io.opsgi.op.KernelChain;
+import io.opsgi.op.Operator;
+import io.opsgi.op.Operators;
+import io.opsgi.tensor.IndexTensor;
+import io.opsgi.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded randomized differential check: each valid vector case's configuration (attributes and
+ * shapes) with new input values, run through a kernel and through the reference kernel, compared
+ * within the same {@link Tolerances} as the vectors. New values come from scaling every input
+ * element by a random factor in [0.5, 1.5): magnitudes change, signs, zeros, -0.0, NaN and
+ * infinities stay, so the constraints the vectors respect (a positive variance, say) still hold.
+ */
+public final class Differential {
+    public enum Verdict { PASSED, FAILED, NOT_APPLICABLE }
+
+    /** @param problem what differed, or why the case does not apply; null when it passed */
+    public record Result(VectorCase c, Verdict verdict, String problem) {
+    }
+
+    private Differential() {
+    }
+
+    public static Result check(VectorCase c, Kernel kernel, Kernel reference, long seed) {
+        if (c.isErrorCase()) {
+            return new Result(c, Verdict.NOT_APPLICABLE, "an error case");
+        }
+        Operator operator = Operators.get(c.op());
+        Map<String, Tensor> inputs;
+        try {
+            inputs = perturbed(c.readInputs(), new SplittableRandom(seed ^ c.name().hashCode()));
+        } catch (VectorFormatException e) {
+            return new Result(c, Verdict.FAILED, "unreadable vector file: " + e.getMessage());
+        }
+        Map<String, Object> expected;
+        try {
+            expected = operator.run(only(operator, reference), c.attrs(), inputs);
+        } catch (RuntimeException e) {
+            return new Result(c, Verdict.NOT_APPLICABLE, "the reference refuses these values: " + e);
+        }
+        Map<String, Object> actual;
+        try {
+            actual = operator.run(only(operator, kernel), c.attrs(), inputs);
+        } catch (KernelChain.UnsupportedGeometryException e) {
+            return new Result(c, Verdict.NOT_APPLICABLE, "the kernel does not support this geometry");
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Result(c, Verdict.FAILED, "threw " + Replay.text(e));
+        }
+        List<String> problems = new ArrayList<>();
+        expected.forEach((name, e) -> {
+            Object a = actual.get(name);
+            TensorComparison cmp;
+            if (e instanceof IndexTensor ei && a instanceof IndexTensor ai) {
+                cmp = TensorComparison.compareIndices(name, ei, ai);
+            } else if (e instanceof Tensor et && a instanceof Tensor at) {
+                cmp = TensorComparison.compare(name, et, at, Tolerances.forOutput(c, name, inputs, et));
+            } else {
+                problems.add(name + ": the reference returned " + e + ", the kernel " + a);
+                return;
+            }
+            if (!cmp.passed()) {
+                problems.add(cmp.problem());
+            }
+        });
+        return problems.isEmpty() ? new Result(c, Verdict.PASSED, null)
+                : new Result(c, Verdict.FAILED, "differs from the reference kernel on new values (seed " + seed + "): "
+                        + String.join("; ", problems));
+    }
+
+    private static Map<String, Tensor> perturbed(Map<String, Tensor> inputs, SplittableRandom random) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        inputs.forEach((name, t) -> {
+            float[] v = t.toArray();
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= (float) (0.5 + random.nextDouble());
+            }
+            out.put(name, Tensor.wrap(t.shape(), v));
+        });
+        return Map.copyOf(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Kernel only(Operator operator, Kernel kernel) {
+        return KernelChain.only((Class<Kernel>) operator.kernelType(), kernel);
+    }
+}
