@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 /** The {@code ./opsgi} commands. Each returns the process exit status. */
 @Command(name = "opsgi", mixinStandardHelpOptions = true, version = "opsgi 0.1.0",
         description = "CNN operators as hot-swappable OSGi bundles, verified against PyTorch.",
-        subcommands = {Commands.ListKernels.class, Commands.Pin.class, Commands.Unpin.class, Verify.class})
+        subcommands = {Commands.ListKernels.class, Commands.Report.class, Commands.Pin.class, Commands.Unpin.class, Verify.class})
 final class Commands {
     final OperatorRegistry registry;
     final BundleContext context;
@@ -32,14 +32,44 @@ final class Commands {
         return status;
     }
 
-    @Command(name = "list", description = "Print every op, its kernel variants, their ranking and state, and which is active (*).")
+    /** How long list and report wait for kernels still pending verification. */
+    static final long SETTLE_MILLIS = 180_000;
+
+    @Command(name = "list", description = "Print every op, its kernel variants, their ranking, verification state and last "
+            + "verification, and which is active (*). Waits for pending verifications first.")
     static final class ListKernels implements Callable<Integer> {
         @ParentCommand
         Commands opsgi;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
+            boolean settled = opsgi.registry.awaitSettled(SETTLE_MILLIS);
             System.out.print(KernelTable.format(opsgi.registry.kernels()));
+            if (!settled) {
+                System.err.println("some kernels are still pending verification");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "report", description = "Print one kernel's state and its last verification report in full.")
+    static final class Report implements Callable<Integer> {
+        @ParentCommand
+        Commands opsgi;
+        @Parameters(index = "0", description = "op, e.g. conv2d")
+        String op;
+        @Parameters(index = "1", description = "variant, e.g. direct")
+        String variant;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            opsgi.registry.awaitSettled(SETTLE_MILLIS);
+            var found = opsgi.registry.kernels().stream().filter(k -> k.op().equals(op) && k.variant().equals(variant)).findFirst();
+            if (found.isEmpty()) {
+                System.err.println("no kernel " + variant + " for " + op + " is registered; see ./opsgi list");
+                return 2;
+            }
+            System.out.print(KernelTable.report(found.get()));
             return 0;
         }
     }
