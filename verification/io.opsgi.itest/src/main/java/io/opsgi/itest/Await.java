@@ -16,7 +16,7 @@ final class Await {
     }
 
     static void until(String what, BooleanSupplier condition, Supplier<String> state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting for " + what + "; state: " + state.get());

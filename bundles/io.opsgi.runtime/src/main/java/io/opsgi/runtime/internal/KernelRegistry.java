@@ -165,13 +165,13 @@ public final class KernelRegistry implements OperatorRegistry, VerificationGate.
             // Before activation the gate setting is unknown: pending is the safe assumption (activate decides).
             c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
             candidates.put(c.serviceId(), c);
+            post(KernelEvents.PENDING, c, gateOn);
             publish();
             if (gateOn && gate != null) {
                 gate.submit(c, c.ticket);
             }
         }
         log.info("Kernel {} for {} arrived from {} (ranking {}, {})", c.variant(), c.ops, c.bundle, c.ranking(), c.state);
-        post(KernelEvents.PENDING, c, gateOn);
     }
 
     void updatedKernel(ServiceReference<Kernel> ref, Kernel kernel) {
@@ -189,9 +189,9 @@ public final class KernelRegistry implements OperatorRegistry, VerificationGate.
                 return;
             }
             c.ticket++; // a verification still running for it no longer counts
+            post(KernelEvents.REMOVED, c, true);
             publish();
         }
-        post(KernelEvents.REMOVED, c, true);
         try {
             if (!c.retireAndDrain(DRAIN_TIMEOUT_MILLIS)) {
                 log.warn("Kernel {} of {} left with {} calls still running after {} ms", c.variant(), c.bundle, c.inflight(),
@@ -249,15 +249,14 @@ public final class KernelRegistry implements OperatorRegistry, VerificationGate.
                 c.state = report.passed() ? KernelState.VERIFIED : KernelState.QUARANTINED;
             }
             now = c.state;
+            post(now == KernelState.VERIFIED ? KernelEvents.VERIFIED : KernelEvents.QUARANTINED, c, true);
             publish();
-            notifyAll();
         }
         if (report.passed()) {
             log.info("Kernel {} for {} from {} verified: {}", c.variant(), c.ops, c.bundle, report.summary());
         } else {
             log.error("Kernel {} for {} from {} quarantined: {}", c.variant(), c.ops, c.bundle, report.text());
         }
-        post(now == KernelState.VERIFIED ? KernelEvents.VERIFIED : KernelEvents.QUARANTINED, c, true);
     }
 
     /** A kernel failed a live call: quarantine it at once (the call itself goes on down the chain). */
@@ -277,11 +276,11 @@ public final class KernelRegistry implements OperatorRegistry, VerificationGate.
             }
             c.state = KernelState.QUARANTINED;
             c.report = report;
+            post(KernelEvents.QUARANTINED, c, true);
             publish();
         }
         log.error("Kernel {} for {} from {} quarantined after failing a call ({}); the call was answered by the next kernel. Case: {}",
                 c.variant(), op, c.bundle, problem, theCase);
-        post(KernelEvents.QUARANTINED, c, true);
     }
 
     /** The geometry (records print their fields) and the other arguments, arrays as their lengths. */
@@ -471,13 +470,13 @@ public final class KernelRegistry implements OperatorRegistry, VerificationGate.
             }
             c.ticket++;
             c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
+            post(KernelEvents.RELEASED, c, true);
             publish();
             if (gateOn && gate != null) {
                 gate.submit(c, c.ticket);
             }
         }
         log.info("Kernel {} for {} released from quarantine by command", variant, op);
-        post(KernelEvents.RELEASED, c, true);
     }
 
     @Override
@@ -525,6 +524,8 @@ public final class KernelRegistry implements OperatorRegistry, VerificationGate.
     }
 
     // ---- events -----------------------------------------------------------------------------
+    // Posted while holding the monitor, state event before the activations it causes: Event Admin
+    // delivers asynchronous events from one thread in posting order, so a monitor sees them in order.
 
     private void post(String topic, Candidate c, boolean when) {
         if (when) {

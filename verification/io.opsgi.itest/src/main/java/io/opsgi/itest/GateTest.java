@@ -1,0 +1,286 @@
+package io.opsgi.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.conformance.ReferenceVectors;
+import io.opsgi.itest.fixtures.FixtureConv2d;
+import io.opsgi.op.Conv2d;
+import io.opsgi.op.Conv2dAttrs;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelEvents;
+import io.opsgi.runtime.KernelState;
+import io.opsgi.runtime.KernelTable;
+import io.opsgi.runtime.OperatorRegistry;
+import io.opsgi.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+/**
+ * The verification gate in a real Felix, with real bundle jars: a correct faster kernel dropped into
+ * a FileInstall folder goes pending, verified, active; a subtly wrong one, one that throws, and one
+ * that hangs are quarantined and never serve; kernels that fail live calls are quarantined while the
+ * callers get the reference's answers. State changes are followed through Event Admin.
+ */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class GateTest {
+    private static final String CONV = "conv2d";
+
+    @InjectBundleContext
+    BundleContext context;
+    @InjectService
+    OperatorRegistry registry;
+    @InjectService
+    ConfigurationAdmin configAdmin;
+
+    private final List<Bundle> installed = new ArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private ServiceRegistration<EventHandler> listener;
+    private Path jars;
+
+    @BeforeEach
+    void listen() throws Exception {
+        jars = Files.createTempDirectory("opsgi-gate");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, KernelEvents.TOPIC_PREFIX + "*");
+        listener = context.registerService(EventHandler.class, e -> events.add(e.getTopic().substring(KernelEvents.TOPIC_PREFIX.length())
+                + " " + e.getProperty(KernelEvents.VARIANT) + " " + String.join(",", (String[]) e.getProperty(KernelEvents.OP))), props);
+        assertTrue(registry.awaitSettled(60_000), "the built-in kernels are verified at startup");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        listener.unregister();
+        for (Bundle b : installed) {
+            if (b.getState() != Bundle.UNINSTALLED) {
+                b.uninstall();
+            }
+        }
+        Await.until("the reference conv2d again", () -> active(CONV).equals("direct"), this::state);
+    }
+
+    @Test
+    void aCorrectFasterKernelDroppedIntoDeployGoesPendingThenVerifiedThenActive() throws Exception {
+        Path deploy = Files.createTempDirectory("opsgi-deploy");
+        Configuration watcher = configAdmin.getFactoryConfiguration("org.apache.felix.fileinstall", "gate", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("felix.fileinstall.dir", deploy.toString());
+        props.put("felix.fileinstall.poll", "100");
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        watcher.update(props);
+        try {
+            Path jar = deploy.resolve("vector.jar");
+            Files.copy(Path.of(context.getProperty("opsgi.itest.vector.jar")), jar, StandardCopyOption.REPLACE_EXISTING);
+            Await.until("the vector relu active", () -> active("relu").equals("vector"), this::state);
+            Await.until("its activation event", () -> events.contains("ACTIVATED vector relu"), this::state);
+            List<String> seen = events.stream().filter(e -> e.contains(" vector ")).toList();
+            int pending = seen.indexOf("PENDING vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid");
+            int verified = seen.indexOf("VERIFIED vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid");
+            int activated = seen.indexOf("ACTIVATED vector relu");
+            assertTrue(pending >= 0 && pending < verified && verified < activated, "pending, then verified, then active: " + seen);
+            KernelDescriptor d = registry.active("relu").orElseThrow();
+            assertEquals(KernelState.VERIFIED, d.state());
+            assertTrue(d.report().passed() && d.report().summary().contains("differential cases passed"), d.report().text());
+
+            Files.delete(jar);
+            Await.until("the reference relu after the jar left deploy/", () -> active("relu").equals("direct"), this::state);
+        } finally {
+            watcher.delete();
+        }
+    }
+
+    @Test
+    void aSubtlyWrongKernelIsQuarantinedNeverActiveAndItsReportNamesTheFailingCase() throws Exception {
+        install("replicate", 50, "replicate-border");
+        KernelDescriptor d = awaitState("replicate", KernelState.QUARANTINED);
+        String report = d.report().text();
+        assertFalse(d.report().passed());
+        // Padding reads the border instead of zero: padded cases fail, and each is named with its attributes.
+        ReferenceVectors vectors = ReferenceVectors.load(Path.of(context.getProperty("opsgi.itest.vectors")));
+        String firstFailure = d.report().details().get(0);
+        String caseName = firstFailure.substring("vector case ".length(), firstFailure.indexOf(' ', "vector case ".length()));
+        assertTrue(vectors.find(caseName).isPresent(), "the report names a real vector case: " + report);
+        assertTrue(firstFailure.contains("padding"), "the failing case has padding: " + firstFailure);
+        assertEquals("direct", active(CONV));
+        assertFalse(events.contains("ACTIVATED replicate conv2d"), "never active: " + events);
+    }
+
+    @Test
+    void aKernelThatThrowsOnSomeInputsIsQuarantinedWhileCallersGetCorrectAnswers() throws Exception {
+        Conv2dKernel reference = reference();
+        Tensor[] strided = ConvData.random(1, 4, 9, 9, 6, 3, 7);
+        Conv2dAttrs attrs = ConvData.attrs(2, 1, 1, 1);
+        AtomicInteger calls = new AtomicInteger();
+        Caller caller = new Caller(() -> {
+            Tensor y = registry.call(CONV, Conv2dKernel.class, k -> Conv2d.apply(k, strided[0], strided[1], strided[2], attrs));
+            ConvData.assertMatches(Conv2d.apply(reference, strided[0], strided[1], strided[2], attrs), y, 4 * 9);
+            calls.incrementAndGet();
+        });
+        try {
+            install("thrower", 50, "throw-on-stride2");
+            KernelDescriptor d = awaitState("thrower", KernelState.QUARANTINED);
+            assertTrue(d.report().details().stream().anyMatch(s -> s.contains("ArithmeticException")), d.report().text());
+        } finally {
+            caller.stop();
+        }
+        assertTrue(calls.get() > 0, "calls were made while the kernel was verified");
+        assertEquals("direct", active(CONV));
+    }
+
+    @Test
+    void kernelsThatFailALiveCallAreQuarantinedAndTheCallIsAnsweredByTheReference() throws Exception {
+        Conv2dKernel reference = reference();
+        Tensor[] large = ConvData.random(1, 8, 160, 160, 4, 3, 11); // 204,800 inputs: beyond every vector
+        assertTrue(large[0].shape().size() > FixtureConv2d.LARGE);
+        Conv2dAttrs attrs = ConvData.attrs(1, 1, 1, 1);
+        Tensor expected = Conv2d.apply(reference, large[0], large[1], large[2], attrs);
+        for (String fault : List.of("nan-on-large", "throw-on-large")) {
+            String variant = fault.replace("-on-large", "");
+            install(variant, 50, fault);
+            Await.until(variant + " verified and active", () -> active(CONV).equals(variant), this::state);
+
+            String servedBy;
+            Tensor y;
+            try (var lease = registry.lease(CONV, Conv2dKernel.class)) {
+                assertEquals(variant, lease.descriptor().variant());
+                y = Conv2d.apply(lease.kernel(), large[0], large[1], large[2], attrs);
+                servedBy = lease.servedBy().variant();
+            }
+            ConvData.assertMatches(expected, y, 8 * 9);
+            assertEquals("direct", servedBy, "the reference answered the call");
+            KernelDescriptor d = describe(variant).orElseThrow();
+            assertEquals(KernelState.QUARANTINED, d.state(), state());
+            assertTrue(d.report().summary().startsWith("failed a call: " + (fault.startsWith("nan") ? "wrote non-finite values" : "threw")),
+                    d.report().text());
+            assertTrue(d.report().details().get(0).contains("ConvGeometry[n=1, cIn=8, h=160, w=160"), "the report names the case: "
+                    + d.report().text());
+            assertEquals("direct", active(CONV), "new calls no longer reach it");
+            Await.until("the quarantine event of " + variant, () -> events.contains("QUARANTINED " + variant + " conv2d"), this::state);
+        }
+    }
+
+    @Test
+    void aKernelThatHangsIsQuarantinedAtTheTimeLimitAndTheContainerStaysUp() throws Exception {
+        Conv2dKernel reference = reference();
+        Tensor[] small = ConvData.random(1, 3, 8, 8, 4, 3, 5);
+        Conv2dAttrs attrs = ConvData.attrs(1, 1, 1, 1);
+        AtomicInteger calls = new AtomicInteger();
+        Caller caller = new Caller(() -> {
+            Tensor y = registry.call(CONV, Conv2dKernel.class, k -> Conv2d.apply(k, small[0], small[1], small[2], attrs));
+            ConvData.assertMatches(Conv2d.apply(reference, small[0], small[1], small[2], attrs), y, 3 * 9);
+            calls.incrementAndGet();
+        });
+        try {
+            install("hang", 50, "hang");
+            KernelDescriptor d = awaitState("hang", KernelState.QUARANTINED);
+            assertTrue(d.report().summary().contains("time limit"), d.report().text());
+        } finally {
+            caller.stop();
+        }
+        assertTrue(calls.get() > 0);
+        assertEquals("direct", active(CONV));
+        // The gate moved on: a kernel arriving after the hung one is verified as usual.
+        install("after-hang", 40, "none");
+        Await.until("the next kernel verified and active", () -> active(CONV).equals("after-hang"), this::state);
+    }
+
+    @Test
+    void releaseIsTheOnlyWayOutOfQuarantineAndReverifyRunsAgain() throws Exception {
+        install("released", 50, "throw-on-stride2");
+        awaitState("released", KernelState.QUARANTINED);
+        registry.reverify(CONV, "released");
+        Thread.sleep(500);
+        assertEquals(KernelState.QUARANTINED, describe("released").orElseThrow().state(), "re-verifying does not release");
+        registry.release(CONV, "released");
+        Await.until("the release event", () -> events.contains("RELEASED released conv2d"), this::state);
+        awaitState("released", KernelState.QUARANTINED); // released, verified again, and it still throws
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private Bundle install(String variant, int ranking, String fault) throws Exception {
+        Path jar = FixtureBundles.conv2d(jars, variant, ranking, fault, "1.0.0");
+        Bundle b = context.installBundle(jar.toUri().toString());
+        installed.add(b);
+        b.start();
+        return b;
+    }
+
+    private KernelDescriptor awaitState(String variant, KernelState state) {
+        Await.until(variant + " " + state, () -> describe(variant).map(d -> d.state() == state).orElse(false), this::state);
+        return describe(variant).orElseThrow();
+    }
+
+    private Optional<KernelDescriptor> describe(String variant) {
+        return registry.kernels().stream().filter(d -> d.op().equals(CONV) && d.variant().equals(variant)).findFirst();
+    }
+
+    private String active(String op) {
+        return registry.active(op).map(KernelDescriptor::variant).orElse("none");
+    }
+
+    private Conv2dKernel reference() throws Exception {
+        var refs = context.getServiceReferences(Conv2dKernel.class, "(opsgi.variant=direct)");
+        return context.getService(refs.iterator().next());
+    }
+
+    private String state() {
+        return System.lineSeparator() + KernelTable.format(registry.kernels()) + "events: " + events;
+    }
+
+    /** Calls {@code body} in a loop on another thread until stopped; stop() rethrows the first failure. */
+    static final class Caller {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+
+        Caller(Runnable body) {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        body.run();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            }, "gate-test-caller");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(30_000);
+            if (!failures.isEmpty()) {
+                AssertionError e = new AssertionError(failures.size() + " calls failed; the first: " + failures.get(0), failures.get(0));
+                throw e;
+            }
+        }
+    }
+}
