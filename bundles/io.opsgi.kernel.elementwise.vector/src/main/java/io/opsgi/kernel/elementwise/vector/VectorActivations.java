@@ -1,5 +1,6 @@
 package io.opsgi.kernel.elementwise.vector;
 
+import io.opsgi.kernel.support.Parallel;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.ElementwiseKernel;
 import io.opsgi.op.Kernel;
@@ -21,13 +22,29 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
 @ServiceRanking(100)
 public final class VectorActivations implements ElementwiseKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Below this many elements a second thread costs more than it saves (a hand-off is a few microseconds). */
+    private static final int PARALLEL_MIN = 1 << 16;
+    /** Elements per parallel chunk: a multiple of the vector length, so only the last chunk has a tail. */
+    private static final int CHUNK = 1 << 14;
 
     @Override
     public void activate(ActivationAttrs a, float[] x, float[] y) {
-        for (int i = 0; i < x.length; i += S.length()) {
-            VectorMask<Float> m = S.indexInRange(i, x.length);
-            FloatVector v = FloatVector.fromArray(S, x, i, m);
-            apply(a, v).intoArray(y, i, m);
+        if (x.length < PARALLEL_MIN || Parallel.threads() == 1) {
+            range(a, x, y, 0, x.length);
+        } else {
+            Parallel.forEach((x.length + CHUNK - 1) / CHUNK, c -> range(a, x, y, c * CHUNK, Math.min(x.length, (c + 1) * CHUNK)));
+        }
+    }
+
+    /** Whole vectors unmasked (masked loads are slow on some JDKs), then one masked tail. */
+    private static void range(ActivationAttrs a, float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            apply(a, FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            apply(a, FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
         }
     }
 
