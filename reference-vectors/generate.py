@@ -220,6 +220,23 @@ def run_prelu(a, i):
     return {"output": F.prelu(i["input"], i["weight"])}
 
 
+def run_linear(a, i):
+    return {"output": F.linear(i["input"], i["weight"], i.get("bias"))}
+
+
+def run_add(a, i):
+    return {"output": torch.add(i["input"], i["other"])}
+
+
+def run_upsample(a, i):
+    """nn.Upsample as a user builds it: size and scale_factor as tuples (nn.Upsample turns only tuples into floats)."""
+    size = tuple(a["size"]) if isinstance(a["size"], list) else a["size"]
+    scale = tuple(float(v) for v in a["scale_factor"]) if isinstance(a["scale_factor"], list) else a["scale_factor"]
+    m = nn.Upsample(size=size, scale_factor=scale, mode=a["mode"], align_corners=a["align_corners"],
+                    recompute_scale_factor=a["recompute_scale_factor"])
+    return {"output": m(i["input"])}
+
+
 RUNNERS = {
     "conv2d": run_conv2d,
     "conv_transpose2d": run_conv_transpose2d,
@@ -232,6 +249,9 @@ RUNNERS = {
     "lp_pool2d": run_lp_pool2d,
     "pad": run_pad,
     "batch_norm": run_batch_norm,
+    "linear": run_linear,
+    "add": run_add,
+    "upsample": run_upsample,
     **{op: activation_runner(fn) for op, (_, fn) in ACTIVATIONS.items()},
     "prelu": run_prelu,
 }
@@ -251,7 +271,8 @@ def npy_bytes(tensor):
     else:
         raise TypeError(f"unsupported dtype {a.dtype}")
     buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.ascontiguousarray(a), version=(1, 0), allow_pickle=False)
+    # not np.ascontiguousarray: it turns a 0-d array into shape (1,)
+    np.lib.format.write_array(buf, a if a.flags.c_contiguous else a.copy(order="C"), version=(1, 0), allow_pickle=False)
     return buf.getvalue()
 
 
@@ -1188,6 +1209,138 @@ def gen_prelu(s):
 
 
 # ---------------------------------------------------------------------------------------------
+# linear, add, upsample: the layers a CNN needs beyond convolution and pooling
+# ---------------------------------------------------------------------------------------------
+
+def gen_linear(s):
+    def c(name, x, w, bias=True, rule=None, tags=()):
+        full = "linear_" + name
+        R = Rand(full)
+        x, w = R.data(x), R.data(w)
+        b = R.randn(w.shape[0]) if bias is True else (None if bias is None else R.data(bias))
+        s.case("linear", full, {}, {"input": x, "weight": w, "bias": b}, rule=rule, tags=tags)
+    c("example_exact", t([1, 2, 3, -1, 0, 0.5], 2, 3), t([1, 0, -1, 0.5, 0.5, 0.5], 2, 3), t([10, -1]), tags=["example"])
+    c("basic_2d", (4, 6), (5, 6))
+    c("no_bias", (4, 6), (5, 6), bias=None, tags=["no_bias"])
+    c("rank1_input", (6,), (3, 6), tags=["rank1"])
+    c("rank3_input", (2, 3, 6), (4, 6))
+    c("rank4_input", (2, 3, 2, 6), (4, 6), bias=None, tags=["no_bias"])
+    c("zero_batch", (0, 6), (5, 6), tags=["zero_batch"])
+    c("no_input_features_is_bias", (3, 0), (4, 0), tags=["corner"])
+    c("no_output_features", (3, 6), (0, 6), tags=["corner", "empty_output"])
+    c("classifier_256_to_2", (2, 256), (2, 256), tags=["large_k"])
+    c("large_k_1152", (2, 1152), (3, 1152), tags=["large_k"])
+    x = Rand("linear_nan").randn(3, 4)
+    x[0, 1] = NAN
+    x[1, 2] = INF
+    c("nan_and_inf_propagate", x, t([1.0, -2.0, 0.5, 3.0, 0.25, 1.0, 2.0, -1.0], 2, 4), tags=["nan", "inf"])
+    c("err_input_0d", torch.tensor(1.0), (4, 3), rule="input_rank")
+    c("err_weight_3d", (2, 3), (4, 3, 1), rule="weight_rank")
+    c("err_in_features_mismatch", (2, 5), (4, 3), rule="input_features")
+    c("err_in_features_mismatch_rank3", (2, 2, 5), (4, 3), rule="input_features")
+    c("err_bias_length", (2, 3), (4, 3), bias=(5,), rule="bias_shape")
+    rng = random.Random(SEED * 100 + 21)
+    for n in range(10):
+        rank = rng.randint(1, 4)
+        lead = [rng.choice([0, 1, 1, 2, 3]) if i == 0 and rank > 1 else rng.randint(1, 3) for i in range(rank - 1)]
+        k, o = rng.randint(1, 40), rng.randint(1, 9)
+        c(f"sweep_{n:02d}", tuple(lead + [k]), (o, k), bias=rng.random() < 0.7 or None, tags=["sweep"])
+
+
+def gen_add(s):
+    def c(name, a, b, rule=None, tags=()):
+        full = "add_" + name
+        R = Rand(full)
+        s.case("add", full, {}, {"input": R.data(a), "other": R.data(b)}, rule=rule, tags=tags)
+    c("residual_4d", (2, 3, 4, 5), (2, 3, 4, 5))
+    c("rank1", (7,), (7,), tags=["rank1"])
+    c("zero_batch", (0, 3, 2, 2), (0, 3, 2, 2), tags=["zero_batch"])
+    c("example_exact", t([1, 2, 3, 4, 0.5, -0.25], 1, 1, 2, 3), t([10, -2, 0.5, 4, 0.5, 0.25], 1, 1, 2, 3), tags=["example"])
+    c("signed_zeros", t([0.0, -0.0, -0.0, 0.0]), t([-0.0, 0.0, -0.0, 0.0]), tags=["signed", "corner"])
+    c("special_values", t(SPECIAL), t(list(reversed(SPECIAL))), tags=["special_values", "nan", "inf"])
+    c("rounding_ties", t([16777216.0, 1.0, 0.1, 3.4e38]), t([1.0, 1e-8, 0.2, 3.4e38]), tags=["corner", "inf"])
+    c("err_last_dim_differs", (2, 3, 4, 5), (2, 3, 4, 6), rule="shape_mismatch")
+    c("err_rank_differs_not_broadcastable", (2, 3, 4, 5), (2, 3, 4), rule="shape_mismatch")
+    rng = random.Random(SEED * 100 + 22)
+    for n in range(6):
+        shape = tuple(rng.randint(1, 5) for _ in range(rng.randint(1, 4)))
+        c(f"sweep_{n:02d}", shape, shape, tags=["sweep"])
+
+
+def upsample_attrs(size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
+    """Every nn.Upsample argument, written out; pairs as [h, w] lists (an int or float is broadcast by pair())."""
+    return {"size": pair(size), "scale_factor": [float(v) for v in pair(scale_factor)] if scale_factor is not None else None,
+            "mode": mode, "align_corners": align_corners, "recompute_scale_factor": recompute_scale_factor}
+
+
+def gen_upsample(s):
+    c = single_input_case(s, "upsample", upsample_attrs)
+    # nearest
+    c("nearest_example_2x2_by_2", arange(1, 1, 2, 2), scale_factor=2, tags=["example"])
+    c("nearest_scale_2", (2, 3, 4, 5), scale_factor=2)
+    c("nearest_scale_3x2", (1, 2, 3, 4), scale_factor=(3, 2))
+    c("nearest_size_7x5", (1, 2, 4, 3), size=(7, 5))
+    c("nearest_size_smaller", (1, 2, 9, 8), size=(4, 3))
+    c("nearest_scale_0_5_down", (1, 2, 8, 6), scale_factor=0.5)
+    c("nearest_scale_0_9x2_2", arange(1, 2, 12, 2), scale_factor=(0.9, 2.2), tags=["corner"])
+    # C = 1 runs ATen's channels-last kernel: out = 2*in reads o/2 and out = in copies, whatever the scale.
+    c("nearest_one_channel_scale_0_9x2_2", arange(1, 1, 12, 2), scale_factor=(0.9, 2.2), tags=["corner"])
+    c("nearest_scale_1_3_out_equals_in", arange(1, 2, 2, 3), scale_factor=(1.0, 1.3), tags=["corner"])
+    c("nearest_one_channel_scale_1_3_out_equals_in", arange(2, 1, 2, 3), scale_factor=(1.0, 1.3), tags=["corner"])
+    c("nearest_1x1_input_scale_3", (2, 3, 1, 1), scale_factor=3, tags=["corner"])
+    c("nearest_recompute_scale_factor", arange(1, 2, 12, 2), scale_factor=(0.9, 2.2), recompute_scale_factor=True)
+    c("nearest_zero_batch", (0, 2, 3, 3), scale_factor=2, tags=["zero_batch"])
+    c("nearest_nan_inf_copied", t([NAN, INF, -INF, -0.0], 1, 1, 2, 2), scale_factor=2, tags=["nan", "inf", "signed"])
+    c("nearest_larger_plane", (1, 2, 16, 16), scale_factor=2)
+    # bilinear
+    for align in (None, False, True):
+        label = {None: "default", False: "align_false", True: "align_true"}[align]
+        c(f"bilinear_{label}_example_ramp_5_to_7", arange(1, 1, 1, 5, start=0.0), size=(1, 7), mode="bilinear",
+          align_corners=align, tags=["example"])
+        c(f"bilinear_{label}_scale_2", (1, 3, 4, 5), scale_factor=2, mode="bilinear", align_corners=align)
+        c(f"bilinear_{label}_scale_1_5", (2, 2, 5, 5), scale_factor=1.5, mode="bilinear", align_corners=align)
+        c(f"bilinear_{label}_size_9x4", (1, 2, 4, 6), size=(9, 4), mode="bilinear", align_corners=align)
+        c(f"bilinear_{label}_down_0_5", (1, 2, 8, 7), scale_factor=0.5, mode="bilinear", align_corners=align)
+        c(f"bilinear_{label}_one_channel", (2, 1, 5, 4), scale_factor=(2.5, 1.5), mode="bilinear", align_corners=align,
+          tags=["corner"])
+    c("bilinear_align_true_output_1x1", (1, 2, 4, 4), size=(1, 1), mode="bilinear", align_corners=True, tags=["corner"])
+    c("bilinear_input_1x1", (1, 3, 1, 1), size=(3, 4), mode="bilinear", tags=["corner"])
+    c("bilinear_recompute_scale_factor", (1, 2, 5, 5), scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)
+    c("bilinear_zero_batch", (0, 2, 3, 3), scale_factor=2, mode="bilinear", tags=["zero_batch"])
+    c("bilinear_unet_28_to_56", (1, 4, 28, 28), scale_factor=2, mode="bilinear", align_corners=False, tags=["example"])
+    # errors
+    x = (1, 2, 5, 5)
+    c("err_size_and_scale_factor", x, size=3, scale_factor=2, rule="size_or_scale_factor")
+    c("err_neither_size_nor_scale_factor", x, rule="size_or_scale_factor")
+    c("err_recompute_with_size", x, size=3, recompute_scale_factor=True, rule="recompute_with_size")
+    c("err_nearest_align_corners_false", x, scale_factor=2, align_corners=False, rule="align_corners_mode")
+    c("err_nearest_align_corners_true", x, scale_factor=2, align_corners=True, rule="align_corners_mode")
+    c("err_unknown_mode", x, scale_factor=2, mode="foo", rule="upsample_mode")
+    c("err_size_3_elements", x, size=[3, 3, 3], rule="pair_length")
+    c("err_scale_factor_1_element", x, scale_factor=[2], rule="pair_length")
+    c("err_input_3d_bilinear", (2, 5, 5), size=3, mode="bilinear", rule="input_rank")
+    c("err_input_5d_bilinear", (1, 2, 2, 5, 5), size=3, mode="bilinear", rule="input_rank")
+    c("err_input_3d_nearest_pair", (2, 5, 5), size=(3, 3), rule="input_rank")
+    c("err_zero_channels", (1, 0, 5, 5), size=3, rule="empty_input")
+    c("err_zero_height", (1, 2, 0, 5), size=3, rule="empty_input")
+    c("err_output_zero_from_scale", x, scale_factor=0.1, rule="output_size_too_small")
+    c("err_output_size_zero", x, size=0, rule="output_size_too_small")
+    c("err_negative_scale", x, scale_factor=-2, rule="output_size_too_small")
+    rng = random.Random(SEED * 100 + 23)
+    for n in range(12):
+        mode = rng.choice(["nearest", "bilinear"])
+        xs = (rng.randint(1, 2), rng.randint(1, 3), rng.randint(1, 9), rng.randint(1, 9))
+        align = rng.choice([None, False, True]) if mode == "bilinear" else None
+        if rng.random() < 0.5:
+            c(f"sweep_{n:02d}", xs, size=(rng.randint(1, 14), rng.randint(1, 14)), mode=mode, align_corners=align, tags=["sweep"])
+        else:
+            scale = (rng.choice([0.5, 0.75, 1.5, 2.0, 2.5, 3.0]), rng.choice([0.5, 1.0, 1.25, 2.0, 3.0]))
+            if int(xs[2] * scale[0]) < 1 or int(xs[3] * scale[1]) < 1:
+                scale = (2.0, 2.0)
+            c(f"sweep_{n:02d}", xs, scale_factor=scale, mode=mode, align_corners=align, tags=["sweep"])
+
+
+# ---------------------------------------------------------------------------------------------
 # Verification and summary (reads back what was written)
 # ---------------------------------------------------------------------------------------------
 
@@ -1253,6 +1406,9 @@ def main():
     gen_lp_pool2d(s)
     gen_pad(s)
     gen_batch_norm(s)
+    gen_linear(s)
+    gen_add(s)
+    gen_upsample(s)
     gen_activations(s)
     gen_prelu(s)
     s.write(ROOT)

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 /** The {@code ./opsgi} commands. Each returns the process exit status. */
 @Command(name = "opsgi", mixinStandardHelpOptions = true, version = "opsgi 0.1.0",
         description = "CNN operators as hot-swappable OSGi bundles, verified against PyTorch.",
-        subcommands = {Commands.ListKernels.class, Commands.Report.class, Commands.Pin.class, Commands.Unpin.class, Verify.class})
+        subcommands = {Commands.ListKernels.class, Commands.Report.class, Commands.Pin.class, Commands.Unpin.class, Verify.class, Summary.class, Run.class})
 final class Commands {
     final OperatorRegistry registry;
     final BundleContext context;

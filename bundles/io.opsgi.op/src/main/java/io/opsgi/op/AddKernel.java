@@ -6,5 +6,5 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface AddKernel extends Kernel {
     /** {@code y[i] = a[i] + b[i]} for every i; a, b and y have the same length (never 0). */
-    void add(float[] a, float[] b, float[] y);
+    void add(float[] a, float[] b, @Output float[] y);
 }

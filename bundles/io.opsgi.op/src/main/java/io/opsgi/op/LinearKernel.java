@@ -11,5 +11,5 @@ public interface LinearKernel extends Kernel {
      * @param bias (outFeatures) or null
      * @param y    output to fill completely, (rows, outFeatures); with inFeatures = 0 it is the bias (or 0)
      */
-    void linear(LinearGeometry g, float[] x, float[] w, float[] bias, float[] y);
+    void linear(LinearGeometry g, float[] x, float[] w, float[] bias, @Output float[] y);
 }

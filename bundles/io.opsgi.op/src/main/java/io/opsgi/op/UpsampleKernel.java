@@ -10,5 +10,5 @@ public interface UpsampleKernel extends Kernel {
      * The source positions and weights come from {@code g} ({@link UpsampleGeometry#nearestRow},
      * {@link UpsampleGeometry#linearRows}, ...), computed in PyTorch's float arithmetic.
      */
-    void upsample(UpsampleGeometry g, float[] x, float[] y);
+    void upsample(UpsampleGeometry g, float[] x, @Output float[] y);
 }

@@ -1,0 +1,130 @@
+package io.opsgi.cli;
+
+import io.opsgi.conformance.TensorComparison;
+import io.opsgi.conformance.Tolerance;
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkDescription;
+import io.opsgi.net.NetworkException;
+import io.opsgi.net.NetworkRunner;
+import io.opsgi.net.NetworkTolerance;
+import io.opsgi.net.WeightSource;
+import io.opsgi.net.Weights;
+import io.opsgi.runtime.NoKernelException;
+import io.opsgi.tensor.Npy;
+import io.opsgi.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./opsgi run MODEL --input x.npy}: plans the network for the input's shape (refusing a bad
+ * description before any kernel runs), then runs it through the registry's active kernels and prints
+ * per layer the time and the kernel variant that answered. {@code --expected} compares the output
+ * with a reference (e.g. PyTorch's) within the network's depth-derived tolerance.
+ */
+@Command(name = "run", description = "Run a network description through the active kernels; print per-layer time and the kernel that ran each layer.")
+final class Run implements Callable<Integer> {
+    @ParentCommand
+    Commands opsgi;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md)")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "input tensor, float32 NPY")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "Y.npy", description = "write the output tensor here")
+    Path output;
+
+    @Option(names = "--expected", paramLabel = "E.npy", description = "compare the output with this tensor (exit 1 if it differs beyond the tolerance)")
+    Path expected;
+
+    @Option(names = "--seed", paramLabel = "N", description = "use seeded weights instead of the description's weight files")
+    Long seed;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "run N times and report the last run (default 1)")
+    int repeat;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        for (Path p : new Path[] {model, input, expected}) {
+            if (p != null && !Files.isRegularFile(p)) {
+                System.err.println("run: no such file " + p);
+                return 2;
+            }
+        }
+        Tensor x;
+        try {
+            x = Npy.readFloat(input);
+        } catch (IOException e) {
+            System.err.println("run: cannot read " + input + ": " + e.getMessage());
+            return 2;
+        }
+        Network net;
+        Weights weights;
+        try {
+            NetworkDescription d = NetworkDescription.read(model);
+            if (seed != null) {
+                d = d.withWeights(new WeightSource.Seeded(seed));
+            }
+            if (!d.inputShape().equals(x.shape())) {
+                System.err.println("run: the input has shape " + x.shape() + ", the description says " + d.inputShape() + "; planning for the input");
+                d = d.withInputShape(x.shape());
+            }
+            net = Network.plan(d);
+            weights = Weights.load(net);
+        } catch (NetworkException e) {
+            System.err.println("run: " + e.getMessage());
+            return 1;
+        }
+        // Kernels that arrived with the container may still be under verification.
+        opsgi.registry.awaitSettled(Commands.SETTLE_MILLIS);
+        NetworkRunner runner = new NetworkRunner(NetworkRunner.KernelSource.of(opsgi.registry));
+        NetworkRunner.Result r;
+        try {
+            r = runner.run(net, weights, x);
+            for (int i = 1; i < repeat; i++) {
+                r = runner.run(net, weights, x);
+            }
+        } catch (NoKernelException e) {
+            System.err.println("run: " + e.getMessage() + "; see ./opsgi list");
+            return 1;
+        }
+        System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output '" + net.output() + "' "
+                + r.output().shape());
+        System.out.print(io.opsgi.net.Summary.runTable(r));
+        if (r.output().size() <= 16) {
+            System.out.println("output: " + values(r.output()));
+        }
+        if (output != null) {
+            Npy.write(output, r.output());
+            System.out.println("wrote " + output);
+        }
+        if (expected != null) {
+            Tensor want = Npy.readFloat(expected);
+            Tolerance t = NetworkTolerance.of(net, want);
+            TensorComparison cmp = TensorComparison.compare("output", want, r.output(), t);
+            System.out.printf(Locale.ROOT, "against %s: max abs error %.3g, tolerance %s (%s): %s%n", expected, cmp.maxAbsError(), t.describe(), t.reason(),
+                    cmp.passed() ? "MATCHES" : "DIFFERS");
+            if (!cmp.passed()) {
+                System.out.println(cmp.problem());
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static String values(Tensor t) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < t.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6g", t.getFlat(i)));
+        }
+        return sb.append("]").toString();
+    }
+}

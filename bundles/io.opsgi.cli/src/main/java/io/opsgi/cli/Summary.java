@@ -1,0 +1,47 @@
+package io.opsgi.cli;
+
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkDescription;
+import io.opsgi.net.NetworkException;
+import io.opsgi.net.WeightSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./opsgi summary MODEL}: every layer's output shape, parameters, multiply-adds and receptive
+ * field, from the operator contracts alone: no kernel runs and no weight is read (weight files are
+ * checked by their headers). A description that cannot work exits 1 naming the layer and the rule.
+ */
+@Command(name = "summary", description = "Print a torchinfo-style summary of a network description (shapes, params, mult-adds, receptive field) "
+        + "without running any kernel.")
+final class Summary implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md)")
+    Path model;
+
+    @Option(names = "--seed", paramLabel = "N", description = "use seeded weights instead of the description's weight files")
+    Long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(model)) {
+            System.err.println("summary: no such file " + model);
+            return 2;
+        }
+        try {
+            NetworkDescription d = NetworkDescription.read(model);
+            if (seed != null) {
+                d = d.withWeights(new WeightSource.Seeded(seed));
+            }
+            System.out.print(io.opsgi.net.Summary.table(Network.plan(d)));
+            return 0;
+        } catch (NetworkException e) {
+            System.err.println("summary: " + e.getMessage());
+            return 1;
+        }
+    }
+}

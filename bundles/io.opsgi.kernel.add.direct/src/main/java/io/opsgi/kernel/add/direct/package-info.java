@@ -1,0 +1,2 @@
+/** Reference add kernel (implementation package: exports nothing). */
+package io.opsgi.kernel.add.direct;

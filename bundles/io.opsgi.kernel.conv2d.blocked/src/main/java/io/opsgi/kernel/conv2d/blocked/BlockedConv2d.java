@@ -1,0 +1,237 @@
+package io.opsgi.kernel.conv2d.blocked;
+
+import io.opsgi.kernel.support.ConvTaps;
+import io.opsgi.kernel.support.Parallel;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.Kernel;
+import io.opsgi.op.KernelInfo;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.propertytypes.ServiceRanking;
+
+/**
+ * conv2d (groups = 1) as a blocked direct convolution, the scheme of ONNX Runtime's NCHWc kernels
+ * and oneDNN on CPUs: output channels in blocks of one vector ({@link Strips#LANES}, 16 floats with
+ * AVX-512), a strip of output pixels times two channel blocks held in vector accumulators, and every
+ * input value broadcast against weight vectors. No im2col, no GEMM.
+ *
+ * <p>Per call: the weights are repacked per pair of blocks to [tap][cIn][block][lane] (zero lanes
+ * past cOut), the input is copied channels-last with zero columns around each row
+ * ({@link BlockedLayout}), then tasks over (image, block pair, tile of output rows) run the strips,
+ * and each finished row is transposed from [block][pixel][lane] into the NCHW output. Weights are
+ * repacked on every call rather than cached on the array's identity, which a caller may legally
+ * refill between calls.
+ *
+ * <p>Summation order: per output, bias first, then tap by tap, and within a tap input channel by
+ * channel, one FMA (a single rounding) per term. Results differ from the reference kernel within
+ * the conv2d tolerance.
+ */
+@Component(service = {Kernel.class, Conv2dKernel.class})
+@KernelInfo(op = "conv2d", variant = "blocked")
+@ServiceRanking(200)
+public final class BlockedConv2d implements Conv2dKernel {
+    private static final int LANES = Strips.LANES;
+
+    /** Scratch kept between calls; a concurrent call finding it taken allocates its own. */
+    private final AtomicReference<Scratch> spare = new AtomicReference<>();
+
+    @Override
+    public boolean supports(ConvGeometry g) {
+        return g.groups() == 1 && new BlockedLayout(g, LANES).fitsInArrays();
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        if (!supports(g)) {
+            throw new IllegalArgumentException("blocked conv2d does not compute " + g + ": groups must be 1 and its buffers must fit in arrays");
+        }
+        if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
+            return;
+        }
+        BlockedLayout lay = new BlockedLayout(g, LANES);
+        int threads = Parallel.threads();
+        int tasks = lay.tasksFor(threads);
+        Scratch s = spare.getAndSet(null);
+        if (s == null) {
+            s = new Scratch();
+        }
+        try {
+            float[] packed = s.weights = grow(s.weights, lay.pairs * lay.pairStride());
+            boolean packInTasks = lay.pairs >= 4 * threads;
+            if (!packInTasks) {
+                Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
+            }
+            float[] packedBias = s.bias = grow(s.bias, lay.blocks * LANES);
+            Arrays.fill(packedBias, 0f);
+            if (bias != null) {
+                System.arraycopy(bias, 0, packedBias, 0, g.cOut());
+            }
+            float[] in = s.input = grow(s.input, g.n() * g.h() * lay.rowWidth * g.cIn());
+            channelsLast(lay, x, in);
+            float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
+            int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < lay.tapsPerRow; j++) {
+                    tapOffset[i * lay.tapsPerRow + j] = (i * g.dilationH() * lay.rowWidth + j * g.dilationW()) * g.cIn();
+                }
+            }
+            int rowsPerTask = lay.rowsPerTask(threads);
+            int tiles = (g.oh() + rowsPerTask - 1) / rowsPerTask;
+            if (packInTasks) {
+                Parallel.forEach(lay.pairs, pair -> {
+                    packPair(lay, w, packed, pair);
+                    for (int n = 0; n < g.n(); n++) {
+                        runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh());
+                    }
+                });
+            } else {
+                Parallel.forEach(tasks, task -> {
+                    int tile = task % tiles, pair = (task / tiles) % lay.pairs, n = task / tiles / lay.pairs;
+                    int from = tile * rowsPerTask, to = Math.min(g.oh(), from + rowsPerTask);
+                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to);
+                });
+            }
+        } finally {
+            spare.set(s);
+        }
+    }
+
+    /** Output rows [from, to) of image n for block pair {@code pair}. */
+    private static void runRows(BlockedLayout lay, float[] x, float[] w, float[] b, int[] tapOffset, float[] y, float[] rows,
+            int rowBase, int n, int pair, int from, int to) {
+        ConvGeometry g = lay.g;
+        int c = g.cIn(), step = g.strideW() * c;
+        int block0 = 2 * pair;
+        boolean two = block0 + 1 < lay.blocks;
+        int wPair = pair * lay.pairStride();
+        int second = rowBase + lay.owStrips * LANES;
+        int[] tileRows = new int[16];
+        for (int oh = from; oh < to; oh++) {
+            int top = oh * g.strideH() - g.padTop();
+            // Taps are numbered row-major, so a row's taps inside the input are one range [t0, t1).
+            int t0 = ConvTaps.first(top, g.dilationH()) * lay.tapsPerRow;
+            int t1 = Math.max(t0, ConvTaps.end(top, g.dilationH(), g.h(), g.kh()) * lay.tapsPerRow);
+            int rowStart = (n * g.h() + top) * lay.rowWidth * c;
+            for (int strip = 0; strip < lay.strips; strip++) {
+                int ow0 = strip * Strips.PIXELS;
+                int xBase = rowStart + ow0 * step;
+                if (two) {
+                    Strips.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                            second + ow0 * LANES);
+                } else {
+                    Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                }
+            }
+            unblockRow(lay, rows, rowBase, y, n, block0, two ? 2 : 1, oh, tileRows);
+        }
+    }
+
+    /** Copies one output row from [block][pixel][lane] into NCHW, dropping padded lanes and pixels. */
+    private static void unblockRow(BlockedLayout lay, float[] rows, int rowBase, float[] y, int n, int block0, int count, int oh,
+            int[] tileRows) {
+        ConvGeometry g = lay.g;
+        int ow = g.ow();
+        for (int bl = 0; bl < count; bl++) {
+            int k0 = (block0 + bl) * LANES;
+            int lanes = Math.min(LANES, g.cOut() - k0);
+            int src0 = rowBase + bl * lay.owStrips * LANES;
+            int dst0 = ((n * g.cOut() + k0) * g.oh() + oh) * ow, plane = g.oh() * ow;
+            int p = 0;
+            if (Transpose16.AVAILABLE && lanes == 16) {
+                for (; p + 16 <= ow; p += 16) {
+                    for (int l = 0; l < 16; l++) {
+                        tileRows[l] = dst0 + l * plane + p;
+                    }
+                    Transpose16.tile(rows, src0 + p * 16, 16, y, tileRows);
+                }
+            }
+            for (int l = 0; l < lanes; l++) {
+                int dst = dst0 + l * plane;
+                int src = src0 + l;
+                for (int q = p; q < ow; q++) {
+                    y[dst + q] = rows[src + q * LANES];
+                }
+            }
+        }
+    }
+
+    /** Pair {@code pair} of w (cOut, cIn, kh, kw) to [tap][cIn][block of the pair][lane]; lanes past cOut are zero. */
+    private static void packPair(BlockedLayout lay, float[] w, float[] packed, int pair) {
+        ConvGeometry g = lay.g;
+        int cIn = g.cIn(), taps = lay.taps, ct = cIn * taps;
+        int k0 = 2 * pair * LANES;
+        int width = Math.min(2, lay.blocks - 2 * pair) * LANES; // output channels of this pair, padded
+        int real = Math.min(width, g.cOut() - k0);
+        int dst0 = pair * lay.pairStride();
+        // Whole 16x16 tiles (16 output channels x 16 consecutive (cIn, tap) weights) go through registers.
+        int tiled = Transpose16.AVAILABLE ? ct / 16 * 16 : 0, tiledLanes = Transpose16.AVAILABLE ? real / 16 * 16 : 0;
+        int[] tileRows = new int[16];
+        for (int lane = 0; lane < tiledLanes; lane += 16) {
+            for (int m0 = 0, c = 0, t = 0; m0 < tiled; m0 += 16) {
+                for (int j = 0; j < 16; j++) { // weight m0 + j of the row is (c, t)
+                    tileRows[j] = dst0 + (t * cIn + c) * width + lane;
+                    if (++t == taps) {
+                        t = 0;
+                        c++;
+                    }
+                }
+                Transpose16.tile(w, (k0 + lane) * ct + m0, ct, packed, tileRows);
+            }
+        }
+        if (tiled == ct && tiledLanes == width) {
+            return;
+        }
+        for (int t = 0; t < taps; t++) {
+            for (int c = 0; c < cIn; c++) {
+                int dst = dst0 + (t * cIn + c) * width, src = k0 * ct + c * taps + t;
+                for (int l = c * taps + t < tiled ? tiledLanes : 0; l < real; l++) {
+                    packed[dst + l] = w[src + l * ct];
+                }
+                Arrays.fill(packed, dst + real, dst + width, 0f);
+            }
+        }
+    }
+
+    /** x (n, cIn, h, w) to (n, h, rowWidth, cIn), input column col at col + padLeft, zeros in the other columns. */
+    private static void channelsLast(BlockedLayout lay, float[] x, float[] out) {
+        ConvGeometry g = lay.g;
+        int h = g.h(), wd = g.w(), cIn = g.cIn(), rw = lay.rowWidth, left = g.padLeft(), plane = h * wd;
+        Parallel.forRange(g.n() * h, 4, (from, to) -> {
+            int[] tileRows = new int[16];
+            for (int row = from; row < to; row++) {
+                int n = row / h, r = row % h;
+                int dst = row * rw * cIn;
+                Arrays.fill(out, dst, dst + left * cIn, 0f);
+                Arrays.fill(out, dst + (left + wd) * cIn, dst + rw * cIn, 0f);
+                int inside = dst + left * cIn, src0 = n * cIn * plane + r * wd;
+                // Whole 16x16 tiles (16 channels x 16 columns) in registers, the rest one by one.
+                int cTiled = Transpose16.AVAILABLE ? cIn / 16 * 16 : 0, colTiled = Transpose16.AVAILABLE ? wd / 16 * 16 : 0;
+                for (int c = 0; c < cTiled; c += 16) {
+                    for (int col = 0; col < colTiled; col += 16) {
+                        for (int j = 0; j < 16; j++) {
+                            tileRows[j] = inside + (col + j) * cIn + c;
+                        }
+                        Transpose16.tile(x, src0 + c * plane + col, plane, out, tileRows);
+                    }
+                }
+                for (int c = 0; c < cIn; c++) {
+                    int src = src0 + c * plane;
+                    for (int col = c < cTiled ? colTiled : 0; col < wd; col++) {
+                        out[inside + col * cIn + c] = x[src + col];
+                    }
+                }
+            }
+        });
+    }
+
+    private static float[] grow(float[] a, int size) {
+        return a != null && a.length >= size ? a : new float[size];
+    }
+
+    /** Buffers reused between calls: packed weights and bias, the channels-last input, the tasks' row buffers. */
+    private static final class Scratch {
+        float[] weights, bias, input, rows;
+    }
+}

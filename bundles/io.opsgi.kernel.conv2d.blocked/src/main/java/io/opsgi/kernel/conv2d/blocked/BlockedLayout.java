@@ -1,0 +1,77 @@
+package io.opsgi.kernel.conv2d.blocked;
+
+import io.opsgi.op.ConvGeometry;
+
+/**
+ * The sizes of one blocked convolution, derived once per call from its geometry.
+ *
+ * <p>Output channels are cut into {@code blocks} blocks of {@code lanes} (one vector; the last
+ * zero-padded) and handled two at a time ({@code pairs}; the last pair has one block when
+ * {@code blocks} is odd). Each output row is cut into strips of {@link Strips#PIXELS} pixels; the
+ * last strip may run past {@code ow} ({@code owStrips} columns in all), and those extra pixels are
+ * computed and dropped, so every strip is full width.
+ *
+ * <p>The input is read through a channels-last copy with zero columns, {@code (n, h, rowWidth, cIn)}:
+ * input pixel (r, col) sits at column {@code col + padLeft} and every other column is zero. So every
+ * tap of every strip, the dropped pixels included, reads inside the row, and no tap needs a test.
+ * Rows need no padding: a row's taps that fall above or below the input are left out of its tap
+ * range. Channels last makes the innermost loop (over input channels) step by one float, a
+ * constant stride, which the JIT needs to hoist the bounds checks out of it.
+ */
+final class BlockedLayout {
+    final ConvGeometry g;
+    final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
+    /** Taps per kernel row and floats per tap ({@link Strips}): a whole row of kw·cIn with dilation 1, else kw of cIn. */
+    final int tapsPerRow, tapLength;
+
+    BlockedLayout(ConvGeometry g, int lanes) {
+        this.g = g;
+        this.lanes = lanes;
+        blocks = (g.cOut() + lanes - 1) / lanes;
+        pairs = (blocks + 1) / 2;
+        taps = g.kh() * g.kw();
+        tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
+        tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
+        strips = (g.ow() + Strips.PIXELS - 1) / Strips.PIXELS;
+        owStrips = strips * Strips.PIXELS;
+        rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
+    }
+
+    /** Padded column read by the last tap of the last computed pixel. */
+    private long lastRead() {
+        return (long) (owStrips - 1) * g.strideW() + (long) (g.kw() - 1) * g.dilationW();
+    }
+
+    /** Whether every buffer this layout needs is addressable with int indices. */
+    boolean fitsInArrays() {
+        long limit = Integer.MAX_VALUE - 64;
+        long packed = (long) pairs * 2 * lanes * g.cIn() * taps;
+        long input = (long) g.n() * g.h() * Math.max(g.padLeft() + (long) g.w(), lastRead() + 1) * g.cIn();
+        long rows = (long) g.n() * pairs * g.oh() * rowBufferSize();
+        long lastTapRow = (long) (g.kh() - 1) * g.dilationH() * Math.max(g.padLeft() + (long) g.w(), lastRead() + 1) * g.cIn();
+        return packed < limit && input < limit && rows < limit && lastTapRow < limit;
+    }
+
+    /** Floats of the packed weights of one pair: [tap][cIn][block of the pair][lane]. */
+    int pairStride() {
+        return 2 * lanes * g.cIn() * taps;
+    }
+
+    /** Floats of one task's strip outputs: two blocks of {@code owStrips} pixel vectors. */
+    int rowBufferSize() {
+        return 2 * owStrips * lanes;
+    }
+
+    /** Output rows per task: about 8 tasks per thread for balance, fewer when rows are scarce. */
+    int rowsPerTask(int threads) {
+        long rowsTotal = (long) g.n() * pairs * g.oh();
+        long perTask = rowsTotal / (8L * threads);
+        return (int) Math.max(1, Math.min(g.oh(), perTask));
+    }
+
+    int tasksFor(int threads) {
+        int rows = rowsPerTask(threads);
+        int tiles = (g.oh() + rows - 1) / rows;
+        return g.n() * pairs * tiles;
+    }
+}

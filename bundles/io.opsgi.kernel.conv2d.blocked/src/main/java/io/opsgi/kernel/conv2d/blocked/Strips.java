@@ -1,0 +1,132 @@
+package io.opsgi.kernel.conv2d.blocked;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked inner kernels: a strip of {@link #PIXELS} output pixels of one row times one
+ * or two blocks of output channels, each accumulator one vector of channels, all of them held in
+ * registers over the whole reduction. Per input channel and tap, each pixel's input value is
+ * broadcast once and multiplied into both blocks' weight vectors.
+ *
+ * <p>The reduction is cut into "taps" of {@code inner} consecutive input values each: with
+ * horizontal dilation 1, the kw·cIn values of one kernel row are consecutive in the channels-last
+ * input and in the packed weights, so a tap is a whole kernel row; otherwise a tap is one (i, j)
+ * and inner = cIn. Inputs: {@code x} channels-last ({@link BlockedLayout}), {@code xBase} the index
+ * of pixel 0's first value, {@code step} the distance between pixels (stride·cIn);
+ * {@code tapOffset[t]} the offset of tap t; taps {@code [t0, t1)} are summed. Weights {@code w} of
+ * the pair start at {@code wPair} as [tap][inner][block][lane]. Accumulators start at the packed
+ * bias {@code b[b0..]} and end in {@code out} as [block][pixel][lane] at {@code out0} (and
+ * {@code out1}).
+ *
+ * <p>The innermost loop runs over a tap's values with constant strides (1 float of input, one or
+ * two vectors of weights), so the JIT hoists every bounds check out of it; with whole kernel rows
+ * as taps it is long even for few channels (21 values for conv1's 3 channels x 7 columns). The two blocks' weight
+ * vectors are interleaved so that the loop reads one weight stream, not two (measured: 2x faster
+ * at cIn = 512, where the weights stream from L2).
+ *
+ * <p>All loops are do-while loops on purpose: OpenJDK 17's C2 keeps vector accumulators in
+ * registers through nested do-while loops, but boxes them on the heap (20-40x slower) when a for
+ * loop carrying them sits inside another loop (measured; see the module README).
+ */
+final class Strips {
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
+    /** Floats of one pair's weights per reduction step; one constant, so the index is one shift of c (C2's range-check elimination recognizes i·scale + offset, not (i·2)·16). */
+    private static final int PAIR = 2 * LANES;
+    /** Pixels per strip: 7 divides every ResNet and MobileNet width (112, 56, 28, 14, 7). */
+    static final int PIXELS = 7;
+
+    private Strips() {
+    }
+
+    static void twoBlocks(float[] x, int xBase, int step, int inner, int[] tapOffset, int t0, int t1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0, int out1) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
+        int s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step, s5 = 5 * step, s6 = 6 * step;
+        int tapStride = inner * PAIR;
+        if (t0 < t1 && inner > 0) {
+            int t = t0;
+            do {
+                int xi = xBase + tapOffset[t];
+                int wt = wPair + t * tapStride;
+                int c = 0;
+                do {
+                    FloatVector u = FloatVector.fromArray(SPECIES, w, wt + c * PAIR);
+                    FloatVector v = FloatVector.fromArray(SPECIES, w, wt + c * PAIR + LANES);
+                    FloatVector p = FloatVector.broadcast(SPECIES, x[xi + c]);
+                    a0 = u.fma(p, a0);
+                    c0 = v.fma(p, c0);
+                    p = FloatVector.broadcast(SPECIES, x[xi + s1 + c]);
+                    a1 = u.fma(p, a1);
+                    c1 = v.fma(p, c1);
+                    p = FloatVector.broadcast(SPECIES, x[xi + s2 + c]);
+                    a2 = u.fma(p, a2);
+                    c2 = v.fma(p, c2);
+                    p = FloatVector.broadcast(SPECIES, x[xi + s3 + c]);
+                    a3 = u.fma(p, a3);
+                    c3 = v.fma(p, c3);
+                    p = FloatVector.broadcast(SPECIES, x[xi + s4 + c]);
+                    a4 = u.fma(p, a4);
+                    c4 = v.fma(p, c4);
+                    p = FloatVector.broadcast(SPECIES, x[xi + s5 + c]);
+                    a5 = u.fma(p, a5);
+                    c5 = v.fma(p, c5);
+                    p = FloatVector.broadcast(SPECIES, x[xi + s6 + c]);
+                    a6 = u.fma(p, a6);
+                    c6 = v.fma(p, c6);
+                } while (++c < inner);
+            } while (++t < t1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+        c0.intoArray(out, out1);
+        c1.intoArray(out, out1 + LANES);
+        c2.intoArray(out, out1 + 2 * LANES);
+        c3.intoArray(out, out1 + 3 * LANES);
+        c4.intoArray(out, out1 + 4 * LANES);
+        c5.intoArray(out, out1 + 5 * LANES);
+        c6.intoArray(out, out1 + 6 * LANES);
+    }
+
+    /** {@link #twoBlocks} for a pair holding one block (the last, when the block count is odd): weights [tap][cIn][lane]. */
+    static void oneBlock(float[] x, int xBase, int step, int inner, int[] tapOffset, int t0, int t1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        int s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step, s5 = 5 * step, s6 = 6 * step;
+        int tapStride = inner * LANES;
+        if (t0 < t1 && inner > 0) {
+            int t = t0;
+            do {
+                int xi = xBase + tapOffset[t];
+                int wt = wPair + t * tapStride;
+                int c = 0;
+                do {
+                    FloatVector u = FloatVector.fromArray(SPECIES, w, wt + c * LANES);
+                    a0 = u.fma(FloatVector.broadcast(SPECIES, x[xi + c]), a0);
+                    a1 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s1 + c]), a1);
+                    a2 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s2 + c]), a2);
+                    a3 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s3 + c]), a3);
+                    a4 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s4 + c]), a4);
+                    a5 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s5 + c]), a5);
+                    a6 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s6 + c]), a6);
+                } while (++c < inner);
+            } while (++t < t1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+    }
+}

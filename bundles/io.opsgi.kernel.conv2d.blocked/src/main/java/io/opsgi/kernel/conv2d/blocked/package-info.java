@@ -1,0 +1,2 @@
+/** Blocked direct conv2d on the Vector API (implementation package: exports nothing). */
+package io.opsgi.kernel.conv2d.blocked;

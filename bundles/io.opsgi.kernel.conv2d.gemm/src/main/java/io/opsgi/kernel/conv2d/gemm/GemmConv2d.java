@@ -1,0 +1,84 @@
+package io.opsgi.kernel.conv2d.gemm;
+
+import io.opsgi.kernel.gemm.BPacker;
+import io.opsgi.kernel.gemm.Sgemm;
+import io.opsgi.kernel.support.Parallel;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.Kernel;
+import io.opsgi.op.KernelInfo;
+import java.util.Arrays;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.propertytypes.ServiceRanking;
+
+/**
+ * conv2d as one matrix product per image and group (OPERATOR-SEMANTICS §1 read as a GEMM):
+ * <pre>
+ * Y_g[Og x OH·OW] = W_g[Og x Cg·kh·kw] · col_g[Cg·kh·kw x OH·OW]
+ * </pre>
+ * W_g is the weight rows of group g as stored (OIHW is already row-major in (c, i, j)), and col_g
+ * the im2col matrix, which {@link Im2colPacker} writes straight into the GEMM's packed panels. A
+ * 1x1, stride-1, unpadded convolution needs no im2col at all: the input planes of the group are
+ * col_g itself. The bias is written into Y first and the product added to it.
+ *
+ * <p>Threads: a product big enough to split runs on all threads, one image-group after the other;
+ * many small products (groups, batches) run one per thread instead, each thread with its own
+ * input scratch.
+ *
+ * <p>Every geometry is served, depthwise too: there each product has one weight row, so the
+ * 8-row register tile is 1/8 used, yet it still measured 3.5-6x faster than the reference loop
+ * (MobileNetV2 3x3 depthwise, 1 thread, best of 30); a dedicated depthwise kernel ranked above
+ * this one is the fast path for those.
+ */
+@Component(service = {Kernel.class, Conv2dKernel.class})
+@KernelInfo(op = "conv2d", variant = "gemm")
+@ServiceRanking(100)
+public final class GemmConv2d implements Conv2dKernel {
+    /** Below this many flops per product, splitting one product among threads costs more than it gains. */
+    private static final long SPLIT_MIN_FLOPS = 1L << 22;
+
+    /** Each calling or pool thread's padded, phase-split input copy, reused across calls. */
+    private static final ThreadLocal<float[]> PHASED = ThreadLocal.withInitial(() -> new float[0]);
+
+    @Override
+    public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        int og = g.cOutPerGroup(), k = g.cInPerGroup() * g.kh() * g.kw(), outPlane = g.oh() * g.ow();
+        int products = g.n() * g.groups(), threads = Parallel.threads();
+        long flops = 2L * og * outPlane * k;
+        if (products >= 2 * threads || flops < SPLIT_MIN_FLOPS) {
+            Parallel.forEach(products, u -> product(g, x, w, bias, y, u, 1));
+        } else {
+            for (int u = 0; u < products; u++) {
+                product(g, x, w, bias, y, u, threads);
+            }
+        }
+    }
+
+    /** Y_g of image u / groups, group u % groups, on up to {@code threads} threads. */
+    private static void product(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int u, int threads) {
+        int n = u / g.groups(), group = u % g.groups();
+        int cg = g.cInPerGroup(), og = g.cOutPerGroup(), k = cg * g.kh() * g.kw();
+        int outPlane = g.oh() * g.ow(), firstIn = group * cg, firstOut = group * og;
+        int yAt = (n * g.cOut() + firstOut) * outPlane;
+        if (bias != null) {
+            for (int o = 0; o < og; o++) {
+                Arrays.fill(y, yAt + o * outPlane, yAt + (o + 1) * outPlane, bias[firstOut + o]);
+            }
+        }
+        BPacker col;
+        if (isPointwise(g)) {
+            int inPlane = g.h() * g.w(); // == outPlane
+            col = BPacker.dense(x, (n * g.cIn() + firstIn) * inPlane, inPlane, false);
+        } else {
+            PhasedInput src = PhasedInput.of(g, x, n, firstIn, PHASED);
+            col = new Im2colPacker(src, g.kh(), g.kw(), g.dilationH(), g.dilationW(), g.ow());
+        }
+        Sgemm.multiply(false, og, outPlane, k, w, firstOut * k, k, col, bias != null, y, yAt, outPlane, threads);
+    }
+
+    /** 1x1, stride 1, no padding: output position t reads input position t, so im2col is the identity. */
+    private static boolean isPointwise(ConvGeometry g) {
+        return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padTop() == 0 && g.padLeft() == 0
+                && g.oh() == g.h() && g.ow() == g.w();
+    }
+}

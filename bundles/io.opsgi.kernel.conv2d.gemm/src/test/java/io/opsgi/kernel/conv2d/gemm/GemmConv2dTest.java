@@ -1,0 +1,214 @@
+package io.opsgi.kernel.conv2d.gemm;
+
+import static io.opsgi.testing.TensorAsserts.assertMatchesReference;
+import static io.opsgi.testing.TestTensors.uniformSigned;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.kernel.support.Parallel;
+import io.opsgi.op.Conv2d;
+import io.opsgi.op.Conv2dAttrs;
+import io.opsgi.op.ConvPadding;
+import io.opsgi.op.HW;
+import io.opsgi.op.PadMode;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Reference;
+import io.opsgi.testing.InputsUnchanged;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * GemmConv2d through the conv2d contract, against a float64 brute force written here from
+ * OPERATOR-SEMANTICS §1 (every input read bounds-checked, pads as given), at 1 and 2 threads.
+ *
+ * <p>Tolerance: {@code (K+1)·2⁻²⁴·(Σ|x·w| + |bias|) + 1e-6} per element, the classical bound for a
+ * float32 sum of K = Cg·kh·kw products and the bias in any order. A wrong tap changes an element
+ * by about |x·w| ~ 0.25, far above it at these K.
+ */
+class GemmConv2dTest {
+    private static final GemmConv2d KERNEL = new GemmConv2d();
+    private final int threadsBefore = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(threadsBefore);
+    }
+
+    /** A convolution: input (n, c, h, w), cOut filters of kh x kw, explicit pads top/left/bottom/right. */
+    record Case(String name, int n, int c, int h, int w, int cOut, int kh, int kw, int sH, int sW, int dH, int dW, int[] pads,
+            int groups, boolean bias, PadMode mode) {
+        Case(String name) {
+            this(name, 1, 3, 9, 10, 4, 3, 3, 1, 1, 1, 1, new int[4], 1, true, PadMode.CONSTANT);
+        }
+
+        Case in(int nn, int cc, int hh, int ww) {
+            return new Case(name, nn, cc, hh, ww, cOut, kh, kw, sH, sW, dH, dW, pads, groups, bias, mode);
+        }
+
+        Case out(int o) {
+            return new Case(name, n, c, h, w, o, kh, kw, sH, sW, dH, dW, pads, groups, bias, mode);
+        }
+
+        Case kernel(int a, int b) {
+            return new Case(name, n, c, h, w, cOut, a, b, sH, sW, dH, dW, pads, groups, bias, mode);
+        }
+
+        Case stride(int a, int b) {
+            return new Case(name, n, c, h, w, cOut, kh, kw, a, b, dH, dW, pads, groups, bias, mode);
+        }
+
+        Case dilation(int a, int b) {
+            return new Case(name, n, c, h, w, cOut, kh, kw, sH, sW, a, b, pads, groups, bias, mode);
+        }
+
+        Case pad(int top, int left, int bottom, int right) {
+            return new Case(name, n, c, h, w, cOut, kh, kw, sH, sW, dH, dW, new int[] {top, left, bottom, right}, groups, bias, mode);
+        }
+
+        Case groups(int g) {
+            return new Case(name, n, c, h, w, cOut, kh, kw, sH, sW, dH, dW, pads, g, bias, mode);
+        }
+
+        Case noBias() {
+            return new Case(name, n, c, h, w, cOut, kh, kw, sH, sW, dH, dW, pads, groups, false, mode);
+        }
+
+        Case mode(PadMode m) {
+            return new Case(name, n, c, h, w, cOut, kh, kw, sH, sW, dH, dW, pads, groups, bias, m);
+        }
+
+        Conv2dAttrs attrs() {
+            ConvPadding p = mode == PadMode.CONSTANT ? ConvPadding.explicit(pads[0], pads[1], pads[2], pads[3])
+                    : ConvPadding.symmetric(pads[0], pads[1]);
+            return new Conv2dAttrs(HW.of(sH, sW), p, HW.of(dH, dW), groups, mode);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> grid() {
+        List<Case> cases = List.of(
+                new Case("plain_3x3"),
+                new Case("pad1").pad(1, 1, 1, 1),
+                new Case("asymmetric_pads").pad(2, 0, 1, 3),
+                new Case("pads_wider_than_kernel_reach").in(1, 2, 4, 5).pad(3, 4, 3, 4),
+                new Case("stride2_pad1").stride(2, 2).pad(1, 1, 1, 1),
+                new Case("stride_2x3_dilation_2x1").in(2, 3, 11, 13).stride(2, 3).dilation(2, 1).pad(1, 2, 0, 1),
+                new Case("dilation3_pad3").in(1, 5, 12, 12).dilation(3, 3).pad(3, 3, 3, 3),
+                new Case("groups2").in(2, 6, 8, 7).out(4).groups(2).pad(1, 1, 1, 1),
+                new Case("groups3_kernel_2x3").in(1, 9, 7, 9).out(6).groups(3).kernel(2, 3).stride(2, 1).pad(1, 0, 0, 2),
+                new Case("depthwise").in(2, 5, 9, 9).out(5).groups(5).pad(1, 1, 1, 1),
+                new Case("depthwise_multiplier2_stride2").in(1, 4, 10, 11).out(8).groups(4).stride(2, 2).pad(1, 1, 1, 1),
+                new Case("pointwise").in(2, 7, 6, 9).out(5).kernel(1, 1),
+                new Case("pointwise_no_bias_groups2").in(1, 8, 5, 40).out(6).kernel(1, 1).groups(2).noBias(),
+                new Case("pointwise_stride2").in(1, 7, 9, 9).out(5).kernel(1, 1).stride(2, 2),
+                new Case("pointwise_padded").in(1, 7, 4, 5).out(5).kernel(1, 1).pad(1, 0, 2, 1),
+                new Case("kernel_larger_than_input").in(1, 2, 2, 2).pad(1, 1, 1, 1),
+                new Case("kernel_7x7_stride2_pad3").in(1, 3, 23, 21).out(13).kernel(7, 7).stride(2, 2).pad(3, 3, 3, 3),
+                new Case("one_output_position").in(1, 3, 3, 3),
+                new Case("wide_rows_many_panels").in(1, 3, 5, 70).out(14).pad(1, 1, 1, 1),
+                new Case("tall_narrow").in(1, 4, 40, 3).out(3).kernel(3, 1).pad(0, 0, 2, 0),
+                // Output widths around the packer's fast path: a vector over 4 output rows (5), over 5 (4: run by run),
+                // exactly one vector (16); unpadded, so rows at the end of the input take the guarded path.
+                new Case("output_width_5").in(1, 3, 9, 7).out(5),
+                new Case("output_width_4").in(1, 3, 9, 6).out(5),
+                new Case("output_width_16_unpadded_batch2").in(2, 3, 10, 18).out(7),
+                // Caught a tap offset that counted the image-group's start twice (input read in place).
+                new Case("unpadded_groups3_batch2_reads_its_own_channels").in(2, 6, 7, 8).out(6).groups(3),
+                new Case("stride3_dilation2_phases").in(1, 3, 17, 19).out(5).stride(3, 3).dilation(2, 2).pad(2, 1, 0, 3),
+                new Case("batch3_no_bias").in(3, 4, 7, 6).out(13).noBias().pad(1, 1, 1, 1),
+                new Case("reflect_mode").mode(PadMode.REFLECT).pad(1, 2, 1, 2),
+                new Case("circular_mode_stride2").mode(PadMode.CIRCULAR).stride(2, 2).pad(2, 1, 2, 1),
+                // Above the split threshold: one product shared by both threads, and a batch of them.
+                new Case("split_product").in(1, 32, 20, 21).out(40).pad(1, 1, 1, 1),
+                new Case("split_batch_groups").in(3, 24, 15, 16).out(36).groups(3).pad(1, 0, 1, 0),
+                new Case("split_pointwise").in(1, 150, 30, 30).out(30).kernel(1, 1),
+                new Case("k_tail_and_m_tail").in(1, 29, 9, 8).out(13).kernel(3, 3).pad(1, 1, 1, 1));
+        Set<String> names = new HashSet<>();
+        cases.forEach(c -> assertTrue(names.add(c.name), "duplicate case name " + c.name));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("grid")
+    void matchesFloat64BruteForceOnOneAndTwoThreads(Case k) {
+        Random r = new Random(k.name.hashCode());
+        Tensor x = uniformSigned(r, Shape.of(k.n, k.c, k.h, k.w));
+        Tensor w = uniformSigned(r, Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw));
+        Tensor b = k.bias ? uniformSigned(r, Shape.of(k.cOut)) : null;
+        InputsUnchanged inputs = InputsUnchanged.snapshot(x, w, b);
+
+        Parallel.setThreads(1);
+        Tensor one = Conv2d.apply(KERNEL, x, w, b, k.attrs());
+        Parallel.setThreads(2);
+        Tensor two = Conv2d.apply(KERNEL, x, w, b, k.attrs());
+
+        Float64Reference ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
+        int reduction = k.c / k.groups * k.kh * k.kw;
+        double relative = (reduction + 1) * Math.scalb(1.0, -24);
+        assertMatchesReference(k, Shape.of(k.n, k.cOut, ref.oh(), ref.ow()), one, ref.y(), ref.scale(), relative, 1e-6);
+        // Every element's summation order is fixed by K's blocking alone, whatever the threads.
+        assertArrayEquals(one.toArray(), two.toArray(), k + ": 2 threads differ from 1");
+        inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
+    }
+
+    /** §1 in float64 with explicit bounds; reflect/circular positions mapped as F.pad does (§7). */
+    static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
+        int[] p = k.pads;
+        int padH = k.mode == PadMode.CONSTANT ? p[0] + p[2] : 2 * p[0], padW = k.mode == PadMode.CONSTANT ? p[1] + p[3] : 2 * p[1];
+        int oh = Math.floorDiv(k.h + padH - k.dH * (k.kh - 1) - 1, k.sH) + 1;
+        int ow = Math.floorDiv(k.w + padW - k.dW * (k.kw - 1) - 1, k.sW) + 1;
+        int cg = k.c / k.groups, og = k.cOut / k.groups;
+        double[] y = new double[k.n * k.cOut * oh * ow];
+        double[] scale = new double[y.length];
+        for (int n = 0; n < k.n; n++) {
+            for (int o = 0; o < k.cOut; o++) {
+                int g = o / og;
+                for (int a = 0; a < oh; a++) {
+                    for (int b = 0; b < ow; b++) {
+                        double sum = bias == null ? 0 : bias[o];
+                        double abs = bias == null ? 0 : Math.abs(bias[o]);
+                        for (int c = 0; c < cg; c++) {
+                            for (int i = 0; i < k.kh; i++) {
+                                for (int j = 0; j < k.kw; j++) {
+                                    double wv = w[((o * cg + c) * k.kh + i) * k.kw + j];
+                                    double xv = at(k, x, n, g * cg + c, a * k.sH - p[0] + i * k.dH, b * k.sW - p[1] + j * k.dW);
+                                    sum += wv * xv;
+                                    abs += Math.abs(wv * xv);
+                                }
+                            }
+                        }
+                        int i = ((n * k.cOut + o) * oh + a) * ow + b;
+                        y[i] = sum;
+                        scale[i] = abs;
+                    }
+                }
+            }
+        }
+        return new Float64Reference(y, scale, oh, ow);
+    }
+
+    private static double at(Case k, float[] x, int n, int c, int r, int col) {
+        if (k.mode == PadMode.REFLECT) {
+            r = r < 0 ? -r : r >= k.h ? 2 * (k.h - 1) - r : r;
+            col = col < 0 ? -col : col >= k.w ? 2 * (k.w - 1) - col : col;
+        } else if (k.mode == PadMode.CIRCULAR) {
+            r = Math.floorMod(r, k.h);
+            col = Math.floorMod(col, k.w);
+        }
+        if (r < 0 || r >= k.h || col < 0 || col >= k.w) {
+            return 0;
+        }
+        return x[((n * k.c + c) * k.h + r) * k.w + col];
+    }
+}

@@ -1,0 +1,22 @@
+package io.opsgi.net;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Where a network's parameters come from. */
+public sealed interface WeightSource {
+    /** One NumPy file per parameter, {@code <dir>/<layer>.<param>.npy} (e.g. {@code conv1.weight.npy}), float32. */
+    record NpyFiles(Path dir) implements WeightSource {
+        public NpyFiles {
+            Objects.requireNonNull(dir, "dir");
+        }
+    }
+
+    /**
+     * Deterministic values from a seed, for shape work and timing: weights and biases uniform in
+     * ±1/sqrt(fan_in) (the bound of PyTorch's default initialization, not its random stream),
+     * batch norm weight 1, bias 0, running mean 0, running variance 1, prelu 0.25.
+     */
+    record Seeded(long seed) implements WeightSource {
+    }
+}

@@ -1,0 +1,24 @@
+package io.opsgi.properties;
+
+import io.opsgi.properties.Data.Role;
+import java.util.List;
+import io.opsgi.tensor.Tensor;
+
+/** add: two tensors of one shape, with IEEE specials (+-0, +-inf, NaN) sprinkled in. */
+public record AddCase(List<Integer> shape, long seed) implements OpCase {
+
+    @Override
+    public String op() {
+        return "add";
+    }
+
+    @Override
+    public List<Tensor> inputs() {
+        return List.of(Data.withSpecials(Data.shape(shape), seed, Role.INPUT), Data.withSpecials(Data.shape(shape), seed, Role.SECOND));
+    }
+
+    @Override
+    public String toString() {
+        return "add input=" + shape + " other=" + shape + " seed=" + seed;
+    }
+}
