@@ -39,12 +39,20 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     @Override
     public boolean supports(ConvGeometry g) {
+        // A 1x1 convolution is a plain matrix product: the gemm kernel computes it without repacking (measured 1.4-2x
+        // faster), so it is declined here although computes() handles it.
+        boolean pointwise = g.kh() == 1 && g.kw() == 1;
+        return computes(g) && !pointwise;
+    }
+
+    /** What this kernel can compute at all. */
+    static boolean computes(ConvGeometry g) {
         return g.groups() == 1 && new BlockedLayout(g, LANES).fitsInArrays();
     }
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        if (!supports(g)) {
+        if (!computes(g)) {
             throw new IllegalArgumentException("blocked conv2d does not compute " + g + ": groups must be 1 and its buffers must fit in arrays");
         }
         if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {

@@ -21,9 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The innermost loop runs over a tap's values with constant strides (1 float of input, one or
  * two vectors of weights), so the JIT hoists every bounds check out of it; with whole kernel rows
- * as taps it is long even for few channels (21 values for conv1's 3 channels x 7 columns). The two blocks' weight
- * vectors are interleaved so that the loop reads one weight stream, not two (measured: 2x faster
- * at cIn = 512, where the weights stream from L2).
+ * as taps it is long even for few channels (21 values for conv1's 3 channels x 7 columns). The two
+ * blocks' weight vectors are interleaved so that the loop reads one weight stream, not two
+ * (measured: 2x faster at cIn = 512, where the weights stream from L2).
  *
  * <p>All loops are do-while loops on purpose: OpenJDK 17's C2 keeps vector accumulators in
  * registers through nested do-while loops, but boxes them on the heap (20-40x slower) when a for
@@ -32,7 +32,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class Strips {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
-    /** Floats of one pair's weights per reduction step; one constant, so the index is one shift of c (C2's range-check elimination recognizes i·scale + offset, not (i·2)·16). */
+    /**
+     * Floats of one pair's weights per reduction step, as one constant: the index is then one shift
+     * of c (C2's range-check elimination recognizes i·scale + offset, not (i·2)·16).
+     */
     private static final int PAIR = 2 * LANES;
     /** Pixels per strip: 7 divides every ResNet and MobileNet width (112, 56, 28, 14, 7). */
     static final int PIXELS = 7;

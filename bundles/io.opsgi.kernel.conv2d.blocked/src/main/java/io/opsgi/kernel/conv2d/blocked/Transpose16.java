@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Transpose16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    /** Whether vectors here are 512 bits, 16 floats (the lane count the callers' blocks then have); without, callers use their scalar loops. */
+    /** Whether vectors are 512 bits (16 floats, the callers' block size); otherwise callers use their scalar loops. */
     static final boolean AVAILABLE = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
 
     private static final VectorShuffle<Float> UP8 = up(8), UP4 = up(4), UP2 = up(2), UP1 = up(1);
