@@ -19,9 +19,11 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  *
  * <p>Per input plane (tasks over image x channel): the plane is copied into a zero-padded,
  * stride-phased buffer ({@link DepthwiseLayout}), then every output vector of every output channel
- * that reads it is the sum over taps of a broadcast weight times one vector load. Eight output
- * vectors are computed together, so that eight independent FMA chains hide the FMA latency and one
- * weight broadcast serves eight loads.
+ * that reads it is the sum over taps of a broadcast weight times one vector load. In general eight
+ * output vectors are computed together ({@link #eight}: eight independent FMA chains hide the FMA
+ * latency, one weight broadcast serves eight loads); 3x3 stride-1 filters stream down the rows
+ * instead ({@link #threeByThree}: each input vector is loaded once for the three output rows it
+ * feeds).
  *
  * <p>Summation order: bias first, then taps row by row, one FMA (a single rounding) per term.
  * Results differ from the reference kernel within the conv2d tolerance.
@@ -106,9 +108,9 @@ public final class DepthwiseConv2d implements Conv2dKernel {
 
     /**
      * Output vectors {@code v..v+7} of {@code vectors}: bias plus, per tap, the tap's weight times the
-     * vector at {@code base + tapOffset[t]}; stored into the output plane at {@code y[yPlane..]}. The tap loop is a do-while: OpenJDK 17's C2 boxes vectors carried by a
-     * for loop nested in another loop (see the blocked conv2d module's notes), and there is always at
-     * least one tap.
+     * vector at {@code base + tapOffset[t]}; stored into the output plane at {@code y[yPlane..]}.
+     * The tap loop is a do-while: OpenJDK 17's C2 boxes vectors carried by a for loop nested in
+     * another loop (see the blocked conv2d module's README), and there is always at least one tap.
      */
     private static void eight(float[] buf, Vectors vectors, int v, int[] tapOffset, float[] w, int wOff, float bias, float[] y, int yPlane,
             float[] out) {
@@ -153,9 +155,11 @@ public final class DepthwiseConv2d implements Conv2dKernel {
      */
     private static void threeByThree(float[] buf, int col, int rowLength, int oh, float[] w, int wOff, float bias, float[] y, int yPlane,
             int ow, float[] out) {
-        FloatVector w00 = FloatVector.broadcast(S, w[wOff]), w01 = FloatVector.broadcast(S, w[wOff + 1]), w02 = FloatVector.broadcast(S, w[wOff + 2]);
-        FloatVector w10 = FloatVector.broadcast(S, w[wOff + 3]), w11 = FloatVector.broadcast(S, w[wOff + 4]), w12 = FloatVector.broadcast(S, w[wOff + 5]);
-        FloatVector w20 = FloatVector.broadcast(S, w[wOff + 6]), w21 = FloatVector.broadcast(S, w[wOff + 7]), w22 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector w00 = FloatVector.broadcast(S, w[wOff]), w01 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector w02 = FloatVector.broadcast(S, w[wOff + 2]), w10 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector w11 = FloatVector.broadcast(S, w[wOff + 4]), w12 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector w20 = FloatVector.broadcast(S, w[wOff + 6]), w21 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector w22 = FloatVector.broadcast(S, w[wOff + 8]);
         FloatVector b = FloatVector.broadcast(S, bias);
         int lanes0 = Math.min(LANES, ow - col), lanes1 = Math.min(LANES, ow - col - LANES);
         // At input row q: low* is output row q-2 with kernel rows 0-1 summed, mid* is row q-1 with row 0.
