@@ -43,7 +43,7 @@ public final class NetworkTolerance {
     /** The tolerance for the output of {@code net} where PyTorch gave {@code expected}. */
     public static Tolerance of(Network net, Tensor expected) {
         double depth = depth(net);
-        double scale = maxAbsFinite(expected) + 1;
+        double scale = Tolerances.maxAbsFinite(expected) + 1;
         double atol = Tolerances.REDUCTION_C * Tolerances.UNIT_ROUNDOFF * scale * depth;
         return Tolerance.close(Tolerances.ASSERT_CLOSE_RTOL, atol, String.format(Locale.ROOT,
                 "network of summed depth %.1f: atol = %.0f*2^-24*(max|y| + 1)*depth", depth, Tolerances.REDUCTION_C));
@@ -112,16 +112,5 @@ public final class NetworkTolerance {
             return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(l.size() - 1)).intValue()};
         }
         return new int[] {1, 1};
-    }
-
-    private static double maxAbsFinite(Tensor t) {
-        double m = 0;
-        for (int i = 0; i < t.size(); i++) {
-            float v = t.getFlat(i);
-            if (Float.isFinite(v)) {
-                m = Math.max(m, Math.abs(v));
-            }
-        }
-        return m;
     }
 }

@@ -213,7 +213,8 @@ public final class Tolerances {
         return t.rank() >= 2 && t.dim(-1) == 1 && t.dim(-2) == 1;
     }
 
-    private static double maxAbsFinite(Tensor t) {
+    /** The largest finite magnitude in {@code t} (0 if none): the scale every absolute bound is relative to. */
+    public static double maxAbsFinite(Tensor t) {
         double m = 0;
         for (int i = 0; i < t.size(); i++) {
             float v = t.getFlat(i);
