@@ -64,7 +64,7 @@ final class Commands {
         @Override
         public Integer call() throws InterruptedException {
             opsgi.registry.awaitSettled(SETTLE_MILLIS);
-            var found = opsgi.registry.kernels().stream().filter(k -> k.op().equals(op) && k.variant().equals(variant)).findFirst();
+            var found = opsgi.registry.kernel(op, variant);
             if (found.isEmpty()) {
                 System.err.println("no kernel " + variant + " for " + op + " is registered; see ./opsgi list");
                 return 2;

@@ -102,16 +102,18 @@ final class LayerTypes {
 
     // ------------------------------------------------------------------ convolutions
 
-    /** nn.Conv2d: weight (out, in/groups, kH, kW), bias (out). */
-    static final class ConvType extends LayerType {
-        ConvType() {
-            super(Conv2d.OP, Conv2d.OP);
+    /**
+     * What nn.Conv2d and nn.ConvTranspose2d share: in/out channels divisible by groups (checked when
+     * the module is built), a weight whose dimension 1 times the window is PyTorch's fan_in, an
+     * optional bias, and an input whose channels must equal in_channels.
+     */
+    abstract static class ConvolutionType extends LayerType {
+        ConvolutionType(String name, String op) {
+            super(name, op);
         }
 
-        @Override
-        Set<String> attributes() {
-            return Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode");
-        }
+        /** The weight's shape, (out, in/groups, kH, kW) or transposed (in, out/groups, kH, kW). */
+        abstract Shape weightShape(int in, int out, int groups, int[] k);
 
         @Override
         Set<String> required() {
@@ -122,13 +124,13 @@ final class LayerTypes {
         List<ParamSpec> params(LayerContext c) {
             int in = c.count("in_channels"), out = c.count("out_channels"), g = c.count("groups", 1);
             int[] k = c.pair("kernel_size");
-            // nn.Conv2d refuses these when the module is built.
             if (g < 1 || in % g != 0 || out % g != 0) {
                 throw c.error("groups", "in_channels and out_channels must be divisible by groups, got in_channels=" + in + ", out_channels=" + out
                         + ", groups=" + g);
             }
-            int fanIn = in / g * k[0] * k[1];
-            List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", shapeOf(out, in / g, k[0], k[1]), fanIn)));
+            Shape weight = weightShape(in, out, g, k);
+            int fanIn = weight.dim(1) * k[0] * k[1];
+            List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", weight, fanIn)));
             if (c.bool("bias", true)) {
                 p.add(ParamSpec.uniform("bias", shapeOf(out), fanIn));
             }
@@ -141,6 +143,23 @@ final class LayerTypes {
             if (have >= 0 && have != in) {
                 throw c.error("channels", "in_channels=" + in + " but " + c.describeInput() + " has " + have + " channels");
             }
+        }
+    }
+
+    /** nn.Conv2d: weight (out, in/groups, kH, kW), bias (out). */
+    static final class ConvType extends ConvolutionType {
+        ConvType() {
+            super(Conv2d.OP, Conv2d.OP);
+        }
+
+        @Override
+        Set<String> attributes() {
+            return Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode");
+        }
+
+        @Override
+        Shape weightShape(int in, int out, int groups, int[] k) {
+            return shapeOf(out, in / groups, k[0], k[1]);
         }
 
         @Override
@@ -163,7 +182,7 @@ final class LayerTypes {
     }
 
     /** nn.ConvTranspose2d: weight (in, out/groups, kH, kW), bias (out). */
-    static final class ConvTransposeType extends LayerType {
+    static final class ConvTransposeType extends ConvolutionType {
         ConvTransposeType() {
             super(ConvTranspose2d.OP, ConvTranspose2d.OP);
         }
@@ -174,33 +193,8 @@ final class LayerTypes {
         }
 
         @Override
-        Set<String> required() {
-            return Set.of("in_channels", "out_channels", "kernel_size");
-        }
-
-        @Override
-        List<ParamSpec> params(LayerContext c) {
-            int in = c.count("in_channels"), out = c.count("out_channels"), g = c.count("groups", 1);
-            int[] k = c.pair("kernel_size");
-            if (g < 1 || in % g != 0 || out % g != 0) {
-                throw c.error("groups", "in_channels and out_channels must be divisible by groups, got in_channels=" + in + ", out_channels=" + out
-                        + ", groups=" + g);
-            }
-            // PyTorch's fan_in of a transposed conv weight (in, out/groups, kH, kW) is its dimension 1 times the window.
-            int fanIn = out / g * k[0] * k[1];
-            List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", shapeOf(in, out / g, k[0], k[1]), fanIn)));
-            if (c.bool("bias", true)) {
-                p.add(ParamSpec.uniform("bias", shapeOf(out), fanIn));
-            }
-            return p;
-        }
-
-        @Override
-        void checkChannels(LayerContext c) {
-            int in = c.count("in_channels"), have = c.channels(true);
-            if (have >= 0 && have != in) {
-                throw c.error("channels", "in_channels=" + in + " but " + c.describeInput() + " has " + have + " channels");
-            }
+        Shape weightShape(int in, int out, int groups, int[] k) {
+            return shapeOf(in, out / groups, k[0], k[1]);
         }
 
         @Override

@@ -51,6 +51,7 @@ public final class KernelChain implements InvocationHandler {
 
     private static final Monitor QUIET = new Monitor() {
     };
+    private static final int[] NONE = {};
 
     /** What reflection tells of a family, found once per family interface (chains are made per call). */
     private record Family(Class<?> type, Method supports, Map<Method, int[]> outputs) {
@@ -120,7 +121,7 @@ public final class KernelChain implements InvocationHandler {
             }
             return false;
         }
-        int[] written = outputs.getOrDefault(method, new int[0]);
+        int[] written = outputs.getOrDefault(method, NONE);
         int suspect = -1;          // ran, wrote non-finite values, and a later kernel may tell whether that was right
         Throwable lastError = null;
         for (int i = 0; i < kernels.length; i++) {

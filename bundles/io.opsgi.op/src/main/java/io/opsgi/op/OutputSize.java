@@ -1,7 +1,7 @@
 package io.opsgi.op;
 
 /**
- * The output-size formulas of conv2d, conv_transpose2d and every pool, in one place. Pure integer
+ * The output-size formulas of conv2d, conv_transpose2d, every pool and upsample, in one place. Pure integer
  * arithmetic, usable with no kernel installed. Results may be below 1: the contracts turn that into
  * their {@code output_size_too_small} error.
  */
@@ -54,6 +54,12 @@ public final class OutputSize {
         int small = (int) (total / 2);
         int large = (int) (total - small);
         return extraAtBeginning ? new int[] {large, small} : new int[] {small, large};
+    }
+
+    /** Upsample by a scale factor, as upsample::compute_output_size: {@code static_cast<int64_t>(double(in) * scale)}, truncating (saturated here). */
+    public static int scaled(int in, double scale) {
+        double v = in * scale;
+        return v >= Integer.MAX_VALUE ? Integer.MAX_VALUE : v <= Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) v;
     }
 
     private static int saturate(long v) {

@@ -41,8 +41,8 @@ public final class Upsample {
         OpException.check(c > 0 && h > 0 && w > 0, OP, "empty_input",
                 "expected non-zero channel and spatial sizes (optional 0 batch), got input of size " + xs);
         ScaleFactor s = a.scaleFactor();
-        int oh = a.size() != null ? a.size().h() : scaled(h, s.h());
-        int ow = a.size() != null ? a.size().w() : scaled(w, s.w());
+        int oh = a.size() != null ? a.size().h() : OutputSize.scaled(h, s.h());
+        int ow = a.size() != null ? a.size().w() : OutputSize.scaled(w, s.w());
         OpException.check(oh > 0 && ow > 0, OP, "output_size_too_small", "input and output sizes should be greater than 0, got input (H: "
                 + h + ", W: " + w + ") output (H: " + oh + ", W: " + ow + ")");
         // With recompute_scale_factor (or an explicit size) the kernels see no scale and use in/out.
@@ -54,12 +54,6 @@ public final class Upsample {
         // An NCHW-contiguous tensor is also channels-last contiguous when C = 1 or H = W = 1 (see UpsampleGeometry).
         boolean channelsLast = c == 1 || (h == 1 && w == 1);
         return new UpsampleGeometry(n, c, h, w, oh, ow, a.mode(), align, rh, rw, channelsLast);
-    }
-
-    /** upsample::compute_output_size: {@code static_cast<int64_t>(double(in) * scale)}, truncating (saturated here). */
-    private static int scaled(int in, double scale) {
-        double v = in * scale;
-        return v >= Integer.MAX_VALUE ? Integer.MAX_VALUE : v <= Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) v;
     }
 
     /** compute_scales_value&lt;float&gt;: a given positive scale as {@code float(1.0 / scale)}, else {@code float(in) / out}. */

@@ -163,4 +163,13 @@ class OutputSizeTest {
             }
         }
     }
+
+    @Test
+    void upsampleByAScaleTruncatesTheDoubleProduct() {
+        // int(double(in) * scale), as nn.Upsample: 10 * 2.2 = 22.000000000000004 -> 22, 3 * 1.5 = 4.5 -> 4, 7 * 0.5 = 3.5 -> 3
+        org.junit.jupiter.api.Assertions.assertEquals(22, OutputSize.scaled(10, 2.2));
+        org.junit.jupiter.api.Assertions.assertEquals(4, OutputSize.scaled(3, 1.5));
+        org.junit.jupiter.api.Assertions.assertEquals(3, OutputSize.scaled(7, 0.5));
+        org.junit.jupiter.api.Assertions.assertEquals(Integer.MAX_VALUE, OutputSize.scaled(1 << 30, 1e10));
+    }
 }

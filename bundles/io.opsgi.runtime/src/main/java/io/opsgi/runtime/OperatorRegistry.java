@@ -29,6 +29,11 @@ public interface OperatorRegistry {
     /** Every (op, kernel) pair, by op, then by selection order (the first eligible one is active). */
     List<KernelDescriptor> kernels();
 
+    /** The kernel {@code variant} of {@code op}, if one is registered. */
+    default Optional<KernelDescriptor> kernel(String op, String variant) {
+        return kernels().stream().filter(k -> k.op().equals(op) && k.variant().equals(variant)).findFirst();
+    }
+
     /** The kernel that new calls of {@code op} go to, if any. */
     Optional<KernelDescriptor> active(String op);
 

@@ -4,9 +4,7 @@ import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelChain;
 import io.opsgi.op.Operator;
 import io.opsgi.op.Operators;
-import io.opsgi.tensor.IndexTensor;
 import io.opsgi.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,22 +52,7 @@ public final class Differential {
         } catch (RuntimeException | StackOverflowError e) {
             return new Result(c, Verdict.FAILED, "threw " + Replay.text(e));
         }
-        List<String> problems = new ArrayList<>();
-        expected.forEach((name, e) -> {
-            Object a = actual.get(name);
-            TensorComparison cmp;
-            if (e instanceof IndexTensor ei && a instanceof IndexTensor ai) {
-                cmp = TensorComparison.compareIndices(name, ei, ai);
-            } else if (e instanceof Tensor et && a instanceof Tensor at) {
-                cmp = TensorComparison.compare(name, et, at, Tolerances.forOutput(c, name, inputs, et));
-            } else {
-                problems.add(name + ": the reference returned " + e + ", the kernel " + a);
-                return;
-            }
-            if (!cmp.passed()) {
-                problems.add(cmp.problem());
-            }
-        });
+        List<String> problems = Replay.compareOutputs(c, inputs, expected, actual, "the reference kernel").problems();
         return problems.isEmpty() ? new Result(c, Verdict.PASSED, null)
                 : new Result(c, Verdict.FAILED, "differs from the reference kernel on new values (seed " + seed + "): "
                         + String.join("; ", problems));

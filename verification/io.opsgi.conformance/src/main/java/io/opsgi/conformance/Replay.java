@@ -139,13 +139,30 @@ public final class Replay {
         } catch (VectorFormatException e) {
             return CaseResult.failed(c, variant, "unreadable vector file: " + e.getMessage());
         }
+        if (outputs == null) {
+            return CaseResult.failed(c, variant, join(mutation, "returned no outputs"));
+        }
+        Comparison cmp = compareOutputs(c, inputs, expected, outputs, "PyTorch");
         List<String> problems = new ArrayList<>();
         if (mutation != null) {
             problems.add(mutation);
         }
-        if (outputs == null) {
-            return CaseResult.failed(c, variant, join(mutation, "returned no outputs"));
-        }
+        problems.addAll(cmp.problems());
+        return problems.isEmpty() ? CaseResult.passed(c, variant, cmp.maxAbs(), cmp.maxUlp())
+                : CaseResult.failed(c, variant, String.join("\n", problems), cmp.maxAbs(), cmp.maxUlp(), cmp.worst());
+    }
+
+    /** How a kernel's outputs compare with the expected ones, output by output, within {@link Tolerances}. */
+    record Comparison(List<String> problems, double maxAbs, long maxUlp, WorstElement worst) {
+    }
+
+    /**
+     * Compares every expected output (indices exactly, tensors within {@link Tolerances#forOutput})
+     * and flags missing and unexpected outputs; {@code source} names where the expected ones came from.
+     */
+    static Comparison compareOutputs(VectorCase c, Map<String, Tensor> inputs, Map<String, Object> expected, Map<String, Object> outputs,
+            String source) {
+        List<String> problems = new ArrayList<>();
         double maxAbs = 0;
         long maxUlp = 0;
         WorstElement worst = null;
@@ -180,11 +197,10 @@ public final class Replay {
         }
         for (String name : outputs.keySet()) {
             if (!expected.containsKey(name)) {
-                problems.add(name + ": an output PyTorch did not produce for this case");
+                problems.add(name + ": an output " + source + " did not produce for this case");
             }
         }
-        return problems.isEmpty() ? CaseResult.passed(c, variant, maxAbs, maxUlp)
-                : CaseResult.failed(c, variant, String.join("\n", problems), maxAbs, maxUlp, worst);
+        return new Comparison(problems, maxAbs, maxUlp, worst);
     }
 
     @SuppressWarnings("unchecked")

@@ -239,7 +239,7 @@ class GateTest {
     }
 
     private Optional<KernelDescriptor> describe(String variant) {
-        return registry.kernels().stream().filter(d -> d.op().equals(CONV) && d.variant().equals(variant)).findFirst();
+        return registry.kernel(CONV, variant);
     }
 
     private String active(String op) {

@@ -14,9 +14,7 @@ import io.opsgi.runtime.KernelTable;
 import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Hot swap in a real Felix: the vector relu bundle (ranking 100) is installed from its jar at run
  * time over the reference (ranking 0), removed again, pinned around, and uninstalled mid-call.
+ * The same jar dropped into a FileInstall folder is {@link GateTest}'s first case.
  */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
@@ -127,26 +126,6 @@ class HotSwapTest {
         lease.close();
         uninstall.get(20, TimeUnit.SECONDS);
         assertEquals(Bundle.UNINSTALLED, vector.getState());
-    }
-
-    @Test
-    void aJarCopiedIntoTheDeployFolderIsPickedUpAndRemovingItFallsBack() throws Exception {
-        Path deploy = Files.createTempDirectory("opsgi-deploy");
-        Configuration watcher = configAdmin.getFactoryConfiguration("org.apache.felix.fileinstall", "itest", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("felix.fileinstall.dir", deploy.toString());
-        props.put("felix.fileinstall.poll", "100");
-        props.put("felix.fileinstall.noInitialDelay", "true");
-        watcher.update(props);
-        try {
-            Path jar = deploy.resolve("vector.jar");
-            Files.copy(vectorJar(), jar, StandardCopyOption.REPLACE_EXISTING);
-            Await.until("the vector relu from deploy/", () -> variant().equals("vector"), this::state);
-            Files.delete(jar);
-            Await.until("the reference after the jar left deploy/", () -> variant().equals("direct"), this::state);
-        } finally {
-            watcher.delete();
-        }
     }
 
     private Bundle installVector() throws Exception {

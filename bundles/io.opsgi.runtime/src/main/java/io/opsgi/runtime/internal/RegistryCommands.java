@@ -24,7 +24,7 @@ public final class RegistryCommands {
 
     /** The last verification report of one kernel, in full. */
     public void report(String op, String variant) {
-        KernelDescriptor k = registry.kernels().stream().filter(d -> d.op().equals(op) && d.variant().equals(variant)).findFirst()
+        KernelDescriptor k = registry.kernel(op, variant)
                 .orElseThrow(() -> new IllegalArgumentException("no kernel " + variant + " for " + op + " is registered"));
         System.out.print(KernelTable.report(k));
     }
