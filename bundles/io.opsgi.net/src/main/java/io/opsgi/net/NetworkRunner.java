@@ -21,6 +21,7 @@ import java.util.Objects;
 public final class NetworkRunner {
     /** Where kernels come from: {@code registry::lease} in the container, or a fixed set of kernels on the plain JVM. */
     @FunctionalInterface
+    @org.osgi.annotation.versioning.ConsumerType
     public interface KernelSource {
         <K extends Kernel> KernelLease<K> lease(String op, Class<K> type);
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /** Where a network's parameters come from. */
+@org.osgi.annotation.versioning.ProviderType
 public sealed interface WeightSource {
     /** One NumPy file per parameter, {@code <dir>/<layer>.<param>.npy} (e.g. {@code conv1.weight.npy}), float32. */
     record NpyFiles(Path dir) implements WeightSource {

@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class KernelChain implements InvocationHandler {
     /** What the owner of a chain learns and decides per kernel invocation. */
+    @org.osgi.annotation.versioning.ConsumerType
     public interface Monitor {
         /** Called before kernel {@code index} runs; false skips it (e.g. it is being withdrawn). */
         default boolean enter(int index) {

@@ -10,6 +10,7 @@ import java.util.Map;
  * named inputs. This is what the conformance suite and the registry use to drive an op they know
  * only by name. Typed callers use the contract classes directly.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface Operator {
     String name();
 

@@ -9,6 +9,7 @@ import io.opsgi.op.Kernel;
  * those kernels' services go away under it: an uninstall waits for open leases (bounded) before the
  * kernel is deactivated. Close it when the call is done, ideally with try-with-resources.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface KernelLease<K extends Kernel> extends AutoCloseable {
     K kernel();
 

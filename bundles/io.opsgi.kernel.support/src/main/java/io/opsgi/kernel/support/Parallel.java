@@ -114,6 +114,7 @@ public final class Parallel {
 
     /** A piece of a parallel loop over the half-open range [from, to). */
     @FunctionalInterface
+    @org.osgi.annotation.versioning.ConsumerType
     public interface RangeBody {
         void run(int from, int to);
     }
