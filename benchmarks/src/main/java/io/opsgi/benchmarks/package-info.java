@@ -1,2 +1,2 @@
-/** JMH benchmarks of every kernel variant against ONNX Runtime and PyTorch on the standard workloads (../shared/perf). */
+/** JMH benchmarks of every kernel variant against ONNX Runtime and PyTorch on the standard workloads (benchmarks/workloads.json). */
 package io.opsgi.benchmarks;
