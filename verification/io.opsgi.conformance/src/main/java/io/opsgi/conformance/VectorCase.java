@@ -1,5 +1,6 @@
 package io.opsgi.conformance;
 
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.opsgi.properties;
 
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvPadding;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
+import io.opsgi.op.Tolerance;
 import io.opsgi.properties.Data.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;

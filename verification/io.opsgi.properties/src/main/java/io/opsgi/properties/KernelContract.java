@@ -1,8 +1,8 @@
 package io.opsgi.properties;
 
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.OpException;
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;

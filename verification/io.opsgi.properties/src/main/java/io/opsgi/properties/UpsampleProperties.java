@@ -1,10 +1,10 @@
 package io.opsgi.properties;
 
-import io.opsgi.op.UpsampleKernel;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.op.Upsample;
 import io.opsgi.op.UpsampleAttrs;
+import io.opsgi.op.UpsampleKernel;
 import io.opsgi.op.UpsampleMode;
-import io.opsgi.conformance.Tolerances;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -159,7 +159,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
                 }
             }
         }
-        Closeness.assertClose(Tolerances.interpolation(input), run(k.kernel(), c, c.inputs()).main(), Nchw.tensor(expectedShape(c), y),
+        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), Nchw.tensor(expectedShape(c), y),
                 k + " vs the bilinear definition");
     }
 
@@ -180,7 +180,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
     void bilinearStaysWithinThePlaneRange(@ForAll("kernels") Impl<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
         Tensor input = c.inputs().get(0);
         Nchw x = Nchw.of(input), y = Nchw.of(run(k.kernel(), c, c.inputs()).main());
-        double slack = Tolerances.interpolation(input).atol();
+        double slack = ToleranceClass.interpolation(input).atol();
         for (int n = 0; n < c.n(); n++) {
             for (int ch = 0; ch < c.c(); ch++) {
                 double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
