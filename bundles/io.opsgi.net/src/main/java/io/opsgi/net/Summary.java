@@ -31,7 +31,8 @@ public final class Summary {
         sb.append(TextTable.format(rows, new boolean[] {true, false, false, false, false, true, true, true, true}));
         sb.append(String.format(Locale.ROOT, "total params: %s (trainable, as PyTorch counts them)%s%n", TextTable.count(net.parameters()),
                 net.buffers() == 0 ? "" : "; buffers: " + TextTable.count(net.buffers()) + " (batch norm running statistics)"));
-        sb.append(String.format(Locale.ROOT, "total mult-adds: %s (%s)%n", TextTable.count(net.macs()), TextTable.compact(net.macs())));
+        sb.append(net.macs() == Long.MAX_VALUE ? String.format(Locale.ROOT, "total mult-adds: more than %s (beyond a long)%n", TextTable.count(net.macs()))
+                : String.format(Locale.ROOT, "total mult-adds: %s (%s)%n", TextTable.count(net.macs()), TextTable.compact(net.macs())));
         sb.append(String.format(Locale.ROOT, "receptive field of the output: %s, jump %s%n", out.field().describeRf(), out.field().describeJump()));
         sb.append(String.format(Locale.ROOT, "sizes (float32): input %s, params %s, buffers %s, activations %s (every layer's output)%n",
                 TextTable.megabytes(net.inputShape().size()), TextTable.megabytes(net.parameters()), TextTable.megabytes(net.buffers()),
