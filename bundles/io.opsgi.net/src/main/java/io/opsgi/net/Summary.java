@@ -1,8 +1,7 @@
 package io.opsgi.net;
 
 import io.opsgi.net.NetworkRunner.LayerRun;
-import java.util.ArrayList;
-import java.util.List;
+import io.opsgi.text.TextTable;
 import java.util.Locale;
 
 /**
@@ -15,43 +14,64 @@ public final class Summary {
     }
 
     public static String table(Network net) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"#", "layer", "type", "input", "output shape", "params", "mult-adds", "RF", "jump"});
+        TextTable table = TextTable.withHeader("#", "layer", "type", "input", "output shape", "params", "mult-adds", "RF", "jump")
+                .right(5).right(6).right(7).right(8);
         long activations = 0;
         for (PlannedLayer l : net.layers()) {
-            rows.add(new String[] {Integer.toString(l.index()), l.name(), l.type(), String.join(", ", l.inputs()), l.outputShape().toString(),
-                    l.parameters() == 0 ? "-" : TextTable.count(l.parameters()), l.macs() == 0 ? "-" : TextTable.compact(l.macs()),
-                    l.field().describeRf(), l.field().describeJump()});
+            table.row(l.index(), l.name(), l.type(), String.join(", ", l.inputs()), l.outputShape(), l.parameters() == 0 ? "-" : count(l.parameters()),
+                    l.macs() == 0 ? "-" : compact(l.macs()), l.field().describeRf(), l.field().describeJump());
             activations += l.outputShape().size();
         }
         PlannedLayer out = net.layer(net.output());
         StringBuilder sb = new StringBuilder();
-        sb.append(net.description().name()).append(": input ").append(net.inputShape()).append(", output '").append(net.output()).append("' ")
-                .append(net.outputShape()).append(", weights ").append(describe(net.description().weights())).append(System.lineSeparator());
-        sb.append(TextTable.format(rows, new boolean[] {true, false, false, false, false, true, true, true, true}));
-        sb.append(String.format(Locale.ROOT, "total params: %s (trainable, as PyTorch counts them)%s%n", TextTable.count(net.parameters()),
-                net.buffers() == 0 ? "" : "; buffers: " + TextTable.count(net.buffers()) + " (batch norm running statistics)"));
-        sb.append(net.macs() == Long.MAX_VALUE ? String.format(Locale.ROOT, "total mult-adds: more than %s (beyond a long)%n", TextTable.count(net.macs()))
-                : String.format(Locale.ROOT, "total mult-adds: %s (%s)%n", TextTable.count(net.macs()), TextTable.compact(net.macs())));
+        // Names and paths come from the description: escaped like the table's cells.
+        sb.append(TextTable.escape(net.description().name() + ": input " + net.inputShape() + ", output '" + net.output() + "' " + net.outputShape()
+                + ", weights " + describe(net.description().weights()))).append(System.lineSeparator());
+        sb.append(table.toText());
+        sb.append(String.format(Locale.ROOT, "total params: %s (trainable, as PyTorch counts them)%s%n", count(net.parameters()),
+                net.buffers() == 0 ? "" : "; buffers: " + count(net.buffers()) + " (batch norm running statistics)"));
+        sb.append(net.macs() == Long.MAX_VALUE ? String.format(Locale.ROOT, "total mult-adds: more than %s (beyond a long)%n", count(net.macs()))
+                : String.format(Locale.ROOT, "total mult-adds: %s (%s)%n", count(net.macs()), compact(net.macs())));
         sb.append(String.format(Locale.ROOT, "receptive field of the output: %s, jump %s%n", out.field().describeRf(), out.field().describeJump()));
         sb.append(String.format(Locale.ROOT, "sizes (float32): input %s, params %s, buffers %s, activations %s (every layer's output)%n",
-                TextTable.megabytes(net.inputShape().size()), TextTable.megabytes(net.parameters()), TextTable.megabytes(net.buffers()),
-                TextTable.megabytes(activations)));
+                megabytes(net.inputShape().size()), megabytes(net.parameters()), megabytes(net.buffers()),
+                megabytes(activations)));
         return sb.toString();
     }
 
     /** The per-layer report of a run: output shape, time, and the kernel variant that answered each layer. */
     public static String runTable(NetworkRunner.Result r) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"#", "layer", "type", "output shape", "time ms", "kernel"});
+        TextTable table = TextTable.withHeader("#", "layer", "type", "output shape", "time ms", "kernel").right(4);
         for (LayerRun run : r.layers()) {
             PlannedLayer l = run.layer();
-            rows.add(new String[] {Integer.toString(l.index()), l.name(), l.type(), l.outputShape().toString(),
-                    String.format(Locale.ROOT, "%.3f", run.nanos() / 1e6),
-                    run.servedBy() == null ? "- (no kernel)" : run.servedBy().variant() + " (" + run.servedBy().bundle() + ")"});
+            table.row(l.index(), l.name(), l.type(), l.outputShape(), String.format(Locale.ROOT, "%.3f", run.nanos() / 1e6),
+                    run.servedBy() == null ? "- (no kernel)" : run.servedBy().variant() + " (" + run.servedBy().bundle() + ")");
         }
-        return TextTable.format(rows, new boolean[] {true, false, false, false, true, false})
-                + String.format(Locale.ROOT, "total: %.3f ms%n", r.nanos() / 1e6);
+        return table.toText() + String.format(Locale.ROOT, "total: %.3f ms%n", r.nanos() / 1e6);
+    }
+
+    /** 1234567 -> {@code 1,234,567}. */
+    static String count(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    /** 1234567 -> {@code 1.23M}; below 1000 as is. */
+    static String compact(long v) {
+        if (v < 1000) {
+            return Long.toString(v);
+        }
+        String[] units = {"K", "M", "G", "T"};
+        double x = v;
+        int u = -1;
+        while (x >= 1000 && u < units.length - 1) {
+            x /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, x >= 100 ? "%.0f%s" : x >= 10 ? "%.1f%s" : "%.2f%s", x, units[u]);
+    }
+
+    static String megabytes(long floats) {
+        return String.format(Locale.ROOT, "%.2f MB", floats * 4 / 1e6);
     }
 
     private static String describe(WeightSource w) {

@@ -126,4 +126,19 @@ class HostileNetworksTest {
         assertTrue(e.getMessage().startsWith("layer 1 'fc' (linear): "), e.getMessage());
         assertTrue(e.getMessage().contains("fc.weight.npy: truncated data: shape [4, 8] needs 128 bytes, found 118"), e.getMessage());
     }
+
+    @Test
+    void layer_names_with_terminal_escapes_and_newlines_are_printed_escaped() throws IOException {
+        String clear = "c\u001b[2J\u001b[H\n4  fake  relu  input  [1, 1]";
+        NetworkDescription d = NetworkBuilder.network("esc\u001b]0;title\u0007", 1, 3, 4, 4).seeded(1).layer(clear, "relu").build();
+        Network net = Network.plan(NetworkDescription.read(written(d)));
+        String summary = Summary.table(net);
+        assertFalse(summary.chars().anyMatch(c -> c == 0x1b || c == 7), summary);
+        assertEquals(1 + 2 + 1 + 4, summary.lines().count(), "a title, the header and its rule, one layer, 4 lines of totals:\n" + summary);
+        assertTrue(summary.contains("c\\e[2J\\e[H\\n4  fake"), summary);
+        NetworkException e = assertThrows(NetworkException.class, () -> Network.plan(NetworkBuilder.network("n", 1, 3, 4, 4).seeded(1)
+                .layer(clear, "relu").layer("next", "relu").from("no\nsuch").build()));
+        oneLine(e);
+        assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
+    }
 }
