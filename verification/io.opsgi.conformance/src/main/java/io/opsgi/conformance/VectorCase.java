@@ -36,10 +36,6 @@ public record VectorCase(String name, String op, Map<String, Object> attrs, Map<
         return error != null;
     }
 
-    public boolean hasTag(String tag) {
-        return tags.contains(tag);
-    }
-
     /** Reads the input tensors (float32). */
     public Map<String, Tensor> readInputs() throws VectorFormatException {
         Map<String, Tensor> m = new LinkedHashMap<>();

@@ -34,8 +34,8 @@ public final class Kernels {
         final List<DiscoveredKernel> references;
         /** Only some kernels are under test (a stranger's jar): families without one are not checked. */
         final boolean restricted;
-        private final Map<Class<?>, List<Impl<?>>> wrappedUnderTest = new ConcurrentHashMap<>();
-        private final Map<Class<?>, List<Impl<?>>> wrappedReferences = new ConcurrentHashMap<>();
+        private final Map<Class<?>, List<KernelUnderTest<?>>> wrappedUnderTest = new ConcurrentHashMap<>();
+        private final Map<Class<?>, List<KernelUnderTest<?>>> wrappedReferences = new ConcurrentHashMap<>();
 
         Scope(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted) {
             this.underTest = List.copyOf(underTest);
@@ -44,19 +44,19 @@ public final class Kernels {
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        <K extends Kernel> List<Impl<K>> underTest(Class<K> family) {
+        <K extends Kernel> List<KernelUnderTest<K>> underTest(Class<K> family) {
             return (List) wrappedUnderTest.computeIfAbsent(family, f -> (List) wrap(family, underTest));
         }
 
         /** In a full run the references are among the kernels under test: the same wrapped objects, so a kernel is recognised as itself. */
         @SuppressWarnings({"unchecked", "rawtypes"})
-        <K extends Kernel> List<Impl<K>> references(Class<K> family) {
+        <K extends Kernel> List<KernelUnderTest<K>> references(Class<K> family) {
             return restricted ? (List) wrappedReferences.computeIfAbsent(family, f -> (List) wrap(family, references)) : underTest(family);
         }
 
-        private static <K extends Kernel> List<Impl<K>> wrap(Class<K> family, List<DiscoveredKernel> kernels) {
+        private static <K extends Kernel> List<KernelUnderTest<K>> wrap(Class<K> family, List<DiscoveredKernel> kernels) {
             return kernels.stream().filter(d -> family.isInstance(d.kernel()))
-                    .map(d -> new Impl<>(d.ops(), d.variant(), d.origin(), KernelChain.only(family, family.cast(d.kernel())))).toList();
+                    .map(d -> new KernelUnderTest<>(d.ops(), d.variant(), d.origin(), KernelChain.only(family, family.cast(d.kernel())))).toList();
         }
     }
 
@@ -94,11 +94,11 @@ public final class Kernels {
      * restricted run, a family with none under test (the second family of a law like "max pool >=
      * avg pool") is played by its reference kernels.
      */
-    public static <K extends Kernel> List<Impl<K>> of(Class<K> family) {
+    public static <K extends Kernel> List<KernelUnderTest<K>> of(Class<K> family) {
         Scope s = scope();
-        List<Impl<K>> found = s.underTest(family);
+        List<KernelUnderTest<K>> found = s.underTest(family);
         if (found.isEmpty() && s.restricted) {
-            found = s.references(family).stream().filter(Impl::isReference).toList();
+            found = s.references(family).stream().filter(KernelUnderTest::isReference).toList();
         }
         if (found.isEmpty()) {
             throw new IllegalStateException("no " + family.getSimpleName() + " to check; discovered: " + s.underTest);
@@ -106,15 +106,15 @@ public final class Kernels {
         return found;
     }
 
-    /** The reference ({@value Impl#REFERENCE_VARIANT}) implementation of {@code op} in a family. */
-    public static <K extends Kernel> Impl<K> reference(Class<K> family, String op) {
+    /** The reference ({@value KernelUnderTest#REFERENCE_VARIANT}) implementation of {@code op} in a family. */
+    public static <K extends Kernel> KernelUnderTest<K> reference(Class<K> family, String op) {
         Scope s = scope();
         return s.references(family).stream().filter(k -> k.serves(op) && k.isReference()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no reference (variant \"direct\") kernel serves " + op + "; discovered: " + s.references));
     }
 
     /** An arbitrary over the family's implementations; it shrinks towards the first (sorted) one. */
-    public static <K extends Kernel> Arbitrary<Impl<K>> arbitrary(Class<K> family) {
+    public static <K extends Kernel> Arbitrary<KernelUnderTest<K>> arbitrary(Class<K> family) {
         return Arbitraries.of(of(family));
     }
 

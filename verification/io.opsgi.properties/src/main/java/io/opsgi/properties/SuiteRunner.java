@@ -3,8 +3,8 @@ package io.opsgi.properties;
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.op.Kernel;
 import io.opsgi.properties.check.PropertyReport;
-import io.opsgi.properties.check.PropertyResult;
 import io.opsgi.properties.check.PropertyResult.Status;
+import io.opsgi.properties.check.PropertyResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -146,7 +146,7 @@ public final class SuiteRunner {
         if (!Kernels.underTest(family)) {
             return null;
         }
-        return Kernels.of(family).stream().map(Impl::variant).distinct().collect(Collectors.joining(", "));
+        return Kernels.of(family).stream().map(KernelUnderTest::variant).distinct().collect(Collectors.joining(", "));
     }
 
     /** This module's junit-platform.properties (as in CI), a fresh failure database (a run replays by its seed alone), bounded shrinking. */

@@ -10,8 +10,8 @@ import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Kernel;
 import io.opsgi.properties.check.PropertyReport;
 import io.opsgi.properties.check.PropertyResult;
-import io.opsgi.properties.check.PropertySuite;
 import io.opsgi.properties.check.PropertySuite.Settings;
+import io.opsgi.properties.check.PropertySuite;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -102,7 +102,7 @@ class SuiteRunnerTest {
         assertTrue(agrees.checks() > 0 && agrees.checks() < agrees.tries(), "some tries apply, the others are discarded: " + agrees);
     }
 
-    private static DiscoveredKernel stranger(Impl<? extends Kernel> fixture) {
+    private static DiscoveredKernel stranger(KernelUnderTest<? extends Kernel> fixture) {
         return new DiscoveredKernel(fixture.kernel(), fixture.ops(), fixture.variant(), 0, fixture.origin());
     }
 
