@@ -50,7 +50,6 @@ final class LayerTypes {
         for (Activation a : Activation.values()) {
             register(new ElementwiseType(a.op(), params.getOrDefault(a, Set.of())));
         }
-        register(new ElementwiseType("neg", Set.of()));
         register(new ElementwiseType("softmax", Set.of("dim")));
         register(new ElementwiseType("log_softmax", Set.of("dim")));
         register(new PReluType());
