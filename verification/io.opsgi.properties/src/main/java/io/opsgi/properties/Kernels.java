@@ -14,7 +14,7 @@ import net.jqwik.api.Arbitrary;
 /**
  * The kernels the properties draw. On the plain JVM: every kernel on the test classpath, discovered
  * once as Declarative Services would find them, so a new kernel module is covered with no edit
- * here. Inside the container, {@link SuiteRunner} installs a {@link Scope} for the duration of a
+ * here. Inside the container, the suite runner (io.opsgi.properties.check) installs a {@link Scope} for the duration of a
  * run: the registered kernel services, or only a stranger's bundle's, with the container's
  * reference kernels to compare them with.
  *
@@ -29,7 +29,7 @@ public final class Kernels {
     }
 
     /** The kernels under test and the references they are compared with. */
-    static final class Scope {
+    public static final class Scope {
         final List<DiscoveredKernel> underTest;
         final List<DiscoveredKernel> references;
         /** Only some kernels are under test (a stranger's jar): families without one are not checked. */
@@ -37,7 +37,7 @@ public final class Kernels {
         private final Map<Class<?>, List<KernelUnderTest<?>>> wrappedUnderTest = new ConcurrentHashMap<>();
         private final Map<Class<?>, List<KernelUnderTest<?>>> wrappedReferences = new ConcurrentHashMap<>();
 
-        Scope(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted) {
+        public Scope(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted) {
             this.underTest = List.copyOf(underTest);
             this.references = restricted ? List.copyOf(references) : this.underTest;
             this.restricted = restricted;
@@ -71,7 +71,7 @@ public final class Kernels {
     }
 
     /** Installs the kernels of one run; null goes back to the classpath. */
-    static void use(Scope scope) {
+    public static void use(Scope scope) {
         installed = scope;
     }
 
