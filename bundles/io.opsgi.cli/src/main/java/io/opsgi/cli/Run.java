@@ -98,7 +98,7 @@ final class Run implements Callable<Integer> {
         }
         System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output '" + net.output() + "' "
                 + r.output().shape());
-        System.out.print(io.opsgi.net.Summary.runTable(r));
+        System.out.print(io.opsgi.net.NetworkSummary.runTable(r));
         if (r.output().size() <= 16) {
             System.out.println("output: " + values(r.output()));
         }

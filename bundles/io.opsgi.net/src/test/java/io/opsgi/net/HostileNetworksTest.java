@@ -104,7 +104,7 @@ class HostileNetworksTest {
         assertTrue(wrapped < 0, "the fixture overflows a long when summed plainly: " + wrapped);
         assertEquals(1L << 60, net.layers().get(0).macs());
         assertEquals(Long.MAX_VALUE, net.macs());
-        String summary = Summary.table(net);
+        String summary = NetworkSummary.table(net);
         assertTrue(summary.contains("total mult-adds: more than 9,223,372,036,854,775,807"), summary);
         assertFalse(summary.matches("(?s).*\\s-\\d.*"), summary);
     }
@@ -132,7 +132,7 @@ class HostileNetworksTest {
         String clear = "c\u001b[2J\u001b[H\n4  fake  relu  input  [1, 1]";
         NetworkDescription d = NetworkBuilder.network("esc\u001b]0;title\u0007", 1, 3, 4, 4).seeded(1).layer(clear, "relu").build();
         Network net = Network.plan(NetworkDescription.read(written(d)));
-        String summary = Summary.table(net);
+        String summary = NetworkSummary.table(net);
         assertFalse(summary.chars().anyMatch(c -> c == 0x1b || c == 7), summary);
         assertEquals(1 + 2 + 1 + 4, summary.lines().count(), "a title, the header and its rule, one layer, 4 lines of totals:\n" + summary);
         assertTrue(summary.contains("c\\e[2J\\e[H\\n4  fake"), summary);

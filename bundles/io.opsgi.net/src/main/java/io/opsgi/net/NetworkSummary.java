@@ -9,8 +9,8 @@ import java.util.Locale;
  * multiply-adds, and the receptive field and jump after it; then the totals. Computed from the
  * plan alone: no kernel runs, no weight is read.
  */
-public final class Summary {
-    private Summary() {
+public final class NetworkSummary {
+    private NetworkSummary() {
     }
 
     public static String table(Network net) {
