@@ -13,8 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +29,9 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The whole comparison, run by {@code benchmarks/run}: export the peers' models, check every
@@ -64,53 +67,52 @@ public final class Bench {
         this.dir = new WorkDir(opt.work, opt.workloads);
     }
 
-    /** Command-line options; see README.md. */
+    /** Command-line options (benchmarks/run passes the paths); see README.md. */
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Check, then time, every kernel variant against ONNX Runtime and PyTorch.")
     static final class Options {
+        @Option(names = "--quick", description = "short JMH budgets: a smoke run, not numbers to publish")
         boolean quick;
-        boolean peers = true;
-        Pattern filter = Pattern.compile("");
-        Pattern variants = Pattern.compile("");
-        List<Integer> threads = List.of(1, 2);
+        @Option(names = "--no-peers", description = "time the opsgi variants only (no ONNX Runtime, no PyTorch)")
+        boolean noPeers;
+        @Option(names = "--filter", paramLabel = "REGEX", defaultValue = "", description = "only the workloads whose id matches")
+        Pattern filter;
+        @Option(names = "--variants", paramLabel = "REGEX", defaultValue = "", description = "only the variants whose name matches")
+        Pattern variants;
+        @Option(names = "--threads", paramLabel = "N,N", split = ",", defaultValue = "1,2", description = "intra-op thread counts (default 1,2)")
+        List<Integer> threads;
+        @Option(names = "--workloads", required = true, paramLabel = "FILE", description = "workloads.json")
         Path workloads;
+        @Option(names = "--work", required = true, paramLabel = "DIR", description = "where this run's raw results go")
         Path work;
+        @Option(names = "--results", required = true, paramLabel = "DIR", description = "where the table is written")
         Path results;
+        @Option(names = "--peer-script", required = true, paramLabel = "FILE", description = "the PyTorch/ONNX peer script")
         Path peerScript;
-        String python = "/usr/bin/python3";
-        String command = "benchmarks/run";
+        @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3", description = "the Python with PyTorch (default ${DEFAULT-VALUE})")
+        String python;
+        @Option(names = "--command", paramLabel = "TEXT", defaultValue = "benchmarks/run", description = "how the run was started, for the table")
+        String command;
 
+        boolean peers() {
+            return !noPeers;
+        }
+
+        /** The options of {@code args}, or null when help or the version was asked for (and printed). */
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--quick" -> o.quick = true;
-                    case "--no-peers" -> o.peers = false;
-                    case "--filter" -> o.filter = Pattern.compile(value(args, ++i, a));
-                    case "--variants" -> o.variants = Pattern.compile(value(args, ++i, a));
-                    case "--threads" -> o.threads = java.util.Arrays.stream(value(args, ++i, a).split(",")).map(String::trim).map(Integer::valueOf).toList();
-                    case "--workloads" -> o.workloads = Path.of(value(args, ++i, a));
-                    case "--work" -> o.work = Path.of(value(args, ++i, a));
-                    case "--results" -> o.results = Path.of(value(args, ++i, a));
-                    case "--peer-script" -> o.peerScript = Path.of(value(args, ++i, a));
-                    case "--python" -> o.python = value(args, ++i, a);
-                    case "--command" -> o.command = value(args, ++i, a);
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
+            CommandLine cl = new CommandLine(o);
+            try {
+                cl.parseArgs(args);
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage());
             }
-            if (o.workloads == null || o.work == null || o.results == null || o.peerScript == null) {
-                throw new IllegalArgumentException("--workloads, --work, --results and --peer-script are required (benchmarks/run passes them)");
+            if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+                return null;
             }
             if (o.threads.isEmpty() || o.threads.stream().anyMatch(t -> t < 1)) {
                 throw new IllegalArgumentException("--threads needs thread counts >= 1, e.g. 1,2");
             }
             return o;
-        }
-
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
         }
     }
 
@@ -123,7 +125,7 @@ public final class Bench {
             System.exit(2);
             return;
         }
-        System.exit(new Bench(o).run());
+        System.exit(o == null ? 0 : new Bench(o).run());
     }
 
     private int run() throws Exception {
@@ -141,15 +143,15 @@ public final class Bench {
         selected.stream().map(Workload::op).distinct().forEach(op -> log("  %s variants found: %s", op,
                 variants.serving(op).stream().map(k -> k.variant() + " (" + k.origin() + ")").toList()));
 
-        if (opt.peers) {
+        if (opt.peers()) {
             python("export", "--out", dir.root().resolve("onnx").toString());
         }
-        Checks checks = opt.peers ? Checks.load(dir.checks(), opt.workloads.resolveSibling("onnx").resolve("checks.json")) : Checks.none();
+        Checks checks = opt.peers() ? Checks.load(dir.checks(), opt.workloads.resolveSibling("onnx").resolve("checks.json")) : Checks.none();
 
         List<Case> cases = precheck(all, selected, variants, checks);
         writeRunInfo(selected, start, null);
         time(cases);
-        if (opt.peers) {
+        if (opt.peers()) {
             Budget b = opt.quick ? QUICK : FULL;
             python("time", "--out", dir.torchResults().toString(), "--threads", String.join(",", opt.threads.stream().map(String::valueOf).toList()),
                     "--warmup", String.valueOf(b.warmups() * b.warmupMs() / 1000.0), "--measure", String.valueOf(b.iterations() * b.iterationMs() / 1000.0),
@@ -161,7 +163,7 @@ public final class Bench {
         System.out.println(report.markdown());
         Files.createDirectories(opt.results);
         Path md = opt.results.resolve(report.fileName(opt.quick, !opt.filter.pattern().isEmpty() || !opt.variants.pattern().isEmpty()
-                || !opt.threads.equals(List.of(1, 2)) || !opt.peers));
+                || !opt.threads.equals(List.of(1, 2)) || !opt.peers()));
         Files.writeString(md, report.markdown());
         log("table written to %s; raw results in %s (took %s)", md, dir.root(), Duration.between(start, Instant.now()).withNanos(0));
         return 0;
@@ -220,7 +222,7 @@ public final class Bench {
                     cases.add(new Case(w, k.variant(), isRef));
                 }
             }
-            if (opt.peers) {
+            if (opt.peers()) {
                 String problem = verifyOrt(c, expected);
                 ObjectNode ort = entry.putObject("ort");
                 ort.put("status", problem == null ? "ok" : problem.startsWith("error") ? "error" : "differs");
@@ -387,8 +389,8 @@ public final class Bench {
         r.put("workloads_file", opt.workloads.toAbsolutePath().toString());
         ArrayNode ids = r.putArray("workloads");
         selected.forEach(w -> ids.add(w.id()));
-        r.put("peers", opt.peers);
-        r.put("ort_version", opt.peers ? OrtPeer.version() : "");
+        r.put("peers", opt.peers());
+        r.put("ort_version", opt.peers() ? OrtPeer.version() : "");
         r.put("contended_trials", contendedTrials);
         r.put("load_at_start", loadAtStart);
         r.put("start", start.toString());

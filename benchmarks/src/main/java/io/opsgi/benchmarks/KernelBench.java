@@ -1,9 +1,9 @@
 package io.opsgi.benchmarks;
 
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.conformance.TensorComparison;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.op.Kernel;
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

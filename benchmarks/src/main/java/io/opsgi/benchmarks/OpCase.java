@@ -1,8 +1,6 @@
 package io.opsgi.benchmarks;
 
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.conformance.Tolerances;
-import io.opsgi.conformance.VectorCase;
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.Activations;
@@ -26,9 +24,9 @@ import io.opsgi.op.Kernel;
 import io.opsgi.op.MaxPool2d;
 import io.opsgi.op.MaxPool2dKernel;
 import io.opsgi.op.PoolGeometry;
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,12 +98,11 @@ final class OpCase {
     }
 
     /**
-     * The conformance suite's tolerance for this op's output, given the reference output: the same
-     * rule (Tolerances) that judges kernels against PyTorch's vectors, for this case's attributes.
+     * The conformance suite's tolerance for this op's output, given the reference output: the rule of
+     * the op's schema that judges kernels against PyTorch's vectors, for this case's attributes.
      */
     Tolerance tolerance(float[] expected) {
-        VectorCase c = new VectorCase(workload.id(), op(), torchAttrs, Map.of(), Map.of("output", Path.of("output.npy")), null, null, List.of());
-        return Tolerances.forOutput(c, "output", tensors, Tensor.wrap(outputShape, expected));
+        return Tolerances.forOutput(op(), torchAttrs, tensors, Tensor.wrap(outputShape, expected));
     }
 
     static OpCase of(Workload w, DataInit init) {

@@ -2,6 +2,7 @@ package io.opsgi.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsgi.text.TextTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -369,33 +370,16 @@ public final class Table {
 
     /** The first {@code text} columns are left-aligned, the rest (numbers) right-aligned. */
     private static void table(StringBuilder md, List<String> head, List<List<String>> rows, int text) {
-        int[] width = new int[head.size()];
-        for (int i = 0; i < width.length; i++) {
-            width[i] = Math.max(3, head.get(i).length());
-            for (List<String> r : rows) {
-                width[i] = Math.max(width[i], r.get(i).length());
+        TextTable t = TextTable.withHeader(head.toArray(String[]::new));
+        for (int i = 0; i < head.size(); i++) {
+            if (i < text) {
+                t.left(i);
+            } else {
+                t.right(i);
             }
         }
-        line(md, head, width, text);
-        List<String> rule = new ArrayList<>();
-        for (int i = 0; i < width.length; i++) {
-            rule.add(i < text ? "-".repeat(width[i]) : "-".repeat(width[i] - 1) + ":");
-        }
-        line(md, rule, width, text);
-        rows.forEach(r -> line(md, r, width, text));
-    }
-
-    private static void line(StringBuilder md, List<String> cells, int[] width, int text) {
-        md.append('|');
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            md.append(' ').append(i < text ? pad(c, width[i]) : " ".repeat(width[i] - c.length()) + c).append(" |");
-        }
-        md.append('\n');
-    }
-
-    private static String pad(String s, int w) {
-        return s + " ".repeat(w - s.length());
+        rows.forEach(r -> t.row(r.toArray()));
+        md.append(t.toMarkdown());
     }
 
     static String ms(double x) {

@@ -1,7 +1,6 @@
 package io.opsgi.cli;
 
 import io.opsgi.conformance.TensorComparison;
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;
 import io.opsgi.net.NetworkException;
@@ -9,6 +8,7 @@ import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
 import io.opsgi.net.WeightSource;
 import io.opsgi.net.Weights;
+import io.opsgi.op.Tolerance;
 import io.opsgi.runtime.NoKernelException;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Tensor;
@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ./opsgi run MODEL --input x.npy}: plans the network for the input's shape (refusing a bad
@@ -98,7 +98,7 @@ final class Run implements Callable<Integer> {
         }
         System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output '" + net.output() + "' "
                 + r.output().shape());
-        System.out.print(io.opsgi.net.Summary.runTable(r));
+        System.out.print(io.opsgi.net.NetworkSummary.runTable(r));
         if (r.output().size() <= 16) {
             System.out.println("output: " + values(r.output()));
         }

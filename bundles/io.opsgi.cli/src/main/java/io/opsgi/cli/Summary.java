@@ -37,7 +37,7 @@ final class Summary implements Callable<Integer> {
             if (seed != null) {
                 d = d.withWeights(new WeightSource.Seeded(seed));
             }
-            System.out.print(io.opsgi.net.Summary.table(Network.plan(d)));
+            System.out.print(io.opsgi.net.NetworkSummary.table(Network.plan(d)));
             return 0;
         } catch (NetworkException e) {
             System.err.println("summary: " + e.getMessage());

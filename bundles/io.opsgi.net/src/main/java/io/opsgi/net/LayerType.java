@@ -1,18 +1,22 @@
 package io.opsgi.net;
 
 import io.opsgi.op.Kernel;
+import io.opsgi.op.OpNode;
+import io.opsgi.op.OpSchema;
 import io.opsgi.op.Operators;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What the network layer needs to know of one layer type: its attributes, parameters, output shape
- * (from the operator contract, never by running a kernel), multiply-adds, effect on the receptive
- * field, and how to run it. Types are registered in {@link LayerTypes}.
+ * What a layer adds to its operator, as a PyTorch module adds to its function: the module's
+ * attributes, the parameters and buffers they call for, the channels they must agree with, and
+ * how to run it. Everything about the operator itself (output shape, K, multiply-adds, receptive
+ * field, tolerance) is its {@link OpSchema}'s. Types are registered in {@link LayerTypes}.
  */
 abstract class LayerType {
     final String name;
@@ -46,17 +50,20 @@ abstract class LayerType {
     void checkChannels(LayerContext c) {
     }
 
-    /** The output shape from the contract; an invalid configuration throws the contract's {@code OpException}. */
-    abstract Shape outputShape(LayerContext c, Map<String, Shape> params);
-
-    /** Multiply-adds of one run (see examples/README.md for what each type counts). */
-    long macs(LayerContext c, Shape out) {
-        return 0;
+    /** The operator's schema (flatten and dropout have one too, though no kernel serves them). */
+    OpSchema schema() {
+        return Operators.schema(name);
     }
 
-    /** The receptive field after this layer, from those of its inputs. */
-    Field field(LayerContext c, List<Field> in, Shape out) {
-        return in.get(0);
+    /** The layer as its operator sees it: its inputs and parameters by the operator's input names, its attributes in the operator's terms. */
+    OpNode node(LayerContext c, Map<String, Shape> params) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        List<String> names = schema().inputs();
+        for (int i = 0; i < c.inputShapes.size(); i++) {
+            shapes.put(names.get(i), c.inputShapes.get(i));
+        }
+        shapes.putAll(params);
+        return new OpNode(name, shapes, opAttrs(c.spec));
     }
 
     /** The attributes handed to the operator, in PyTorch's terms. */

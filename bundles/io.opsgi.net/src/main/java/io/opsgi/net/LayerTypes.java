@@ -4,28 +4,18 @@ import io.opsgi.op.Activation;
 import io.opsgi.op.AdaptivePool2d;
 import io.opsgi.op.Add;
 import io.opsgi.op.AvgPool2d;
-import io.opsgi.op.AvgPool2dAttrs;
 import io.opsgi.op.Conv2d;
-import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.ConvTranspose2d;
-import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.Dropout;
 import io.opsgi.op.Flatten;
-import io.opsgi.op.FlattenAttrs;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Linear;
 import io.opsgi.op.LpPool2d;
-import io.opsgi.op.LpPool2dAttrs;
 import io.opsgi.op.MaxPool2d;
-import io.opsgi.op.MaxPool2dAttrs;
 import io.opsgi.op.MaxPool2dKernel;
-import io.opsgi.op.OpException;
 import io.opsgi.op.Operators;
-import io.opsgi.op.OutputSize;
 import io.opsgi.op.Pad;
 import io.opsgi.op.Upsample;
-import io.opsgi.op.UpsampleAttrs;
-import io.opsgi.op.UpsampleMode;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;
@@ -91,14 +81,7 @@ final class LayerTypes {
         return Set.copyOf(s);
     }
 
-    private static Shape shapeOf(int... dims) {
-        return Shape.of(dims);
-    }
 
-    /** Batch size and output plane of a 3-D (unbatched) or 4-D output. */
-    private static long planes(Shape out) {
-        return out.rank() == 4 ? out.dim(0) : 1;
-    }
 
     // ------------------------------------------------------------------ convolutions
 
@@ -132,7 +115,7 @@ final class LayerTypes {
             int fanIn = weight.dim(1) * k[0] * k[1];
             List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", weight, fanIn)));
             if (c.bool("bias", true)) {
-                p.add(ParamSpec.uniform("bias", shapeOf(out), fanIn));
+                p.add(ParamSpec.uniform("bias", Shape.of(out), fanIn));
             }
             return p;
         }
@@ -159,26 +142,11 @@ final class LayerTypes {
 
         @Override
         Shape weightShape(int in, int out, int groups, int[] k) {
-            return shapeOf(out, in / groups, k[0], k[1]);
+            return Shape.of(out, in / groups, k[0], k[1]);
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Conv2d.outputShape(c.input(), p.get("weight"), p.get("bias"), Conv2d.attrs(c.attrs()));
-        }
 
-        @Override
-        long macs(LayerContext c, Shape out) {
-            int[] k = c.pair("kernel_size");
-            return planes(out) * out.dim(-3) * (long) out.dim(-2) * out.dim(-1) * (c.count("in_channels") / c.count("groups", 1)) * k[0] * k[1];
-        }
 
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            int[] k = c.pair("kernel_size");
-            Conv2dAttrs a = Conv2d.attrs(c.attrs());
-            return in.get(0).window(a.dilation().h() * (k[0] - 1) + 1, a.dilation().w() * (k[1] - 1) + 1, a.stride().h(), a.stride().w());
-        }
     }
 
     /** nn.ConvTranspose2d: weight (in, out/groups, kH, kW), bias (out). */
@@ -194,30 +162,11 @@ final class LayerTypes {
 
         @Override
         Shape weightShape(int in, int out, int groups, int[] k) {
-            return shapeOf(in, out / groups, k[0], k[1]);
+            return Shape.of(in, out / groups, k[0], k[1]);
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return ConvTranspose2d.outputShape(c.input(), p.get("weight"), p.get("bias"), ConvTranspose2d.attrs(c.attrs()));
-        }
 
-        @Override
-        long macs(LayerContext c, Shape out) {
-            Shape x = c.input();
-            int[] k = c.pair("kernel_size");
-            return planes(out) * c.count("in_channels") * (long) x.dim(-2) * x.dim(-1) * (c.count("out_channels") / c.count("groups", 1)) * k[0] * k[1];
-        }
 
-        /** An output reads at most ceil(k_eff / stride) input positions per axis; neighbouring outputs are 1/stride inputs apart. */
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            int[] k = c.pair("kernel_size");
-            ConvTranspose2dAttrs a = ConvTranspose2d.attrs(c.attrs());
-            int eh = a.dilation().h() * (k[0] - 1) + 1, ew = a.dilation().w() * (k[1] - 1) + 1;
-            int sh = a.stride().h(), sw = a.stride().w();
-            return in.get(0).window((eh + sh - 1) / sh, (ew + sw - 1) / sw, 1.0 / sh, 1.0 / sw);
-        }
     }
 
     // ------------------------------------------------------------------ normalization, fully connected
@@ -240,7 +189,7 @@ final class LayerTypes {
 
         @Override
         List<ParamSpec> params(LayerContext c) {
-            Shape s = shapeOf(c.count("num_features"));
+            Shape s = Shape.of(c.count("num_features"));
             List<ParamSpec> p = new ArrayList<>();
             if (c.bool("affine", true)) {
                 p.add(ParamSpec.constant("weight", s, true, 1f));
@@ -261,19 +210,7 @@ final class LayerTypes {
             }
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            Shape x = c.input();
-            if (x.rank() < 2 || x.rank() > 4) {
-                throw new OpException("batch_norm", "input_rank", "expected 2D, 3D or 4D input (N, C, ...), got input of size " + x);
-            }
-            return x;
-        }
 
-        @Override
-        long macs(LayerContext c, Shape out) {
-            return out.size(); // inference folds to one multiply-add per element: x * scale + shift
-        }
 
         /** Inference: running statistics if tracked; without them PyTorch normalizes with the batch's own (training mode). */
         @Override
@@ -305,9 +242,9 @@ final class LayerTypes {
         @Override
         List<ParamSpec> params(LayerContext c) {
             int in = c.count("in_features"), out = c.count("out_features");
-            List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", shapeOf(out, in), in)));
+            List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", Shape.of(out, in), in)));
             if (c.bool("bias", true)) {
-                p.add(ParamSpec.uniform("bias", shapeOf(out), in));
+                p.add(ParamSpec.uniform("bias", Shape.of(out), in));
             }
             return p;
         }
@@ -321,24 +258,8 @@ final class LayerTypes {
             }
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Linear.outputShape(c.input(), p.get("weight"), p.get("bias"));
-        }
 
-        @Override
-        long macs(LayerContext c, Shape out) {
-            int o = c.count("out_features");
-            return o == 0 ? 0 : (long) out.size() / o * c.count("in_features") * o;
-        }
 
-        /** On an (N, C, H, W) input a linear layer mixes the width. */
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            Field f = in.get(0);
-            Shape x = c.input();
-            return x.rank() == 4 && f.spatial() ? new Field(f.rfH(), f.rfW() + (x.dim(3) - 1) * f.jumpW(), f.jumpH(), f.jumpW(), true) : f;
-        }
     }
 
     /** nn.PReLU: weight (num_parameters), filled with init. */
@@ -354,7 +275,7 @@ final class LayerTypes {
 
         @Override
         List<ParamSpec> params(LayerContext c) {
-            return List.of(ParamSpec.constant("weight", shapeOf(c.count("num_parameters", 1)), true, (float) c.number("init", 0.25)));
+            return List.of(ParamSpec.constant("weight", Shape.of(c.count("num_parameters", 1)), true, (float) c.number("init", 0.25)));
         }
 
         @Override
@@ -367,10 +288,6 @@ final class LayerTypes {
             }
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return c.input();
-        }
 
         @Override
         Map<String, Object> opAttrs(LayerSpec s) {
@@ -399,36 +316,7 @@ final class LayerTypes {
             return name.equals(LpPool2d.OP) ? Set.of("norm_type", "kernel_size") : Set.of("kernel_size");
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            switch (name) {
-                case MaxPool2d.OP:
-                    return MaxPool2d.outputShape(c.input(), MaxPool2d.attrs(c.attrs()));
-                case AvgPool2d.OP:
-                    return AvgPool2d.outputShape(c.input(), AvgPool2d.attrs(c.attrs()));
-                default:
-                    return LpPool2d.outputShape(c.input(), LpPool2d.attrs(c.attrs()));
-            }
-        }
 
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            switch (name) {
-                case MaxPool2d.OP: {
-                    MaxPool2dAttrs a = MaxPool2d.attrs(c.attrs());
-                    return in.get(0).window(a.dilation().h() * (a.kernel().h() - 1) + 1, a.dilation().w() * (a.kernel().w() - 1) + 1,
-                            a.stride().h(), a.stride().w());
-                }
-                case AvgPool2d.OP: {
-                    AvgPool2dAttrs a = AvgPool2d.attrs(c.attrs());
-                    return in.get(0).window(a.kernel().h(), a.kernel().w(), a.stride().h(), a.stride().w());
-                }
-                default: {
-                    LpPool2dAttrs a = LpPool2d.attrs(c.attrs());
-                    return in.get(0).window(a.kernel().h(), a.kernel().w(), a.stride().h(), a.stride().w());
-                }
-            }
-        }
 
         /** max_pool2d without its indices: the generic operator would compute them for nothing. */
         @Override
@@ -459,44 +347,9 @@ final class LayerTypes {
             return attributes();
         }
 
-        private Integer[] size(LayerContext c) {
-            if (global) {
-                return new Integer[] {1, 1};
-            }
-            Object v = c.attrs().get("output_size");
-            if (v instanceof Number) {
-                int n = c.count("output_size");
-                return new Integer[] {n, n};
-            }
-            if (v instanceof List<?> l && l.size() == 2 && l.stream().allMatch(e -> e == null || e instanceof Number)) {
-                return new Integer[] {l.get(0) == null ? null : ((Number) l.get(0)).intValue(), l.get(1) == null ? null : ((Number) l.get(1)).intValue()};
-            }
-            throw c.error("attribute_type", "output_size must be an int or a list of two ints (or nulls), got output_size=" + v);
-        }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            Integer[] s = size(c);
-            return AdaptivePool2d.outputShape(name, c.input(), s[0], s[1]);
-        }
 
-        /** The longest of the overlapping windows ATen uses, and a stride of in/out. */
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            int h = c.input().dim(-2), w = c.input().dim(-1), oh = out.dim(-2), ow = out.dim(-1);
-            if (oh == 0 || ow == 0) {
-                return in.get(0);
-            }
-            return in.get(0).window(longestWindow(h, oh), longestWindow(w, ow), (double) h / oh, (double) w / ow);
-        }
 
-        private static int longestWindow(int in, int out) {
-            int longest = 0;
-            for (int o = 0; o < out; o++) {
-                longest = Math.max(longest, OutputSize.adaptiveEnd(o, in, out) - OutputSize.adaptiveStart(o, in, out));
-            }
-            return longest;
-        }
     }
 
     /** F.pad: padding shifts what an output sees, it does not widen it. */
@@ -515,10 +368,6 @@ final class LayerTypes {
             return Set.of("pad");
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Pad.outputShape(c.input(), Pad.attrs(c.attrs()));
-        }
     }
 
     // ------------------------------------------------------------------ element-wise, residual
@@ -537,10 +386,6 @@ final class LayerTypes {
             return attributes;
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return c.input();
-        }
     }
 
     /** The residual add: two inputs of one shape. */
@@ -559,15 +404,7 @@ final class LayerTypes {
             return 2;
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Add.outputShape(c.inputShapes.get(0), c.inputShapes.get(1));
-        }
 
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            return in.get(0).merge(in.get(1));
-        }
 
         @Override
         Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
@@ -586,17 +423,7 @@ final class LayerTypes {
             return Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor");
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Upsample.outputShape(c.input(), Upsample.attrs(c.attrs()));
-        }
 
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            UpsampleAttrs a = Upsample.attrs(c.attrs());
-            int taps = a.mode() == UpsampleMode.BILINEAR ? 2 : 1;
-            return in.get(0).window(taps, taps, (double) c.input().dim(2) / out.dim(2), (double) c.input().dim(3) / out.dim(3));
-        }
     }
 
     // ------------------------------------------------------------------ no kernel
@@ -612,22 +439,7 @@ final class LayerTypes {
             return Set.of("start_dim", "end_dim");
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Flatten.outputShape(c.input(), Flatten.attrs(c.attrs()));
-        }
 
-        @Override
-        Field field(LayerContext c, List<Field> in, Shape out) {
-            Shape x = c.input();
-            FlattenAttrs a = Flatten.attrs(c.attrs());
-            if (x.rank() != 4) {
-                return in.get(0);
-            }
-            int s = a.startDim() < 0 ? a.startDim() + 4 : a.startDim(), e = a.endDim() < 0 ? a.endDim() + 4 : a.endDim();
-            boolean foldH = s <= 2 && 2 <= e, foldW = s <= 3 && 3 <= e;
-            return foldH || foldW ? in.get(0).fold(foldH ? x.dim(2) : 1, foldW ? x.dim(3) : 1) : in.get(0);
-        }
 
         @Override
         Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
@@ -646,10 +458,6 @@ final class LayerTypes {
             return Set.of("p", "inplace");
         }
 
-        @Override
-        Shape outputShape(LayerContext c, Map<String, Shape> p) {
-            return Dropout.outputShape(c.input(), Dropout.attrs(c.attrs()));
-        }
 
         @Override
         Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {

@@ -1,6 +1,9 @@
 package io.opsgi.net;
 
 import io.opsgi.op.OpException;
+import io.opsgi.op.OpNode;
+import io.opsgi.op.OpSchema;
+import io.opsgi.op.ReceptiveField;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Shape;
 import java.io.IOException;
@@ -69,25 +72,30 @@ public final class Network {
 
     /** Trainable parameters, counted as PyTorch's {@code sum(p.numel() for p in model.parameters())}. */
     public long parameters() {
-        return layers.stream().mapToLong(PlannedLayer::parameters).sum();
+        return saturatingSum(layers.stream().mapToLong(PlannedLayer::parameters).toArray());
     }
 
     /** Buffers (batch norm running statistics), which PyTorch's parameter count leaves out. */
     public long buffers() {
-        return layers.stream().mapToLong(PlannedLayer::buffers).sum();
+        return saturatingSum(layers.stream().mapToLong(PlannedLayer::buffers).toArray());
     }
 
+    /** Multiply-adds of one run; saturates at {@link Long#MAX_VALUE} (printed as such) rather than wrapping negative. */
     public long macs() {
-        return layers.stream().mapToLong(PlannedLayer::macs).sum();
+        return saturatingSum(layers.stream().mapToLong(PlannedLayer::macs).toArray());
     }
 
     LayerType type(PlannedLayer l) {
         return LayerTypes.get(l.type());
     }
 
-    /** The layer types a description may use. */
-    public static Set<String> layerTypes() {
-        return LayerTypes.names();
+    /** The sum of non-negative counts, {@link Long#MAX_VALUE} if it does not fit in a long. */
+    static long saturatingSum(long... counts) {
+        long sum = 0;
+        for (long c : counts) {
+            sum = sum > Long.MAX_VALUE - c ? Long.MAX_VALUE : sum + c;
+        }
+        return sum;
     }
 
     /** Checks {@code d} and infers every shape; no kernel runs. */
@@ -116,9 +124,9 @@ public final class Network {
         }
 
         Map<String, Shape> shapes = new HashMap<>();
-        Map<String, Field> fields = new HashMap<>();
+        Map<String, ReceptiveField> fields = new HashMap<>();
         shapes.put(NetworkDescription.INPUT, d.inputShape());
-        fields.put(NetworkDescription.INPUT, Field.INPUT);
+        fields.put(NetworkDescription.INPUT, ReceptiveField.INPUT);
         List<PlannedLayer> planned = new ArrayList<>();
         for (int i : order) {
             PlannedLayer p = planLayer(i + 1, specs.get(i), inputs.get(i), shapes, fields, d.weights());
@@ -235,7 +243,7 @@ public final class Network {
         return all.subList(seen.get(at), all.size());
     }
 
-    private static PlannedLayer planLayer(int number, LayerSpec s, List<String> inputs, Map<String, Shape> shapes, Map<String, Field> fields,
+    private static PlannedLayer planLayer(int number, LayerSpec s, List<String> inputs, Map<String, Shape> shapes, Map<String, ReceptiveField> fields,
             WeightSource weights) {
         LayerType t = LayerTypes.get(s.type());
         List<Shape> inShapes = inputs.stream().map(shapes::get).toList();
@@ -256,9 +264,11 @@ public final class Network {
                     checkWeightFile(c, f.dir(), p);
                 }
             }
-            Shape out = t.outputShape(c, paramShapes);
-            Field field = t.field(c, inputs.stream().map(fields::get).toList(), out);
-            return new PlannedLayer(number, s, inputs, inShapes, out, params, trainable, buffers, t.macs(c, out), field, t.op);
+            OpNode node = t.node(c, paramShapes);
+            OpSchema schema = t.schema();
+            Shape out = schema.outputShape(node);
+            ReceptiveField field = schema.fieldAfter(node, inputs.stream().map(fields::get).toList(), out);
+            return new PlannedLayer(number, s, inputs, inShapes, out, params, trainable, buffers, schema.macs(node, out), field, t.op, node);
         } catch (OpException e) {
             String m = e.getMessage();
             String detail = m.startsWith(e.op() + ": ") ? m.substring(e.op().length() + 2) : m;

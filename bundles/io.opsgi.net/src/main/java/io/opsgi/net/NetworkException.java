@@ -1,5 +1,7 @@
 package io.opsgi.net;
 
+import io.opsgi.text.TextTable;
+
 /**
  * A network description that cannot work, found before any kernel runs. The message names the
  * layer (its position in the description, its name and type) and the problem, e.g.
@@ -14,7 +16,8 @@ public final class NetworkException extends IllegalArgumentException {
     private final String rule;
 
     NetworkException(int layer, String layerName, String type, String rule, String detail, Throwable cause) {
-        super(prefix(layer, layerName, type) + detail + " [" + rule + "]", cause);
+        // Names come from the description: escaped, so the message stays one line and cannot carry terminal escapes.
+        super(TextTable.escape(prefix(layer, layerName, type) + detail + " [" + rule + "]"), cause);
         this.layer = layer;
         this.layerName = layerName;
         this.rule = rule;

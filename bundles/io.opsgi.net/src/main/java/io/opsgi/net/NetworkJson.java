@@ -12,6 +12,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opsgi.tensor.Shape;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,10 +47,13 @@ public final class NetworkJson {
     private NetworkJson() {
     }
 
+    /** A description is a page of JSON; anything this large is not one, and is refused before it is read. */
+    static final long MAX_BYTES = 16L << 20;
+
     public static NetworkDescription read(Path file) throws IOException {
         JsonNode root;
         try {
-            root = MAPPER.readTree(Files.readString(file));
+            root = MAPPER.readTree(text(file));
         } catch (NoSuchFileException e) {
             throw new NetworkException("json", file + ": no such file", e);
         } catch (JsonProcessingException e) {
@@ -56,6 +63,22 @@ public final class NetworkJson {
         }
         Path base = file.toAbsolutePath().getParent();
         return parse(root, base, file.toString());
+    }
+
+    /** The file as UTF-8 text, decoded strictly: a size above {@link #MAX_BYTES} or a malformed byte is one line naming where. */
+    private static String text(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            throw new NetworkException("json", file + ": " + size + " bytes is not a network description (at most " + MAX_BYTES + " bytes)");
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new NetworkException("json", file + ": not UTF-8 text: malformed byte 0x"
+                    + Integer.toHexString(bytes.get(bytes.position()) & 0xff) + " at offset " + bytes.position(), e);
+        }
     }
 
     /** Parses a description from a JSON document; relative weight folders are resolved against {@code base}. */

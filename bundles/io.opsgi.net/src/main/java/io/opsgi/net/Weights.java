@@ -17,8 +17,13 @@ public final class Weights {
         this.byLayer = byLayer;
     }
 
-    /** Reads the NPY files (already checked by {@link Network#plan}) or generates the seeded values. */
+    /**
+     * Reads the NPY files (already checked by {@link Network#plan}) or generates the seeded values.
+     * A network whose weights and activations cannot fit in the heap is refused first, with the
+     * numbers ({@link Footprint}); a file whose data is truncated or changed since the plan, with its name.
+     */
     public static Weights load(Network net) throws IOException {
+        Footprint.of(net).requireFitsHeap();
         Map<String, Map<String, Tensor>> all = new HashMap<>();
         WeightSource source = net.description().weights();
         for (PlannedLayer l : net.layers()) {
@@ -27,7 +32,11 @@ public final class Weights {
                 Tensor t;
                 if (source instanceof WeightSource.NpyFiles f) {
                     Path file = Network.weightFile(f.dir(), l.name(), p.name());
-                    t = Npy.readFloat(file);
+                    try {
+                        t = Npy.readFloat(file);
+                    } catch (Npy.NpyException e) {
+                        throw new NetworkException(l.index(), l.name(), l.type(), "weight_file", e.getMessage(), e);
+                    }
                     if (!t.shape().equals(p.shape())) {
                         // the file changed since the plan checked its header
                         throw new NetworkException(l.index(), l.name(), l.type(), "weight_shape", file.getFileName() + " has shape " + t.shape()

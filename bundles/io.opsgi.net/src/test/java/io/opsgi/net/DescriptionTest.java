@@ -22,7 +22,7 @@ class DescriptionTest {
                 .add("residual", "bn2", "input").layer("relu2", "relu").build();
         assertEquals(built, fromJson);
         Network a = Network.plan(built), b = Network.plan(fromJson);
-        assertEquals(Summary.table(a), Summary.table(b));
+        assertEquals(NetworkSummary.table(a), NetworkSummary.table(b));
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsgi.conformance.TensorComparison;
-import io.opsgi.conformance.Tolerance;
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;

@@ -24,7 +24,7 @@ class RunnerTest {
         assertEquals(List.of("direct", "direct", "-", "-", "direct"), ref.layers().stream().map(NetworkRunner.LayerRun::variant).toList());
         assertNull(ref.layers().get(2).servedBy(), "flatten runs no kernel");
         assertEquals(net.outputShape(), ref.output().shape());
-        String table = Summary.runTable(ref);
+        String table = NetworkSummary.runTable(ref);
         System.out.println(table);
         assertTrue(table.contains("- (no kernel)") && table.contains("direct (io.opsgi.kernel.conv2d.direct"), table);
 

@@ -74,6 +74,41 @@ public final class Activations {
                 (float) t.number("threshold", 20), approximate.equals("tanh"));
     }
 
+    /**
+     * The element-wise activations and prelu keep their input's shape and reduce nothing (prelu:
+     * x >= 0 ? x : w*x, one multiplication, bit-exact as leaky_relu); softmax and log_softmax sum
+     * exp over K = the size of dim, and call exp or log on every element.
+     */
+    static List<OpSchema> schemas() {
+        List<OpSchema> schemas = new ArrayList<>();
+        for (Operator o : operators()) {
+            OpSchema s = OpSchema.of(o.name(), o, OpNode::input);
+            Activation fn = Activation.byOp(o.name());
+            if (fn != null) {
+                s = s.withTolerance(fn.tolerance());
+            } else if (!o.name().equals(PRELU)) {
+                s = s.withTolerance(ToleranceClass.REDUCTION_WITH_LIBM).withReduction(n -> softmaxLength(o.name(), n));
+            }
+            schemas.add(s);
+        }
+        return schemas;
+    }
+
+    private static int softmaxLength(String op, OpNode n) {
+        Shape x = n.input();
+        int r = x.rank();
+        if (r == 0) {
+            return 1;
+        }
+        int dim = new TorchAttrs(op, n.attrs()).integer("dim", defaultDim(r));
+        return x.dim(dim < 0 ? dim + r : dim);
+    }
+
+    /** An omitted dim is PyTorch's _get_softmax_dim: 0 for 0-, 1- and 3-D input, else 1. */
+    private static int defaultDim(int rank) {
+        return rank == 0 || rank == 1 || rank == 3 ? 0 : 1;
+    }
+
     static List<Operator> operators() {
         List<Operator> ops = new ArrayList<>();
         for (Activation fn : Activation.values()) {
@@ -86,9 +121,7 @@ public final class Activations {
             String op = log ? LOG_SOFTMAX : SOFTMAX;
             ops.add(new OperatorSpec(op, SoftmaxKernel.class, List.of("input"), (kernel, attrs, in) -> {
                 Tensor x = Operators.required(op, in, "input");
-                // An omitted dim is PyTorch's _get_softmax_dim: 0 for 0-, 1- and 3-D input, else 1.
-                int r = x.rank();
-                int dim = new TorchAttrs(op, attrs).integer("dim", r == 0 || r == 1 || r == 3 ? 0 : 1);
+                int dim = new TorchAttrs(op, attrs).integer("dim", defaultDim(x.rank()));
                 return Map.of("output", softmax((SoftmaxKernel) kernel, x, dim, log));
             }));
         }

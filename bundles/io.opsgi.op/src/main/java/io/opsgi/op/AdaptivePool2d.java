@@ -101,4 +101,52 @@ public final class AdaptivePool2d {
 
     public static final Operator GLOBAL_MAX_OPERATOR = new OperatorSpec(GLOBAL_MAX, AdaptiveMaxPool2dKernel.class, List.of("input"),
             (kernel, attrs, in) -> globalMax((AdaptiveMaxPool2dKernel) kernel, Operators.required(GLOBAL_MAX, in, "input")).asMap());
+
+    /**
+     * adaptive_avg_pool2d sums each window in ATen's order and divides once (bit-exact), except at
+     * output size 1x1, which ATen turns into x.mean((-1, -2)): a vectorized cascade sum of K = H·W.
+     * An output sees the longest of the overlapping windows ATen uses, in/out inputs apart.
+     */
+    public static final OpSchema AVG_SCHEMA = OpSchema.of(AVG, AVG_OPERATOR, n -> outputShape(AVG, n, outputSize(AVG, n.attrs())))
+            .withTolerance(ToleranceClass.BIT_EXACT, "1x1: sqrt(K)",
+                    (n, out) -> out.rank() >= 2 && out.dim(-1) == 1 && out.dim(-2) == 1 ? ToleranceClass.REDUCTION : ToleranceClass.BIT_EXACT)
+            .withReduction(AdaptivePool2d::plane)
+            .withField(AdaptivePool2d::field);
+
+    public static final OpSchema MAX_SCHEMA = OpSchema.of(MAX, MAX_OPERATOR, n -> outputShape(MAX, n, outputSize(MAX, n.attrs())))
+            .withField(AdaptivePool2d::field);
+
+    /** x.mean((-1, -2)): a sum of K = H·W. */
+    public static final OpSchema GLOBAL_AVG_SCHEMA = OpSchema.of(GLOBAL_AVG, GLOBAL_AVG_OPERATOR, n -> outputShape(GLOBAL_AVG, n, null))
+            .withTolerance(ToleranceClass.REDUCTION)
+            .withReduction(AdaptivePool2d::plane)
+            .withField(AdaptivePool2d::field);
+
+    public static final OpSchema GLOBAL_MAX_SCHEMA = OpSchema.of(GLOBAL_MAX, GLOBAL_MAX_OPERATOR, n -> outputShape(GLOBAL_MAX, n, null))
+            .withField(AdaptivePool2d::field);
+
+    private static Shape outputShape(String op, OpNode n, Integer[] size) {
+        return size == null ? outputShape(op, n.input(), 1, 1) : outputShape(op, n.input(), size[0], size[1]);
+    }
+
+    private static int plane(OpNode n) {
+        Shape x = n.input();
+        return x.rank() >= 2 ? x.dim(-1) * x.dim(-2) : x.size();
+    }
+
+    private static ReceptiveField field(OpNode n, List<ReceptiveField> in, Shape out) {
+        int h = n.input().dim(-2), w = n.input().dim(-1), oh = out.dim(-2), ow = out.dim(-1);
+        if (oh == 0 || ow == 0) {
+            return in.get(0);
+        }
+        return in.get(0).window(longestWindow(h, oh), longestWindow(w, ow), (double) h / oh, (double) w / ow);
+    }
+
+    private static int longestWindow(int in, int out) {
+        int longest = 0;
+        for (int o = 0; o < out; o++) {
+            longest = Math.max(longest, OutputSize.adaptiveEnd(o, in, out) - OutputSize.adaptiveStart(o, in, out));
+        }
+        return longest;
+    }
 }

@@ -36,4 +36,12 @@ public final class Add {
 
     public static final Operator OPERATOR = new OperatorSpec(OP, AddKernel.class, List.of("input", "other"), (kernel, attrs, in) ->
             Map.of("output", apply((AddKernel) kernel, Operators.required(OP, in, "input"), Operators.required(OP, in, "other"))));
+
+    /**
+     * One correctly rounded addition per element: bit-exact on PyTorch's inputs. In a network its two
+     * inputs already differ from PyTorch's, and their sum is rounded once more: one unit of depth.
+     */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), n.shape("other")))
+            .withField((n, in, out) -> in.get(0).merge(in.get(1)))
+            .withNetworkDepth((n, out) -> 1.0);
 }

@@ -41,4 +41,11 @@ public final class AvgPool2d {
     public static final Operator OPERATOR = new OperatorSpec(OP, AvgPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {
         return Map.of("output", apply((AvgPool2dKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs)));
     });
+
+    /** Bit-exact: ATen sums the window in row-major order and divides once, as the kernels do. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
+            .withField(OpSchema.window(n -> {
+                AvgPool2dAttrs a = attrs(n.attrs());
+                return new double[] {a.kernel().h(), a.kernel().w(), a.stride().h(), a.stride().w()};
+            }));
 }

@@ -21,9 +21,14 @@ public final class BatchNorm {
         return apply(k, x, mean, var, weight, bias, BatchNormAttrs.inference(eps)).output();
     }
 
-    public static Result apply(BatchNormKernel kernel, Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, BatchNormAttrs a) {
-        Shape xs = x.shape();
+    /** The output shape, with no kernel: the input's, if its rank is one batch_norm takes. */
+    public static Shape outputShape(Shape xs) {
         OpException.check(xs.rank() >= 2 && xs.rank() <= 4, OP, "input_rank", "expected 2D, 3D or 4D input (N, C, ...), got input of size " + xs);
+        return xs;
+    }
+
+    public static Result apply(BatchNormKernel kernel, Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, BatchNormAttrs a) {
+        Shape xs = outputShape(x.shape());
         int n = xs.dim(0), c = xs.dim(1), spatial = 1;
         for (int d = 2; d < xs.rank(); d++) {
             spatial *= xs.dim(d);
@@ -75,4 +80,17 @@ public final class BatchNorm {
                 }
                 return out;
             });
+
+    /**
+     * K = N·H·W (the mean and variance sums) in training; 1 in inference, where PyTorch folds
+     * weight/sqrt(var + eps) into one scale and differs from the textbook order by a few ulp.
+     * Inference costs one multiply-add per element: x·scale + shift.
+     */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input()))
+            .withTolerance(ToleranceClass.REDUCTION)
+            .withReduction(n -> {
+                Shape x = n.input();
+                return attrs(n.attrs()).training() && x.rank() >= 2 && x.dim(1) > 0 ? x.size() / x.dim(1) : 1;
+            })
+            .withMacs((n, out) -> (long) out.size());
 }

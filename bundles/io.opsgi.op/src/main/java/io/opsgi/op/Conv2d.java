@@ -119,4 +119,22 @@ public final class Conv2d {
         return Map.of("output", apply((Conv2dKernel) kernel, Operators.required(OP, in, "input"),
                 Operators.required(OP, in, "weight"), in.get("bias"), a));
     });
+
+    /**
+     * K = C_in/groups·kH·kW, the weight's last three dimensions; one multiply-add per output element
+     * and term; an output sees a dilated window {@code d(k-1)+1} of its input, {@code stride} apart.
+     */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), n.shape("weight"), n.optional("bias"), attrs(n.attrs())))
+            .withTolerance(ToleranceClass.REDUCTION)
+            .withReduction(n -> termsPerOutput(n.shape("weight")))
+            .withMacs((n, out) -> OpSchema.saturatingProduct(out.size(), termsPerOutput(n.shape("weight"))))
+            .withField(OpSchema.window(n -> {
+                Conv2dAttrs a = attrs(n.attrs());
+                Shape w = n.shape("weight");
+                return new double[] {a.dilation().h() * (w.dim(2) - 1) + 1, a.dilation().w() * (w.dim(3) - 1) + 1, a.stride().h(), a.stride().w()};
+            }));
+
+    private static int termsPerOutput(Shape w) {
+        return w.rank() == 4 ? w.dim(1) * w.dim(2) * w.dim(3) : Math.max(1, w.size());
+    }
 }

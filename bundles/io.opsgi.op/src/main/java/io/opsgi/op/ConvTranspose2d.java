@@ -62,4 +62,39 @@ public final class ConvTranspose2d {
         return Map.of("output", apply((ConvTranspose2dKernel) kernel, Operators.required(OP, in, "input"),
                 Operators.required(OP, in, "weight"), in.get("bias"), a));
     });
+
+    /**
+     * K = C_in/groups·th·tw, where th = ceil(kH / (sH / gcd(sH, dH))) is the most kernel rows that
+     * can land on one output row (taps i with i·dH ≡ const mod sH). Multiply-adds: every input
+     * element times the weight's out/groups·kH·kW. An output reads at most ceil(k_eff / stride) input
+     * positions per axis; neighbouring outputs are 1/stride inputs apart.
+     */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), n.shape("weight"), n.optional("bias"), attrs(n.attrs())))
+            .withTolerance(ToleranceClass.REDUCTION)
+            .withReduction(n -> {
+                Shape w = n.shape("weight");
+                ConvTranspose2dAttrs a = attrs(n.attrs());
+                int th = taps(w.dim(2), a.stride().h(), a.dilation().h()), tw = taps(w.dim(3), a.stride().w(), a.dilation().w());
+                return Math.max(1, w.dim(0) / Math.max(1, a.groups())) * th * tw;
+            })
+            .withMacs((n, out) -> {
+                Shape w = n.shape("weight");
+                return OpSchema.saturatingProduct(n.input().size(), w.dim(1), w.dim(2), w.dim(3));
+            })
+            .withField(OpSchema.window(n -> {
+                ConvTranspose2dAttrs a = attrs(n.attrs());
+                Shape w = n.shape("weight");
+                int eh = a.dilation().h() * (w.dim(2) - 1) + 1, ew = a.dilation().w() * (w.dim(3) - 1) + 1;
+                int sh = a.stride().h(), sw = a.stride().w();
+                return new double[] {(eh + sh - 1) / sh, (ew + sw - 1) / sw, 1.0 / sh, 1.0 / sw};
+            }));
+
+    private static int taps(int k, int stride, int dilation) {
+        int period = stride / gcd(stride, dilation);
+        return (k + period - 1) / period;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? Math.max(1, a) : gcd(b, a % b);
+    }
 }

@@ -30,4 +30,7 @@ public final class Dropout {
         OpException.check(!t.bool("training", false), OP, "inference_only", "only inference (training=false) is supported, got training=true");
         return new DropoutAttrs(t.number("p", 0.5));
     }
+
+    /** The identity at inference: bit-exact, no kernel. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, null, n -> outputShape(n.input(), attrs(n.attrs())));
 }

@@ -57,4 +57,17 @@ public final class Flatten {
         TorchAttrs t = new TorchAttrs(OP, map);
         return new FlattenAttrs(t.integer("start_dim", 1), t.integer("end_dim", -1));
     }
+
+    /** A view: bit-exact, no kernel. Folding H and W into features ends the spatial receptive field. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, null, n -> outputShape(n.input(), attrs(n.attrs())))
+            .withField((n, in, out) -> {
+                Shape x = n.input();
+                FlattenAttrs a = attrs(n.attrs());
+                if (x.rank() != 4) {
+                    return in.get(0);
+                }
+                int s = a.startDim() < 0 ? a.startDim() + 4 : a.startDim(), e = a.endDim() < 0 ? a.endDim() + 4 : a.endDim();
+                boolean foldH = s <= 2 && 2 <= e, foldW = s <= 3 && 3 <= e;
+                return foldH || foldW ? in.get(0).fold(foldH ? x.dim(2) : 1, foldW ? x.dim(3) : 1) : in.get(0);
+            });
 }

@@ -64,4 +64,19 @@ public final class Linear {
 
     public static final Operator OPERATOR = new OperatorSpec(OP, LinearKernel.class, List.of("input", "weight", "bias"), (kernel, attrs, in) ->
             Map.of("output", apply((LinearKernel) kernel, Operators.required(OP, in, "input"), Operators.required(OP, in, "weight"), in.get("bias"))));
+
+    /** K = in_features; one multiply-add per output element and feature. On an (N, C, H, W) input a linear layer mixes the width. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), n.shape("weight"), n.optional("bias")))
+            .withTolerance(ToleranceClass.REDUCTION)
+            .withReduction(n -> inFeatures(n.shape("weight")))
+            .withMacs((n, out) -> OpSchema.saturatingProduct(out.size(), inFeatures(n.shape("weight"))))
+            .withField((n, in, out) -> {
+                ReceptiveField f = in.get(0);
+                Shape x = n.input();
+                return x.rank() == 4 && f.spatial() ? new ReceptiveField(f.rfH(), f.rfW() + (x.dim(3) - 1) * f.jumpW(), f.jumpH(), f.jumpW(), true) : f;
+            });
+
+    private static int inFeatures(Shape w) {
+        return w.rank() == 2 ? w.dim(1) : Math.max(1, w.size());
+    }
 }

@@ -40,4 +40,16 @@ public final class LpPool2d {
     public static final Operator OPERATOR = new OperatorSpec(OP, LpPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {
         return Map.of("output", apply((LpPool2dKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs)));
     });
+
+    /** K = kH·kW, and pow on every element: a reduction with libm. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
+            .withTolerance(ToleranceClass.REDUCTION_WITH_LIBM)
+            .withReduction(n -> {
+                LpPool2dAttrs a = attrs(n.attrs());
+                return a.kernel().h() * a.kernel().w();
+            })
+            .withField(OpSchema.window(n -> {
+                LpPool2dAttrs a = attrs(n.attrs());
+                return new double[] {a.kernel().h(), a.kernel().w(), a.stride().h(), a.stride().w()};
+            }));
 }

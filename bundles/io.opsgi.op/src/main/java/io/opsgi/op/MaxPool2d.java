@@ -50,4 +50,12 @@ public final class MaxPool2d {
 
     public static final Operator OPERATOR = new OperatorSpec(OP, MaxPool2dKernel.class, List.of("input"), (kernel, attrs, in) ->
             applyWithIndices((MaxPool2dKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs)).asMap());
+
+    /** Selection: bit-exact. An output sees a dilated window {@code d(k-1)+1}, {@code stride} apart. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
+            .withField(OpSchema.window(n -> {
+                MaxPool2dAttrs a = attrs(n.attrs());
+                return new double[] {a.dilation().h() * (a.kernel().h() - 1) + 1, a.dilation().w() * (a.kernel().w() - 1) + 1, a.stride().h(),
+                    a.stride().w()};
+            }));
 }

@@ -1,27 +1,46 @@
 package io.opsgi.op;
 
 import io.opsgi.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Every operator in scope, by name. */
+/** Every operator in scope, by name, with its {@link OpSchema}: the one list an operator is added to. */
 public final class Operators {
+    private static final Map<String, OpSchema> SCHEMAS;
     private static final Map<String, Operator> BY_NAME;
 
     static {
-        Map<String, Operator> m = new LinkedHashMap<>();
-        for (Operator o : new Operator[] {Conv2d.OPERATOR, ConvTranspose2d.OPERATOR, MaxPool2d.OPERATOR, AvgPool2d.OPERATOR,
-                AdaptivePool2d.AVG_OPERATOR, AdaptivePool2d.MAX_OPERATOR, AdaptivePool2d.GLOBAL_AVG_OPERATOR,
-                AdaptivePool2d.GLOBAL_MAX_OPERATOR, LpPool2d.OPERATOR, Pad.OPERATOR, BatchNorm.OPERATOR,
-                Linear.OPERATOR, Add.OPERATOR, Upsample.OPERATOR}) {
-            m.put(o.name(), o);
+        List<OpSchema> all = new ArrayList<>(List.of(Conv2d.SCHEMA, ConvTranspose2d.SCHEMA, MaxPool2d.SCHEMA, AvgPool2d.SCHEMA,
+                AdaptivePool2d.AVG_SCHEMA, AdaptivePool2d.MAX_SCHEMA, AdaptivePool2d.GLOBAL_AVG_SCHEMA, AdaptivePool2d.GLOBAL_MAX_SCHEMA,
+                LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA));
+        all.addAll(Activations.schemas());
+        Map<String, OpSchema> schemas = new LinkedHashMap<>();
+        Map<String, Operator> operators = new LinkedHashMap<>();
+        for (OpSchema s : all) {
+            schemas.put(s.name(), s);
+            if (s.operator() != null) {
+                operators.put(s.name(), s.operator());
+            }
         }
-        for (Operator o : Activations.operators()) {
-            m.put(o.name(), o);
+        SCHEMAS = Collections.unmodifiableMap(schemas);
+        BY_NAME = Collections.unmodifiableMap(operators);
+    }
+
+    /** The schema of {@code name}, kernel-less ops (flatten, dropout) included, or an {@link IllegalArgumentException} naming the known ones. */
+    public static OpSchema schema(String name) {
+        OpSchema s = SCHEMAS.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown op '" + name + "'; known ops: " + String.join(", ", SCHEMAS.keySet()));
         }
-        BY_NAME = Collections.unmodifiableMap(m);
+        return s;
+    }
+
+    public static Collection<OpSchema> schemas() {
+        return SCHEMAS.values();
     }
 
     private Operators() {

@@ -132,4 +132,7 @@ public final class Pad {
     public static final Operator OPERATOR = new OperatorSpec(OP, PadKernel.class, List.of("input"), (kernel, attrs, in) -> {
         return Map.of("output", apply((PadKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs)));
     });
+
+    /** A copy: bit-exact. Padding shifts what an output sees, it does not widen it. */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())));
 }

@@ -111,4 +111,17 @@ public final class Upsample {
 
     public static final Operator OPERATOR = new OperatorSpec(OP, UpsampleKernel.class, List.of("input"), (kernel, attrs, in) ->
             Map.of("output", apply((UpsampleKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs))));
+
+    /**
+     * Nearest is a copy (bit-exact); bilinear is {@link ToleranceClass#INTERPOLATION}. Nearest reads one
+     * input per axis, bilinear two; neighbouring outputs are in/out inputs apart.
+     */
+    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
+            .withTolerance(ToleranceClass.BIT_EXACT, "bilinear: size-scaled",
+                    (n, out) -> attrs(n.attrs()).mode() == UpsampleMode.BILINEAR ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
+            .withField((n, in, out) -> {
+                int taps = attrs(n.attrs()).mode() == UpsampleMode.BILINEAR ? 2 : 1;
+                Shape x = n.input();
+                return in.get(0).window(taps, taps, (double) x.dim(2) / out.dim(2), (double) x.dim(3) / out.dim(3));
+            });
 }

@@ -1,5 +1,6 @@
 package io.opsgi.runtime;
 
+import io.opsgi.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,22 +26,10 @@ public final class KernelTable {
         return head + System.lineSeparator() + (k.report() == null ? "not verified yet" : k.report().text()) + System.lineSeparator();
     }
 
-    /** Left-aligned columns separated by two spaces. */
+    /** The first row is the header: aligned columns, numbers right (the shared {@link TextTable} renderer). */
     public static String table(List<String[]> rows) {
-        int cols = rows.get(0).length;
-        int[] width = new int[cols];
-        for (String[] r : rows) {
-            for (int i = 0; i < cols; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            for (int i = 0; i < cols; i++) {
-                sb.append(i == cols - 1 ? r[i] : String.format("%-" + width[i] + "s  ", r[i]));
-            }
-            sb.append(System.lineSeparator());
-        }
-        return sb.toString();
+        TextTable t = TextTable.withHeader(rows.get(0));
+        rows.subList(1, rows.size()).forEach(r -> t.row((Object[]) r));
+        return t.toText();
     }
 }

@@ -3,6 +3,7 @@ package io.opsgi.conformance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.opsgi.text.TextTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,39 +119,16 @@ public final class ConformanceReport {
 
     /** Plain-text columns, one line per (op, variant), then the totals. */
     public synchronized String toTable() {
-        String[] head = {"op", "variant", "tolerance", "passed", "failed", "skipped", "max abs err", "max ulp", "failing cases"};
-        List<String[]> lines = new ArrayList<>();
-        lines.add(head);
+        TextTable t = TextTable.withHeader("op", "variant", "tolerance", "passed", "failed", "skipped", "max abs err", "max ulp", "failing cases");
         int passed = 0, failed = 0, skipped = 0;
         for (Row r : rows()) {
             passed += r.passed();
             failed += r.failed();
             skipped += r.skipped();
-            lines.add(new String[] {r.op(), r.variant(), r.tolerance(), Integer.toString(r.passed()), Integer.toString(r.failed()),
-                    Integer.toString(r.skipped()), abs(r.maxAbsError()), Long.toString(r.maxUlpError()), failing(r.failingCases())});
+            t.row(r.op(), r.variant(), r.tolerance(), r.passed(), r.failed(), r.skipped(), abs(r.maxAbsError()), r.maxUlpError(),
+                    failing(r.failingCases()));
         }
-        lines.add(new String[] {"total", "", "", Integer.toString(passed), Integer.toString(failed), Integer.toString(skipped), "", "", ""});
-        int[] width = new int[head.length];
-        for (String[] l : lines) {
-            for (int i = 0; i < l.length; i++) {
-                width[i] = Math.max(width[i], l[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int n = 0; n < lines.size(); n++) {
-            if (n == 1 || n == lines.size() - 1) {
-                appendRule(sb, width);
-            }
-            String[] l = lines.get(n);
-            for (int i = 0; i < l.length; i++) {
-                boolean numeric = i >= 3 && i <= 7;
-                String cell = numeric ? " ".repeat(width[i] - l[i].length()) + l[i] : l[i] + " ".repeat(width[i] - l[i].length());
-                sb.append(i == 0 ? "" : "  ").append(cell);
-            }
-            sb.setLength(sb.length() - trailingBlanks(sb));
-            sb.append('\n');
-        }
-        return sb.toString();
+        return t.rule().row("total", "", "", passed, failed, skipped).toText();
     }
 
     /** The rows and every failure with its reason and worst element, as pretty-printed JSON. */
@@ -174,20 +152,5 @@ public final class ConformanceReport {
             return String.join(", ", names);
         }
         return String.join(", ", names.subList(0, FAILING_NAMES_IN_TABLE)) + " (+" + (names.size() - FAILING_NAMES_IN_TABLE) + " more)";
-    }
-
-    private static void appendRule(StringBuilder sb, int[] width) {
-        for (int i = 0; i < width.length; i++) {
-            sb.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
-        }
-        sb.append('\n');
-    }
-
-    private static int trailingBlanks(StringBuilder sb) {
-        int n = 0;
-        while (n < sb.length() && sb.charAt(sb.length() - 1 - n) == ' ') {
-            n++;
-        }
-        return n;
     }
 }

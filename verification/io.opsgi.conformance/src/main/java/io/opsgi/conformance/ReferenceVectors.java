@@ -1,6 +1,7 @@
 package io.opsgi.conformance;
 
 import io.opsgi.op.Operators;
+import io.opsgi.op.Tolerance;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

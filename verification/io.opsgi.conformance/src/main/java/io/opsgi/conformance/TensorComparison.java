@@ -1,8 +1,10 @@
 package io.opsgi.conformance;
 
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.IndexTensor;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.tensor.Ulp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

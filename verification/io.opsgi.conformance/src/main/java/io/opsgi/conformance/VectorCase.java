@@ -1,5 +1,6 @@
 package io.opsgi.conformance;
 
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,10 +34,6 @@ public record VectorCase(String name, String op, Map<String, Object> attrs, Map<
 
     public boolean isErrorCase() {
         return error != null;
-    }
-
-    public boolean hasTag(String tag) {
-        return tags.contains(tag);
     }
 
     /** Reads the input tensors (float32). */

@@ -1,5 +1,6 @@
 package io.opsgi.conformance;
 
+import io.opsgi.tensor.Ulp;
 import java.util.List;
 
 /**

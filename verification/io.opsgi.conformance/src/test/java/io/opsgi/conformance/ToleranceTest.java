@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.op.Operator;
 import io.opsgi.op.Operators;
+import io.opsgi.op.Tolerance;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.tensor.IndexTensor;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.tensor.Ulp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,11 +128,11 @@ class ToleranceTest {
     @Test
     void reductionBoundGrowsWithSqrtKAndTheOutputScale() {
         Tensor small = Tensor.of(Shape.of(2), 1, -6);
-        Tolerance k576 = Tolerances.reduction(576, small);
+        Tolerance k576 = ToleranceClass.reduction(576, small);
         // 4 * sqrt(576) * 2^-24 * (6 + 1)
         assertEquals(4 * 24 * 0x1p-24 * 7, k576.atol(), 1e-12);
-        assertEquals(Tolerances.ASSERT_CLOSE_RTOL, k576.rtol());
-        assertEquals(2 * Tolerances.reduction(144, small).atol(), k576.atol(), 1e-12);
+        assertEquals(ToleranceClass.ASSERT_CLOSE_RTOL, k576.rtol());
+        assertEquals(2 * ToleranceClass.reduction(144, small).atol(), k576.atol(), 1e-12);
         // PyTorch's own backends differ by 8.1e-6 here (OPERATOR-SEMANTICS §10): inside the bound, with room.
         assertTrue(k576.atol() > 4 * 8.1e-6, "atol " + k576.atol());
         assertTrue(k576.atol() < 1e-4, "but not loose: atol " + k576.atol());
@@ -138,7 +141,7 @@ class ToleranceTest {
     @Test
     void reductionScaleIgnoresNonFiniteExpectedValues() {
         Tensor t = Tensor.of(Shape.of(3), NAN, INF, 2);
-        assertEquals(4 * 0x1p-24 * 3, Tolerances.reduction(1, t).atol(), 1e-15);
+        assertEquals(4 * 0x1p-24 * 3, ToleranceClass.reduction(1, t).atol(), 1e-15);
     }
 
     @Test

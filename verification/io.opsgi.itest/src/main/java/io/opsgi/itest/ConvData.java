@@ -3,11 +3,11 @@ package io.opsgi.itest;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.conformance.TensorComparison;
-import io.opsgi.conformance.Tolerances;
 import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.ConvPadding;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -34,7 +34,7 @@ final class ConvData {
 
     /** Within the conformance suite's reduction tolerance for a sum of {@code k} products. */
     static void assertMatches(Tensor expected, Tensor actual, int k) {
-        TensorComparison cmp = TensorComparison.compare("output", expected, actual, Tolerances.reduction(k, expected));
+        TensorComparison cmp = TensorComparison.compare("output", expected, actual, ToleranceClass.reduction(k, expected));
         assertTrue(cmp.passed(), cmp.problem());
     }
 

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsgi.conformance.TensorComparison;
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;
-import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkRunner.LayerRun;
+import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
 import io.opsgi.net.Weights;
+import io.opsgi.op.Tolerance;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelTable;
 import io.opsgi.runtime.OperatorRegistry;

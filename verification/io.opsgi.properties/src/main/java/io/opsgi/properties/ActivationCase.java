@@ -1,7 +1,7 @@
 package io.opsgi.properties;
 
 import io.opsgi.op.ActivationAttrs;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
 
@@ -15,7 +15,7 @@ public record ActivationCase(ActivationAttrs attrs, List<Integer> shape, boolean
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(specials ? Data.withSpecials(Data.shape(shape), seed, Role.INPUT) : Data.uniform(Data.shape(shape), seed, Role.INPUT));
+        return List.of(specials ? SeededData.withSpecials(SeededData.shape(shape), seed, Role.INPUT) : SeededData.uniform(SeededData.shape(shape), seed, Role.INPUT));
     }
 
     /** Only the parameters the function reads. */

@@ -33,13 +33,13 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
     @Override
     @Provide
     public Arbitrary<ActivationCase> valid() {
-        return OtherCases.activation();
+        return PadBatchNormActivationCases.activation();
     }
 
     @Override
     @Provide
     public Arbitrary<Invalid<ElementwiseKernel>> invalid() {
-        return OtherCases.activationInvalid();
+        return PadBatchNormActivationCases.activationInvalid();
     }
 
     @Override
@@ -49,12 +49,12 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
 
     @Override
     public Shape expectedShape(ActivationCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
     public Shape contractShape(ActivationCase c) {
-        return Data.shape(c.shape()); // element-wise: the input's shape
+        return SeededData.shape(c.shape()); // element-wise: the input's shape
     }
 
     @Override
@@ -64,13 +64,13 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
 
     @Provide
     Arbitrary<ActivationCase> piecewiseLinear() {
-        return OtherCases.activation(Activation.RELU, Activation.RELU6, Activation.LEAKY_RELU, Activation.HARDTANH,
+        return PadBatchNormActivationCases.activation(Activation.RELU, Activation.RELU6, Activation.LEAKY_RELU, Activation.HARDTANH,
                 Activation.HARDSWISH, Activation.HARDSIGMOID);
     }
 
     /** PyTorch 1.13's float32 formulas (OPERATOR-SEMANTICS §9), in C++'s std::min/std::max order, bit for bit. */
     @Property
-    void piecewiseLinearFunctionsMatchTheirFormulas(@ForAll Impl<ElementwiseKernel> k, @ForAll("piecewiseLinear") ActivationCase c) {
+    void piecewiseLinearFunctionsMatchTheirFormulas(@ForAll KernelUnderTest<ElementwiseKernel> k, @ForAll("piecewiseLinear") ActivationCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
         float[] y = new float[x.size()];
@@ -91,7 +91,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
 
     @Provide
     Arbitrary<ActivationCase> transcendental() {
-        return OtherCases.activation(Activation.ELU, Activation.SELU, Activation.CELU, Activation.GELU, Activation.SILU,
+        return PadBatchNormActivationCases.activation(Activation.ELU, Activation.SELU, Activation.CELU, Activation.GELU, Activation.SILU,
                 Activation.MISH, Activation.SIGMOID, Activation.TANH, Activation.SOFTPLUS);
     }
 
@@ -100,7 +100,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
      * including PyTorch's branches and its results at +-inf), within assert_close's float32 default.
      */
     @Property
-    void transcendentalFunctionsMatchTheirFormulas(@ForAll Impl<ElementwiseKernel> k, @ForAll("transcendental") ActivationCase c) {
+    void transcendentalFunctionsMatchTheirFormulas(@ForAll KernelUnderTest<ElementwiseKernel> k, @ForAll("transcendental") ActivationCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
         ActivationAttrs a = c.attrs();
@@ -133,12 +133,12 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
 
     @Provide
     Arbitrary<ActivationCase> clamps() {
-        return OtherCases.activation(Activation.RELU, Activation.RELU6, Activation.HARDTANH);
+        return PadBatchNormActivationCases.activation(Activation.RELU, Activation.RELU6, Activation.HARDTANH);
     }
 
     /** relu, relu6 and hardtanh are projections: applying one twice changes nothing. */
     @Property
-    void clampsAreIdempotent(@ForAll Impl<ElementwiseKernel> k, @ForAll("clamps") ActivationCase c) {
+    void clampsAreIdempotent(@ForAll KernelUnderTest<ElementwiseKernel> k, @ForAll("clamps") ActivationCase c) {
         Assume.that(k.serves(c.op()));
         Tensor once = Activations.apply(k.kernel(), c.inputs().get(0), c.attrs());
         Closeness.assertClose(Closeness.exact("an exact formula / a projection"), Activations.apply(k.kernel(), once, c.attrs()), once, k + ": " + c.call() + " twice");

@@ -47,7 +47,7 @@ class AdaptiveAvgPool2dProperties extends AdaptiveLaws<AdaptiveAvgPool2dKernel> 
 
     /** Output (i, j) is the mean over rows [floor(i*H/OH), ceil((i+1)*H/OH)) and the same columns, in float64. */
     @Property
-    void matchesDefinition(@ForAll("kernels") Impl<AdaptiveAvgPool2dKernel> k, @ForAll("valid") AdaptiveCase c) {
+    void matchesDefinition(@ForAll("kernels") KernelUnderTest<AdaptiveAvgPool2dKernel> k, @ForAll("valid") AdaptiveCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
         Nchw xv = Nchw.of(x);

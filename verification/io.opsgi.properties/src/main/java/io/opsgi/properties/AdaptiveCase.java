@@ -1,6 +1,6 @@
 package io.opsgi.properties;
 
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -21,7 +21,7 @@ public record AdaptiveCase(String op, int n, int c, int h, int w, Integer oh, In
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.uniform(inputShape(), seed, Role.INPUT));
+        return List.of(SeededData.uniform(inputShape(), seed, Role.INPUT));
     }
 
     public Shape expectedShape() {

@@ -31,7 +31,7 @@ abstract class AdaptiveLaws<K extends Kernel> implements KernelContract<K, Adapt
 
     /** Pooling to the input's own size makes every window one element: the identity, exactly. */
     @Property
-    void poolingToTheInputSizeIsTheIdentity(@ForAll("kernels") Impl<K> k, @ForAll("identityCases") AdaptiveCase c) {
+    void poolingToTheInputSizeIsTheIdentity(@ForAll("kernels") KernelUnderTest<K> k, @ForAll("identityCases") AdaptiveCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
         Closeness.assertClose(Closeness.exact("one-element windows"), run(k.kernel(), c, List.of(x)).main(), x, k + ": " + c.op() + " to the input size");

@@ -49,7 +49,7 @@ class AdaptiveMaxPool2dProperties extends AdaptiveLaws<AdaptiveMaxPool2dKernel> 
 
     /** Each output is the element its index points at, and that index lies in the output's window (ATen's start/end formulas). */
     @Property
-    void indicesPointAtTheMaximum(@ForAll("kernels") Impl<AdaptiveMaxPool2dKernel> k, @ForAll("valid") AdaptiveCase c) {
+    void indicesPointAtTheMaximum(@ForAll("kernels") KernelUnderTest<AdaptiveMaxPool2dKernel> k, @ForAll("valid") AdaptiveCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
         Pooled p = c.global() ? AdaptivePool2d.globalMax(k.kernel(), x) : AdaptivePool2d.max(k.kernel(), x, c.oh(), c.ow());

@@ -1,8 +1,8 @@
 package io.opsgi.properties;
 
-import io.opsgi.properties.Data.Role;
-import java.util.List;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Tensor;
+import java.util.List;
 
 /** add: two tensors of one shape, with IEEE specials (+-0, +-inf, NaN) sprinkled in. */
 public record AddCase(List<Integer> shape, long seed) implements OpCase {
@@ -14,7 +14,7 @@ public record AddCase(List<Integer> shape, long seed) implements OpCase {
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.withSpecials(Data.shape(shape), seed, Role.INPUT), Data.withSpecials(Data.shape(shape), seed, Role.SECOND));
+        return List.of(SeededData.withSpecials(SeededData.shape(shape), seed, Role.INPUT), SeededData.withSpecials(SeededData.shape(shape), seed, Role.SECOND));
     }
 
     @Override

@@ -42,12 +42,12 @@ class AddProperties implements KernelContract<AddKernel, AddCase> {
 
     @Override
     public Shape expectedShape(AddCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
     public Shape contractShape(AddCase c) {
-        return Add.outputShape(Data.shape(c.shape()), Data.shape(c.shape()));
+        return Add.outputShape(SeededData.shape(c.shape()), SeededData.shape(c.shape()));
     }
 
     @Override
@@ -57,7 +57,7 @@ class AddProperties implements KernelContract<AddKernel, AddCase> {
 
     /** y[i] = a[i] + b[i]: one correctly rounded float addition, as PyTorch computes it. */
     @Property
-    void matchesFormula(@ForAll("kernels") Impl<AddKernel> k, @ForAll("valid") AddCase c) {
+    void matchesFormula(@ForAll("kernels") KernelUnderTest<AddKernel> k, @ForAll("valid") AddCase c) {
         Assume.that(k.serves(c.op()));
         List<Tensor> in = c.inputs();
         float[] y = new float[in.get(0).size()];
@@ -70,7 +70,7 @@ class AddProperties implements KernelContract<AddKernel, AddCase> {
 
     /** a + b = b + a, bit for bit. */
     @Property
-    void commutative(@ForAll("kernels") Impl<AddKernel> k, @ForAll("valid") AddCase c) {
+    void commutative(@ForAll("kernels") KernelUnderTest<AddKernel> k, @ForAll("valid") AddCase c) {
         Assume.that(k.serves(c.op()));
         List<Tensor> in = c.inputs();
         Closeness.assertClose(Closeness.exact("IEEE addition commutes"), Add.apply(k.kernel(), in.get(0), in.get(1)),
@@ -79,7 +79,7 @@ class AddProperties implements KernelContract<AddKernel, AddCase> {
 
     /** a + (-0) = a for every a, -0 and NaN included (+0 would turn -0 into +0). */
     @Property
-    void addingNegativeZeroIsTheIdentity(@ForAll("kernels") Impl<AddKernel> k, @ForAll("valid") AddCase c) {
+    void addingNegativeZeroIsTheIdentity(@ForAll("kernels") KernelUnderTest<AddKernel> k, @ForAll("valid") AddCase c) {
         Assume.that(k.serves(c.op()));
         Tensor a = c.inputs().get(0);
         Closeness.assertClose(Closeness.exact("x + -0 = x"), Add.apply(k.kernel(), a, Tensor.full(a.shape(), -0f)), a, k + ": a + (-0)");

@@ -2,7 +2,7 @@ package io.opsgi.properties;
 
 import io.opsgi.op.AvgPool2dAttrs;
 import io.opsgi.op.HW;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -30,7 +30,7 @@ public record AvgPool2dCase(int n, int c, int h, int w, HW kernel, HW stride, HW
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.uniform(inputShape(), seed, Role.INPUT));
+        return List.of(SeededData.uniform(inputShape(), seed, Role.INPUT));
     }
 
     public Shape expectedShape() {

@@ -62,7 +62,7 @@ class AvgPool2dProperties implements KernelContract<AvgPool2dKernel, AvgPool2dCa
      * elements in it. Computed in float64.
      */
     @Property
-    void matchesDefinition(@ForAll Impl<AvgPool2dKernel> k, @ForAll AvgPool2dCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<AvgPool2dKernel> k, @ForAll AvgPool2dCase c) {
         Tensor x = c.inputs().get(0);
         Nchw xv = Nchw.of(x);
         Shape out = c.expectedShape();
@@ -104,7 +104,7 @@ class AvgPool2dProperties implements KernelContract<AvgPool2dKernel, AvgPool2dCa
 
     /** The average of a constant is that constant (count_include_pad=False): a dyadic constant, so exactly. */
     @Property
-    void averageOfConstantIsTheConstant(@ForAll Impl<AvgPool2dKernel> k, @ForAll("excludingPad") AvgPool2dCase c) {
+    void averageOfConstantIsTheConstant(@ForAll KernelUnderTest<AvgPool2dKernel> k, @ForAll("excludingPad") AvgPool2dCase c) {
         float value = (c.seed() % 33 - 16) / 8f;
         Tensor y = AvgPool2d.apply(k.kernel(), Tensor.full(c.inputShape(), value), c.attrs());
         Closeness.assertClose(Closeness.exact("sums of a dyadic constant are exact"), y, Tensor.full(y.shape(), value), k + ": avg_pool2d of the constant " + value);

@@ -1,7 +1,7 @@
 package io.opsgi.properties;
 
 import io.opsgi.op.BatchNormAttrs;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.Arrays;
@@ -36,9 +36,9 @@ public record BatchNormCase(List<Integer> shape, boolean training, double moment
     @Override
     public List<Tensor> inputs() {
         Shape c = Shape.of(channels());
-        return Arrays.asList(Data.uniform(Data.shape(shape), seed, Role.INPUT), mean ? Data.uniform(c, seed, Role.MEAN) : null,
-                var ? Data.between(c, seed, Role.VAR, 0.1f, 2f) : null, weight ? Data.uniform(c, seed, Role.WEIGHT) : null,
-                bias ? Data.uniform(c, seed, Role.BIAS) : null);
+        return Arrays.asList(SeededData.uniform(SeededData.shape(shape), seed, Role.INPUT), mean ? SeededData.uniform(c, seed, Role.MEAN) : null,
+                var ? SeededData.between(c, seed, Role.VAR, 0.1f, 2f) : null, weight ? SeededData.uniform(c, seed, Role.WEIGHT) : null,
+                bias ? SeededData.uniform(c, seed, Role.BIAS) : null);
     }
 
     @Override

@@ -29,13 +29,13 @@ class BatchNormProperties implements KernelContract<BatchNormKernel, BatchNormCa
     @Override
     @Provide
     public Arbitrary<BatchNormCase> valid() {
-        return OtherCases.batchNorm();
+        return PadBatchNormActivationCases.batchNorm();
     }
 
     @Override
     @Provide
     public Arbitrary<Invalid<BatchNormKernel>> invalid() {
-        return OtherCases.batchNormInvalid();
+        return PadBatchNormActivationCases.batchNormInvalid();
     }
 
     @Override
@@ -46,12 +46,12 @@ class BatchNormProperties implements KernelContract<BatchNormKernel, BatchNormCa
 
     @Override
     public Shape expectedShape(BatchNormCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
     public Shape contractShape(BatchNormCase c) {
-        return Data.shape(c.shape()); // batch_norm has no shape function: the output has the input's shape
+        return SeededData.shape(c.shape()); // batch_norm has no shape function: the output has the input's shape
     }
 
     @Override
@@ -70,7 +70,7 @@ class BatchNormProperties implements KernelContract<BatchNormKernel, BatchNormCa
      * (1 - m) * running + m * batch (the variance unbiased: * n/(n-1)).
      */
     @Property
-    void matchesDefinition(@ForAll Impl<BatchNormKernel> k, @ForAll BatchNormCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<BatchNormKernel> k, @ForAll BatchNormCase c) {
         List<Tensor> in = c.inputs();
         Tensor x = in.get(0), mean = in.get(1), var = in.get(2), weight = in.get(3), bias = in.get(4);
         int n = c.shape().get(0), channels = c.channels(), spatial = n == 0 ? 0 : c.perChannel() / n, count = n * spatial;
@@ -135,7 +135,7 @@ class BatchNormProperties implements KernelContract<BatchNormKernel, BatchNormCa
 
     /** Inference with running mean 0, running var 1, weight 1, bias 0 is x / sqrt(1 + eps). */
     @Property
-    void standardParametersScaleByInverseSqrt(@ForAll Impl<BatchNormKernel> k, @ForAll BatchNormCase c) {
+    void standardParametersScaleByInverseSqrt(@ForAll KernelUnderTest<BatchNormKernel> k, @ForAll BatchNormCase c) {
         Tensor x = c.inputs().get(0);
         Shape ch = Shape.of(c.channels());
         Tensor y = BatchNorm.apply(k.kernel(), x, Tensor.zeros(c.channels()), Tensor.full(ch, 1f), Tensor.full(ch, 1f), Tensor.zeros(c.channels()),

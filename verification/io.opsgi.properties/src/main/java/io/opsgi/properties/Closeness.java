@@ -1,9 +1,10 @@
 package io.opsgi.properties;
 
 import io.opsgi.conformance.TensorComparison;
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.conformance.Tolerances;
 import io.opsgi.conformance.VectorCase;
+import io.opsgi.op.Tolerance;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.tensor.IndexTensor;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -25,12 +26,12 @@ final class Closeness {
 
     /** A sum of {@code k} float32 terms compared with {@code expected} (e.g. a float64 definition). */
     static Tolerance reduction(int k, Tensor expected) {
-        return Tolerances.reduction(k, expected);
+        return ToleranceClass.reduction(k, expected);
     }
 
     /** torch.testing.assert_close's float32 default. */
     static Tolerance assertClose() {
-        return Tolerance.close(Tolerances.ASSERT_CLOSE_RTOL, Tolerances.ASSERT_CLOSE_ATOL, "assert_close default");
+        return Tolerance.close(ToleranceClass.ASSERT_CLOSE_RTOL, ToleranceClass.ASSERT_CLOSE_ATOL, "assert_close default");
     }
 
     /**

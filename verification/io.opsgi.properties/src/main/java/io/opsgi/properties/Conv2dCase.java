@@ -4,7 +4,7 @@ import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.ConvPadding;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.Arrays;
@@ -32,15 +32,15 @@ public record Conv2dCase(int n, int cIn, int h, int w, int cOut, HW kernel, HW s
     }
 
     public Tensor input() {
-        return Data.uniform(inputShape(), seed, Role.INPUT);
+        return SeededData.uniform(inputShape(), seed, Role.INPUT);
     }
 
     public Tensor weight() {
-        return Data.uniform(weightShape(), seed, Role.WEIGHT);
+        return SeededData.uniform(weightShape(), seed, Role.WEIGHT);
     }
 
     public Tensor biasTensor() {
-        return bias ? Data.uniform(Shape.of(cOut), seed, Role.BIAS) : null;
+        return bias ? SeededData.uniform(Shape.of(cOut), seed, Role.BIAS) : null;
     }
 
     @Override
@@ -97,10 +97,6 @@ public record Conv2dCase(int n, int cIn, int h, int w, int cOut, HW kernel, HW s
     }
 
     public Conv2dCase withBias(boolean bias) {
-        return new Conv2dCase(n, cIn, h, w, cOut, kernel, stride, padding, dilation, groups, mode, bias, unbatched, seed);
-    }
-
-    public Conv2dCase withSeed(long seed) {
         return new Conv2dCase(n, cIn, h, w, cOut, kernel, stride, padding, dilation, groups, mode, bias, unbatched, seed);
     }
 

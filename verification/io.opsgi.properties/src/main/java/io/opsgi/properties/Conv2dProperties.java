@@ -1,12 +1,12 @@
 package io.opsgi.properties;
 
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvPadding;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.op.Tolerance;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -64,11 +64,11 @@ class Conv2dProperties implements KernelContract<Conv2dKernel, Conv2dCase> {
 
     /** y[n,o,i,j] = b[o] + sum_{c,ki,kj} w[o,c,ki,kj] * xpad[n, g*Cg + c, i*s - padTop + ki*d, j*s - padLeft + kj*d], in float64. */
     @Property
-    void matchesDefinition(@ForAll Impl<Conv2dKernel> k, @ForAll Conv2dCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll Conv2dCase c) {
         matchesDefinition(k, c, c.inputs());
     }
 
-    void matchesDefinition(Impl<Conv2dKernel> k, Conv2dCase c, List<Tensor> in) {
+    void matchesDefinition(KernelUnderTest<Conv2dKernel> k, Conv2dCase c, List<Tensor> in) {
         Tensor y = run(k.kernel(), c, in).main();
         Tensor expected = definition(c, in.get(0), in.get(1), in.get(2));
         Closeness.assertClose(Closeness.reduction(c.reduction(), expected), y, expected, k + " vs the conv2d definition");
@@ -125,9 +125,9 @@ class Conv2dProperties implements KernelContract<Conv2dKernel, Conv2dCase> {
      * two commutes with every rounding, whatever the summation order.
      */
     @Property
-    void linearInInput(@ForAll Impl<Conv2dKernel> k, @ForAll Conv2dCase c) {
+    void linearInInput(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll Conv2dCase c) {
         Conv2dKernel kernel = k.kernel();
-        Tensor x1 = c.input(), x2 = Data.uniform(c.inputShape(), c.seed(), Role.SECOND), w = c.weight(), b = c.biasTensor();
+        Tensor x1 = c.input(), x2 = SeededData.uniform(c.inputShape(), c.seed(), Role.SECOND), w = c.weight(), b = c.biasTensor();
         Tensor sum = Conv2d.apply(kernel, Nchw.add(x1, x2), w, null, c.attrs());
         Tensor y1 = Conv2d.apply(kernel, x1, w, null, c.attrs()), y2 = Conv2d.apply(kernel, x2, w, null, c.attrs());
         Tensor bound = Conv2d.apply(kernel, Nchw.add(Nchw.abs(x1), Nchw.abs(x2)), Nchw.abs(w), null, c.attrs());
@@ -138,9 +138,9 @@ class Conv2dProperties implements KernelContract<Conv2dKernel, Conv2dCase> {
 
     /** conv(x, w1 + w2) = conv(x, w1) + conv(x, w2) within float32 rounding. */
     @Property
-    void linearInWeight(@ForAll Impl<Conv2dKernel> k, @ForAll Conv2dCase c) {
+    void linearInWeight(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll Conv2dCase c) {
         Conv2dKernel kernel = k.kernel();
-        Tensor x = c.input(), w1 = c.weight(), w2 = Data.uniform(c.weightShape(), c.seed(), Role.SECOND);
+        Tensor x = c.input(), w1 = c.weight(), w2 = SeededData.uniform(c.weightShape(), c.seed(), Role.SECOND);
         Tensor sum = Conv2d.apply(kernel, x, Nchw.add(w1, w2), null, c.attrs());
         Tensor y1 = Conv2d.apply(kernel, x, w1, null, c.attrs()), y2 = Conv2d.apply(kernel, x, w2, null, c.attrs());
         Tensor bound = Conv2d.apply(kernel, Nchw.abs(x), Nchw.add(Nchw.abs(w1), Nchw.abs(w2)), null, c.attrs());
@@ -168,7 +168,7 @@ class Conv2dProperties implements KernelContract<Conv2dKernel, Conv2dCase> {
      * the first output row (column), for every output whose window stays off the top (left) padding.
      */
     @Property
-    void translationEquivariant(@ForAll Impl<Conv2dKernel> k, @ForAll("translatable") Conv2dCase c, @ForAll boolean alongWidth) {
+    void translationEquivariant(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll("translatable") Conv2dCase c, @ForAll boolean alongWidth) {
         int s = alongWidth ? c.stride().w() : c.stride().h();
         int size = alongWidth ? c.w() : c.h();
         int[] pads = c.pads();
@@ -222,7 +222,7 @@ class Conv2dProperties implements KernelContract<Conv2dKernel, Conv2dCase> {
 
     /** A 1x1 convolution is a per-pixel matrix product: y[n,o,i,j] = b[o] + sum_c w[o,c] x[n, g*Cg + c, i*sH, j*sW]. */
     @Property
-    void oneByOneIsPerPixelMatrixProduct(@ForAll Impl<Conv2dKernel> k, @ForAll("oneByOne") Conv2dCase c) {
+    void oneByOneIsPerPixelMatrixProduct(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll("oneByOne") Conv2dCase c) {
         Tensor x = c.input(), w = c.weight(), b = c.biasTensor();
         Tensor y = Conv2d.apply(k.kernel(), x, w, b, c.attrs());
         Nchw xv = Nchw.of(x);
@@ -253,7 +253,7 @@ class Conv2dProperties implements KernelContract<Conv2dKernel, Conv2dCase> {
 
     /** groups = C (depthwise, channel multiplier m) equals C separate single-channel convolutions, concatenated. */
     @Property
-    void depthwiseEqualsPerChannelConvolutions(@ForAll Impl<Conv2dKernel> k, @ForAll("depthwise") Conv2dCase c) {
+    void depthwiseEqualsPerChannelConvolutions(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll("depthwise") Conv2dCase c) {
         Tensor x = c.input(), w = c.weight(), b = c.biasTensor();
         Tensor grouped = Conv2d.apply(k.kernel(), x, w, b, c.attrs());
         int m = c.cOut() / c.cIn(), per = w.size() / c.cOut();

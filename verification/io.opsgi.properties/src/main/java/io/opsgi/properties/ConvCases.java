@@ -1,10 +1,10 @@
 package io.opsgi.properties;
 
-import static io.opsgi.properties.Gen.batch;
-import static io.opsgi.properties.Gen.hw;
-import static io.opsgi.properties.Gen.ints;
-import static io.opsgi.properties.Gen.seeds;
-import static io.opsgi.properties.Gen.tensor;
+import static io.opsgi.properties.Generators.batch;
+import static io.opsgi.properties.Generators.hw;
+import static io.opsgi.properties.Generators.ints;
+import static io.opsgi.properties.Generators.seeds;
+import static io.opsgi.properties.Generators.tensor;
 
 import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dAttrs;
@@ -15,7 +15,7 @@ import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.ConvTranspose2dKernel;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
-import io.opsgi.properties.Gen.Mutation;
+import io.opsgi.properties.Generators.Mutation;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.HashMap;
@@ -192,7 +192,7 @@ final class ConvCases {
             }));
 
     static Arbitrary<Invalid<Conv2dKernel>> conv2dInvalid() {
-        return Gen.invalid(conv2d(), CONV2D_MUTATIONS);
+        return Generators.invalid(conv2d(), CONV2D_MUTATIONS);
     }
 
     // ---------------------------------------------------------------- conv_transpose2d
@@ -298,6 +298,6 @@ final class ConvCases {
             }));
 
     static Arbitrary<Invalid<ConvTranspose2dKernel>> convTranspose2dInvalid() {
-        return Gen.invalid(convTranspose2d(), CONV_TRANSPOSE2D_MUTATIONS);
+        return Generators.invalid(convTranspose2d(), CONV_TRANSPOSE2D_MUTATIONS);
     }
 }

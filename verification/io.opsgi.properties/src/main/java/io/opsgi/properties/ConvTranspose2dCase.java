@@ -2,7 +2,7 @@ package io.opsgi.properties;
 
 import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.HW;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.Arrays;
@@ -31,8 +31,8 @@ public record ConvTranspose2dCase(int n, int cIn, int h, int w, int cOut, HW ker
 
     @Override
     public List<Tensor> inputs() {
-        return Arrays.asList(Data.uniform(inputShape(), seed, Role.INPUT), Data.uniform(weightShape(), seed, Role.WEIGHT),
-                bias ? Data.uniform(Shape.of(cOut), seed, Role.BIAS) : null);
+        return Arrays.asList(SeededData.uniform(inputShape(), seed, Role.INPUT), SeededData.uniform(weightShape(), seed, Role.WEIGHT),
+                bias ? SeededData.uniform(Shape.of(cOut), seed, Role.BIAS) : null);
     }
 
     /** At most cIn/groups * kh * kw contributions land on one output. */

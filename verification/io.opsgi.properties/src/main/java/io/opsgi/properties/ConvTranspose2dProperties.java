@@ -8,7 +8,7 @@ import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.ConvTranspose2dKernel;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -74,7 +74,7 @@ class ConvTranspose2dProperties implements KernelContract<ConvTranspose2dKernel,
      * y[n, g*Og + co, ih*s - p + i*d, iw*s - p + j*d] when that lands inside the output; then the bias.
      */
     @Property
-    void matchesDefinition(@ForAll Impl<ConvTranspose2dKernel> k, @ForAll ConvTranspose2dCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<ConvTranspose2dKernel> k, @ForAll ConvTranspose2dCase c) {
         List<Tensor> in = c.inputs();
         Tensor x = in.get(0), w = in.get(1), b = in.get(2);
         Nchw xv = Nchw.of(x);
@@ -127,10 +127,10 @@ class ConvTranspose2dProperties implements KernelContract<ConvTranspose2dKernel,
      * gives back x's size. Both sides in float64; the bound is 2 * 2K u <conv(|x|, |w|), |y|>.
      */
     @Property
-    void isTheAdjointOfConv2d(@ForAll Impl<Conv2dKernel> conv, @ForAll Impl<ConvTranspose2dKernel> convT, @ForAll("adjointCases") Conv2dCase c) {
+    void isTheAdjointOfConv2d(@ForAll KernelUnderTest<Conv2dKernel> conv, @ForAll KernelUnderTest<ConvTranspose2dKernel> convT, @ForAll("adjointCases") Conv2dCase c) {
         Tensor x = c.input(), w = c.weight();
         Tensor cx = Conv2d.apply(conv.kernel(), x, w, null, c.attrs());
-        Tensor y = Data.uniform(cx.shape(), c.seed(), Role.THIRD);
+        Tensor y = SeededData.uniform(cx.shape(), c.seed(), Role.THIRD);
         int[] p = c.pads();
         int span = c.dilation().h() * (c.kernel().h() - 1) + 1, spanW = c.dilation().w() * (c.kernel().w() - 1) + 1;
         int oh = cx.shape().dim(-2), ow = cx.shape().dim(-1);

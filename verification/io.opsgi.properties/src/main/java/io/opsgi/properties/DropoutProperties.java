@@ -1,12 +1,12 @@
 package io.opsgi.properties;
 
-import static io.opsgi.properties.Gen.ints;
-import static io.opsgi.properties.Gen.seeds;
+import static io.opsgi.properties.Generators.ints;
+import static io.opsgi.properties.Generators.seeds;
 
 import io.opsgi.op.Dropout;
 import io.opsgi.op.DropoutAttrs;
 import io.opsgi.op.OpException;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -29,10 +29,10 @@ class DropoutProperties {
 
     @Property
     void identityForEveryProbability(@ForAll("shapes") List<Integer> shape, @ForAll("probabilities") double p, @ForAll("seed") long seed) {
-        Tensor x = Data.withSpecials(Data.shape(shape), seed, Role.INPUT);
-        int[] before = Data.bits(x);
+        Tensor x = SeededData.withSpecials(SeededData.shape(shape), seed, Role.INPUT);
+        int[] before = SeededData.bits(x);
         Tensor y = Dropout.apply(x, new DropoutAttrs(p));
-        if (y != x || !java.util.Arrays.equals(before, Data.bits(x))) {
+        if (y != x || !java.util.Arrays.equals(before, SeededData.bits(x))) {
             throw new AssertionError("dropout(p=" + p + ") on " + x.shape() + " did not return its input unchanged");
         }
     }

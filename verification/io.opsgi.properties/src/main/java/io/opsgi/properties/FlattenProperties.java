@@ -1,12 +1,12 @@
 package io.opsgi.properties;
 
-import static io.opsgi.properties.Gen.ints;
-import static io.opsgi.properties.Gen.seeds;
+import static io.opsgi.properties.Generators.ints;
+import static io.opsgi.properties.Generators.seeds;
 
 import io.opsgi.op.Flatten;
 import io.opsgi.op.FlattenAttrs;
 import io.opsgi.op.OpException;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;
@@ -16,8 +16,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple3;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.domains.Domain;
 import net.jqwik.api.domains.DomainContext;
 
@@ -41,7 +41,7 @@ class FlattenProperties {
     void shapeAndErrorsFollowTorch(@ForAll("anyDims") Tuple3<List<Integer>, Integer, Integer> t) {
         List<Integer> dims = t.get1();
         int rank = Math.max(1, dims.size()), start = t.get2(), end = t.get3();
-        Shape x = Data.shape(dims);
+        Shape x = SeededData.shape(dims);
         FlattenAttrs a = new FlattenAttrs(start, end);
         String rule = null;
         if (start < -rank || start >= rank || end < -rank || end >= rank) {
@@ -71,7 +71,7 @@ class FlattenProperties {
                     }
                 }
             }
-            if (!Data.shape(expected).equals(y)) {
+            if (!SeededData.shape(expected).equals(y)) {
                 throw new AssertionError("flatten " + x + " start_dim=" + start + " end_dim=" + end + " gave " + y + ", expected " + expected);
             }
         } catch (OpException e) {
@@ -90,10 +90,10 @@ class FlattenProperties {
     /** The result holds the input's elements in the same order, bit for bit, and the input is not touched. */
     @Property
     void dataIsUnchanged(@ForAll("validDims") Tuple3<List<Integer>, Integer, Long> t) {
-        Tensor x = Data.withSpecials(Data.shape(t.get1()), t.get3(), Role.INPUT);
-        int[] before = Data.bits(x);
+        Tensor x = SeededData.withSpecials(SeededData.shape(t.get1()), t.get3(), Role.INPUT);
+        int[] before = SeededData.bits(x);
         Tensor y = Flatten.apply(x, new FlattenAttrs(t.get2(), -1));
-        if (!java.util.Arrays.equals(before, Data.bits(y)) || !java.util.Arrays.equals(before, Data.bits(x))) {
+        if (!java.util.Arrays.equals(before, SeededData.bits(y)) || !java.util.Arrays.equals(before, SeededData.bits(x))) {
             throw new AssertionError("flatten " + x.shape() + " start_dim=" + t.get2() + " changed the data");
         }
         if (y.shape().rank() != t.get2() + 1 || y.size() != x.size()) {

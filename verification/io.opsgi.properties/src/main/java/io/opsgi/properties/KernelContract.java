@@ -1,8 +1,8 @@
 package io.opsgi.properties;
 
-import io.opsgi.conformance.Tolerance;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.OpException;
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ public interface KernelContract<K extends Kernel, C extends OpCase> {
     Arbitrary<Invalid<K>> invalid();
 
     @Provide
-    default Arbitrary<Impl<K>> kernels() {
+    default Arbitrary<KernelUnderTest<K>> kernels() {
         return Kernels.arbitrary(family());
     }
 
@@ -67,7 +67,7 @@ public interface KernelContract<K extends Kernel, C extends OpCase> {
     }
 
     @Property
-    default void outputShapeEqualsFormula(@ForAll("kernels") Impl<K> k, @ForAll("valid") C c) {
+    default void outputShapeEqualsFormula(@ForAll("kernels") KernelUnderTest<K> k, @ForAll("valid") C c) {
         Assume.that(k.serves(c.op()));
         Shape expected = expectedShape(c);
         Shape contract = contractShape(c);
@@ -81,7 +81,7 @@ public interface KernelContract<K extends Kernel, C extends OpCase> {
     }
 
     @Property
-    default void invalidConfigurationRaisesItsRule(@ForAll("kernels") Impl<K> k, @ForAll("invalid") Invalid<K> c) {
+    default void invalidConfigurationRaisesItsRule(@ForAll("kernels") KernelUnderTest<K> k, @ForAll("invalid") Invalid<K> c) {
         try {
             c.call().run(k.kernel());
         } catch (OpException e) {
@@ -101,13 +101,13 @@ public interface KernelContract<K extends Kernel, C extends OpCase> {
 
     /** Every kernel equals the reference ("direct") within {@link #closeness}; the reference equals itself bit for bit. */
     @Property
-    default void agreesWithReference(@ForAll("kernels") Impl<K> k, @ForAll("valid") C c) {
+    default void agreesWithReference(@ForAll("kernels") KernelUnderTest<K> k, @ForAll("valid") C c) {
         Assume.that(k.serves(c.op()));
-        Impl<K> reference = Kernels.reference(family(), c.op());
+        KernelUnderTest<K> reference = Kernels.reference(family(), c.op());
         agreesWith(k, reference, c);
     }
 
-    default void agreesWith(Impl<K> k, Impl<K> reference, C c) {
+    default void agreesWith(KernelUnderTest<K> k, KernelUnderTest<K> reference, C c) {
         List<Tensor> in = c.inputs();
         Outputs expected = run(reference.kernel(), c, in);
         Outputs actual = run(k.kernel(), c, in);
@@ -130,16 +130,16 @@ public interface KernelContract<K extends Kernel, C extends OpCase> {
 
     /** No kernel writes its inputs (they are shared, immutable tensors). */
     @Property
-    default void inputsUnchanged(@ForAll("kernels") Impl<K> k, @ForAll("valid") C c) {
+    default void inputsUnchanged(@ForAll("kernels") KernelUnderTest<K> k, @ForAll("valid") C c) {
         Assume.that(k.serves(c.op()));
         List<Tensor> in = c.inputs();
         List<int[]> before = new ArrayList<>();
         for (Tensor t : in) {
-            before.add(Data.bits(t));
+            before.add(SeededData.bits(t));
         }
         run(k.kernel(), c, in);
         for (int i = 0; i < in.size(); i++) {
-            if (!Arrays.equals(before.get(i), Data.bits(in.get(i)))) {
+            if (!Arrays.equals(before.get(i), SeededData.bits(in.get(i)))) {
                 throw new AssertionError(k + " wrote its input " + i + " (" + in.get(i).shape() + ")");
             }
         }

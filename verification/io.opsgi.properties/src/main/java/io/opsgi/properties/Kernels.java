@@ -14,7 +14,7 @@ import net.jqwik.api.Arbitrary;
 /**
  * The kernels the properties draw. On the plain JVM: every kernel on the test classpath, discovered
  * once as Declarative Services would find them, so a new kernel module is covered with no edit
- * here. Inside the container, {@link SuiteRunner} installs a {@link Scope} for the duration of a
+ * here. Inside the container, the suite runner (io.opsgi.properties.check) installs a {@link Scope} for the duration of a
  * run: the registered kernel services, or only a stranger's bundle's, with the container's
  * reference kernels to compare them with.
  *
@@ -29,34 +29,34 @@ public final class Kernels {
     }
 
     /** The kernels under test and the references they are compared with. */
-    static final class Scope {
+    public static final class Scope {
         final List<DiscoveredKernel> underTest;
         final List<DiscoveredKernel> references;
         /** Only some kernels are under test (a stranger's jar): families without one are not checked. */
         final boolean restricted;
-        private final Map<Class<?>, List<Impl<?>>> wrappedUnderTest = new ConcurrentHashMap<>();
-        private final Map<Class<?>, List<Impl<?>>> wrappedReferences = new ConcurrentHashMap<>();
+        private final Map<Class<?>, List<KernelUnderTest<?>>> wrappedUnderTest = new ConcurrentHashMap<>();
+        private final Map<Class<?>, List<KernelUnderTest<?>>> wrappedReferences = new ConcurrentHashMap<>();
 
-        Scope(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted) {
+        public Scope(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted) {
             this.underTest = List.copyOf(underTest);
             this.references = restricted ? List.copyOf(references) : this.underTest;
             this.restricted = restricted;
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        <K extends Kernel> List<Impl<K>> underTest(Class<K> family) {
+        <K extends Kernel> List<KernelUnderTest<K>> underTest(Class<K> family) {
             return (List) wrappedUnderTest.computeIfAbsent(family, f -> (List) wrap(family, underTest));
         }
 
         /** In a full run the references are among the kernels under test: the same wrapped objects, so a kernel is recognised as itself. */
         @SuppressWarnings({"unchecked", "rawtypes"})
-        <K extends Kernel> List<Impl<K>> references(Class<K> family) {
+        <K extends Kernel> List<KernelUnderTest<K>> references(Class<K> family) {
             return restricted ? (List) wrappedReferences.computeIfAbsent(family, f -> (List) wrap(family, references)) : underTest(family);
         }
 
-        private static <K extends Kernel> List<Impl<K>> wrap(Class<K> family, List<DiscoveredKernel> kernels) {
+        private static <K extends Kernel> List<KernelUnderTest<K>> wrap(Class<K> family, List<DiscoveredKernel> kernels) {
             return kernels.stream().filter(d -> family.isInstance(d.kernel()))
-                    .map(d -> new Impl<>(d.ops(), d.variant(), d.origin(), KernelChain.only(family, family.cast(d.kernel())))).toList();
+                    .map(d -> new KernelUnderTest<>(d.ops(), d.variant(), d.origin(), KernelChain.only(family, family.cast(d.kernel())))).toList();
         }
     }
 
@@ -71,7 +71,7 @@ public final class Kernels {
     }
 
     /** Installs the kernels of one run; null goes back to the classpath. */
-    static void use(Scope scope) {
+    public static void use(Scope scope) {
         installed = scope;
     }
 
@@ -94,11 +94,11 @@ public final class Kernels {
      * restricted run, a family with none under test (the second family of a law like "max pool >=
      * avg pool") is played by its reference kernels.
      */
-    public static <K extends Kernel> List<Impl<K>> of(Class<K> family) {
+    public static <K extends Kernel> List<KernelUnderTest<K>> of(Class<K> family) {
         Scope s = scope();
-        List<Impl<K>> found = s.underTest(family);
+        List<KernelUnderTest<K>> found = s.underTest(family);
         if (found.isEmpty() && s.restricted) {
-            found = s.references(family).stream().filter(Impl::isReference).toList();
+            found = s.references(family).stream().filter(KernelUnderTest::isReference).toList();
         }
         if (found.isEmpty()) {
             throw new IllegalStateException("no " + family.getSimpleName() + " to check; discovered: " + s.underTest);
@@ -106,15 +106,15 @@ public final class Kernels {
         return found;
     }
 
-    /** The reference ({@value Impl#REFERENCE_VARIANT}) implementation of {@code op} in a family. */
-    public static <K extends Kernel> Impl<K> reference(Class<K> family, String op) {
+    /** The reference ({@value KernelUnderTest#REFERENCE_VARIANT}) implementation of {@code op} in a family. */
+    public static <K extends Kernel> KernelUnderTest<K> reference(Class<K> family, String op) {
         Scope s = scope();
         return s.references(family).stream().filter(k -> k.serves(op) && k.isReference()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no reference (variant \"direct\") kernel serves " + op + "; discovered: " + s.references));
     }
 
     /** An arbitrary over the family's implementations; it shrinks towards the first (sorted) one. */
-    public static <K extends Kernel> Arbitrary<Impl<K>> arbitrary(Class<K> family) {
+    public static <K extends Kernel> Arbitrary<KernelUnderTest<K>> arbitrary(Class<K> family) {
         return Arbitraries.of(of(family));
     }
 

@@ -1,8 +1,8 @@
 package io.opsgi.properties;
 
-import static io.opsgi.properties.Gen.ints;
-import static io.opsgi.properties.Gen.seeds;
-import static io.opsgi.properties.Gen.tensor;
+import static io.opsgi.properties.Generators.ints;
+import static io.opsgi.properties.Generators.seeds;
+import static io.opsgi.properties.Generators.tensor;
 
 import io.opsgi.op.Add;
 import io.opsgi.op.AddKernel;
@@ -10,11 +10,11 @@ import io.opsgi.op.HW;
 import io.opsgi.op.Linear;
 import io.opsgi.op.LinearKernel;
 import io.opsgi.op.Upsample;
-import io.opsgi.op.UpsampleAttrs;
 import io.opsgi.op.UpsampleAttrs.ScaleFactor;
+import io.opsgi.op.UpsampleAttrs;
 import io.opsgi.op.UpsampleKernel;
 import io.opsgi.op.UpsampleMode;
-import io.opsgi.properties.Gen.Mutation;
+import io.opsgi.properties.Generators.Mutation;
 import io.opsgi.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ final class LayerCases {
 
     /** Up to three leading dimensions (the first may be an empty batch), up to 40 input and 9 output features. */
     static Arbitrary<LinearCase> linear() {
-        Arbitrary<List<Integer>> leading = ints(0, 3).flatMap(r -> Combinators.combine(Gen.batch(), ints(1, 3).list().ofSize(Math.max(0, r - 1)))
+        Arbitrary<List<Integer>> leading = ints(0, 3).flatMap(r -> Combinators.combine(Generators.batch(), ints(1, 3).list().ofSize(Math.max(0, r - 1)))
                 .as((b, rest) -> {
                     List<Integer> l = new ArrayList<>();
                     if (r > 0) {
@@ -61,7 +61,7 @@ final class LayerCases {
                     Shape.of(c.out() + 1))));
 
     static Arbitrary<Invalid<LinearKernel>> linearInvalid() {
-        return Gen.invalid(linear(), LINEAR_MUTATIONS);
+        return Generators.invalid(linear(), LINEAR_MUTATIONS);
     }
 
     // ---------------------------------------------------------------- add
@@ -79,11 +79,11 @@ final class LayerCases {
                     other.set(other.size() - 1, other.get(other.size() - 1) + 1);
                 }
                 return new Invalid<>("add", "shape_mismatch", c + " but other=" + other,
-                        k -> Add.apply(k, tensor(Data.shape(c.shape()), c.seed()), tensor(Data.shape(other), c.seed())));
+                        k -> Add.apply(k, tensor(SeededData.shape(c.shape()), c.seed()), tensor(SeededData.shape(other), c.seed())));
             }));
 
     static Arbitrary<Invalid<AddKernel>> addInvalid() {
-        return Gen.invalid(add(), ADD_MUTATIONS);
+        return Generators.invalid(add(), ADD_MUTATIONS);
     }
 
     // ---------------------------------------------------------------- upsample
@@ -93,12 +93,12 @@ final class LayerCases {
     /** Small planes (1 to 9), one to three channels (one channel takes PyTorch's channels-last shortcuts), a size or a scale. */
     static Arbitrary<UpsampleCase> upsample() {
         Arbitrary<UpsampleMode> modes = Arbitraries.of(UpsampleMode.class);
-        return Combinators.combine(Gen.batch(), ints(1, 3), ints(1, 9), ints(1, 9), modes, Arbitraries.of(true, false), seeds())
+        return Combinators.combine(Generators.batch(), ints(1, 3), ints(1, 9), ints(1, 9), modes, Arbitraries.of(true, false), seeds())
                 .flatAs((n, c, h, w, mode, bySize, seed) -> {
                     Arbitrary<Boolean> align = mode == UpsampleMode.BILINEAR ? Arbitraries.of(Boolean.FALSE, Boolean.TRUE).injectNull(0.3)
                             : Arbitraries.just(null);
                     if (bySize) {
-                        return Combinators.combine(Gen.hw(1, 16), align)
+                        return Combinators.combine(Generators.hw(1, 16), align)
                                 .as((size, a) -> new UpsampleCase(n, c, h, w, mode, size, null, a, false, seed));
                     }
                     return Combinators.combine(Arbitraries.of(SCALES), Arbitraries.of(SCALES), align, Arbitraries.of(false, true))
@@ -139,6 +139,6 @@ final class LayerCases {
                     c.inputShape(), () -> new UpsampleAttrs(null, new ScaleFactor(0.5 / c.h(), 1), c.mode(), c.alignCorners(), false))));
 
     static Arbitrary<Invalid<UpsampleKernel>> upsampleInvalid() {
-        return Gen.invalid(upsample(), UPSAMPLE_MUTATIONS);
+        return Generators.invalid(upsample(), UPSAMPLE_MUTATIONS);
     }
 }

@@ -1,10 +1,10 @@
 package io.opsgi.properties;
 
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import io.opsgi.tensor.Tensor;
 
 /** linear: an input (leading..., in), weight (out, in), optional bias (out). */
 public record LinearCase(List<Integer> leading, int in, int out, boolean bias, long seed) implements OpCase {
@@ -17,7 +17,7 @@ public record LinearCase(List<Integer> leading, int in, int out, boolean bias, l
     public Shape inputShape() {
         List<Integer> dims = new ArrayList<>(leading);
         dims.add(in);
-        return Data.shape(dims);
+        return SeededData.shape(dims);
     }
 
     public Shape weightShape() {
@@ -32,9 +32,9 @@ public record LinearCase(List<Integer> leading, int in, int out, boolean bias, l
     @Override
     public List<Tensor> inputs() {
         List<Tensor> in = new ArrayList<>();
-        in.add(Data.uniform(inputShape(), seed, Role.INPUT));
-        in.add(Data.uniform(weightShape(), seed, Role.WEIGHT));
-        in.add(bias ? Data.uniform(Shape.of(out), seed, Role.BIAS) : null);
+        in.add(SeededData.uniform(inputShape(), seed, Role.INPUT));
+        in.add(SeededData.uniform(weightShape(), seed, Role.WEIGHT));
+        in.add(bias ? SeededData.uniform(Shape.of(out), seed, Role.BIAS) : null);
         return in;
     }
 

@@ -46,7 +46,7 @@ class LinearProperties implements KernelContract<LinearKernel, LinearCase> {
     public Shape expectedShape(LinearCase c) {
         List<Integer> dims = new ArrayList<>(c.leading());
         dims.add(c.out());
-        return Data.shape(dims);
+        return SeededData.shape(dims);
     }
 
     @Override
@@ -61,7 +61,7 @@ class LinearProperties implements KernelContract<LinearKernel, LinearCase> {
 
     /** y[r, o] = b[o] + sum_i x[r, i] w[o, i] in float64, within the sqrt(K) reduction bound, K = in_features. */
     @Property
-    void matchesDefinition(@ForAll("kernels") Impl<LinearKernel> k, @ForAll("valid") LinearCase c) {
+    void matchesDefinition(@ForAll("kernels") KernelUnderTest<LinearKernel> k, @ForAll("valid") LinearCase c) {
         Assume.that(k.serves(c.op()));
         List<Tensor> in = c.inputs();
         Tensor x = in.get(0), w = in.get(1), b = in.get(2);
@@ -81,7 +81,7 @@ class LinearProperties implements KernelContract<LinearKernel, LinearCase> {
 
     /** The identity matrix as weight, no bias, gives the input back bit for bit: each sum is x plus exact zeros. */
     @Property
-    void identityWeightReturnsTheInput(@ForAll("kernels") Impl<LinearKernel> k, @ForAll("valid") LinearCase c) {
+    void identityWeightReturnsTheInput(@ForAll("kernels") KernelUnderTest<LinearKernel> k, @ForAll("valid") LinearCase c) {
         Assume.that(k.serves(c.op()) && c.in() > 0);
         Tensor x = c.inputs().get(0);
         float[] eye = new float[c.in() * c.in()];
@@ -94,7 +94,7 @@ class LinearProperties implements KernelContract<LinearKernel, LinearCase> {
 
     /** Each input vector is computed on its own: a batch of rows equals the rows run one at a time. */
     @Property
-    void rowsAreIndependent(@ForAll("kernels") Impl<LinearKernel> k, @ForAll("valid") LinearCase c) {
+    void rowsAreIndependent(@ForAll("kernels") KernelUnderTest<LinearKernel> k, @ForAll("valid") LinearCase c) {
         Assume.that(k.serves(c.op()) && c.rows() > 1 && c.in() > 0);
         List<Tensor> in = c.inputs();
         Tensor all = Linear.apply(k.kernel(), in.get(0).reshape(c.rows(), c.in()), in.get(1), in.get(2));

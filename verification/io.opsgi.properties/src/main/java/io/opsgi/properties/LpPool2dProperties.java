@@ -72,7 +72,7 @@ class LpPool2dProperties implements KernelContract<LpPool2dKernel, LpPool2dCase>
      * kh*kw, to the power 1/p, with no absolute value; p = 1 and 2, where the root is well conditioned.
      */
     @Property
-    void matchesDefinition(@ForAll Impl<LpPool2dKernel> k, @ForAll("wellConditioned") LpPool2dCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<LpPool2dKernel> k, @ForAll("wellConditioned") LpPool2dCase c) {
         Tensor x = c.inputs().get(0);
         Nchw xv = Nchw.of(x);
         Shape out = c.expectedShape();

@@ -67,7 +67,7 @@ class MaxPool2dProperties implements KernelContract<MaxPool2dKernel, MaxPool2dCa
      * is -inf, never chosen), keep the first strictly greater value; the index is h*W + w in the plane.
      */
     @Property
-    void matchesDefinition(@ForAll Impl<MaxPool2dKernel> k, @ForAll MaxPool2dCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<MaxPool2dKernel> k, @ForAll MaxPool2dCase c) {
         Tensor x = c.inputs().get(0);
         Nchw xv = Nchw.of(x);
         Shape out = c.expectedShape();
@@ -112,7 +112,7 @@ class MaxPool2dProperties implements KernelContract<MaxPool2dKernel, MaxPool2dCa
      * bits as the reference, which the indices-returning contract calls above do not exercise.
      */
     @Property
-    void valuesOnlyAgreesWithReference(@ForAll Impl<MaxPool2dKernel> k, @ForAll MaxPool2dCase c) {
+    void valuesOnlyAgreesWithReference(@ForAll KernelUnderTest<MaxPool2dKernel> k, @ForAll MaxPool2dCase c) {
         Tensor x = c.inputs().get(0);
         Tensor expected = MaxPool2d.apply(Kernels.reference(family(), c.op()).kernel(), x, c.attrs());
         Closeness.assertClose(Closeness.exact("a maximum is a selection"), MaxPool2d.apply(k.kernel(), x, c.attrs()), expected,
@@ -127,7 +127,7 @@ class MaxPool2dProperties implements KernelContract<MaxPool2dKernel, MaxPool2dCa
 
     /** Over the same windows (no padding, no dilation), the maximum is at least the mean. */
     @Property
-    void maxIsAtLeastAvg(@ForAll Impl<MaxPool2dKernel> max, @ForAll Impl<AvgPool2dKernel> avg, @ForAll("unpadded") MaxPool2dCase c) {
+    void maxIsAtLeastAvg(@ForAll KernelUnderTest<MaxPool2dKernel> max, @ForAll KernelUnderTest<AvgPool2dKernel> avg, @ForAll("unpadded") MaxPool2dCase c) {
         Tensor x = c.inputs().get(0);
         Tensor m = MaxPool2d.apply(max.kernel(), x, c.attrs());
         Tensor a = AvgPool2d.apply(avg.kernel(), x, new AvgPool2dAttrs(c.kernel(), c.stride(), HW.of(0), c.ceil(), false, null));

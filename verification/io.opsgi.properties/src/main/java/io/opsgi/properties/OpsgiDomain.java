@@ -19,9 +19,9 @@ import net.jqwik.api.domains.DomainContextBase;
 /**
  * The generators of the suite as one jqwik domain: {@code @Domain(OpsgiDomain.class)} resolves
  * {@code @ForAll Conv2dCase}, {@code @ForAll MaxPool2dCase}, ... (valid configurations with
- * compatible, small shapes: at most ~2000 elements) and {@code @ForAll Impl<Conv2dKernel>}, ...
+ * compatible, small shapes: at most ~2000 elements) and {@code @ForAll KernelUnderTest<Conv2dKernel>}, ...
  * (every discovered kernel of a family). The invalid configurations, one broken rule each, come
- * from the same generators ({@link ConvCases}, {@link PoolCases}, {@link OtherCases}).
+ * from the same generators ({@link ConvCases}, {@link PoolCases}, {@link PadBatchNormActivationCases}).
  */
 public class OpsgiDomain extends DomainContextBase {
 
@@ -52,86 +52,86 @@ public class OpsgiDomain extends DomainContextBase {
 
     @Provide
     Arbitrary<PadCase> padCases() {
-        return OtherCases.pad();
+        return PadBatchNormActivationCases.pad();
     }
 
     @Provide
     Arbitrary<BatchNormCase> batchNormCases() {
-        return OtherCases.batchNorm();
+        return PadBatchNormActivationCases.batchNorm();
     }
 
     @Provide
     Arbitrary<ActivationCase> activationCases() {
-        return OtherCases.activation();
+        return PadBatchNormActivationCases.activation();
     }
 
     @Provide
     Arbitrary<SoftmaxCase> softmaxCases() {
-        return OtherCases.softmax();
+        return PadBatchNormActivationCases.softmax();
     }
 
     @Provide
     Arbitrary<PReluCase> preluCases() {
-        return OtherCases.prelu();
+        return PadBatchNormActivationCases.prelu();
     }
 
     @Provide
-    Arbitrary<Impl<Conv2dKernel>> conv2dKernels() {
+    Arbitrary<KernelUnderTest<Conv2dKernel>> conv2dKernels() {
         return Kernels.arbitrary(Conv2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<ConvTranspose2dKernel>> convTranspose2dKernels() {
+    Arbitrary<KernelUnderTest<ConvTranspose2dKernel>> convTranspose2dKernels() {
         return Kernels.arbitrary(ConvTranspose2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<MaxPool2dKernel>> maxPool2dKernels() {
+    Arbitrary<KernelUnderTest<MaxPool2dKernel>> maxPool2dKernels() {
         return Kernels.arbitrary(MaxPool2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<AvgPool2dKernel>> avgPool2dKernels() {
+    Arbitrary<KernelUnderTest<AvgPool2dKernel>> avgPool2dKernels() {
         return Kernels.arbitrary(AvgPool2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<LpPool2dKernel>> lpPool2dKernels() {
+    Arbitrary<KernelUnderTest<LpPool2dKernel>> lpPool2dKernels() {
         return Kernels.arbitrary(LpPool2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<AdaptiveAvgPool2dKernel>> adaptiveAvgKernels() {
+    Arbitrary<KernelUnderTest<AdaptiveAvgPool2dKernel>> adaptiveAvgKernels() {
         return Kernels.arbitrary(AdaptiveAvgPool2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<AdaptiveMaxPool2dKernel>> adaptiveMaxKernels() {
+    Arbitrary<KernelUnderTest<AdaptiveMaxPool2dKernel>> adaptiveMaxKernels() {
         return Kernels.arbitrary(AdaptiveMaxPool2dKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<PadKernel>> padKernels() {
+    Arbitrary<KernelUnderTest<PadKernel>> padKernels() {
         return Kernels.arbitrary(PadKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<BatchNormKernel>> batchNormKernels() {
+    Arbitrary<KernelUnderTest<BatchNormKernel>> batchNormKernels() {
         return Kernels.arbitrary(BatchNormKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<ElementwiseKernel>> elementwiseKernels() {
+    Arbitrary<KernelUnderTest<ElementwiseKernel>> elementwiseKernels() {
         return Kernels.arbitrary(ElementwiseKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<SoftmaxKernel>> softmaxKernels() {
+    Arbitrary<KernelUnderTest<SoftmaxKernel>> softmaxKernels() {
         return Kernels.arbitrary(SoftmaxKernel.class);
     }
 
     @Provide
-    Arbitrary<Impl<PReluKernel>> preluKernels() {
+    Arbitrary<KernelUnderTest<PReluKernel>> preluKernels() {
         return Kernels.arbitrary(PReluKernel.class);
     }
 }

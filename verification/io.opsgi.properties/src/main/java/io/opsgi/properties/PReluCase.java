@@ -1,6 +1,6 @@
 package io.opsgi.properties;
 
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -19,7 +19,7 @@ public record PReluCase(List<Integer> shape, boolean perChannel, long seed) impl
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.uniform(Data.shape(shape), seed, Role.INPUT), Data.uniform(Shape.of(slopes()), seed, Role.WEIGHT));
+        return List.of(SeededData.uniform(SeededData.shape(shape), seed, Role.INPUT), SeededData.uniform(Shape.of(slopes()), seed, Role.WEIGHT));
     }
 
     @Override

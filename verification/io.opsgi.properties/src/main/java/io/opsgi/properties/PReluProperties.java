@@ -26,13 +26,13 @@ class PReluProperties implements KernelContract<PReluKernel, PReluCase> {
     @Override
     @Provide
     public Arbitrary<PReluCase> valid() {
-        return OtherCases.prelu();
+        return PadBatchNormActivationCases.prelu();
     }
 
     @Override
     @Provide
     public Arbitrary<Invalid<PReluKernel>> invalid() {
-        return OtherCases.preluInvalid();
+        return PadBatchNormActivationCases.preluInvalid();
     }
 
     @Override
@@ -42,12 +42,12 @@ class PReluProperties implements KernelContract<PReluKernel, PReluCase> {
 
     @Override
     public Shape expectedShape(PReluCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
     public Shape contractShape(PReluCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
@@ -57,7 +57,7 @@ class PReluProperties implements KernelContract<PReluKernel, PReluCase> {
 
     /** y = x >= 0 ? x : weight[c] * x, c the index along dimension 1 (a 1-D input has one channel). */
     @Property
-    void matchesFormula(@ForAll Impl<PReluKernel> k, @ForAll PReluCase c) {
+    void matchesFormula(@ForAll KernelUnderTest<PReluKernel> k, @ForAll PReluCase c) {
         List<Tensor> in = c.inputs();
         Tensor x = in.get(0), w = in.get(1);
         int channels = c.shape().size() >= 2 ? c.shape().get(1) : 1;

@@ -2,7 +2,7 @@ package io.opsgi.properties;
 
 import io.opsgi.op.PadAttrs;
 import io.opsgi.op.PadMode;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -21,7 +21,7 @@ public record PadCase(List<Integer> shape, List<Integer> pads, PadMode mode, Flo
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.uniform(Data.shape(shape), seed, Role.INPUT));
+        return List.of(SeededData.uniform(SeededData.shape(shape), seed, Role.INPUT));
     }
 
     /** F.pad: each padded dimension grows by its two pads; pair i pads dimension rank-1-i. */

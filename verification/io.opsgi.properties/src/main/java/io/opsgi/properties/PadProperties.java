@@ -28,13 +28,13 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
     @Override
     @Provide
     public Arbitrary<PadCase> valid() {
-        return OtherCases.pad();
+        return PadBatchNormActivationCases.pad();
     }
 
     @Override
     @Provide
     public Arbitrary<Invalid<PadKernel>> invalid() {
-        return OtherCases.padInvalid();
+        return PadBatchNormActivationCases.padInvalid();
     }
 
     @Override
@@ -49,7 +49,7 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
 
     @Override
     public Shape contractShape(PadCase c) {
-        return Pad.outputShape(Data.shape(c.shape()), c.attrs());
+        return Pad.outputShape(SeededData.shape(c.shape()), c.attrs());
     }
 
     @Override
@@ -59,7 +59,7 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
 
     /** Output position i of a padded dimension reads input i - pad_begin, mapped by the mode (§7's table); constant reads the value. */
     @Property
-    void matchesDefinition(@ForAll Impl<PadKernel> k, @ForAll PadCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<PadKernel> k, @ForAll PadCase c) {
         Tensor x = c.inputs().get(0);
         Shape out = c.expectedShape();
         int rank = out.rank(), padded = c.pads().size() / 2;
@@ -91,12 +91,12 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
     @Provide
     Arbitrary<PadCase> growing() {
         return valid().map(c -> new PadCase(c.shape(), c.pads().stream().map(Math::abs).toList(), c.mode(), c.value(), c.seed()))
-                .filter(OtherCases::padValid);
+                .filter(PadBatchNormActivationCases::padValid);
     }
 
     /** Padding by p >= 0 (any mode), then cropping by -p (a constant-mode narrow), gives back the input bit for bit. */
     @Property
-    void padThenCropIsTheIdentity(@ForAll Impl<PadKernel> k, @ForAll("growing") PadCase c) {
+    void padThenCropIsTheIdentity(@ForAll KernelUnderTest<PadKernel> k, @ForAll("growing") PadCase c) {
         Tensor x = c.inputs().get(0);
         Tensor padded = Pad.apply(k.kernel(), x, c.attrs());
         int[] crop = c.pads().stream().mapToInt(p -> -p).toArray();

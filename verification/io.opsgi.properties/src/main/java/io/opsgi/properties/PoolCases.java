@@ -1,10 +1,10 @@
 package io.opsgi.properties;
 
-import static io.opsgi.properties.Gen.batch;
-import static io.opsgi.properties.Gen.hw;
-import static io.opsgi.properties.Gen.ints;
-import static io.opsgi.properties.Gen.seeds;
-import static io.opsgi.properties.Gen.tensor;
+import static io.opsgi.properties.Generators.batch;
+import static io.opsgi.properties.Generators.hw;
+import static io.opsgi.properties.Generators.ints;
+import static io.opsgi.properties.Generators.seeds;
+import static io.opsgi.properties.Generators.tensor;
 
 import io.opsgi.op.AdaptiveAvgPool2dKernel;
 import io.opsgi.op.AdaptiveMaxPool2dKernel;
@@ -21,7 +21,7 @@ import io.opsgi.op.MaxPool2d;
 import io.opsgi.op.MaxPool2dAttrs;
 import io.opsgi.op.MaxPool2dKernel;
 import io.opsgi.op.Operators;
-import io.opsgi.properties.Gen.Mutation;
+import io.opsgi.properties.Generators.Mutation;
 import io.opsgi.tensor.Shape;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +173,7 @@ final class PoolCases {
     }
 
     static Arbitrary<Invalid<MaxPool2dKernel>> maxPool2dInvalid() {
-        return Gen.invalid(maxPool2d(), MAX_POOL2D_MUTATIONS);
+        return Generators.invalid(maxPool2d(), MAX_POOL2D_MUTATIONS);
     }
 
     private static Invalid<AvgPool2dKernel> avgCall(AvgPool2dCase c, String rule, String change, Shape x, java.util.function.Supplier<AvgPool2dAttrs> a) {
@@ -215,7 +215,7 @@ final class PoolCases {
             }));
 
     static Arbitrary<Invalid<AvgPool2dKernel>> avgPool2dInvalid() {
-        return Gen.invalid(avgPool2d(), AVG_POOL2D_MUTATIONS);
+        return Generators.invalid(avgPool2d(), AVG_POOL2D_MUTATIONS);
     }
 
     private static Invalid<LpPool2dKernel> lpCall(LpPool2dCase c, String rule, String change, Shape x, java.util.function.Supplier<LpPool2dAttrs> a) {
@@ -245,7 +245,7 @@ final class PoolCases {
             }));
 
     static Arbitrary<Invalid<LpPool2dKernel>> lpPool2dInvalid() {
-        return Gen.invalid(lpPool2d(), LP_POOL2D_MUTATIONS);
+        return Generators.invalid(lpPool2d(), LP_POOL2D_MUTATIONS);
     }
 
     /** Runs an adaptive case's op through the contract, with the given input and output size. */
@@ -282,10 +282,10 @@ final class PoolCases {
     }
 
     static Arbitrary<Invalid<AdaptiveAvgPool2dKernel>> adaptiveAvgInvalid() {
-        return Gen.invalid(adaptive(AdaptivePool2d.AVG, AdaptivePool2d.GLOBAL_AVG), adaptiveMutations());
+        return Generators.invalid(adaptive(AdaptivePool2d.AVG, AdaptivePool2d.GLOBAL_AVG), adaptiveMutations());
     }
 
     static Arbitrary<Invalid<AdaptiveMaxPool2dKernel>> adaptiveMaxInvalid() {
-        return Gen.invalid(adaptive(AdaptivePool2d.MAX, AdaptivePool2d.GLOBAL_MAX), adaptiveMutations());
+        return Generators.invalid(adaptive(AdaptivePool2d.MAX, AdaptivePool2d.GLOBAL_MAX), adaptiveMutations());
     }
 }

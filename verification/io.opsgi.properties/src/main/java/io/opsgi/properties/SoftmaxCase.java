@@ -1,6 +1,6 @@
 package io.opsgi.properties;
 
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
 
@@ -18,7 +18,7 @@ public record SoftmaxCase(List<Integer> shape, int dim, boolean log, long seed) 
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.uniform(Data.shape(shape), seed, Role.INPUT));
+        return List.of(SeededData.uniform(SeededData.shape(shape), seed, Role.INPUT));
     }
 
     @Override

@@ -28,13 +28,13 @@ class SoftmaxProperties implements KernelContract<SoftmaxKernel, SoftmaxCase> {
     @Override
     @Provide
     public Arbitrary<SoftmaxCase> valid() {
-        return OtherCases.softmax();
+        return PadBatchNormActivationCases.softmax();
     }
 
     @Override
     @Provide
     public Arbitrary<Invalid<SoftmaxKernel>> invalid() {
-        return OtherCases.softmaxInvalid();
+        return PadBatchNormActivationCases.softmaxInvalid();
     }
 
     @Override
@@ -44,12 +44,12 @@ class SoftmaxProperties implements KernelContract<SoftmaxKernel, SoftmaxCase> {
 
     @Override
     public Shape expectedShape(SoftmaxCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
     public Shape contractShape(SoftmaxCase c) {
-        return Data.shape(c.shape());
+        return SeededData.shape(c.shape());
     }
 
     @Override
@@ -64,7 +64,7 @@ class SoftmaxProperties implements KernelContract<SoftmaxKernel, SoftmaxCase> {
 
     /** exp(x - max) / sum exp(x - max) along dim, and (x - max) - log sum exp(x - max), in float64. */
     @Property
-    void matchesDefinition(@ForAll Impl<SoftmaxKernel> k, @ForAll SoftmaxCase c) {
+    void matchesDefinition(@ForAll KernelUnderTest<SoftmaxKernel> k, @ForAll SoftmaxCase c) {
         Assume.that(k.serves(c.op()));
         Tensor x = c.inputs().get(0);
         int channels = c.shape().get(c.axis()), inner = 1;
@@ -94,7 +94,7 @@ class SoftmaxProperties implements KernelContract<SoftmaxKernel, SoftmaxCase> {
 
     /** Along dim, softmax is positive and sums to 1 (float32 rounding: C terms of at most 1). */
     @Property
-    void softmaxSumsToOne(@ForAll Impl<SoftmaxKernel> k, @ForAll SoftmaxCase c) {
+    void softmaxSumsToOne(@ForAll KernelUnderTest<SoftmaxKernel> k, @ForAll SoftmaxCase c) {
         Assume.that(k.serves("softmax"));
         Tensor y = Activations.softmax(k.kernel(), c.inputs().get(0), c.dim(), false);
         int channels = c.shape().get(c.axis()), inner = 1;
@@ -121,7 +121,7 @@ class SoftmaxProperties implements KernelContract<SoftmaxKernel, SoftmaxCase> {
 
     /** log_softmax equals the log of softmax (float32 values of magnitude <= ~log(C) + 4 here). */
     @Property
-    void logSoftmaxIsLogOfSoftmax(@ForAll Impl<SoftmaxKernel> k, @ForAll SoftmaxCase c) {
+    void logSoftmaxIsLogOfSoftmax(@ForAll KernelUnderTest<SoftmaxKernel> k, @ForAll SoftmaxCase c) {
         Assume.that(k.serves("softmax") && k.serves("log_softmax"));
         Tensor x = c.inputs().get(0);
         Tensor s = Activations.softmax(k.kernel(), x, c.dim(), false), ls = Activations.softmax(k.kernel(), x, c.dim(), true);

@@ -15,7 +15,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * default governs every property. A {@code -Dopsgi.seed=S} system property fixes the seed of every
  * property (to replay a soak).
  *
- * <p>In a run started by {@link SuiteRunner} (the container's {@code ./opsgi verify}) the run's
+ * <p>In a run started by the suite runner (io.opsgi.properties.check) (the container's {@code ./opsgi verify}) the run's
  * settings replace the system properties ({@code --tries} per kernel, {@code --seed}), and each
  * property's result, with its shrunk counterexample, goes back to the run.
  */

@@ -1,10 +1,10 @@
 package io.opsgi.properties;
 
 import io.opsgi.op.HW;
-import io.opsgi.op.UpsampleAttrs;
 import io.opsgi.op.UpsampleAttrs.ScaleFactor;
+import io.opsgi.op.UpsampleAttrs;
 import io.opsgi.op.UpsampleMode;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -37,7 +37,7 @@ public record UpsampleCase(int n, int c, int h, int w, UpsampleMode mode, HW siz
 
     @Override
     public List<Tensor> inputs() {
-        return List.of(Data.uniform(inputShape(), seed, Role.INPUT));
+        return List.of(SeededData.uniform(inputShape(), seed, Role.INPUT));
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.opsgi.properties;
 
-import io.opsgi.op.UpsampleKernel;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.op.Upsample;
 import io.opsgi.op.UpsampleAttrs;
+import io.opsgi.op.UpsampleKernel;
 import io.opsgi.op.UpsampleMode;
-import io.opsgi.conformance.Tolerances;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -100,7 +100,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
 
     /** nearest copies the pixel PyTorch 1.13's float formula names, bit for bit. */
     @Property
-    void nearestCopiesTheSourcePixel(@ForAll("kernels") Impl<UpsampleKernel> k, @ForAll("nearest") UpsampleCase c) {
+    void nearestCopiesTheSourcePixel(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("nearest") UpsampleCase c) {
         Nchw x = Nchw.of(c.inputs().get(0));
         double sh = c.scale() == null ? 0 : c.scale().h(), sw = c.scale() == null ? 0 : c.scale().w();
         float[] y = new float[c.n() * c.c() * c.oh() * c.ow()];
@@ -119,7 +119,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
 
     /** An integer scale s repeats every pixel s x s times (whatever kernel path PyTorch takes). */
     @Property
-    void integerScaleRepeatsPixels(@ForAll("kernels") Impl<UpsampleKernel> k, @ForAll("nearest") UpsampleCase c) {
+    void integerScaleRepeatsPixels(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("nearest") UpsampleCase c) {
         int s = 1 + (int) (c.seed() % 3);
         Tensor input = c.inputs().get(0);
         Tensor y = Upsample.apply(k.kernel(), input, UpsampleAttrs.nearest(s));
@@ -140,7 +140,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
 
     /** bilinear = its definition in float64 (positions and weights in double), within the interpolation bound. */
     @Property
-    void bilinearMatchesDefinition(@ForAll("kernels") Impl<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
+    void bilinearMatchesDefinition(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
         Tensor input = c.inputs().get(0);
         Nchw x = Nchw.of(input);
         double sh = c.scale() == null ? 0 : c.scale().h(), sw = c.scale() == null ? 0 : c.scale().w();
@@ -159,7 +159,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
                 }
             }
         }
-        Closeness.assertClose(Tolerances.interpolation(input), run(k.kernel(), c, c.inputs()).main(), Nchw.tensor(expectedShape(c), y),
+        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), Nchw.tensor(expectedShape(c), y),
                 k + " vs the bilinear definition");
     }
 
@@ -177,10 +177,10 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
 
     /** Every bilinear output is a convex combination: within its plane's [min, max], up to rounding. */
     @Property
-    void bilinearStaysWithinThePlaneRange(@ForAll("kernels") Impl<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
+    void bilinearStaysWithinThePlaneRange(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
         Tensor input = c.inputs().get(0);
         Nchw x = Nchw.of(input), y = Nchw.of(run(k.kernel(), c, c.inputs()).main());
-        double slack = Tolerances.interpolation(input).atol();
+        double slack = ToleranceClass.interpolation(input).atol();
         for (int n = 0; n < c.n(); n++) {
             for (int ch = 0; ch < c.c(); ch++) {
                 double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
@@ -204,7 +204,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
 
     /** A constant plane stays that constant: the weights of each blend sum to 1 (to rounding), three roundings per output. */
     @Property
-    void constantsStayConstant(@ForAll("kernels") Impl<UpsampleKernel> k, @ForAll("valid") UpsampleCase c) {
+    void constantsStayConstant(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("valid") UpsampleCase c) {
         float v = (float) (c.seed() % 1000) / 7f - 50f;
         Tensor y = Upsample.apply(k.kernel(), Tensor.full(c.inputShape(), v), c.attrs());
         for (int i = 0; i < y.size(); i++) {

@@ -21,8 +21,8 @@ class LayerFixtureProperties {
     private static final UpsampleProperties UPSAMPLE = new UpsampleProperties();
 
     /** The textbook linear; with {@code dropBias} it forgets the bias. */
-    private static Impl<LinearKernel> linear(boolean dropBias) {
-        return new Impl<>(List.of("linear"), dropBias ? "fixture-drops_bias" : "fixture-control", "fixtures", (g, x, w, bias, y) -> {
+    private static KernelUnderTest<LinearKernel> linear(boolean dropBias) {
+        return new KernelUnderTest<>(List.of("linear"), dropBias ? "fixture-drops_bias" : "fixture-control", "fixtures", (g, x, w, bias, y) -> {
             for (int r = 0; r < g.rows(); r++) {
                 for (int o = 0; o < g.outFeatures(); o++) {
                     float acc = bias == null || dropBias ? 0f : bias[o];
@@ -36,8 +36,8 @@ class LayerFixtureProperties {
     }
 
     /** Element-wise add; with {@code skipLast} the last element is left at 0. */
-    private static Impl<AddKernel> add(boolean skipLast) {
-        return new Impl<>(List.of("add"), skipLast ? "fixture-skips_last" : "fixture-control", "fixtures", (a, b, y) -> {
+    private static KernelUnderTest<AddKernel> add(boolean skipLast) {
+        return new KernelUnderTest<>(List.of("add"), skipLast ? "fixture-skips_last" : "fixture-control", "fixtures", (a, b, y) -> {
             for (int i = 0; i < y.length - (skipLast ? 1 : 0); i++) {
                 y[i] = a[i] + b[i];
             }
@@ -48,8 +48,8 @@ class LayerFixtureProperties {
      * Nearest from the contract's float ratio, rounding (OpenCV's "nearest") instead of flooring when
      * {@code round}; bilinear with the two weights of each axis swapped when {@code swapWeights}.
      */
-    private static Impl<UpsampleKernel> upsample(boolean round, boolean swapWeights) {
-        return new Impl<>(List.of("upsample"), round || swapWeights ? "fixture-" + (round ? "rounds" : "swapped_weights") : "fixture-control",
+    private static KernelUnderTest<UpsampleKernel> upsample(boolean round, boolean swapWeights) {
+        return new KernelUnderTest<>(List.of("upsample"), round || swapWeights ? "fixture-" + (round ? "rounds" : "swapped_weights") : "fixture-control",
                 "fixtures", (g, x, y) -> {
                     UpsampleGeometry.LinearTaps r = g.linearRows(), c = g.linearColumns();
                     int at = 0;

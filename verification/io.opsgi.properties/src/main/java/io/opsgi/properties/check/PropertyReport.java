@@ -1,6 +1,6 @@
 package io.opsgi.properties.check;
 
-import java.util.ArrayList;
+import io.opsgi.text.TextTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,45 +46,15 @@ public final class PropertyReport {
             n[r.status().ordinal()]++;
             n[3] += r.checks();
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"properties", "kernels", "passed", "failed", "n/a", "checks"});
+        TextTable t = TextTable.withHeader("properties", "kernels", "passed", "failed", "n/a", "checks");
         int[] total = new int[4];
         counts.forEach((c, n) -> {
-            rows.add(new String[] {c, kernels.getOrDefault(c, ""), "" + n[0], "" + n[1], "" + n[2], "" + n[3]});
+            t.row(c, kernels.getOrDefault(c, ""), n[0], n[1], n[2], n[3]);
             for (int i = 0; i < 4; i++) {
                 total[i] += n[i];
             }
         });
-        rows.add(null);
-        rows.add(new String[] {"total", "", "" + total[0], "" + total[1], "" + total[2], "" + total[3]});
-        int[] width = new int[6];
-        for (String[] row : rows) {
-            for (int i = 0; row != null && i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            String[] row = rows.get(r);
-            if (row == null || r == 1) {
-                appendRule(sb, width);
-            }
-            if (row != null) {
-                for (int i = 0; i < row.length; i++) {
-                    String cell = i < 2 ? String.format("%-" + width[i] + "s", row[i]) : String.format("%" + width[i] + "s", row[i]);
-                    sb.append(i == 0 ? "" : "  ").append(cell);
-                }
-                sb.append('\n');
-            }
-        }
-        sb.append(String.format("seed %d, %.1f s (replay: --seed %d)%n", seed, millis / 1000.0, seed));
-        return sb.toString();
-    }
-
-    private static void appendRule(StringBuilder sb, int[] width) {
-        for (int i = 0; i < width.length; i++) {
-            sb.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
-        }
-        sb.append('\n');
+        t.rule().row("total", "", total[0], total[1], total[2], total[3]);
+        return t.toText() + String.format("seed %d, %.1f s (replay: --seed %d)%n", seed, millis / 1000.0, seed);
     }
 }

@@ -1,7 +1,6 @@
 package io.opsgi.properties.check;
 
 import io.opsgi.conformance.DiscoveredKernel;
-import io.opsgi.properties.SuiteRunner;
 import java.util.List;
 import java.util.function.Consumer;
 

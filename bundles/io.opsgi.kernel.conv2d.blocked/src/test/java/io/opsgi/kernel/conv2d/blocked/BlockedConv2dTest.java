@@ -18,13 +18,10 @@ import io.opsgi.op.OpException;
 import io.opsgi.op.PadMode;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.ConcurrentCalls;
 import io.opsgi.testing.InputsUnchanged;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -157,25 +154,11 @@ class BlockedConv2dTest {
     @Test
     void concurrentCallsOnOneInstanceAreIndependent() throws Exception {
         Parallel.setThreads(2);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                long seed = 100 + t;
-                runs.add(pool.submit(() -> {
-                    Random r = new Random(seed);
-                    for (int i = 0; i < 40; i++) {
-                        assertExactlyReference(kernel, randomCase(r), r);
-                    }
-                    return null;
-                }));
+        ConcurrentCalls.run(4, 100, r -> {
+            for (int i = 0; i < 40; i++) {
+                assertExactlyReference(kernel, randomCase(r), r);
             }
-            for (Future<?> f : runs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     /**

@@ -16,13 +16,10 @@ import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.ConcurrentCalls;
 import io.opsgi.testing.InputsUnchanged;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -180,25 +177,11 @@ class DepthwiseConv2dTest {
     @Test
     void concurrentCallsOnOneInstanceAreIndependent() throws Exception {
         Parallel.setThreads(2);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                long seed = 200 + t;
-                runs.add(pool.submit(() -> {
-                    Random r = new Random(seed);
-                    for (int i = 0; i < 60; i++) {
-                        assertExactlyReference(randomCase(r), r);
-                    }
-                    return null;
-                }));
+        ConcurrentCalls.run(4, 200, r -> {
+            for (int i = 0; i < 60; i++) {
+                assertExactlyReference(randomCase(r), r);
             }
-            for (Future<?> f : runs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     /**

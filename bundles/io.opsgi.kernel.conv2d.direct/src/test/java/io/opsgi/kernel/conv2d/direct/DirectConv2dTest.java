@@ -15,6 +15,7 @@ import io.opsgi.op.OpException;
 import io.opsgi.op.PadMode;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Conv;
 import io.opsgi.testing.Float64Reference;
 import io.opsgi.testing.InputsUnchanged;
 import java.util.HashSet;
@@ -205,8 +206,8 @@ class DirectConv2dTest {
             for (int plane = 0; plane < n * c; plane++) {
                 for (int i = 0; i < h + 2 * pH; i++) {
                     for (int j = 0; j < w + 2 * pW; j++) {
-                        padded[(plane * (h + 2 * pH) + i) * (w + 2 * pW) + j] = x.buffer()[(plane * h + padIndex(mode, i - pH, h)) * w
-                                + padIndex(mode, j - pW, w)];
+                        padded[(plane * (h + 2 * pH) + i) * (w + 2 * pW) + j] = x.buffer()[(plane * h + Float64Conv.padIndex(mode, i - pH, h)) * w
+                                + Float64Conv.padIndex(mode, j - pW, w)];
                     }
                 }
             }
@@ -325,69 +326,10 @@ class DirectConv2dTest {
         inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
     }
 
-    /**
-     * §1 element formula in float64, one output element at a time, every input read through
-     * {@link #padded}, which checks its bounds and applies the padding mode's definition.
-     */
+    /** §1 in float64: the shared brute-force reference of io.opsgi.testing. */
     static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
-        int[] p = k.pads;
-        int oh = Math.floorDiv(k.h + p[0] + p[2] - k.dH * (k.kh - 1) - 1, k.sH) + 1;
-        int ow = Math.floorDiv(k.w + p[1] + p[3] - k.dW * (k.kw - 1) - 1, k.sW) + 1;
-        int cg = k.c / k.groups, og = k.cOut / k.groups;
-        double[] y = new double[k.n * k.cOut * oh * ow];
-        double[] scale = new double[y.length];
-        for (int n = 0; n < k.n; n++) {
-            for (int o = 0; o < k.cOut; o++) {
-                int g = o / og;
-                for (int a = 0; a < oh; a++) {
-                    for (int b = 0; b < ow; b++) {
-                        double sum = bias == null ? 0 : bias[o];
-                        double abs = bias == null ? 0 : Math.abs(bias[o]);
-                        for (int c = 0; c < cg; c++) {
-                            for (int i = 0; i < k.kh; i++) {
-                                for (int j = 0; j < k.kw; j++) {
-                                    double wv = w[((o * cg + c) * k.kh + i) * k.kw + j];
-                                    double xv = padded(k, x, n, g * cg + c, a * k.sH - p[0] + i * k.dH, b * k.sW - p[1] + j * k.dW);
-                                    sum += wv * xv;
-                                    abs += Math.abs(wv * xv);
-                                }
-                            }
-                        }
-                        int at = ((n * k.cOut + o) * oh + a) * ow + b;
-                        y[at] = sum;
-                        scale[at] = abs;
-                    }
-                }
-            }
-        }
-        return new Float64Reference(y, scale, oh, ow);
-    }
-
-    /** x[n, c, r, col] for a position possibly outside the input: zero, or mapped by the padding mode. */
-    static double padded(Case k, float[] x, int n, int c, int r, int col) {
-        boolean inside = r >= 0 && r < k.h && col >= 0 && col < k.w;
-        if (!inside && k.mode == PadMode.CONSTANT) {
-            return 0;
-        }
-        int rr = inside ? r : padIndex(k.mode, r, k.h), cc = inside ? col : padIndex(k.mode, col, k.w);
-        return x[((n * k.c + c) * k.h + rr) * k.w + cc];
-    }
-
-    /** F.pad's index maps (§7): reflect mirrors without repeating the edge, replicate clamps, circular wraps. */
-    static int padIndex(PadMode mode, int j, int size) {
-        if (j >= 0 && j < size) {
-            return j;
-        }
-        switch (mode) {
-            case REFLECT:
-                return j < 0 ? -j : 2 * (size - 1) - j;
-            case REPLICATE:
-                return Math.max(0, Math.min(size - 1, j));
-            case CIRCULAR:
-                return ((j % size) + size) % size;
-            default:
-                throw new IllegalArgumentException("no index map for " + mode);
-        }
+        return Float64Conv.conv2d(new Float64Conv.Geometry(k.n, k.c, k.h, k.w, k.cOut, k.kh, k.kw, k.sH, k.sW, k.dH, k.dW, k.pads, k.groups, k.mode),
+                x, w, bias);
     }
 
     // ---------------------------------------------------------------- adjoint identity

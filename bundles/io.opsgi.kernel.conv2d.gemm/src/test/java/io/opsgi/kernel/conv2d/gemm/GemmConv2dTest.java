@@ -13,6 +13,7 @@ import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Conv;
 import io.opsgi.testing.Float64Reference;
 import io.opsgi.testing.InputsUnchanged;
 import java.util.HashSet;
@@ -162,53 +163,10 @@ class GemmConv2dTest {
         inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
     }
 
-    /** §1 in float64 with explicit bounds; reflect/circular positions mapped as F.pad does (§7). */
+    /** §1 in float64: the shared brute-force reference of io.opsgi.testing. */
     static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
-        int[] p = k.pads;
-        int padH = k.mode == PadMode.CONSTANT ? p[0] + p[2] : 2 * p[0], padW = k.mode == PadMode.CONSTANT ? p[1] + p[3] : 2 * p[1];
-        int oh = Math.floorDiv(k.h + padH - k.dH * (k.kh - 1) - 1, k.sH) + 1;
-        int ow = Math.floorDiv(k.w + padW - k.dW * (k.kw - 1) - 1, k.sW) + 1;
-        int cg = k.c / k.groups, og = k.cOut / k.groups;
-        double[] y = new double[k.n * k.cOut * oh * ow];
-        double[] scale = new double[y.length];
-        for (int n = 0; n < k.n; n++) {
-            for (int o = 0; o < k.cOut; o++) {
-                int g = o / og;
-                for (int a = 0; a < oh; a++) {
-                    for (int b = 0; b < ow; b++) {
-                        double sum = bias == null ? 0 : bias[o];
-                        double abs = bias == null ? 0 : Math.abs(bias[o]);
-                        for (int c = 0; c < cg; c++) {
-                            for (int i = 0; i < k.kh; i++) {
-                                for (int j = 0; j < k.kw; j++) {
-                                    double wv = w[((o * cg + c) * k.kh + i) * k.kw + j];
-                                    double xv = at(k, x, n, g * cg + c, a * k.sH - p[0] + i * k.dH, b * k.sW - p[1] + j * k.dW);
-                                    sum += wv * xv;
-                                    abs += Math.abs(wv * xv);
-                                }
-                            }
-                        }
-                        int i = ((n * k.cOut + o) * oh + a) * ow + b;
-                        y[i] = sum;
-                        scale[i] = abs;
-                    }
-                }
-            }
-        }
-        return new Float64Reference(y, scale, oh, ow);
+        return Float64Conv.conv2d(new Float64Conv.Geometry(k.n, k.c, k.h, k.w, k.cOut, k.kh, k.kw, k.sH, k.sW, k.dH, k.dW, k.pads, k.groups, k.mode),
+                x, w, bias);
     }
 
-    private static double at(Case k, float[] x, int n, int c, int r, int col) {
-        if (k.mode == PadMode.REFLECT) {
-            r = r < 0 ? -r : r >= k.h ? 2 * (k.h - 1) - r : r;
-            col = col < 0 ? -col : col >= k.w ? 2 * (k.w - 1) - col : col;
-        } else if (k.mode == PadMode.CIRCULAR) {
-            r = Math.floorMod(r, k.h);
-            col = Math.floorMod(col, k.w);
-        }
-        if (r < 0 || r >= k.h || col < 0 || col >= k.w) {
-            return 0;
-        }
-        return x[((n * k.c + c) * k.h + r) * k.w + col];
-    }
 }

@@ -11,6 +11,7 @@ import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.HW;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Conv;
 import io.opsgi.testing.Float64Reference;
 import io.opsgi.testing.InputsUnchanged;
 import java.util.HashSet;
@@ -206,49 +207,10 @@ class DirectConvTranspose2dTest {
         inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
     }
 
-    /**
-     * §2 in float64: every (input element, tap) pair adds x·w at
-     * {@code (ih·s − p + i·d, iw·s − p + j·d)} if that lies inside the output; then the bias.
-     */
+    /** §2 in float64: the shared brute-force reference of io.opsgi.testing. */
     static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
-        // torch.nn.ConvTranspose2d: H_out = (H − 1)·s − 2p + d(k − 1) + output_padding + 1.
-        int oh = (k.h - 1) * k.sH - 2 * k.pH + k.dH * (k.kh - 1) + k.opH + 1;
-        int ow = (k.w - 1) * k.sW - 2 * k.pW + k.dW * (k.kw - 1) + k.opW + 1;
-        int cig = k.cIn / k.groups, og = k.cOut / k.groups;
-        double[] y = new double[k.n * k.cOut * oh * ow];
-        double[] scale = new double[y.length];
-        for (int n = 0; n < k.n; n++) {
-            for (int ci = 0; ci < k.cIn; ci++) {
-                int g = ci / cig;
-                for (int ih = 0; ih < k.h; ih++) {
-                    for (int iw = 0; iw < k.w; iw++) {
-                        double xv = x[((n * k.cIn + ci) * k.h + ih) * k.w + iw];
-                        for (int co = 0; co < og; co++) {
-                            for (int i = 0; i < k.kh; i++) {
-                                for (int j = 0; j < k.kw; j++) {
-                                    int a = ih * k.sH - k.pH + i * k.dH, b = iw * k.sW - k.pW + j * k.dW;
-                                    if (a < 0 || a >= oh || b < 0 || b >= ow) {
-                                        continue; // dropped: trimmed by padding
-                                    }
-                                    double t = xv * w[((ci * og + co) * k.kh + i) * k.kw + j];
-                                    int at = ((n * k.cOut + g * og + co) * oh + a) * ow + b;
-                                    y[at] += t;
-                                    scale[at] += Math.abs(t);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if (bias != null) {
-            for (int i = 0; i < y.length; i++) {
-                int o = i / (oh * ow) % k.cOut;
-                y[i] += bias[o];
-                scale[i] += Math.abs(bias[o]);
-            }
-        }
-        return new Float64Reference(y, scale, oh, ow);
+        return Float64Conv.convTranspose2d(new Float64Conv.Geometry(k.n, k.cIn, k.h, k.w, k.cOut, k.kh, k.kw, k.sH, k.sW, k.dH, k.dW,
+                new int[] {k.pH, k.pW, k.pH, k.pW}, k.groups, null), k.opH, k.opW, x, w, bias);
     }
 
     // ---------------------------------------------------------------- adjoint identity

@@ -11,6 +11,8 @@ import io.opsgi.op.ConvTranspose2dAttrs;
 import io.opsgi.op.HW;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import io.opsgi.testing.Float64Conv;
+import io.opsgi.testing.Float64Reference;
 import io.opsgi.testing.InputsUnchanged;
 import java.util.HashSet;
 import java.util.List;
@@ -138,50 +140,18 @@ class GemmConvTranspose2dTest {
         Parallel.setThreads(2);
         Tensor two = ConvTranspose2d.apply(KERNEL, x, w, b, k.attrs());
 
-        double[][] ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
+        Float64Reference ref = reference(k, x.buffer(), w.buffer(), b == null ? null : b.buffer());
         double relative = (k.c / k.groups * k.kh * k.kw + 1) * Math.scalb(1.0, -24);
-        assertMatchesReference(k, Shape.of(k.n, k.cOut, k.outH(), k.outW()), one, ref[0], ref[1], relative, 1e-6);
+        assertMatchesReference(k, Shape.of(k.n, k.cOut, k.outH(), k.outW()), one, ref.y(), ref.scale(), relative, 1e-6);
         // col2im splits by output channel and the GEMM's order is fixed by K alone: threads change nothing.
         assertArrayEquals(one.toArray(), two.toArray(), k + ": 2 threads differ from 1");
         inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
     }
 
-    /** §2 scatter in float64: {y, Σ|x·w| + |bias|}, every contribution checked against the output bounds. */
-    static double[][] reference(Case k, float[] x, float[] w, float[] bias) {
-        int outH = k.outH(), outW = k.outW(), cig = k.c / k.groups, og = k.cOut / k.groups;
-        double[] y = new double[k.n * k.cOut * outH * outW], scale = new double[y.length];
-        for (int n = 0; n < k.n; n++) {
-            for (int ci = 0; ci < k.c; ci++) {
-                int g = ci / cig;
-                for (int co = 0; co < og; co++) {
-                    for (int ih = 0; ih < k.h; ih++) {
-                        for (int iw = 0; iw < k.w; iw++) {
-                            for (int i = 0; i < k.kh; i++) {
-                                for (int j = 0; j < k.kw; j++) {
-                                    int oh = ih * k.sH - k.pH + i * k.dH, ow = iw * k.sW - k.pW + j * k.dW;
-                                    if (oh < 0 || oh >= outH || ow < 0 || ow >= outW) {
-                                        continue;
-                                    }
-                                    double t = (double) x[((n * k.c + ci) * k.h + ih) * k.w + iw]
-                                            * w[((ci * og + co) * k.kh + i) * k.kw + j];
-                                    int at = ((n * k.cOut + g * og + co) * outH + oh) * outW + ow;
-                                    y[at] += t;
-                                    scale[at] += Math.abs(t);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if (bias != null) {
-            for (int i = 0; i < y.length; i++) {
-                double b = bias[i / (outH * outW) % k.cOut];
-                y[i] += b;
-                scale[i] += Math.abs(b);
-            }
-        }
-        return new double[][] {y, scale};
+    /** §2 scatter in float64: the shared brute-force reference of io.opsgi.testing. */
+    static Float64Reference reference(Case k, float[] x, float[] w, float[] bias) {
+        return Float64Conv.convTranspose2d(new Float64Conv.Geometry(k.n, k.c, k.h, k.w, k.cOut, k.kh, k.kw, k.sH, k.sW, k.dH, k.dW,
+                new int[] {k.pH, k.pW, k.pH, k.pW}, k.groups, null), k.opH, k.opW, x, w, bias);
     }
 
     /** A 2x2 kernel of ones at stride 2 is nearest-neighbour upsampling: each pixel becomes a 2x2 block. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * (N·C_out·OH·OW·C_in·k·k per conv, one per element per batch norm, in·out per linear) and the
  * receptive field, RF_n = RF_{n-1} + (k_n - 1)·jump_{n-1}, jump_n = jump_{n-1}·s_n.
  */
-class SummaryTest {
+class NetworkSummaryTest {
 
     private static Network personDetector() throws IOException {
         return Network.plan(NetworkDescription.read(Examples.root().resolve("person_detector/model.json")));
@@ -55,7 +55,7 @@ class SummaryTest {
 
     @Test
     void tableHasEveryLayerAndTheTotals() throws IOException {
-        String t = Summary.table(personDetector());
+        String t = NetworkSummary.table(personDetector());
         System.out.println(t);
         assertTrue(t.startsWith("person_detector: input [1, 3, 224, 224], output 'fc' [1, 2], weights from "), t);
         assertTrue(t.contains("total params: 1,146,818 (trainable, as PyTorch counts them); buffers: 1,792"), t);
@@ -82,6 +82,6 @@ class SummaryTest {
         assertEquals("10", net.layer("bilinear").field().describeRf());
         assertEquals("0.500", net.layer("bilinear").field().describeJump());
         assertEquals("11x10", net.layer("rect").field().describeRf());
-        assertFalse(Summary.table(net).isEmpty());
+        assertFalse(NetworkSummary.table(net).isEmpty());
     }
 }

@@ -1,4 +1,4 @@
-package io.opsgi.net;
+package io.opsgi.op;
 
 import java.util.Locale;
 
@@ -11,28 +11,28 @@ import java.util.Locale;
  * <p>A window of size k (dilation d: effective size {@code d(k-1)+1}) and stride s:
  * {@code rf' = rf + (k_eff - 1)·jump}, {@code jump' = jump·s}.
  */
-public record Field(double rfH, double rfW, double jumpH, double jumpW, boolean spatial) {
+public record ReceptiveField(double rfH, double rfW, double jumpH, double jumpW, boolean spatial) {
     /** The network input: every pixel sees itself. */
-    public static final Field INPUT = new Field(1, 1, 1, 1, true);
+    public static final ReceptiveField INPUT = new ReceptiveField(1, 1, 1, 1, true);
 
-    Field window(double kh, double kw, double strideH, double strideW) {
+    public ReceptiveField window(double kh, double kw, double strideH, double strideW) {
         if (!spatial) {
             return this;
         }
-        return new Field(rfH + (kh - 1) * jumpH, rfW + (kw - 1) * jumpW, jumpH * strideH, jumpW * strideW, true);
+        return new ReceptiveField(rfH + (kh - 1) * jumpH, rfW + (kw - 1) * jumpW, jumpH * strideH, jumpW * strideW, true);
     }
 
     /** The spatial axes are folded into features: the field covers what it covered, plus the folded extent. */
-    Field fold(int h, int w) {
+    public ReceptiveField fold(int h, int w) {
         if (!spatial) {
             return this;
         }
-        return new Field(rfH + (h - 1) * jumpH, rfW + (w - 1) * jumpW, jumpH, jumpW, false);
+        return new ReceptiveField(rfH + (h - 1) * jumpH, rfW + (w - 1) * jumpW, jumpH, jumpW, false);
     }
 
     /** Two branches meeting (a residual add): each output sees what either branch saw. */
-    Field merge(Field o) {
-        return new Field(Math.max(rfH, o.rfH), Math.max(rfW, o.rfW), Math.max(jumpH, o.jumpH), Math.max(jumpW, o.jumpW), spatial && o.spatial);
+    public ReceptiveField merge(ReceptiveField o) {
+        return new ReceptiveField(Math.max(rfH, o.rfH), Math.max(rfW, o.rfW), Math.max(jumpH, o.jumpH), Math.max(jumpW, o.jumpW), spatial && o.spatial);
     }
 
     /** e.g. {@code 7}, {@code 7x5}. */

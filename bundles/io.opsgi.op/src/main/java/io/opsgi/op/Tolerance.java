@@ -1,10 +1,13 @@
-package io.opsgi.conformance;
+package io.opsgi.op;
+
+import io.opsgi.tensor.Ulp;
 
 /**
  * How close a kernel's float must be to PyTorch's: either bit-exact, or within
  * {@code |actual - expected| <= atol + rtol * |expected|} (torch.testing.assert_close's rule).
  * Either way NaN matches only NaN (any payload) and an infinity only the same infinity. The
- * {@code reason} says where the numbers come from; {@link Tolerances} is where they are chosen.
+ * {@code reason} says where the numbers come from; {@link ToleranceClass} is where they are derived,
+ * and each operator's {@link OpSchema} says which class applies.
  */
 public record Tolerance(boolean bitExact, double rtol, double atol, String reason) {
     public Tolerance {

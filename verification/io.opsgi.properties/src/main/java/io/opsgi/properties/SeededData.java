@@ -9,11 +9,11 @@ import java.util.SplittableRandom;
  * Tensor data for the cases: seeded, uniform floats in [-2, 2]. A case carries only its seed, so a
  * counterexample prints as attributes and shapes and its data can be rebuilt exactly.
  */
-public final class Data {
+public final class SeededData {
     /** The input, weight, bias, ... of one case draw from different streams of the same seed. */
     public enum Role { INPUT, WEIGHT, BIAS, MEAN, VAR, SECOND, THIRD }
 
-    private Data() {
+    private SeededData() {
     }
 
     public static Shape shape(List<Integer> dims) {

@@ -2,7 +2,7 @@ package io.opsgi.properties;
 
 import io.opsgi.op.HW;
 import io.opsgi.op.Kernel;
-import io.opsgi.properties.Data.Role;
+import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
@@ -14,8 +14,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /** Small building blocks shared by the generators of {@link OpsgiDomain}. */
-final class Gen {
-    private Gen() {
+final class Generators {
+    private Generators() {
     }
 
     static Arbitrary<Integer> ints(int lo, int hi) {
@@ -38,7 +38,7 @@ final class Gen {
     }
 
     static Tensor tensor(Shape s, long seed) {
-        return Data.uniform(s, seed, Role.SECOND);
+        return SeededData.uniform(s, seed, Role.SECOND);
     }
 
     /** A mutation that turns a valid case into an invalid one, or null where it does not apply. */

@@ -1,9 +1,11 @@
-package io.opsgi.properties;
+package io.opsgi.properties.check;
 
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.op.Kernel;
-import io.opsgi.properties.check.PropertyReport;
-import io.opsgi.properties.check.PropertyResult;
+import io.opsgi.properties.KernelContract;
+import io.opsgi.properties.KernelUnderTest;
+import io.opsgi.properties.Kernels;
+import io.opsgi.properties.SuiteRun;
 import io.opsgi.properties.check.PropertyResult.Status;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +20,18 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.jqwik.api.lifecycle.FalsifiedSample;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.ShrunkFalsifiedSample;
 import net.jqwik.engine.JqwikTestEngine;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
@@ -43,8 +50,8 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.wiring.BundleWiring;
 
 /**
- * Runs the property classes of this module ({@code *Properties}) on the JUnit Platform with the
- * jqwik engine, over the kernels of a {@link Kernels.Scope}, and collects a {@link PropertyReport}.
+ * Runs the property classes of this module ({@code *Properties} in io.opsgi.properties) on the JUnit Platform with the
+ * jqwik engine, over the kernels of a {@code Kernels.Scope}, and collects a {@link PropertyReport}.
  *
  * <p>Inside OSGi, jqwik (embedded in this bundle: its jars are not bundles) finds its own parts with
  * {@code ServiceLoader} through the thread context class loader, so that is set to this bundle's
@@ -52,7 +59,7 @@ import org.osgi.framework.wiring.BundleWiring;
  * auto-registered, so no other engine or listener of the container joins in; the configuration is
  * this module's {@code junit-platform.properties}, not the JVM's system properties.
  */
-public final class SuiteRunner {
+final class SuiteRunner {
     private static final String PACKAGE = "io/opsgi/properties";
     /** Shrinking is bounded per property: a kernel wrong everywhere must not make a verify run take minutes. */
     private static final String SHRINKING_SECONDS = "5";
@@ -67,11 +74,13 @@ public final class SuiteRunner {
      * @param triesPerKernel tries per property and kernel under test, or null for the CI budgets
      * @param seed           the seed of every property, or null for a random one (printed)
      */
-    public static synchronized PropertyReport run(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted,
+    static synchronized PropertyReport run(List<DiscoveredKernel> underTest, List<DiscoveredKernel> references, boolean restricted,
             Integer triesPerKernel, Long seed, Consumer<String> progress) {
         long started = System.nanoTime();
         long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
-        SuiteRun run = new SuiteRun(triesPerKernel, runSeed, restricted);
+        Map<String, PropertyResult> finished = new ConcurrentHashMap<>();
+        SuiteRun run = new SuiteRun(triesPerKernel, runSeed, restricted, (container, property, result, notApplicable, millis) ->
+                finished.put(key(container.getName(), property), result(container, property, result, notApplicable, millis, Long.toString(runSeed))));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         Path scratch = null;
@@ -104,7 +113,7 @@ public final class SuiteRunner {
                         .enablePostDiscoveryFilterAutoRegistration(false).enableTestExecutionListenerAutoRegistration(false)
                         .addTestEngines(new JqwikTestEngine()).build());
                 launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).enableImplicitConfigurationParameters(false)
-                        .configurationParameters(configuration(scratch.resolve("database"))).build(), new Collector(run, results, progress));
+                        .configurationParameters(configuration(scratch.resolve("database"))).build(), new Collector(run, finished, results, progress));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -146,7 +155,28 @@ public final class SuiteRunner {
         if (!Kernels.underTest(family)) {
             return null;
         }
-        return Kernels.of(family).stream().map(Impl::variant).distinct().collect(Collectors.joining(", "));
+        return Kernels.of(family).stream().map(KernelUnderTest::variant).distinct().collect(Collectors.joining(", "));
+    }
+
+    private static String key(String className, String method) {
+        return className + "#" + method;
+    }
+
+    /** One property's result as jqwik reported it (after {@link SuiteRun} turned "nothing applied" into aborted). */
+    private static PropertyResult result(Class<?> container, String property, PropertyExecutionResult result, String notApplicable, long millis,
+            String runSeed) {
+        Status status = notApplicable != null ? Status.NOT_APPLICABLE : switch (result.status()) {
+            case SUCCESSFUL -> Status.PASSED;
+            case ABORTED -> Status.NOT_APPLICABLE;
+            case FAILED -> Status.FAILED;
+        };
+        Optional<FalsifiedSample> sample = result.shrunkSample().map(s -> (FalsifiedSample) s).or(result::originalSample);
+        String counterexample = sample.map(s -> s.parameters().stream().map(String::valueOf).collect(Collectors.joining("; "))).orElse(null);
+        String error = notApplicable != null ? notApplicable
+                : sample.flatMap(FalsifiedSample::falsifyingError).or(result::throwable).map(SuiteRun::text).orElse(null);
+        return new PropertyResult(container.getSimpleName(), property, status, result.countTries(), result.countChecks(), result.seed().orElse(runSeed),
+                status == Status.FAILED ? counterexample : null, result.shrunkSample().map(ShrunkFalsifiedSample::countShrinkingSteps).orElse(0),
+                status == Status.PASSED ? null : error, millis);
     }
 
     /** This module's junit-platform.properties (as in CI), a fresh failure database (a run replays by its seed alone), bounded shrinking. */
@@ -217,11 +247,13 @@ public final class SuiteRunner {
     /** Turns the platform's events into results and progress lines; the results come from {@link TriesBudget} where it ran. */
     private static final class Collector implements TestExecutionListener {
         private final SuiteRun run;
+        private final Map<String, PropertyResult> finished;
         private final List<PropertyResult> results;
         private final Consumer<String> progress;
 
-        Collector(SuiteRun run, List<PropertyResult> results, Consumer<String> progress) {
+        Collector(SuiteRun run, Map<String, PropertyResult> finished, List<PropertyResult> results, Consumer<String> progress) {
             this.run = run;
+            this.finished = finished;
             this.results = results;
             this.progress = progress;
         }
@@ -237,7 +269,7 @@ public final class SuiteRunner {
         public void executionFinished(TestIdentifier id, TestExecutionResult outcome) {
             if (id.isTest() && id.getSource().orElse(null) instanceof MethodSource m) {
                 String container = container(id, m);
-                PropertyResult r = run.result(container, m.getMethodName());
+                PropertyResult r = finished.get(key(container, m.getMethodName()));
                 if (r == null) {
                     r = fromPlatform(simpleName(container), m.getMethodName(), outcome);
                 }
@@ -260,7 +292,7 @@ public final class SuiteRunner {
         @Override
         public void executionSkipped(TestIdentifier id, String reason) {
             if (id.isTest() && id.getSource().orElse(null) instanceof MethodSource m) {
-                results.add(new PropertyResult(simpleName(container(id, m)), m.getMethodName(), Status.NOT_APPLICABLE, 0, 0, run.seed, null, 0,
+                results.add(new PropertyResult(simpleName(container(id, m)), m.getMethodName(), Status.NOT_APPLICABLE, 0, 0, run.seed(), null, 0,
                         "skipped: " + reason, 0));
             }
         }
@@ -271,7 +303,7 @@ public final class SuiteRunner {
                 case ABORTED -> Status.NOT_APPLICABLE;
                 case FAILED -> Status.FAILED;
             };
-            return new PropertyResult(container, property, status, 0, 0, run.seed, null, 0, outcome.getThrowable().map(SuiteRun::text).orElse(null), 0);
+            return new PropertyResult(container, property, status, 0, 0, run.seed(), null, 0, outcome.getThrowable().map(SuiteRun::text).orElse(null), 0);
         }
 
         private static String simpleName(String className) {

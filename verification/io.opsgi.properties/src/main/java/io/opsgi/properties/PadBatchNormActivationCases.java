@@ -1,9 +1,9 @@
 package io.opsgi.properties;
 
-import static io.opsgi.properties.Gen.batch;
-import static io.opsgi.properties.Gen.ints;
-import static io.opsgi.properties.Gen.seeds;
-import static io.opsgi.properties.Gen.tensor;
+import static io.opsgi.properties.Generators.batch;
+import static io.opsgi.properties.Generators.ints;
+import static io.opsgi.properties.Generators.seeds;
+import static io.opsgi.properties.Generators.tensor;
 
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
@@ -18,7 +18,7 @@ import io.opsgi.op.PadAttrs;
 import io.opsgi.op.PadKernel;
 import io.opsgi.op.PadMode;
 import io.opsgi.op.SoftmaxKernel;
-import io.opsgi.properties.Gen.Mutation;
+import io.opsgi.properties.Generators.Mutation;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;
@@ -30,8 +30,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /** Generators of pad, batch_norm and activation cases, valid and invalid. */
-final class OtherCases {
-    private OtherCases() {
+final class PadBatchNormActivationCases {
+    private PadBatchNormActivationCases() {
     }
 
     /** Tensor dimensions, each in [lo, hi], of the given rank. */
@@ -62,7 +62,7 @@ final class OtherCases {
                     : Arbitraries.just(0f).injectNull(0.85); // PyTorch tolerates value=0 for every mode
             return ints(lo, hi).flatMap(rank -> Combinators.combine(dims(rank, 1, 5), ints(-3, 3).list().ofSize(2 * padded), value, seeds())
                     .as((shape, pads, v, seed) -> new PadCase(shape, pads, mode, v, seed))
-                    .filter(OtherCases::padValid));
+                    .filter(PadBatchNormActivationCases::padValid));
         });
     }
 
@@ -92,16 +92,16 @@ final class OtherCases {
     }
 
     static final List<Mutation<PadCase, PadKernel>> PAD_MUTATIONS = List.of(
-            new Mutation<>("pad_length", c -> padCall(c, "pad_length", "pad=[1, 1, 1]", Data.shape(c.shape()),
+            new Mutation<>("pad_length", c -> padCall(c, "pad_length", "pad=[1, 1, 1]", SeededData.shape(c.shape()),
                     () -> new PadAttrs(new int[] {1, 1, 1}, c.mode(), c.value()))),
-            new Mutation<>("pad_length", c -> padCall(c, "pad_length", "pad=[1, 1, 1, 1, 1, 1]", Data.shape(c.shape()),
+            new Mutation<>("pad_length", c -> padCall(c, "pad_length", "pad=[1, 1, 1, 1, 1, 1]", SeededData.shape(c.shape()),
                     () -> new PadAttrs(new int[] {1, 1, 1, 1, 1, 1}, c.mode(), c.value()))),
             new Mutation<>("pad_length", c -> {
                 Shape x = Shape.of(last(c));
                 return padCall(c, "pad_length", "input=" + x + ", mode=constant, pad=[1, 0, 1, 0]", x, () -> PadAttrs.constant(0f, 1, 0, 1, 0));
             }),
             new Mutation<>("pad_mode", c -> new Invalid<>("pad", "pad_mode", c + " but mode='edge'",
-                    k -> Pad.OPERATOR.run(k, Map.of("pad", c.pads(), "mode", "edge"), Map.of("input", tensor(Data.shape(c.shape()), c.seed()))))),
+                    k -> Pad.OPERATOR.run(k, Map.of("pad", c.pads(), "mode", "edge"), Map.of("input", tensor(SeededData.shape(c.shape()), c.seed()))))),
             new Mutation<>("pad_mode_rank", c -> {
                 Shape x = Shape.of(2, last(c));
                 return padCall(c, "pad_mode_rank", "input=" + x + ", mode=reflect, pad=[1, 0, 1, 0]", x, () -> PadAttrs.of(PadMode.REFLECT, 1, 0, 1, 0));
@@ -112,7 +112,7 @@ final class OtherCases {
             }),
             new Mutation<>("value_needs_constant", c -> {
                 PadMode m = c.mode() == PadMode.CONSTANT ? PadMode.REPLICATE : c.mode();
-                Shape x = c.mode() == PadMode.CONSTANT ? Shape.of(1, last(c)) : Data.shape(c.shape());
+                Shape x = c.mode() == PadMode.CONSTANT ? Shape.of(1, last(c)) : SeededData.shape(c.shape());
                 int[] pads = c.mode() == PadMode.CONSTANT ? new int[] {1, 1} : c.attrs().pads();
                 return padCall(c, "value_needs_constant", "input=" + x + ", mode=" + m + ", value=1.5", x, () -> new PadAttrs(pads, m, 1.5f));
             }),
@@ -144,7 +144,7 @@ final class OtherCases {
             }));
 
     static Arbitrary<Invalid<PadKernel>> padInvalid() {
-        return Gen.invalid(pad(), PAD_MUTATIONS);
+        return Generators.invalid(pad(), PAD_MUTATIONS);
     }
 
     // ---------------------------------------------------------------- batch_norm
@@ -172,33 +172,33 @@ final class OtherCases {
     static final List<Mutation<BatchNormCase, BatchNormKernel>> BATCH_NORM_MUTATIONS = List.of(
             new Mutation<>("input_rank", c -> {
                 Shape x = Shape.of(c.channels());
-                Tensor p = Data.between(Shape.of(c.channels()), c.seed(), Data.Role.VAR, 0.1f, 2f);
+                Tensor p = SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
                 return bnCall(c, "input_rank", "input=" + x, x, c.training(), p, p, null);
             }),
             new Mutation<>("input_rank", c -> {
                 Shape x = Shape.of(2, c.channels(), 1, 2, 2);
-                Tensor p = Data.between(Shape.of(c.channels()), c.seed(), Data.Role.VAR, 0.1f, 2f);
+                Tensor p = SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
                 return bnCall(c, "input_rank", "input=" + x, x, c.training(), p, p, null);
             }),
             new Mutation<>("running_stats_required", c -> bnCall(c, "running_stats_required", "training=false, running_mean=none",
-                    Data.shape(c.shape()), false, null, Data.between(Shape.of(c.channels()), c.seed(), Data.Role.VAR, 0.1f, 2f), null)),
+                    SeededData.shape(c.shape()), false, null, SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f), null)),
             new Mutation<>("single_value_per_channel", c -> {
                 Shape x = Shape.of(1, c.channels(), 1, 1);
                 return bnCall(c, "single_value_per_channel", "training=true, input=" + x, x, true, null, null, null);
             }),
             new Mutation<>("param_size", c -> {
-                Tensor p = Data.between(Shape.of(c.channels()), c.seed(), Data.Role.VAR, 0.1f, 2f);
-                return bnCall(c, "param_size", "weight=[" + (c.channels() + 1) + "]", Data.shape(c.shape()), c.training(), p, p,
+                Tensor p = SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
+                return bnCall(c, "param_size", "weight=[" + (c.channels() + 1) + "]", SeededData.shape(c.shape()), c.training(), p, p,
                         tensor(Shape.of(c.channels() + 1), c.seed()));
             }),
             new Mutation<>("param_size", c -> {
-                Tensor bad = Data.between(Shape.of(c.channels() + 1), c.seed(), Data.Role.VAR, 0.1f, 2f);
-                Tensor p = Data.between(Shape.of(c.channels()), c.seed(), Data.Role.VAR, 0.1f, 2f);
-                return bnCall(c, "param_size", "running_var=[" + (c.channels() + 1) + "]", Data.shape(c.shape()), c.training(), p, bad, null);
+                Tensor bad = SeededData.between(Shape.of(c.channels() + 1), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
+                Tensor p = SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
+                return bnCall(c, "param_size", "running_var=[" + (c.channels() + 1) + "]", SeededData.shape(c.shape()), c.training(), p, bad, null);
             }));
 
     static Arbitrary<Invalid<BatchNormKernel>> batchNormInvalid() {
-        return Gen.invalid(batchNorm(), BATCH_NORM_MUTATIONS);
+        return Generators.invalid(batchNorm(), BATCH_NORM_MUTATIONS);
     }
 
     // ---------------------------------------------------------------- activations
@@ -223,12 +223,12 @@ final class OtherCases {
 
     static final List<Mutation<ActivationCase, ElementwiseKernel>> ACTIVATION_MUTATIONS = List.of(
             new Mutation<>("alpha_nonzero", c -> new Invalid<>("celu", "alpha_nonzero", c + " but celu(alpha=0)",
-                    k -> Activations.apply(k, tensor(Data.shape(c.shape()), c.seed()), ActivationAttrs.celu(0f)))),
+                    k -> Activations.apply(k, tensor(SeededData.shape(c.shape()), c.seed()), ActivationAttrs.celu(0f)))),
             new Mutation<>("approximate", c -> new Invalid<>("gelu", "approximate", c + " but gelu(approximate='fast')",
-                    k -> Operators.get("gelu").run(k, Map.of("approximate", "fast"), Map.of("input", tensor(Data.shape(c.shape()), c.seed()))))));
+                    k -> Operators.get("gelu").run(k, Map.of("approximate", "fast"), Map.of("input", tensor(SeededData.shape(c.shape()), c.seed()))))));
 
     static Arbitrary<Invalid<ElementwiseKernel>> activationInvalid() {
-        return Gen.invalid(activation(), ACTIVATION_MUTATIONS);
+        return Generators.invalid(activation(), ACTIVATION_MUTATIONS);
     }
 
     static Arbitrary<SoftmaxCase> softmax() {
@@ -238,12 +238,12 @@ final class OtherCases {
 
     static final List<Mutation<SoftmaxCase, SoftmaxKernel>> SOFTMAX_MUTATIONS = List.of(
             new Mutation<>("dim_range", c -> new Invalid<>(c.op(), "dim_range", c + " but dim=" + c.shape().size(),
-                    k -> Activations.softmax(k, tensor(Data.shape(c.shape()), c.seed()), c.shape().size(), c.log()))),
+                    k -> Activations.softmax(k, tensor(SeededData.shape(c.shape()), c.seed()), c.shape().size(), c.log()))),
             new Mutation<>("dim_range", c -> new Invalid<>(c.op(), "dim_range", c + " but dim=" + (-c.shape().size() - 1),
-                    k -> Activations.softmax(k, tensor(Data.shape(c.shape()), c.seed()), -c.shape().size() - 1, c.log()))));
+                    k -> Activations.softmax(k, tensor(SeededData.shape(c.shape()), c.seed()), -c.shape().size() - 1, c.log()))));
 
     static Arbitrary<Invalid<SoftmaxKernel>> softmaxInvalid() {
-        return Gen.invalid(softmax(), SOFTMAX_MUTATIONS);
+        return Generators.invalid(softmax(), SOFTMAX_MUTATIONS);
     }
 
     static Arbitrary<PReluCase> prelu() {
@@ -254,14 +254,14 @@ final class OtherCases {
             new Mutation<>("input_rank", c -> new Invalid<>("prelu", "input_rank", c + " but input=[] (a scalar)",
                     k -> Activations.prelu(k, Tensor.of(Shape.of(), 1f), Tensor.of(Shape.of(1), 0.25f)))),
             new Mutation<>("weight_rank", c -> new Invalid<>("prelu", "weight_rank", c + " but weight=[1, " + c.slopes() + "]",
-                    k -> Activations.prelu(k, tensor(Data.shape(c.shape()), c.seed()), tensor(Shape.of(1, c.slopes()), c.seed())))),
+                    k -> Activations.prelu(k, tensor(SeededData.shape(c.shape()), c.seed()), tensor(Shape.of(1, c.slopes()), c.seed())))),
             new Mutation<>("weight_size", c -> {
                 int channels = c.shape().size() >= 2 ? c.shape().get(1) : 1;
                 return new Invalid<>("prelu", "weight_size", c + " but weight=[" + (channels + 1) + "]",
-                        k -> Activations.prelu(k, tensor(Data.shape(c.shape()), c.seed()), tensor(Shape.of(channels + 1), c.seed())));
+                        k -> Activations.prelu(k, tensor(SeededData.shape(c.shape()), c.seed()), tensor(Shape.of(channels + 1), c.seed())));
             }));
 
     static Arbitrary<Invalid<PReluKernel>> preluInvalid() {
-        return Gen.invalid(prelu(), PRELU_MUTATIONS);
+        return Generators.invalid(prelu(), PRELU_MUTATIONS);
     }
 }

@@ -1,4 +1,4 @@
-package io.opsgi.conformance;
+package io.opsgi.tensor;
 
 /** Distances between floats counted in units in the last place. */
 public final class Ulp {

@@ -7,7 +7,7 @@ import java.util.List;
  * One kernel implementation under test, typed by its family interface. Prints as
  * {@code conv2d/gemm} so that a falsified property names the kernel that broke the law.
  */
-public record Impl<K extends Kernel>(List<String> ops, String variant, String origin, K kernel) {
+public record KernelUnderTest<K extends Kernel>(List<String> ops, String variant, String origin, K kernel) {
     public static final String REFERENCE_VARIANT = "direct";
 
     public boolean serves(String op) {
