@@ -48,25 +48,23 @@ final class LayerContext {
     }
 
     boolean bool(String key, boolean dflt) {
-        Object v = spec.attrs().get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Boolean b)) {
-            throw error("attribute_type", key + " must be true or false, got " + key + "=" + v);
-        }
-        return b;
+        return optional(key, Boolean.class, dflt, "true or false");
     }
 
     double number(String key, double dflt) {
+        return optional(key, Number.class, dflt, "a number").doubleValue();
+    }
+
+    /** An optional attribute of one JSON type, or {@code dflt}; another type is rule {@code attribute_type}. */
+    private <T> T optional(String key, Class<T> type, T dflt, String what) {
         Object v = spec.attrs().get(key);
         if (v == null) {
             return dflt;
         }
-        if (!(v instanceof Number n)) {
-            throw error("attribute_type", key + " must be a number, got " + key + "=" + v);
+        if (!type.isInstance(v)) {
+            throw error("attribute_type", key + " must be " + what + ", got " + key + "=" + v);
         }
-        return n.doubleValue();
+        return type.cast(v);
     }
 
     /** An int or a list of one or two ints, as PyTorch's {@code _pair}: {h, w}. */

@@ -26,37 +26,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /** Every layer type a description may use, by name: the operators of io.opsgi.op plus flatten and dropout. */
 final class LayerTypes {
     private static final Map<String, LayerType> TYPES = new LinkedHashMap<>();
 
     static {
-        register(new ConvType());
-        register(new ConvTransposeType());
+        register(new ConvolutionType(Conv2d.OP, false, "padding_mode"));
+        register(new ConvolutionType(ConvTranspose2d.OP, true, "output_padding"));
         register(new BatchNormType());
         register(new LinearType());
-        register(new WindowPool(MaxPool2d.OP, Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode")));
-        register(new WindowPool(AvgPool2d.OP, Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override")));
-        register(new WindowPool(LpPool2d.OP, Set.of("norm_type", "kernel_size", "stride", "ceil_mode")));
-        register(new AdaptivePool(AdaptivePool2d.AVG, false));
-        register(new AdaptivePool(AdaptivePool2d.MAX, false));
-        register(new AdaptivePool(AdaptivePool2d.GLOBAL_AVG, true));
-        register(new AdaptivePool(AdaptivePool2d.GLOBAL_MAX, true));
-        register(new PadType());
+        register(new MaxPool());
+        register(new Plain(AvgPool2d.OP, Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
+                Set.of("kernel_size")));
+        register(new Plain(LpPool2d.OP, Set.of("norm_type", "kernel_size", "stride", "ceil_mode"), Set.of("norm_type", "kernel_size")));
+        for (String adaptive : List.of(AdaptivePool2d.AVG, AdaptivePool2d.MAX)) {
+            register(new Plain(adaptive, Set.of("output_size"), Set.of("output_size")));
+        }
+        register(new Plain(AdaptivePool2d.GLOBAL_AVG, Set.of(), Set.of()));
+        register(new Plain(AdaptivePool2d.GLOBAL_MAX, Set.of(), Set.of()));
+        register(new Plain(Pad.OP, Set.of("pad", "mode", "value"), Set.of("pad")));
         Map<Activation, Set<String>> params = Map.of(Activation.LEAKY_RELU, Set.of("negative_slope"), Activation.ELU, Set.of("alpha"),
                 Activation.CELU, Set.of("alpha"), Activation.GELU, Set.of("approximate"), Activation.HARDTANH, Set.of("min_val", "max_val"),
                 Activation.SOFTPLUS, Set.of("beta", "threshold"));
+        // inplace is accepted and means nothing here
         for (Activation a : Activation.values()) {
-            register(new ElementwiseType(a.op(), params.getOrDefault(a, Set.of())));
+            register(new Plain(a.op(), union(params.getOrDefault(a, Set.of()), "inplace"), Set.of()));
         }
-        register(new ElementwiseType("softmax", Set.of("dim")));
-        register(new ElementwiseType("log_softmax", Set.of("dim")));
+        register(new Plain("softmax", Set.of("dim", "inplace"), Set.of()));
+        register(new Plain("log_softmax", Set.of("dim", "inplace"), Set.of()));
         register(new PReluType());
         register(new AddType());
-        register(new UpsampleType());
-        register(new FlattenType());
-        register(new DropoutType());
+        register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
+        register(new KernelLess(Flatten.OP, Set.of("start_dim", "end_dim"), (x, a) -> Flatten.apply(x, Flatten.attrs(a))));
+        register(new KernelLess(Dropout.OP, Set.of("p", "inplace"), (x, a) -> Dropout.apply(x, Dropout.attrs(a))));
     }
 
     private LayerTypes() {
@@ -81,22 +85,28 @@ final class LayerTypes {
         return Set.copyOf(s);
     }
 
-
-
     // ------------------------------------------------------------------ convolutions
 
     /**
-     * What nn.Conv2d and nn.ConvTranspose2d share: in/out channels divisible by groups (checked when
-     * the module is built), a weight whose dimension 1 times the window is PyTorch's fan_in, an
-     * optional bias, and an input whose channels must equal in_channels.
+     * nn.Conv2d and nn.ConvTranspose2d: in/out channels divisible by groups (checked when the module
+     * is built), a weight (out, in/groups, kH, kW), transposed (in, out/groups, kH, kW), whose
+     * dimension 1 times the window is PyTorch's fan_in, an optional bias (out), and an input whose
+     * channels must equal in_channels.
      */
-    abstract static class ConvolutionType extends LayerType {
-        ConvolutionType(String name, String op) {
-            super(name, op);
+    static final class ConvolutionType extends LayerType {
+        private final Set<String> attributes;
+        private final boolean transposed;
+
+        ConvolutionType(String op, boolean transposed, String... attributes) {
+            super(op, op);
+            this.transposed = transposed;
+            this.attributes = union(Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"), attributes);
         }
 
-        /** The weight's shape, (out, in/groups, kH, kW) or transposed (in, out/groups, kH, kW). */
-        abstract Shape weightShape(int in, int out, int groups, int[] k);
+        @Override
+        Set<String> attributes() {
+            return attributes;
+        }
 
         @Override
         Set<String> required() {
@@ -111,7 +121,7 @@ final class LayerTypes {
                 throw c.error("groups", "in_channels and out_channels must be divisible by groups, got in_channels=" + in + ", out_channels=" + out
                         + ", groups=" + g);
             }
-            Shape weight = weightShape(in, out, g, k);
+            Shape weight = transposed ? Shape.of(in, out / g, k[0], k[1]) : Shape.of(out, in / g, k[0], k[1]);
             int fanIn = weight.dim(1) * k[0] * k[1];
             List<ParamSpec> p = new ArrayList<>(List.of(ParamSpec.uniform("weight", weight, fanIn)));
             if (c.bool("bias", true)) {
@@ -127,46 +137,6 @@ final class LayerTypes {
                 throw c.error("channels", "in_channels=" + in + " but " + c.describeInput() + " has " + have + " channels");
             }
         }
-    }
-
-    /** nn.Conv2d: weight (out, in/groups, kH, kW), bias (out). */
-    static final class ConvType extends ConvolutionType {
-        ConvType() {
-            super(Conv2d.OP, Conv2d.OP);
-        }
-
-        @Override
-        Set<String> attributes() {
-            return Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode");
-        }
-
-        @Override
-        Shape weightShape(int in, int out, int groups, int[] k) {
-            return Shape.of(out, in / groups, k[0], k[1]);
-        }
-
-
-
-    }
-
-    /** nn.ConvTranspose2d: weight (in, out/groups, kH, kW), bias (out). */
-    static final class ConvTransposeType extends ConvolutionType {
-        ConvTransposeType() {
-            super(ConvTranspose2d.OP, ConvTranspose2d.OP);
-        }
-
-        @Override
-        Set<String> attributes() {
-            return Set.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation");
-        }
-
-        @Override
-        Shape weightShape(int in, int out, int groups, int[] k) {
-            return Shape.of(in, out / groups, k[0], k[1]);
-        }
-
-
-
     }
 
     // ------------------------------------------------------------------ normalization, fully connected
@@ -209,8 +179,6 @@ final class LayerTypes {
                 throw c.error("channels", "num_features=" + f + " but " + c.describeInput() + " has " + have + " channels");
             }
         }
-
-
 
         /** Inference: running statistics if tracked; without them PyTorch normalizes with the batch's own (training mode). */
         @Override
@@ -257,9 +225,6 @@ final class LayerTypes {
                 throw c.error("channels", "in_features=" + in + " but " + c.describeInput() + " has " + x.dim(-1) + " features in its last dimension");
             }
         }
-
-
-
     }
 
     /** nn.PReLU: weight (num_parameters), filled with init. */
@@ -288,7 +253,6 @@ final class LayerTypes {
             }
         }
 
-
         @Override
         Map<String, Object> opAttrs(LayerSpec s) {
             return Map.of();
@@ -297,96 +261,19 @@ final class LayerTypes {
 
     // ------------------------------------------------------------------ pooling, padding
 
-    /** max_pool2d, avg_pool2d, lp_pool2d: a sliding window. */
-    static final class WindowPool extends LayerType {
-        private final Set<String> attributes;
-
-        WindowPool(String op, Set<String> attributes) {
-            super(op, op);
-            this.attributes = attributes;
+    /** max_pool2d without its indices: the generic operator would compute them for nothing. */
+    static final class MaxPool extends Plain {
+        MaxPool() {
+            super(MaxPool2d.OP, Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode"), Set.of("kernel_size"));
         }
 
-        @Override
-        Set<String> attributes() {
-            return attributes;
-        }
-
-        @Override
-        Set<String> required() {
-            return name.equals(LpPool2d.OP) ? Set.of("norm_type", "kernel_size") : Set.of("kernel_size");
-        }
-
-
-
-        /** max_pool2d without its indices: the generic operator would compute them for nothing. */
         @Override
         Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
-            if (name.equals(MaxPool2d.OP)) {
-                return MaxPool2d.apply((MaxPool2dKernel) kernel, inputs.get(0), MaxPool2d.attrs(s.attrs()));
-            }
-            return super.run(kernel, s, inputs, params);
+            return MaxPool2d.apply((MaxPool2dKernel) kernel, inputs.get(0), MaxPool2d.attrs(s.attrs()));
         }
-    }
-
-    /** Adaptive pools (output_size, elements may be null to keep that size) and global pools (1x1). */
-    static final class AdaptivePool extends LayerType {
-        private final boolean global;
-
-        AdaptivePool(String op, boolean global) {
-            super(op, op);
-            this.global = global;
-        }
-
-        @Override
-        Set<String> attributes() {
-            return global ? Set.of() : Set.of("output_size");
-        }
-
-        @Override
-        Set<String> required() {
-            return attributes();
-        }
-
-
-
-
-    }
-
-    /** F.pad: padding shifts what an output sees, it does not widen it. */
-    static final class PadType extends LayerType {
-        PadType() {
-            super(Pad.OP, Pad.OP);
-        }
-
-        @Override
-        Set<String> attributes() {
-            return Set.of("pad", "mode", "value");
-        }
-
-        @Override
-        Set<String> required() {
-            return Set.of("pad");
-        }
-
     }
 
     // ------------------------------------------------------------------ element-wise, residual
-
-    /** The activations, softmax and log_softmax: the input's shape; {@code inplace} is accepted and means nothing here. */
-    static final class ElementwiseType extends LayerType {
-        private final Set<String> attributes;
-
-        ElementwiseType(String op, Set<String> params) {
-            super(op, op);
-            this.attributes = union(params, "inplace");
-        }
-
-        @Override
-        Set<String> attributes() {
-            return attributes;
-        }
-
-    }
 
     /** The residual add: two inputs of one shape. */
     static final class AddType extends LayerType {
@@ -404,64 +291,54 @@ final class LayerTypes {
             return 2;
         }
 
-
-
         @Override
         Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
             return (Tensor) Operators.get(op).run(kernel, Map.of(), Map.of("input", inputs.get(0), "other", inputs.get(1))).get("output");
         }
     }
 
-    /** nn.Upsample: nearest reads one input per axis, bilinear two; outputs are in/out inputs apart. */
-    static final class UpsampleType extends LayerType {
-        UpsampleType() {
-            super(Upsample.OP, Upsample.OP);
-        }
-
-        @Override
-        Set<String> attributes() {
-            return Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor");
-        }
-
-
-    }
-
     // ------------------------------------------------------------------ no kernel
 
-    /** nn.Flatten: a view; folding H and W into features ends the spatial receptive field. */
-    static final class FlattenType extends LayerType {
-        FlattenType() {
-            super(Flatten.OP, null);
+    // ------------------------------------------------------------------ the rest
+
+    /** A layer whose module adds only attribute names to its operator (pools, pad, activations, upsample): they pass straight through. */
+    static class Plain extends LayerType {
+        private final Set<String> attributes;
+        private final Set<String> required;
+
+        Plain(String op, Set<String> attributes, Set<String> required) {
+            this(op, op, attributes, required);
+        }
+
+        Plain(String name, String op, Set<String> attributes, Set<String> required) {
+            super(name, op);
+            this.attributes = attributes;
+            this.required = required;
         }
 
         @Override
         Set<String> attributes() {
-            return Set.of("start_dim", "end_dim");
+            return attributes;
         }
 
-
-
         @Override
-        Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
-            return Flatten.apply(inputs.get(0), Flatten.attrs(s.attrs()));
+        Set<String> required() {
+            return required;
         }
     }
 
-    /** nn.Dropout at inference: the identity. */
-    static final class DropoutType extends LayerType {
-        DropoutType() {
-            super(Dropout.OP, null);
-        }
+    /** nn.Flatten (a view) and nn.Dropout at inference (the identity): the contract computes them, no kernel. */
+    static final class KernelLess extends Plain {
+        private final BiFunction<Tensor, Map<String, Object>, Tensor> apply;
 
-        @Override
-        Set<String> attributes() {
-            return Set.of("p", "inplace");
+        KernelLess(String op, Set<String> attributes, BiFunction<Tensor, Map<String, Object>, Tensor> apply) {
+            super(op, null, attributes, Set.of());
+            this.apply = apply;
         }
-
 
         @Override
         Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
-            return Dropout.apply(inputs.get(0), Dropout.attrs(s.attrs()));
+            return apply.apply(inputs.get(0), s.attrs());
         }
     }
 }

@@ -26,9 +26,9 @@ public final class Float64Conv {
         // torch.nn.Conv2d: H_out = floor((H + pad_top + pad_bottom - d(k-1) - 1)/s + 1)
         int oh = Math.floorDiv(k.h() + p[0] + p[2] - k.dH() * (k.kh() - 1) - 1, k.sH()) + 1;
         int ow = Math.floorDiv(k.w() + p[1] + p[3] - k.dW() * (k.kw() - 1) - 1, k.sW()) + 1;
+        Float64Reference ref = zeros(k, oh, ow);
+        double[] y = ref.y(), scale = ref.scale();
         int cg = k.cIn() / k.groups(), og = k.cOut() / k.groups();
-        double[] y = new double[k.n() * k.cOut() * oh * ow];
-        double[] scale = new double[y.length];
         for (int n = 0; n < k.n(); n++) {
             for (int o = 0; o < k.cOut(); o++) {
                 int g = o / og;
@@ -53,7 +53,7 @@ public final class Float64Conv {
                 }
             }
         }
-        return new Float64Reference(y, scale, oh, ow);
+        return ref;
     }
 
     /**
@@ -65,9 +65,9 @@ public final class Float64Conv {
         // torch.nn.ConvTranspose2d: H_out = (H − 1)·s − 2p + d(k − 1) + output_padding + 1.
         int oh = (k.h() - 1) * k.sH() - 2 * pH + k.dH() * (k.kh() - 1) + opH + 1;
         int ow = (k.w() - 1) * k.sW() - 2 * pW + k.dW() * (k.kw() - 1) + opW + 1;
+        Float64Reference ref = zeros(k, oh, ow);
+        double[] y = ref.y(), scale = ref.scale();
         int cig = k.cIn() / k.groups(), og = k.cOut() / k.groups();
-        double[] y = new double[k.n() * k.cOut() * oh * ow];
-        double[] scale = new double[y.length];
         for (int n = 0; n < k.n(); n++) {
             for (int ci = 0; ci < k.cIn(); ci++) {
                 int g = ci / cig;
@@ -99,7 +99,13 @@ public final class Float64Conv {
                 scale[i] += Math.abs(b);
             }
         }
-        return new Float64Reference(y, scale, oh, ow);
+        return ref;
+    }
+
+    /** An (n, cOut, oh, ow) output and its error scale, all zero. */
+    private static Float64Reference zeros(Geometry k, int oh, int ow) {
+        int size = k.n() * k.cOut() * oh * ow;
+        return new Float64Reference(new double[size], new double[size], oh, ow);
     }
 
     /** x[n, c, r, col] for a position possibly outside the input: zero, or mapped by the padding mode. */

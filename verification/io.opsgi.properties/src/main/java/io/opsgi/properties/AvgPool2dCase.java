@@ -2,14 +2,11 @@ package io.opsgi.properties;
 
 import io.opsgi.op.AvgPool2dAttrs;
 import io.opsgi.op.HW;
-import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
-import io.opsgi.tensor.Tensor;
-import java.util.List;
 
 /** A valid avg_pool2d; a null stride is PyTorch's default (the kernel), a null divisor means none. */
 public record AvgPool2dCase(int n, int c, int h, int w, HW kernel, HW stride, HW padding, boolean ceil, boolean countIncludePad,
-        Integer divisorOverride, boolean unbatched, long seed) implements OpCase {
+        Integer divisorOverride, boolean unbatched, long seed) implements PlaneCase {
 
     @Override
     public String op() {
@@ -24,20 +21,11 @@ public record AvgPool2dCase(int n, int c, int h, int w, HW kernel, HW stride, HW
         return stride == null ? kernel : stride;
     }
 
-    public Shape inputShape() {
-        return unbatched ? Shape.of(c, h, w) : Shape.of(n, c, h, w);
-    }
-
-    @Override
-    public List<Tensor> inputs() {
-        return List.of(SeededData.uniform(inputShape(), seed, Role.INPUT));
-    }
-
     public Shape expectedShape() {
         HW s = effectiveStride();
         int oh = Formulas.windows(h, kernel.h(), s.h(), padding.h(), padding.h(), 1, ceil);
         int ow = Formulas.windows(w, kernel.w(), s.w(), padding.w(), padding.w(), 1, ceil);
-        return unbatched ? Shape.of(c, oh, ow) : Shape.of(n, c, oh, ow);
+        return planes(oh, ow);
     }
 
     public AvgPool2dCase with(HW padding, boolean countIncludePad, Integer divisorOverride) {

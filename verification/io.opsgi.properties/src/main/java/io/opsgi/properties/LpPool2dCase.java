@@ -2,14 +2,11 @@ package io.opsgi.properties;
 
 import io.opsgi.op.HW;
 import io.opsgi.op.LpPool2dAttrs;
-import io.opsgi.properties.SeededData.Role;
 import io.opsgi.tensor.Shape;
-import io.opsgi.tensor.Tensor;
-import java.util.List;
 
 /** A valid lp_pool2d (no padding, no dilation); a null stride is PyTorch's default (the kernel). */
 public record LpPool2dCase(int n, int c, int h, int w, double normType, HW kernel, HW stride, boolean ceil, boolean unbatched, long seed)
-        implements OpCase {
+        implements PlaneCase {
 
     @Override
     public String op() {
@@ -20,20 +17,11 @@ public record LpPool2dCase(int n, int c, int h, int w, double normType, HW kerne
         return new LpPool2dAttrs(normType, kernel, stride, ceil);
     }
 
-    public Shape inputShape() {
-        return unbatched ? Shape.of(c, h, w) : Shape.of(n, c, h, w);
-    }
-
-    @Override
-    public List<Tensor> inputs() {
-        return List.of(SeededData.uniform(inputShape(), seed, Role.INPUT));
-    }
-
     public Shape expectedShape() {
         HW s = stride == null ? kernel : stride;
         int oh = Formulas.windows(h, kernel.h(), s.h(), 0, 0, 1, ceil);
         int ow = Formulas.windows(w, kernel.w(), s.w(), 0, 0, 1, ceil);
-        return unbatched ? Shape.of(c, oh, ow) : Shape.of(n, c, oh, ow);
+        return planes(oh, ow);
     }
 
     @Override

@@ -32,11 +32,6 @@ public final class SuiteRun {
         this.finisher = finisher;
     }
 
-    /** The seed every property of the run uses. */
-    public String seed() {
-        return seed;
-    }
-
     static SuiteRun current() {
         return current;
     }

@@ -113,7 +113,7 @@ final class SuiteRunner {
                         .enablePostDiscoveryFilterAutoRegistration(false).enableTestExecutionListenerAutoRegistration(false)
                         .addTestEngines(new JqwikTestEngine()).build());
                 launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).enableImplicitConfigurationParameters(false)
-                        .configurationParameters(configuration(scratch.resolve("database"))).build(), new Collector(run, finished, results, progress));
+                        .configurationParameters(configuration(scratch.resolve("database"))).build(), new Collector(Long.toString(runSeed), finished, results, progress));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -246,13 +246,13 @@ final class SuiteRunner {
 
     /** Turns the platform's events into results and progress lines; the results come from {@link TriesBudget} where it ran. */
     private static final class Collector implements TestExecutionListener {
-        private final SuiteRun run;
+        private final String seed;
         private final Map<String, PropertyResult> finished;
         private final List<PropertyResult> results;
         private final Consumer<String> progress;
 
-        Collector(SuiteRun run, Map<String, PropertyResult> finished, List<PropertyResult> results, Consumer<String> progress) {
-            this.run = run;
+        Collector(String seed, Map<String, PropertyResult> finished, List<PropertyResult> results, Consumer<String> progress) {
+            this.seed = seed;
             this.finished = finished;
             this.results = results;
             this.progress = progress;
@@ -292,7 +292,7 @@ final class SuiteRunner {
         @Override
         public void executionSkipped(TestIdentifier id, String reason) {
             if (id.isTest() && id.getSource().orElse(null) instanceof MethodSource m) {
-                results.add(new PropertyResult(simpleName(container(id, m)), m.getMethodName(), Status.NOT_APPLICABLE, 0, 0, run.seed(), null, 0,
+                results.add(new PropertyResult(simpleName(container(id, m)), m.getMethodName(), Status.NOT_APPLICABLE, 0, 0, seed, null, 0,
                         "skipped: " + reason, 0));
             }
         }
@@ -303,7 +303,7 @@ final class SuiteRunner {
                 case ABORTED -> Status.NOT_APPLICABLE;
                 case FAILED -> Status.FAILED;
             };
-            return new PropertyResult(container, property, status, 0, 0, run.seed(), null, 0, outcome.getThrowable().map(SuiteRun::text).orElse(null), 0);
+            return new PropertyResult(container, property, status, 0, 0, seed, null, 0, outcome.getThrowable().map(SuiteRun::text).orElse(null), 0);
         }
 
         private static String simpleName(String className) {
