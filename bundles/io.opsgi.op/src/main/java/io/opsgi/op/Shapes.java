@@ -37,11 +37,19 @@ final class Shapes {
         for (long d : dims) {
             elements = elements.multiply(BigInteger.valueOf(d));
         }
-        boolean fits = elements.compareTo(BigInteger.valueOf(Shape.MAX_ELEMENTS)) <= 0
-                && Arrays.stream(dims).allMatch(d -> d <= Integer.MAX_VALUE); // a 0 elsewhere does not make a 2^40 dimension fit
-        OpException.check(fits, op, "output_too_large",
-                "output too large, got " + Arrays.toString(dims) + " = " + elements + " elements, at most 2^30 = " + Shape.MAX_ELEMENTS);
+        // A 0 elsewhere does not make a 2^40 dimension fit; 2^31-1 itself is what OutputSize saturates to.
+        boolean fits = elements.compareTo(BigInteger.valueOf(Shape.MAX_ELEMENTS)) <= 0 && Arrays.stream(dims).allMatch(d -> d < Integer.MAX_VALUE);
+        OpException.check(fits, op, "output_too_large", "output too large, got " + Arrays.toString(dims) + " = " + elements
+                + " elements, at most 2^30 = " + Shape.MAX_ELEMENTS + " (and each dimension below 2^31-1)");
         return Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+    }
+
+    /**
+     * Refuses an extent the kernels' int index arithmetic cannot hold (a padded input, a dilated kernel, a
+     * transposed conv's full scatter), where PyTorch computes in int64: {@code extent_too_large}.
+     */
+    static void checkExtent(String op, String what, long extent) {
+        OpException.check(extent <= Integer.MAX_VALUE, op, "extent_too_large", what + " above 2^31-1, got " + extent);
     }
 
     static String chw(int c, int h, int w) {
