@@ -175,7 +175,13 @@ def run_lp_pool2d(a, i):
 def run_pad(a, i):
     if "value" in a:
         return {"output": F.pad(i["input"], a["pad"], a["mode"], a["value"])}
-    return {"output": F.pad(i["input"], a["pad"], a["mode"])}
+    y = F.pad(i["input"], a["pad"], a["mode"])
+    if a["mode"] == "circular" and min(a["pad"]) < 0:
+        # 1.13's _pad_circular wraps the cropped copy and reads unwritten memory when a pad exceeds it:
+        # record only results equal to "narrow, then wrap", i.e. ones that cannot depend on that memory.
+        narrowed = F.pad(i["input"], [min(p, 0) for p in a["pad"]])
+        assert torch.equal(y, F.pad(narrowed, [max(p, 0) for p in a["pad"]], "circular")), a
+    return {"output": y}
 
 
 def run_batch_norm(a, i):
@@ -1008,8 +1014,7 @@ def gen_pad(s):
         c(f"{mode}_crop_width_to_zero", (1, 1, 3, 4), (-2, -2, 0, 0), mode, tags=[mode, "negative_pad", "corner"])
         if mode != "circular":  # circular needs a batched 4-D input for a length-4 pad in 1.13
             c(f"{mode}_unbatched_3d", (2, 4, 5), (2, 1, 1, 2), mode, tags=[mode, "unbatched"])
-        if mode != "circular":  # mixed-sign circular pads hit a 1.13 bug; not tested
-            c(f"{mode}_mixed_sign", (1, 2, 5, 6), (2, -1, -2, 1), mode, tags=[mode, "negative_pad"])
+        c(f"{mode}_mixed_sign", (1, 2, 5, 6), (2, -1, -2, 1), mode, tags=[mode, "negative_pad"])
     c("constant_value_1_5", (1, 2, 3, 4), (1, 1, 2, 0), "constant", 1.5, tags=["constant"])
     c("constant_value_negative", (2, 4, 4), (0, 3, 1, 1), "constant", -2.0, tags=["constant", "unbatched"])
     c("constant_length_2_on_4d", (1, 2, 3, 4), (1, 3), "constant", 0.5, tags=["constant", "pad_length_2"])
@@ -1022,9 +1027,17 @@ def gen_pad(s):
     c("circular_equal_to_size", (1, 2, 3, 4), (4, 4, 3, 3), "circular", tags=["circular", "corner"])
     c("circular_crop_width_pad_height", arange(1, 1, 3, 4), (-1, -1, 2, 1), "circular", tags=["circular", "negative_pad"])
     c("replicate_larger_than_input", (1, 2, 3, 3), (5, 6, 7, 4), "replicate", tags=["replicate", "corner"])
+    # circular crops first, then wraps what is left (not the whole input): caught opsgi wrapping the uncropped input
+    c("circular_mixed_sign_wraps_cropped_input", (2, 3, 4, 5), (-1, 3, 2, -1), "circular", tags=["circular", "negative_pad"])
+    c("circular_mixed_sign_wrap_all_that_is_left", (1, 2, 4, 5), (-2, 3, 3, -1), "circular",
+      tags=["circular", "negative_pad", "corner"])
+    # constant narrows each side first; cropping exactly everything, then padding, is legal
+    c("constant_crop_whole_height_then_pad", (1, 2, 1, 4), (0, 1, -1, 4), "constant", 2.0,
+      tags=["constant", "negative_pad", "corner"])
     row = arange(1, 1, 4)  # [1, 2, 3, 4] as (C=1, 1, W=4): length-2 pads act on W
     for pads, mode in (((-3, 3), "reflect"), ((3, -2), "reflect"), ((-5, 3), "reflect"), ((-5, 3), "replicate"),
-                       ((1, 2), "reflect"), ((1, 2), "replicate"), ((1, 2), "circular"), ((1, 2), "constant")):
+                       ((1, 2), "reflect"), ((1, 2), "replicate"), ((1, 2), "circular"), ((1, 2), "constant"),
+                       ((-1, 2), "circular"), ((2, -1), "circular")):
         tag = "_".join(str(p).replace("-", "m") for p in pads)
         c(f"example_row_1234_{mode}_{tag}", row, pads, mode, tags=["example", mode])
 
@@ -1050,7 +1063,13 @@ def gen_pad(s):
     e("replicate_output_empty", "output_size_too_small", (-2, -2, -1, -2), "replicate")
     e("circular_negative_size", "output_size_too_small", (-3, -2, 0, 0), "circular")
     e("constant_crop_to_zero_with_positive_pad", "output_size_too_small", (-2, -2, 1, 1))
-    e("constant_crop_below_zero", "output_size_too_small", (-3, -2, 0, 0))
+    e("constant_crop_below_zero", "crop_too_large", (-3, -2, 0, 0))
+    # constant_pad_nd narrows before it pads: H would end at 3, but the top crop of 2 exceeds H = 1
+    e("constant_crop_past_a_side", "crop_too_large", (0, 1, -2, 4), x=(1, 1, 1, 4))
+    e("constant_right_crop_past_what_is_left", "crop_too_large", (3, -5, 0, 0))
+    # a circular wrap larger than what the crop left: 1.13 reads memory it never wrote; these two raise
+    e("circular_wrap_past_crop", "circular_wrap_past_crop", (4, -1), "circular", x=(1, 1, 4))
+    e("circular_crop_past_the_input", "circular_wrap_past_crop", (-5, 3, 0, 0), "circular")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ public final class AdaptivePool2d {
         boolean nonEmpty = h > 0 && w > 0 && (avg || xs.rank() == 3 || c > 0);
         OpException.check(nonEmpty, op, "empty_input",
                 "expected input to have non-zero size for non-batch dimensions, got input of size " + xs);
+        Shapes.output(op, n, c, outH, outW);
         return new AdaptiveGeometry(n, c, h, w, outH, outW);
     }
 

@@ -62,20 +62,25 @@ public final class Conv2d {
             Pad.checkModeLimits(OP, x4, torchPads, a.paddingMode());
             if ((pads[0] | pads[1] | pads[2] | pads[3]) != 0) {
                 modePads = torchPads;
+                // replicate has no size limit: the padded copy must still be a tensor
+                Shapes.output(OP, n, c, (long) h + pads[0] + pads[2], (long) w + pads[1] + pads[3]);
                 h += pads[0] + pads[2];
                 w += pads[1] + pads[3];
                 pads = new int[4];
             }
         }
-        int effH = a.dilation().h() * (kh - 1) + 1, effW = a.dilation().w() * (kw - 1) + 1;
-        int paddedH = h + pads[0] + pads[2], paddedW = w + pads[1] + pads[3];
+        long effH = (long) a.dilation().h() * (kh - 1) + 1, effW = (long) a.dilation().w() * (kw - 1) + 1;
+        long paddedH = (long) h + pads[0] + pads[2], paddedW = (long) w + pads[1] + pads[3];
         OpException.check(paddedH >= effH && paddedW >= effW, OP, "kernel_too_large",
                 "kernel size can't be greater than actual input size, got padded input size per channel (" + paddedH + " x " + paddedW
                         + ") and kernel size (" + effH + " x " + effW + ")");
         OpException.check(n == 0 || c == 0 || (h > 0 && w > 0), OP, "empty_input",
                 "only zero batch or zero channel inputs are supported, got input of size " + xs);
+        // the kernel's indices o*stride - pad + k*dilation stay inside the padded input (and the dilated kernel fits in it)
+        Shapes.checkExtent(OP, "padded input size", Math.max(paddedH, paddedW));
         int oh = OutputSize.window(h, kh, a.stride().h(), pads[0], pads[2], a.dilation().h(), false);
         int ow = OutputSize.window(w, kw, a.stride().w(), pads[1], pads[3], a.dilation().w(), false);
+        Shapes.output(OP, n, cOut, oh, ow);
         ConvGeometry geo = new ConvGeometry(n, c, h, w, cOut, kh, kw, a.stride().h(), a.stride().w(), pads[0], pads[1],
                 a.dilation().h(), a.dilation().w(), g, oh, ow);
         return new Plan(geo, Shapes.unbatch(geo.outputShape(), xs.rank()), modePads);

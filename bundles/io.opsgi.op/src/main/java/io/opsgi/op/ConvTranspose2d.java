@@ -35,7 +35,7 @@ public final class ConvTranspose2d {
                 "weight.size(0) must be divisible by groups, got groups=" + g + ", weight of size " + ws);
         OpException.check(c == ws.dim(0), OP, "input_channels", "in_channels must equal weight.size(0), got weight of size " + ws
                 + ", input of size " + xs + " (" + c + " channels, expected " + ws.dim(0) + ")");
-        int cOut = ws.dim(1) * g, kh = ws.dim(2), kw = ws.dim(3);
+        int cOut = ws.dim(1) * g, kh = ws.dim(2), kw = ws.dim(3); // <= weight.numel(), as weight.size(0) >= groups
         OpException.check(bs == null || (bs.rank() == 1 && bs.dim(0) == cOut), OP, "bias_shape",
                 "bias must be 1-D with " + cOut + " elements, got bias of size " + bs);
         OpException.check(kh > 0 && kw > 0, OP, "kernel_size_positive", "kernel size should be greater than zero, got kernel_height="
@@ -47,6 +47,11 @@ public final class ConvTranspose2d {
         int ow = OutputSize.transposed(w, kw, a.stride().w(), a.padding().w(), a.dilation().w(), a.outputPadding().w());
         OpException.check(oh > 0 && ow > 0, OP, "output_size_too_small", "output size is too small, got input size per channel ("
                 + h + " x " + w + ") and calculated output size per channel (" + oh + " x " + ow + ")");
+        Shapes.output(OP, n, cOut, oh, ow);
+        // the kernel scatters input i to i*stride - pad + k*dilation: the full extent (before cropping) must be an int
+        Shapes.checkExtent(OP, "full output size (H-1)*stride + dilation*(k-1) + 1", Math.max(
+                (long) (h - 1) * a.stride().h() + (long) a.dilation().h() * (kh - 1) + 1,
+                (long) (w - 1) * a.stride().w() + (long) a.dilation().w() * (kw - 1) + 1));
         return new ConvGeometry(n, c, h, w, cOut, kh, kw, a.stride().h(), a.stride().w(), a.padding().h(), a.padding().w(),
                 a.dilation().h(), a.dilation().w(), g, oh, ow);
     }

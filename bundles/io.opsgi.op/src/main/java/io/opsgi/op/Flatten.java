@@ -25,19 +25,19 @@ public final class Flatten {
         if (input.rank() == 0) {
             return Shape.of(1);
         }
-        int[] dims = new int[rank - (end - start)];
-        long merged = 1; // beyond an int only for an empty tensor (a zero dimension elsewhere): saturated
+        long[] dims = new long[rank - (end - start)];
+        long merged = 1; // beyond 2^30 only for an empty tensor (a zero dimension elsewhere), then refused
         for (int d = start; d <= end; d++) {
-            merged *= input.dim(d);
+            merged = merged > Long.MAX_VALUE / Math.max(1, input.dim(d)) ? Long.MAX_VALUE : merged * input.dim(d);
         }
         for (int d = 0, o = 0; d < rank; d++) {
             if (d < start || d > end) {
                 dims[o++] = input.dim(d);
             } else if (d == start) {
-                dims[o++] = (int) Math.min(merged, Integer.MAX_VALUE);
+                dims[o++] = merged;
             }
         }
-        return Shape.of(dims);
+        return Shapes.output(OP, dims);
     }
 
     /** The input viewed with the flattened shape (no copy, no kernel). */

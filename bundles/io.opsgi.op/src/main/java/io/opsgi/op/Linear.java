@@ -48,12 +48,15 @@ public final class Linear {
 
     /** (*, out_features): the input's shape with its last dimension replaced. */
     private static Shape shape(Shape xs, LinearGeometry g) {
-        int[] dims = xs.toArray();
+        long[] dims = java.util.Arrays.stream(xs.toArray()).asLongStream().toArray();
         dims[dims.length - 1] = g.outFeatures();
-        return Shape.of(dims);
+        return Shapes.output(OP, dims);
     }
 
-    /** The number of input vectors: the product of every dimension but the last (also when in_features is 0). */
+    /**
+     * The number of input vectors: the product of every dimension but the last (also when in_features is 0). A
+     * prefix product of a Shape, so at most 2^30 (Shape bounds every running product) or 0.
+     */
     private static int rowsOf(Shape xs) {
         int rows = 1;
         for (int d = 0; d < xs.rank() - 1; d++) {

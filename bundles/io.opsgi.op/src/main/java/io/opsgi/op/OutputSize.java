@@ -51,8 +51,8 @@ public final class OutputSize {
     public static int[] samePadding(int in, int kernel, int stride, int dilation, boolean extraAtBeginning) {
         long out = ((long) in + stride - 1) / stride;
         long total = Math.max(0, (out - 1) * stride + (long) dilation * (kernel - 1) + 1 - in);
-        int small = (int) (total / 2);
-        int large = (int) (total - small);
+        int small = saturate(total / 2); // saturated pads are refused by the contract's extent check
+        int large = saturate(total - total / 2);
         return extraAtBeginning ? new int[] {large, small} : new int[] {small, large};
     }
 

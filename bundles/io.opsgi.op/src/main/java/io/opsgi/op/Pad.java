@@ -2,6 +2,7 @@ package io.opsgi.op;
 
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,13 @@ public final class Pad {
 
     public static Tensor apply(PadKernel kernel, Tensor input, PadAttrs a) {
         Plan p = plan(input.shape(), a);
+        if (p.out.size() > 0 && a.mode() == PadMode.CIRCULAR && Arrays.stream(a.pads()).anyMatch(v -> v < 0)) {
+            // ATen 1.13's _pad_circular copies the cropped input, then wraps that copy: crop first (a
+            // constant-mode narrow), then wrap what is left. plan() has refused wraps past the crop.
+            int[] pads = a.pads();
+            Tensor cropped = apply(kernel, input, new PadAttrs(Arrays.stream(pads).map(v -> Math.min(v, 0)).toArray(), PadMode.CONSTANT, null));
+            return apply(kernel, cropped, PadAttrs.of(PadMode.CIRCULAR, Arrays.stream(pads).map(v -> Math.max(v, 0)).toArray()));
+        }
         float[] y = new float[p.out.size()];
         if (y.length > 0) {
             kernel.pad(p.geometry, a.mode(), a.fill(), input.buffer(), y);
@@ -49,14 +57,18 @@ public final class Pad {
             }
         }
         checkModeLimits(OP, xs, pads, mode);
-        int[] out = xs.toArray();
+        if (mode == PadMode.CONSTANT) {
+            checkNarrow(xs, pads);
+        }
+        long[] out = Arrays.stream(xs.toArray()).asLongStream().toArray();
         for (int i = 0; i < padded; i++) {
             int d = r - 1 - i;
             long size = (long) xs.dim(d) + pads[2 * i] + pads[2 * i + 1];
             OpException.check(size >= 0, OP, "output_size_too_small", "the input size " + xs.dim(d) + ", plus padding " + pads[2 * i]
                     + " and " + pads[2 * i + 1] + " resulted in a negative output size " + size + " at dimension " + d);
-            out[d] = (int) size;
+            out[d] = size;
         }
+        Shape outShape = Shapes.output(OP, out);
         boolean anyPositive = false;
         boolean anyEmptyOut = false;
         boolean allEmptyOut = true;
@@ -75,16 +87,52 @@ public final class Pad {
             case CIRCULAR -> true;
         };
         OpException.check(emptyOk, OP, "output_size_too_small",
-                "padding of input size " + xs + " by " + java.util.Arrays.toString(pads) + " gives an empty dimension, got output size "
-                        + java.util.Arrays.toString(out));
-        int inW = xs.dim(r - 1), outW = out[r - 1];
-        int inH = padded == 2 ? xs.dim(r - 2) : 1, outH = padded == 2 ? out[r - 2] : 1;
+                "padding of input size " + xs + " by " + Arrays.toString(pads) + " gives an empty dimension, got output size " + outShape);
+        if (mode == PadMode.CIRCULAR) {
+            checkWrapAfterCrop(xs, pads, outShape.size() == 0);
+        }
+        int inW = xs.dim(r - 1), outW = outShape.dim(r - 1);
+        int inH = padded == 2 ? xs.dim(r - 2) : 1, outH = padded == 2 ? outShape.dim(r - 2) : 1;
         int outer = 1;
         for (int d = 0; d < r - padded; d++) {
             outer *= xs.dim(d);
         }
         int top = padded == 2 ? pads[2] : 0;
-        return new Plan(new PadGeometry(outer, inH, inW, outH, outW, top, pads[0]), Shape.of(out));
+        return new Plan(new PadGeometry(outer, inH, inW, outH, outW, top, pads[0]), outShape);
+    }
+
+    /**
+     * constant_pad_nd (ATen 1.13) narrows each side before it pads, dimension by dimension (H before W):
+     * a left crop past the size fails in narrow's dimension wrap ("Dimension out of range"), a right crop
+     * past what the left crop left fails its length check ("start (0) + length (-1) exceeds dimension
+     * size"), whatever the other side adds afterwards.
+     */
+    private static void checkNarrow(Shape xs, int[] pads) {
+        int r = xs.rank();
+        for (int i = pads.length / 2 - 1; i >= 0; i--) {
+            int d = r - 1 - i, size = xs.dim(d), lo = pads[2 * i], hi = pads[2 * i + 1];
+            long left = (long) size + Math.min(lo, 0);
+            OpException.check(left >= 0 && left + Math.min(hi, 0) >= 0, OP, "crop_too_large",
+                    "cropping more than the input holds (each side is narrowed before padding), got padding (" + lo + ", " + hi
+                            + ") at dimension " + d + " of input size " + size);
+        }
+    }
+
+    /**
+     * _pad_circular (ATen 1.13) checks each pad against the uncropped size, but wraps the cropped copy: a
+     * positive pad larger than what the crop left reads output memory it never wrote (new_empty), so the
+     * result is garbage or an overlap/broadcast error. Refused; an empty output has nothing to read, unless
+     * a crop went past the input (then 1.13's slices go wrong: some raise, some give an empty tensor).
+     */
+    private static void checkWrapAfterCrop(Shape xs, int[] pads, boolean emptyOutput) {
+        int r = xs.rank();
+        for (int i = 0; i < pads.length / 2; i++) {
+            int d = r - 1 - i, size = xs.dim(d), lo = pads[2 * i], hi = pads[2 * i + 1];
+            long kept = (long) size + Math.min(lo, 0) + Math.min(hi, 0);
+            OpException.check(lo <= kept && hi <= kept || emptyOutput && kept >= 0, OP, "circular_wrap_past_crop",
+                    "circular padding wraps the cropped input and may not exceed it (PyTorch 1.13 reads unwritten memory), got padding ("
+                            + lo + ", " + hi + ") at dimension " + d + " of input size " + size + ", " + Math.max(kept, 0) + " left after cropping");
+        }
     }
 
     /** Reflect needs every pad below the size; circular at most the size (wrapping around once). */

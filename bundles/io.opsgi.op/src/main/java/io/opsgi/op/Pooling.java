@@ -36,6 +36,7 @@ final class Pooling {
         int ow = OutputSize.window(w, kernel.w(), stride.w(), padding.w(), padding.w(), dilation.w(), ceilMode);
         OpException.check(oh >= 1 && ow >= 1, op, "output_size_too_small", "output size is too small, got input size "
                 + Shapes.chw(c, h, w) + " and calculated output size " + Shapes.chw(c, oh, ow));
+        Shapes.output(op, n, c, oh, ow);
         return new PoolGeometry(n, c, h, w, kernel.h(), kernel.w(), stride.h(), stride.w(), padding.h(), padding.w(),
                 dilation.h(), dilation.w(), oh, ow);
     }

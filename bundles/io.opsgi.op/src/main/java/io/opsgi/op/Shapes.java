@@ -2,6 +2,8 @@ package io.opsgi.op;
 
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import java.math.BigInteger;
+import java.util.Arrays;
 
 /** Checks and views shared by the contracts: batched (N, C, H, W) views of 3-D or 4-D inputs. */
 final class Shapes {
@@ -23,6 +25,31 @@ final class Shapes {
     /** The result shape for an input of the given rank: drops the batch again for unbatched input. */
     static Shape unbatch(Shape batchedOut, int inputRank) {
         return inputRank == 3 ? batchedOut.dropFirst() : batchedOut;
+    }
+
+    /**
+     * The output shape of {@code op} from sizes computed in long, or the op's {@code output_too_large} error
+     * when it exceeds what a tensor may hold ({@link Shape#MAX_ELEMENTS}), before anything is allocated.
+     * Sizes must be non-negative: the contract has refused negative ones with its own rule.
+     */
+    static Shape output(String op, long... dims) {
+        BigInteger elements = BigInteger.ONE;
+        for (long d : dims) {
+            elements = elements.multiply(BigInteger.valueOf(d));
+        }
+        // A 0 elsewhere does not make a 2^40 dimension fit; 2^31-1 itself is what OutputSize saturates to.
+        boolean fits = elements.compareTo(BigInteger.valueOf(Shape.MAX_ELEMENTS)) <= 0 && Arrays.stream(dims).allMatch(d -> d < Integer.MAX_VALUE);
+        OpException.check(fits, op, "output_too_large", "output too large, got " + Arrays.toString(dims) + " = " + elements
+                + " elements, at most 2^30 = " + Shape.MAX_ELEMENTS + " (and each dimension below 2^31-1)");
+        return Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+    }
+
+    /**
+     * Refuses an extent the kernels' int index arithmetic cannot hold (a padded input, a dilated kernel, a
+     * transposed conv's full scatter), where PyTorch computes in int64: {@code extent_too_large}.
+     */
+    static void checkExtent(String op, String what, long extent) {
+        OpException.check(extent <= Integer.MAX_VALUE, op, "extent_too_large", what + " above 2^31-1, got " + extent);
     }
 
     static String chw(int c, int h, int w) {

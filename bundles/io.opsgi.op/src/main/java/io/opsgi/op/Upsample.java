@@ -45,6 +45,7 @@ public final class Upsample {
         int ow = a.size() != null ? a.size().w() : OutputSize.scaled(w, s.w());
         OpException.check(oh > 0 && ow > 0, OP, "output_size_too_small", "input and output sizes should be greater than 0, got input (H: "
                 + h + ", W: " + w + ") output (H: " + oh + ", W: " + ow + ")");
+        Shapes.output(OP, n, c, oh, ow);
         // With recompute_scale_factor (or an explicit size) the kernels see no scale and use in/out.
         Double sh = a.size() == null && !a.recomputeScaleFactor() ? s.h() : null;
         Double sw = a.size() == null && !a.recomputeScaleFactor() ? s.w() : null;

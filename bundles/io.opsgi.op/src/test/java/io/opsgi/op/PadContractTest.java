@@ -203,7 +203,7 @@ class PadContractTest {
     @Test
     void output_size_too_small() {
         // A crop below zero, in any mode.
-        assertRule(OP, "output_size_too_small", () -> out(shape(1, 4), PadMode.CONSTANT, -3, -2), "input size 4", "-3", "-2");
+        assertRule(OP, "output_size_too_small", () -> out(shape(1, 1, 4), PadMode.REPLICATE, -3, -2), "input size 4", "-3", "-2");
         assertRule(OP, "output_size_too_small", () -> out(shape(1, 1, 4), PadMode.CIRCULAR, -3, -2), "-1");
         // constant: a dimension cropped to 0 while another pad is positive.
         assertRule(OP, "output_size_too_small", () -> out(shape(1, 1, 3, 4), PadMode.CONSTANT, -2, -2, 1, 1), "empty dimension", "[1, 1, 5, 0]");
@@ -217,6 +217,44 @@ class PadContractTest {
         // constant_pad_nd requires every padded dimension > 0 once any pad is positive, even one already 0 on input.
         assertRule(OP, "output_size_too_small", () -> out(shape(2, 3, 0), PadMode.CONSTANT, 0, 0, 1, 1), "[2, 5, 0]");
         assertEquals(shape(2, 5, 2), out(shape(2, 3, 0), PadMode.CONSTANT, 1, 1, 1, 1));
+    }
+
+    @Test
+    void crop_too_large() {
+        // constant_pad_nd narrows each side first: pad=[0, 1, -2, 4] on H=1 is refused although H would end at 3
+        // (1.13: "Dimension out of range (expected to be in range of [-1, 0], but got 2)").
+        assertRule(OP, "crop_too_large", () -> out(shape(1, 1, 1, 4), PadMode.CONSTANT, 0, 1, -2, 4), "(-2, 4)", "dimension 2", "size 1");
+        // the right crop past what the left crop left ("start (0) + length (-1) exceeds dimension size (4)")
+        assertRule(OP, "crop_too_large", () -> out(shape(1, 4), PadMode.CONSTANT, 3, -5), "(3, -5)", "size 4");
+        assertRule(OP, "crop_too_large", () -> out(shape(1, 4), PadMode.CONSTANT, -3, -2), "(-3, -2)", "size 4");
+        // cropping exactly everything, then padding, is legal: (-4, 3) on 4 and (0, 1, -1, 4) on H=1
+        assertEquals(shape(1, 3), out(shape(1, 4), PadMode.CONSTANT, -4, 3));
+        assertEquals(shape(1, 1, 4, 5), out(shape(1, 1, 1, 4), PadMode.CONSTANT, 0, 1, -1, 4));
+        // reflect and replicate map positions without narrowing: the same crops are answered
+        assertEquals(shape(1, 1, 2), out(shape(1, 1, 4), PadMode.REPLICATE, 3, -5));
+        assertEquals(shape(1, 1, 3, 5), out(shape(1, 1, 1, 4), PadMode.REPLICATE, 0, 1, -2, 4));
+    }
+
+    @Test
+    void circular_wrap_past_crop() {
+        // 1.13 checks pad <= size, but wraps the cropped copy: (4, -1) on 4 leaves 3 to wrap 4 from.
+        assertRule(OP, "circular_wrap_past_crop", () -> out(shape(1, 1, 4), PadMode.CIRCULAR, 4, -1), "(4, -1)", "size 4", "3 left");
+        assertRule(OP, "circular_wrap_past_crop", () -> out(shape(1, 1, 3, 4), PadMode.CIRCULAR, 0, 0, -2, 2), "(-2, 2)", "1 left");
+        assertRule(OP, "circular_wrap_past_crop", () -> out(shape(1, 1, 4), PadMode.CIRCULAR, -5, 3), "(-5, 3)", "0 left");
+        // a wrap that fits in what is left is answered
+        assertEquals(shape(1, 1, 6), out(shape(1, 1, 4), PadMode.CIRCULAR, -1, 3));
+        // an empty output reads nothing (1.13 returns it), unless a crop went past the input
+        assertEquals(shape(0, 1, 6), out(shape(0, 1, 4), PadMode.CIRCULAR, -2, 4));
+        assertRule(OP, "circular_wrap_past_crop", () -> out(shape(0, 1, 4), PadMode.CIRCULAR, -5, 3), "(-5, 3)");
+    }
+
+    @Test
+    void output_too_large() {
+        // 2^15 x 2^15 x 2 = 2^31 elements: refused before anything is allocated, with the op and the sizes.
+        assertRule(OP, "output_too_large", () -> out(shape(2, 1, 1), PadMode.CONSTANT, 0, 32767, 0, 32767),
+                "output too large", "[2, 32768, 32768]", "2147483648 elements", "2^30");
+        assertRule(OP, "output_too_large", () -> out(shape(1, 1, 4), PadMode.REPLICATE, Integer.MAX_VALUE, Integer.MAX_VALUE),
+                "[1, 1, 4294967298]");
     }
 
     // ---- attributes in PyTorch's terms ----

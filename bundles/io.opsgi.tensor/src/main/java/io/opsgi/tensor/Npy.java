@@ -9,6 +9,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,9 +27,9 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    /** One {@code 'key': value} entry of the header dict and its separator; values are a string, a bool or a tuple. */
+    private static final Pattern ENTRY = Pattern.compile("\\s*'([^']*)'\\s*:\\s*('[^']*'|True|False|\\([^)]*\\))\\s*(,|$)");
+    private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
 
     private Npy() {
     }
@@ -154,16 +157,48 @@ public final class Npy {
             throw new NpyException(name + ": truncated header (" + hb.length + " of " + headerLen + " bytes)");
         }
         String dict = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher d = DESCR.matcher(dict);
-        Matcher f = FORTRAN.matcher(dict);
-        Matcher s = SHAPE.matcher(dict);
-        if (!d.find() || !f.find() || !s.find()) {
-            throw new NpyException(name + ": malformed header " + dict.strip());
+        Map<String, String> entries = entries(name, dict);
+        String descr = entries.get("descr"), fortran = entries.get("fortran_order"), shape = entries.get("shape");
+        if (!descr.startsWith("'") || !(fortran.equals("True") || fortran.equals("False")) || !shape.startsWith("(")) {
+            throw new NpyException(name + ": malformed header " + dict.strip() + " (descr must be a string, fortran_order a bool, shape a tuple)");
         }
-        if (f.group(1).equals("True")) {
+        if (fortran.equals("True")) {
             throw new NpyException(name + ": Fortran-order arrays are not supported; save with C order");
         }
-        return new Header(d.group(1), parseShape(name, s.group(1)));
+        String d = descr.substring(1, descr.length() - 1);
+        if (d.startsWith(">")) {
+            throw new NpyException(name + ": big-endian data ('" + d + "') is not supported; save little-endian, e.g. a.astype('<" + d.substring(1) + "')");
+        }
+        return new Header(d, parseShape(name, shape.substring(1, shape.length() - 1)));
+    }
+
+    /**
+     * The entries of the header dict, as numpy's {@code safe_eval} would read it, but stricter: exactly the keys
+     * descr, fortran_order and shape (numpy's own rule), each once. Python keeps the last of two equal keys; a
+     * reader that kept the first would read the data with another shape or order, so duplicates are refused.
+     */
+    private static Map<String, String> entries(String name, String dict) throws NpyException {
+        String t = dict.strip();
+        if (!t.startsWith("{") || !t.endsWith("}")) {
+            throw new NpyException(name + ": malformed header " + t + " (not a dict)");
+        }
+        Map<String, String> entries = new HashMap<>();
+        Matcher m = ENTRY.matcher(t).region(1, t.length() - 1);
+        int at = 1;
+        while (m.region(at, t.length() - 1).lookingAt()) {
+            String key = m.group(1);
+            if (!KEYS.contains(key)) {
+                throw new NpyException(name + ": unexpected key '" + key + "' in header " + t + " (numpy allows descr, fortran_order, shape)");
+            }
+            if (entries.put(key, m.group(2)) != null) {
+                throw new NpyException(name + ": duplicate key '" + key + "' in header " + t + " (numpy would take the last one)");
+            }
+            at = m.end();
+        }
+        if (!t.substring(at, t.length() - 1).isBlank() || !entries.keySet().equals(KEYS)) {
+            throw new NpyException(name + ": malformed header " + t + " (expected 'descr', 'fortran_order' and 'shape')");
+        }
+        return entries;
     }
 
     private static Shape parseShape(String name, String text) throws NpyException {

@@ -222,8 +222,41 @@ class NpyTest {
 
     @Test
     void malformed_header() throws IOException {
-        refused("noshape.npy", v1("{'descr': '<f4', 'fortran_order': False, }", new byte[0]), "malformed header", "'descr'");
+        refused("noshape.npy", v1("{'descr': '<f4', 'fortran_order': False, }", new byte[0]), "malformed header", "'shape'");
         refused("badshape.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", new byte[0]), "malformed shape", "(2, x)");
+    }
+
+    @Test
+    void duplicate_keys() throws IOException {
+        // numpy (a Python dict literal) takes the last 'shape': (3, 2) here; opsgi refuses instead of guessing.
+        refused("dup_shape.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'shape': (3, 2), }", new byte[24]),
+                "duplicate key 'shape'", "numpy would take the last one");
+        refused("dup_order.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'fortran_order': True}", new byte[24]),
+                "duplicate key 'fortran_order'");
+        refused("dup_descr.npy", v1("{'descr': '<f4', 'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", new byte[24]),
+                Npy::readLong, "duplicate key 'descr'");
+    }
+
+    @Test
+    void unexpected_keys_and_values() throws IOException {
+        refused("extra.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'align': True, }", new byte[24]),
+                "unexpected key 'align'");
+        refused("notdict.npy", v1("['<f4', False, (2, 3)]", new byte[24]), "not a dict");
+        refused("shape_str.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': '(2, 3)', }", new byte[24]), "shape a tuple");
+        refused("junk.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), junk}", new byte[24]), "malformed header");
+        // numpy writes no trailing comma after the last entry in some versions: accepted
+        assertEquals(Shape.of(2, 3), Npy.readFloat(file("nocomma.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)}",
+                new byte[24]))).shape());
+    }
+
+    @Test
+    void header_whose_byte_size_overflows() throws IOException {
+        // 2^30 int64 elements fit a Shape but are 8 GiB: refused from the header, before reading any data
+        refused("8gib.npy", v1("{'descr': '<i8', 'fortran_order': False, 'shape': (1073741824,), }", new byte[0]), Npy::readLong,
+                "too large", "8589934592 bytes");
+        // a product beyond a long: refused by the running product, not wrapped to a small size
+        refused("wrap.npy", v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824, 1073741824, 1073741824, 16), }",
+                new byte[0]), "at most");
     }
 
     @Test
@@ -231,7 +264,8 @@ class NpyTest {
         byte[] f8 = v1("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new byte[8]);
         refused("f8.npy", f8, "expected dtype '<f4'", "'<f8'");
         byte[] bigEndian = v1("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
-        refused("be.npy", bigEndian, "'>f4'");
+        refused("be.npy", bigEndian, "big-endian", "'>f4'", "astype('<f4')");
+        refused("bool.npy", v1("{'descr': '|b1', 'fortran_order': False, 'shape': (1,), }", new byte[1]), "expected dtype '<f4'", "'|b1'");
         refused("i8_as_f4.npy", NUMPY_I8_3, "'<i8'");
         refused("f4_as_i8.npy", NUMPY_F4_2X3, Npy::readLong, "expected dtype '<i8'", "'<f4'");
     }

@@ -66,8 +66,14 @@ final class PadBatchNormActivationCases {
         });
     }
 
-    /** Every padded dimension keeps at least one element and respects its mode's limits (and no mixed-sign circular pads: PyTorch bug). */
+    /**
+     * Every padded dimension keeps at least one element and respects its mode's limits: constant narrows each side
+     * first; no mixed-sign circular pads here (PadProperties.circularMixedSignsFollowTorch has them).
+     */
     static boolean padValid(PadCase c) {
+        if (c.mode() == PadMode.CONSTANT && !TorchPad.constantNarrowsSucceed(c.shape(), c.pads())) {
+            return false;
+        }
         for (int i = 0; i < c.pads().size() / 2; i++) {
             int size = c.shape().get(c.shape().size() - 1 - i), l = c.pads().get(2 * i), r = c.pads().get(2 * i + 1);
             if (size + l + r < 1) {
@@ -126,10 +132,22 @@ final class PadBatchNormActivationCases {
                 return padCall(c, "circular_pad_too_large", "input=" + x + ", mode=circular, pad=[" + (last(c) + 1) + ", 0]", x,
                         () -> PadAttrs.of(PadMode.CIRCULAR, last(c) + 1, 0));
             }),
-            new Mutation<>("output_size_too_small", c -> {
+            new Mutation<>("crop_too_large", c -> {
+                // constant_pad_nd narrows the left side first: a crop past the size fails whatever the right side adds
                 Shape x = Shape.of(1, last(c));
-                return padCall(c, "output_size_too_small", "input=" + x + ", mode=constant, pad=[" + (-last(c) - 1) + ", 0]", x,
-                        () -> PadAttrs.constant(0f, -last(c) - 1, 0));
+                return padCall(c, "crop_too_large", "input=" + x + ", mode=constant, pad=[" + (-last(c) - 1) + ", 2]", x,
+                        () -> PadAttrs.constant(0f, -last(c) - 1, 2));
+            }),
+            new Mutation<>("output_size_too_small", c -> {
+                Shape x = Shape.of(1, 1, last(c));
+                return padCall(c, "output_size_too_small", "input=" + x + ", mode=replicate, pad=[" + (-last(c) - 1) + ", 0]", x,
+                        () -> PadAttrs.of(PadMode.REPLICATE, -last(c) - 1, 0));
+            }),
+            new Mutation<>("circular_wrap_past_crop", c -> {
+                // 1.13 checks the pad against the whole size, but wraps only what the crop left
+                Shape x = Shape.of(1, 1, last(c) + 1);
+                return padCall(c, "circular_wrap_past_crop", "input=" + x + ", mode=circular, pad=[" + (last(c) + 1) + ", -1]", x,
+                        () -> PadAttrs.of(PadMode.CIRCULAR, last(c) + 1, -1));
             }),
             new Mutation<>("output_size_too_small", c -> {
                 // a crop to an empty width while the height grows: constant_pad_nd refuses it

@@ -166,6 +166,17 @@ class DirectPadTest {
         assertBits(new float[] {2, 3}, pad1d(PadMode.CIRCULAR, -1, -1));
     }
 
+    @Test
+    void circular_mixed_signs_wrap_the_cropped_input() {
+        // F.pad(torch.arange(1., 5.).reshape(1, 1, 4), pads, mode='circular'), PyTorch 1.13: _pad_circular
+        // copies the cropped input, then wraps that copy (not the whole input).
+        assertBits(new float[] {2, 3, 4, 2, 3}, pad1d(PadMode.CIRCULAR, -1, 2));
+        assertBits(new float[] {2, 3, 1, 2, 3}, pad1d(PadMode.CIRCULAR, 2, -1));
+        assertBits(new float[] {2, 3, 4, 2, 3, 4}, pad1d(PadMode.CIRCULAR, -1, 3));
+        assertBits(new float[] {3, 4, 3, 4}, pad1d(PadMode.CIRCULAR, -2, 2));
+        assertBits(new float[] {1, 1}, pad1d(PadMode.CIRCULAR, 1, -3));
+    }
+
     // ---- limits ----
 
     @Test
