@@ -36,6 +36,18 @@ import java.util.concurrent.CancellationException;
 public final class KernelChain implements InvocationHandler {
     /** What the owner of a chain learns and decides per kernel invocation. */
     public interface Monitor {
+        /**
+         * Called once per call, before any kernel runs, with the parameters the kernels write; what it
+         * returns comes back in {@link #answered} (e.g. copies of the inputs, for a sampled check).
+         */
+        default Object before(Method method, Object[] args, int[] written) {
+            return null;
+        }
+
+        /** Called once per call after kernel {@code index} answered it, with what {@link #before} returned, if not null. */
+        default void answered(int index, Method method, Object[] args, Object fromBefore) {
+        }
+
         /** Called before kernel {@code index} runs; false skips it (e.g. it is being withdrawn). */
         default boolean enter(int index) {
             return true;
@@ -43,8 +55,9 @@ public final class KernelChain implements InvocationHandler {
 
         /**
          * Asked once as soon as kernel {@code index} returned or threw: true if the attempt overran its
-         * deadline (whoever watches deadlines interrupted the thread for it); the chain then clears that
-         * interrupt and goes on with the next kernel. After this answer the attempt is no longer watched.
+         * deadline (whoever watches deadlines blamed the kernel and interrupted the thread for it); the
+         * chain then clears that interrupt and goes on with the next kernel, without blaming it again.
+         * After this answer the attempt is no longer watched.
          */
         default boolean overran(int index) {
             return false;
@@ -145,6 +158,7 @@ public final class KernelChain implements InvocationHandler {
             return false;
         }
         int[] written = outputs.getOrDefault(method, NONE);
+        Object fromBefore = monitor.before(method, args, written);
         int suspect = -1;          // ran, wrote non-finite values; the last taker tells whether that was right
         boolean dirty = false;     // an earlier attempt may have written the outputs
         Throwable lastError = null;
@@ -165,10 +179,8 @@ public final class KernelChain implements InvocationHandler {
                     error = e.getCause();
                 }
                 // Blame is reported while the kernel is still entered, so its owner can quarantine it before it is released.
-                overran = monitor.overran(i);
-                if (overran) {
-                    monitor.failed(i, method, args, "overran its deadline", null);
-                } else if (error != null && !cancelledByCaller(error) && !(error instanceof VirtualMachineError)) {
+                overran = monitor.overran(i); // whoever watches deadlines has blamed the kernel already
+                if (!overran && error != null && !cancelledByCaller(error) && !(error instanceof VirtualMachineError)) {
                     monitor.failed(i, method, args, "threw " + error, error);
                 }
             } finally {
@@ -202,6 +214,9 @@ public final class KernelChain implements InvocationHandler {
                 monitor.failed(suspect, method, args, "wrote non-finite values where " + kernels[i] + " writes finite ones", null);
             }
             monitor.served(i);
+            if (fromBefore != null) {
+                monitor.answered(i, method, args, fromBefore);
+            }
             return null;
         }
         if (suspect >= 0 && monitor.enter(suspect)) {

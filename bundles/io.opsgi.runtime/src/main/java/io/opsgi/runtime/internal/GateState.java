@@ -22,6 +22,8 @@ final class GateState implements VerificationGate.Owner {
     private final Logger log;
     private final Map<Long, Candidate> candidates = new HashMap<>();
     private Map<String, String> pins = Map.of();
+    /** op -> when its reference went away (a refresh of a bundle it imports, say), until a reference is back. */
+    private final Map<String, Long> referenceGone = new HashMap<>();
     /** Until the registry is activated the gate setting is unknown: pending is the safe assumption. */
     private boolean gateOn = true;
     private VerificationGate gate;
@@ -84,6 +86,9 @@ final class GateState implements VerificationGate.Owner {
     synchronized void add(Candidate c) {
         c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
         candidates.put(c.serviceId(), c);
+        if (c.isReference()) {
+            c.ops.forEach(referenceGone::remove);
+        }
         if (gateOn) {
             events.post(KernelEvents.PENDING, c);
         }
@@ -98,6 +103,10 @@ final class GateState implements VerificationGate.Owner {
         Candidate c = candidates.remove(serviceId);
         if (c != null) {
             c.ticket++; // a verification still running for it no longer counts
+            if (c.isReference() && c.state.eligible()) {
+                long now = System.nanoTime();
+                c.ops.forEach(op -> referenceGone.put(op, now));
+            }
             events.post(KernelEvents.REMOVED, c);
             publish();
         }
@@ -197,7 +206,7 @@ final class GateState implements VerificationGate.Owner {
 
     /** Publishes the snapshot and announces the ops whose active kernel changed; callers hold the monitor. */
     private void publish() {
-        Selection.Snapshot old = selection.publish(candidates.values(), pins);
+        Selection.Snapshot old = selection.publish(candidates.values(), pins, referenceGone);
         Selection.Snapshot next = selection.current();
         for (String op : next.byOp().keySet()) {
             Candidate now = next.active(op);

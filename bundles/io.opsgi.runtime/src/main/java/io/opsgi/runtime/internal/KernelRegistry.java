@@ -5,17 +5,23 @@ import io.opsgi.op.KernelInfo;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.runtime.KernelVerifier;
+import io.opsgi.runtime.LiveCallJudge;
 import io.opsgi.runtime.OperatorRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -38,15 +44,29 @@ import org.osgi.service.log.LoggerFactory;
 @Component(configurationPid = OperatorRegistry.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class KernelRegistry implements OperatorRegistry {
     static final long DEFAULT_VERIFY_TIMEOUT_SECONDS = 120;
+    static final long DEFAULT_CALL_DEADLINE_MILLIS = 30_000;
+    /**
+     * One call in a hundred is offered for a shadow check, and the checks may use 1% of one core: the
+     * reference is often 10-50x slower than the kernel it checks, so the core budget is what bounds the
+     * overhead; the rate only spreads the checks over the calls.
+     */
+    static final double DEFAULT_SHADOW_RATE = 0.01;
+    static final double DEFAULT_SHADOW_BUDGET = 0.01;
 
     private final Logger log;
     private final Selection selection = new Selection();
     private final KernelEventPosts events = new KernelEventPosts();
     private final GateState gate;
     private final Leases leases;
+    private final Pins pins;
+    private ServiceRegistration<ManagedServiceFactory> pinRecords;
+    private BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LiveCallJudge judge;
 
     /** The logger comes through the constructor: kernels bind before any field reference is set. */
     @Activate
@@ -54,25 +74,65 @@ public final class KernelRegistry implements OperatorRegistry {
         this.log = log;
         this.gate = new GateState(selection, events, log);
         this.leases = new Leases(selection, gate, log, () -> gate.timeLimitMillis(Leases.DRAIN_TIMEOUT_MILLIS));
+        this.pins = new Pins(gate::pins);
     }
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
         boolean gateOn = !"off".equalsIgnoreCase(setting(context, config, GATE, "on"));
-        long seconds = Long.parseLong(setting(context, config, VERIFY_TIMEOUT, Long.toString(DEFAULT_VERIFY_TIMEOUT_SECONDS)));
-        gate.pins(Pins.from(config));
+        long seconds = (long) number(context, config, VERIFY_TIMEOUT, DEFAULT_VERIFY_TIMEOUT_SECONDS);
+        pins.legacy(config);
+        pinRecords = context.registerService(ManagedServiceFactory.class, pins,
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, Pins.FACTORY_PID)));
         gate.start(gateOn, Duration.ofSeconds(seconds));
+        this.context = context;
+        watchLiveCalls(config);
         log.info("Verification gate {} (time limit {} s)", gateOn ? "on" : "off", seconds);
+    }
+
+    /** (Re)starts the live checks with the deadline floor and shadow-check settings now configured. */
+    private void watchLiveCalls(Map<String, Object> config) {
+        long deadline = (long) number(context, config, CALL_DEADLINE, DEFAULT_CALL_DEADLINE_MILLIS);
+        double rate = Math.min(1, number(context, config, SHADOW_RATE, DEFAULT_SHADOW_RATE));
+        double budget = Math.min(1, number(context, config, SHADOW_BUDGET, DEFAULT_SHADOW_BUDGET));
+        leases.stopWatching();
+        leases.watch(deadline, rate > 0 ? new ShadowChecks(rate, budget, () -> judge, leases::mismatch) : null);
+        log.info("Live calls: deadline floor {} ms, shadow checks offered {} of calls, within {} of a core", deadline, rate, budget);
     }
 
     @Deactivate
     void deactivate() {
+        leases.stopWatching();
+        try {
+            pinRecords.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework is stopping
+        }
         gate.stop();
     }
 
     @Modified
     void configure(Map<String, Object> config) {
-        gate.pins(Pins.from(config));
+        pins.legacy(config);
+        watchLiveCalls(config);
+    }
+
+    /** A numeric setting; a value that is not a non-negative number is reported in one line and the default used. */
+    private double number(BundleContext context, Map<String, Object> config, String key, double fallback) {
+        String v = setting(context, config, key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && !Double.isNaN(d) && !Double.isInfinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        log.error("Ignoring {}={}: not a non-negative number; using {}", key, v, fallback);
+        return fallback;
     }
 
     private static String setting(BundleContext context, Map<String, Object> config, String key, String fallback) {
@@ -151,12 +211,33 @@ public final class KernelRegistry implements OperatorRegistry {
 
     @Override
     public void pin(String op, String variant) {
+        List<KernelDescriptor> all = kernels();
+        Set<String> ops = new TreeSet<>();
+        Set<String> variants = new TreeSet<>();
+        for (KernelDescriptor k : all) {
+            ops.add(k.op());
+            if (k.op().equals(op)) {
+                variants.add(k.variant());
+            }
+        }
+        if (!ops.contains(op)) {
+            throw new IllegalArgumentException("cannot pin op '" + op + "': no kernel serves it; ops with kernels: " + String.join(", ", ops));
+        }
+        if (!variants.contains(variant)) {
+            throw new IllegalArgumentException("cannot pin " + op + " to '" + variant + "': no such variant is registered; "
+                    + op + " has " + String.join(", ", variants));
+        }
         Pins.store(configAdmin, op, variant);
     }
 
     @Override
     public void unpin(String op) {
-        Pins.store(configAdmin, op, null);
+        clearPin(op);
+    }
+
+    @Override
+    public Optional<String> clearPin(String op) {
+        return Optional.ofNullable(Pins.remove(configAdmin, op));
     }
 
     @Override

@@ -15,8 +15,12 @@ import java.util.TreeMap;
  * on every change, so readers never lock; a reader that needs a change waits on this object.
  */
 final class Selection {
-    /** op -> every candidate in ranking order, op -> the chain calls use (eligible, pinned first), pins. */
-    record Snapshot(Map<String, List<Candidate>> byOp, Map<String, List<Candidate>> chains, Map<String, String> pins) {
+    /**
+     * op -> every candidate in ranking order, op -> the chain calls use (eligible, pinned first), pins,
+     * op -> when (nanoTime) its reference kernel went away and has not come back yet.
+     */
+    record Snapshot(Map<String, List<Candidate>> byOp, Map<String, List<Candidate>> chains, Map<String, String> pins,
+            Map<String, Long> referenceGone) {
         Candidate active(String op) {
             List<Candidate> chain = chains.get(op);
             return chain == null || chain.isEmpty() ? null : chain.get(0);
@@ -24,6 +28,22 @@ final class Selection {
 
         boolean pending(String op) {
             return byOp.getOrDefault(op, List.of()).stream().anyMatch(c -> c.state == KernelState.PENDING);
+        }
+
+        /** Whether calls of {@code op} should wait for its reference: it is pending, or went away within {@code graceNanos}. */
+        boolean awaitsReference(String op, long graceNanos) {
+            for (Candidate c : chains.getOrDefault(op, List.of())) {
+                if (c.isReference()) {
+                    return false;
+                }
+            }
+            for (Candidate c : byOp.getOrDefault(op, List.of())) {
+                if (c.isReference() && c.state == KernelState.PENDING) {
+                    return true;
+                }
+            }
+            Long gone = referenceGone.get(op);
+            return gone != null && System.nanoTime() - gone < graceNanos;
         }
 
         boolean anyPending() {
@@ -36,14 +56,14 @@ final class Selection {
         }
     }
 
-    private volatile Snapshot current = new Snapshot(Map.of(), Map.of(), Map.of());
+    private volatile Snapshot current = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of());
 
     Snapshot current() {
         return current;
     }
 
     /** Recomputes the snapshot from every candidate and the pins; returns the one it replaced. */
-    synchronized Snapshot publish(Collection<Candidate> candidates, Map<String, String> pins) {
+    synchronized Snapshot publish(Collection<Candidate> candidates, Map<String, String> pins, Map<String, Long> referenceGone) {
         Snapshot old = current;
         Map<String, List<Candidate>> byOp = new TreeMap<>();
         for (Candidate c : candidates) {
@@ -57,7 +77,7 @@ final class Selection {
             chains.put(op, List.copyOf(KernelSelector.chain(ordered, pins.get(op))));
             return List.copyOf(ordered);
         });
-        current = new Snapshot(byOp, Map.copyOf(chains), Map.copyOf(pins));
+        current = new Snapshot(byOp, Map.copyOf(chains), Map.copyOf(pins), Map.copyOf(referenceGone));
         notifyAll();
         return old;
     }

@@ -280,6 +280,6 @@ class KernelChainTest {
         }, new Accumulator()), log);
         assertArrayEquals(filled(1), call(chain, PLAIN));
         assertFalse(Thread.currentThread().isInterrupted());
-        assertTrue(log.events.contains("failed 0: overran its deadline"), log.events.toString());
+        assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), "the watchdog blamed it already: " + log.events);
     }
 }
