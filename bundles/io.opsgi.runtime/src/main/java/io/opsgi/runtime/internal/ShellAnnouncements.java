@@ -3,6 +3,7 @@ package io.opsgi.runtime.internal;
 import io.opsgi.runtime.KernelEvents;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,9 +21,11 @@ import org.osgi.service.event.EventHandler;
 public final class ShellAnnouncements implements EventHandler {
     private final Map<String, String> serving = new ConcurrentHashMap<>();
     private boolean interactive;
+    private BundleContext context;
 
     @Activate
     void activate(BundleContext context) {
+        this.context = context;
         String gosh = context.getProperty("gosh.args");
         interactive = gosh != null && !gosh.contains("--nointeractive") && !gosh.contains("-c");
     }
@@ -30,7 +33,8 @@ public final class ShellAnnouncements implements EventHandler {
     @Override
     public void handleEvent(Event event) {
         String line = announcement(event, serving);
-        if (interactive && line != null) {
+        // While the container stops, kernels leave one by one: that is not news.
+        if (interactive && line != null && context.getBundle(0).getState() == Bundle.ACTIVE) {
             System.out.println(line);
             System.out.flush();
         }
