@@ -239,14 +239,18 @@ public final class KernelChain implements InvocationHandler {
         throw new UnsupportedGeometryException(family.getSimpleName() + ": no kernel of " + List.of(kernels) + " supports " + geometry);
     }
 
-    /** The caller gave up on the call: its thread is interrupted, or the kernel says the work was interrupted or cancelled. */
+    /**
+     * The caller gave up on the call: its thread is interrupted, or the failure comes from an interrupt
+     * (a kernel that caught it without restoring the flag). Only the caller interrupts a call's thread
+     * (the watchdog's interrupts are told apart by {@link Monitor#overran}); a kernel that merely throws
+     * a {@link CancellationException} of its own is blamed like any other failure.
+     */
     private static boolean cancelledByCaller(Throwable error) {
         if (Thread.currentThread().isInterrupted()) {
             return true;
         }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof CancellationException || t instanceof InterruptedIOException
-                    || t instanceof ClosedByInterruptException) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException || t instanceof ClosedByInterruptException) {
                 return true;
             }
         }

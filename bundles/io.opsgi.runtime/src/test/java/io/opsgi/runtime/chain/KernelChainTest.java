@@ -231,12 +231,18 @@ class KernelChainTest {
     }
 
     @Test
-    void aCancellationFromInsideTheKernelEndsTheCallWithoutBlame() {
+    void anInterruptCaughtInsideTheKernelStillEndsTheCallWithoutBlameButAKernelsOwnCancellationIsBlamed() {
         Log log = new Log();
-        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Raiser(new java.util.concurrent.CancellationException("task cancelled"), null),
-                new Filler(1, false)), log);
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Raiser(new IllegalStateException("wait failed",
+                new InterruptedException()), null), new Filler(1, false)), log);
         assertThrows(CancellationException.class, () -> call(chain, PLAIN));
         assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), log.events.toString());
+
+        Log own = new Log();
+        Conv2dKernel cancelling = KernelChain.of(Conv2dKernel.class, List.of(new Raiser(new CancellationException("gave up"), null),
+                new Filler(1, false)), own);
+        assertArrayEquals(filled(1), call(cancelling, PLAIN));
+        assertTrue(own.events.contains("failed 0: threw java.util.concurrent.CancellationException: gave up"), own.events.toString());
     }
 
     @Test
