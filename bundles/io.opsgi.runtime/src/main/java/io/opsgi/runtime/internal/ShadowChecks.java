@@ -35,6 +35,9 @@ final class ShadowChecks implements AutoCloseable {
     private record Job(Candidate kernel, Candidate reference, String op, Method method, Object[] args, int[] written, float[][] actual) {
     }
 
+    /** At most this much unused check time carries over from quiet spells. */
+    private static final long MAX_CREDIT_NANOS = 1_000_000_000L;
+
     private final double rate;
     private final double budget;
     private final LiveCallJudgeSource judges;
@@ -114,8 +117,16 @@ final class ShadowChecks implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 check(job);
+            } catch (RuntimeException | LinkageError e) {
+                // a check that breaks down gives no verdict; the next one runs
             } finally {
-                busyNanos.addAndGet(System.nanoTime() - start);
+                long now = System.nanoTime();
+                long busy = busyNanos.addAndGet(now - start);
+                // Credit unused while idle is capped, so a long quiet spell cannot buy a burst of checks later.
+                long credit = (long) (budget * (now - started)) - busy;
+                if (credit > MAX_CREDIT_NANOS) {
+                    busyNanos.addAndGet(credit - MAX_CREDIT_NANOS);
+                }
             }
         }
     }
@@ -142,7 +153,12 @@ final class ShadowChecks implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < job.written().length; i++) {
             String output = job.written().length == 1 ? "output" : "output " + job.written()[i];
-            String problem = judge.compare(job.op(), job.args()[0], inputs, output, (float[]) job.args()[job.written()[i]], job.actual()[i]);
+            String problem;
+            try {
+                problem = judge.compare(job.op(), job.args()[0], inputs, output, (float[]) job.args()[job.written()[i]], job.actual()[i]);
+            } catch (RuntimeException e) {
+                return; // the judge cannot judge this op: no verdict, and the checks go on
+            }
             if (problem != null) {
                 problems.add(problem);
             }
