@@ -85,7 +85,12 @@ final class Commands {
 
         @Override
         public Integer call() {
-            opsgi.registry.pin(op, variant);
+            try {
+                opsgi.registry.pin(op, variant);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
             System.out.println("pinned " + op + " to " + variant);
             return 0;
         }
@@ -100,8 +105,8 @@ final class Commands {
 
         @Override
         public Integer call() {
-            opsgi.registry.unpin(op);
-            System.out.println("unpinned " + op);
+            var was = opsgi.registry.clearPin(op);
+            System.out.println(was.isPresent() ? "unpinned " + op + " (was " + was.get() + ")" : op + " was not pinned; nothing to unpin");
             return 0;
         }
     }

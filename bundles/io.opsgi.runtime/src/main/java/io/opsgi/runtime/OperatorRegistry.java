@@ -49,6 +49,18 @@ public interface OperatorRegistry {
     /** Framework or configuration property: the verification time limit in seconds (default 120). */
     String VERIFY_TIMEOUT = "opsgi.verify.timeout";
 
+    /**
+     * Framework or configuration property: the floor of the per-call deadline in milliseconds (default
+     * 30000; 0 switches deadlines off). A kernel's deadline is the larger of this and a generous multiple
+     * of its measured call time; an attempt that overruns it is quarantined and its call answered by the
+     * next kernel.
+     */
+    String CALL_DEADLINE = "opsgi.call.deadline";
+    /** Framework or configuration property: the share of live calls recomputed by the reference and compared (default 0.01). */
+    String SHADOW_RATE = "opsgi.shadow.rate";
+    /** Framework or configuration property: the most of one core the shadow checks may use (default 0.01). */
+    String SHADOW_BUDGET = "opsgi.shadow.budget";
+
     /** Runs {@code fn} on the active kernel of {@code op}, holding a lease for the duration. */
     default <K extends Kernel, R> R call(String op, Class<K> type, Function<K, R> fn) {
         try (KernelLease<K> lease = lease(op, type)) {
@@ -62,10 +74,20 @@ public interface OperatorRegistry {
         return call(op, operator.kernelType(), k -> operator.run(k, attrs, inputs));
     }
 
-    /** Pins {@code variant} for {@code op} (persisted through Config Admin; applies asynchronously). */
+    /**
+     * Pins {@code variant} for {@code op} (persisted through Config Admin, one record per op, so
+     * concurrent pins of different ops all take effect; applies asynchronously).
+     *
+     * @throws IllegalArgumentException if no kernel serves {@code op}, or none of its kernels is {@code variant}
+     *                                  (the message names the valid ones)
+     */
     void pin(String op, String variant);
 
+    /** Removes the pin of {@code op}, if any. */
     void unpin(String op);
+
+    /** Removes the pin of {@code op}; the variant it pinned, or empty if it had no pin. */
+    Optional<String> clearPin(String op);
 
     /**
      * Verifies the kernel again (its state stays as it is while that runs; a failure quarantines it).

@@ -16,6 +16,11 @@ final class Candidate implements KernelSelector.Choice {
     /** Guarded by the registry's monitor (volatile for readers of a snapshot). */
     volatile KernelState state = KernelState.UNVERIFIED;
     volatile VerificationReport report;
+    /**
+     * The kernel's typical call time in nanoseconds, 0 while unknown: the hook where a measured time
+     * (the gate's timing of the kernel) sets the per-call deadline; see {@link Leases#budgetNanos}.
+     */
+    volatile long expectedNanos;
     /** Which verification run counts: a verdict carrying an older ticket (superseded by a release or re-verify) is dropped. */
     int ticket;
     private int inflight;
@@ -43,6 +48,11 @@ final class Candidate implements KernelSelector.Choice {
     @Override
     public long serviceId() {
         return serviceId;
+    }
+
+    /** Whether this is its ops' reference kernel, the one every other is compared with. */
+    boolean isReference() {
+        return io.opsgi.runtime.KernelVerifier.REFERENCE_VARIANT.equals(variant);
     }
 
     @Override

@@ -1,0 +1,266 @@
+package io.opsgi.runtime.internal;
+
+import io.opsgi.op.Kernel;
+import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelLease;
+import io.opsgi.runtime.NoKernelException;
+import io.opsgi.runtime.VerificationReport;
+import io.opsgi.runtime.chain.KernelChain;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.osgi.service.log.Logger;
+
+/**
+ * Leases and drain: a call leases the op's chain of eligible kernels (active first, reference last)
+ * and enters each, so none of them can be deactivated under it; a kernel that goes away is first
+ * withdrawn from selection, then {@link #drain} waits for the calls holding it. A kernel that fails a
+ * call is quarantined on the spot and the call goes on down the chain.
+ */
+final class Leases {
+    /** How long an unbinding kernel waits for the calls running on it. */
+    static final long DRAIN_TIMEOUT_MILLIS = 30_000;
+    /**
+     * How long after an op's reference went away its calls wait for it to come back: a refresh of a
+     * bundle the kernels import (io.opsgi.kernel.support) stops them and starts them again within a
+     * second or so, and the reference is then pending until verified (waited for as long as the gate's
+     * time limit). An uninstalled reference makes calls wait this long once, then they go on without it.
+     */
+    static final long REFERENCE_RETURN_GRACE_NANOS = 5_000_000_000L;
+    /** A kernel's deadline is at least this multiple of its measured call time. */
+    static final long DEADLINE_FACTOR = 20;
+
+    private final Selection selection;
+    private final GateState gate;
+    private final Logger log;
+    /** How long a call waits for a kernel of an op whose kernels are all pending. */
+    private final LongSupplier pendingWaitMillis;
+    /** The live checks, set when the registry is activated (null: none). */
+    private volatile CallWatch watch;
+    private volatile ShadowChecks shadow;
+    private volatile long deadlineFloorNanos;
+
+    Leases(Selection selection, GateState gate, Logger log, LongSupplier pendingWaitMillis) {
+        this.selection = selection;
+        this.gate = gate;
+        this.log = log;
+        this.pendingWaitMillis = pendingWaitMillis;
+    }
+
+    /** Starts watching live calls: deadlines (floor 0: none) and sampled shadow checks (null: none). */
+    void watch(long deadlineFloorMillis, ShadowChecks checks) {
+        deadlineFloorNanos = deadlineFloorMillis * 1_000_000L;
+        watch = deadlineFloorMillis > 0 ? new CallWatch(Math.max(10, Math.min(100, deadlineFloorMillis / 10)), this::overran) : null;
+        shadow = checks;
+    }
+
+    void stopWatching() {
+        CallWatch w = watch;
+        ShadowChecks s = shadow;
+        watch = null;
+        shadow = null;
+        if (w != null) {
+            w.close();
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** The deadline of one attempt of {@code c}: the floor, or a generous multiple of its measured time if that is longer. */
+    long budgetNanos(Candidate c) {
+        return Math.max(deadlineFloorNanos, DEADLINE_FACTOR * c.expectedNanos);
+    }
+
+    <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
+        long deadline = 0;
+        while (true) {
+            Selection.Snapshot s = selection.current();
+            List<Candidate> chain = s.chains().getOrDefault(op, List.of());
+            // During a refresh of a shared bundle the reference is briefly gone, then pending: wait for it (bounded)
+            // rather than fail, or send a geometry to specialised kernels that do not take it.
+            boolean awaitReference = deadline == 0 || System.currentTimeMillis() < deadline
+                    ? s.awaitsReference(op, REFERENCE_RETURN_GRACE_NANOS) : false;
+            List<Candidate> entered = new ArrayList<>(chain.size());
+            if (!awaitReference) {
+                for (Candidate c : chain) {
+                    if (c.enter()) {
+                        entered.add(c);
+                    }
+                }
+            }
+            if (!entered.isEmpty()) {
+                for (Candidate c : entered) {
+                    if (!type.isInstance(c.kernel)) {
+                        entered.forEach(Candidate::exit);
+                        throw new IllegalStateException("kernel " + c.variant() + " for " + op + " from " + c.bundle
+                                + " does not implement " + type.getName());
+                    }
+                }
+                return new Lease<>(op, type, entered, s);
+            }
+            if (chain.isEmpty() && !s.pending(op) && !awaitReference) {
+                throw new NoKernelException(op);
+            }
+            // Only pending kernels (e.g. at startup), or the chain was withdrawn just now: wait for the next snapshot.
+            long now = System.currentTimeMillis();
+            if (deadline == 0) {
+                deadline = now + pendingWaitMillis.getAsLong();
+            } else if (now >= deadline) {
+                throw new NoKernelException(op + "' (its kernels are still pending verification; see 'opsgi list'");
+            }
+            try {
+                selection.awaitChange(s, awaitReference ? Math.min(100, deadline - now) : deadline - now);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NoKernelException("' (interrupted while waiting for a kernel of it)");
+            }
+        }
+    }
+
+    /** Waits for the calls still running on a withdrawn kernel (bounded), so its service can go. */
+    void drain(Candidate c) {
+        try {
+            if (!c.retireAndDrain(DRAIN_TIMEOUT_MILLIS)) {
+                log.warn("Kernel {} of {} left with {} calls still running after {} ms", c.variant(), c.bundle, c.inflight(),
+                        DRAIN_TIMEOUT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A kernel failed a live call: quarantine it at once (the call itself goes on down the chain). */
+    private void failedCall(Candidate c, String op, Method method, Object[] args, String problem, Throwable error) {
+        String theCase = op + " " + method.getName() + describe(args);
+        List<String> details = new ArrayList<>(List.of("case: " + theCase));
+        if (error != null) {
+            StackTraceElement[] trace = error.getStackTrace();
+            for (int i = 0; i < Math.min(4, trace.length); i++) {
+                details.add("at " + trace[i]);
+            }
+        }
+        if (gate.quarantine(c, VerificationReport.failed("failed a call: " + problem, details, Duration.ZERO))) {
+            log.error("Kernel {} for {} from {} quarantined after failing a call ({}); the call was answered by the next kernel. Case: {}",
+                    c.variant(), op, c.bundle, problem, theCase);
+        }
+    }
+
+    /** The watchdog found an attempt past its deadline: quarantine the kernel, naming the abandoned thread. */
+    private void overran(Candidate c, String op, Object geometry, Thread thread, StackTraceElement[] where, long budgetNanos) {
+        List<String> details = new ArrayList<>(List.of("case: " + op + " " + geometry,
+                "thread '" + thread.getName() + "' was interrupted; if the kernel ignores that, the thread is abandoned there"));
+        for (int i = 0; i < Math.min(6, where.length); i++) {
+            details.add("at " + where[i]);
+        }
+        String problem = "overran its deadline of " + budgetNanos / 1_000_000 + " ms on a live call";
+        if (gate.quarantine(c, VerificationReport.failed(problem, details, Duration.ofNanos(budgetNanos)))) {
+            log.error("Kernel {} for {} from {} quarantined: {} ({}), thread '{}'; the call goes to the next kernel", c.variant(), op,
+                    c.bundle, problem, geometry, thread.getName());
+        }
+    }
+
+    /** A sampled check found a kernel wrong on a live call. */
+    void mismatch(Candidate c, String op, VerificationReport report) {
+        if (gate.quarantine(c, report)) {
+            log.error("Kernel {} for {} from {} quarantined: {}", c.variant(), op, c.bundle, report.text());
+        }
+    }
+
+    /** The geometry (records print their fields) and the other arguments, arrays as their lengths. */
+    static String describe(Object[] args) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; args != null && i < args.length; i++) {
+            Object a = args[i];
+            sb.append(i == 0 ? "" : ", ").append(a instanceof float[] f ? "float[" + f.length + "]"
+                    : a instanceof long[] l ? "long[" + l.length + "]" : String.valueOf(a));
+        }
+        return sb.append(')').toString();
+    }
+
+    /** One call's hold on its chain; the chain reports failures back. */
+    private final class Lease<K extends Kernel> implements KernelLease<K>, KernelChain.Monitor {
+        private final String op;
+        private final List<Candidate> chain;
+        private final Selection.Snapshot snapshot;
+        private final K kernel;
+        private volatile int served;
+        private boolean closed;
+
+        Lease(String op, Class<K> type, List<Candidate> chain, Selection.Snapshot snapshot) {
+            this.op = op;
+            this.chain = chain;
+            this.snapshot = snapshot;
+            this.kernel = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), this);
+        }
+
+        @Override
+        public K kernel() {
+            return kernel;
+        }
+
+        @Override
+        public KernelDescriptor descriptor() {
+            return snapshot.describe(op, chain.get(0));
+        }
+
+        @Override
+        public KernelDescriptor servedBy() {
+            return snapshot.describe(op, chain.get(served));
+        }
+
+        @Override
+        public Object before(Method method, Object[] args, int[] written) {
+            CallWatch w = watch;
+            if (w != null) {
+                w.call(args == null || args.length == 0 ? null : args[0]);
+            }
+            ShadowChecks checks = shadow;
+            return checks == null || args == null || written.length == 0 ? null : checks.sample(args, written);
+        }
+
+        @Override
+        public boolean enter(int index) {
+            CallWatch w = watch;
+            if (w != null) {
+                w.begin(chain.get(index), op, budgetNanos(chain.get(index)));
+            }
+            return true;
+        }
+
+        @Override
+        public boolean overran(int index) {
+            CallWatch w = watch;
+            return w != null && w.end();
+        }
+
+        @Override
+        public void answered(int index, Method method, Object[] args, Object fromBefore) {
+            ShadowChecks checks = shadow;
+            Candidate last = chain.get(chain.size() - 1);
+            if (checks != null && fromBefore instanceof ShadowChecks.Sample sample) {
+                checks.answered(sample, chain.get(index), last.isReference() ? last : null, op, method, args);
+            }
+        }
+
+        @Override
+        public void failed(int index, Method method, Object[] args, String problem, Throwable error) {
+            failedCall(chain.get(index), op, method, args, problem, error);
+        }
+
+        @Override
+        public void served(int index) {
+            served = index;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                chain.forEach(Candidate::exit);
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.opsgi.runtime.internal;
+
+import io.opsgi.runtime.LiveCallJudge;
+import io.opsgi.runtime.VerificationReport;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sampled shadow checks: a share of live calls is recomputed by the op's reference kernel on one
+ * background thread and compared by the {@link LiveCallJudge}, inputs included (a kernel that
+ * changed an input it only reads is caught on the caller's thread, by comparing the input with a
+ * copy taken before the call). Cost on the caller: a random draw per call; a sampled call also copies
+ * its inputs and outputs. The background thread takes a job only when it is idle (a queue of one,
+ * dropped when busy) and only while its own busy time stays within {@code budget} of the wall time,
+ * so however slow the reference is, the checks use at most that share of one core.
+ */
+final class ShadowChecks implements AutoCloseable {
+    /** What a failed check does: quarantine the kernel with this report. */
+    interface Mismatch {
+        void found(Candidate kernel, String op, VerificationReport report);
+    }
+
+    /** One sampled call: inputs as they were before it, the kernel's outputs, where to put the reference's. */
+    record Sample(Object[] before, int[] written) {
+    }
+
+    private record Job(Candidate kernel, Candidate reference, String op, Method method, Object[] args, int[] written, float[][] actual) {
+    }
+
+    /** At most this much unused check time carries over from quiet spells. */
+    private static final long MAX_CREDIT_NANOS = 1_000_000_000L;
+
+    private final double rate;
+    private final double budget;
+    private final LiveCallJudgeSource judges;
+    private final Mismatch onMismatch;
+    private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(1);
+    private final AtomicLong busyNanos = new AtomicLong();
+    private final AtomicLong checked = new AtomicLong();
+    private final long started = System.nanoTime();
+    private final Thread worker;
+
+    /** Where the current judge comes from (a dynamic service). */
+    interface LiveCallJudgeSource {
+        LiveCallJudge judge();
+    }
+
+    ShadowChecks(double rate, double budget, LiveCallJudgeSource judges, Mismatch onMismatch) {
+        this.rate = rate;
+        this.budget = budget;
+        this.judges = judges;
+        this.onMismatch = onMismatch;
+        this.worker = new Thread(this::work, "opsgi-shadow-check");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Live calls checked so far. */
+    long checked() {
+        return checked.get();
+    }
+
+    /** Before a call: a sample of it (copies of its inputs), or null for the calls not sampled. */
+    Sample sample(Object[] args, int[] written) {
+        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || !queue.isEmpty() || judges.judge() == null
+                || busyNanos.get() > budget * (System.nanoTime() - started)) {
+            return null;
+        }
+        Object[] before = args.clone();
+        for (int p = 0; p < before.length; p++) {
+            if (before[p] instanceof float[] a && !isWritten(p, written)) {
+                before[p] = a.clone();
+            }
+        }
+        return new Sample(before, written);
+    }
+
+    /** After {@code kernel} answered a sampled call: checks its inputs now, queues the reference's recomputation. */
+    void answered(Sample sample, Candidate kernel, Candidate reference, String op, Method method, Object[] args) {
+        for (int p = 0; p < args.length; p++) {
+            if (args[p] instanceof float[] now && !isWritten(p, sample.written()) && !Arrays.equals(now, (float[]) sample.before()[p])) {
+                onMismatch.found(kernel, op, VerificationReport.failed("changed an input it only reads, on a live call (sampled check)",
+                        List.of("case: " + op + " " + method.getName() + Leases.describe(args), "input argument " + p + " differs after the call"),
+                        Duration.ZERO));
+                return;
+            }
+        }
+        if (reference == null || reference == kernel) {
+            return;
+        }
+        Object[] refArgs = sample.before().clone();
+        float[][] actual = new float[sample.written().length][];
+        for (int i = 0; i < actual.length; i++) {
+            int p = sample.written()[i];
+            actual[i] = ((float[]) args[p]).clone();
+            refArgs[p] = new float[actual[i].length];
+        }
+        queue.offer(new Job(kernel, reference, op, method, refArgs, sample.written(), actual));
+    }
+
+    private void work() {
+        while (true) {
+            Job job;
+            try {
+                job = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            long start = System.nanoTime();
+            try {
+                check(job);
+            } catch (RuntimeException | LinkageError e) {
+                // a check that breaks down gives no verdict; the next one runs
+            } finally {
+                long now = System.nanoTime();
+                long busy = busyNanos.addAndGet(now - start);
+                // Credit unused while idle is capped, so a long quiet spell cannot buy a burst of checks later.
+                long credit = (long) (budget * (now - started)) - busy;
+                if (credit > MAX_CREDIT_NANOS) {
+                    busyNanos.addAndGet(credit - MAX_CREDIT_NANOS);
+                }
+            }
+        }
+    }
+
+    private void check(Job job) {
+        LiveCallJudge judge = judges.judge();
+        if (judge == null || !job.reference().enter()) {
+            return;
+        }
+        try {
+            job.method().invoke(job.reference().kernel, job.args());
+        } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
+            return; // the reference could not recompute it: nothing to judge by
+        } finally {
+            job.reference().exit();
+        }
+        checked.incrementAndGet();
+        List<float[]> inputs = new ArrayList<>();
+        for (int p = 0; p < job.args().length; p++) {
+            if (job.args()[p] instanceof float[] a && !isWritten(p, job.written())) {
+                inputs.add(a);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < job.written().length; i++) {
+            String output = job.written().length == 1 ? "output" : "output " + job.written()[i];
+            String problem;
+            try {
+                problem = judge.compare(job.op(), job.args()[0], inputs, output, (float[]) job.args()[job.written()[i]], job.actual()[i]);
+            } catch (RuntimeException e) {
+                return; // the judge cannot judge this op: no verdict, and the checks go on
+            }
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (!problems.isEmpty()) {
+            List<String> details = new ArrayList<>();
+            details.add("case: " + job.op() + " " + job.method().getName() + Leases.describe(job.args()));
+            details.addAll(problems);
+            onMismatch.found(job.kernel(), job.op(), VerificationReport.failed(
+                    "a sampled live call differed from the reference kernel " + job.reference().variant(), details, Duration.ZERO));
+        }
+    }
+
+    private static boolean isWritten(int p, int[] written) {
+        for (int w : written) {
+            if (w == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        worker.interrupt();
+    }
+}

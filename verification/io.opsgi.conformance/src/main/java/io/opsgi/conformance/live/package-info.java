@@ -1,0 +1,2 @@
+/** The judge of sampled live calls (a service the runtime uses). */
+package io.opsgi.conformance.live;
