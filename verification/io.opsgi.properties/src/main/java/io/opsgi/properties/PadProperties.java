@@ -95,8 +95,8 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
     /** Circular pads with a crop on one side and a pad on another, within 1.13's own checks (pad <= size, size >= 0). */
     @Provide
     Arbitrary<PadCase> circularMixed() {
-        return Gen.ints(1, 2).flatMap(padded -> Combinators.combine(OtherCases.dims(padded + 2, 1, 5), Gen.ints(-6, 5).list().ofSize(2 * padded),
-                        Gen.seeds()).as((shape, pads, seed) -> new PadCase(shape, pads, PadMode.CIRCULAR, null, seed)))
+        return Generators.ints(1, 2).flatMap(padded -> Combinators.combine(PadBatchNormActivationCases.dims(padded + 2, 1, 5), Generators.ints(-6, 5).list().ofSize(2 * padded),
+                        Generators.seeds()).as((shape, pads, seed) -> new PadCase(shape, pads, PadMode.CIRCULAR, null, seed)))
                 .filter(c -> c.pads().stream().anyMatch(p -> p < 0) && c.pads().stream().anyMatch(p -> p > 0) && withinTorchsCircularCheck(c));
     }
 
@@ -115,7 +115,7 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
      * is deterministic, and refused ({@code circular_wrap_past_crop}) where it reads memory it never wrote.
      */
     @Property
-    void circularMixedSignsFollowTorch(@ForAll Impl<PadKernel> k, @ForAll("circularMixed") PadCase c) {
+    void circularMixedSignsFollowTorch(@ForAll KernelUnderTest<PadKernel> k, @ForAll("circularMixed") PadCase c) {
         int rank = c.shape().size(), padded = c.pads().size() / 2;
         boolean negative = false, croppedPastInput = false;
         for (int i = 0; i < padded; i++) {
@@ -149,8 +149,8 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
     /** Constant pads that may crop more than a side holds, in any rank. */
     @Provide
     Arbitrary<PadCase> constantCrops() {
-        return Gen.ints(1, 2).flatMap(padded -> Gen.ints(padded, 4).flatMap(rank -> Combinators.combine(OtherCases.dims(rank, 1, 4),
-                Gen.ints(-6, 3).list().ofSize(2 * padded), Gen.seeds()).as((shape, pads, seed) -> new PadCase(shape, pads, PadMode.CONSTANT, null, seed))));
+        return Generators.ints(1, 2).flatMap(padded -> Generators.ints(padded, 4).flatMap(rank -> Combinators.combine(PadBatchNormActivationCases.dims(rank, 1, 4),
+                Generators.ints(-6, 3).list().ofSize(2 * padded), Generators.seeds()).as((shape, pads, seed) -> new PadCase(shape, pads, PadMode.CONSTANT, null, seed))));
     }
 
     /**
@@ -158,7 +158,7 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
      * ({@code crop_too_large}) even when the other side would make the size positive; what passes matches the definition.
      */
     @Property
-    void constantNarrowsEachSideFirst(@ForAll Impl<PadKernel> k, @ForAll("constantCrops") PadCase c) {
+    void constantNarrowsEachSideFirst(@ForAll KernelUnderTest<PadKernel> k, @ForAll("constantCrops") PadCase c) {
         if (!TorchPad.constantNarrowsSucceed(c.shape(), c.pads())) {
             Statistics.collect("crop past a side");
             assertRefused(k, c, "crop_too_large");
@@ -177,7 +177,7 @@ class PadProperties implements KernelContract<PadKernel, PadCase> {
         matchesDefinition(k, c);
     }
 
-    private static void assertRefused(Impl<PadKernel> k, PadCase c, String rule) {
+    private static void assertRefused(KernelUnderTest<PadKernel> k, PadCase c, String rule) {
         try {
             Tensor y = Pad.apply(k.kernel(), c.inputs().get(0), c.attrs());
             throw new AssertionError(k + ": " + c + " must be refused with " + rule + ", got output of size " + y.shape());

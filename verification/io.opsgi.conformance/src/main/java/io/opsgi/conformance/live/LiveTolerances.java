@@ -1,12 +1,13 @@
 package io.opsgi.conformance.live;
 
 import io.opsgi.conformance.TensorComparison;
-import io.opsgi.conformance.Tolerance;
-import io.opsgi.conformance.Tolerances;
 import io.opsgi.op.AdaptiveGeometry;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.LinearGeometry;
+import io.opsgi.op.Operators;
 import io.opsgi.op.PoolGeometry;
+import io.opsgi.op.Tolerance;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.op.UpsampleGeometry;
 import io.opsgi.op.UpsampleMode;
 import io.opsgi.runtime.LiveCallJudge;
@@ -16,7 +17,7 @@ import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Judges sampled live calls with the conformance suite's own {@link Tolerances}: bit-exact ops
+ * Judges sampled live calls with the tolerance classes of each op's schema ({@link ToleranceClass}): bit-exact ops
  * exactly, libm ops at assert_close, reductions at the sqrt(K) bound. A live call carries a kernel
  * geometry rather than a vector case, so K is read from the geometry, and where the geometry does
  * not pin it down an upper bound is used (conv_transpose2d: all kh·kw taps; batch norm: N·H·W;
@@ -44,21 +45,22 @@ public final class LiveTolerances implements LiveCallJudge {
     static Tolerance tolerance(String op, Object geometry, List<float[]> inputs, Tensor expected) {
         if (geometry instanceof UpsampleGeometry u && u.mode() == UpsampleMode.BILINEAR) {
             // The bound needs only the input's height, width and largest magnitude.
-            return Tolerances.interpolation(Tensor.full(Shape.of(1, 1, u.h(), u.w()), maxAbs(inputs)));
+            return ToleranceClass.interpolation(Tensor.full(Shape.of(1, 1, u.h(), u.w()), maxAbs(inputs)));
         }
-        String kind = Tolerances.describe(op);
         boolean oneByOneMean = geometry instanceof AdaptiveGeometry a && a.oh() == 1 && a.ow() == 1 && op.equals("adaptive_avg_pool2d");
-        if (kind.startsWith("bit-exact") && !oneByOneMean) {
-            return Tolerance.exact("live call of a bit-exact op");
+        ToleranceClass kind = oneByOneMean ? ToleranceClass.REDUCTION : usualClass(op);
+        return kind.bound(reductionLength(geometry, inputs), expected, null);
+    }
+
+    /** The class the op's schema names when no node refines it (the label before any " (...)" note). */
+    private static ToleranceClass usualClass(String op) {
+        String summary = Operators.schema(op).describeTolerance();
+        for (ToleranceClass c : ToleranceClass.values()) {
+            if (summary.equals(c.label()) || summary.startsWith(c.label() + " (")) {
+                return c;
+            }
         }
-        if (kind.equals("assert_close")) {
-            return Tolerance.close(Tolerances.ASSERT_CLOSE_RTOL, Tolerances.ASSERT_CLOSE_ATOL, "live call, assert_close");
-        }
-        Tolerance t = Tolerances.reduction(reductionLength(geometry, inputs), expected);
-        if (kind.contains(">= assert_close") && t.atol() < Tolerances.ASSERT_CLOSE_ATOL) {
-            return Tolerance.close(Tolerances.ASSERT_CLOSE_RTOL, Tolerances.ASSERT_CLOSE_ATOL, t.reason() + "; at least assert_close");
-        }
-        return t;
+        throw new IllegalArgumentException(op + ": no tolerance class in '" + summary + "'");
     }
 
     /** K, the terms summed per output element, or an upper bound of it. */
