@@ -52,6 +52,20 @@ public record Tolerance(boolean bitExact, double rtol, double atol, String reaso
         return allowed == 0 ? Double.POSITIVE_INFINITY : error / allowed;
     }
 
+    /**
+     * The error as a fraction of the allowed error, accepted or not: 0.25 used a quarter of the
+     * tolerance, above 1 missed it. Bit-exact: 0 for identical bits, else the distance in ulps (at
+     * least 1). Infinity for a NaN or infinity mismatch, or any error where none is allowed.
+     */
+    public double use(float expected, float actual) {
+        if (bitExact || Float.isNaN(expected) || Float.isNaN(actual) || Float.isInfinite(expected) || Float.isInfinite(actual)) {
+            return violation(expected, actual);
+        }
+        double error = Math.abs((double) actual - expected);
+        double allowed = atol + rtol * Math.abs((double) expected);
+        return error == 0 ? 0 : allowed == 0 ? Double.POSITIVE_INFINITY : error / allowed;
+    }
+
     /** e.g. {@code bit-exact} or {@code rtol 1.3e-06, atol 1.0e-05}. */
     public String describe() {
         return bitExact ? "bit-exact" : String.format(java.util.Locale.ROOT, "rtol %.1e, atol %.1e", rtol, atol);
