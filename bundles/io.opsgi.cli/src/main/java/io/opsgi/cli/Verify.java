@@ -159,8 +159,9 @@ final class Verify implements Callable<Integer> {
             if (printCases) {
                 report.results().forEach(r -> System.out.println(caseLine(r)));
             }
+            VerifyRun replayed = new VerifyRun(refs.root().toString(), refs.manifest(), filters(), report, null);
             for (CaseResult failure : report.failures()) {
-                System.out.println("FAILED " + failure.describe() + "\n  repro: " + failure.repro());
+                System.out.println("FAILED " + failure.describe() + "\n  repro: " + replayed.repro(failure));
             }
             PropertyReport propertyReport = null;
             boolean propertiesPassed = true;
@@ -250,6 +251,9 @@ final class Verify implements Callable<Integer> {
         if (bundle != null) {
             f.put("bundle", bundle.toString());
         }
+        if (vectors != null) {
+            f.put("vectors", vectors.toString());
+        }
         return f;
     }
 
@@ -261,12 +265,14 @@ final class Verify implements Callable<Integer> {
         ConformanceReport report = new ConformanceReport();
         Replay replay = new Replay();
         Predicate<VectorCase> wanted = casesWanted();
-        List<String> order = refs.ops().stream().filter(op -> refs.cases(op).stream().anyMatch(wanted)).toList();
+        boolean uncoveredCounts = reportUncovered && variants.isEmpty();
+        List<String> order = refs.ops().stream().filter(op -> refs.cases(op).stream().anyMatch(wanted))
+                .filter(op -> uncoveredCounts || kernels.stream().anyMatch(k -> k.serves(op))).toList();
         int done = 0;
         for (String op : order) {
             List<VectorCase> cases = refs.cases(op).stream().filter(wanted).toList();
             List<DiscoveredKernel> serving = kernels.stream().filter(k -> k.serves(op)).toList();
-            if (serving.isEmpty() && reportUncovered && variants.isEmpty()) {
+            if (serving.isEmpty() && uncoveredCounts) {
                 report.addUncovered(op, cases.size());
             }
             for (DiscoveredKernel k : serving) {

@@ -53,10 +53,6 @@ public record CaseResult(String caseName, String op, String variant, Status stat
         return status == Status.FAILED;
     }
 
-    /** The command that replays just this case on just this kernel, e.g. for a CI log. */
-    public String repro() {
-        return "./opsgi verify --op " + op + " --variant " + variant + " --case " + caseName + " --cases";
-    }
 
     /** A self-contained account, e.g. for an assertion message: case, kernel, status, reason, attributes. */
     public String describe() {

@@ -54,12 +54,12 @@ public record Tolerance(boolean bitExact, double rtol, double atol, String reaso
 
     /**
      * The error as a fraction of the allowed error, accepted or not: 0.25 used a quarter of the
-     * tolerance, above 1 missed it. Bit-exact: 0 for identical bits, else the distance in ulps (at
-     * least 1). Infinity for a NaN or infinity mismatch, or any error where none is allowed.
+     * tolerance, above 1 missed it. Infinity for any error where none is allowed (bit-exact, or
+     * atol = rtol = 0), and for a NaN or infinity mismatch.
      */
     public double use(float expected, float actual) {
         if (bitExact || Float.isNaN(expected) || Float.isNaN(actual) || Float.isInfinite(expected) || Float.isInfinite(actual)) {
-            return violation(expected, actual);
+            return violation(expected, actual) == 0 ? 0 : Double.POSITIVE_INFINITY;
         }
         double error = Math.abs((double) actual - expected);
         double allowed = atol + rtol * Math.abs((double) expected);

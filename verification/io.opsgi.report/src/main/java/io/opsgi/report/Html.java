@@ -25,7 +25,7 @@ final class Html {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title>\n<style>\n"
                 + "body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}"
                 + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top}td.n{text-align:right}"
-                + ".fail{color:#b00;font-weight:bold}.pass{color:#070}pre{white-space:pre-wrap;margin:0}img{display:block}"
+                + ".fail{color:#b00;font-weight:bold}.pass{color:#070}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;max-width:44em}img{display:block}"
                 + "\n</style></head><body>\n<h1>" + esc(title) + "</h1>\n" + body + "</body></html>\n";
     }
 }

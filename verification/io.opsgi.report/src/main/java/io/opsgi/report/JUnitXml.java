@@ -65,7 +65,7 @@ public final class JUnitXml {
         for (CaseResult r : run.conformance().results()) {
             String suite = "opsgi." + r.op() + "." + r.variant();
             Outcome o = r.passed() ? Outcome.PASSED : r.failed() ? Outcome.FAILED : Outcome.SKIPPED;
-            String detail = r.failed() ? r.describe() + "\nrepro: " + r.repro() : r.reason();
+            String detail = r.failed() ? r.describe() + "\nrepro: " + run.repro(r) : r.reason();
             byKernel.computeIfAbsent(suite, k -> new ArrayList<>()).add(new Case(suite, r.caseName(), o, detail, 0));
         }
         List<Suite> suites = new ArrayList<>();

@@ -43,7 +43,7 @@ public final class VerifyHtml {
         kernelTable(b, run.conformance().rows());
         Map<String, List<CaseResult>> byOp = new LinkedHashMap<>();
         run.conformance().results().forEach(r -> byOp.computeIfAbsent(r.op(), k -> new ArrayList<>()).add(r));
-        byOp.forEach((op, results) -> op(b, op, results));
+        byOp.forEach((op, results) -> op(b, run, op, results));
         if (run.properties() != null) {
             properties(b, run.properties().results());
         }
@@ -63,7 +63,7 @@ public final class VerifyHtml {
         b.append("</table>\n");
     }
 
-    private static void op(StringBuilder b, String op, List<CaseResult> results) {
+    private static void op(StringBuilder b, VerifyRun run, String op, List<CaseResult> results) {
         b.append("<h2 id=\"").append(esc(op)).append("\">").append(esc(op)).append("</h2>\n");
         Map<String, List<Integer>> series = new LinkedHashMap<>();
         for (CaseResult r : results) {
@@ -88,7 +88,7 @@ public final class VerifyHtml {
             for (CaseResult f : failures) {
                 b.append("<tr><td>").append(esc(f.caseName())).append("</td><td>").append(esc(f.variant())).append("</td><td><pre>")
                         .append(esc(f.reason())).append("</pre></td><td><pre>").append(esc(f.attrs())).append("</pre></td><td><code>")
-                        .append(esc(f.repro())).append("</code></td></tr>\n");
+                        .append(esc(run.repro(f))).append("</code></td></tr>\n");
             }
             b.append("</table>\n");
         }

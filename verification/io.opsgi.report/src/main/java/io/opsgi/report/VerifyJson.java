@@ -21,7 +21,7 @@ public final class VerifyJson {
         doc.put("property_seed", run.properties() == null ? null : run.properties().seed());
         doc.put("filters", run.filters());
         doc.put("rows", run.conformance().rows());
-        doc.put("failures", run.conformance().failures().stream().map(VerifyJson::withRepro).toList());
+        doc.put("failures", run.conformance().failures().stream().map(r -> withRepro(run, r)).toList());
         doc.put("cases", run.conformance().results());
         if (run.properties() != null) {
             Map<String, Object> p = new LinkedHashMap<>();
@@ -37,9 +37,9 @@ public final class VerifyJson {
         }
     }
 
-    private static Map<String, Object> withRepro(CaseResult r) {
+    private static Map<String, Object> withRepro(VerifyRun run, CaseResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("repro", r.repro());
+        m.put("repro", run.repro(r));
         m.put("result", r);
         return m;
     }

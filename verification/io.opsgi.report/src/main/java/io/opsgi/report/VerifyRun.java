@@ -1,5 +1,6 @@
 package io.opsgi.report;
 
+import io.opsgi.conformance.CaseResult;
 import io.opsgi.conformance.ConformanceReport;
 import io.opsgi.conformance.VectorManifest;
 import io.opsgi.properties.check.PropertyReport;
@@ -14,7 +15,8 @@ import java.util.Objects;
  *
  * @param vectors    the vector directory
  * @param manifest   the vectors' manifest (torch version, generator seed)
- * @param filters    the filters the run was given, e.g. {@code op=conv2d}; empty for a full run
+ * @param filters    the options that chose what ran, by name without dashes, e.g. {@code op=conv2d}, {@code bundle=k.jar},
+ *                   {@code vectors=DIR} (given only if not the default); empty for a full run
  * @param properties the property suite's results, or null if it did not run
  */
 public record VerifyRun(String vectors, VectorManifest manifest, Map<String, String> filters, ConformanceReport conformance,
@@ -22,6 +24,21 @@ public record VerifyRun(String vectors, VectorManifest manifest, Map<String, Str
     public VerifyRun {
         Objects.requireNonNull(conformance);
         filters = new LinkedHashMap<>(filters);
+    }
+
+    /**
+     * The command that replays just this case on just this kernel, with the jar and vectors of this
+     * run, e.g. {@code ./opsgi verify --bundle k.jar --op relu6 --variant mine --case relu6_basic --cases}.
+     */
+    public String repro(CaseResult r) {
+        StringBuilder sb = new StringBuilder("./opsgi verify");
+        for (String given : new String[] {"bundle", "vectors"}) {
+            if (filters.containsKey(given)) {
+                sb.append(" --").append(given).append(' ').append(filters.get(given));
+            }
+        }
+        return sb.append(" --op ").append(r.op()).append(" --variant ").append(r.variant()).append(" --case ").append(r.caseName()).append(" --cases")
+                .toString();
     }
 
     public boolean allPassed() {
