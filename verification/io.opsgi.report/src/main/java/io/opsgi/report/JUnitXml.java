@@ -37,7 +37,8 @@ public final class JUnitXml {
         PASSED, FAILED, SKIPPED
     }
 
-    record Case(String classname, String name, Outcome outcome, String detail, double seconds) {
+    /** @param message one line: what went wrong or why it was skipped; {@code detail} the whole account */
+    record Case(String classname, String name, Outcome outcome, String message, String detail, double seconds) {
     }
 
     /**
@@ -66,7 +67,7 @@ public final class JUnitXml {
             String suite = "opsgi." + r.op() + "." + r.variant();
             Outcome o = r.passed() ? Outcome.PASSED : r.failed() ? Outcome.FAILED : Outcome.SKIPPED;
             String detail = r.failed() ? r.describe() + "\nrepro: " + run.repro(r) : r.reason();
-            byKernel.computeIfAbsent(suite, k -> new ArrayList<>()).add(new Case(suite, r.caseName(), o, detail, 0));
+            byKernel.computeIfAbsent(suite, k -> new ArrayList<>()).add(new Case(suite, r.caseName(), o, firstLine(r.reason()), detail, 0));
         }
         List<Suite> suites = new ArrayList<>();
         byKernel.forEach((name, cases) -> suites.add(new Suite(name, cases)));
@@ -80,7 +81,8 @@ public final class JUnitXml {
                     case NOT_APPLICABLE -> Outcome.SKIPPED;
                 };
                 String detail = o == Outcome.FAILED ? p.describe() : o == Outcome.SKIPPED ? "not applicable: " + p.error() : null;
-                byClass.computeIfAbsent(suite, k -> new ArrayList<>()).add(new Case(suite, p.property(), o, detail, p.millis() / 1000.0));
+                byClass.computeIfAbsent(suite, k -> new ArrayList<>())
+                        .add(new Case(suite, p.property(), o, firstLine(p.error()), detail, p.millis() / 1000.0));
             }
             byClass.forEach((name, cases) -> suites.add(new Suite(name, cases)));
         }
@@ -128,13 +130,13 @@ public final class JUnitXml {
             w.writeAttribute("time", seconds(c.seconds()));
             if (c.outcome() == Outcome.FAILED) {
                 w.writeStartElement("failure");
-                w.writeAttribute("message", text(firstLine(c.detail())));
+                w.writeAttribute("message", text(c.message()));
                 w.writeAttribute("type", "AssertionError");
                 w.writeCharacters(text(c.detail()));
                 w.writeEndElement();
             } else if (c.outcome() == Outcome.SKIPPED) {
                 w.writeEmptyElement("skipped");
-                w.writeAttribute("message", text(c.detail() == null ? "" : firstLine(c.detail())));
+                w.writeAttribute("message", text(c.message()));
             }
             w.writeEndElement();
         }
