@@ -39,7 +39,7 @@ final class Commands {
      * A command that broke down says so in one line naming the command; the trace is for
      * developers ({@code -Dopsgi.debug=true}).
      */
-    private static int oneLine(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    static int oneLine(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         if (Boolean.getBoolean("opsgi.debug")) {
             e.printStackTrace();
         }
