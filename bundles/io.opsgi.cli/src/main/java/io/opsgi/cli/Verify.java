@@ -286,10 +286,11 @@ final class Verify implements Callable<Integer> {
         return report;
     }
 
-    /** e.g. {@code PASSED  conv2d/gemm  conv2d_basic  12.5% of tolerance}. */
+    /** e.g. {@code PASSED  conv2d/gemm  conv2d_basic  12.5% of tolerance}; error cases and identical outputs read "exact". */
     static String caseLine(CaseResult r) {
         String use = r.status() == CaseResult.Status.SKIPPED ? ""
-                : Double.isInfinite(r.toleranceUse()) ? "error beyond any tolerance" : String.format(Locale.ROOT, "%.1f%% of tolerance", r.toleranceUse() * 100);
+                : r.toleranceUse() == 0 ? "exact"
+                : Double.isInfinite(r.toleranceUse()) ? "error where none is allowed" : String.format(Locale.ROOT, "%.1f%% of tolerance", r.toleranceUse() * 100);
         String reason = r.reason() == null ? "" : "  " + r.reason().lines().findFirst().orElse("");
         return String.format(Locale.ROOT, "%-7s  %s/%s  %s  %s%s", r.status(), r.op(), r.variant(), r.caseName(), use, reason);
     }
