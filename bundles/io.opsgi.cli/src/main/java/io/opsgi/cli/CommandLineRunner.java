@@ -18,7 +18,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * Runs a command given on the launcher's command line. The bnd launcher registers its arguments as
  * the service property {@code launcher.arguments}, and calls a {@code Callable<Integer>} registered
  * with {@code main.thread=true} on its main thread once every bundle has started, then exits with
- * the returned status. {@code shell} (or no command) registers nothing, leaving the Gogo shell.
+ * the returned status. {@code shell} (or no command) registers nothing, leaving the Gogo shell;
+ * {@code shell --help} is a command like the others.
  */
 @Component(immediate = true)
 public final class CommandLineRunner {
@@ -36,7 +37,7 @@ public final class CommandLineRunner {
             @Override
             public Object addingService(ServiceReference<Object> ref) {
                 Object args = ref.getProperty(ARGUMENTS);
-                if (args instanceof String[] a && a.length > 0 && !a[0].equals("shell") && mainThread == null) {
+                if (args instanceof String[] a && a.length > 0 && !isShell(a) && mainThread == null) {
                     Hashtable<String, Object> props = new Hashtable<>();
                     props.put("main.thread", true);
                     mainThread = context.registerService(Callable.class, new MainThreadCommand(context, a), props);
@@ -45,6 +46,10 @@ public final class CommandLineRunner {
             }
         };
         tracker.open(true);
+    }
+
+    private static boolean isShell(String[] args) {
+        return args.length == 1 && args[0].equals("shell");
     }
 
     /** A named class: the launcher reads its {@code Callable<Integer>} type argument reflectively, which a lambda lacks. */

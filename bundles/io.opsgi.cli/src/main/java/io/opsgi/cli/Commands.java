@@ -7,13 +7,15 @@ import java.util.concurrent.Callable;
 import org.osgi.framework.BundleContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** The {@code ./opsgi} commands. Each returns the process exit status. */
 @Command(name = "opsgi", mixinStandardHelpOptions = true, version = "opsgi 0.1.0",
         description = "CNN operators as hot-swappable OSGi bundles, verified against PyTorch.",
-        subcommands = {Commands.ListKernels.class, Commands.Report.class, Commands.Pin.class, Commands.Unpin.class, Verify.class, Summary.class, Run.class})
+        subcommands = {Commands.ListKernels.class, Commands.Report.class, Commands.Pin.class, Commands.Unpin.class, Verify.class, Summary.class, Run.class,
+            Commands.Shell.class, HelpCommand.class})
 final class Commands {
     final OperatorRegistry registry;
     final BundleContext context;
@@ -27,15 +29,43 @@ final class Commands {
         CommandLine cl = new CommandLine(new Commands(registry, context));
         cl.setOut(new PrintWriter(System.out, true));
         cl.setErr(new PrintWriter(System.err, true));
+        cl.setExecutionExceptionHandler(Commands::oneLine);
         int status = cl.execute(args);
         System.out.flush();
         return status;
     }
 
+    /**
+     * A command that broke down says so in one line naming the command; the trace is for
+     * developers ({@code -Dopsgi.debug=true}).
+     */
+    static int oneLine(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (Boolean.getBoolean("opsgi.debug")) {
+            e.printStackTrace();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        cl.getErr().println(cl.getCommandName() + ": " + message.lines().findFirst().orElse(""));
+        return 1;
+    }
+
     /** How long list and report wait for kernels still pending verification. */
     static final long SETTLE_MILLIS = 180_000;
 
-    @Command(name = "list", description = "Print every op, its kernel variants, their ranking, verification state and last "
+    /**
+     * Listed for the help only: the launcher starts the Gogo shell itself when the first argument
+     * is {@code shell} ({@link CommandLineRunner} registers no command then).
+     */
+    @Command(name = "shell", mixinStandardHelpOptions = true, description = "Start the interactive Gogo shell (opsgi:list, opsgi:pin, "
+            + "opsgi:reverify, opsgi:release, lb, ...; Tab completes, Up recalls history, exit leaves).")
+    static final class Shell implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.err.println("shell: start it as the first argument: ./opsgi shell");
+            return 2;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print every op, its kernel variants, their ranking, verification state and last "
             + "verification, and which is active (*). Waits for pending verifications first.")
     static final class ListKernels implements Callable<Integer> {
         @ParentCommand
@@ -52,7 +82,7 @@ final class Commands {
         }
     }
 
-    @Command(name = "report", description = "Print one kernel's state and its last verification report in full.")
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Print one kernel's state and its last verification report in full.")
     static final class Report implements Callable<Integer> {
         @ParentCommand
         Commands opsgi;
@@ -74,7 +104,7 @@ final class Commands {
         }
     }
 
-    @Command(name = "pin", description = "Pin a variant for an op (persists in the container's configuration).")
+    @Command(name = "pin", mixinStandardHelpOptions = true, description = "Pin a variant for an op (persists in the container's configuration).")
     static final class Pin implements Callable<Integer> {
         @ParentCommand
         Commands opsgi;
@@ -96,7 +126,7 @@ final class Commands {
         }
     }
 
-    @Command(name = "unpin", description = "Remove the pin of an op.")
+    @Command(name = "unpin", mixinStandardHelpOptions = true, description = "Remove the pin of an op.")
     static final class Unpin implements Callable<Integer> {
         @ParentCommand
         Commands opsgi;

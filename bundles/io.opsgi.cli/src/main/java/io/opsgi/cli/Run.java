@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
  * per layer the time and the kernel variant that answered. {@code --expected} compares the output
  * with a reference (e.g. PyTorch's) within the network's depth-derived tolerance.
  */
-@Command(name = "run", description = "Run a network description through the active kernels; print per-layer time and the kernel that ran each layer.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a network description through the active kernels; print per-layer time and the kernel that ran each layer.")
 final class Run implements Callable<Integer> {
     @ParentCommand
     Commands opsgi;
@@ -48,7 +48,8 @@ final class Run implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "use seeded weights instead of the description's weight files")
     Long seed;
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "run N times and report the last run (default 1)")
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "run N times; print the median and the fastest time and the last "
+            + "run's per-layer table (default 1)")
     int repeat;
 
     @Override
@@ -59,11 +60,18 @@ final class Run implements Callable<Integer> {
                 return 2;
             }
         }
-        Tensor x;
-        try {
-            x = Npy.readFloat(input);
-        } catch (IOException e) {
-            System.err.println("run: cannot read " + input + ": " + e.getMessage());
+        if (repeat < 1) {
+            System.err.println("run: --repeat must be at least 1, got " + repeat);
+            return 2;
+        }
+        String outputProblem = output == null ? null : OutputFiles.problem(output);
+        if (outputProblem != null) {
+            System.err.println("run: --output " + outputProblem);
+            return 2;
+        }
+        Tensor x = readTensor("--input", input);
+        Tensor want = expected == null ? null : readTensor("--expected", expected);
+        if (x == null || (expected != null && want == null)) {
             return 2;
         }
         Network net;
@@ -86,11 +94,14 @@ final class Run implements Callable<Integer> {
         // Kernels that arrived with the container may still be under verification.
         opsgi.registry.awaitSettled(Commands.SETTLE_MILLIS);
         NetworkRunner runner = new NetworkRunner(NetworkRunner.KernelSource.of(opsgi.registry));
-        NetworkRunner.Result r;
+        NetworkRunner.Result r = null;
+        long[] nanos = new long[repeat];
+        Progress progress = new Progress("run", repeat);
         try {
-            r = runner.run(net, weights, x);
-            for (int i = 1; i < repeat; i++) {
+            for (int i = 0; i < repeat; i++) {
                 r = runner.run(net, weights, x);
+                nanos[i] = r.nanos();
+                progress.step(i + 1);
             }
         } catch (NoKernelException e) {
             System.err.println("run: " + e.getMessage() + "; see ./opsgi list");
@@ -99,6 +110,9 @@ final class Run implements Callable<Integer> {
         System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output '" + net.output() + "' "
                 + r.output().shape());
         System.out.print(io.opsgi.net.NetworkSummary.runTable(r));
+        if (repeat > 1) {
+            System.out.println(RunTimes.of(nanos).describe());
+        }
         if (r.output().size() <= 16) {
             System.out.println("output: " + values(r.output()));
         }
@@ -106,8 +120,7 @@ final class Run implements Callable<Integer> {
             Npy.write(output, r.output());
             System.out.println("wrote " + output);
         }
-        if (expected != null) {
-            Tensor want = Npy.readFloat(expected);
+        if (want != null) {
             Tolerance t = NetworkTolerance.of(net, want);
             TensorComparison cmp = TensorComparison.compare("output", want, r.output(), t);
             System.out.printf(Locale.ROOT, "against %s: max abs error %.3g, tolerance %s (%s): %s%n", expected, cmp.maxAbsError(), t.describe(), t.reason(),
@@ -118,6 +131,16 @@ final class Run implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The tensor, or null after saying in one line why it cannot be read. */
+    private static Tensor readTensor(String option, Path file) {
+        try {
+            return Npy.readFloat(file);
+        } catch (IOException e) {
+            System.err.println("run: " + option + " " + file + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private static String values(Tensor t) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * field, from the operator contracts alone: no kernel runs and no weight is read (weight files are
  * checked by their headers). A description that cannot work exits 1 naming the layer and the rule.
  */
-@Command(name = "summary", description = "Print a torchinfo-style summary of a network description (shapes, params, mult-adds, receptive field) "
+@Command(name = "summary", mixinStandardHelpOptions = true, description = "Print a torchinfo-style summary of a network description (shapes, params, mult-adds, receptive field) "
         + "without running any kernel.")
 final class Summary implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md)")

@@ -55,6 +55,20 @@ public record Tolerance(boolean bitExact, double rtol, double atol, String reaso
         return allowed == 0 ? Double.POSITIVE_INFINITY : error / allowed;
     }
 
+    /**
+     * The error as a fraction of the allowed error, accepted or not: 0.25 used a quarter of the
+     * tolerance, above 1 missed it. Infinity for any error where none is allowed (bit-exact, or
+     * atol = rtol = 0), and for a NaN or infinity mismatch.
+     */
+    public double use(float expected, float actual) {
+        if (bitExact || Float.isNaN(expected) || Float.isNaN(actual) || Float.isInfinite(expected) || Float.isInfinite(actual)) {
+            return violation(expected, actual) == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        double error = Math.abs((double) actual - expected);
+        double allowed = atol + rtol * Math.abs((double) expected);
+        return error == 0 ? 0 : allowed == 0 ? Double.POSITIVE_INFINITY : error / allowed;
+    }
+
     /** e.g. {@code bit-exact} or {@code rtol 1.3e-06, atol 1.0e-05}. */
     public String describe() {
         return bitExact ? "bit-exact" : String.format(java.util.Locale.ROOT, "rtol %.1e, atol %.1e", rtol, atol);

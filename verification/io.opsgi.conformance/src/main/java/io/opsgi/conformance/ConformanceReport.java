@@ -27,9 +27,10 @@ public final class ConformanceReport {
      *
      * @param tolerance the kind of tolerance the op is held to ({@link Tolerances#describe})
      * @param maxAbsError largest absolute error over the cases that ran (infinity: a NaN/inf mismatch or a wrong shape)
+     * @param maxToleranceUse largest error as a fraction of the case's tolerance (above 1: missed)
      */
     public record Row(String op, String variant, String tolerance, int passed, int failed, int skipped, double maxAbsError, long maxUlpError,
-            List<String> failingCases) {
+            double maxToleranceUse, List<String> failingCases) {
         public Row {
             failingCases = List.copyOf(failingCases);
         }
@@ -48,7 +49,7 @@ public final class ConformanceReport {
     private static final class Tally {
         final String op, variant;
         int passed, failed, skipped;
-        double maxAbs;
+        double maxAbs, maxUse;
         long maxUlp;
         final List<String> failing = new ArrayList<>();
 
@@ -64,7 +65,7 @@ public final class ConformanceReport {
             } catch (IllegalArgumentException e) {
                 tolerance = "none defined";
             }
-            return new Row(op, variant, tolerance, passed, failed, skipped, maxAbs, maxUlp, failing);
+            return new Row(op, variant, tolerance, passed, failed, skipped, maxAbs, maxUlp, maxUse, failing);
         }
     }
 
@@ -82,6 +83,7 @@ public final class ConformanceReport {
         if (r.status() != CaseResult.Status.SKIPPED) {
             t.maxAbs = Math.max(t.maxAbs, r.maxAbsError());
             t.maxUlp = Math.max(t.maxUlp, r.maxUlpError());
+            t.maxUse = Math.max(t.maxUse, r.toleranceUse());
         }
     }
 
@@ -96,7 +98,7 @@ public final class ConformanceReport {
 
     public synchronized Row row(String op, String variant) {
         Tally t = tallies.get(op + "/" + variant);
-        return t == null ? new Row(op, variant, Tolerances.describe(op), 0, 0, 0, 0, 0, List.of()) : t.row();
+        return t == null ? new Row(op, variant, Tolerances.describe(op), 0, 0, 0, 0, 0, 0, List.of()) : t.row();
     }
 
     /** In the order ops and variants were first reported. */
@@ -131,11 +133,12 @@ public final class ConformanceReport {
         return t.rule().row("total", "", "", passed, failed, skipped).toText();
     }
 
-    /** The rows and every failure with its reason and worst element, as pretty-printed JSON. */
+    /** The rows, every failure with its reason and worst element, and every case's result, as pretty-printed JSON. */
     public synchronized String toJson() {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("rows", rows());
         doc.put("failures", failures());
+        doc.put("cases", results());
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc);
         } catch (JsonProcessingException e) {

@@ -122,7 +122,7 @@ public final class Replay {
             problem = "threw " + text(thrown) + "; " + wanted;
         }
         String reason = join(mutation, problem);
-        return reason == null ? CaseResult.passed(c, variant, 0, 0) : CaseResult.failed(c, variant, reason);
+        return reason == null ? CaseResult.passed(c, variant, 0, 0, 0) : CaseResult.failed(c, variant, reason);
     }
 
     private static CaseResult judgeOutputs(VectorCase c, String variant, Map<String, Tensor> inputs, Map<String, Object> outputs,
@@ -148,12 +148,12 @@ public final class Replay {
             problems.add(mutation);
         }
         problems.addAll(cmp.problems());
-        return problems.isEmpty() ? CaseResult.passed(c, variant, cmp.maxAbs(), cmp.maxUlp())
-                : CaseResult.failed(c, variant, String.join("\n", problems), cmp.maxAbs(), cmp.maxUlp(), cmp.worst());
+        return problems.isEmpty() ? CaseResult.passed(c, variant, cmp.maxAbs(), cmp.maxUlp(), cmp.toleranceUse())
+                : CaseResult.failed(c, variant, String.join("\n", problems), cmp.maxAbs(), cmp.maxUlp(), cmp.toleranceUse(), cmp.worst(), outputs);
     }
 
     /** How a kernel's outputs compare with the expected ones, output by output, within {@link Tolerances}. */
-    record Comparison(List<String> problems, double maxAbs, long maxUlp, WorstElement worst) {
+    record Comparison(List<String> problems, double maxAbs, long maxUlp, double toleranceUse, WorstElement worst) {
     }
 
     /**
@@ -163,7 +163,7 @@ public final class Replay {
     static Comparison compareOutputs(VectorCase c, Map<String, Tensor> inputs, Map<String, Object> expected, Map<String, Object> outputs,
             String source) {
         List<String> problems = new ArrayList<>();
-        double maxAbs = 0;
+        double maxAbs = 0, toleranceUse = 0;
         long maxUlp = 0;
         WorstElement worst = null;
         for (Map.Entry<String, Object> e : expected.entrySet()) {
@@ -189,6 +189,7 @@ public final class Replay {
             }
             maxAbs = Math.max(maxAbs, cmp.maxAbsError());
             maxUlp = Math.max(maxUlp, cmp.maxUlpError());
+            toleranceUse = Math.max(toleranceUse, cmp.toleranceUse());
             if (!cmp.passed()) {
                 problems.add(cmp.problem());
                 // The main output's worst element is the most telling; else the first failing output's.
@@ -200,7 +201,7 @@ public final class Replay {
                 problems.add(name + ": an output " + source + " did not produce for this case");
             }
         }
-        return new Comparison(problems, maxAbs, maxUlp, worst);
+        return new Comparison(problems, maxAbs, maxUlp, toleranceUse, worst);
     }
 
     @SuppressWarnings("unchecked")

@@ -17,10 +17,11 @@ import java.util.Locale;
  * @param maxUlpError largest distance in ulps, same elements (0 for indices)
  * @param mismatches  elements outside the tolerance
  * @param worst       the element that missed by the most, or null if none missed
+ * @param toleranceUse the largest error as a fraction of the allowed error ({@link Tolerance#use}); above 1 missed
  * @param problem     null if the output is acceptable, else what is wrong
  */
-public record TensorComparison(String output, double maxAbsError, long maxUlpError, int mismatches, int elements, WorstElement worst,
-        String problem) {
+public record TensorComparison(String output, double maxAbsError, long maxUlpError, double toleranceUse, int mismatches, int elements,
+        WorstElement worst, String problem) {
 
     public boolean passed() {
         return problem == null;
@@ -31,18 +32,22 @@ public record TensorComparison(String output, double maxAbsError, long maxUlpErr
         if (!expected.shape().equals(actual.shape())) {
             return shapeMismatch(output, expected.shape(), actual.shape());
         }
-        double maxAbs = 0, worstScore = 0;
+        double maxAbs = 0, worstScore = 0, use = 0;
         long maxUlp = 0;
-        int mismatches = 0, worstAt = -1;
+        int mismatches = 0, worstAt = -1, zeroSign = 0;
         for (int i = 0; i < expected.size(); i++) {
             float e = expected.getFlat(i), a = actual.getFlat(i);
             if (Float.isFinite(e) && Float.isFinite(a)) {
                 maxAbs = Math.max(maxAbs, Math.abs((double) a - e));
                 maxUlp = Math.max(maxUlp, Ulp.distance(e, a));
             }
+            use = Math.max(use, tolerance.use(e, a));
             double v = tolerance.violation(e, a);
             if (v > 0) {
                 mismatches++;
+                if (e == a) {
+                    zeroSign++; // equal as numbers, different bits: +0 against -0
+                }
                 if (Double.isInfinite(v)) {
                     maxAbs = Double.POSITIVE_INFINITY;
                 }
@@ -53,13 +58,16 @@ public record TensorComparison(String output, double maxAbsError, long maxUlpErr
             }
         }
         if (mismatches == 0) {
-            return new TensorComparison(output, maxAbs, maxUlp, 0, expected.size(), null, null);
+            return new TensorComparison(output, maxAbs, maxUlp, use, 0, expected.size(), null, null);
         }
         WorstElement worst = new WorstElement(output, worstAt, unflatten(expected.shape(), worstAt), expected.getFlat(worstAt),
                 actual.getFlat(worstAt));
-        String problem = String.format(Locale.ROOT, "%s: %d of %d elements outside %s; max abs error %.3g, max %d ulp; worst element %s", output,
-                mismatches, expected.size(), tolerance.describe(), maxAbs, maxUlp, worst);
-        return new TensorComparison(output, maxAbs, maxUlp, mismatches, expected.size(), worst, problem);
+        String problem = zeroSign == mismatches
+                ? String.format(Locale.ROOT, "%s: differs only in the sign of zero at %d of %d elements (%s); first %s", output, mismatches,
+                        expected.size(), tolerance.describe(), worst)
+                : String.format(Locale.ROOT, "%s: %d of %d elements outside %s; max abs error %.3g, max %d ulp; worst element %s", output,
+                        mismatches, expected.size(), tolerance.describe(), maxAbs, maxUlp, worst);
+        return new TensorComparison(output, maxAbs, maxUlp, use, mismatches, expected.size(), worst, problem);
     }
 
     /** Compares max-pool indices: exactly. */
@@ -75,15 +83,15 @@ public record TensorComparison(String output, double maxAbsError, long maxUlpErr
             }
         }
         if (mismatches == 0) {
-            return new TensorComparison(output, 0, 0, 0, expected.shape().size(), null, null);
+            return new TensorComparison(output, 0, 0, 0, 0, expected.shape().size(), null, null);
         }
         WorstElement worst = new WorstElement(output, first, unflatten(expected.shape(), first), expected.getFlat(first), actual.getFlat(first));
-        return new TensorComparison(output, 0, 0, mismatches, expected.shape().size(), worst,
+        return new TensorComparison(output, 0, 0, Double.POSITIVE_INFINITY, mismatches, expected.shape().size(), worst,
                 output + ": " + mismatches + " of " + expected.shape().size() + " indices differ (must match exactly); first " + worst);
     }
 
     private static TensorComparison shapeMismatch(String output, Shape expected, Shape actual) {
-        return new TensorComparison(output, Double.POSITIVE_INFINITY, 0, expected.size(), expected.size(), null,
+        return new TensorComparison(output, Double.POSITIVE_INFINITY, 0, Double.POSITIVE_INFINITY, expected.size(), expected.size(), null,
                 output + ": shape " + actual + ", expected " + expected);
     }
 

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Scripted checks of ./opsgi as a user meets it (issue 16: reports, commands, shell, configuration).
+# Run after the build (`mvn -B verify`); one line per check; exits 1 if any check failed.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+opsgi="$root/opsgi"
+work="$(mktemp -d)"; trap 'tmux kill-session -t "opsgi-check-$$" 2>/dev/null; rm -rf "$work"' EXIT
+# A deploy and config folder of our own: the user's pins and jars are not touched, nor do they interfere.
+export OPSGI_DEPLOY="$work/deploy" OPSGI_CONFIG="$work/config"
+failed=0; passed=0
+ok() { echo "ok    $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL  $1: $2"; failed=$((failed + 1)); }
+# check NAME WANTED_STATUS CMD...: runs CMD, keeps its stdout/stderr in $out/$err, checks the status.
+check() {
+  local name="$1" want="$2"; shift 2
+  "$@" >"$work/out" 2>"$work/err" </dev/null; status=$?
+  out="$(cat "$work/out")"; err="$(grep -v "^WARNING: Using incubator modules" "$work/err")"
+  if [ "$status" != "$want" ]; then fail "$name" "exit $status, expected $want; stderr: $(echo "$err" | head -3)"; return 1; fi
+}
+# one_line NAME: the command's stderr is exactly one line and no stack trace.
+one_line() {
+  if [ "$(echo "$err" | grep -c .)" = 1 ] && ! echo "$err" | grep -qE "^\s+at |Exception in thread"; then ok "$1: $err"
+  else fail "$1" "expected one line on stderr, got: $(echo "$err" | head -5)"; fi
+}
+has() { # has NAME TEXT WHERE
+  if echo "$3" | grep -qF -- "$2"; then ok "$1"; else fail "$1" "no '$2' in: $(echo "$3" | head -5)"; fi
+}
+
+# --- Commands that never surprise ---------------------------------------------------------------
+check "--help" 0 "$opsgi" --help && has "--help lists shell" "shell " "$out"
+check "help" 0 "$opsgi" help && has "help lists every command" "summary" "$out"
+for cmd in list report pin unpin verify summary run shell; do
+  check "$cmd --help" 0 "$opsgi" "$cmd" --help && has "$cmd --help prints its usage" "Usage:" "$out"
+done
+check "help run" 0 "$opsgi" help run && has "help run prints run's usage" "--repeat" "$out"
+
+python3 - "$work" <<'PY'
+import struct, sys, zipfile
+w = sys.argv[1]
+def npy(path, descr, shape, body):
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    h += " " * (63 - (10 + len(h)) % 64) + "\n"
+    open(path, "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + body)
+npy(w + "/x.npy", "<f4", "(1, 64, 14, 14)", struct.pack("<%df" % (64 * 196), *([0.5] * (64 * 196))))
+npy(w + "/f64.npy", "<f8", "(1, 64, 14, 14)", struct.pack("<%dd" % (64 * 196), *([0.5] * (64 * 196))))
+open(w + "/garbage.npy", "w").write("not an npy file")
+open(w + "/text.jar", "w").write("hello, I am not a jar")
+with zipfile.ZipFile(w + "/unresolvable.jar", "w") as z:
+    z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nBundle-ManifestVersion: 2\r\nBundle-SymbolicName: io.example.unresolvable\r\n"
+               "Bundle-Version: 1.0.0\r\nImport-Package: io.example.nowhere\r\n\r\n")
+PY
+model="$root/examples/resnet_basic_block/model.json"
+mkdir -p "$work/adir"
+check "run --output to a missing folder" 2 "$opsgi" run "$model" --input "$work/x.npy" --seed 1 --output "$work/missing/y.npy" && one_line "run --output to a missing folder"
+check "run --output to a directory" 2 "$opsgi" run "$model" --input "$work/x.npy" --seed 1 --output "$work/adir" && one_line "run --output to a directory"
+check "run --expected malformed" 2 "$opsgi" run "$model" --input "$work/x.npy" --seed 1 --expected "$work/garbage.npy" && one_line "run --expected malformed"
+check "run --expected float64" 2 "$opsgi" run "$model" --input "$work/x.npy" --seed 1 --expected "$work/f64.npy" && one_line "run --expected float64"
+check "verify --json to a missing folder" 2 "$opsgi" verify --json "$work/missing/r.json" && one_line "verify --json to a missing folder"
+check "verify --bundle not a jar" 2 "$opsgi" verify --bundle "$work/text.jar" && one_line "verify --bundle not a jar"
+check "verify --bundle that does not resolve" 2 "$opsgi" verify --bundle "$work/unresolvable.jar" && one_line "verify --bundle that does not resolve"
+check "verify --op unknown" 2 "$opsgi" verify --op convolution && one_line "verify --op unknown"
+
+check "run --repeat 3" 0 "$opsgi" run "$model" --input "$work/x.npy" --seed 1 --repeat 3 && has "run --repeat reports median and min" "3 runs: median" "$out" \
+  && has "run --repeat counts on stderr" "run 3/3" "$err"
+check "summary" 0 "$opsgi" summary "$model" && has "summary prints the layers" "residual" "$out"
+# The container's set-up (deploy folder, framework cache) is skipped: summary runs in plain Java.
+check "summary starts no container" 0 env OPSGI_DEPLOY="$work/never" "$opsgi" summary "$model" \
+  && if [ -e "$work/never" ]; then fail "summary starts no container" "the container was set up"; else ok "summary starts no container"; fi
+
+# --- Reports --------------------------------------------------------------------------------------
+mkdir -p "$work/r" "$work/junit"
+check "verify with filters and every report" 0 "$opsgi" verify --op relu --variant direct --case 'relu_*' --cases --no-properties \
+    --json "$work/r/v.json" --html "$work/r/v.html" --junit "$work/junit" \
+  && has "verify --cases prints a line per case with its share of the tolerance" "% of tolerance" "$out" \
+  && has "verify shows progress per op on stderr" "verify [1/1] relu/direct" "$err"
+if python3 - "$work" <<'PY'
+import json, sys, glob, xml.etree.ElementTree as ET
+w = sys.argv[1]
+j = json.load(open(w + "/r/v.json"))
+assert j["torch_version"] and j["vector_seed"] is not None, "no provenance"
+assert j["filters"] == {"op": "relu", "variant": "direct", "case": "relu_*"}, j["filters"]
+assert j["cases"] and all(c["op"] == "relu" and c["variant"] == "direct" and c["caseName"].startswith("relu_") for c in j["cases"]), "filters leaked"
+files = glob.glob(w + "/junit/TEST-*.xml")
+assert files == [w + "/junit/TEST-opsgi.relu.direct.xml"], files
+s = ET.parse(files[0]).getroot()
+assert s.tag == "testsuite" and int(s.get("tests")) == len(s.findall("testcase")) == len(j["cases"]), "junit shape"
+html = open(w + "/r/v.html").read()
+assert "data:image/png;base64," in html, "no plot"
+PY
+then ok "JSON (provenance, filters, per-case), JUnit XML (a testcase per case) and HTML (embedded plot) agree"; else fail "reports" "see above"; fi
+
+# A wrong kernel: exit 1, repro line, sign-of-zero message, failing outputs as .npy (stranger jars from verification/).
+mkdir -p "$work/jars"; "$root/verification/stranger-jars/build.sh" "$work/jars" >/dev/null 2>&1 || fail "stranger jars" "could not build them"
+check "verify a wrong kernel" 1 "$opsgi" verify --bundle "$work/jars/wrong-relu6.jar" --no-properties --json "$work/r/wrong.json"
+has "a failure names the sign of zero plainly" "differs only in the sign of zero at" "$out"
+has "a failure has a repro command" "repro: ./opsgi verify --bundle $work/jars/wrong-relu6.jar --op relu6 --variant" "$out"
+if ls "$work/r/failures/"*.got.npy "$work/r/failures/"*.expected.npy >/dev/null 2>&1; then ok "failing outputs written as .npy beside the report"
+else fail "failing outputs" "no .npy in $work/r/failures"; fi
+repro="$(echo "$out" | grep -m1 "repro: " | sed 's/.*repro: \.\/opsgi //')"
+# shellcheck disable=SC2086 # the repro line is a command line
+[ -n "$repro" ] && check "the repro command replays one case" 1 "$opsgi" $repro && has "the repro command replays exactly that case" "FAILED" "$(echo "$out" | grep -E "^(PASSED|FAILED) ")"
+
+# --- Configuration: a Karaf-style .cfg in deploy/ reaches Config Admin ---------------------------
+mkdir -p "$OPSGI_DEPLOY"; printf 'threads = 1\n' > "$OPSGI_DEPLOY/io.opsgi.threads.cfg"
+check "list with a deploy/io.opsgi.threads.cfg" 0 "$opsgi" list
+if grep -rqs 'threads="1"' "$OPSGI_CONFIG/io/opsgi/threads.config"; then ok "deploy/io.opsgi.threads.cfg (threads=1) is Config Admin's io.opsgi.threads"
+else fail "deploy/io.opsgi.threads.cfg" "not in Config Admin: $(ls -R "$OPSGI_CONFIG" | head)"; fi
+rm -f "$OPSGI_DEPLOY/io.opsgi.threads.cfg"
+
+# --- The Gogo shell: completion, history, a bare exit --------------------------------------------
+if command -v tmux >/dev/null; then
+  s="opsgi-check-$$"
+  tmux new-session -d -s "$s" -x 200 -y 50 "$opsgi shell 2>$work/shell.err"
+  wait_for() { for _ in $(seq 1 120); do tmux capture-pane -p -t "$s" 2>/dev/null | grep -qF -- "$1" && return 0; sleep 1; done; return 1; }
+  if wait_for "g!"; then
+    # The prompt can come before the opsgi commands are registered: Tab again until they are.
+    tmux send-keys -t "$s" "opsgi:li"
+    for _ in 1 2 3 4 5 6; do tmux send-keys -t "$s" Tab; sleep 5; tmux capture-pane -p -t "$s" | grep -qF "g! opsgi:list" && break; done
+    if wait_for "g! opsgi:list"; then ok "shell: Tab completes opsgi:li to opsgi:list"; else fail "shell completion" "$(tmux capture-pane -p -t "$s" | tail -3)"; fi
+    tmux send-keys -t "$s" C-u "echo history-probe" Enter; wait_for "history-probe" >/dev/null
+    tmux send-keys -t "$s" Up
+    if wait_for "g! echo history-probe"; then ok "shell: Up recalls the last command"; else fail "shell history" "$(tmux capture-pane -p -t "$s" | tail -3)"; fi
+    tmux send-keys -t "$s" C-u "exit" Enter
+    for _ in $(seq 1 60); do tmux has-session -t "$s" 2>/dev/null || break; sleep 1; done
+    if tmux has-session -t "$s" 2>/dev/null; then fail "shell: exit" "$(tmux capture-pane -p -t "$s" | tail -3)"; else ok "shell: a bare exit leaves"; fi
+  else
+    fail "shell" "no prompt within 120 s: $(tmux capture-pane -p -t "$s" | tail -5) $(tail -5 "$work/shell.err")"
+  fi
+else
+  echo "skip  shell checks: tmux is not installed"
+fi
+
+# --- The script rebuilds a stale jar, with a line per module -------------------------------------
+touch "$root/bundles/io.opsgi.cli/src/main/java/io/opsgi/cli/package-info.java"
+check "a source newer than the jar" 0 "$opsgi" --help && has "./opsgi rebuilds after an edit" "building the container (sources changed" "$err" \
+  && has "the build shows a line per module" "opsgi:   io.opsgi.cli" "$err"
+check "no edit since" 0 "$opsgi" --help && if echo "$err" | grep -q "building"; then fail "no rebuild without an edit" "$err"; else ok "no rebuild without an edit"; fi
+
+echo "cli checks: $passed passed, $failed failed"
+[ "$failed" = 0 ]
