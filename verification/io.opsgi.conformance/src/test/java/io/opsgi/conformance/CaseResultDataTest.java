@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsgi.op.ElementwiseKernel;
+import io.opsgi.op.Tolerance;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
