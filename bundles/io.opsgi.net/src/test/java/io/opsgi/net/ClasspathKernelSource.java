@@ -3,7 +3,7 @@ package io.opsgi.net;
 import io.opsgi.conformance.ClasspathKernels;
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.KernelChain;
+import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.runtime.KernelState;

@@ -1,7 +1,7 @@
 package io.opsgi.conformance;
 
 import io.opsgi.op.Kernel;
-import io.opsgi.op.KernelChain;
+import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.op.Operator;
 import io.opsgi.op.Operators;
 import io.opsgi.tensor.Tensor;

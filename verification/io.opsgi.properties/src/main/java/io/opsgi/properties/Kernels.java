@@ -3,7 +3,7 @@ package io.opsgi.properties;
 import io.opsgi.conformance.ClasspathKernels;
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.KernelChain;
+import io.opsgi.runtime.chain.KernelChain;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package io.opsgi.properties;
 
-import io.opsgi.op.KernelChain;
+import io.opsgi.runtime.chain.KernelChain;
 import java.util.List;
 import net.jqwik.api.lifecycle.AroundTryHook;
 import net.jqwik.api.lifecycle.PropagationMode;

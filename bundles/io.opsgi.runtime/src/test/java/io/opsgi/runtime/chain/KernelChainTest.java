@@ -1,4 +1,4 @@
-package io.opsgi.op;
+package io.opsgi.runtime.chain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opsgi.op.Activation;
+import io.opsgi.op.ActivationAttrs;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.ElementwiseKernel;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
-package io.opsgi.op;
+package io.opsgi.runtime.chain;
 
+import io.opsgi.op.Kernel;
+import io.opsgi.op.Output;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

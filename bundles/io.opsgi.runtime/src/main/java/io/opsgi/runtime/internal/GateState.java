@@ -1,0 +1,209 @@
+package io.opsgi.runtime.internal;
+
+import io.opsgi.op.Kernel;
+import io.opsgi.runtime.KernelEvents;
+import io.opsgi.runtime.KernelState;
+import io.opsgi.runtime.KernelVerifier;
+import io.opsgi.runtime.VerificationReport;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.log.Logger;
+
+/**
+ * Every registered kernel and where it stands (pending, verified, quarantined): the only place that
+ * changes a kernel's state. Each change posts its event and publishes a new selection snapshot,
+ * under this object's monitor, so events and snapshots follow the order of changes.
+ */
+final class GateState implements VerificationGate.Owner {
+    private final Selection selection;
+    private final KernelEventPosts events;
+    private final Logger log;
+    private final Map<Long, Candidate> candidates = new HashMap<>();
+    private Map<String, String> pins = Map.of();
+    /** Until the registry is activated the gate setting is unknown: pending is the safe assumption. */
+    private boolean gateOn = true;
+    private VerificationGate gate;
+    private volatile KernelVerifier verifier;
+
+    GateState(Selection selection, KernelEventPosts events, Logger log) {
+        this.selection = selection;
+        this.events = events;
+        this.log = log;
+    }
+
+    /** Starts the gate; kernels that arrived before are verified now, or freed if the gate is off. */
+    synchronized void start(boolean on, Duration timeLimit) {
+        gateOn = on;
+        gate = new VerificationGate(this, timeLimit);
+        for (Candidate c : candidates.values()) {
+            if (c.state == KernelState.PENDING) {
+                if (gateOn) {
+                    gate.submit(c, c.ticket);
+                } else {
+                    c.state = KernelState.UNVERIFIED;
+                }
+            }
+        }
+        publish();
+    }
+
+    synchronized void stop() {
+        if (gate != null) {
+            gate.close();
+        }
+    }
+
+    /** How long a call may wait for a pending kernel: the verification time limit. */
+    synchronized long timeLimitMillis(long fallback) {
+        return gate == null ? fallback : gate.timeLimit().toMillis();
+    }
+
+    void useVerifier(KernelVerifier v) {
+        verifier = v;
+        synchronized (this) {
+            if (gate != null) {
+                candidates.values().stream().filter(c -> c.state == KernelState.PENDING).forEach(c -> gate.submit(c, c.ticket));
+            }
+        }
+    }
+
+    void dropVerifier(KernelVerifier v) {
+        if (verifier == v) {
+            verifier = null;
+        }
+    }
+
+    synchronized void pins(Map<String, String> next) {
+        pins = next;
+        publish();
+    }
+
+    /** A kernel arrived: pending (and queued for verification) while the gate is on. */
+    synchronized void add(Candidate c) {
+        c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
+        candidates.put(c.serviceId(), c);
+        if (gateOn) {
+            events.post(KernelEvents.PENDING, c);
+        }
+        publish();
+        if (gateOn && gate != null) {
+            gate.submit(c, c.ticket);
+        }
+    }
+
+    /** A kernel's service went away: withdrawn from selection at once; null if it was never added. */
+    synchronized Candidate remove(long serviceId) {
+        Candidate c = candidates.remove(serviceId);
+        if (c != null) {
+            c.ticket++; // a verification still running for it no longer counts
+            events.post(KernelEvents.REMOVED, c);
+            publish();
+        }
+        return c;
+    }
+
+    @Override
+    public KernelVerifier verifier() {
+        return verifier;
+    }
+
+    @Override
+    public Map<String, Kernel> referencesFor(Candidate c) {
+        Map<String, Kernel> refs = new HashMap<>();
+        if (KernelVerifier.REFERENCE_VARIANT.equals(c.variant())) {
+            return refs;
+        }
+        Selection.Snapshot s = selection.current();
+        for (String op : c.ops) {
+            for (Candidate r : s.byOp().getOrDefault(op, List.of())) {
+                if (r != c && KernelVerifier.REFERENCE_VARIANT.equals(r.variant())) {
+                    if (r.state == KernelState.PENDING) {
+                        return null;
+                    }
+                    if (r.state.eligible()) {
+                        refs.put(op, r.kernel);
+                    }
+                }
+            }
+        }
+        return refs;
+    }
+
+    @Override
+    public synchronized boolean current(Candidate c, int ticket) {
+        return candidates.get(c.serviceId()) == c && c.ticket == ticket;
+    }
+
+    @Override
+    public void verdict(Candidate c, int ticket, VerificationReport report) {
+        synchronized (this) {
+            if (!current(c, ticket)) {
+                return;
+            }
+            c.report = report;
+            if (c.state != KernelState.QUARANTINED) {
+                c.state = report.passed() ? KernelState.VERIFIED : KernelState.QUARANTINED;
+            }
+            events.post(c.state == KernelState.VERIFIED ? KernelEvents.VERIFIED : KernelEvents.QUARANTINED, c);
+            publish();
+        }
+        if (report.passed()) {
+            log.info("Kernel {} for {} from {} verified: {}", c.variant(), c.ops, c.bundle, report.summary());
+        } else {
+            log.error("Kernel {} for {} from {} quarantined: {}", c.variant(), c.ops, c.bundle, report.text());
+        }
+    }
+
+    /** Quarantines {@code c} after it failed a live call; false if it was gone or quarantined already. */
+    synchronized boolean quarantine(Candidate c, VerificationReport report) {
+        if (candidates.get(c.serviceId()) != c || c.state == KernelState.QUARANTINED) {
+            return false;
+        }
+        c.state = KernelState.QUARANTINED;
+        c.report = report;
+        events.post(KernelEvents.QUARANTINED, c);
+        publish();
+        return true;
+    }
+
+    synchronized void reverify(String op, String variant) {
+        Candidate c = find(op, variant);
+        c.ticket++;
+        if (gate != null) {
+            gate.submit(c, c.ticket);
+        }
+    }
+
+    synchronized void release(String op, String variant) {
+        Candidate c = find(op, variant);
+        if (c.state != KernelState.QUARANTINED) {
+            throw new IllegalArgumentException(op + "/" + variant + " is " + c.state.name().toLowerCase() + ", not quarantined");
+        }
+        c.ticket++;
+        c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
+        events.post(KernelEvents.RELEASED, c);
+        publish();
+        if (gateOn && gate != null) {
+            gate.submit(c, c.ticket);
+        }
+    }
+
+    private Candidate find(String op, String variant) {
+        return candidates.values().stream().filter(c -> c.ops.contains(op) && c.variant().equals(variant)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no kernel " + variant + " for " + op + " is registered"));
+    }
+
+    /** Publishes the snapshot and announces the ops whose active kernel changed; callers hold the monitor. */
+    private void publish() {
+        Selection.Snapshot old = selection.publish(candidates.values(), pins);
+        Selection.Snapshot next = selection.current();
+        for (String op : next.byOp().keySet()) {
+            Candidate now = next.active(op);
+            if (now != null && now != old.active(op)) {
+                events.post(KernelEvents.ACTIVATED, now, op);
+            }
+        }
+    }
+}
