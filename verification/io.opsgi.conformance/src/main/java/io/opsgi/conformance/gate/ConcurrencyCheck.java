@@ -3,7 +3,7 @@ package io.opsgi.conformance.gate;
 import io.opsgi.conformance.Differential;
 import io.opsgi.conformance.VectorCase;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.KernelChain;
+import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.op.Operator;
 import io.opsgi.op.Operators;
 import io.opsgi.tensor.Tensor;

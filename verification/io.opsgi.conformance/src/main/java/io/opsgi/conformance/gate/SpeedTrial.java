@@ -5,7 +5,7 @@ import io.opsgi.conformance.VectorCase;
 import io.opsgi.conformance.VectorFormatException;
 import io.opsgi.op.GeometryClass;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.KernelChain;
+import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.op.Operator;
 import io.opsgi.op.Operators;
 import io.opsgi.runtime.VerificationReport.Timing;
