@@ -1,12 +1,15 @@
 package io.opsgi.runtime.internal;
 
+import io.opsgi.op.GeometryClass;
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.runtime.NoKernelException;
 import io.opsgi.runtime.VerificationReport;
 import io.opsgi.runtime.chain.KernelChain;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +43,7 @@ final class Leases {
         long deadline = 0;
         while (true) {
             Selection.Snapshot s = selection.current();
-            List<Candidate> chain = s.chains().getOrDefault(op, List.of());
+            List<Candidate> chain = s.chain(op);
             List<Candidate> entered = new ArrayList<>(chain.size());
             for (Candidate c : chain) {
                 if (c.enter()) {
@@ -115,20 +118,66 @@ final class Leases {
         return sb.append(')').toString();
     }
 
-    /** One call's hold on its chain; the chain reports failures back. */
-    private final class Lease<K extends Kernel> implements KernelLease<K>, KernelChain.Monitor {
+    /**
+     * One call's hold on its op's kernels. A family whose calls fall into several geometry classes
+     * (conv) gets a kernel that picks the chain of the call's class; the others get their one chain
+     * as it is. Each chain reports failures back.
+     */
+    private final class Lease<K extends Kernel> implements KernelLease<K> {
         private final String op;
-        private final List<Candidate> chain;
+        private final Class<K> type;
+        private final List<Candidate> entered;
         private final Selection.Snapshot snapshot;
+        private final List<String> classes;
+        /** The chain per geometry class, made when a call of that class first comes (index as in {@link #classes}). */
+        private final Object[] chains;
         private final K kernel;
-        private volatile int served;
+        private volatile Candidate served;
         private boolean closed;
 
-        Lease(String op, Class<K> type, List<Candidate> chain, Selection.Snapshot snapshot) {
+        Lease(String op, Class<K> type, List<Candidate> entered, Selection.Snapshot snapshot) {
             this.op = op;
-            this.chain = chain;
+            this.type = type;
+            this.entered = entered;
             this.snapshot = snapshot;
-            this.kernel = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), this);
+            this.classes = Selection.classes(op);
+            this.chains = new Object[classes.size()];
+            this.served = entered.get(0);
+            this.kernel = classes.size() == 1 ? chain(0) : type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                    this::dispatch));
+        }
+
+        /** Hands the call to the chain of its geometry class. */
+        private Object dispatch(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return method.getName().equals("equals") ? proxy == args[0]
+                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "Lease" + entered;
+            }
+            int i = classes.indexOf(GeometryClass.of(args == null || args.length == 0 ? null : args[0]));
+            try {
+                return method.invoke(chain(i < 0 ? 0 : i), args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private synchronized K chain(int i) {
+            if (chains[i] == null) {
+                List<Candidate> chain = snapshot.chain(op, classes.get(i)).stream().filter(entered::contains).toList();
+                chains[i] = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), new KernelChain.Monitor() {
+                    @Override
+                    public void failed(int index, Method method, Object[] args, String problem, Throwable error) {
+                        failedCall(chain.get(index), op, method, args, problem, error);
+                    }
+
+                    @Override
+                    public void served(int index) {
+                        served = chain.get(index);
+                    }
+                });
+            }
+            return (K) chains[i];
         }
 
         @Override
@@ -138,29 +187,19 @@ final class Leases {
 
         @Override
         public KernelDescriptor descriptor() {
-            return snapshot.describe(op, chain.get(0));
+            return snapshot.describe(op, entered.get(0));
         }
 
         @Override
         public KernelDescriptor servedBy() {
-            return snapshot.describe(op, chain.get(served));
-        }
-
-        @Override
-        public void failed(int index, Method method, Object[] args, String problem, Throwable error) {
-            failedCall(chain.get(index), op, method, args, problem, error);
-        }
-
-        @Override
-        public void served(int index) {
-            served = index;
+            return snapshot.describe(op, served);
         }
 
         @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                chain.forEach(Candidate::exit);
+                entered.forEach(Candidate::exit);
             }
         }
     }
