@@ -3,9 +3,12 @@ package io.opsgi.runtime.internal;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
 import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelEvents;
 import io.opsgi.runtime.KernelLease;
+import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelVerifier;
 import io.opsgi.runtime.OperatorRegistry;
+import io.opsgi.runtime.VerificationReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,16 +47,19 @@ public final class KernelRegistry implements OperatorRegistry {
     private final KernelEventPosts events = new KernelEventPosts();
     private final GateState gate;
     private final Leases leases;
+    private final ExitGuard exitGuard;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configAdmin;
 
     /** The logger comes through the constructor: kernels bind before any field reference is set. */
     @Activate
-    public KernelRegistry(@Reference(service = LoggerFactory.class) Logger log) {
+    public KernelRegistry(@Reference(service = LoggerFactory.class) Logger log, @Reference ExitGuard exitGuard) {
         this.log = log;
+        this.exitGuard = exitGuard;
         this.gate = new GateState(selection, events, log);
         this.leases = new Leases(selection, gate, log, () -> gate.timeLimitMillis(Leases.DRAIN_TIMEOUT_MILLIS));
+        exitGuard.listen(r -> refused(r).forEach(c -> events.post(KernelEvents.QUARANTINED, c)));
     }
 
     @Activate
@@ -104,6 +110,9 @@ public final class KernelRegistry implements OperatorRegistry {
     @Reference(service = Kernel.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindKernel(ServiceReference<Kernel> ref, Kernel kernel) {
+        if (exitGuard.check(ref.getBundle()) != null) {
+            return; // resolved before the guard was there (startup): it is reported, and never called
+        }
         Candidate c = candidateOf(ref, kernel);
         if (c.ops.isEmpty() || c.variant() == null) {
             log.warn("Ignoring kernel service {} of {}: it needs the {} and {} properties", c.serviceId(), c.bundle, KernelInfo.OP,
@@ -135,6 +144,23 @@ public final class KernelRegistry implements OperatorRegistry {
         Selection.Snapshot s = selection.current();
         List<KernelDescriptor> out = new ArrayList<>();
         s.byOp().forEach((op, list) -> list.forEach(c -> out.add(s.describe(op, c))));
+        for (ExitGuard.Refusal r : exitGuard.refused()) {
+            for (Candidate c : refused(r)) {
+                c.ops.forEach(op -> out.add(s.describe(op, c)));
+            }
+        }
+        return out;
+    }
+
+    /** A refused bundle's kernels as quarantined candidates that never registered (service id -1), for the list and events. */
+    private static List<Candidate> refused(ExitGuard.Refusal r) {
+        List<Candidate> out = new ArrayList<>();
+        for (KernelDeclarations.Declared d : r.kernels()) {
+            Candidate c = new Candidate(null, d.ops(), d.variant(), 0, -1, r.bundle());
+            c.state = KernelState.QUARANTINED;
+            c.report = VerificationReport.failed("refused before any of its code ran: " + r.reason(), List.of(r.reason()), Duration.ZERO);
+            out.add(c);
+        }
         return out;
     }
 
