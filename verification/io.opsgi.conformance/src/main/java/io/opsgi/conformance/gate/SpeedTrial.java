@@ -10,6 +10,8 @@ import io.opsgi.op.Operator;
 import io.opsgi.op.Operators;
 import io.opsgi.runtime.VerificationReport.Timing;
 import io.opsgi.tensor.Tensor;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -23,14 +25,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * Large inputs and speed, one op at a time: on each representative {@link Workload} the kernel's
  * answer is compared with the reference's (a call that overruns its bound is named and ends the
  * trial: the kernel hangs on large inputs), then the kernel and the kernels now serving the op are
- * timed in the same run, interleaved call by call so that load on the machine falls on all of them
- * alike: a warm-up, then up to {@link #MAX_ROUNDS} rounds within {@link #ROUND_BUDGET_NANOS} per
- * workload (at least one), medians kept per geometry class.
+ * timed in the same run: each warmed up until its times are steady, then up to {@link #MAX_ROUNDS}
+ * rounds, interleaved call by call so that load on the machine falls on all of them alike, within
+ * {@link #ROUND_BUDGET_NANOS} per workload (at least one); medians kept per geometry class.
  */
 final class SpeedTrial {
-    static final int MAX_ROUNDS = 5;
-    /** Timed rounds stop after this much time per workload: ~1 s bounds admission even next to a slow reference. */
-    static final long ROUND_BUDGET_NANOS = 1_000_000_000L;
+    static final int MAX_ROUNDS = 7;
+    /** Timed rounds stop after this much time per workload (at least one round): bounds admission next to a slow reference. */
+    static final long ROUND_BUDGET_NANOS = 700_000_000L;
+    /** Each kernel is warmed up per workload for at least this long and {@link #WARMUP_CALLS} calls, at most {@link #WARMUP_CAP_NANOS}. */
+    static final long WARMUP_NANOS = 300_000_000L;
+    static final int WARMUP_CALLS = 3;
+    static final long WARMUP_CAP_NANOS = 5_000_000_000L;
     /** A call's bound: this many times the reference's time on the same input, and at least {@link #MIN_CALL_MILLIS}. */
     static final int CALL_FACTOR = 100;
     static final long MIN_CALL_MILLIS = 3_000;
@@ -162,13 +168,14 @@ final class SpeedTrial {
         rivals.forEach((v, k) -> {
             if (!v.equals(variant) && k != kernel) {
                 try {
-                    call(k, w); // warm-up, and whether it takes this geometry at all
+                    call(k, w); // whether it takes this geometry at all
                     runners.put(v, k);
                 } catch (RuntimeException e) {
                     // a rival that declines (or fails) this workload is not timed on it
                 }
             }
         });
+        runners.values().forEach(k -> warmUp(k, w));
         Map<String, long[]> times = new LinkedHashMap<>();
         runners.keySet().forEach(v -> times.put(v, new long[MAX_ROUNDS]));
         long start = System.nanoTime();
@@ -176,14 +183,45 @@ final class SpeedTrial {
         while (rounds < MAX_ROUNDS && (rounds == 0 || System.nanoTime() - start < ROUND_BUDGET_NANOS)
                 && !Thread.currentThread().isInterrupted()) {
             for (Map.Entry<String, Kernel> r : runners.entrySet()) {
-                long t0 = System.nanoTime();
-                call(r.getValue(), w);
-                times.get(r.getKey())[rounds] = System.nanoTime() - t0;
+                times.get(r.getKey())[rounds] = timed(r.getValue(), w);
             }
             rounds++;
         }
         int n = rounds;
         times.forEach((v, t) -> timings.add(new Timing(operator.name(), geometryClass, w.name(), v, median(Arrays.copyOf(t, n)), n)));
+    }
+
+    /**
+     * Calls {@code k} until the JIT has compiled it: at least {@link #WARMUP_CALLS} calls and
+     * {@link #WARMUP_NANOS}, then until two calls in a row agree within 20% with no compilation
+     * finished during the last one; at most {@link #WARMUP_CAP_NANOS}. Vector API code runs 10-100x
+     * slower until C2 has compiled it, and on a loaded machine the compiler threads take seconds to
+     * get to it (vector relu on 2^21 elements: 100-250 ms per call for the first ~12 calls at load
+     * 12 on 2 cores, then 2 ms), so steady times alone can be the interpreter's.
+     */
+    private void warmUp(Kernel k, Workload w) {
+        long start = System.nanoTime(), previous = Long.MAX_VALUE;
+        for (int calls = 1; !Thread.currentThread().isInterrupted(); calls++) {
+            long compiledBefore = compilationMillis();
+            long t = timed(k, w), spent = System.nanoTime() - start;
+            boolean steady = Math.abs(t - previous) <= previous / 5 && compilationMillis() == compiledBefore;
+            if (spent >= WARMUP_CAP_NANOS || steady && calls >= WARMUP_CALLS && spent >= WARMUP_NANOS) {
+                return;
+            }
+            previous = t;
+        }
+    }
+
+    /** Total time the JIT compilers have worked so far; -1 if the JVM does not say. */
+    private static long compilationMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    private long timed(Kernel k, Workload w) {
+        long t0 = System.nanoTime();
+        call(k, w);
+        return System.nanoTime() - t0;
     }
 
     private Map<String, Object> call(Kernel k, Workload w) {

@@ -62,7 +62,7 @@ class AdmissionChecksTest {
         assertTrue(trial.hung());
         assertEquals(1, trial.failures().size(), trial.failures().toString());
         String failure = trial.failures().get(0);
-        assertTrue(failure.startsWith("timeout: no answer within 3000 ms on large input relu_64x112 input=[1, 64, 112, 112]"), failure);
+        assertTrue(failure.matches("timeout: no answer within \\d+ ms on large input relu_64x112 input=\\[1, 64, 112, 112\\] .*"), failure);
     }
 
     @Test
@@ -84,8 +84,8 @@ class AdmissionChecksTest {
                 Map.of("direct", DIRECT_ACTIVATIONS, "vector", new VectorActivations()), vectors.cases("relu"), 1);
         assertEquals(List.of(), trial.failures());
         long slow = median(trial.timings(), "slow"), direct = median(trial.timings(), "direct"), vector = median(trial.timings(), "vector");
-        // The slow relu sleeps 1 ms per 16,384 elements: 49+ ms on the 802,816-element workload, whatever the load.
-        assertTrue(slow >= 45_000_000L, trial.timings().toString());
+        // The slow relu sleeps 1 ms per 8,192 elements: 256+ ms on the 2^21-element input, whatever the load.
+        assertTrue(slow >= 256_000_000L, trial.timings().toString());
         assertTrue(slow > direct && slow > vector, trial.timings().toString());
         assertTrue(trial.timings().stream().allMatch(t -> t.geometryClass().equals(GeometryClass.ALL)), trial.timings().toString());
     }
@@ -135,7 +135,7 @@ class AdmissionChecksTest {
 
         @Override
         public void activate(ActivationAttrs a, float[] x, float[] y) {
-            for (int i = 16_384; i <= x.length; i += 16_384) {
+            for (int i = 8_192; i <= x.length; i += 8_192) {
                 LockSupport.parkNanos(1_000_000);
             }
             RIGHT.activate(a, x, y);
