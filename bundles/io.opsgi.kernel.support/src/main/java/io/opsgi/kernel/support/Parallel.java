@@ -76,19 +76,28 @@ public final class Parallel {
             failure = e;
             next.set(tasks); // stop handing out work; helpers finish their current task
         }
+        // Every helper is joined before this returns or throws, even when the caller is interrupted: a
+        // helper still writing the output after the call ended would corrupt whatever reads it next. The
+        // caller reaches this point only once every task is handed out, so waiting here completes the call;
+        // the interrupt is kept for the caller to act on.
+        boolean interrupted = false;
         for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = new IllegalStateException("interrupted while waiting for intra-op workers", e);
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (failure instanceof RuntimeException r) {
             throw r;

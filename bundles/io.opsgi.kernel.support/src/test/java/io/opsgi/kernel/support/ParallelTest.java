@@ -3,6 +3,7 @@ package io.opsgi.kernel.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,29 @@ class ParallelTest {
             }
         }));
         assertSame(boom, thrown);
+    }
+
+    /** An interrupted caller used to get an exception while helpers still wrote: now every task finishes first. */
+    @Test
+    void anInterruptedCallerReturnsOnlyWhenEveryTaskHasFinished() {
+        Parallel.setThreads(3);
+        AtomicIntegerArray done = new AtomicIntegerArray(64);
+        Thread.currentThread().interrupt();
+        try {
+            Parallel.forEach(64, i -> {
+                long until = System.nanoTime() + 2_000_000; // 2 ms of work per task, so helpers are mid-task when the caller waits
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                done.set(i, 1);
+            });
+            for (int i = 0; i < 64; i++) {
+                assertEquals(1, done.get(i), "task " + i + " had not finished when forEach returned");
+            }
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept for it to act on");
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

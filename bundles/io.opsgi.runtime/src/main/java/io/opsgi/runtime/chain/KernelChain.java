@@ -2,21 +2,33 @@ package io.opsgi.runtime.chain;
 
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Output;
+import java.io.InterruptedIOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * Several kernels of one family behind one kernel, in rank order: each call goes to the first kernel
- * that {@code supports} its geometry (conv kernels may be specialised), and if that kernel throws,
- * or writes a non-finite value where the next kernel writes none, the next one answers instead and
- * the {@link Monitor} hears of the failure. The last kernel able to take a call is trusted as it is,
- * so a chain of one kernel behaves exactly like that kernel (conformance replays use it so).
+ * that {@code supports} its geometry (conv kernels may be specialised), and if that kernel throws or
+ * overruns its deadline, the next one answers instead (on cleared outputs: a failed attempt's
+ * half-written values never reach it) and the {@link Monitor} hears of the failure. A non-finite
+ * output is checked with one call of the last kernel that takes the geometry (the reference): if
+ * that one writes finite values, the first is blamed. The last kernel able to take a call is
+ * trusted as it is, so a chain of one kernel behaves exactly like that kernel (conformance replays
+ * use it so).
+ *
+ * <p>Not every failure is the kernel's: when the caller's thread is interrupted (a cancelled
+ * {@code Future}) the call ends with a {@link CancellationException}, and a condition of the whole
+ * JVM ({@link VirtualMachineError}: out of memory, stack overflow) fails the call with that error;
+ * neither blames a kernel.
  *
  * <p>The kernels themselves are never told: they just compute. The chain is a dynamic proxy of the
  * family interface, so it serves every family, including ones added later, with no code per family.
@@ -27,6 +39,15 @@ public final class KernelChain implements InvocationHandler {
         /** Called before kernel {@code index} runs; false skips it (e.g. it is being withdrawn). */
         default boolean enter(int index) {
             return true;
+        }
+
+        /**
+         * Asked once as soon as kernel {@code index} returned or threw: true if the attempt overran its
+         * deadline (whoever watches deadlines interrupted the thread for it); the chain then clears that
+         * interrupt and goes on with the next kernel. After this answer the attempt is no longer watched.
+         */
+        default boolean overran(int index) {
+            return false;
         }
 
         /** Called after kernel {@code index} ran (or failed), always paired with a true {@link #enter}. */
@@ -124,27 +145,58 @@ public final class KernelChain implements InvocationHandler {
             return false;
         }
         int[] written = outputs.getOrDefault(method, NONE);
-        int suspect = -1;          // ran, wrote non-finite values, and a later kernel may tell whether that was right
+        int suspect = -1;          // ran, wrote non-finite values; the last taker tells whether that was right
+        boolean dirty = false;     // an earlier attempt may have written the outputs
         Throwable lastError = null;
         for (int i = 0; i < kernels.length; i++) {
             if (!takes(i, geometry) || !monitor.enter(i)) {
                 continue;
             }
+            if (dirty) {
+                clear(args, written);
+            }
+            dirty = true;
+            Throwable error = null;
+            boolean overran;
             try {
-                method.invoke(kernels[i], args);
-            } catch (InvocationTargetException e) {
-                lastError = e.getCause();
-                monitor.failed(i, method, args, "threw " + lastError, lastError);
-                continue;
+                try {
+                    method.invoke(kernels[i], args);
+                } catch (InvocationTargetException e) {
+                    error = e.getCause();
+                }
+                // Blame is reported while the kernel is still entered, so its owner can quarantine it before it is released.
+                overran = monitor.overran(i);
+                if (overran) {
+                    monitor.failed(i, method, args, "overran its deadline", null);
+                } else if (error != null && !cancelledByCaller(error) && !(error instanceof VirtualMachineError)) {
+                    monitor.failed(i, method, args, "threw " + error, error);
+                }
             } finally {
                 monitor.exit(i);
             }
-            boolean finite = allFinite(args, written);
-            if (!finite && hasLaterTaker(i, geometry)) {
-                if (suspect < 0) {
-                    suspect = i;
-                }
+            if (overran) {
+                Thread.interrupted(); // the watchdog's interrupt, not the caller's
+                lastError = new IllegalStateException(kernels[i] + " overran its deadline");
                 continue;
+            }
+            if (error != null) {
+                if (cancelledByCaller(error)) {
+                    throw cancelled(kernels[i], geometry, error);
+                }
+                if (error instanceof VirtualMachineError vme) {
+                    throw jvmWide(kernels[i], geometry, vme);
+                }
+                lastError = error;
+                continue;
+            }
+            boolean finite = allFinite(args, written);
+            if (!finite && suspect < 0) {
+                int last = lastTaker(geometry);
+                if (last > i) {
+                    suspect = i;
+                    i = last - 1; // one extra call, of the reference, not the whole chain
+                    continue;
+                }
             }
             if (suspect >= 0 && finite) {
                 monitor.failed(suspect, method, args, "wrote non-finite values where " + kernels[i] + " writes finite ones", null);
@@ -152,9 +204,17 @@ public final class KernelChain implements InvocationHandler {
             monitor.served(i);
             return null;
         }
-        if (suspect >= 0) {
-            // Every later kernel threw: the suspect's non-finite answer is the only one there is.
-            method.invoke(kernels[suspect], args);
+        if (suspect >= 0 && monitor.enter(suspect)) {
+            // The reference threw: the suspect's non-finite answer is the only one there is.
+            try {
+                clear(args, written);
+                method.invoke(kernels[suspect], args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                monitor.overran(suspect); // ends the watch; the answer stands either way
+                monitor.exit(suspect);
+            }
             monitor.served(suspect);
             return null;
         }
@@ -164,17 +224,59 @@ public final class KernelChain implements InvocationHandler {
         throw new UnsupportedGeometryException(family.getSimpleName() + ": no kernel of " + List.of(kernels) + " supports " + geometry);
     }
 
-    private boolean takes(int i, Object geometry) {
-        return supports == null || invokeSupports(supports, kernels[i], geometry);
-    }
-
-    private boolean hasLaterTaker(int i, Object geometry) {
-        for (int j = i + 1; j < kernels.length; j++) {
-            if (takes(j, geometry)) {
+    /** The caller gave up on the call: its thread is interrupted, or the kernel says the work was interrupted or cancelled. */
+    private static boolean cancelledByCaller(Throwable error) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof CancellationException || t instanceof InterruptedIOException
+                    || t instanceof ClosedByInterruptException) {
                 return true;
             }
         }
         return false;
+    }
+
+    private CancellationException cancelled(Kernel kernel, Object geometry, Throwable error) {
+        CancellationException e = new CancellationException(family.getSimpleName() + ": call cancelled: the calling thread was "
+                + "interrupted while " + kernel + " ran " + geometry + "; the output is discarded and no kernel is blamed");
+        e.initCause(error);
+        return e;
+    }
+
+    /** The same kind of error, saying where it struck and that no kernel is blamed for it. */
+    private Error jvmWide(Kernel kernel, Object geometry, VirtualMachineError error) {
+        String message = family.getSimpleName() + ": " + error + " while " + kernel + " ran " + geometry
+                + "; a condition of the whole JVM, not the kernel's fault: nothing is quarantined";
+        Error out = error instanceof OutOfMemoryError ? new OutOfMemoryError(message)
+                : error instanceof StackOverflowError ? new StackOverflowError(message) : null;
+        if (out == null) {
+            return error;
+        }
+        out.initCause(error);
+        return out;
+    }
+
+    private int lastTaker(Object geometry) {
+        for (int j = kernels.length - 1; j >= 0; j--) {
+            if (takes(j, geometry)) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static void clear(Object[] args, int[] written) {
+        for (int p : written) {
+            if (args[p] instanceof float[] a) {
+                Arrays.fill(a, 0f);
+            }
+        }
+    }
+
+    private boolean takes(int i, Object geometry) {
+        return supports == null || invokeSupports(supports, kernels[i], geometry);
     }
 
     private static boolean invokeSupports(Method supports, Kernel kernel, Object geometry) {
@@ -208,7 +310,7 @@ public final class KernelChain implements InvocationHandler {
                 }
             }
         }
-        return java.util.Arrays.copyOf(found, n);
+        return Arrays.copyOf(found, n);
     }
 
     private static boolean allFinite(Object[] args, int[] written) {

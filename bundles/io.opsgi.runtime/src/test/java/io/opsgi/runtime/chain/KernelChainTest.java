@@ -16,6 +16,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
 class KernelChainTest {
@@ -61,6 +62,13 @@ class KernelChainTest {
             return index != skip;
         }
 
+        int overrun = -1;
+
+        @Override
+        public boolean overran(int index) {
+            return index == overrun;
+        }
+
         @Override
         public void exit(int index) {
             events.add("exit " + index);
@@ -74,6 +82,44 @@ class KernelChainTest {
         @Override
         public void served(int index) {
             events.add("served " + index);
+        }
+    }
+
+    /** Adds into y instead of writing it: right only on a zeroed output, like a kernel that accumulates. */
+    private static final class Accumulator implements Conv2dKernel {
+        @Override
+        public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] += 1;
+            }
+        }
+    }
+
+    /** Throws what it is given, as a kernel would that met it. */
+    private record Raiser(RuntimeException runtime, Error error) implements Conv2dKernel {
+        @Override
+        public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+            y[3] = 99;
+            if (error != null) {
+                throw error;
+            }
+            throw runtime;
+        }
+    }
+
+    /** Counts its calls and fills y with a constant. */
+    private static final class Counting implements Conv2dKernel {
+        final float value;
+        int calls;
+
+        Counting(float value) {
+            this.value = value;
+        }
+
+        @Override
+        public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+            calls++;
+            Arrays.fill(y, value);
         }
     }
 
@@ -154,5 +200,86 @@ class KernelChainTest {
         float[] y = new float[2];
         chain.activate(ActivationAttrs.of(Activation.RELU), new float[] {-1, 2}, y);
         assertArrayEquals(new float[] {0, 2}, y);
+    }
+
+    @Test
+    void theNextKernelGetsClearedOutputsNotAFailedAttemptsPartialWrites() {
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Thrower(), new Accumulator()), new Log());
+        assertArrayEquals(filled(1), call(chain, PLAIN)); // 43 at [0] if the thrower's partial write leaked through
+    }
+
+    @Test
+    void anInterruptedCallerGetsACancellationAndNoKernelIsBlamed() {
+        Log log = new Log();
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Raiser(new IllegalStateException("interrupted while waiting"), null),
+                new Filler(1, false)), log);
+        Thread.currentThread().interrupt();
+        try {
+            CancellationException e = assertThrows(CancellationException.class, () -> call(chain, PLAIN));
+            assertTrue(e.getMessage().contains("no kernel is blamed"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt stays set");
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), log.events.toString());
+        // The same kernel on a caller that was not interrupted is blamed: the rule looks at the caller, not the message.
+        assertThrows(IllegalStateException.class, () -> call(KernelChain.only(Conv2dKernel.class,
+                new Raiser(new IllegalStateException("interrupted while waiting"), null)), PLAIN));
+        Log plain = new Log();
+        call(KernelChain.of(Conv2dKernel.class, List.of(new Raiser(new IllegalStateException("x"), null), new Filler(1, false)), plain), PLAIN);
+        assertTrue(plain.events.contains("failed 0: threw java.lang.IllegalStateException: x"), plain.events.toString());
+    }
+
+    @Test
+    void aCancellationFromInsideTheKernelEndsTheCallWithoutBlame() {
+        Log log = new Log();
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Raiser(new java.util.concurrent.CancellationException("task cancelled"), null),
+                new Filler(1, false)), log);
+        assertThrows(CancellationException.class, () -> call(chain, PLAIN));
+        assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), log.events.toString());
+    }
+
+    @Test
+    void outOfMemoryAndStackOverflowFailTheCallAndBlameNoKernel() {
+        for (Error error : new Error[] {new OutOfMemoryError("Java heap space"), new StackOverflowError()}) {
+            Log log = new Log();
+            Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Raiser(null, error), new Filler(1, false)), log);
+            Error thrown = assertThrows(error.getClass(), () -> call(chain, PLAIN));
+            assertTrue(thrown.getMessage().contains("nothing is quarantined"), thrown.getMessage());
+            assertSame(error, thrown.getCause());
+            assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), log.events.toString());
+        }
+        // Any other Error is the kernel's.
+        Log log = new Log();
+        call(KernelChain.of(Conv2dKernel.class, List.of(new Raiser(null, new AssertionError("bug")), new Filler(1, false)), log), PLAIN);
+        assertTrue(log.events.contains("failed 0: threw java.lang.AssertionError: bug"), log.events.toString());
+    }
+
+    @Test
+    void aNonFiniteOutputCostsOneReferenceCallNotTheWholeChain() {
+        Counting middle = new Counting(Float.NaN);
+        Counting reference = new Counting(Float.NaN);
+        Log log = new Log();
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Counting(Float.NaN), middle, reference), log);
+        assertArrayEquals(filled(Float.NaN), call(chain, PLAIN));
+        assertEquals(0, middle.calls, "the kernels between the head and the reference are not run");
+        assertEquals(1, reference.calls);
+        assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), log.events.toString());
+    }
+
+    @Test
+    void anAttemptThatOverranItsDeadlineIsAnsweredByTheNextKernelAndTheWatchdogsInterruptCleared() {
+        Log log = new Log();
+        log.overrun = 0;
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(new Conv2dKernel() {
+            @Override
+            public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+                y[1] = 7;
+                Thread.currentThread().interrupt(); // what the watchdog does to an overrunning attempt
+            }
+        }, new Accumulator()), log);
+        assertArrayEquals(filled(1), call(chain, PLAIN));
+        assertFalse(Thread.currentThread().isInterrupted());
+        assertTrue(log.events.contains("failed 0: overran its deadline"), log.events.toString());
     }
 }
