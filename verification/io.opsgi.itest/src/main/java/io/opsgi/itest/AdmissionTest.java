@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -61,6 +64,8 @@ class AdmissionTest {
     BundleContext context;
     @InjectService
     OperatorRegistry registry;
+    @InjectService
+    ConfigurationAdmin configAdmin;
 
     private final List<Bundle> installed = new ArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
@@ -75,10 +80,31 @@ class AdmissionTest {
         listener = context.registerService(EventHandler.class, e -> events.add(e.getTopic().substring(KernelEvents.TOPIC_PREFIX.length())
                 + " " + e.getProperty(KernelEvents.VARIANT) + " " + String.join(",", (String[]) e.getProperty(KernelEvents.OP))), props);
         assertTrue(registry.awaitSettled(60_000), "the built-in kernels are verified at startup");
+        configure(Map.of(OperatorRegistry.SELECT, "speed"));
+    }
+
+    /**
+     * Applies {@code settings} to the registry's configuration and waits until it has them: a probe
+     * pin travels in the same update (Config Admin delivers asynchronously), then goes.
+     */
+    private void configure(Map<String, String> settings) throws Exception {
+        Configuration cfg = configAdmin.getConfiguration(OperatorRegistry.PID, "?");
+        Dictionary<String, Object> props = new Hashtable<>(settings);
+        props.put(OperatorRegistry.PIN_PREFIX + RELU, "direct");
+        cfg.update(props);
+        Await.until("the configuration applied", () -> registry.active(RELU).map(KernelDescriptor::pinned).orElse(false), this::state);
+        props.remove(OperatorRegistry.PIN_PREFIX + RELU);
+        if (props.isEmpty()) {
+            cfg.delete();
+        } else {
+            cfg.update(props);
+        }
+        Await.until("the probe pin gone", () -> !registry.active(RELU).map(KernelDescriptor::pinned).orElse(true), this::state);
     }
 
     @AfterEach
     void cleanUp() throws Exception {
+        configure(Map.of()); // back to the framework's setting
         listener.unregister();
         for (Bundle b : installed) {
             if (b.getState() != Bundle.UNINSTALLED) {
@@ -89,19 +115,25 @@ class AdmissionTest {
     }
 
     @Test
-    void aSlowReluRankedHighIsVerifiedButNeverServesAndTheVectorReluKeepsServing() throws Exception {
+    void aSlowReluRankedHighIsVerifiedButNeverServes() throws Exception {
         installed.add(start(context.installBundle(Path.of(context.getProperty("opsgi.itest.vector.jar")).toUri().toString())));
-        Await.until("the vector relu active", () -> active(RELU).equals("vector"), this::state);
+        awaitState(RELU, "vector", KernelState.VERIFIED);
         GateTest.Caller caller = reluCaller(4097);
         try {
             install(FixtureBundles.relu(jars, "slow", 500, "slow"));
             KernelDescriptor slow = awaitState(RELU, "slow", KernelState.VERIFIED);
             assertTrue(slow.report().passed(), slow.report().text());
-            assertEquals("vector", active(RELU), "a slower newcomer never displaces a faster kernel: " + state());
             long slowNanos = slow.measuredNanos(GeometryClass.ALL).orElseThrow();
             long vectorNanos = describe(RELU, "vector").measuredNanos(GeometryClass.ALL).orElseThrow();
+            long directNanos = describe(RELU, "direct").measuredNanos(GeometryClass.ALL).orElseThrow();
             // It sleeps 1 ms per 8,192 elements: at least 256 ms on the 2^21-element input, whatever the load.
-            assertTrue(slowNanos >= 256_000_000L && slowNanos > vectorNanos, "slow " + slowNanos + " ns, vector " + vectorNanos + " ns");
+            assertTrue(slowNanos >= 256_000_000L && slowNanos > vectorNanos && slowNanos > directNanos,
+                    "slow " + slowNanos + " ns, vector " + vectorNanos + " ns, direct " + directNanos + " ns");
+            String active = active(RELU);
+            assertTrue(!active.equals("slow"), "a slower newcomer never displaces a faster kernel, whatever its ranking: " + state());
+            // The one serving is the faster of the two measured in the same run (or within the noise margin of it).
+            long activeNanos = active.equals("vector") ? vectorNanos : directNanos;
+            assertTrue(activeNanos <= Math.min(vectorNanos, directNanos) * 1.25, state());
             assertTrue(KernelTable.format(registry.kernels()).lines().anyMatch(l -> l.startsWith("relu ") && l.contains(" slow ")
                     && l.contains(" ms ") && l.contains("verified")), "the list shows its measured time: " + state());
             assertTrue(events.contains("VERIFIED slow relu") && !events.contains("ACTIVATED slow relu"), events.toString());

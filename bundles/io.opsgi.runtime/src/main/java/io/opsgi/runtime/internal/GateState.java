@@ -75,8 +75,9 @@ final class GateState implements VerificationGate.Owner {
         }
     }
 
-    synchronized void pins(Map<String, String> next) {
+    synchronized void pins(Map<String, String> next, boolean bySpeed) {
         pins = next;
+        selection.bySpeed(bySpeed);
         publish();
     }
 

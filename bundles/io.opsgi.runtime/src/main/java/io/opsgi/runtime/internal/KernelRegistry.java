@@ -48,6 +48,7 @@ public final class KernelRegistry implements OperatorRegistry {
     private final GateState gate;
     private final Leases leases;
     private final ExitGuard exitGuard;
+    private volatile BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configAdmin;
@@ -66,7 +67,8 @@ public final class KernelRegistry implements OperatorRegistry {
     void activate(BundleContext context, Map<String, Object> config) {
         boolean gateOn = !"off".equalsIgnoreCase(setting(context, config, GATE, "on"));
         long seconds = Long.parseLong(setting(context, config, VERIFY_TIMEOUT, Long.toString(DEFAULT_VERIFY_TIMEOUT_SECONDS)));
-        gate.pins(Pins.from(config));
+        this.context = context;
+        gate.pins(Pins.from(config), bySpeed(config));
         gate.start(gateOn, Duration.ofSeconds(seconds));
         log.info("Verification gate {} (time limit {} s)", gateOn ? "on" : "off", seconds);
     }
@@ -78,7 +80,11 @@ public final class KernelRegistry implements OperatorRegistry {
 
     @Modified
     void configure(Map<String, Object> config) {
-        gate.pins(Pins.from(config));
+        gate.pins(Pins.from(config), bySpeed(config));
+    }
+
+    private boolean bySpeed(Map<String, Object> config) {
+        return !"ranking".equalsIgnoreCase(setting(context, config, SELECT, "speed"));
     }
 
     private static String setting(BundleContext context, Map<String, Object> config, String key, String fallback) {

@@ -3,6 +3,7 @@ package io.opsgi.runtime.internal;
 import io.opsgi.op.GeometryClass;
 import io.opsgi.op.Operators;
 import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.runtime.KernelState;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,12 +75,19 @@ final class Selection {
     }
 
     private volatile Snapshot current = new Snapshot(Map.of(), Map.of(), Map.of());
+    /** Whether measured speed orders the chains ({@link OperatorRegistry#SELECT}); else ranking alone. */
+    private boolean bySpeed = true;
 
     Snapshot current() {
         return current;
     }
 
     /** Recomputes the snapshot from every candidate and the pins; returns the one it replaced. */
+    /** Switches between selection by measured speed and by ranking alone; takes effect at the next publish. */
+    synchronized void bySpeed(boolean on) {
+        bySpeed = on;
+    }
+
     synchronized Snapshot publish(Collection<Candidate> candidates, Map<String, String> pins) {
         Snapshot old = current;
         Map<String, List<Candidate>> byOp = new TreeMap<>();
@@ -93,7 +101,7 @@ final class Selection {
             List<Candidate> ordered = KernelSelector.ordered(list);
             Map<String, List<Candidate>> byClass = new LinkedHashMap<>();
             for (String cls : classes(op)) {
-                byClass.put(cls, List.copyOf(KernelSelector.chain(ordered, pins.get(op), op, cls)));
+                byClass.put(cls, List.copyOf(KernelSelector.chain(ordered, pins.get(op), bySpeed ? op : null, cls)));
             }
             classChains.put(op, Collections.unmodifiableMap(byClass));
             return List.copyOf(ordered);

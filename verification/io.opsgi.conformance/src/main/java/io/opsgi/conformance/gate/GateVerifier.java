@@ -73,7 +73,9 @@ public final class GateVerifier implements KernelVerifier {
                 continue;
             }
             casesByOp.put(op, cases);
+            long t0 = System.nanoTime();
             values(request, op, cases, tally, failures);
+            tally.nanos += System.nanoTime() - t0;
             if (Thread.currentThread().isInterrupted()) {
                 return VerificationReport.failed("interrupted", failures, since(start));
             }
@@ -89,17 +91,30 @@ public final class GateVerifier implements KernelVerifier {
                     failures.add(concurrency.failure());
                 }
             }
+            // Large inputs of every op first, then the timing of every op: the JIT compiles meanwhile.
+            Map<String, SpeedTrial> trials = new LinkedHashMap<>();
             for (String op : casesByOp.keySet()) {
                 if (!failures.isEmpty()) {
                     break;
                 }
-                SpeedTrial.Outcome trial = SpeedTrial.run(op, request.variant(), request.kernel(), request.references().get(op),
+                long t0 = System.nanoTime();
+                SpeedTrial trial = SpeedTrial.check(op, request.variant(), request.kernel(), request.references().get(op),
                         request.rivals().getOrDefault(op, Map.of()), casesByOp.get(op), request.seed());
+                SpeedTrial.Outcome checked = trial.outcome();
                 Tally tally = tallies.get(op);
-                tally.large.addAll(trial.checked());
-                tally.failed += trial.failures().size();
-                failures.addAll(trial.failures());
-                timings.addAll(trial.timings());
+                tally.nanos += System.nanoTime() - t0;
+                tally.large.addAll(checked.checked());
+                tally.failed += checked.failures().size();
+                failures.addAll(checked.failures());
+                trials.put(op, trial);
+            }
+            for (Map.Entry<String, SpeedTrial> t : trials.entrySet()) {
+                if (!failures.isEmpty()) {
+                    break;
+                }
+                long t0 = System.nanoTime();
+                timings.addAll(t.getValue().time().timings());
+                tallies.get(t.getKey()).nanos += System.nanoTime() - t0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,6 +178,8 @@ public final class GateVerifier implements KernelVerifier {
     /** What passed for one op (or, added up, for the kernel). */
     private static final class Tally {
         int vectors, differential, notApplicable, failed;
+        /** Time spent on this op's values, large inputs and timing (the concurrency check is the kernel's). */
+        long nanos;
         final List<String> large = new ArrayList<>();
 
         void add(Tally t) {
@@ -170,6 +187,7 @@ public final class GateVerifier implements KernelVerifier {
             differential += t.differential;
             notApplicable += t.notApplicable;
             failed += t.failed;
+            nanos += t.nanos;
             large.addAll(t.large);
         }
 
@@ -177,7 +195,8 @@ public final class GateVerifier implements KernelVerifier {
             return vectors + " vector cases and " + differential + " differential cases passed"
                     + (notApplicable > 0 ? ", " + notApplicable + " not applicable (unsupported geometry)" : "")
                     + (concurrentCalls > 0 ? ", " + concurrentCalls + " calls on " + ConcurrencyCheck.THREADS + " threads at once right" : "")
-                    + (large.isEmpty() ? "" : ", large inputs right: " + String.join(", ", large));
+                    + (large.isEmpty() ? "" : ", large inputs right: " + String.join(", ", large))
+                    + String.format(java.util.Locale.ROOT, " (%.1f s)", nanos / 1e9);
         }
     }
 

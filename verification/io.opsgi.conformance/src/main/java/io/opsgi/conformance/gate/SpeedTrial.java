@@ -31,12 +31,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SpeedTrial {
     static final int MAX_ROUNDS = 7;
+    /** Rounds for a kernel timed alone. */
+    static final int ALONE_ROUNDS = 2;
     /** Timed rounds stop after this much time per workload (at least one round): bounds admission next to a slow reference. */
     static final long ROUND_BUDGET_NANOS = 700_000_000L;
     /** Each kernel is warmed up per workload for at least this long and {@link #WARMUP_CALLS} calls, at most {@link #WARMUP_CAP_NANOS}. */
-    static final long WARMUP_NANOS = 300_000_000L;
+    static final long WARMUP_NANOS = 200_000_000L;
     static final int WARMUP_CALLS = 3;
-    static final long WARMUP_CAP_NANOS = 5_000_000_000L;
+    static final long WARMUP_CAP_NANOS = 2_000_000_000L;
     /** A call's bound: this many times the reference's time on the same input, and at least {@link #MIN_CALL_MILLIS}. */
     static final int CALL_FACTOR = 100;
     static final long MIN_CALL_MILLIS = 3_000;
@@ -56,6 +58,11 @@ final class SpeedTrial {
     private final List<String> failures = new ArrayList<>();
     private final List<Timing> timings = new ArrayList<>();
     private boolean hung;
+    /** Workloads checked and not timed yet. */
+    private final List<Checked> toTime = new ArrayList<>();
+
+    private record Checked(Workload w, String geometryClass, boolean timeKernel) {
+    }
 
     /**
      * @param reference the op's reference kernel, null when {@code kernel} is the reference (then its
@@ -70,14 +77,26 @@ final class SpeedTrial {
         this.rivals = rivals;
     }
 
+    /** Checks {@code op}'s large inputs, then times the kernel on them: {@link #check} and {@link #time} in one. */
     static Outcome run(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases,
+            long seed) throws InterruptedException {
+        SpeedTrial trial = check(op, variant, kernel, reference, rivals, cases, seed);
+        return trial.hung || !trial.failures.isEmpty() ? trial.outcome() : trial.time();
+    }
+
+    /**
+     * The large-input half: every workload of {@code op} checked against the reference. A kernel
+     * serving several ops is checked on all of them before any is timed, so the JIT has had that
+     * long to compile it (timing the first op right after its first large call measures the interpreter).
+     */
+    static SpeedTrial check(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases,
             long seed) throws InterruptedException {
         SpeedTrial trial = new SpeedTrial(op, variant, kernel, reference, rivals);
         List<Workload> standard = Workloads.standard(op, seed);
         for (Workload w : standard) {
             trial.workload(w);
             if (trial.hung) {
-                return trial.outcome();
+                return trial;
             }
         }
         if (Workloads.needsScaledCase(op, standard)) {
@@ -94,11 +113,20 @@ final class SpeedTrial {
                 }
             }
         }
-        return trial.outcome();
+        return trial;
     }
 
-    private Outcome outcome() {
+    Outcome outcome() {
         return new Outcome(checked, failures, timings, hung);
+    }
+
+    /** The timing half: the kernel and its rivals on every workload that was checked. */
+    Outcome time() {
+        for (Checked c : toTime) {
+            time(c.w(), c.geometryClass(), c.timeKernel());
+        }
+        toTime.clear();
+        return outcome();
     }
 
     /** Checks and times one workload; false if it does not apply (the reference refuses it). */
@@ -155,7 +183,7 @@ final class SpeedTrial {
             }
         }
         checked.add(w.name() + " (" + geometryClass + ")");
-        time(w, geometryClass, timeKernel);
+        toTime.add(new Checked(w, geometryClass, timeKernel));
         return true;
     }
 
@@ -175,12 +203,18 @@ final class SpeedTrial {
                 }
             }
         });
-        runners.values().forEach(k -> warmUp(k, w));
+        // Alone (no kernel serves the op yet, e.g. a reference at startup) there is nothing to compare:
+        // a few cold runs give the time a deadline can start from, and the next kernel's trial re-times it warm.
+        boolean alone = runners.size() <= 1;
+        if (!alone) {
+            runners.values().forEach(k -> warmUp(k, w));
+        }
+        int maxRounds = alone ? ALONE_ROUNDS : MAX_ROUNDS;
         Map<String, long[]> times = new LinkedHashMap<>();
-        runners.keySet().forEach(v -> times.put(v, new long[MAX_ROUNDS]));
+        runners.keySet().forEach(v -> times.put(v, new long[maxRounds]));
         long start = System.nanoTime();
         int rounds = 0;
-        while (rounds < MAX_ROUNDS && (rounds == 0 || System.nanoTime() - start < ROUND_BUDGET_NANOS)
+        while (rounds < maxRounds && (rounds == 0 || System.nanoTime() - start < ROUND_BUDGET_NANOS)
                 && !Thread.currentThread().isInterrupted()) {
             for (Map.Entry<String, Kernel> r : runners.entrySet()) {
                 times.get(r.getKey())[rounds] = timed(r.getValue(), w);
