@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SpeedTrial {
     static final int MAX_ROUNDS = 7;
+    /** The timing of one kernel, all its ops together, stops after this (a workload under way finishes its rounds). */
+    static final long BUDGET_NANOS = 6_000_000_000L;
     /** Rounds for a kernel timed alone. */
     static final int ALONE_ROUNDS = 2;
     /** Timed rounds stop after this much time per workload (at least one round): bounds admission next to a slow reference. */
@@ -81,7 +83,7 @@ final class SpeedTrial {
     static Outcome run(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases,
             long seed) throws InterruptedException {
         SpeedTrial trial = check(op, variant, kernel, reference, rivals, cases, seed);
-        return trial.hung || !trial.failures.isEmpty() ? trial.outcome() : trial.time();
+        return trial.hung || !trial.failures.isEmpty() ? trial.outcome() : trial.time(System.nanoTime() + BUDGET_NANOS);
     }
 
     /**
@@ -120,10 +122,13 @@ final class SpeedTrial {
         return new Outcome(checked, failures, timings, hung);
     }
 
-    /** The timing half: the kernel and its rivals on every workload that was checked. */
-    Outcome time() {
+    /** The timing half: the kernel and its rivals on every workload that was checked, until {@code deadline} (nanoTime). */
+    Outcome time(long deadline) {
         for (Checked c : toTime) {
-            time(c.w(), c.geometryClass(), c.timeKernel());
+            if (System.nanoTime() > deadline) {
+                break; // the kernel's timing budget is spent: classes left untimed are ordered by ranking
+            }
+            time(c.w(), c.geometryClass(), c.timeKernel(), deadline);
         }
         toTime.clear();
         return outcome();
@@ -188,7 +193,7 @@ final class SpeedTrial {
     }
 
     /** Times the kernel (if it answered right) and every rival that takes the workload, interleaved. */
-    private void time(Workload w, String geometryClass, boolean timeKernel) {
+    private void time(Workload w, String geometryClass, boolean timeKernel, long deadline) {
         Map<String, Kernel> runners = new LinkedHashMap<>();
         if (timeKernel) {
             runners.put(variant, kernel);
@@ -207,7 +212,7 @@ final class SpeedTrial {
         // a few cold runs give the time a deadline can start from, and the next kernel's trial re-times it warm.
         boolean alone = runners.size() <= 1;
         if (!alone) {
-            runners.values().forEach(k -> warmUp(k, w));
+            runners.values().forEach(k -> warmUp(k, w, deadline));
         }
         int maxRounds = alone ? ALONE_ROUNDS : MAX_ROUNDS;
         Map<String, long[]> times = new LinkedHashMap<>();
@@ -233,13 +238,13 @@ final class SpeedTrial {
      * get to it (vector relu on 2^21 elements: 100-250 ms per call for the first ~12 calls at load
      * 12 on 2 cores, then 2 ms), so steady times alone can be the interpreter's.
      */
-    private void warmUp(Kernel k, Workload w) {
+    private void warmUp(Kernel k, Workload w, long deadline) {
         long start = System.nanoTime(), previous = Long.MAX_VALUE;
         for (int calls = 1; !Thread.currentThread().isInterrupted(); calls++) {
             long compiledBefore = compilationMillis();
             long t = timed(k, w), spent = System.nanoTime() - start;
             boolean steady = Math.abs(t - previous) <= previous / 5 && compilationMillis() == compiledBefore;
-            if (spent >= WARMUP_CAP_NANOS || steady && calls >= WARMUP_CALLS && spent >= WARMUP_NANOS) {
+            if (spent >= WARMUP_CAP_NANOS || System.nanoTime() > deadline || steady && calls >= WARMUP_CALLS && spent >= WARMUP_NANOS) {
                 return;
             }
             previous = t;
