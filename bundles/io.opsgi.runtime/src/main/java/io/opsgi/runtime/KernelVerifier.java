@@ -19,11 +19,22 @@ public interface KernelVerifier {
     /**
      * @param references per op, the verified reference kernel ({@link #REFERENCE_VARIANT}) to compare
      *                   against; absent for an op without one, and for the reference itself
+     * @param rivals     per op, the eligible kernels now serving it by variant (the reference among them):
+     *                   the verifier times {@code kernel} against them in the same run, so the runtime
+     *                   can select the fastest per geometry class
      */
-    record Request(List<String> ops, String variant, String bundle, Kernel kernel, Map<String, Kernel> references, long seed) {
+    record Request(List<String> ops, String variant, String bundle, Kernel kernel, Map<String, Kernel> references, long seed,
+            Map<String, Map<String, Kernel>> rivals) {
         public Request {
             ops = List.copyOf(ops);
             references = Map.copyOf(references);
+            Map<String, Map<String, Kernel>> copy = new java.util.TreeMap<>();
+            rivals.forEach((op, byVariant) -> copy.put(op, Map.copyOf(byVariant)));
+            rivals = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        public Request(List<String> ops, String variant, String bundle, Kernel kernel, Map<String, Kernel> references, long seed) {
+            this(ops, variant, bundle, kernel, references, seed, Map.of());
         }
     }
 

@@ -46,6 +46,12 @@ public interface OperatorRegistry {
 
     /** Framework or configuration property: {@code off} switches the verification gate off (every kernel is eligible as it arrives). */
     String GATE = "opsgi.gate";
+    /**
+     * Framework or configuration property: {@code speed} (the default) selects per op and geometry
+     * class the fastest kernel the gate measured, ranking breaking ties; {@code ranking} selects by
+     * {@code service.ranking} alone, as before measured selection.
+     */
+    String SELECT = "opsgi.select";
     /** Framework or configuration property: the verification time limit in seconds (default 120). */
     String VERIFY_TIMEOUT = "opsgi.verify.timeout";
 

@@ -34,7 +34,7 @@ public final class Differential {
         Operator operator = Operators.get(c.op());
         Map<String, Tensor> inputs;
         try {
-            inputs = perturbed(c.readInputs(), new SplittableRandom(seed ^ c.name().hashCode()));
+            inputs = perturbedInputs(c, seed);
         } catch (VectorFormatException e) {
             return new Result(c, Verdict.FAILED, "unreadable vector file: " + e.getMessage());
         }
@@ -56,6 +56,20 @@ public final class Differential {
         return problems.isEmpty() ? new Result(c, Verdict.PASSED, null)
                 : new Result(c, Verdict.FAILED, "differs from the reference kernel on new values (seed " + seed + "): "
                         + String.join("; ", problems));
+    }
+
+    /** {@code c}'s inputs with new values, seeded as {@link #check} seeds them. */
+    public static Map<String, Tensor> perturbedInputs(VectorCase c, long seed) throws VectorFormatException {
+        return perturbed(c.readInputs(), new SplittableRandom(seed ^ c.name().hashCode()));
+    }
+
+    /**
+     * What differs between {@code actual} and {@code expected} outputs of a call configured as {@code c}
+     * (its op and attributes pick the tolerance, {@link Tolerances#forOutput}); empty if nothing does.
+     */
+    public static List<String> compare(VectorCase c, Map<String, Tensor> inputs, Map<String, Object> expected, Map<String, Object> actual,
+            String source) {
+        return Replay.compareOutputs(c, inputs, expected, actual, source).problems();
     }
 
     private static Map<String, Tensor> perturbed(Map<String, Tensor> inputs, SplittableRandom random) {

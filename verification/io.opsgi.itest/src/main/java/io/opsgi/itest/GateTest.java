@@ -157,7 +157,7 @@ class GateTest {
     @Test
     void kernelsThatFailALiveCallAreQuarantinedAndTheCallIsAnsweredByTheReference() throws Exception {
         Conv2dKernel reference = reference();
-        Tensor[] large = ConvData.random(1, 8, 160, 160, 4, 3, 11); // 204,800 inputs: beyond every vector
+        Tensor[] large = ConvData.random(1, 8, 360, 360, 4, 3, 11); // 1,036,800 inputs: beyond every vector and the gate's large inputs
         assertTrue(large[0].shape().size() > FixtureConv2d.LARGE);
         Conv2dAttrs attrs = ConvData.attrs(1, 1, 1, 1);
         Tensor expected = Conv2d.apply(reference, large[0], large[1], large[2], attrs);
@@ -179,7 +179,7 @@ class GateTest {
             assertEquals(KernelState.QUARANTINED, d.state(), state());
             assertTrue(d.report().summary().startsWith("failed a call: " + (fault.startsWith("nan") ? "wrote non-finite values" : "threw")),
                     d.report().text());
-            assertTrue(d.report().details().get(0).contains("ConvGeometry[n=1, cIn=8, h=160, w=160"), "the report names the case: "
+            assertTrue(d.report().details().get(0).contains("ConvGeometry[n=1, cIn=8, h=360, w=360"), "the report names the case: "
                     + d.report().text());
             assertEquals("direct", active(CONV), "new calls no longer reach it");
             Await.until("the quarantine event of " + variant, () -> events.contains("QUARANTINED " + variant + " conv2d"), this::state);

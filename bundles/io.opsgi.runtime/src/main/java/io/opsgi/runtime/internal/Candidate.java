@@ -3,7 +3,10 @@ package io.opsgi.runtime.internal;
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.VerificationReport;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /** A registered kernel service and the calls currently running on it. */
 final class Candidate implements KernelSelector.Choice {
@@ -16,11 +19,8 @@ final class Candidate implements KernelSelector.Choice {
     /** Guarded by the registry's monitor (volatile for readers of a snapshot). */
     volatile KernelState state = KernelState.UNVERIFIED;
     volatile VerificationReport report;
-    /**
-     * The kernel's typical call time in nanoseconds, 0 while unknown: the hook where a measured time
-     * (the gate's timing of the kernel) sets the per-call deadline; see {@link Leases#budgetNanos}.
-     */
-    volatile long expectedNanos;
+    /** op -> geometry class -> median call time, from the newest run that timed it; replaced whole. */
+    volatile Map<String, Map<String, Long>> measured = Map.of();
     /** Which verification run counts: a verdict carrying an older ticket (superseded by a release or re-verify) is dropped. */
     int ticket;
     private int inflight;
@@ -53,6 +53,21 @@ final class Candidate implements KernelSelector.Choice {
     /** Whether this is its ops' reference kernel, the one every other is compared with. */
     boolean isReference() {
         return io.opsgi.runtime.KernelVerifier.REFERENCE_VARIANT.equals(variant);
+    }
+
+    @Override
+    public OptionalLong measuredNanos(String op, String geometryClass) {
+        Long n = measured.getOrDefault(op, Map.of()).get(geometryClass);
+        return n == null ? OptionalLong.empty() : OptionalLong.of(n);
+    }
+
+    /** Records a time measured for calls of {@code op} in {@code geometryClass}; callers hold the gate's monitor. */
+    void measured(String op, String geometryClass, long nanos) {
+        Map<String, Map<String, Long>> next = new HashMap<>(measured);
+        Map<String, Long> byClass = new HashMap<>(next.getOrDefault(op, Map.of()));
+        byClass.put(geometryClass, nanos);
+        next.put(op, Map.copyOf(byClass));
+        measured = Map.copyOf(next);
     }
 
     @Override

@@ -82,6 +82,12 @@ final class GateState implements VerificationGate.Owner {
         publish();
     }
 
+    /** Selection by measured speed (the default) or by ranking alone ({@code opsgi.select}). */
+    synchronized void selectBySpeed(boolean bySpeed) {
+        selection.bySpeed(bySpeed);
+        publish();
+    }
+
     /** A kernel arrived: pending (and queued for verification) while the gate is on. */
     synchronized void add(Candidate c) {
         c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
@@ -141,6 +147,42 @@ final class GateState implements VerificationGate.Owner {
     }
 
     @Override
+    public Map<String, Map<String, Kernel>> rivalsFor(Candidate c) {
+        Map<String, Map<String, Kernel>> rivals = new HashMap<>();
+        Selection.Snapshot s = selection.current();
+        for (String op : c.ops) {
+            Map<String, Kernel> byVariant = new HashMap<>();
+            for (Candidate r : s.chain(op)) {
+                if (r != c && !r.variant().equals(c.variant())) {
+                    byVariant.put(r.variant(), r.kernel);
+                }
+            }
+            rivals.put(op, byVariant);
+        }
+        return rivals;
+    }
+
+    /**
+     * Keeps the times a verification measured: the verified kernel's own, and those of the kernels it
+     * was timed against in the same run (fresher, and taken under the same load as the newcomer's).
+     * Per op and class the slowest workload of the class counts.
+     */
+    private void measured(Candidate c, List<VerificationReport.Timing> timings) {
+        Map<String, Long> worst = new HashMap<>();
+        for (VerificationReport.Timing t : timings) {
+            worst.merge(t.op() + "\n" + t.geometryClass() + "\n" + t.variant(), t.medianNanos(), Math::max);
+        }
+        worst.forEach((key, nanos) -> {
+            String[] k = key.split("\n");
+            Candidate timed = k[2].equals(c.variant()) ? c : selection.current().byOp().getOrDefault(k[0], List.of()).stream()
+                    .filter(r -> r.variant().equals(k[2]) && r.state.eligible()).findFirst().orElse(null);
+            if (timed != null) {
+                timed.measured(k[0], k[1], nanos);
+            }
+        });
+    }
+
+    @Override
     public synchronized boolean current(Candidate c, int ticket) {
         return candidates.get(c.serviceId()) == c && c.ticket == ticket;
     }
@@ -154,6 +196,9 @@ final class GateState implements VerificationGate.Owner {
             c.report = report;
             if (c.state != KernelState.QUARANTINED) {
                 c.state = report.passed() ? KernelState.VERIFIED : KernelState.QUARANTINED;
+            }
+            if (report.passed()) {
+                measured(c, report.timings());
             }
             events.post(c.state == KernelState.VERIFIED ? KernelEvents.VERIFIED : KernelEvents.QUARANTINED, c);
             publish();

@@ -3,10 +3,13 @@ package io.opsgi.runtime.internal;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
 import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelEvents;
 import io.opsgi.runtime.KernelLease;
+import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelVerifier;
 import io.opsgi.runtime.LiveCallJudge;
 import io.opsgi.runtime.OperatorRegistry;
+import io.opsgi.runtime.VerificationReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +63,8 @@ public final class KernelRegistry implements OperatorRegistry {
     private final Leases leases;
     private final Pins pins;
     private ServiceRegistration<ManagedServiceFactory> pinRecords;
-    private BundleContext context;
+    private final ExitGuard exitGuard;
+    private volatile BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configAdmin;
@@ -70,22 +74,25 @@ public final class KernelRegistry implements OperatorRegistry {
 
     /** The logger comes through the constructor: kernels bind before any field reference is set. */
     @Activate
-    public KernelRegistry(@Reference(service = LoggerFactory.class) Logger log) {
+    public KernelRegistry(@Reference(service = LoggerFactory.class) Logger log, @Reference ExitGuard exitGuard) {
         this.log = log;
+        this.exitGuard = exitGuard;
         this.gate = new GateState(selection, events, log);
         this.leases = new Leases(selection, gate, log, () -> gate.timeLimitMillis(Leases.DRAIN_TIMEOUT_MILLIS));
         this.pins = new Pins(gate::pins);
+        exitGuard.listen(r -> refused(r).forEach(c -> events.post(KernelEvents.QUARANTINED, c)));
     }
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
         boolean gateOn = !"off".equalsIgnoreCase(setting(context, config, GATE, "on"));
         long seconds = (long) number(context, config, VERIFY_TIMEOUT, DEFAULT_VERIFY_TIMEOUT_SECONDS);
+        this.context = context;
         pins.legacy(config);
         pinRecords = context.registerService(ManagedServiceFactory.class, pins,
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, Pins.FACTORY_PID)));
+        gate.selectBySpeed(bySpeed(config));
         gate.start(gateOn, Duration.ofSeconds(seconds));
-        this.context = context;
         watchLiveCalls(config);
         log.info("Verification gate {} (time limit {} s)", gateOn ? "on" : "off", seconds);
     }
@@ -114,7 +121,12 @@ public final class KernelRegistry implements OperatorRegistry {
     @Modified
     void configure(Map<String, Object> config) {
         pins.legacy(config);
+        gate.selectBySpeed(bySpeed(config));
         watchLiveCalls(config);
+    }
+
+    private boolean bySpeed(Map<String, Object> config) {
+        return !"ranking".equalsIgnoreCase(setting(context, config, SELECT, "speed"));
     }
 
     /** A numeric setting; a value that is not a non-negative number is reported in one line and the default used. */
@@ -164,6 +176,9 @@ public final class KernelRegistry implements OperatorRegistry {
     @Reference(service = Kernel.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindKernel(ServiceReference<Kernel> ref, Kernel kernel) {
+        if (exitGuard.check(ref.getBundle()) != null) {
+            return; // resolved before the guard was there (startup): it is reported, and never called
+        }
         Candidate c = candidateOf(ref, kernel);
         if (c.ops.isEmpty() || c.variant() == null) {
             log.warn("Ignoring kernel service {} of {}: it needs the {} and {} properties", c.serviceId(), c.bundle, KernelInfo.OP,
@@ -195,6 +210,23 @@ public final class KernelRegistry implements OperatorRegistry {
         Selection.Snapshot s = selection.current();
         List<KernelDescriptor> out = new ArrayList<>();
         s.byOp().forEach((op, list) -> list.forEach(c -> out.add(s.describe(op, c))));
+        for (ExitGuard.Refusal r : exitGuard.refused()) {
+            for (Candidate c : refused(r)) {
+                c.ops.forEach(op -> out.add(s.describe(op, c)));
+            }
+        }
+        return out;
+    }
+
+    /** A refused bundle's kernels as quarantined candidates that never registered (service id -1), for the list and events. */
+    private static List<Candidate> refused(ExitGuard.Refusal r) {
+        List<Candidate> out = new ArrayList<>();
+        for (KernelDeclarations.Declared d : r.kernels()) {
+            Candidate c = new Candidate(null, d.ops(), d.variant(), 0, -1, r.bundle());
+            c.state = KernelState.QUARANTINED;
+            c.report = VerificationReport.failed("refused before any of its code ran: " + r.reason(), List.of(r.reason()), Duration.ZERO);
+            out.add(c);
+        }
         return out;
     }
 

@@ -1,12 +1,15 @@
 package io.opsgi.runtime.internal;
 
+import io.opsgi.op.GeometryClass;
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.runtime.NoKernelException;
 import io.opsgi.runtime.VerificationReport;
 import io.opsgi.runtime.chain.KernelChain;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,16 +72,20 @@ final class Leases {
         }
     }
 
-    /** The deadline of one attempt of {@code c}: the floor, or a generous multiple of its measured time if that is longer. */
-    long budgetNanos(Candidate c) {
-        return Math.max(deadlineFloorNanos, DEADLINE_FACTOR * c.expectedNanos);
+    /**
+     * The deadline of one attempt of {@code c} on a call of {@code op} in {@code geometryClass}: the floor,
+     * or a generous multiple of the gate's measured time for that class if that is longer.
+     */
+    long budgetNanos(Candidate c, String op, String geometryClass) {
+        long measured = c.measuredNanos(op, geometryClass).orElse(0);
+        return Math.max(deadlineFloorNanos, DEADLINE_FACTOR * measured);
     }
 
     <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
         long deadline = 0;
         while (true) {
             Selection.Snapshot s = selection.current();
-            List<Candidate> chain = s.chains().getOrDefault(op, List.of());
+            List<Candidate> chain = s.chain(op);
             // During a refresh of a shared bundle the reference is briefly gone, then pending: wait for it (bounded)
             // rather than fail, or send a geometry to specialised kernels that do not take it.
             boolean awaitReference = deadline == 0 || System.currentTimeMillis() < deadline
@@ -180,20 +187,56 @@ final class Leases {
         return sb.append(')').toString();
     }
 
-    /** One call's hold on its chain; the chain reports failures back. */
-    private final class Lease<K extends Kernel> implements KernelLease<K>, KernelChain.Monitor {
+    /**
+     * One call's hold on its op's kernels. A family whose calls fall into several geometry classes
+     * (conv) gets a kernel that picks the chain of the call's class; the others get their one chain
+     * as it is. Each chain reports failures back.
+     */
+    private final class Lease<K extends Kernel> implements KernelLease<K> {
         private final String op;
-        private final List<Candidate> chain;
+        private final Class<K> type;
+        private final List<Candidate> entered;
         private final Selection.Snapshot snapshot;
+        private final List<String> classes;
+        /** The chain per geometry class, made when a call of that class first comes (index as in {@link #classes}). */
+        private final Object[] chains;
         private final K kernel;
-        private volatile int served;
+        private volatile Candidate served;
         private boolean closed;
 
-        Lease(String op, Class<K> type, List<Candidate> chain, Selection.Snapshot snapshot) {
+        Lease(String op, Class<K> type, List<Candidate> entered, Selection.Snapshot snapshot) {
             this.op = op;
-            this.chain = chain;
+            this.type = type;
+            this.entered = entered;
             this.snapshot = snapshot;
-            this.kernel = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), this);
+            this.classes = Selection.classes(op);
+            this.chains = new Object[classes.size()];
+            this.served = entered.get(0);
+            this.kernel = classes.size() == 1 ? chain(0) : type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                    this::dispatch));
+        }
+
+        /** Hands the call to the chain of its geometry class. */
+        private Object dispatch(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return method.getName().equals("equals") ? proxy == args[0]
+                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "Lease" + entered;
+            }
+            int i = classes.indexOf(GeometryClass.of(args == null || args.length == 0 ? null : args[0]));
+            try {
+                return method.invoke(chain(i < 0 ? 0 : i), args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private synchronized K chain(int i) {
+            if (chains[i] == null) {
+                List<Candidate> chain = snapshot.chain(op, classes.get(i)).stream().filter(entered::contains).toList();
+                chains[i] = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), new Watched(chain, classes.get(i)));
+            }
+            return (K) chains[i];
         }
 
         @Override
@@ -203,63 +246,74 @@ final class Leases {
 
         @Override
         public KernelDescriptor descriptor() {
-            return snapshot.describe(op, chain.get(0));
+            return snapshot.describe(op, entered.get(0));
         }
 
         @Override
         public KernelDescriptor servedBy() {
-            return snapshot.describe(op, chain.get(served));
+            return snapshot.describe(op, served);
         }
 
-        @Override
-        public Object before(Method method, Object[] args, int[] written) {
-            CallWatch w = watch;
-            if (w != null) {
-                w.call(args == null || args.length == 0 ? null : args[0]);
+        /** One geometry class's chain: the live checks (deadline, shadow sample) and failures reported back. */
+        private final class Watched implements KernelChain.Monitor {
+            private final List<Candidate> chain;
+            private final String geometryClass;
+
+            Watched(List<Candidate> chain, String geometryClass) {
+                this.chain = chain;
+                this.geometryClass = geometryClass;
             }
-            ShadowChecks checks = shadow;
-            return checks == null || args == null || written.length == 0 ? null : checks.sample(args, written);
-        }
 
-        @Override
-        public boolean enter(int index) {
-            CallWatch w = watch;
-            if (w != null) {
-                w.begin(chain.get(index), op, budgetNanos(chain.get(index)));
+            @Override
+            public Object before(Method method, Object[] args, int[] written) {
+                CallWatch w = watch;
+                if (w != null) {
+                    w.call(args == null || args.length == 0 ? null : args[0]);
+                }
+                ShadowChecks checks = shadow;
+                return checks == null || args == null || written.length == 0 ? null : checks.sample(args, written);
             }
-            return true;
-        }
 
-        @Override
-        public boolean overran(int index) {
-            CallWatch w = watch;
-            return w != null && w.end();
-        }
-
-        @Override
-        public void answered(int index, Method method, Object[] args, Object fromBefore) {
-            ShadowChecks checks = shadow;
-            Candidate last = chain.get(chain.size() - 1);
-            if (checks != null && fromBefore instanceof ShadowChecks.Sample sample) {
-                checks.answered(sample, chain.get(index), last.isReference() ? last : null, op, method, args);
+            @Override
+            public boolean enter(int index) {
+                CallWatch w = watch;
+                if (w != null) {
+                    w.begin(chain.get(index), op, budgetNanos(chain.get(index), op, geometryClass));
+                }
+                return true;
             }
-        }
 
-        @Override
-        public void failed(int index, Method method, Object[] args, String problem, Throwable error) {
-            failedCall(chain.get(index), op, method, args, problem, error);
-        }
+            @Override
+            public boolean overran(int index) {
+                CallWatch w = watch;
+                return w != null && w.end();
+            }
 
-        @Override
-        public void served(int index) {
-            served = index;
+            @Override
+            public void answered(int index, Method method, Object[] args, Object fromBefore) {
+                ShadowChecks checks = shadow;
+                Candidate last = chain.get(chain.size() - 1);
+                if (checks != null && fromBefore instanceof ShadowChecks.Sample sample) {
+                    checks.answered(sample, chain.get(index), last.isReference() ? last : null, op, method, args);
+                }
+            }
+
+            @Override
+            public void failed(int index, Method method, Object[] args, String problem, Throwable error) {
+                failedCall(chain.get(index), op, method, args, problem, error);
+            }
+
+            @Override
+            public void served(int index) {
+                served = chain.get(index);
+            }
         }
 
         @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                chain.forEach(Candidate::exit);
+                entered.forEach(Candidate::exit);
             }
         }
     }

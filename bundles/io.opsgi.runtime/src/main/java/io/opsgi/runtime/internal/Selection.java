@@ -1,29 +1,59 @@
 package io.opsgi.runtime.internal;
 
+import io.opsgi.op.GeometryClass;
+import io.opsgi.op.Operators;
 import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.runtime.KernelState;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The selection snapshot: which kernels serve each op, in the order calls try them. Replaced whole
- * on every change, so readers never lock; a reader that needs a change waits on this object.
+ * The selection snapshot: which kernels serve each op and geometry class, in the order calls try
+ * them. Replaced whole on every change, so readers never lock; a reader that needs a change waits on
+ * this object.
  */
 final class Selection {
     /**
-     * op -> every candidate in ranking order, op -> the chain calls use (eligible, pinned first), pins,
-     * op -> when (nanoTime) its reference kernel went away and has not come back yet.
+     * op -> every candidate in ranking order; op -> geometry class -> the chain calls of that class use
+     * (eligible, pinned first, then fastest measured first); pins; op -> when (nanoTime) its reference
+     * kernel went away and has not come back yet.
      */
-    record Snapshot(Map<String, List<Candidate>> byOp, Map<String, List<Candidate>> chains, Map<String, String> pins,
+    record Snapshot(Map<String, List<Candidate>> byOp, Map<String, Map<String, List<Candidate>>> classChains, Map<String, String> pins,
             Map<String, Long> referenceGone) {
+        /** The op's chain for its first geometry class (the general one): every eligible kernel, so leases enter them all. */
+        List<Candidate> chain(String op) {
+            Map<String, List<Candidate>> byClass = classChains.get(op);
+            return byClass == null ? List.of() : byClass.values().iterator().next();
+        }
+
+        /** The chain of {@code op} for calls in {@code geometryClass}. */
+        List<Candidate> chain(String op, String geometryClass) {
+            Map<String, List<Candidate>> byClass = classChains.get(op);
+            return byClass == null ? List.of() : byClass.getOrDefault(geometryClass, chain(op));
+        }
+
         Candidate active(String op) {
-            List<Candidate> chain = chains.get(op);
-            return chain == null || chain.isEmpty() ? null : chain.get(0);
+            List<Candidate> chain = chain(op);
+            return chain.isEmpty() ? null : chain.get(0);
+        }
+
+        /** The geometry classes of {@code op} whose calls go to {@code c} first. */
+        List<String> activeClasses(String op, Candidate c) {
+            List<String> classes = new ArrayList<>();
+            classChains.getOrDefault(op, Map.of()).forEach((cls, chain) -> {
+                if (!chain.isEmpty() && chain.get(0) == c) {
+                    classes.add(cls);
+                }
+            });
+            return classes;
         }
 
         boolean pending(String op) {
@@ -32,7 +62,7 @@ final class Selection {
 
         /** Whether calls of {@code op} should wait for its reference: it is pending, or went away within {@code graceNanos}. */
         boolean awaitsReference(String op, long graceNanos) {
-            for (Candidate c : chains.getOrDefault(op, List.of())) {
+            for (Candidate c : chain(op)) {
                 if (c.isReference()) {
                     return false;
                 }
@@ -51,15 +81,28 @@ final class Selection {
         }
 
         KernelDescriptor describe(String op, Candidate c) {
-            return new KernelDescriptor(op, c.variant(), c.ranking(), c.serviceId(), c.bundle, c.state, active(op) == c,
-                    Objects.equals(c.variant(), pins.get(op)), c.report);
+            List<String> activeClasses = activeClasses(op, c);
+            return new KernelDescriptor(op, c.variant(), c.ranking(), c.serviceId(), c.bundle, c.state, !activeClasses.isEmpty(),
+                    Objects.equals(c.variant(), pins.get(op)), c.report, c.measured.getOrDefault(op, Map.of()), activeClasses);
         }
     }
 
+    /** The geometry classes of {@code op}'s kernel family (one, {@code all}, for an op nobody defined). */
+    static List<String> classes(String op) {
+        return Operators.exists(op) ? GeometryClass.classes(Operators.get(op).kernelType()) : List.of(GeometryClass.ALL);
+    }
+
     private volatile Snapshot current = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of());
+    /** Whether measured speed orders the chains ({@link OperatorRegistry#SELECT}); else ranking alone. */
+    private boolean bySpeed = true;
 
     Snapshot current() {
         return current;
+    }
+
+    /** Switches between selection by measured speed and by ranking alone; takes effect at the next publish. */
+    synchronized void bySpeed(boolean on) {
+        bySpeed = on;
     }
 
     /** Recomputes the snapshot from every candidate and the pins; returns the one it replaced. */
@@ -71,13 +114,17 @@ final class Selection {
                 byOp.computeIfAbsent(op, k -> new ArrayList<>()).add(c);
             }
         }
-        Map<String, List<Candidate>> chains = new HashMap<>();
+        Map<String, Map<String, List<Candidate>>> classChains = new HashMap<>();
         byOp.replaceAll((op, list) -> {
             List<Candidate> ordered = KernelSelector.ordered(list);
-            chains.put(op, List.copyOf(KernelSelector.chain(ordered, pins.get(op))));
+            Map<String, List<Candidate>> byClass = new LinkedHashMap<>();
+            for (String cls : classes(op)) {
+                byClass.put(cls, List.copyOf(KernelSelector.chain(ordered, pins.get(op), bySpeed ? op : null, cls)));
+            }
+            classChains.put(op, Collections.unmodifiableMap(byClass));
             return List.copyOf(ordered);
         });
-        current = new Snapshot(byOp, Map.copyOf(chains), Map.copyOf(pins), Map.copyOf(referenceGone));
+        current = new Snapshot(byOp, Map.copyOf(classChains), Map.copyOf(pins), Map.copyOf(referenceGone));
         notifyAll();
         return old;
     }

@@ -35,6 +35,9 @@ final class VerificationGate {
         boolean current(Candidate c, int ticket);
 
         void verdict(Candidate c, int ticket, VerificationReport report);
+
+        /** Per op of {@code c}, the eligible kernels serving it now by variant: the verifier times {@code c} against them. */
+        Map<String, Map<String, Kernel>> rivalsFor(Candidate c);
     }
 
     private static final long RETRY_MILLIS = 50;
@@ -74,7 +77,7 @@ final class VerificationGate {
             queue.schedule(() -> run(c, ticket), RETRY_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
-        var request = new KernelVerifier.Request(c.ops, c.variant(), c.bundle, c.kernel, references, seed(c));
+        var request = new KernelVerifier.Request(c.ops, c.variant(), c.bundle, c.kernel, references, seed(c), owner.rivalsFor(c));
         long start = System.nanoTime();
         FutureTask<VerificationReport> task = new FutureTask<>(() -> verifier.verify(request));
         Thread worker = daemon(task, "opsgi-verify-" + c.variant() + "-" + THREADS.incrementAndGet());

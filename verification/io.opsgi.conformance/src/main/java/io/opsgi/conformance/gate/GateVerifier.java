@@ -9,6 +9,7 @@ import io.opsgi.op.Kernel;
 import io.opsgi.op.Operators;
 import io.opsgi.runtime.KernelVerifier;
 import io.opsgi.runtime.VerificationReport;
+import io.opsgi.runtime.VerificationReport.Timing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -18,17 +19,22 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * The verification gate's judge: a kernel passes when it passes every reference vector of each op
- * it declares and agrees with the op's reference kernel on every valid case's configuration with
- * new seeded values ({@link Differential}). Vectors come from {@code opsgi.vectors} if set, else
- * from the copy bundled in this bundle.
+ * The verification gate's judge. A kernel passes when, for each op it declares, it passes every
+ * reference vector and agrees with the op's reference kernel on every valid case's configuration
+ * with new seeded values ({@link Differential}); then gives the right answers when called from
+ * several threads at once ({@link ConcurrencyCheck}); then gives the reference's answers on inputs
+ * of realistic size within a bound, and is timed against the kernels now serving the op on those
+ * ({@link SpeedTrial}); the medians go into the report, and the runtime selects by them. Vectors
+ * come from {@code opsgi.vectors} if set, else from the copy bundled in this bundle.
  */
 @Component(service = KernelVerifier.class)
 public final class GateVerifier implements KernelVerifier {
@@ -55,51 +61,144 @@ public final class GateVerifier implements KernelVerifier {
         if (vectors == null) {
             return VerificationReport.failed("no reference vectors to verify against: " + unavailable, List.of(), since(start));
         }
-        Replay replay = new Replay();
         List<String> failures = new ArrayList<>();
-        int vectorsPassed = 0, differentialPassed = 0, notApplicable = 0;
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        Map<String, List<VectorCase>> casesByOp = new LinkedHashMap<>();
         for (String op : request.ops()) {
             List<VectorCase> cases = Operators.exists(op) ? vectors.cases(op) : List.of();
-            Kernel reference = request.references().get(op);
+            Tally tally = tallies.computeIfAbsent(op, k -> new Tally());
             if (cases.isEmpty()) {
                 failures.add(op + ": nothing to verify against (no reference vectors for this op)");
+                tally.failed++;
                 continue;
             }
-            for (VectorCase c : cases) {
-                CaseResult r = replay.run(c, request.kernel(), request.variant());
-                switch (r.status()) {
-                    case PASSED -> vectorsPassed++;
-                    case SKIPPED -> notApplicable++;
-                    case FAILED -> failures.add("vector case " + c.name() + " [" + c.attrsText() + "]: " + r.reason());
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    return VerificationReport.failed("interrupted", failures, since(start));
-                }
-            }
-            if (reference == null) {
-                continue;
-            }
-            for (VectorCase c : cases) {
-                Differential.Result d = Differential.check(c, request.kernel(), reference, request.seed());
-                switch (d.verdict()) {
-                    case PASSED -> differentialPassed++;
-                    case NOT_APPLICABLE -> { }
-                    case FAILED -> failures.add("differential case " + c.name() + " [" + c.attrsText() + "]: " + d.problem());
-                }
+            casesByOp.put(op, cases);
+            long t0 = System.nanoTime();
+            values(request, op, cases, tally, failures);
+            tally.nanos += System.nanoTime() - t0;
+            if (Thread.currentThread().isInterrupted()) {
+                return VerificationReport.failed("interrupted", failures, since(start));
             }
         }
-        String summary = vectorsPassed + " vector cases and " + differentialPassed + " differential cases passed"
-                + (notApplicable > 0 ? ", " + notApplicable + " not applicable (unsupported geometry)" : "")
+        List<Timing> timings = new ArrayList<>();
+        int concurrentCalls = 0;
+        String notRun = null;
+        try {
+            if (failures.isEmpty()) {
+                ConcurrencyCheck.Outcome concurrency = ConcurrencyCheck.run(casesByOp, request.kernel(), request.references(), request.seed());
+                concurrentCalls = concurrency.calls();
+                if (concurrency.failure() != null) {
+                    failures.add(concurrency.failure());
+                }
+            }
+            // Large inputs of every op first, then the timing of every op: the JIT compiles meanwhile.
+            Map<String, SpeedTrial> trials = new LinkedHashMap<>();
+            for (String op : casesByOp.keySet()) {
+                if (!failures.isEmpty()) {
+                    break;
+                }
+                long t0 = System.nanoTime();
+                SpeedTrial trial = SpeedTrial.check(op, request.variant(), request.kernel(), request.references().get(op),
+                        request.rivals().getOrDefault(op, Map.of()), casesByOp.get(op), request.seed());
+                SpeedTrial.Outcome checked = trial.outcome();
+                Tally tally = tallies.get(op);
+                tally.nanos += System.nanoTime() - t0;
+                tally.large.addAll(checked.checked());
+                tally.failed += checked.failures().size();
+                failures.addAll(checked.failures());
+                trials.put(op, trial);
+            }
+            long timingDeadline = System.nanoTime() + SpeedTrial.BUDGET_NANOS;
+            for (Map.Entry<String, SpeedTrial> t : trials.entrySet()) {
+                if (!failures.isEmpty()) {
+                    break;
+                }
+                long t0 = System.nanoTime();
+                timings.addAll(t.getValue().time(timingDeadline).timings());
+                tallies.get(t.getKey()).nanos += System.nanoTime() - t0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return VerificationReport.failed("interrupted", failures, since(start));
+        }
+        if (!failures.isEmpty() && timings.isEmpty()) {
+            notRun = "concurrency, large-input and speed checks stop at the first failure";
+        }
+        Map<String, String> opSummaries = new LinkedHashMap<>();
+        int concurrent = concurrentCalls;
+        tallies.forEach((op, t) -> opSummaries.put(op, t.summary(concurrent)));
+        Tally total = new Tally();
+        tallies.values().forEach(total::add);
+        String summary = total.summary(concurrentCalls)
                 + (request.references().isEmpty() && !REFERENCE_VARIANT.equals(request.variant()) ? ", no reference kernel compared" : "")
-                + (failures.isEmpty() ? "" : ", " + failures.size() + " failed");
+                + (failures.isEmpty() ? "" : ", " + failures.size() + " failed" + (notRun == null ? "" : " (" + notRun + ")"));
         if (failures.isEmpty()) {
-            return VerificationReport.passed(summary, since(start));
+            return VerificationReport.passed(summary, since(start)).with(opSummaries, timings);
         }
         List<String> shown = new ArrayList<>(failures.subList(0, Math.min(MAX_DETAILS, failures.size())));
         if (failures.size() > MAX_DETAILS) {
             shown.add("... and " + (failures.size() - MAX_DETAILS) + " more");
         }
-        return VerificationReport.failed(summary, shown, since(start));
+        return VerificationReport.failed(summary, shown, since(start)).with(opSummaries, timings);
+    }
+
+    /** Values: every reference vector of {@code op}, then the differential check against its reference. */
+    private void values(Request request, String op, List<VectorCase> cases, Tally tally, List<String> failures) {
+        Replay replay = new Replay();
+        for (VectorCase c : cases) {
+            CaseResult r = replay.run(c, request.kernel(), request.variant());
+            switch (r.status()) {
+                case PASSED -> tally.vectors++;
+                case SKIPPED -> tally.notApplicable++;
+                case FAILED -> {
+                    tally.failed++;
+                    failures.add("vector case " + c.name() + " [" + c.attrsText() + "]: " + r.reason());
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+        Kernel reference = request.references().get(op);
+        if (reference == null) {
+            return;
+        }
+        for (VectorCase c : cases) {
+            Differential.Result d = Differential.check(c, request.kernel(), reference, request.seed());
+            switch (d.verdict()) {
+                case PASSED -> tally.differential++;
+                case NOT_APPLICABLE -> { }
+                case FAILED -> {
+                    tally.failed++;
+                    failures.add("differential case " + c.name() + " [" + c.attrsText() + "]: " + d.problem());
+                }
+            }
+        }
+    }
+
+    /** What passed for one op (or, added up, for the kernel). */
+    private static final class Tally {
+        int vectors, differential, notApplicable, failed;
+        /** Time spent on this op's values, large inputs and timing (the concurrency check is the kernel's). */
+        long nanos;
+        final List<String> large = new ArrayList<>();
+
+        void add(Tally t) {
+            vectors += t.vectors;
+            differential += t.differential;
+            notApplicable += t.notApplicable;
+            failed += t.failed;
+            nanos += t.nanos;
+            large.addAll(t.large);
+        }
+
+        String summary(int concurrentCalls) {
+            return vectors + " vector cases and " + differential + " differential cases passed"
+                    + (notApplicable > 0 ? ", " + notApplicable + " not applicable (unsupported geometry)" : "")
+                    + (concurrentCalls > 0 ? ", " + concurrentCalls + " calls on " + ConcurrencyCheck.THREADS + " threads at once right" : "")
+                    + (large.isEmpty() ? "" : ", large inputs right: " + String.join(", ", large))
+                    + String.format(java.util.Locale.ROOT, " (%.1f s)", nanos / 1e9);
+        }
     }
 
     /** Copies the bundled vectors into the bundle's data area once (ReferenceVectors reads files). */

@@ -1,0 +1,303 @@
+package io.opsgi.conformance.gate;
+
+import io.opsgi.conformance.Differential;
+import io.opsgi.conformance.VectorCase;
+import io.opsgi.conformance.VectorFormatException;
+import io.opsgi.op.GeometryClass;
+import io.opsgi.op.Kernel;
+import io.opsgi.runtime.chain.KernelChain;
+import io.opsgi.op.Operator;
+import io.opsgi.op.Operators;
+import io.opsgi.runtime.VerificationReport.Timing;
+import io.opsgi.tensor.Tensor;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Large inputs and speed, one op at a time: on each representative {@link Workload} the kernel's
+ * answer is compared with the reference's (a call that overruns its bound is named and ends the
+ * trial: the kernel hangs on large inputs), then the kernel and the kernels now serving the op are
+ * timed in the same run: each warmed up until its times are steady, then up to {@link #MAX_ROUNDS}
+ * rounds, interleaved call by call so that load on the machine falls on all of them alike, within
+ * {@link #ROUND_BUDGET_NANOS} per workload (at least one); medians kept per geometry class.
+ */
+final class SpeedTrial {
+    static final int MAX_ROUNDS = 7;
+    /** The timing of one kernel, all its ops together, stops after this (a workload under way finishes its rounds). */
+    static final long BUDGET_NANOS = 6_000_000_000L;
+    /** Rounds for a kernel timed alone. */
+    static final int ALONE_ROUNDS = 2;
+    /** Timed rounds stop after this much time per workload (at least one round): bounds admission next to a slow reference. */
+    static final long ROUND_BUDGET_NANOS = 700_000_000L;
+    /** Each kernel is warmed up per workload for at least this long and {@link #WARMUP_CALLS} calls, at most {@link #WARMUP_CAP_NANOS}. */
+    static final long WARMUP_NANOS = 200_000_000L;
+    static final int WARMUP_CALLS = 3;
+    static final long WARMUP_CAP_NANOS = 2_000_000_000L;
+    /** A call's bound: this many times the reference's time on the same input, and at least {@link #MIN_CALL_MILLIS}. */
+    static final int CALL_FACTOR = 100;
+    static final long MIN_CALL_MILLIS = 3_000;
+    /** The bound of a call with no reference to time against (the reference verifying itself). */
+    static final long SELF_JUDGED_MILLIS = 30_000;
+
+    /** @param hung whether a call overran its bound (its thread is abandoned; nothing more should run on the kernel) */
+    record Outcome(List<String> checked, List<String> failures, List<Timing> timings, boolean hung) {
+    }
+
+    private final Operator operator;
+    private final String variant;
+    private final Kernel kernel;
+    private final Kernel reference;
+    private final Map<String, Kernel> rivals;
+    private final List<String> checked = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final List<Timing> timings = new ArrayList<>();
+    private boolean hung;
+    /** Workloads checked and not timed yet. */
+    private final List<Checked> toTime = new ArrayList<>();
+
+    private record Checked(Workload w, String geometryClass, boolean timeKernel) {
+    }
+
+    /**
+     * @param reference the op's reference kernel, null when {@code kernel} is the reference (then its
+     *                  large-input answers are only required to come back in time)
+     * @param rivals    the kernels now serving the op, by variant, timed beside {@code kernel}
+     */
+    private SpeedTrial(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals) {
+        this.operator = Operators.get(op);
+        this.variant = variant;
+        this.kernel = kernel;
+        this.reference = reference;
+        this.rivals = rivals;
+    }
+
+    /** Checks {@code op}'s large inputs, then times the kernel on them: {@link #check} and {@link #time} in one. */
+    static Outcome run(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases,
+            long seed) throws InterruptedException {
+        SpeedTrial trial = check(op, variant, kernel, reference, rivals, cases, seed);
+        return trial.hung || !trial.failures.isEmpty() ? trial.outcome() : trial.time(System.nanoTime() + BUDGET_NANOS);
+    }
+
+    /**
+     * The large-input half: every workload of {@code op} checked against the reference. A kernel
+     * serving several ops is checked on all of them before any is timed, so the JIT has had that
+     * long to compile it (timing the first op right after its first large call measures the interpreter).
+     */
+    static SpeedTrial check(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases,
+            long seed) throws InterruptedException {
+        SpeedTrial trial = new SpeedTrial(op, variant, kernel, reference, rivals);
+        List<Workload> standard = Workloads.standard(op, seed);
+        for (Workload w : standard) {
+            trial.workload(w);
+            if (trial.hung) {
+                return trial;
+            }
+        }
+        if (Workloads.needsScaledCase(op, standard)) {
+            // The first scaled case the reference accepts (repeating the batch can break a case's shape rules).
+            for (VectorCase c : Workloads.scalable(cases)) {
+                Workload w;
+                try {
+                    w = Workloads.scaled(c, seed);
+                } catch (VectorFormatException e) {
+                    continue;
+                }
+                if (w != null && trial.workload(w)) {
+                    break;
+                }
+            }
+        }
+        return trial;
+    }
+
+    Outcome outcome() {
+        return new Outcome(checked, failures, timings, hung);
+    }
+
+    /** The timing half: the kernel and its rivals on every workload that was checked, until {@code deadline} (nanoTime). */
+    Outcome time(long deadline) {
+        for (Checked c : toTime) {
+            if (System.nanoTime() > deadline) {
+                break; // the kernel's timing budget is spent: classes left untimed are ordered by ranking
+            }
+            time(c.w(), c.geometryClass(), c.timeKernel(), deadline);
+        }
+        toTime.clear();
+        return outcome();
+    }
+
+    /** Checks and times one workload; false if it does not apply (the reference refuses it). */
+    private boolean workload(Workload w) throws InterruptedException {
+        AtomicReference<Object> geometry = new AtomicReference<>();
+        Kernel judge = reference != null ? reference : kernel;
+        Map<String, Object> expected;
+        long referenceNanos;
+        try {
+            long t0 = System.nanoTime();
+            // The reference is trusted; a kernel judged by itself (it is the reference) is still bounded.
+            expected = reference != null ? call(recording(judge, geometry), w)
+                    : GuardedCall.run(() -> call(recording(judge, geometry), w), SELF_JUDGED_MILLIS, variant);
+            referenceNanos = System.nanoTime() - t0;
+        } catch (KernelChain.UnsupportedGeometryException e) {
+            return false;
+        } catch (GuardedCall.Overrun e) {
+            failures.add("timeout: no answer within " + SELF_JUDGED_MILLIS + " ms on large input " + w.describe() + "; thread " + e.thread
+                    + " abandoned");
+            hung = true;
+            return true;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception | StackOverflowError e) {
+            if (reference != null) {
+                return false; // the reference refuses this configuration at this size
+            }
+            failures.add("large input " + w.describe() + ": threw " + e);
+            return true;
+        }
+        String geometryClass = GeometryClass.of(geometry.get());
+        long bound = Math.max(MIN_CALL_MILLIS, CALL_FACTOR * referenceNanos / 1_000_000);
+        boolean timeKernel = true;
+        if (reference != null) {
+            try {
+                Map<String, Object> actual = GuardedCall.run(() -> call(kernel, w), bound, variant);
+                List<String> problems = Differential.compare(w.asCase(), w.inputs(), expected, actual, "the reference kernel");
+                if (!problems.isEmpty()) {
+                    failures.add("large input " + w.describe() + ": differs from the reference kernel: " + String.join("; ", problems));
+                    timeKernel = false;
+                }
+            } catch (KernelChain.UnsupportedGeometryException e) {
+                timeKernel = false;
+            } catch (GuardedCall.Overrun e) {
+                failures.add("timeout: no answer within " + bound + " ms on large input " + w.describe() + " (" + w.inputElements()
+                        + " input elements; the reference took " + millis(referenceNanos) + "); thread " + e.thread + " abandoned");
+                hung = true;
+                return true;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception | StackOverflowError e) {
+                failures.add("large input " + w.describe() + ": threw " + e);
+                timeKernel = false;
+            }
+        }
+        checked.add(w.name() + " (" + geometryClass + ")");
+        toTime.add(new Checked(w, geometryClass, timeKernel));
+        return true;
+    }
+
+    /** Times the kernel (if it answered right) and every rival that takes the workload, interleaved. */
+    private void time(Workload w, String geometryClass, boolean timeKernel, long deadline) {
+        Map<String, Kernel> runners = new LinkedHashMap<>();
+        if (timeKernel) {
+            runners.put(variant, kernel);
+        }
+        rivals.forEach((v, k) -> {
+            if (!v.equals(variant) && k != kernel) {
+                try {
+                    call(k, w); // whether it takes this geometry at all
+                    runners.put(v, k);
+                } catch (RuntimeException e) {
+                    // a rival that declines (or fails) this workload is not timed on it
+                }
+            }
+        });
+        // Alone (no kernel serves the op yet, e.g. a reference at startup) there is nothing to compare:
+        // a few cold runs give the time a deadline can start from, and the next kernel's trial re-times it warm.
+        boolean alone = runners.size() <= 1;
+        if (!alone) {
+            runners.values().forEach(k -> warmUp(k, w, deadline));
+        }
+        int maxRounds = alone ? ALONE_ROUNDS : MAX_ROUNDS;
+        Map<String, long[]> times = new LinkedHashMap<>();
+        runners.keySet().forEach(v -> times.put(v, new long[maxRounds]));
+        long start = System.nanoTime();
+        int rounds = 0;
+        while (rounds < maxRounds && (rounds == 0 || System.nanoTime() - start < ROUND_BUDGET_NANOS)
+                && !Thread.currentThread().isInterrupted()) {
+            for (Map.Entry<String, Kernel> r : runners.entrySet()) {
+                times.get(r.getKey())[rounds] = timed(r.getValue(), w);
+            }
+            rounds++;
+        }
+        int n = rounds;
+        times.forEach((v, t) -> timings.add(new Timing(operator.name(), geometryClass, w.name(), v, median(Arrays.copyOf(t, n)), n)));
+    }
+
+    /**
+     * Calls {@code k} until the JIT has compiled it: at least {@link #WARMUP_CALLS} calls and
+     * {@link #WARMUP_NANOS}, then until two calls in a row agree within 20% with no compilation
+     * finished during the last one; at most {@link #WARMUP_CAP_NANOS}. Vector API code runs 10-100x
+     * slower until C2 has compiled it, and on a loaded machine the compiler threads take seconds to
+     * get to it (vector relu on 2^21 elements: 100-250 ms per call for the first ~12 calls at load
+     * 12 on 2 cores, then 2 ms), so steady times alone can be the interpreter's.
+     */
+    private void warmUp(Kernel k, Workload w, long deadline) {
+        long start = System.nanoTime(), previous = Long.MAX_VALUE;
+        for (int calls = 1; !Thread.currentThread().isInterrupted(); calls++) {
+            long compiledBefore = compilationMillis();
+            long t = timed(k, w), spent = System.nanoTime() - start;
+            boolean steady = Math.abs(t - previous) <= previous / 5 && compilationMillis() == compiledBefore;
+            if (spent >= WARMUP_CAP_NANOS || System.nanoTime() > deadline || steady && calls >= WARMUP_CALLS && spent >= WARMUP_NANOS) {
+                return;
+            }
+            previous = t;
+        }
+    }
+
+    /** Total time the JIT compilers have worked so far; -1 if the JVM does not say. */
+    private static long compilationMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    private long timed(Kernel k, Workload w) {
+        long t0 = System.nanoTime();
+        call(k, w);
+        return System.nanoTime() - t0;
+    }
+
+    private Map<String, Object> call(Kernel k, Workload w) {
+        return operator.run(only(k), w.attrs(), w.inputs());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Kernel only(Kernel k) {
+        return KernelChain.only((Class<Kernel>) operator.kernelType(), k);
+    }
+
+    /** {@code k} behind a proxy of its family that remembers the first argument of the call (the geometry). */
+    private Kernel recording(Kernel k, AtomicReference<Object> geometry) {
+        Class<?> family = operator.kernelType();
+        return (Kernel) Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return method.invoke(k, args);
+            }
+            if (args != null && args.length > 0 && !method.getName().equals("supports")) {
+                geometry.compareAndSet(null, args[0]);
+            }
+            try {
+                return method.invoke(k, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    private static long median(long[] t) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String millis(long nanos) {
+        return io.opsgi.runtime.VerificationReport.millis(nanos);
+    }
+
+}
