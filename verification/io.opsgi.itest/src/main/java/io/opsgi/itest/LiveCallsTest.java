@@ -140,7 +140,7 @@ class LiveCallsTest {
     void anOutOfMemoryErrorFailsTheCallWithAClearErrorAndQuarantinesNothing() throws Exception {
         install("oom", 90, "oom-on-large");
         Await.until("oom active", () -> active().equals("oom"), this::state);
-        Work large = work("large", 1, 8, 160, 160, 4, 3, 1, 1);
+        Work large = work("large", 1, 8, 360, 360, 4, 3, 1, 1);
         assertTrue(large.in()[0].size() > FixtureConv2d.LARGE);
         OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> {
             try (var lease = registry.lease(CONV, Conv2dKernel.class)) {
@@ -231,7 +231,8 @@ class LiveCallsTest {
     void aKernelThatHangsOnALiveCallIsAnsweredByTheNextKernelAndQuarantinedWithItsThreadNamed() throws Exception {
         install("stuck", 90, "hang-on-large");
         Await.until("stuck active (it passes verification: no vector is that large)", () -> active().equals("stuck"), this::state);
-        Work large = work("large", 1, 8, 160, 160, 4, 3, 1, 1);
+        Work large = work("large", 1, 8, 360, 360, 4, 3, 1, 1);
+        assertTrue(large.in()[0].size() > FixtureConv2d.LARGE);
         List<String> servedBy = new CopyOnWriteArrayList<>();
         FutureTask<Tensor> call = new FutureTask<>(() -> {
             try (var lease = registry.lease(CONV, Conv2dKernel.class)) {
