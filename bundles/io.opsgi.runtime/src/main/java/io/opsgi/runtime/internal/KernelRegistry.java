@@ -126,7 +126,7 @@ public final class KernelRegistry implements OperatorRegistry {
     }
 
     private boolean bySpeed(Map<String, Object> config) {
-        return !"ranking".equalsIgnoreCase(setting(context, config, SELECT, "speed"));
+        return "speed".equalsIgnoreCase(setting(context, config, SELECT, "ranking"));
     }
 
     /** A numeric setting; a value that is not a non-negative number is reported in one line and the default used. */

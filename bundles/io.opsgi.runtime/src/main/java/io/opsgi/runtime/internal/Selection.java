@@ -94,7 +94,7 @@ final class Selection {
 
     private volatile Snapshot current = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of());
     /** Whether measured speed orders the chains ({@link OperatorRegistry#SELECT}); else ranking alone. */
-    private boolean bySpeed = true;
+    private boolean bySpeed;
 
     Snapshot current() {
         return current;
