@@ -31,7 +31,7 @@ for p in "${pids[@]}"; do wait "$p"; done
 grep -q "direct" "$work/pin-bad" || { echo "FAIL: the refusal does not name the valid variants:"; cat "$work/pin-bad"; exit 1; }
 ./opsgi list >"$work/list" 2>&1
 for op in $ops; do
-  grep -Eq "^$op +direct +.*\* pinned" "$work/list" || { echo "FAIL: the concurrent pin of $op did not land:"; cat "$work/list"; exit 1; }
+  grep -Eq "^$op +direct +.*\*.* pinned" "$work/list" || { echo "FAIL: the concurrent pin of $op did not land:"; cat "$work/list"; exit 1; }
 done
 for op in $ops; do ./opsgi unpin "$op" >/dev/null 2>&1; done
 
