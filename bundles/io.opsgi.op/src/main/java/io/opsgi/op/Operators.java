@@ -18,6 +18,8 @@ public final class Operators {
                 AdaptivePool2d.AVG_SCHEMA, AdaptivePool2d.MAX_SCHEMA, AdaptivePool2d.GLOBAL_AVG_SCHEMA, AdaptivePool2d.GLOBAL_MAX_SCHEMA,
                 LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA));
         all.addAll(Activations.schemas());
+        all.addAll(Binary.schemas().subList(1, BinaryOp.values().length)); // sub, mul, div (add is above, in its old place)
+        all.add(Matmul.SCHEMA);
         Map<String, OpSchema> schemas = new LinkedHashMap<>();
         Map<String, Operator> operators = new LinkedHashMap<>();
         for (OpSchema s : all) {
