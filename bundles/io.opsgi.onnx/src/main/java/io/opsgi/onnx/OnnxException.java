@@ -1,5 +1,6 @@
 package io.opsgi.onnx;
 
+import io.opsgi.text.TextTable;
 import java.util.List;
 
 /**
@@ -14,8 +15,13 @@ public final class OnnxException extends IllegalArgumentException {
     private final List<String> problems;
 
     OnnxException(String file, List<String> problems) {
-        super(message(file, problems));
-        this.problems = List.copyOf(problems);
+        this(TextTable.escape(file), problems.stream().map(TextTable::escape).toList(), true);
+    }
+
+    /** Names come from the file: escaped, so each problem stays one line and cannot carry terminal escapes. */
+    private OnnxException(String file, List<String> escaped, boolean marker) {
+        super(message(file, escaped));
+        this.problems = escaped;
     }
 
     private static String message(String file, List<String> problems) {
