@@ -19,6 +19,7 @@ import io.opsgi.op.Operators;
 import io.opsgi.op.Pad;
 import io.opsgi.op.Permute;
 import io.opsgi.op.Reshape;
+import io.opsgi.op.Resize;
 import io.opsgi.op.Upsample;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
@@ -44,7 +45,7 @@ final class LayerTypes {
         register(new MaxPool());
         register(new Plain(AvgPool2d.OP, Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
                 Set.of("kernel_size")));
-        register(new Plain(LpPool2d.OP, Set.of("norm_type", "kernel_size", "stride", "ceil_mode"), Set.of("norm_type", "kernel_size")));
+        register(new Plain(LpPool2d.OP, Set.of("norm_type", "kernel_size", "stride", "ceil_mode", "padding", "abs_input"), Set.of("norm_type", "kernel_size")));
         for (String adaptive : List.of(AdaptivePool2d.AVG, AdaptivePool2d.MAX)) {
             register(new Plain(adaptive, Set.of("output_size"), Set.of("output_size")));
         }
@@ -63,6 +64,8 @@ final class LayerTypes {
         register(new PReluType());
         register(new AddType());
         register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
+        register(new Plain(Resize.OP, Set.of("mode", "coordinate_transformation_mode", "nearest_mode", "scales", "sizes", "exclude_outside",
+                "extrapolation_value", "cubic_coeff_a"), Set.of()));
         register(new KernelLess(Flatten.OP, Set.of("start_dim", "end_dim"), (x, a) -> Flatten.apply(x, Flatten.attrs(a))));
         register(new KernelLess(Dropout.OP, Set.of("p", "inplace"), (x, a) -> Dropout.apply(x, Dropout.attrs(a))));
         register(new KernelLess(Reshape.OP, Set.of("shape"), (x, a) -> Reshape.apply(x, Reshape.shape(a))));
