@@ -1,11 +1,14 @@
 package io.opsgi.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.LayerSpec;
 import io.opsgi.net.Network;
+import io.opsgi.net.NetworkDescription;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
 import io.opsgi.net.Weights;
@@ -17,11 +20,15 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -29,11 +36,6 @@ import org.junit.jupiter.api.TestFactory;
  * imported for its input's shape, planned, run on the kernels of the test classpath, and its output
  * compared with the expected one (PyTorch's, or the ONNX rule computed independently by the script)
  * within the network tolerance derived from its depth.
- *
- * <p>A case with a {@code needs.txt} is lowered onto layer types or attribute forms another branch
- * adds (ops: broadcasting add/sub/mul/div, softsign, hardsigmoid alpha/beta; pools: four-int
- * padding, resize). Until they are merged, its import must be refused before anything runs, every
- * problem line naming one of the needs listed there; once they are, the case is checked like the rest.
  */
 class OnnxCasesTest {
     private static final List<String> REPORT = new ArrayList<>();
@@ -57,31 +59,52 @@ class OnnxCasesTest {
         return all().stream().map(dir -> dynamicTest(dir.getFileName().toString(), () -> check(dir)));
     }
 
-    static Tensor run(Path dir, Tensor x) throws IOException {
-        OnnxModel m = OnnxModel.read(dir.resolve("model.onnx"), x.shape());
-        Network net = Network.plan(m.description());
-        return new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
+    /**
+     * The expected outputs tell ONNX's rule from the PyTorch-like misreading a wrong lowering would
+     * make: the case's description with one layer's attributes changed that way runs, and differs.
+     */
+    @Test
+    void theExpectedOutputsCatchAWrongLowering() throws IOException {
+        // Softmax before opset 13 normalizes over C*H*W together, not along C alone (PyTorch's dim=1)
+        assertCaught("softmax_axis1_opset11", d -> List.of(new LayerSpec("sm", "softmax", List.of(NetworkDescription.INPUT), Map.of("dim", 1))));
+        // ConvTranspose output_shape with an odd total pad: ONNX Runtime crops the odd one at the end (NOTSET), not the start
+        assertCaught("conv_transpose_output_shape", d -> replaceAttr(d, "pad", List.of(-2, 0, 0, -1)));
+        // AveragePool: ONNX's count_include_pad defaults to 0, PyTorch's to True
+        assertCaught("pools", d -> replaceAttr(d, "count_include_pad", true));
+    }
+
+    private static List<LayerSpec> replaceAttr(NetworkDescription d, String key, Object value) {
+        List<LayerSpec> layers = new ArrayList<>();
+        boolean done = false;
+        for (LayerSpec l : d.layers()) {
+            if (!done && l.attrs().containsKey(key) && !value.equals(l.attrs().get(key))) {
+                Map<String, Object> a = new LinkedHashMap<>(l.attrs());
+                a.put(key, value);
+                l = new LayerSpec(l.name(), l.type(), l.inputs(), a);
+                done = true;
+            }
+            layers.add(l);
+        }
+        assertTrue(done, "no layer with " + key + " to change");
+        return layers;
+    }
+
+    private static void assertCaught(String name, Function<NetworkDescription, List<LayerSpec>> wrong) throws IOException {
+        Path dir = cases().resolve(name);
+        Tensor x = Npy.readFloat(dir.resolve("input.npy"));
+        Tensor want = Npy.readFloat(dir.resolve("expected.npy"));
+        NetworkDescription d = OnnxModel.read(dir.resolve("model.onnx"), x.shape()).description();
+        List<LayerSpec> layers = wrong.apply(d);
+        Network net = Network.plan(new NetworkDescription(d.name(), d.inputShape(), d.weights(), layers, layers.get(layers.size() - 1).name()));
+        assertEquals(want.shape(), net.outputShape(), name + ": the wrong lowering keeps the shape, so only the values can catch it");
+        Tensor got = new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
+        assertFalse(TensorComparison.compare("output", want, got, NetworkTolerance.of(net, want)).passed(), name + ": the wrong lowering was not caught");
     }
 
     private static void check(Path dir) throws IOException {
         Tensor x = Npy.readFloat(dir.resolve("input.npy"));
         Tensor want = Npy.readFloat(dir.resolve("expected.npy"));
-        Path needsFile = dir.resolve("needs.txt");
-        OnnxModel m;
-        try {
-            m = OnnxModel.read(dir.resolve("model.onnx"), x.shape());
-        } catch (OnnxException e) {
-            if (!Files.exists(needsFile)) {
-                throw e;
-            }
-            List<String> needs = Files.readAllLines(needsFile).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
-            for (String problem : e.problems()) {
-                assertTrue(needs.stream().anyMatch(problem::contains), () -> dir.getFileName() + ": refused for a reason needs.txt does not list: " + problem);
-            }
-            REPORT.add(String.format(Locale.ROOT, "%-30s waits for another branch: %s", dir.getFileName(), e.problems().size() + " refusal(s), e.g. "
-                    + e.problems().get(0)));
-            return;
-        }
+        OnnxModel m = OnnxModel.read(dir.resolve("model.onnx"), x.shape());
         Network net = Network.plan(m.description());
         assertEquals(want.shape(), net.outputShape(), "output shape, before running");
         Tensor got = new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
