@@ -161,6 +161,18 @@ class MatMuls(nn.Module):
         return (x.permute(0, 2, 1, 3).reshape(2, 4, 6) @ self.w).transpose(1, 2)
 
 
+class MeanHead(nn.Module):
+    """x.mean((2, 3)): ReduceMean over H and W (keepdims 0), then a linear layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(F.relu(self.conv(x)).mean((2, 3)))
+
+
 class Arithmetic(nn.Module):
     """Broadcasting Add/Sub/Mul/Div of data with data and with constants."""
 
@@ -213,6 +225,8 @@ def main():
     torch.manual_seed(11)
     export("matmul_linear", MatMuls(), (2, 2, 4, 3))
     export("arithmetic", Arithmetic(), (1, 4, 3, 3))
+    torch.manual_seed(13)
+    export("reduce_mean", MeanHead(), (2, 3, 6, 6))
     torch.manual_seed(12)
     export("mlp_opset9", nn.Sequential(nn.Flatten(), nn.Linear(12, 6), nn.ReLU(), nn.Linear(6, 2)), (3, 3, 2, 2), opset=9)
 
@@ -280,6 +294,12 @@ def main():
     # HardSigmoid with ONNX's own alpha and beta: max(0, min(1, alpha*x + beta))
     y = np.clip(np.float32(0.3) * xc + np.float32(0.4), 0, 1).astype(np.float32)
     graph("hardsigmoid_alpha_beta", [helper.make_node("HardSigmoid", ["x"], ["y"], alpha=0.3, beta=0.4)], xc, y)
+
+    # Gemm with a C of one value per element: beta*C added after the linear layer
+    cg = rng.standard_normal((3, 5)).astype(np.float32)
+    y = xg.T @ bg.T + 0.5 * cg
+    graph("gemm_full_c", [helper.make_node("Gemm", ["x", "b", "c"], ["y"], transA=1, transB=1, beta=0.5)], xg, y.astype(np.float32),
+          [("b", bg), ("c", cg)])
 
 
 if __name__ == "__main__":

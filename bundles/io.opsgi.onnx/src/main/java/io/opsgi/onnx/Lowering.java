@@ -47,6 +47,7 @@ final class Lowering {
         op("LpPool", m -> pool(m, "lp_pool2d"), "auto_pad", "kernel_shape", "p", "pads", "strides");
         op("GlobalAveragePool", m -> global(m, "global_avg_pool2d"));
         op("GlobalMaxPool", m -> global(m, "global_max_pool2d"));
+        op("ReduceMean", Lowering::reduceMean, "axes", "keepdims");
         op("BatchNormalization", Lowering::batchNorm, "epsilon", "momentum", "spatial", "training_mode");
         op("Relu", m -> activation(m, "relu", Map.of()));
         op("Sigmoid", m -> activation(m, "sigmoid", Map.of()));
@@ -338,6 +339,19 @@ final class Lowering {
         m.set(0, m.emit(type, x, Map.of()));
     }
 
+    /** ReduceMean over H and W of a 4-D input (x.mean((2, 3)) in PyTorch) is a global average pool; other axes are refused. */
+    static void reduceMean(Importer m) {
+        Data x = input4d(m, "data");
+        long[] axes = m.attrInts("axes");
+        long[] norm = axes == null ? new long[0] : Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+        if (!Arrays.equals(norm, new long[] {2, 3})) {
+            throw refuse("axes=" + (axes == null ? "all" : str(axes)) + "; only the mean over H and W (axes [2, 3]) is supported");
+        }
+        boolean keep = m.attrInt("keepdims", 1) != 0;
+        Data y = m.emit(keep ? "" : "/pool", "global_avg_pool2d", List.of(x.layer()), Map.of(), Map.of());
+        m.set(0, keep ? y : m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(x.shape().dim(0), x.shape().dim(1))), Map.of()));
+    }
+
     // ------------------------------------------------------------------ normalization, activations
 
     static void batchNorm(Importer m) {
@@ -514,16 +528,31 @@ final class Lowering {
             }
             Map<String, Tensor> p = new LinkedHashMap<>();
             p.put("weight", Tensor.of(Shape.of(n, k), w));
+            boolean perColumn = false;
             if (c != null) {
                 requireFloat(c, "C");
                 long[] cd = c.dims();
-                boolean perColumn = c.size() == n && (cd.length == 1 || (cd.length == 2 && cd[0] == 1));
-                if (!perColumn && c.size() != 1) {
-                    throw refuse("C has dims " + str(cd) + "; supported: a scalar or one value per output column ([" + n + "] or [1, " + n + "])");
+                perColumn = c.size() == n && (cd.length == 1 || (cd.length == 2 && cd[0] == 1)) || c.size() == 1 && cd.length <= 2;
+            }
+            if (c != null && !perColumn) {
+                // a C per row or per element: beta*C added after (broadcasting add)
+                float[] scaled = new float[c.size()];
+                for (int i = 0; i < scaled.length; i++) {
+                    scaled[i] = beta * c.floats()[i];
                 }
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                attrs.put("in_features", k);
+                attrs.put("out_features", n);
+                attrs.put("bias", false);
+                Data y = m.emit("/linear", "linear", List.of(at.layer()), attrs, p);
+                Data cc = m.emit("/C", "constant", List.of(), Map.of("shape", longsToList(c.dims())), Map.of("value", Tensor.of(c.shape(), scaled)));
+                m.set(0, m.emit("", "add", List.of(y.layer(), cc.layer()), Map.of(), Map.of()));
+                return;
+            }
+            if (c != null) {
                 float[] bias = new float[n];
                 for (int i = 0; i < n; i++) {
-                    bias[i] = beta * c.floats()[perColumn ? i : 0];
+                    bias[i] = beta * c.floats()[c.size() == 1 ? 0 : i];
                 }
                 p.put("bias", Tensor.of(Shape.of(n), bias));
             }

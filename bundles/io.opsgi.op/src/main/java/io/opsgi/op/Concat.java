@@ -81,5 +81,6 @@ public final class Concat {
 
     /** Data movement: bit-exact, no kernel. Each output element sees what one input saw: the widest field. */
     public static final OpSchema SCHEMA = OpSchema.of(OP, null, n -> outputShape(inputs(n), dim(n.attrs())))
+            .withOnnxNote("ONNX Concat's axis (required, negative from opset 11) is this dim; concatenating constants is folded at import")
             .withField((n, in, out) -> in.stream().reduce(ReceptiveField::merge).orElse(ReceptiveField.INPUT));
 }

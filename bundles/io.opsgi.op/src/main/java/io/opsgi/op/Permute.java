@@ -81,6 +81,7 @@ public final class Permute {
 
     /** Data movement: bit-exact, no kernel. Moving H or W away from the last two axes ends the spatial field. */
     public static final OpSchema SCHEMA = OpSchema.of(OP, null, n -> outputShape(n.input(), dims(n.attrs())))
+            .withOnnxNote("ONNX Transpose without perm reverses the dimensions; an importer writes that perm out")
             .withField((n, in, out) -> {
                 int[] d = normalized(n.input(), dims(n.attrs()));
                 int r = d.length;

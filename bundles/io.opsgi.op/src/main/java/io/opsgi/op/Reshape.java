@@ -55,6 +55,10 @@ public final class Reshape {
 
     /** A view: bit-exact, no kernel. The spatial field ends unless the last two sizes stay. */
     public static final OpSchema SCHEMA = OpSchema.of(OP, null, n -> outputShape(n.input(), shape(n.attrs())))
+            .withOnnxNote("ONNX Reshape's 0 copies the input's size at that position (unless allowzero=1); here, as in torch.reshape, 0 is a size "
+                    + "of 0: an importer resolves ONNX's 0s before writing the layer")
+            .withOnnxNote("ONNX Flatten is always 2-D ([prod(dims before axis), prod(dims from axis)]), Squeeze and Unsqueeze change only the shape: "
+                    + "all three import as this op (or flatten for Flatten's axis 1)")
             .withField((n, in, out) -> {
                 Shape x = n.input();
                 boolean keepsHw = x.rank() >= 2 && out.rank() >= 2 && x.dim(-1) == out.dim(-1) && x.dim(-2) == out.dim(-2);
