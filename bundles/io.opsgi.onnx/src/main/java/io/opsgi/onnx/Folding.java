@@ -227,6 +227,10 @@ final class Folding {
                 throw refuse("slices data along axis " + ax + "; opsgi slices data only along H and W of a 4-D input");
             }
         }
+        if (lo[0] == 0 && lo[1] == 0 && hi[0] == s.dim(2) && hi[1] == s.dim(3)) {
+            m.set(0, x); // takes everything: no layer
+            return;
+        }
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("pad", Importer.longsToList(-lo[1], -(s.dim(3) - hi[1]), -lo[0], -(s.dim(2) - hi[0])));
         m.set(0, m.emit("pad", x, a));
