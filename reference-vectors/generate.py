@@ -139,13 +139,121 @@ def run_conv_transpose2d(a, i):
                                          a["output_padding"], a["groups"], a["dilation"])}
 
 
+# ---- ONNX's four-sided pool form (padding=[top, left, bottom, right]), computed without opsgi's rules:
+# explicit F.pad by -inf / 0 past which torch pools with padding 0, cropped to ONNX Runtime's output
+# size, and the divisors written out. The rules were established by running ONNX Runtime 1.29 (Java
+# API) on asymmetric pads, pads above k/2, ceil_mode, dilation and count_include_pad, and are checked
+# against the ORT outputs committed in onnx_runtime/ (see check_against_onnx_runtime).
+
+ORT_FLOAT_LOWEST = -3.4028234663852886e38  # numeric_limits<float>::lowest(): ORT's max over an empty window
+
+
+def is_onnx_pool(a):
+    return isinstance(a.get("padding"), list) and len(a["padding"]) == 4
+
+
+def onnx_pool_out(size, k, s, pb, pe, d, ceil):
+    """ORT 1.29 pool_attributes.h ComputeOutputSize: floor or ceil, and with ceil_mode a last window
+    that would start in the end padding is dropped (as PyTorch does)."""
+    num = size + pb + pe - d * (k - 1) - 1
+    out = (-(-num // s) if ceil else num // s) + 1
+    if ceil and (out - 1) * s >= size + pb:
+        out -= 1
+    return out
+
+
+def onnx_pool_geometry(a, x, dilation=(1, 1)):
+    """Checks ORT's rules (raising ValueError naming them) and returns ((oh, ow), pads, extended F.pad tuple)."""
+    k, st, (top, left, bottom, right) = a["kernel_size"], (a["stride"] or a["kernel_size"]), a["padding"]
+    if min(k) < 1 or min(st) < 1 or min(dilation) < 1:
+        raise ValueError(f"ONNX Runtime: kernel, strides and dilations must be positive, got {k} {st} {dilation}")
+    if min(top, left, bottom, right) < 0:
+        raise ValueError(f"ONNX Runtime: pads must be non-negative, got {a['padding']}")
+    if not (top < k[0] and bottom < k[0] and left < k[1] and right < k[1]):
+        raise ValueError(f"ONNX Runtime: Pad should be smaller than kernel, got pads {a['padding']}, kernel {k}")
+    if x.dim() not in (3, 4):
+        raise ValueError(f"input must be 3-D or 4-D, got {list(x.shape)}")
+    H, W = x.shape[-2:]
+    if x.shape[-3] == 0 or H == 0 or W == 0:
+        raise ValueError(f"empty input {list(x.shape)}")
+    oh = onnx_pool_out(H, k[0], st[0], top, bottom, dilation[0], a["ceil_mode"])
+    ow = onnx_pool_out(W, k[1], st[1], left, right, dilation[1], a["ceil_mode"])
+    if oh < 1 or ow < 1:
+        raise ValueError(f"output size {oh}x{ow} is too small")
+    # extend the end pads over a ceil_mode window's overhang, so torch (padding 0, floor) sees every window
+    need_h = (oh - 1) * st[0] + dilation[0] * (k[0] - 1) + 1
+    need_w = (ow - 1) * st[1] + dilation[1] * (k[1] - 1) + 1
+    ext = (left, max(right, need_w - W - left), top, max(bottom, need_h - H - top))
+    return (oh, ow), ext
+
+
+def window_reaches_input(start, k, d, size):
+    return any(0 <= start + i * d < size for i in range(k))
+
+
+def run_onnx_max_pool2d(a, i):
+    x = i["input"]
+    (oh, ow), ext = onnx_pool_geometry(a, x, a["dilation"])
+    xp = F.pad(x, ext, value=-INF)
+    y, idx = F.max_pool2d(xp, a["kernel_size"], (a["stride"] or a["kernel_size"]), 0, a["dilation"], False, return_indices=True)
+    y, idx = y[..., :oh, :ow].clone(), idx[..., :oh, :ow].clone()
+    H, W = x.shape[-2:]
+    wp = xp.shape[-1]
+    # padded coordinates back to the input plane's h*W + w
+    idx = (idx // wp - ext[2]) * W + (idx % wp - ext[0])
+    (kh, kw), (sh, sw), (dh, dw) = a["kernel_size"], (a["stride"] or a["kernel_size"]), a["dilation"]
+    for r in range(oh):
+        for c in range(ow):
+            if not (window_reaches_input(r * sh - ext[2], kh, dh, H) and window_reaches_input(c * sw - ext[0], kw, dw, W)):
+                y[..., r, c] = ORT_FLOAT_LOWEST  # ORT 1.29's value; ONNX's reference implementation's index -1
+                idx[..., r, c] = -1
+    return {"output": y, "indices": idx}
+
+
+def window_sums(x, a, ext, oh, ow):
+    """The float32 sum of every window in row-major order (zeros in the padding): avg_pool2d with divisor 1."""
+    xp = F.pad(x, ext, value=0.0)
+    return F.avg_pool2d(xp, a["kernel_size"], (a["stride"] or a["kernel_size"]), 0, False, True, 1)[..., :oh, :ow]
+
+
+def run_onnx_avg_pool2d(a, i):
+    x = i["input"]
+    (oh, ow), ext = onnx_pool_geometry(a, x)
+    H, W = x.shape[-2:]
+    (kh, kw), (sh, sw), (top, left, bottom, right) = a["kernel_size"], (a["stride"] or a["kernel_size"]), a["padding"]
+    div = torch.empty(oh, ow)
+    for r in range(oh):
+        hs = r * sh - top
+        for c in range(ow):
+            ws = c * sw - left
+            if a["divisor_override"] is not None:
+                div[r, c] = a["divisor_override"]
+            elif a["count_include_pad"]:  # explicit pads count, a ceil_mode overhang past them does not
+                div[r, c] = (min(hs + kh, H + bottom) - hs) * (min(ws + kw, W + right) - ws)
+            else:
+                div[r, c] = (min(hs + kh, H) - max(hs, 0)) * (min(ws + kw, W) - max(ws, 0))
+    return {"output": window_sums(x, a, ext, oh, ow) / div}
+
+
+def run_onnx_lp_pool2d(a, i):
+    x = i["input"].abs() if a["abs_input"] else i["input"]
+    p = a["norm_type"]
+    (oh, ow), ext = onnx_pool_geometry(a, x)
+    s = window_sums(x.pow(p), a, ext, oh, ow)  # ONNX LpPool: the window's plain sum, no rescaling
+    return {"output": (torch.sign(s) * F.relu(torch.abs(s))).pow(1.0 / p)}
+
+
 def run_max_pool2d(a, i):
+    if is_onnx_pool(a):
+        return run_onnx_max_pool2d(a, i)
     y, idx = F.max_pool2d(i["input"], a["kernel_size"], a["stride"], a["padding"], a["dilation"],
                           a["ceil_mode"], return_indices=True)
     return {"output": y, "indices": idx}
 
 
 def run_avg_pool2d(a, i):
+    if is_onnx_pool(a):
+        return run_onnx_avg_pool2d(a, i)
     return {"output": F.avg_pool2d(i["input"], a["kernel_size"], a["stride"], a["padding"], a["ceil_mode"],
                                    a["count_include_pad"], a["divisor_override"])}
 
@@ -169,7 +277,15 @@ def run_global_max_pool2d(a, i):
 
 
 def run_lp_pool2d(a, i):
-    return {"output": F.lp_pool2d(i["input"], a["norm_type"], a["kernel_size"], a["stride"], a["ceil_mode"])}
+    if is_onnx_pool(a):
+        return run_onnx_lp_pool2d(a, i)
+    if a.get("padding", [0, 0]) == [0, 0] and not a.get("abs_input"):
+        return {"output": F.lp_pool2d(i["input"], a["norm_type"], a["kernel_size"], a["stride"], a["ceil_mode"])}
+    # F.lp_pool2d's own code (torch/nn/functional.py 1.13) with the padding passed to its avg_pool2d
+    x = i["input"].abs() if a.get("abs_input") else i["input"]
+    kw, kh = a["kernel_size"][1], a["kernel_size"][0]
+    out = F.avg_pool2d(x.pow(a["norm_type"]), a["kernel_size"], a["stride"], a.get("padding", [0, 0]), a["ceil_mode"])
+    return {"output": (torch.sign(out) * F.relu(torch.abs(out))).mul(kw * kh).pow(1.0 / a["norm_type"])}
 
 
 def run_pad(a, i):
@@ -266,6 +382,140 @@ def run_upsample(a, i):
     return {"output": m(i["input"])}
 
 
+# ---- resize: ONNX Resize (opsets 10-17), expected values from onnx 1.12's reference implementation
+# (onnx.backend.test.case.node.resize: interpolate_nd, nearest_coeffs, linear_coeffs), plane by plane.
+# Each case is also computed from the ONNX spec's formulas (resize_by_spec) and must agree, and the
+# modes that equal a PyTorch interpolation are checked against torch (resize_torch_twin).
+
+def resize_output_size(a, hw):
+    if a.get("sizes") is not None:
+        return list(a["sizes"])
+    # ONNX's float32 scales, multiplied in float64 as interpolate_nd does
+    return [int(math.floor(float(np.float32(s)) * n)) for s, n in zip(a["scales"], hw)]
+
+
+def resize_check(a, x):
+    """The contract's refusals, each a ValueError naming the rule (ONNX itself has no error strings for these)."""
+    if a.get("mode") not in ("nearest", "linear"):
+        raise ValueError(f"resize: mode must be nearest or linear, got {a.get('mode')!r}")
+    if a.get("coordinate_transformation_mode") not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                                                       "tf_half_pixel_for_nn"):
+        raise ValueError(f"resize: unsupported coordinate_transformation_mode {a.get('coordinate_transformation_mode')!r}")
+    if a.get("nearest_mode") not in ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"):
+        raise ValueError(f"resize: unsupported nearest_mode {a.get('nearest_mode')!r}")
+    if (a.get("scales") is None) == (a.get("sizes") is None):
+        raise ValueError("resize: exactly one of scales and sizes")
+    for key in ("scales", "sizes"):
+        if a.get(key) is not None and len(a[key]) != 2:
+            raise ValueError(f"resize: {key} must have 2 elements")
+    if a.get("scales") is not None and min(a["scales"]) <= 0:
+        raise ValueError("resize: scales must be positive")
+    if x.dim() != 4:
+        raise ValueError(f"resize: input must be 4-D, got {list(x.shape)}")
+    if min(x.shape[1:]) == 0:
+        raise ValueError(f"resize: empty input {list(x.shape)}")
+    if min(resize_output_size(a, x.shape[-2:])) < 1:
+        raise ValueError("resize: output size must be positive")
+
+
+def resize_reference(a, plane):
+    """onnx 1.12's interpolate_nd on one (H, W) plane. Its missing tf_half_pixel_for_nn ((x + 0.5)/scale) is its
+    asymmetric mode (x/scale) at x + 0.5, through interpolate_nd_with_x."""
+    from onnx.backend.test.case.node import resize as ref
+    coeffs = (lambda r: ref.nearest_coeffs(r, mode=a["nearest_mode"])) if a["mode"] == "nearest" else ref.linear_coeffs
+    H, W = plane.shape
+    out = resize_output_size(a, (H, W))
+    if a.get("sizes") is not None:
+        scales = np.array(out) / np.array([H, W])
+    else:
+        scales = np.array([float(np.float32(s)) for s in a["scales"]])
+    ctm = a["coordinate_transformation_mode"]
+    if ctm == "align_corners":
+        # the reference's length_resized is scale*in, not the output length; out/in gives it the spec's length
+        scales = np.array(out) / np.array([H, W])
+    y = np.zeros(out)
+    for i in range(out[0]):
+        for j in range(out[1]):
+            if ctm == "tf_half_pixel_for_nn":
+                y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i + 0.5, j + 0.5], coeffs,
+                                                    coordinate_transformation_mode="asymmetric")
+            else:
+                y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i, j], coeffs, coordinate_transformation_mode=ctm)
+    return y
+
+
+def resize_by_spec(a, plane):
+    """The ONNX Resize spec's formulas, written out independently of the reference, in float64."""
+    H, W = plane.shape
+    out = resize_output_size(a, (H, W))
+    scl = [o / n for o, n in zip(out, (H, W))] if a.get("sizes") is not None else [float(np.float32(s)) for s in a["scales"]]
+    ctm = a["coordinate_transformation_mode"]
+
+    def src(x, n, o, s):
+        return {"half_pixel": (x + 0.5) / s - 0.5, "pytorch_half_pixel": (x + 0.5) / s - 0.5 if o > 1 else 0.0,
+                "align_corners": 0.0 if o == 1 else x * (n - 1) / (o - 1), "asymmetric": x / s,
+                "tf_half_pixel_for_nn": (x + 0.5) / s}[ctm]
+
+    def taps(n, o, s):
+        res = []
+        for x in range(o):
+            p = src(x, n, o, s)
+            f = math.floor(p)
+            r = p - f
+            if a["mode"] == "nearest":
+                up = r != 0 and {"round_prefer_floor": r > 0.5, "round_prefer_ceil": r >= 0.5, "floor": False,
+                                 "ceil": True}[a["nearest_mode"]]
+                res.append([(min(max(f + up, 0), n - 1), 1.0)])
+            else:
+                res.append([(min(max(f, 0), n - 1), 1 - r), (min(max(f + 1, 0), n - 1), r)])
+        return res
+    rows, cols = taps(H, out[0], scl[0]), taps(W, out[1], scl[1])
+    y = np.zeros(out)
+    for i, tr in enumerate(rows):
+        for j, tc in enumerate(cols):
+            y[i, j] = sum(wr * sum(wc * float(plane[r, c]) for c, wc in tc) for r, wr in tr)
+    return y
+
+
+def resize_torch_twin(a, x):
+    """The PyTorch interpolation a mode equals, or None."""
+    size = resize_output_size(a, x.shape[-2:])
+    ctm, mode = a["coordinate_transformation_mode"], a["mode"]
+    kw = {"scale_factor": [float(np.float32(s)) for s in a["scales"]]} if a.get("scales") is not None else {"size": size}
+    if mode == "nearest" and ctm == "asymmetric" and a["nearest_mode"] == "floor":
+        # torch multiplies by a float reciprocal (1/scale, or in/out), ONNX divides: equal only for whole ratios
+        # (W=7, scale 0.6: torch's 3*float(1/0.6) rounds to 5.0, ONNX's 3/0.6 is 4.9999998)
+        whole = all(o % n == 0 for o, n in zip(size, x.shape[-2:]))
+        return F.interpolate(x, mode="nearest", **kw) if whole else None
+    if mode == "linear" and ctm == "pytorch_half_pixel" and min(size) == 1:
+        return None  # ONNX reads element 0 for an output of length 1; torch's bilinear reads the centre (in/2 - 0.5)
+    if mode == "linear" and ctm in ("pytorch_half_pixel", "align_corners"):
+        return F.interpolate(x, mode="bilinear", align_corners=ctm == "align_corners", **kw)
+    return None
+
+
+def run_resize(a, i):
+    x = i["input"]
+    resize_check(a, x)
+    xs = x.numpy().astype(np.float64)
+    out = resize_output_size(a, x.shape[-2:])
+    y = np.zeros((x.shape[0], x.shape[1], *out))
+    for n in range(x.shape[0]):
+        for ch in range(x.shape[1]):
+            y[n, ch] = resize_reference(a, xs[n, ch])
+            spec = resize_by_spec(a, xs[n, ch])
+            if not np.allclose(y[n, ch], spec, rtol=1e-12, atol=1e-12, equal_nan=True):
+                raise AssertionError(f"onnx reference and the spec's formulas disagree for {a}")
+    y = torch.from_numpy(y.astype(np.float32))
+    twin = resize_torch_twin(a, x)
+    if twin is not None:
+        # bound of ToleranceClass.INTERPOLATION: 4*(S + 1)*2^-24*(max|x| + 1); nearest must be equal
+        atol = 0 if a["mode"] == "nearest" else 4 * (max(x.shape[-2:]) + 1) * 2 ** -24 * (float(x.abs().max()) + 1)
+        if twin.shape != y.shape or float((twin - y).abs().max()) > atol:
+            raise AssertionError(f"resize {a} differs from its PyTorch twin")
+    return {"output": y}
+
+
 RUNNERS = {
     "conv2d": run_conv2d,
     "conv_transpose2d": run_conv_transpose2d,
@@ -282,6 +532,7 @@ RUNNERS = {
     **{op: binary_runner(fn) for op, fn in BINARY.items()},
     "matmul": run_matmul,
     "upsample": run_upsample,
+    "resize": run_resize,
     **{op: activation_runner(fn) for op, (_, fn) in ACTIVATIONS.items()},
     "prelu": run_prelu,
 }
@@ -730,9 +981,30 @@ def avg_pool2d_attrs(kernel_size, stride="same_as_kernel", padding=0, ceil_mode=
             "divisor_override": divisor_override}
 
 
-def lp_pool2d_attrs(norm_type, kernel_size, stride="same_as_kernel", ceil_mode=False):
-    return {"norm_type": float(norm_type), "kernel_size": pair(kernel_size),
-            "stride": pair(kernel_size if stride == "same_as_kernel" else stride), "ceil_mode": ceil_mode}
+def lp_pool2d_attrs(norm_type, kernel_size, stride="same_as_kernel", ceil_mode=False, padding=None, abs_input=None):
+    a = {"norm_type": float(norm_type), "kernel_size": pair(kernel_size),
+         "stride": pair(kernel_size if stride == "same_as_kernel" else stride), "ceil_mode": ceil_mode}
+    if padding is not None:  # opsgi's extension (F.lp_pool2d has none): symmetric, or ONNX's four-sided
+        a["padding"] = pair(padding)
+    if abs_input is not None:  # ONNX LpPool's sum of |x|^p
+        a["abs_input"] = abs_input
+    return a
+
+
+def draw_onnx_pool(rng, with_dilation):
+    """Random legal ONNX-form (input shape, k, s, pads, d, ceil): pads up to k-1 (ONNX Runtime's limit)."""
+    k = [rng.randint(1, 4), rng.randint(1, 4)]
+    st = [rng.randint(1, 3), rng.randint(1, 3)]
+    pads = [rng.randint(0, k[0] - 1), rng.randint(0, k[1] - 1), rng.randint(0, k[0] - 1), rng.randint(0, k[1] - 1)]
+    d = [rng.choice([1, 1, 2, 3]), rng.choice([1, 1, 2])] if with_dilation else [1, 1]
+    ceil = rng.random() < 0.5
+    H, W = rng.randint(1, 12), rng.randint(1, 12)
+    for n, kk, ss, pb, pe, dd in ((H, k[0], st[0], pads[0], pads[2], d[0]), (W, k[1], st[1], pads[1], pads[3], d[1])):
+        if onnx_pool_out(n, kk, ss, pb, pe, dd, ceil) < 1:
+            return None
+    batch = rng.choice([1, 2, None])
+    C = rng.randint(1, 3)
+    return ((C, H, W) if batch is None else (batch, C, H, W)), k, st, pads, d, ceil
 
 
 def single_input_case(s, op, attrs_fn):
@@ -835,6 +1107,32 @@ def gen_max_pool2d(s):
     for n, (xs, k, stride, p, d, ceil) in sweep(random.Random(SEED * 100 + 3), 15, lambda r: draw_window_pool(r, True)):
         c(f"sweep_{n:02d}", xs, k, stride, p, d, ceil, tags=["sweep"])
 
+    # ONNX's four-sided form: padding=[top, left, bottom, right], ONNX Runtime 1.29's rules.
+    o = lambda name, *a, **k: c("onnx_" + name, *a, tags=["onnx"] + k.pop("tags", []), **k)  # noqa: E731
+    o("pads_asymmetric", (1, 2, 6, 7), 3, 2, [1, 0, 2, 1])
+    o("pads_over_half_kernel", (1, 1, 4, 5), 3, (1, 2), [2, 2, 0, 1], tags=["pads_over_half"])
+    o("pads_end_only_k2", (2, 1, 5, 5), 2, 2, [0, 0, 1, 1])
+    o("ceil_last_window_in_end_padding_dropped", (1, 1, 4, 4), 2, 2, [0, 0, 1, 1], 1, True, tags=["ceil_mode", "corner"])
+    o("ceil_start_in_pad_dropped_k3_s3", (1, 1, 4, 4), 3, 3, [2, 2, 2, 2], 1, True, tags=["ceil_mode", "corner"])
+    o("ceil_kept_no_pads", (1, 1, 5, 5), 2, 2, [0, 0, 0, 0], 1, True, tags=["ceil_mode"])
+    o("dilation_asymmetric", (1, 2, 7, 6), (3, 2), (2, 1), [2, 0, 1, 1], (2, 3), tags=["dilation"])
+    o("dilation_ceil_asymmetric", (2, 1, 6, 7), 3, (2, 3), [2, 1, 0, 2], (1, 2), True, tags=["dilation", "ceil_mode"])
+    o("dilation_window_all_padding", (1, 1, 2, 2), 2, 1, [1, 1, 1, 1], 3, tags=["dilation", "empty_window", "corner"])
+    o("dilation_window_all_padding_ceil", (1, 1, 1, 1), 2, 2, [1, 1, 1, 1], 3, True, tags=["dilation", "empty_window", "corner"])
+    o("padding_never_selected_all_negative", -Rand("mp_onnx_neg").uniform(1, 5, 1, 2, 5, 5), 3, 2, [2, 1, 2, 0],
+      tags=["padding", "corner"])
+    o("nan_last_nan_index_wins", nan_img, 2, 1, [1, 0, 0, 1], tags=["nan", "corner"])
+    o("unbatched", (2, 5, 6), 2, 1, [1, 1, 0, 0], tags=["unbatched"])
+    o("zero_batch", (0, 2, 5, 5), 2, 2, [1, 1, 1, 1], tags=["zero_batch"])
+    o("symmetric_pads_as_pytorch", (1, 2, 7, 7), 3, 2, [1, 1, 1, 1])
+    e("onnx_pad_equals_kernel", "padding_below_kernel", 2, 1, [2, 0, 0, 0])
+    e("onnx_end_pad_equals_kernel", "padding_below_kernel", (3, 2), 1, [0, 0, 0, 2])
+    e("onnx_pad_negative", "padding_non_negative", 3, 1, [0, -1, 0, 0])
+    e("onnx_stride_zero", "stride_positive", 2, 0, [1, 1, 1, 1])
+    e("onnx_output_size_zero", "output_size_too_small", 6, 1, [0, 0, 0, 0])
+    for n, (xs, k, st, pads, d, ceil) in sweep(random.Random(SEED * 100 + 13), 15, lambda r: draw_onnx_pool(r, True)):
+        o(f"sweep_{n:02d}", xs, k, st, pads, d, ceil, tags=["sweep"])
+
 
 def gen_avg_pool2d(s):
     c = single_input_case(s, "avg_pool2d", avg_pool2d_attrs)
@@ -886,6 +1184,36 @@ def gen_avg_pool2d(s):
             return xs, k, stride, p, ceil, rng.random() < 0.5, rng.choice([None, None, None, 1, 3, 5, -2])
     for n, (xs, k, stride, p, ceil, cip, div) in sweep(random.Random(SEED * 100 + 4), 15, draw):
         c(f"sweep_{n:02d}", xs, k, stride, p, ceil, cip, div, tags=["sweep"])
+
+    # ONNX's four-sided form: padding=[top, left, bottom, right], ONNX Runtime 1.29's rules.
+    o = lambda name, *a, **k: c("onnx_" + name, *a, tags=["onnx"] + k.pop("tags", []), **k)  # noqa: E731
+    for cip in (True, False):
+        tag = "cip" if cip else "no_cip"
+        o(f"pads_asymmetric_{tag}", (1, 2, 6, 7), 3, 2, [1, 0, 2, 1], False, cip, tags=["count_include_pad"])
+        o(f"pads_over_half_kernel_ceil_{tag}", (1, 1, 6, 5), 3, 2, [2, 0, 0, 2], True, cip,
+          tags=["count_include_pad", "ceil_mode", "pads_over_half"])
+        o(f"ceil_overhang_not_counted_{tag}", arange(1, 1, 5, 5), 3, 2, [1, 1, 0, 0], True, cip,
+          tags=["count_include_pad", "ceil_mode", "corner"])
+        o(f"ceil_end_pad_and_overhang_{tag}", arange(1, 1, 6, 7), (3, 2), (2, 3), [2, 0, 1, 1], True, cip,
+          tags=["count_include_pad", "ceil_mode", "corner"])
+        o(f"ceil_last_window_dropped_{tag}", (1, 1, 6, 6), 3, 2, [0, 1, 2, 0], True, cip, tags=["ceil_mode", "corner"])
+        o(f"start_in_pad_dropped_k3_s3_{tag}", (1, 1, 4, 4), 3, 3, [2, 2, 2, 2], True, cip, tags=["ceil_mode", "corner"])
+    o("divisor_override_with_pads", (1, 2, 5, 5), 3, 2, [2, 1, 0, 2], True, False, 4, tags=["divisor_override"])
+    o("unbatched", (2, 5, 6), 2, 1, [1, 1, 0, 0], tags=["unbatched"])
+    o("zero_batch", (0, 2, 5, 5), 2, 2, [1, 1, 1, 1], tags=["zero_batch"])
+    o("symmetric_pads_as_pytorch", (1, 2, 7, 7), 3, 2, [1, 1, 1, 1], True, True)
+    e("onnx_pad_equals_kernel", "padding_below_kernel", 2, 1, [2, 0, 0, 0])
+    e("onnx_end_pad_equals_kernel", "padding_below_kernel", (3, 2), 1, [0, 0, 0, 2])
+    e("onnx_pad_negative", "padding_non_negative", 3, 1, [0, -1, 0, 0])
+    e("onnx_output_size_zero", "output_size_too_small", 6, 1, [0, 0, 0, 0])
+
+    def draw_onnx(rng):
+        cfg = draw_onnx_pool(rng, False)
+        if cfg:
+            xs, k, st, pads, _, ceil = cfg
+            return xs, k, st, pads, ceil, rng.random() < 0.5, rng.choice([None, None, None, 1, 3, -2])
+    for n, (xs, k, st, pads, ceil, cip, div) in sweep(random.Random(SEED * 100 + 14), 15, draw_onnx):
+        o(f"sweep_{n:02d}", xs, k, st, pads, ceil, cip, div, tags=["sweep"])
 
 
 def gen_lp_pool2d(s):
@@ -941,6 +1269,35 @@ def gen_lp_pool2d(s):
         name = f"sweep_{n:02d}"
         x = Rand("lp_pool2d_" + name).randn(*xs)
         c(name, x if p in (1, 2, 4) else x.abs(), p, k, stride, ceil, tags=["sweep"])
+
+    # opsgi's extensions: a symmetric padding (passed to F.lp_pool2d's avg_pool2d), abs_input, and
+    # ONNX's four-sided form (ONNX LpPool as ONNX Runtime 1.29 computes it: the window's plain sum).
+    c("padding_1_p2", (1, 2, 5, 5), 2, 3, 2, False, 1, tags=["padding"])
+    c("padding_1_ceil_scaling_quirk", torch.ones(1, 1, 4, 4), 1, 3, 2, True, (1, 0), tags=["padding", "ceil_mode", "corner"])
+    c("abs_input_p3_negative", t([-1, -2, 1, 1, -3, 1, 1, 1, 2, 2, -1, 0, 2, 2, 0, -1], 1, 1, 4, 4), 3, 2, abs_input=True,
+      tags=["abs_input", "corner"])
+    c("abs_input_p1_random", (1, 2, 6, 6), 1, 3, 1, abs_input=True, tags=["abs_input"])
+    o = lambda name, *a, **k: c("onnx_" + name, *a, tags=["onnx"] + k.pop("tags", []), **k)  # noqa: E731
+    o("p2_pads_over_half", (1, 2, 5, 4), 2, (3, 2), (2, 1), False, [2, 1, 1, 0], True, tags=["pads_over_half"])
+    o("p3_pads_abs", (1, 1, 4, 5), 3, (3, 2), (1, 2), False, [0, 1, 2, 0], True, tags=["abs_input"])
+    o("p1_abs", (1, 1, 4, 4), 1, 2, None, False, [0, 0, 0, 0], True, tags=["abs_input"])
+    o("p2_ceil_no_rescaling", torch.ones(1, 1, 5, 5), 2, 2, 2, True, [0, 0, 0, 0], True, tags=["ceil_mode", "corner"])
+    o("p2_ceil_pads_dropped", (1, 1, 4, 4), 2, 2, 2, True, [0, 0, 1, 1], True, tags=["ceil_mode", "corner"])
+    o("p1_signed_without_abs", t([-2, 3, 1, 1, 5, -6, 1, 1, -1, -1, 2, 2, -1, -1, 2, 2], 1, 1, 4, 4), 1, 2, 2, False,
+      [1, 1, 0, 0], False, tags=["signed", "corner"])
+    o("p2_unbatched", (2, 5, 6), 2, 2, 1, False, [1, 1, 0, 0], True, tags=["unbatched"])
+    o("p2_zero_batch", (0, 2, 4, 4), 2, 2, 2, False, [1, 1, 1, 1], True, tags=["zero_batch"])
+    e("padding_more_than_half_kernel", "padding_at_most_half_kernel", 2, 2, 2, False, 2)
+    e("onnx_pad_equals_kernel", "padding_below_kernel", 2, 2, 1, False, [2, 0, 0, 0], True)
+    e("onnx_pad_negative", "padding_non_negative", 2, 3, 1, False, [0, -1, 0, 0], True)
+
+    def draw_onnx(rng):
+        cfg = draw_onnx_pool(rng, False)
+        if cfg:
+            xs, k, st, pads, _, ceil = cfg
+            return xs, rng.choice([1, 2, 2, 3, 4]), k, st, pads, ceil
+    for n, (xs, p, k, st, pads, ceil) in sweep(random.Random(SEED * 100 + 15), 15, draw_onnx):
+        o(f"sweep_{n:02d}", xs, p, k, st, ceil, pads, True, tags=["sweep", "abs_input"])
 
 
 def gen_adaptive(s, op):
@@ -1393,6 +1750,77 @@ def upsample_attrs(size=None, scale_factor=None, mode="nearest", align_corners=N
             "mode": mode, "align_corners": align_corners, "recompute_scale_factor": recompute_scale_factor}
 
 
+def resize_attrs(mode="nearest", ctm="half_pixel", nearest_mode="round_prefer_floor", scales=None, sizes=None, **extra):
+    a = {"mode": mode, "coordinate_transformation_mode": ctm, "nearest_mode": nearest_mode,
+         "scales": None if scales is None else [float(v) for v in pair(scales)],
+         "sizes": None if sizes is None else pair(sizes)}
+    a.update(extra)
+    return a
+
+
+RESIZE_CTMS = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"]
+RESIZE_NEAREST = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"]
+
+
+def gen_resize(s):
+    c = single_input_case(s, "resize", resize_attrs)
+    # every coordinate mode x nearest mode, up and down, by scales and by sizes (fractional ratios make ties)
+    for ctm in RESIZE_CTMS:
+        for nm in RESIZE_NEAREST:
+            c(f"nearest_{ctm}_{nm}_up_scales_2x3", (1, 2, 2, 3), "nearest", ctm, nm, scales=(2.0, 3.0), tags=["nearest", ctm])
+            c(f"nearest_{ctm}_{nm}_sizes_7x5", (1, 1, 4, 3), "nearest", ctm, nm, sizes=(7, 5), tags=["nearest", ctm])
+            c(f"nearest_{ctm}_{nm}_down_scales_0_6", (1, 1, 5, 7), "nearest", ctm, nm, scales=(0.6, 0.6), tags=["nearest", ctm])
+        c(f"linear_{ctm}_up_scales_2x3", (1, 2, 3, 4), "linear", ctm, scales=(2.0, 3.0), tags=["linear", ctm])
+        c(f"linear_{ctm}_sizes_7x5", (2, 1, 4, 3), "linear", ctm, sizes=(7, 5), tags=["linear", ctm])
+        c(f"linear_{ctm}_down_scales_0_6", (1, 2, 5, 7), "linear", ctm, scales=(0.6, 0.6), tags=["linear", ctm])
+        c(f"linear_{ctm}_sizes_down_3x2", (1, 1, 8, 5), "linear", ctm, sizes=(3, 2), tags=["linear", ctm])
+    # ONNX's own node-test inputs
+    c("example_upsample_scales_nearest", arange(1, 1, 2, 2), "nearest", "half_pixel", scales=(2.0, 3.0), tags=["example"])
+    c("example_downsample_scales_linear", arange(1, 1, 2, 4), "linear", "half_pixel", scales=(0.6, 0.6), tags=["example"])
+    c("example_downsample_scales_linear_align_corners", arange(1, 1, 2, 4), "linear", "align_corners", scales=(0.6, 0.6),
+      tags=["example"])
+    c("example_upsample_sizes_nearest_ceil_half_pixel", arange(1, 1, 4, 4), "nearest", "half_pixel", "ceil", sizes=(8, 8),
+      tags=["example"])
+    c("example_upsample_sizes_nearest_floor_align_corners", arange(1, 1, 4, 4), "nearest", "align_corners", "floor",
+      sizes=(8, 8), tags=["example"])
+    c("example_upsample_sizes_nearest_round_prefer_ceil_asymmetric", arange(1, 1, 4, 4), "nearest", "asymmetric",
+      "round_prefer_ceil", sizes=(8, 8), tags=["example"])
+    # PyTorch's exports: F.interpolate nearest (asymmetric/floor) and bilinear (pytorch_half_pixel, align_corners)
+    c("torch_nearest_scale_2", (2, 3, 4, 5), "nearest", "asymmetric", "floor", scales=2.0, tags=["torch"])
+    c("torch_nearest_sizes_odd", (1, 2, 5, 3), "nearest", "asymmetric", "floor", sizes=(11, 7), tags=["torch"])
+    c("torch_bilinear_scale_2", (1, 3, 6, 5), "linear", "pytorch_half_pixel", scales=2.0, tags=["torch"])
+    c("torch_bilinear_sizes_down", (1, 2, 9, 8), "linear", "pytorch_half_pixel", sizes=(4, 3), tags=["torch"])
+    c("torch_bilinear_align_corners_scale_2", (1, 2, 5, 6), "linear", "align_corners", scales=2.0, tags=["torch"])
+    c("torch_bilinear_align_corners_sizes", (1, 1, 4, 7), "linear", "align_corners", sizes=(9, 3), tags=["torch"])
+    # corners
+    c("pytorch_half_pixel_output_1", (1, 1, 5, 4), "linear", "pytorch_half_pixel", sizes=(1, 1), tags=["corner"])
+    c("align_corners_output_1", (1, 1, 5, 4), "linear", "align_corners", sizes=(1, 3), tags=["corner"])
+    c("nearest_output_1_half_pixel", (1, 1, 5, 4), "nearest", "half_pixel", "round_prefer_ceil", sizes=(1, 1), tags=["corner"])
+    c("scales_floor_of_product", (1, 1, 7, 9), "nearest", "asymmetric", "floor", scales=(0.35, 1.15), tags=["corner"])
+    c("zero_batch", (0, 2, 4, 4), "linear", "half_pixel", scales=2.0, tags=["zero_batch"])
+    c("identity_scale_1", (1, 2, 3, 4), "linear", "half_pixel", scales=1.0, tags=["corner"])
+    c("extra_attributes_ignored", (1, 1, 3, 3), "linear", "half_pixel", scales=2.0, exclude_outside=1,
+      extrapolation_value=0.5, cubic_coeff_a=-0.5, tags=["corner"])
+    c("larger_linear_half_pixel", (1, 3, 17, 23), "linear", "half_pixel", sizes=(40, 31))
+    c("larger_nearest_round_prefer_floor", (1, 3, 17, 23), "nearest", "half_pixel", sizes=(40, 31))
+
+    x = (1, 1, 4, 4)
+    e = lambda name, rule, *a, x=x, **k: c("err_" + name, x, *a, rule=rule, **k)  # noqa: E731
+    e("mode_cubic", "resize_mode", "cubic", scales=2.0)
+    e("mode_unknown", "resize_mode", "area", scales=2.0)
+    e("tf_crop_and_resize", "coordinate_transformation_mode", "linear", "tf_crop_and_resize", scales=2.0)
+    e("nearest_mode_unknown", "nearest_mode", "nearest", "half_pixel", "round", scales=2.0)
+    e("scales_and_sizes", "scales_or_sizes", scales=2.0, sizes=(8, 8))
+    e("neither_scales_nor_sizes", "scales_or_sizes")
+    e("scales_zero", "scales_positive", scales=(0.0, 2.0))
+    e("scales_negative", "scales_positive", scales=(2.0, -1.0))
+    e("scales_length_3", "pair_length", scales=(1.0, 2.0, 2.0))
+    e("sizes_zero", "output_size_too_small", sizes=(0, 4))
+    e("scales_give_zero", "output_size_too_small", scales=(0.2, 1.0))
+    e("input_rank_3", "input_rank", scales=2.0, x=(1, 4, 4))
+    e("zero_channels", "empty_input", scales=2.0, x=(1, 0, 4, 4))
+
+
 def gen_upsample(s):
     c = single_input_case(s, "upsample", upsample_attrs)
     # nearest
@@ -1530,6 +1958,7 @@ def main():
     gen_binary(s)
     gen_matmul(s)
     gen_upsample(s)
+    gen_resize(s)
     gen_activations(s)
     gen_prelu(s)
     s.write(ROOT)
