@@ -1,0 +1,82 @@
+package io.opsgi.onnxproof;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.conformance.DiscoveredKernel;
+import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkRunner;
+import io.opsgi.net.NetworkTolerance;
+import io.opsgi.net.PlannedLayer;
+import io.opsgi.net.Weights;
+import io.opsgi.onnx.OnnxModel;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.Kernel;
+import io.opsgi.tensor.Npy;
+import io.opsgi.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole-model comparisons bite: on SqueezeNet 1.1 (torchvision, exported by examples/onnx/export.py),
+ * a conv2d kernel that drops the bias, and one weight of the last conv changed by 1%, each make the
+ * output miss both PyTorch's and ONNX Runtime's within the network tolerance.
+ */
+class ComparisonBitesTest {
+    private static final Path MODEL = OnnxModelsMatchPeersTest.EXAMPLES.resolve("squeezenet1_1_c10/model.onnx");
+    private static final List<DiscoveredKernel> KERNELS = PinnedKernels.discover(ComparisonBitesTest.class.getClassLoader());
+
+    /** Delegates to the real kernel, without the bias: plausible, and wrong. */
+    private static Kernel droppingBias(Kernel k) {
+        if (!(k instanceof Conv2dKernel c)) {
+            return k;
+        }
+        return new Conv2dKernel() {
+            @Override
+            public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+                c.conv2d(g, x, w, null, y);
+            }
+
+            @Override
+            public boolean supports(ConvGeometry g) {
+                return c.supports(g);
+            }
+        };
+    }
+
+    @Test
+    void aConvDroppingItsBiasIsCaught() throws Exception {
+        Network net = Network.plan(OnnxModel.read(MODEL).description());
+        Tensor y = new NetworkRunner(PinnedKernels.best(KERNELS).wrapped(ComparisonBitesTest::droppingBias)).run(net, Weights.load(net), input()).output();
+        assertMissesBothPeers(net, y, "a conv2d dropping its bias");
+    }
+
+    @Test
+    void onePerturbedWeightIsCaught() throws Exception {
+        Network net = Network.plan(OnnxModel.read(MODEL).description());
+        Weights weights = Weights.load(net);
+        PlannedLayer lastConv = net.layers().stream().filter(l -> "conv2d".equals(l.op())).reduce((a, b) -> b).orElseThrow();
+        Tensor w = weights.get(lastConv.name(), "weight");
+        w.buffer()[0] *= 1.01f;
+        Tensor y = new NetworkRunner(PinnedKernels.best(KERNELS)).run(net, weights, input()).output();
+        assertMissesBothPeers(net, y, "weight [0] of " + lastConv.name() + " x 1.01");
+    }
+
+    private static Tensor input() throws Exception {
+        return Npy.readFloat(MODEL.resolveSibling("input.npy"));
+    }
+
+    private static void assertMissesBothPeers(Network net, Tensor y, String what) throws Exception {
+        Tensor torch = Npy.readFloat(MODEL.resolveSibling("expected.npy"));
+        Tensor ort = OnnxRuntimePeer.run(MODEL, input());
+        TensorComparison a = TensorComparison.compare("output", torch, y, NetworkTolerance.of(net, torch));
+        TensorComparison b = TensorComparison.compare("output", ort, y, NetworkTolerance.of(net, ort));
+        assertFalse(a.passed(), what + ": the comparison with PyTorch must fail");
+        assertFalse(b.passed(), what + ": the comparison with ONNX Runtime must fail");
+        assertTrue(a.toleranceUse() > 1 && b.toleranceUse() > 1);
+        System.out.printf("%s: caught, %.0fx the tolerance against PyTorch, %.0fx against ONNX Runtime%n", what, a.toleranceUse(), b.toleranceUse());
+    }
+}
