@@ -39,22 +39,34 @@ class OnnxModelsMatchPeersTest {
     private static final List<DiscoveredKernel> KERNELS = PinnedKernels.discover(OnnxModelsMatchPeersTest.class.getClassLoader());
     private static final List<String> REPORT = new ArrayList<>();
 
-    /** Every model file (batch 1) of the committed examples. */
+    /** Every model file (batch 1) of the committed examples; with -Dopsgi.onnx.full=true also those of full/ (export.py --full). */
     static List<Path> models() throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(EXAMPLES)) {
+        collect(EXAMPLES, files);
+        assertTrue(files.size() >= 10, "the committed ONNX models in " + EXAMPLES + ": " + files);
+        if (Boolean.getBoolean("opsgi.onnx.full")) {
+            int committed = files.size();
+            collect(EXAMPLES.resolve("full"), files);
+            assertTrue(files.size() >= committed + 4, "the full-size models in " + EXAMPLES.resolve("full") + ": run /usr/bin/python3 examples/onnx/export.py --full");
+        }
+        return files;
+    }
+
+    private static void collect(Path root, List<Path> files) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals("full")).sorted().toList()) {
                 try (Stream<Path> f = Files.list(dir)) {
                     f.filter(p -> p.getFileName().toString().matches("model(\\.opset\\d+)?\\.onnx")).sorted().forEach(files::add);
                 }
             }
         }
-        assertTrue(files.size() >= 10, "the committed ONNX models in " + EXAMPLES + ": " + files);
-        return files;
     }
 
     static String label(Path model) {
-        return model.getParent().getFileName() + "/" + model.getFileName();
+        return EXAMPLES.relativize(model).toString();
     }
 
     @TestFactory
