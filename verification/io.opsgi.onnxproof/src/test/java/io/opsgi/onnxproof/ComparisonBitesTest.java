@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole-model comparisons bite: on SqueezeNet 1.1 (torchvision, exported by examples/onnx/export.py),
- * a conv2d kernel that drops the bias, and one weight of the last conv changed by 1%, each make the
- * output miss both PyTorch's and ONNX Runtime's within the network tolerance.
+ * a conv2d kernel that drops the bias, and one weight of the first conv changed by 10%, each make the
+ * output miss both PyTorch's and ONNX Runtime's within the network tolerance. (One weight changed by 1%
+ * moves the output by 1.4e-4 in PyTorch, 0.7x of the tolerance, 1.8e-4 at max|y| 1.16 and depth ~356:
+ * the bound is a worst case, and a change that small in one of 720,000 weights passes.)
  */
 class ComparisonBitesTest {
     private static final Path MODEL = OnnxModelsMatchPeersTest.EXAMPLES.resolve("squeezenet1_1_c10/model.onnx");
@@ -58,11 +60,11 @@ class ComparisonBitesTest {
     void onePerturbedWeightIsCaught() throws Exception {
         Network net = Network.plan(OnnxModel.read(MODEL).description());
         Weights weights = Weights.load(net);
-        PlannedLayer lastConv = net.layers().stream().filter(l -> "conv2d".equals(l.op())).reduce((a, b) -> b).orElseThrow();
-        Tensor w = weights.get(lastConv.name(), "weight");
-        w.buffer()[0] *= 1.01f;
+        PlannedLayer firstConv = net.layers().stream().filter(l -> "conv2d".equals(l.op())).findFirst().orElseThrow();
+        Tensor w = weights.get(firstConv.name(), "weight");
+        w.buffer()[0] *= 1.1f;
         Tensor y = new NetworkRunner(PinnedKernels.best(KERNELS)).run(net, weights, input()).output();
-        assertMissesBothPeers(net, y, "weight [0] of " + lastConv.name() + " x 1.01");
+        assertMissesBothPeers(net, y, "weight [0] of " + firstConv.name() + " x 1.1");
     }
 
     private static Tensor input() throws Exception {
