@@ -139,13 +139,121 @@ def run_conv_transpose2d(a, i):
                                          a["output_padding"], a["groups"], a["dilation"])}
 
 
+# ---- ONNX's four-sided pool form (padding=[top, left, bottom, right]), computed without opsgi's rules:
+# explicit F.pad by -inf / 0 past which torch pools with padding 0, cropped to ONNX Runtime's output
+# size, and the divisors written out. The rules were established by running ONNX Runtime 1.29 (Java
+# API) on asymmetric pads, pads above k/2, ceil_mode, dilation and count_include_pad, and are checked
+# against the ORT outputs committed in onnx_runtime/ (see check_against_onnx_runtime).
+
+ORT_FLOAT_LOWEST = -3.4028234663852886e38  # numeric_limits<float>::lowest(): ORT's max over an empty window
+
+
+def is_onnx_pool(a):
+    return isinstance(a.get("padding"), list) and len(a["padding"]) == 4
+
+
+def onnx_pool_out(size, k, s, pb, pe, d, ceil):
+    """ORT 1.29 pool_attributes.h ComputeOutputSize: floor or ceil, and with ceil_mode a last window
+    that would start in the end padding is dropped (as PyTorch does)."""
+    num = size + pb + pe - d * (k - 1) - 1
+    out = (-(-num // s) if ceil else num // s) + 1
+    if ceil and (out - 1) * s >= size + pb:
+        out -= 1
+    return out
+
+
+def onnx_pool_geometry(a, x, dilation=(1, 1)):
+    """Checks ORT's rules (raising ValueError naming them) and returns ((oh, ow), pads, extended F.pad tuple)."""
+    k, st, (top, left, bottom, right) = a["kernel_size"], (a["stride"] or a["kernel_size"]), a["padding"]
+    if min(k) < 1 or min(st) < 1 or min(dilation) < 1:
+        raise ValueError(f"ONNX Runtime: kernel, strides and dilations must be positive, got {k} {st} {dilation}")
+    if min(top, left, bottom, right) < 0:
+        raise ValueError(f"ONNX Runtime: pads must be non-negative, got {a['padding']}")
+    if not (top < k[0] and bottom < k[0] and left < k[1] and right < k[1]):
+        raise ValueError(f"ONNX Runtime: Pad should be smaller than kernel, got pads {a['padding']}, kernel {k}")
+    if x.dim() not in (3, 4):
+        raise ValueError(f"input must be 3-D or 4-D, got {list(x.shape)}")
+    H, W = x.shape[-2:]
+    if x.shape[-3] == 0 or H == 0 or W == 0:
+        raise ValueError(f"empty input {list(x.shape)}")
+    oh = onnx_pool_out(H, k[0], st[0], top, bottom, dilation[0], a["ceil_mode"])
+    ow = onnx_pool_out(W, k[1], st[1], left, right, dilation[1], a["ceil_mode"])
+    if oh < 1 or ow < 1:
+        raise ValueError(f"output size {oh}x{ow} is too small")
+    # extend the end pads over a ceil_mode window's overhang, so torch (padding 0, floor) sees every window
+    need_h = (oh - 1) * st[0] + dilation[0] * (k[0] - 1) + 1
+    need_w = (ow - 1) * st[1] + dilation[1] * (k[1] - 1) + 1
+    ext = (left, max(right, need_w - W - left), top, max(bottom, need_h - H - top))
+    return (oh, ow), ext
+
+
+def window_reaches_input(start, k, d, size):
+    return any(0 <= start + i * d < size for i in range(k))
+
+
+def run_onnx_max_pool2d(a, i):
+    x = i["input"]
+    (oh, ow), ext = onnx_pool_geometry(a, x, a["dilation"])
+    xp = F.pad(x, ext, value=-INF)
+    y, idx = F.max_pool2d(xp, a["kernel_size"], (a["stride"] or a["kernel_size"]), 0, a["dilation"], False, return_indices=True)
+    y, idx = y[..., :oh, :ow].clone(), idx[..., :oh, :ow].clone()
+    H, W = x.shape[-2:]
+    wp = xp.shape[-1]
+    # padded coordinates back to the input plane's h*W + w
+    idx = (idx // wp - ext[2]) * W + (idx % wp - ext[0])
+    (kh, kw), (sh, sw), (dh, dw) = a["kernel_size"], (a["stride"] or a["kernel_size"]), a["dilation"]
+    for r in range(oh):
+        for c in range(ow):
+            if not (window_reaches_input(r * sh - ext[2], kh, dh, H) and window_reaches_input(c * sw - ext[0], kw, dw, W)):
+                y[..., r, c] = ORT_FLOAT_LOWEST  # ORT 1.29's value; ONNX's reference implementation's index -1
+                idx[..., r, c] = -1
+    return {"output": y, "indices": idx}
+
+
+def window_sums(x, a, ext, oh, ow):
+    """The float32 sum of every window in row-major order (zeros in the padding): avg_pool2d with divisor 1."""
+    xp = F.pad(x, ext, value=0.0)
+    return F.avg_pool2d(xp, a["kernel_size"], (a["stride"] or a["kernel_size"]), 0, False, True, 1)[..., :oh, :ow]
+
+
+def run_onnx_avg_pool2d(a, i):
+    x = i["input"]
+    (oh, ow), ext = onnx_pool_geometry(a, x)
+    H, W = x.shape[-2:]
+    (kh, kw), (sh, sw), (top, left, bottom, right) = a["kernel_size"], (a["stride"] or a["kernel_size"]), a["padding"]
+    div = torch.empty(oh, ow)
+    for r in range(oh):
+        hs = r * sh - top
+        for c in range(ow):
+            ws = c * sw - left
+            if a["divisor_override"] is not None:
+                div[r, c] = a["divisor_override"]
+            elif a["count_include_pad"]:  # explicit pads count, a ceil_mode overhang past them does not
+                div[r, c] = (min(hs + kh, H + bottom) - hs) * (min(ws + kw, W + right) - ws)
+            else:
+                div[r, c] = (min(hs + kh, H) - max(hs, 0)) * (min(ws + kw, W) - max(ws, 0))
+    return {"output": window_sums(x, a, ext, oh, ow) / div}
+
+
+def run_onnx_lp_pool2d(a, i):
+    x = i["input"].abs() if a["abs_input"] else i["input"]
+    p = a["norm_type"]
+    (oh, ow), ext = onnx_pool_geometry(a, x)
+    s = window_sums(x.pow(p), a, ext, oh, ow)  # ONNX LpPool: the window's plain sum, no rescaling
+    return {"output": (torch.sign(s) * F.relu(torch.abs(s))).pow(1.0 / p)}
+
+
 def run_max_pool2d(a, i):
+    if is_onnx_pool(a):
+        return run_onnx_max_pool2d(a, i)
     y, idx = F.max_pool2d(i["input"], a["kernel_size"], a["stride"], a["padding"], a["dilation"],
                           a["ceil_mode"], return_indices=True)
     return {"output": y, "indices": idx}
 
 
 def run_avg_pool2d(a, i):
+    if is_onnx_pool(a):
+        return run_onnx_avg_pool2d(a, i)
     return {"output": F.avg_pool2d(i["input"], a["kernel_size"], a["stride"], a["padding"], a["ceil_mode"],
                                    a["count_include_pad"], a["divisor_override"])}
 
@@ -169,7 +277,15 @@ def run_global_max_pool2d(a, i):
 
 
 def run_lp_pool2d(a, i):
-    return {"output": F.lp_pool2d(i["input"], a["norm_type"], a["kernel_size"], a["stride"], a["ceil_mode"])}
+    if is_onnx_pool(a):
+        return run_onnx_lp_pool2d(a, i)
+    if a.get("padding", [0, 0]) == [0, 0] and not a.get("abs_input"):
+        return {"output": F.lp_pool2d(i["input"], a["norm_type"], a["kernel_size"], a["stride"], a["ceil_mode"])}
+    # F.lp_pool2d's own code (torch/nn/functional.py 1.13) with the padding passed to its avg_pool2d
+    x = i["input"].abs() if a.get("abs_input") else i["input"]
+    kw, kh = a["kernel_size"][1], a["kernel_size"][0]
+    out = F.avg_pool2d(x.pow(a["norm_type"]), a["kernel_size"], a["stride"], a.get("padding", [0, 0]), a["ceil_mode"])
+    return {"output": (torch.sign(out) * F.relu(torch.abs(out))).mul(kw * kh).pow(1.0 / a["norm_type"])}
 
 
 def run_pad(a, i):
@@ -706,9 +822,30 @@ def avg_pool2d_attrs(kernel_size, stride="same_as_kernel", padding=0, ceil_mode=
             "divisor_override": divisor_override}
 
 
-def lp_pool2d_attrs(norm_type, kernel_size, stride="same_as_kernel", ceil_mode=False):
-    return {"norm_type": float(norm_type), "kernel_size": pair(kernel_size),
-            "stride": pair(kernel_size if stride == "same_as_kernel" else stride), "ceil_mode": ceil_mode}
+def lp_pool2d_attrs(norm_type, kernel_size, stride="same_as_kernel", ceil_mode=False, padding=None, abs_input=None):
+    a = {"norm_type": float(norm_type), "kernel_size": pair(kernel_size),
+         "stride": pair(kernel_size if stride == "same_as_kernel" else stride), "ceil_mode": ceil_mode}
+    if padding is not None:  # opsgi's extension (F.lp_pool2d has none): symmetric, or ONNX's four-sided
+        a["padding"] = pair(padding)
+    if abs_input is not None:  # ONNX LpPool's sum of |x|^p
+        a["abs_input"] = abs_input
+    return a
+
+
+def draw_onnx_pool(rng, with_dilation):
+    """Random legal ONNX-form (input shape, k, s, pads, d, ceil): pads up to k-1 (ONNX Runtime's limit)."""
+    k = [rng.randint(1, 4), rng.randint(1, 4)]
+    st = [rng.randint(1, 3), rng.randint(1, 3)]
+    pads = [rng.randint(0, k[0] - 1), rng.randint(0, k[1] - 1), rng.randint(0, k[0] - 1), rng.randint(0, k[1] - 1)]
+    d = [rng.choice([1, 1, 2, 3]), rng.choice([1, 1, 2])] if with_dilation else [1, 1]
+    ceil = rng.random() < 0.5
+    H, W = rng.randint(1, 12), rng.randint(1, 12)
+    for n, kk, ss, pb, pe, dd in ((H, k[0], st[0], pads[0], pads[2], d[0]), (W, k[1], st[1], pads[1], pads[3], d[1])):
+        if onnx_pool_out(n, kk, ss, pb, pe, dd, ceil) < 1:
+            return None
+    batch = rng.choice([1, 2, None])
+    C = rng.randint(1, 3)
+    return ((C, H, W) if batch is None else (batch, C, H, W)), k, st, pads, d, ceil
 
 
 def single_input_case(s, op, attrs_fn):
@@ -811,6 +948,32 @@ def gen_max_pool2d(s):
     for n, (xs, k, stride, p, d, ceil) in sweep(random.Random(SEED * 100 + 3), 15, lambda r: draw_window_pool(r, True)):
         c(f"sweep_{n:02d}", xs, k, stride, p, d, ceil, tags=["sweep"])
 
+    # ONNX's four-sided form: padding=[top, left, bottom, right], ONNX Runtime 1.29's rules.
+    o = lambda name, *a, **k: c("onnx_" + name, *a, tags=["onnx"] + k.pop("tags", []), **k)  # noqa: E731
+    o("pads_asymmetric", (1, 2, 6, 7), 3, 2, [1, 0, 2, 1])
+    o("pads_over_half_kernel", (1, 1, 4, 5), 3, (1, 2), [2, 2, 0, 1], tags=["pads_over_half"])
+    o("pads_end_only_k2", (2, 1, 5, 5), 2, 2, [0, 0, 1, 1])
+    o("ceil_last_window_in_end_padding_dropped", (1, 1, 4, 4), 2, 2, [0, 0, 1, 1], 1, True, tags=["ceil_mode", "corner"])
+    o("ceil_start_in_pad_dropped_k3_s3", (1, 1, 4, 4), 3, 3, [2, 2, 2, 2], 1, True, tags=["ceil_mode", "corner"])
+    o("ceil_kept_no_pads", (1, 1, 5, 5), 2, 2, [0, 0, 0, 0], 1, True, tags=["ceil_mode"])
+    o("dilation_asymmetric", (1, 2, 7, 6), (3, 2), (2, 1), [2, 0, 1, 1], (2, 3), tags=["dilation"])
+    o("dilation_ceil_asymmetric", (2, 1, 6, 7), 3, (2, 3), [2, 1, 0, 2], (1, 2), True, tags=["dilation", "ceil_mode"])
+    o("dilation_window_all_padding", (1, 1, 2, 2), 2, 1, [1, 1, 1, 1], 3, tags=["dilation", "empty_window", "corner"])
+    o("dilation_window_all_padding_ceil", (1, 1, 1, 1), 2, 2, [1, 1, 1, 1], 3, True, tags=["dilation", "empty_window", "corner"])
+    o("padding_never_selected_all_negative", -Rand("mp_onnx_neg").uniform(1, 5, 1, 2, 5, 5), 3, 2, [2, 1, 2, 0],
+      tags=["padding", "corner"])
+    o("nan_last_nan_index_wins", nan_img, 2, 1, [1, 0, 0, 1], tags=["nan", "corner"])
+    o("unbatched", (2, 5, 6), 2, 1, [1, 1, 0, 0], tags=["unbatched"])
+    o("zero_batch", (0, 2, 5, 5), 2, 2, [1, 1, 1, 1], tags=["zero_batch"])
+    o("symmetric_pads_as_pytorch", (1, 2, 7, 7), 3, 2, [1, 1, 1, 1])
+    e("onnx_pad_equals_kernel", "padding_below_kernel", 2, 1, [2, 0, 0, 0])
+    e("onnx_end_pad_equals_kernel", "padding_below_kernel", (3, 2), 1, [0, 0, 0, 2])
+    e("onnx_pad_negative", "padding_non_negative", 3, 1, [0, -1, 0, 0])
+    e("onnx_stride_zero", "stride_positive", 2, 0, [1, 1, 1, 1])
+    e("onnx_output_size_zero", "output_size_too_small", 6, 1, [0, 0, 0, 0])
+    for n, (xs, k, st, pads, d, ceil) in sweep(random.Random(SEED * 100 + 13), 15, lambda r: draw_onnx_pool(r, True)):
+        o(f"sweep_{n:02d}", xs, k, st, pads, d, ceil, tags=["sweep"])
+
 
 def gen_avg_pool2d(s):
     c = single_input_case(s, "avg_pool2d", avg_pool2d_attrs)
@@ -862,6 +1025,36 @@ def gen_avg_pool2d(s):
             return xs, k, stride, p, ceil, rng.random() < 0.5, rng.choice([None, None, None, 1, 3, 5, -2])
     for n, (xs, k, stride, p, ceil, cip, div) in sweep(random.Random(SEED * 100 + 4), 15, draw):
         c(f"sweep_{n:02d}", xs, k, stride, p, ceil, cip, div, tags=["sweep"])
+
+    # ONNX's four-sided form: padding=[top, left, bottom, right], ONNX Runtime 1.29's rules.
+    o = lambda name, *a, **k: c("onnx_" + name, *a, tags=["onnx"] + k.pop("tags", []), **k)  # noqa: E731
+    for cip in (True, False):
+        tag = "cip" if cip else "no_cip"
+        o(f"pads_asymmetric_{tag}", (1, 2, 6, 7), 3, 2, [1, 0, 2, 1], False, cip, tags=["count_include_pad"])
+        o(f"pads_over_half_kernel_ceil_{tag}", (1, 1, 6, 5), 3, 2, [2, 0, 0, 2], True, cip,
+          tags=["count_include_pad", "ceil_mode", "pads_over_half"])
+        o(f"ceil_overhang_not_counted_{tag}", arange(1, 1, 5, 5), 3, 2, [1, 1, 0, 0], True, cip,
+          tags=["count_include_pad", "ceil_mode", "corner"])
+        o(f"ceil_end_pad_and_overhang_{tag}", arange(1, 1, 6, 7), (3, 2), (2, 3), [2, 0, 1, 1], True, cip,
+          tags=["count_include_pad", "ceil_mode", "corner"])
+        o(f"ceil_last_window_dropped_{tag}", (1, 1, 6, 6), 3, 2, [0, 1, 2, 0], True, cip, tags=["ceil_mode", "corner"])
+        o(f"start_in_pad_dropped_k3_s3_{tag}", (1, 1, 4, 4), 3, 3, [2, 2, 2, 2], True, cip, tags=["ceil_mode", "corner"])
+    o("divisor_override_with_pads", (1, 2, 5, 5), 3, 2, [2, 1, 0, 2], True, False, 4, tags=["divisor_override"])
+    o("unbatched", (2, 5, 6), 2, 1, [1, 1, 0, 0], tags=["unbatched"])
+    o("zero_batch", (0, 2, 5, 5), 2, 2, [1, 1, 1, 1], tags=["zero_batch"])
+    o("symmetric_pads_as_pytorch", (1, 2, 7, 7), 3, 2, [1, 1, 1, 1], True, True)
+    e("onnx_pad_equals_kernel", "padding_below_kernel", 2, 1, [2, 0, 0, 0])
+    e("onnx_end_pad_equals_kernel", "padding_below_kernel", (3, 2), 1, [0, 0, 0, 2])
+    e("onnx_pad_negative", "padding_non_negative", 3, 1, [0, -1, 0, 0])
+    e("onnx_output_size_zero", "output_size_too_small", 6, 1, [0, 0, 0, 0])
+
+    def draw_onnx(rng):
+        cfg = draw_onnx_pool(rng, False)
+        if cfg:
+            xs, k, st, pads, _, ceil = cfg
+            return xs, k, st, pads, ceil, rng.random() < 0.5, rng.choice([None, None, None, 1, 3, -2])
+    for n, (xs, k, st, pads, ceil, cip, div) in sweep(random.Random(SEED * 100 + 14), 15, draw_onnx):
+        o(f"sweep_{n:02d}", xs, k, st, pads, ceil, cip, div, tags=["sweep"])
 
 
 def gen_lp_pool2d(s):
@@ -917,6 +1110,35 @@ def gen_lp_pool2d(s):
         name = f"sweep_{n:02d}"
         x = Rand("lp_pool2d_" + name).randn(*xs)
         c(name, x if p in (1, 2, 4) else x.abs(), p, k, stride, ceil, tags=["sweep"])
+
+    # opsgi's extensions: a symmetric padding (passed to F.lp_pool2d's avg_pool2d), abs_input, and
+    # ONNX's four-sided form (ONNX LpPool as ONNX Runtime 1.29 computes it: the window's plain sum).
+    c("padding_1_p2", (1, 2, 5, 5), 2, 3, 2, False, 1, tags=["padding"])
+    c("padding_1_ceil_scaling_quirk", torch.ones(1, 1, 4, 4), 1, 3, 2, True, (1, 0), tags=["padding", "ceil_mode", "corner"])
+    c("abs_input_p3_negative", t([-1, -2, 1, 1, -3, 1, 1, 1, 2, 2, -1, 0, 2, 2, 0, -1], 1, 1, 4, 4), 3, 2, abs_input=True,
+      tags=["abs_input", "corner"])
+    c("abs_input_p1_random", (1, 2, 6, 6), 1, 3, 1, abs_input=True, tags=["abs_input"])
+    o = lambda name, *a, **k: c("onnx_" + name, *a, tags=["onnx"] + k.pop("tags", []), **k)  # noqa: E731
+    o("p2_pads_over_half", (1, 2, 5, 4), 2, (3, 2), (2, 1), False, [2, 1, 1, 0], True, tags=["pads_over_half"])
+    o("p3_pads_abs", (1, 1, 4, 5), 3, (3, 2), (1, 2), False, [0, 1, 2, 0], True, tags=["abs_input"])
+    o("p1_abs", (1, 1, 4, 4), 1, 2, None, False, [0, 0, 0, 0], True, tags=["abs_input"])
+    o("p2_ceil_no_rescaling", torch.ones(1, 1, 5, 5), 2, 2, 2, True, [0, 0, 0, 0], True, tags=["ceil_mode", "corner"])
+    o("p2_ceil_pads_dropped", (1, 1, 4, 4), 2, 2, 2, True, [0, 0, 1, 1], True, tags=["ceil_mode", "corner"])
+    o("p1_signed_without_abs", t([-2, 3, 1, 1, 5, -6, 1, 1, -1, -1, 2, 2, -1, -1, 2, 2], 1, 1, 4, 4), 1, 2, 2, False,
+      [1, 1, 0, 0], False, tags=["signed", "corner"])
+    o("p2_unbatched", (2, 5, 6), 2, 2, 1, False, [1, 1, 0, 0], True, tags=["unbatched"])
+    o("p2_zero_batch", (0, 2, 4, 4), 2, 2, 2, False, [1, 1, 1, 1], True, tags=["zero_batch"])
+    e("padding_more_than_half_kernel", "padding_at_most_half_kernel", 2, 2, 2, False, 2)
+    e("onnx_pad_equals_kernel", "padding_below_kernel", 2, 2, 1, False, [2, 0, 0, 0], True)
+    e("onnx_pad_negative", "padding_non_negative", 2, 3, 1, False, [0, -1, 0, 0], True)
+
+    def draw_onnx(rng):
+        cfg = draw_onnx_pool(rng, False)
+        if cfg:
+            xs, k, st, pads, _, ceil = cfg
+            return xs, rng.choice([1, 2, 2, 3, 4]), k, st, pads, ceil
+    for n, (xs, p, k, st, pads, ceil) in sweep(random.Random(SEED * 100 + 15), 15, draw_onnx):
+        o(f"sweep_{n:02d}", xs, p, k, st, ceil, pads, True, tags=["sweep", "abs_input"])
 
 
 def gen_adaptive(s, op):

@@ -40,7 +40,7 @@ final class LayerTypes {
         register(new MaxPool());
         register(new Plain(AvgPool2d.OP, Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
                 Set.of("kernel_size")));
-        register(new Plain(LpPool2d.OP, Set.of("norm_type", "kernel_size", "stride", "ceil_mode"), Set.of("norm_type", "kernel_size")));
+        register(new Plain(LpPool2d.OP, Set.of("norm_type", "kernel_size", "stride", "ceil_mode", "padding", "abs_input"), Set.of("norm_type", "kernel_size")));
         for (String adaptive : List.of(AdaptivePool2d.AVG, AdaptivePool2d.MAX)) {
             register(new Plain(adaptive, Set.of("output_size"), Set.of("output_size")));
         }

@@ -27,15 +27,17 @@ public final class AvgPool2d {
     }
 
     private static PoolGeometry geometry(Shape xs, AvgPool2dAttrs a) {
-        return Pooling.geometry(OP, xs, a.kernel(), a.stride(), a.padding(), HW.of(1), a.ceilMode());
+        return a.onnx() ? Pooling.geometry(OP, xs, a.kernel(), a.stride(), a.pads(), HW.of(1), a.ceilMode(), true)
+                : Pooling.geometry(OP, xs, a.kernel(), a.stride(), a.padding(), HW.of(1), a.ceilMode());
     }
 
     public static AvgPool2dAttrs attrs(Map<String, ?> map) {
         TorchAttrs t = new TorchAttrs(OP, map);
         HW k = t.pair("kernel_size", null);
         OpException.check(k != null, OP, "attribute_type", "kernel_size is required");
-        return new AvgPool2dAttrs(k, t.poolStride(), t.pair("padding", HW.of(0)), t.bool("ceil_mode", false),
-                t.bool("count_include_pad", true), t.optionalInteger("divisor_override"));
+        Pads pads = Pooling.fourSided(t);
+        return new AvgPool2dAttrs(k, t.poolStride(), pads != null ? null : t.pair("padding", HW.of(0)), t.bool("ceil_mode", false),
+                t.bool("count_include_pad", true), t.optionalInteger("divisor_override"), pads);
     }
 
     public static final Operator OPERATOR = new OperatorSpec(OP, AvgPool2dKernel.class, List.of("input"), (kernel, attrs, in) -> {
@@ -47,5 +49,13 @@ public final class AvgPool2d {
             .withField(OpSchema.window(n -> {
                 AvgPool2dAttrs a = attrs(n.attrs());
                 return new double[] {a.kernel().h(), a.kernel().w(), a.stride().h(), a.stride().w()};
-            }));
+            }))
+            .withOnnxNote("padding may be four ints [top, left, bottom, right] (ONNX pads): each pad may exceed half the kernel "
+                    + "(PyTorch's limit) but must stay below the kernel, as ONNX Runtime requires")
+            .withOnnxNote("count_include_pad defaults to true here (PyTorch) but to 0 in ONNX AveragePool: an importer passes it explicitly")
+            .withOnnxNote("count_include_pad counts the explicit pads of each side but not a ceil_mode overhang past them, as PyTorch "
+                    + "and ONNX Runtime 1.29 do")
+            .withOnnxNote("ceil_mode: the same output size as PyTorch, a last window starting in the end padding is dropped "
+                    + "(ONNX Runtime 1.29 does so too)")
+            .withOnnxNote("no dilation (ONNX AveragePool has dilations from opset 19); divisor_override is PyTorch's only");
 }

@@ -2,7 +2,11 @@ package io.opsgi.op;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** Computes avg_pool2d with PyTorch's divisor rules (windows clipped at the end of the padding). */
+/**
+ * Computes avg_pool2d with PyTorch's divisor rules: with count_include_pad a window is clipped at the
+ * end of the padding, {@code H + padHEnd} and {@code W + padWEnd} (in ONNX's four-sided form too, as
+ * ONNX Runtime computes it).
+ */
 @ConsumerType
 public interface AvgPool2dKernel extends Kernel {
     /**

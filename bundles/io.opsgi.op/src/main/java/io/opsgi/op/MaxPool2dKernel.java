@@ -2,7 +2,11 @@ package io.opsgi.op;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** Computes max_pool2d (PyTorch's -inf padding, strict > with NaN propagation, first index on ties). */
+/**
+ * Computes max_pool2d (PyTorch's -inf padding, strict > with NaN propagation, first index on ties).
+ * The same in ONNX's four-sided form: the window starts at {@code o*stride - padH}; the end pads only
+ * decide the output size, which the geometry holds.
+ */
 @ConsumerType
 public interface MaxPool2dKernel extends Kernel {
     /**

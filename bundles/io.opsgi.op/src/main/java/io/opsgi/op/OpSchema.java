@@ -24,9 +24,22 @@ import java.util.function.ToIntFunction;
  * @param field         the receptive field after the op, from those of its inputs
  * @param networkDepth  the op's share of a network's tolerance, in units of {@code c·u·(max|y| + 1)}
  *                      (default: its tolerance class's {@link ToleranceClass#depth})
+ * @param onnxNotes     where the ONNX operator this op imports differs from PyTorch's, one sentence each, in
+ *                      the one place such a difference is written down (e.g. HardSigmoid's default alpha)
  */
 public record OpSchema(String name, Operator operator, Function<OpNode, Shape> outputShape, ToIntFunction<OpNode> reduction,
-        Rule<ToleranceClass> tolerance, String toleranceSummary, Rule<Long> macs, FieldRule field, Rule<Double> networkDepth) {
+        Rule<ToleranceClass> tolerance, String toleranceSummary, Rule<Long> macs, FieldRule field, Rule<Double> networkDepth,
+        List<String> onnxNotes) {
+
+    public OpSchema {
+        onnxNotes = onnxNotes == null ? List.of() : List.copyOf(onnxNotes);
+    }
+
+    /** A schema without ONNX notes (the constructor of io.opsgi.op 1.2). */
+    public OpSchema(String name, Operator operator, Function<OpNode, Shape> outputShape, ToIntFunction<OpNode> reduction,
+            Rule<ToleranceClass> tolerance, String toleranceSummary, Rule<Long> macs, FieldRule field, Rule<Double> networkDepth) {
+        this(name, operator, outputShape, reduction, tolerance, toleranceSummary, macs, field, networkDepth, List.of());
+    }
 
     /** A fact of a node given its output shape. */
     @FunctionalInterface
@@ -49,29 +62,39 @@ public record OpSchema(String name, Operator operator, Function<OpNode, Shape> o
     }
 
     public OpSchema withTolerance(ToleranceClass c) {
-        return new OpSchema(name, operator, outputShape, reduction, (n, out) -> c, c.label(), macs, field, networkDepth);
+        return new OpSchema(name, operator, outputShape, reduction, (n, out) -> c, c.label(), macs, field, networkDepth, onnxNotes);
     }
 
     /** A class that depends on the node (bilinear upsampling): {@code usual} unless {@code rule} says otherwise; {@code note} says when. */
     public OpSchema withTolerance(ToleranceClass usual, String note, Rule<ToleranceClass> rule) {
-        return new OpSchema(name, operator, outputShape, reduction, rule, usual.label() + " (" + note + ")", macs, field, networkDepth);
+        return new OpSchema(name, operator, outputShape, reduction, rule, usual.label() + " (" + note + ")", macs, field, networkDepth, onnxNotes);
     }
 
     public OpSchema withReduction(ToIntFunction<OpNode> k) {
-        return new OpSchema(name, operator, outputShape, k, tolerance, toleranceSummary, macs, field, networkDepth);
+        return new OpSchema(name, operator, outputShape, k, tolerance, toleranceSummary, macs, field, networkDepth, onnxNotes);
     }
 
     public OpSchema withMacs(Rule<Long> m) {
-        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, m, field, networkDepth);
+        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, m, field, networkDepth, onnxNotes);
     }
 
     public OpSchema withField(FieldRule f) {
-        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, macs, f, networkDepth);
+        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, macs, f, networkDepth, onnxNotes);
     }
 
     /** Overrides the network depth term where it is not the tolerance class's (say why at the call). */
     public OpSchema withNetworkDepth(Rule<Double> d) {
-        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, macs, field, d);
+        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, macs, field, d, onnxNotes);
+    }
+
+    /**
+     * Adds one difference between the ONNX operator and PyTorch's (defaults, formula, rounding, refused forms),
+     * as one sentence: what the importer and anyone comparing against ONNX Runtime must know.
+     */
+    public OpSchema withOnnxNote(String note) {
+        List<String> notes = new java.util.ArrayList<>(onnxNotes);
+        notes.add(note);
+        return new OpSchema(name, operator, outputShape, reduction, tolerance, toleranceSummary, macs, field, networkDepth, notes);
     }
 
     /** The window of a sliding-window op (dilated extent kh x kw, stride sh x sw) applied to the input's field. */

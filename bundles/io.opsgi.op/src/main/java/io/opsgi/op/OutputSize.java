@@ -13,6 +13,9 @@ public final class OutputSize {
      * Sliding windows, as ATen's {@code pooling_output_shape_pad_lr}:
      * {@code O = floor((I + padBegin + padEnd - D(K-1) - 1 [+ S-1 if ceil]) / S) + 1}, and with
      * ceil_mode the last window must start inside the input or the left padding, else it is dropped.
+     * ONNX Runtime 1.29 computes the same for the four-sided (ONNX) form of the pools
+     * (pool_attributes.h ComputeOutputSize, with its "last pooling starts inside the image" rule; run
+     * against ORT's Java API on asymmetric pads, ceil_mode and dilation: MaxPool, AveragePool and LpPool).
      */
     public static int window(int in, int kernel, int stride, int padBegin, int padEnd, int dilation, boolean ceilMode) {
         long numerator = (long) in + padBegin + padEnd - (long) dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);

@@ -13,7 +13,8 @@ public final class AvgPooling {
 
     /**
      * Fills {@code y} (n, c, oh, ow) from {@code x} (n, c, h, w). Per output:
-     * {@code hs = oh*s - p; he = min(hs + k, H + p)} (clipped at the end of the padding),
+     * {@code hs = oh*s - pBegin; he = min(hs + k, H + pEnd)} (clipped at the end of the padding;
+     * {@code pEnd = pBegin} in PyTorch's symmetric form),
      * {@code pool = (he-hs)*(we-ws)}; the sum runs over the part inside the input; the divisor is
      * {@code divisorOverride} if not null, else {@code pool} with count_include_pad, else the
      * number of input elements summed; {@code y = sum / divisor} (a true float division).
@@ -24,10 +25,10 @@ public final class AvgPooling {
         for (int p = 0; p < g.planes(); p++) {
             for (int oh = 0; oh < g.oh(); oh++) {
                 int hs = Windows.start(oh, g.strideH(), g.padH());
-                int he = Math.min(hs + g.kh(), g.h() + g.padH());
+                int he = Math.min(hs + g.kh(), g.h() + g.padHEnd());
                 for (int ow = 0; ow < g.ow(); ow++) {
                     int ws = Windows.start(ow, g.strideW(), g.padW());
-                    int we = Math.min(ws + g.kw(), g.w() + g.padW());
+                    int we = Math.min(ws + g.kw(), g.w() + g.padWEnd());
                     int pool = (he - hs) * (we - ws);
                     int h0 = Math.max(hs, 0), h1 = Math.min(he, g.h());
                     int w0 = Math.max(ws, 0), w1 = Math.min(we, g.w());

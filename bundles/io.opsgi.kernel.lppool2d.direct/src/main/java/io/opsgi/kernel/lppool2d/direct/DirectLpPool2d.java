@@ -22,6 +22,10 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * 1 copies, 0.5 / -0.5 / -1 are sqrt / 1/sqrt / 1/x, 2 / 3 / -2 are x*x / x*x*x / 1/(x*x) in
  * float; any other exponent is {@code (float) pow((double) x, e)}, ATen's scalar path (its AVX2
  * path uses Sleef's powf, which may differ by an ulp or two).
+ *
+ * <p>In ONNX's four-sided form ({@code g.onnx()}) the window's plain sum of x^p replaces the average
+ * times kw*kh: ONNX LpPool sums what the window covers, and a ceil_mode window clipped at the end of
+ * the padding is not rescaled (ONNX Runtime 1.29, run on such a window).
  */
 @Component(service = {Kernel.class, LpPool2dKernel.class})
 @KernelInfo(op = "lp_pool2d", variant = "direct")
@@ -35,9 +39,9 @@ public final class DirectLpPool2d implements LpPool2dKernel {
         for (int i = 0; i < x.length; i++) {
             powered[i] = pow(x[i], normType);
         }
-        // avg_pool2d(..., padding=0, ceil_mode, count_include_pad=True, divisor_override=None); padding is 0 in g.
-        AvgPooling.avgPool2d(g, true, null, powered, y);
-        float scale = g.kw() * g.kh();
+        // avg_pool2d(..., padding, ceil_mode, count_include_pad=True, divisor_override=None); ONNX: the sum (divisor 1, exact).
+        AvgPooling.avgPool2d(g, true, g.onnx() ? 1 : null, powered, y);
+        float scale = g.onnx() ? 1f : g.kw() * g.kh();
         double inverse = 1.0 / normType; // Python: 1.0 / norm_type, in double
         for (int i = 0; i < y.length; i++) {
             float out = y[i];

@@ -41,7 +41,7 @@ public final class VectorAvgPool2d implements AvgPool2dKernel {
     /** Global output rows {@code [from, to)}: one method for the whole range, as the per-row work is small enough for a call per row to show. */
     private static void rows(PoolGeometry g, RowTaps taps, Divisors.Row divisors, float[] x, float[] y, int from, int to, WindowRows rows,
             float[] tail) {
-        int width = g.w(), height = g.h(), kh = g.kh(), kw = g.kw(), strideH = g.strideH(), padH = g.padH();
+        int width = g.w(), height = g.h(), kh = g.kh(), kw = g.kw(), strideH = g.strideH(), padH = g.padH(), padHEnd = g.padHEnd();
         int stride = g.strideW(), padW = g.padW(), outH = g.oh(), outW = g.ow();
         int kind = taps.kind;
         boolean zipped = kind == RowTaps.ZIPPED;
@@ -52,9 +52,9 @@ public final class VectorAvgPool2d implements AvgPool2dKernel {
                 oh = 0;
                 plane++;
             }
-            // hs = oh*s - p; he = min(hs + k, H + p): the window ends at the end of the padding.
+            // hs = oh*s - p; he = min(hs + k, H + pEnd): the window ends at the end of the padding.
             int hs = Windows.start(oh, strideH, padH);
-            int he = Math.min(hs + kh, height + padH);
+            int he = Math.min(hs + kh, height + padHEnd);
             int h0 = Math.max(hs, 0), h1 = Math.min(he, height);
             divisors.prepare(divisors.countIncludePad() ? he - hs : h1 - h0, h0 >= h1);
             rows.locate(taps, x, plane * height * width, width, h0, h1, 1);
@@ -118,7 +118,7 @@ public final class VectorAvgPool2d implements AvgPool2dKernel {
             boolean empty = false;
             for (int ow = 0; ow < g.ow(); ow++) {
                 int ws = Windows.start(ow, g.strideW(), g.padW());
-                int we = Math.min(ws + g.kw(), g.w() + g.padW());
+                int we = Math.min(ws + g.kw(), g.w() + g.padWEnd());
                 insideColumns[ow] = Math.max(0, Math.min(we, g.w()) - Math.max(ws, 0));
                 columnFactor[ow] = countIncludePad ? we - ws : insideColumns[ow];
                 empty |= insideColumns[ow] == 0;
