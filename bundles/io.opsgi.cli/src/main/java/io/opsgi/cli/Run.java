@@ -8,6 +8,7 @@ import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
 import io.opsgi.net.WeightSource;
 import io.opsgi.net.Weights;
+import io.opsgi.onnx.OnnxException;
 import io.opsgi.op.Tolerance;
 import io.opsgi.runtime.NoKernelException;
 import io.opsgi.tensor.Npy;
@@ -28,12 +29,12 @@ import picocli.CommandLine.ParentCommand;
  * per layer the time and the kernel variant that answered. {@code --expected} compares the output
  * with a reference (e.g. PyTorch's) within the network's depth-derived tolerance.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a network description through the active kernels; print per-layer time and the kernel that ran each layer.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a network description or ONNX model through the active kernels; print per-layer time and the kernel that ran each layer.")
 final class Run implements Callable<Integer> {
     @ParentCommand
     Commands opsgi;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md)")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md) or ONNX model (.onnx)")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "input tensor, float32 NPY")
@@ -77,7 +78,8 @@ final class Run implements Callable<Integer> {
         Network net;
         Weights weights;
         try {
-            NetworkDescription d = NetworkDescription.read(model);
+            // an ONNX model is imported for the input's shape (its folded shape arithmetic depends on it)
+            NetworkDescription d = Models.read(model, x.shape());
             if (seed != null) {
                 d = d.withWeights(new WeightSource.Seeded(seed));
             }
@@ -87,7 +89,7 @@ final class Run implements Callable<Integer> {
             }
             net = Network.plan(d);
             weights = Weights.load(net);
-        } catch (NetworkException e) {
+        } catch (NetworkException | OnnxException e) {
             System.err.println("run: " + e.getMessage());
             return 1;
         }

@@ -4,6 +4,7 @@ import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;
 import io.opsgi.net.NetworkException;
 import io.opsgi.net.WeightSource;
+import io.opsgi.onnx.OnnxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +18,10 @@ import picocli.CommandLine.Parameters;
  * field, from the operator contracts alone: no kernel runs and no weight is read (weight files are
  * checked by their headers). A description that cannot work exits 1 naming the layer and the rule.
  */
-@Command(name = "summary", mixinStandardHelpOptions = true, description = "Print a torchinfo-style summary of a network description (shapes, params, mult-adds, receptive field) "
+@Command(name = "summary", mixinStandardHelpOptions = true, description = "Print a torchinfo-style summary of a network description or ONNX model (shapes, params, mult-adds, receptive field) "
         + "without running any kernel.")
 final class Summary implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md)")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "network description (JSON; format: examples/README.md) or ONNX model (.onnx; symbolic dimensions count as 1)")
     Path model;
 
     @Option(names = "--seed", paramLabel = "N", description = "use seeded weights instead of the description's weight files")
@@ -33,13 +34,13 @@ final class Summary implements Callable<Integer> {
             return 2;
         }
         try {
-            NetworkDescription d = NetworkDescription.read(model);
+            NetworkDescription d = Models.read(model, null);
             if (seed != null) {
                 d = d.withWeights(new WeightSource.Seeded(seed));
             }
             System.out.print(io.opsgi.net.NetworkSummary.table(Network.plan(d)));
             return 0;
-        } catch (NetworkException e) {
+        } catch (NetworkException | OnnxException e) {
             System.err.println("summary: " + e.getMessage());
             return 1;
         }

@@ -36,7 +36,10 @@ abstract class LayerType {
         return Set.of();
     }
 
-    /** How many inputs the layer reads. */
+    /** {@link #arity()} of a layer that reads one or more inputs (concat). */
+    static final int VARIADIC = -1;
+
+    /** How many inputs the layer reads (0 for a constant), or {@link #VARIADIC}. */
     int arity() {
         return 1;
     }
@@ -60,7 +63,8 @@ abstract class LayerType {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         List<String> names = schema().inputs();
         for (int i = 0; i < c.inputShapes.size(); i++) {
-            shapes.put(names.get(i), c.inputShapes.get(i));
+            // a variadic op's inputs beyond its named ones: input1, input2, ... (Concat)
+            shapes.put(i < names.size() ? names.get(i) : "input" + i, c.inputShapes.get(i));
         }
         shapes.putAll(params);
         return new OpNode(name, shapes, opAttrs(c.spec));

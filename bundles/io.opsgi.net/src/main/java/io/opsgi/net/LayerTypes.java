@@ -4,6 +4,8 @@ import io.opsgi.op.Activation;
 import io.opsgi.op.AdaptivePool2d;
 import io.opsgi.op.Add;
 import io.opsgi.op.AvgPool2d;
+import io.opsgi.op.Concat;
+import io.opsgi.op.Constant;
 import io.opsgi.op.Conv2d;
 import io.opsgi.op.ConvTranspose2d;
 import io.opsgi.op.Dropout;
@@ -15,6 +17,8 @@ import io.opsgi.op.MaxPool2d;
 import io.opsgi.op.MaxPool2dKernel;
 import io.opsgi.op.Operators;
 import io.opsgi.op.Pad;
+import io.opsgi.op.Permute;
+import io.opsgi.op.Reshape;
 import io.opsgi.op.Upsample;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
@@ -33,7 +37,7 @@ final class LayerTypes {
     private static final Map<String, LayerType> TYPES = new LinkedHashMap<>();
 
     static {
-        register(new ConvolutionType(Conv2d.OP, false, "padding_mode"));
+        register(new ConvolutionType(Conv2d.OP, false, "padding_mode", "pads", "auto_pad"));
         register(new ConvolutionType(ConvTranspose2d.OP, true, "output_padding"));
         register(new BatchNormType());
         register(new LinearType());
@@ -61,6 +65,10 @@ final class LayerTypes {
         register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
         register(new KernelLess(Flatten.OP, Set.of("start_dim", "end_dim"), (x, a) -> Flatten.apply(x, Flatten.attrs(a))));
         register(new KernelLess(Dropout.OP, Set.of("p", "inplace"), (x, a) -> Dropout.apply(x, Dropout.attrs(a))));
+        register(new KernelLess(Reshape.OP, Set.of("shape"), (x, a) -> Reshape.apply(x, Reshape.shape(a))));
+        register(new KernelLess(Permute.OP, Set.of("dims"), (x, a) -> Permute.apply(x, Permute.dims(a))));
+        register(new ConcatType());
+        register(new ConstantType());
     }
 
     private LayerTypes() {
@@ -298,6 +306,65 @@ final class LayerTypes {
     }
 
     // ------------------------------------------------------------------ no kernel
+
+    /** torch.cat: one or more inputs, the attribute dim. */
+    static final class ConcatType extends LayerType {
+        ConcatType() {
+            super(Concat.OP, null);
+        }
+
+        @Override
+        Set<String> attributes() {
+            return Set.of("dim");
+        }
+
+        @Override
+        int arity() {
+            return VARIADIC;
+        }
+
+        @Override
+        Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
+            return Concat.apply(inputs, Concat.dim(s.attrs()));
+        }
+    }
+
+    /** A constant tensor: no input, its value the parameter {@code value} of the shape the attribute {@code shape} gives (a buffer, not trained). */
+    static final class ConstantType extends LayerType {
+        ConstantType() {
+            super(Constant.OP, null);
+        }
+
+        @Override
+        Set<String> attributes() {
+            return Set.of("shape");
+        }
+
+        @Override
+        Set<String> required() {
+            return Set.of("shape");
+        }
+
+        @Override
+        int arity() {
+            return 0;
+        }
+
+        @Override
+        List<ParamSpec> params(LayerContext c) {
+            Object v = c.attrs().get("shape");
+            if (!(v instanceof List<?> l) || !l.stream().allMatch(e -> e instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() == Math.rint(n.doubleValue())
+                    && n.doubleValue() <= Integer.MAX_VALUE)) {
+                throw c.error("attribute_type", "shape must be a list of non-negative ints, got shape=" + v);
+            }
+            return List.of(ParamSpec.constant("value", Shape.of(l.stream().mapToInt(e -> ((Number) e).intValue()).toArray()), false, 0f));
+        }
+
+        @Override
+        Tensor run(Kernel kernel, LayerSpec s, List<Tensor> inputs, Map<String, Tensor> params) {
+            return params.get("value");
+        }
+    }
 
     // ------------------------------------------------------------------ the rest
 

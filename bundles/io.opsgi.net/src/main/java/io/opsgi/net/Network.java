@@ -6,6 +6,7 @@ import io.opsgi.op.OpSchema;
 import io.opsgi.op.ReceptiveField;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +138,50 @@ public final class Network {
         return new Network(d, planned, output);
     }
 
+    /**
+     * Plans a network one layer at a time, for an importer that needs each layer's output shape
+     * before it writes the next (an ONNX Reshape target computed from a Shape). A layer may read the
+     * input and the layers added before it. Weights are not looked at: {@link #plan} of the finished
+     * description checks them.
+     */
+    public static final class Planner {
+        private final List<LayerSpec> specs = new ArrayList<>();
+        private final Map<String, Integer> index = new HashMap<>();
+        private final Map<String, Shape> shapes = new HashMap<>();
+        private final Map<String, ReceptiveField> fields = new HashMap<>();
+
+        public Planner(Shape inputShape) {
+            shapes.put(NetworkDescription.INPUT, inputShape);
+            fields.put(NetworkDescription.INPUT, ReceptiveField.INPUT);
+        }
+
+        /** Plans {@code s} after the layers added so far and returns its output shape; a layer that cannot work is not added. */
+        public Shape add(LayerSpec s) {
+            int i = specs.size();
+            if (s.name().equals(NetworkDescription.INPUT) || index.containsKey(s.name())) {
+                throw new NetworkException(i + 1, s.name(), s.type(), "duplicate_name", "another layer or the input has this name", null);
+            }
+            specs.add(s);
+            index.put(s.name(), i);
+            try {
+                List<String> in = checkSpec(i, specs, index);
+                PlannedLayer p = planLayer(i + 1, s, in, shapes, fields, new WeightSource.Seeded(0));
+                shapes.put(p.name(), p.outputShape());
+                fields.put(p.name(), p.field());
+                return p.outputShape();
+            } catch (RuntimeException e) {
+                specs.remove(i);
+                index.remove(s.name());
+                throw e;
+            }
+        }
+
+        /** The output shape of layer {@code name} (or of the input), or null if no such layer was added. */
+        public Shape shape(String name) {
+            return shapes.get(name);
+        }
+    }
+
     /** Type, attributes and inputs of layer {@code i}; returns the names it reads. */
     private static List<String> checkSpec(int i, List<LayerSpec> specs, Map<String, Integer> index) {
         LayerSpec s = specs.get(i);
@@ -156,10 +201,11 @@ public final class Network {
                 throw new NetworkException(i + 1, s.name(), s.type(), "missing_attribute", "the attribute '" + k + "' is required", null);
             }
         }
-        List<String> in = s.inputs() != null ? s.inputs() : List.of(i == 0 ? NetworkDescription.INPUT : specs.get(i - 1).name());
-        if (in.size() != t.arity()) {
-            throw new NetworkException(i + 1, s.name(), s.type(), "input_count", s.type() + " reads " + t.arity() + " input" + (t.arity() == 1 ? "" : "s")
-                    + ", got inputs " + in, null);
+        List<String> in = s.inputs() != null ? s.inputs() : t.arity() == 0 ? List.of()
+                : List.of(i == 0 ? NetworkDescription.INPUT : specs.get(i - 1).name());
+        if (t.arity() == LayerType.VARIADIC ? in.isEmpty() : in.size() != t.arity()) {
+            String count = t.arity() == LayerType.VARIADIC ? "one or more inputs" : t.arity() + " input" + (t.arity() == 1 ? "" : "s");
+            throw new NetworkException(i + 1, s.name(), s.type(), "input_count", s.type() + " reads " + count + ", got inputs " + in, null);
         }
         for (String n : in) {
             if (!n.equals(NetworkDescription.INPUT) && !index.containsKey(n)) {
@@ -262,6 +308,15 @@ public final class Network {
                 }
                 if (weights instanceof WeightSource.NpyFiles f) {
                     checkWeightFile(c, f.dir(), p);
+                } else if (weights instanceof WeightSource.InMemory m) {
+                    Tensor have = m.layers().getOrDefault(s.name(), Map.of()).get(p.name());
+                    if (have == null) {
+                        throw c.error("missing_weight", "no tensor for parameter '" + p.name() + "' in memory");
+                    }
+                    if (!have.shape().equals(p.shape())) {
+                        throw c.error("weight_shape", "the tensor for '" + p.name() + "' has shape " + have.shape() + ", expected " + p.shape()
+                                + " from the layer's attributes");
+                    }
                 }
             }
             OpNode node = t.node(c, paramShapes);

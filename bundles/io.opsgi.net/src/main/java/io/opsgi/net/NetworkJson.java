@@ -232,8 +232,11 @@ public final class NetworkJson {
                 dir = base.toAbsolutePath().relativize(dir);
             }
             w.put("npy", dir.toString());
+        } else if (d.weights() instanceof WeightSource.Seeded s) {
+            w.put("seed", s.seed());
         } else {
-            w.put("seed", ((WeightSource.Seeded) d.weights()).seed());
+            // JSON names weight files or a seed; in-memory tensors have to be written out first
+            throw new IllegalArgumentException("a description with in-memory weights cannot be written as JSON; write its weights as NPY files first");
         }
         if (d.output() != null) {
             root.put("output", d.output());

@@ -64,7 +64,7 @@ public final class NetworkRunner {
             Tensor y;
             KernelDescriptor servedBy = null;
             if (l.op() == null) {
-                y = type.run(null, l.spec(), in, Map.of());
+                y = type.run(null, l.spec(), in, weights.of(l.name()));
             } else {
                 try (KernelLease<? extends Kernel> lease = kernels.lease(l.op(), Operators.get(l.op()).kernelType())) {
                     y = type.run(lease.kernel(), l.spec(), in, weights.of(l.name()));

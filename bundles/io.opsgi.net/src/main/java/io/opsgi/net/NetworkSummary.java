@@ -75,6 +75,9 @@ public final class NetworkSummary {
     }
 
     private static String describe(WeightSource w) {
+        if (w instanceof WeightSource.InMemory) {
+            return "in memory";
+        }
         return w instanceof WeightSource.NpyFiles f ? "from " + f.dir() : "seeded (" + ((WeightSource.Seeded) w).seed() + ")";
     }
 }

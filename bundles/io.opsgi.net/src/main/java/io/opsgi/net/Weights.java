@@ -30,7 +30,10 @@ public final class Weights {
             Map<String, Tensor> params = new LinkedHashMap<>();
             for (ParamSpec p : l.params()) {
                 Tensor t;
-                if (source instanceof WeightSource.NpyFiles f) {
+                if (source instanceof WeightSource.InMemory m) {
+                    // checked by the plan
+                    t = m.layers().getOrDefault(l.name(), Map.of()).get(p.name());
+                } else if (source instanceof WeightSource.NpyFiles f) {
                     Path file = Network.weightFile(f.dir(), l.name(), p.name());
                     try {
                         t = Npy.readFloat(file);

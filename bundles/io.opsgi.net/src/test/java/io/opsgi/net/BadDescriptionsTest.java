@@ -100,7 +100,7 @@ class BadDescriptionsTest {
     @Test
     void attributes() {
         refused(small().conv2d("conv1", 3, 8, 3, "paddin", 1).build(), "unknown_attribute", "layer 1 'conv1' (conv2d): unknown attribute 'paddin'",
-                "padding, padding_mode, stride");
+                "padding, padding_mode, pads, stride");
         refused(small().layer("conv1", "conv2d", "in_channels", 3, "out_channels", 8).build(), "missing_attribute", "'kernel_size' is required");
         refused(small().conv2d("conv1", 3, 8, 3, "stride", 0).build(), "stride_positive", "layer 1 'conv1' (conv2d): non-positive stride");
         refused(small().conv2d("conv1", 3, 8, 3, "stride", 1.5).build(), "attribute_type", "stride must be an int");

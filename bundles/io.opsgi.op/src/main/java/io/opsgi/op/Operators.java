@@ -16,7 +16,8 @@ public final class Operators {
     static {
         List<OpSchema> all = new ArrayList<>(List.of(Conv2d.SCHEMA, ConvTranspose2d.SCHEMA, MaxPool2d.SCHEMA, AvgPool2d.SCHEMA,
                 AdaptivePool2d.AVG_SCHEMA, AdaptivePool2d.MAX_SCHEMA, AdaptivePool2d.GLOBAL_AVG_SCHEMA, AdaptivePool2d.GLOBAL_MAX_SCHEMA,
-                LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA));
+                LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA,
+                Concat.SCHEMA, Reshape.SCHEMA, Permute.SCHEMA, Constant.SCHEMA));
         all.addAll(Activations.schemas());
         Map<String, OpSchema> schemas = new LinkedHashMap<>();
         Map<String, Operator> operators = new LinkedHashMap<>();
@@ -30,7 +31,7 @@ public final class Operators {
         BY_NAME = Collections.unmodifiableMap(operators);
     }
 
-    /** The schema of {@code name}, kernel-less ops (flatten, dropout) included, or an {@link IllegalArgumentException} naming the known ones. */
+    /** The schema of {@code name}, kernel-less ops (flatten, dropout, concat, reshape, permute, constant) included, or an {@link IllegalArgumentException} naming the known ones. */
     public static OpSchema schema(String name) {
         OpSchema s = SCHEMAS.get(name);
         if (s == null) {

@@ -1,0 +1,464 @@
+package io.opsgi.onnx;
+
+import static io.opsgi.onnx.Importer.refuse;
+import static io.opsgi.onnx.Importer.str;
+
+import io.opsgi.onnx.Importer.Data;
+import io.opsgi.onnx.proto.Onnx.AttributeProto;
+import io.opsgi.tensor.Shape;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shape arithmetic PyTorch's exporter writes (Shape, Gather, Unsqueeze, Concat, Slice, Cast,
+ * Constant, ConstantOfShape, Range, and Add/Sub/Mul/Div of constants), computed at import time in
+ * int64 (integer tensors) or float32. Every size is checked against what a tensor may hold before
+ * anything is allocated.
+ */
+final class Folding {
+    private Folding() {
+    }
+
+    static void constant(Importer m) {
+        AttributeProto a;
+        if ((a = m.attr("value")) != null) {
+            m.set(0, Const.read(a.getT()));
+        } else if ((a = m.attr("value_float")) != null) {
+            m.set(0, Const.ofFloats(new long[0], a.getF()));
+        } else if ((a = m.attr("value_floats")) != null) {
+            m.set(0, Const.ofFloats(new long[] {a.getFloatsCount()}, m.attrFloats("value_floats")));
+        } else if ((a = m.attr("value_int")) != null) {
+            m.set(0, Const.ofLongs(new long[0], a.getI()));
+        } else if ((a = m.attr("value_ints")) != null) {
+            m.set(0, Const.vector(m.attrInts("value_ints")));
+        } else {
+            throw refuse("no value given (value, value_float(s) or value_int(s))");
+        }
+    }
+
+    /** The input's dimensions as int64 (from opset 15 the slice start..end of them). */
+    static void shape(Importer m) {
+        Object x = m.in(0);
+        long[] dims = x instanceof Data d ? Arrays.stream(d.shape().toArray()).asLongStream().toArray() : ((Const) x).dims();
+        int r = dims.length;
+        long start = clamp(wrap(m.attrInt("start", 0), r), 0, r), end = clamp(wrap(m.attrInt("end", r), r), 0, r);
+        m.set(0, Const.vector(Arrays.copyOfRange(dims, (int) start, (int) Math.max(start, end))));
+    }
+
+    private static long wrap(long i, long r) {
+        return i < 0 ? i + r : i;
+    }
+
+    private static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Gather of constants along axis (negative indices count from the end). */
+    static void gather(Importer m) {
+        Const data = m.konst(0, "data");
+        Const idx = m.konst(1, "indices");
+        int r = data.rank();
+        long axis = wrap(m.attrInt("axis", 0), r);
+        if (axis < 0 || axis >= r) {
+            throw refuse("axis=" + m.attrInt("axis", 0) + " is out of range for data of rank " + r);
+        }
+        int ax = (int) axis;
+        long[] d = data.dims();
+        long[] out = new long[r - 1 + idx.rank()];
+        System.arraycopy(d, 0, out, 0, ax);
+        System.arraycopy(idx.dims(), 0, out, ax, idx.rank());
+        System.arraycopy(d, ax + 1, out, ax + idx.rank(), r - ax - 1);
+        long n = checkedElements(out);
+        long outer = 1, inner = 1;
+        for (int i = 0; i < ax; i++) {
+            outer *= d[i];
+        }
+        for (int i = ax + 1; i < r; i++) {
+            inner *= d[i];
+        }
+        long[] ix = idx.longs();
+        int[] src = new int[(int) n];
+        int o = 0;
+        for (long a = 0; a < outer; a++) {
+            for (long i : ix) {
+                long j = i < 0 ? i + d[ax] : i;
+                if (j < 0 || j >= d[ax]) {
+                    throw refuse("index " + i + " is out of range for dimension " + ax + " of size " + d[ax]);
+                }
+                for (long b = 0; b < inner; b++) {
+                    src[o++] = (int) ((a * d[ax] + j) * inner + b);
+                }
+            }
+        }
+        m.set(0, pick(data, out, src));
+    }
+
+    /** Slice of a constant: starts/ends/axes as attributes before opset 10, then inputs with steps. */
+    static void slice(Importer m) {
+        long[] starts, ends, axes, steps = null;
+        if (m.opset < 10) {
+            starts = m.attrInts("starts");
+            ends = m.attrInts("ends");
+            axes = m.attrInts("axes");
+            if (starts == null || ends == null) {
+                throw refuse("starts and ends are required");
+            }
+        } else {
+            starts = m.konst(1, "starts").longs();
+            ends = m.konst(2, "ends").longs();
+            axes = m.has(3) ? m.konst(3, "axes").longs() : null;
+            steps = m.has(4) ? m.konst(4, "steps").longs() : null;
+        }
+        if (m.in(0) instanceof Data x) {
+            cropSpatial(m, x, starts, ends, axes, steps);
+            return;
+        }
+        Const data = m.konst(0, "data");
+        int r = data.rank();
+        long[] d = data.dims();
+        long[] lo = new long[r], step = new long[r], count = d.clone();
+        Arrays.fill(step, 1);
+        for (int i = 0; i < starts.length; i++) {
+            int ax = (int) wrap(axes == null ? i : axes[i], r);
+            if (ax < 0 || ax >= r || i >= ends.length) {
+                throw refuse("axes/ends do not match the data's rank " + r);
+            }
+            long st = steps == null ? 1 : steps[i];
+            if (st == 0) {
+                throw refuse("a step of 0");
+            }
+            long s = wrap(starts[i], d[ax]), e = ends[i] < 0 && ends[i] > Long.MIN_VALUE / 2 ? ends[i] + d[ax] : ends[i];
+            if (st > 0) {
+                s = clamp(s, 0, d[ax]);
+                e = clamp(e, 0, d[ax]);
+                count[ax] = Math.max(0, (e - s + st - 1) / st);
+            } else {
+                s = clamp(s, 0, d[ax] - 1);
+                e = clamp(e, -1, d[ax] - 1);
+                count[ax] = Math.max(0, (s - e + (-st) - 1) / (-st));
+            }
+            lo[ax] = s;
+            step[ax] = st;
+        }
+        int n = (int) checkedElements(count);
+        int[] src = new int[n];
+        long[] strides = new long[r];
+        for (int k = r - 1, s = 1; k >= 0; k--) {
+            strides[k] = s;
+            s *= d[k];
+        }
+        int[] idx = new int[r];
+        for (int o = 0; o < n; o++) {
+            long at = 0;
+            for (int k = 0; k < r; k++) {
+                at += (lo[k] + idx[k] * step[k]) * strides[k];
+            }
+            src[o] = (int) at;
+            for (int k = r - 1; k >= 0; k--) {
+                if (++idx[k] < count[k]) {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        m.set(0, pick(data, count, src));
+    }
+
+    /** Transpose of a constant (the exporter's pads arithmetic transposes an int64 matrix). */
+    static Const permute(Const c, long[] perm) {
+        int r = c.rank();
+        if (perm.length != r) {
+            throw refuse("perm=" + str(perm) + " does not match the rank " + r);
+        }
+        long[] d = c.dims(), out = new long[r], strides = new long[r], inStride = new long[r];
+        for (int k = r - 1, s = 1; k >= 0; k--) {
+            inStride[k] = s;
+            s *= d[k];
+        }
+        boolean[] seen = new boolean[r];
+        for (int i = 0; i < r; i++) {
+            int p = (int) wrap(perm[i], r);
+            if (p < 0 || p >= r || seen[p]) {
+                throw refuse("perm=" + str(perm) + " is not a permutation");
+            }
+            seen[p] = true;
+            out[i] = d[p];
+            strides[i] = inStride[p];
+        }
+        int n = c.size();
+        int[] src = new int[n], idx = new int[r];
+        for (int o = 0; o < n; o++) {
+            long at = 0;
+            for (int k = 0; k < r; k++) {
+                at += idx[k] * strides[k];
+            }
+            src[o] = (int) at;
+            for (int k = r - 1; k >= 0; k--) {
+                if (++idx[k] < out[k]) {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        return pick(c, out, src);
+    }
+
+    /** Slice of data with step 1 along H and W of a 4-D input: a pad of negative sizes (a crop). Other slices of data are refused. */
+    private static void cropSpatial(Importer m, Data x, long[] starts, long[] ends, long[] axes, long[] steps) {
+        Shape s = x.shape();
+        if (s.rank() != 4) {
+            throw refuse("slices data of shape " + s + "; opsgi slices data only along H and W of a 4-D input");
+        }
+        long[] lo = {0, 0}, hi = {s.dim(2), s.dim(3)};
+        for (int i = 0; i < starts.length; i++) {
+            int ax = (int) wrap(axes == null ? i : axes[i], 4);
+            long st = steps == null ? 1 : steps[i];
+            long n = ax >= 0 && ax < 4 ? s.dim(ax) : 0;
+            long b = clamp(wrap(starts[i], n), 0, n), e = clamp(ends[i] < 0 && ends[i] > Long.MIN_VALUE / 2 ? ends[i] + n : ends[i], 0, n);
+            if (ax == 2 || ax == 3) {
+                if (st != 1) {
+                    throw refuse("slices data with step " + st + "; only step 1 is supported");
+                }
+                lo[ax - 2] = b;
+                hi[ax - 2] = Math.max(b, e);
+            } else if (b != 0 || e != n || st != 1) {
+                throw refuse("slices data along axis " + ax + "; opsgi slices data only along H and W of a 4-D input");
+            }
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("pad", Importer.longsToList(-lo[1], -(s.dim(3) - hi[1]), -lo[0], -(s.dim(2) - hi[0])));
+        m.set(0, m.emit("pad", x, a));
+    }
+
+    private static Const pick(Const c, long[] dims, int[] src) {
+        if (c.isFloat()) {
+            float[] f = new float[src.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = c.floats()[src[i]];
+            }
+            return new Const(dims, f, null, c.dtype());
+        }
+        long[] v = new long[src.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = c.ints()[src[i]];
+        }
+        return new Const(dims, null, v, c.dtype());
+    }
+
+    /** Cast: of a constant, converted; on the data path only to float32 (the identity there). */
+    static void cast(Importer m) {
+        int to = (int) m.attrInt("to", 0);
+        Object x = m.in(0);
+        if (x instanceof Data d) {
+            if (to != Const.FLOAT) {
+                throw refuse("casts the data to " + Const.typeName(to) + "; opsgi computes in float32 only");
+            }
+            m.set(0, d);
+            return;
+        }
+        Const c = (Const) x;
+        switch (to) {
+            case Const.FLOAT, Const.DOUBLE -> m.set(0, new Const(c.dims(), c.asFloats(), null, Const.FLOAT));
+            case Const.INT64, Const.INT32, Const.INT16, Const.INT8, Const.UINT8, Const.UINT16, Const.UINT32, Const.UINT64 ->
+                    m.set(0, new Const(c.dims(), null, c.longs(), Const.INT64));
+            case Const.BOOL -> {
+                long[] v = new long[c.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = c.get(i) != 0 ? 1 : 0;
+                }
+                m.set(0, new Const(c.dims(), null, v, Const.BOOL));
+            }
+            default -> throw refuse("casts to " + Const.typeName(to) + ", which opsgi does not support");
+        }
+    }
+
+    static void constantOfShape(Importer m) {
+        long[] dims = m.konst(0, "input").longs();
+        int n = (int) checkedElements(dims);
+        AttributeProto a = m.attr("value");
+        Const v = a == null ? Const.ofFloats(new long[0], 0f) : Const.read(a.getT());
+        if (v.size() != 1) {
+            throw refuse("value must hold one element");
+        }
+        if (v.isFloat()) {
+            float[] f = new float[n];
+            Arrays.fill(f, v.floats()[0]);
+            m.set(0, new Const(dims, f, null, v.dtype()));
+        } else {
+            long[] l = new long[n];
+            Arrays.fill(l, v.ints()[0]);
+            m.set(0, new Const(dims, null, l, v.dtype()));
+        }
+    }
+
+    static void range(Importer m) {
+        Const start = m.konst(0, "start"), limit = m.konst(1, "limit"), delta = m.konst(2, "delta");
+        double s = start.get(0), l = limit.get(0), d = delta.get(0);
+        if (d == 0) {
+            throw refuse("delta is 0");
+        }
+        long n = Math.max(0, (long) Math.ceil((l - s) / d));
+        checkedElements(new long[] {n});
+        if (start.isFloat()) {
+            float[] f = new float[(int) n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) (s + i * d);
+            }
+            m.set(0, new Const(new long[] {n}, f, null, start.dtype()));
+        } else {
+            long[] v = new long[(int) n];
+            for (int i = 0; i < n; i++) {
+                v[i] = start.ints()[0] + i * delta.ints()[0];
+            }
+            m.set(0, new Const(new long[] {n}, null, v, start.dtype()));
+        }
+    }
+
+    /** Add, Sub, Mul, Div of two constants with numpy broadcasting; integer division truncates (as ONNX Runtime's). */
+    static Const arithmetic(Const a, Const b, String op) {
+        int r = Math.max(a.rank(), b.rank());
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            long da = i - (r - a.rank()) >= 0 ? a.dims()[i - (r - a.rank())] : 1, db = i - (r - b.rank()) >= 0 ? b.dims()[i - (r - b.rank())] : 1;
+            if (da != db && da != 1 && db != 1) {
+                throw refuse("dims " + str(a.dims()) + " and " + str(b.dims()) + " do not broadcast");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        int n = (int) checkedElements(out);
+        int[] ia = broadcastIndex(a.dims(), out, n), ib = broadcastIndex(b.dims(), out, n);
+        if (a.isFloat() || b.isFloat()) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                float x = (float) a.get(ia[i]), y = (float) b.get(ib[i]);
+                f[i] = switch (op) {
+                    case "add" -> x + y;
+                    case "sub" -> x - y;
+                    case "mul" -> x * y;
+                    default -> x / y;
+                };
+            }
+            return new Const(out, f, null, Const.FLOAT);
+        }
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            long x = a.ints()[ia[i]], y = b.ints()[ib[i]];
+            if (op.equals("div") && y == 0) {
+                throw refuse("integer division by zero");
+            }
+            v[i] = switch (op) {
+                case "add" -> Math.addExact(x, y);
+                case "sub" -> Math.subtractExact(x, y);
+                case "mul" -> Math.multiplyExact(x, y);
+                default -> x / y;
+            };
+        }
+        return new Const(out, null, v, a.dtype());
+    }
+
+    /** For each output element, the index of the element of {@code dims} it reads. */
+    private static int[] broadcastIndex(long[] dims, long[] out, int n) {
+        int r = out.length, off = r - dims.length;
+        long[] strides = new long[r];
+        for (int k = r - 1, s = 1; k >= off; k--) {
+            strides[k] = dims[k - off] == 1 ? 0 : s;
+            s *= dims[k - off];
+        }
+        int[] idx = new int[r], src = new int[n];
+        for (int o = 0; o < n; o++) {
+            long at = 0;
+            for (int k = off; k < r; k++) {
+                at += idx[k] * strides[k];
+            }
+            src[o] = (int) at;
+            for (int k = r - 1; k >= 0; k--) {
+                if (++idx[k] < out[k]) {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        return src;
+    }
+
+    static Const concat(List<Const> cs, int axis) {
+        Const first = cs.get(0);
+        int r = first.rank();
+        int ax = (int) wrap(axis, r);
+        if (ax < 0 || ax >= r) {
+            throw refuse("axis=" + axis + " is out of range for rank " + r);
+        }
+        long[] out = first.dims().clone();
+        out[ax] = 0;
+        boolean floats = false;
+        for (Const c : cs) {
+            if (c.rank() != r) {
+                throw refuse("inputs of ranks " + r + " and " + c.rank());
+            }
+            for (int k = 0; k < r; k++) {
+                if (k != ax && c.dims()[k] != first.dims()[k]) {
+                    throw refuse("dims " + str(first.dims()) + " and " + str(c.dims()) + " differ outside axis " + ax);
+                }
+            }
+            out[ax] += c.dims()[ax];
+            floats |= c.isFloat();
+        }
+        int n = (int) checkedElements(out);
+        long outer = 1, inner = 1;
+        for (int k = 0; k < ax; k++) {
+            outer *= out[k];
+        }
+        for (int k = ax + 1; k < r; k++) {
+            inner *= out[k];
+        }
+        float[] f = floats ? new float[n] : null;
+        long[] v = floats ? null : new long[n];
+        int o = 0;
+        for (long a = 0; a < outer; a++) {
+            for (Const c : cs) {
+                long row = c.dims()[ax] * inner;
+                for (long j = 0; j < row; j++) {
+                    int src = (int) (a * row + j);
+                    if (floats) {
+                        f[o++] = (float) c.get(src);
+                    } else {
+                        v[o++] = c.ints()[src];
+                    }
+                }
+            }
+        }
+        return new Const(out, f, v, floats ? Const.FLOAT : first.dtype());
+    }
+
+    /** Reshape of a constant; the target's 0s are already resolved, one -1 is inferred. */
+    static Const reshape(Const c, long[] target) {
+        long known = 1;
+        int infer = -1;
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == -1) {
+                infer = i;
+            } else {
+                known *= target[i];
+            }
+        }
+        long[] dims = target.clone();
+        if (infer >= 0) {
+            dims[infer] = known == 0 ? 0 : c.size() / known;
+        }
+        if (checkedElements(dims) != c.size()) {
+            throw refuse("cannot reshape a constant of dims " + str(c.dims()) + " to " + str(target));
+        }
+        return c.reshaped(dims);
+    }
+
+    /** The element count of {@code dims}, or a refusal beyond what a tensor may hold (before allocating). */
+    static long checkedElements(long[] dims) {
+        long n = Const.elements(dims);
+        if (n < 0 || dims.length > Shape.MAX_RANK) {
+            throw refuse("a tensor of dims " + str(dims) + ": beyond what a tensor may hold (rank <= 8, at most 2^30 elements)");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,840 @@
+package io.opsgi.onnx;
+
+import static io.opsgi.onnx.Importer.intsToList;
+import static io.opsgi.onnx.Importer.longsToList;
+import static io.opsgi.onnx.Importer.refuse;
+import static io.opsgi.onnx.Importer.requireFloat;
+import static io.opsgi.onnx.Importer.str;
+
+import io.opsgi.onnx.Importer.Data;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Each supported ONNX op: the attributes it accepts and how it is folded (all inputs known at import
+ * time) or lowered onto opsgi layer types. ONNX semantics throughout: where ONNX and PyTorch differ
+ * (Flatten's 2-D result, Softmax's axis before opset 13, ConvTranspose's pads and output_shape,
+ * pool padding and auto_pad, Clip's bounds) the ONNX rule is translated here.
+ */
+final class Lowering {
+    @FunctionalInterface
+    interface Lower {
+        void lower(Importer m);
+    }
+
+    record Op(Set<String> attributes, Lower lowering) {
+    }
+
+    static final Map<String, Op> OPS = new TreeMap<>();
+
+    private static void op(String type, Lower l, String... attributes) {
+        OPS.put(type, new Op(Set.of(attributes), l));
+    }
+
+    static {
+        // data path
+        op("Conv", Lowering::conv, "auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
+        op("ConvTranspose", Lowering::convTranspose, "auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads", "strides");
+        op("MaxPool", m -> pool(m, "max_pool2d"), "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
+        op("AveragePool", m -> pool(m, "avg_pool2d"), "auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides");
+        op("LpPool", m -> pool(m, "lp_pool2d"), "auto_pad", "kernel_shape", "p", "pads", "strides");
+        op("GlobalAveragePool", m -> global(m, "global_avg_pool2d"));
+        op("GlobalMaxPool", m -> global(m, "global_max_pool2d"));
+        op("BatchNormalization", Lowering::batchNorm, "epsilon", "momentum", "spatial", "training_mode");
+        op("Relu", m -> activation(m, "relu", Map.of()));
+        op("Sigmoid", m -> activation(m, "sigmoid", Map.of()));
+        op("Tanh", m -> activation(m, "tanh", Map.of()));
+        // ONNX log(exp(x) + 1); PyTorch's threshold 20 returns x above 20, where log1p(exp(x)) rounds to x in float32 anyway
+        op("Softplus", m -> activation(m, "softplus", Map.of()));
+        op("Softsign", m -> activation(m, "softsign", Map.of()));
+        op("HardSwish", m -> activation(m, "hardswish", Map.of()));
+        op("LeakyRelu", m -> activation(m, "leaky_relu", Map.of("negative_slope", (double) m.attrFloat("alpha", 0.01f))), "alpha");
+        op("Elu", m -> activation(m, "elu", Map.of("alpha", (double) m.attrFloat("alpha", 1f))), "alpha");
+        op("Celu", m -> activation(m, "celu", Map.of("alpha", (double) m.attrFloat("alpha", 1f))), "alpha");
+        op("Selu", Lowering::selu, "alpha", "gamma");
+        op("HardSigmoid", m -> activation(m, "hardsigmoid", Map.of("alpha", (double) m.attrFloat("alpha", 0.2f), "beta", (double) m.attrFloat("beta", 0.5f))),
+                "alpha", "beta");
+        op("PRelu", Lowering::prelu);
+        op("Clip", Lowering::clip, "max", "min");
+        op("Softmax", m -> softmax(m, "softmax"), "axis");
+        op("LogSoftmax", m -> softmax(m, "log_softmax"), "axis");
+        op("Gemm", Lowering::gemm, "alpha", "beta", "transA", "transB");
+        op("MatMul", Lowering::matmul);
+        for (String b : List.of("Add", "Sub", "Mul", "Div")) {
+            op(b, m -> binary(m, b.toLowerCase(java.util.Locale.ROOT)));
+        }
+        op("Concat", Lowering::concat, "axis");
+        op("Flatten", Lowering::flatten, "axis");
+        op("Reshape", Lowering::reshape, "allowzero");
+        op("Transpose", Lowering::transpose, "perm");
+        op("Squeeze", m -> squeeze(m, false), "axes");
+        op("Unsqueeze", m -> squeeze(m, true), "axes");
+        op("Resize", Lowering::resize, "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "mode", "nearest_mode");
+        op("Upsample", Lowering::resize, "mode");
+        op("Pad", Lowering::pad, "mode", "pads", "value");
+        op("Identity", m -> m.set(0, m.in(0)));
+        op("Dropout", Lowering::dropout, "ratio", "seed");
+        // folded at import time (shape arithmetic)
+        op("Constant", Folding::constant, "value", "value_float", "value_floats", "value_int", "value_ints");
+        op("Shape", Folding::shape, "end", "start");
+        op("Gather", Folding::gather, "axis");
+        op("Slice", Folding::slice, "axes", "ends", "starts");
+        op("Cast", Folding::cast, "to");
+        op("ConstantOfShape", Folding::constantOfShape, "value");
+        op("Range", Folding::range);
+    }
+
+    private Lowering() {
+    }
+
+    // ------------------------------------------------------------------ convolutions
+
+    private static Const weight4d(Importer m, int i, String what) {
+        Const w = m.konst(i, what);
+        requireFloat(w, "the weight " + what);
+        if (w.rank() != 4) {
+            throw refuse("the weight " + what + " has dims " + str(w.dims()) + "; only 2-D convolutions (4-D weights) are supported");
+        }
+        return w;
+    }
+
+    private static Data input4d(Importer m, String what) {
+        Data x = m.data(0);
+        if (x.shape().rank() != 4) {
+            throw refuse("the input " + what + " has shape " + x.shape() + "; only 4-D (N, C, H, W) inputs are supported");
+        }
+        return x;
+    }
+
+    /** A 2-element spatial attribute (kernel_shape, strides, dilations), or the default. */
+    private static int[] pair(Importer m, String name, int dflt) {
+        long[] v = m.attrInts(name);
+        if (v == null) {
+            return new int[] {dflt, dflt};
+        }
+        if (v.length != 2) {
+            throw refuse(name + "=" + str(v) + "; only 2-D (two values) is supported");
+        }
+        return new int[] {Math.toIntExact(v[0]), Math.toIntExact(v[1])};
+    }
+
+    /** ONNX pads [top, left, bottom, right] for 2-D, default zeros. */
+    private static int[] pads(Importer m) {
+        long[] v = m.attrInts("pads");
+        if (v == null) {
+            return new int[4];
+        }
+        if (v.length != 4) {
+            throw refuse("pads=" + str(v) + "; only 2-D (four values) is supported");
+        }
+        return new int[] {Math.toIntExact(v[0]), Math.toIntExact(v[1]), Math.toIntExact(v[2]), Math.toIntExact(v[3])};
+    }
+
+    private static String autoPad(Importer m) {
+        String a = m.attrString("auto_pad", "NOTSET");
+        if (!Set.of("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID").contains(a)) {
+            throw refuse("auto_pad='" + a + "'; expected NOTSET, SAME_UPPER, SAME_LOWER or VALID");
+        }
+        return a;
+    }
+
+    private static Map<String, Tensor> weightAndBias(Const w, Const b) {
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        p.put("weight", w.tensor());
+        if (b != null) {
+            p.put("bias", b.tensor());
+        }
+        return p;
+    }
+
+    private static Const bias(Importer m, int i, long channels) {
+        if (!m.has(i)) {
+            return null;
+        }
+        Const b = m.konst(i, "B");
+        requireFloat(b, "the bias B");
+        if (b.rank() != 1 || b.dims()[0] != channels) {
+            throw refuse("the bias B has dims " + str(b.dims()) + ", expected [" + channels + "]");
+        }
+        return b;
+    }
+
+    static void conv(Importer m) {
+        Data x = input4d(m, "X");
+        Const w = weight4d(m, 1, "W");
+        int group = Math.toIntExact(m.attrInt("group", 1));
+        checkKernelShape(m, w);
+        Const b = bias(m, 2, w.dims()[0]);
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("in_channels", Math.toIntExact(w.dims()[1] * group));
+        a.put("out_channels", Math.toIntExact(w.dims()[0]));
+        a.put("kernel_size", longsToList(w.dims()[2], w.dims()[3]));
+        a.put("stride", intsToList(pair(m, "strides", 1)));
+        String auto = autoPad(m);
+        if (!auto.equals("NOTSET")) {
+            a.put("auto_pad", auto);
+        } else {
+            int[] p = pads(m);
+            if (p[0] == p[2] && p[1] == p[3]) {
+                a.put("padding", intsToList(p[0], p[1]));
+            } else {
+                a.put("pads", intsToList(p));
+            }
+        }
+        a.put("dilation", intsToList(pair(m, "dilations", 1)));
+        a.put("groups", group);
+        a.put("bias", b != null);
+        m.set(0, m.emit("", "conv2d", List.of(x.layer()), a, weightAndBias(w, b)));
+    }
+
+    private static void checkKernelShape(Importer m, Const w) {
+        long[] k = m.attrInts("kernel_shape");
+        if (k != null && (k.length != 2 || k[0] != w.dims()[2] || k[1] != w.dims()[3])) {
+            throw refuse("kernel_shape=" + str(k) + " does not match the weight's dims " + str(w.dims()));
+        }
+    }
+
+    /**
+     * ONNX ConvTranspose onto conv_transpose2d. The full (unpadded) output of size (i-1)s + d(k-1) + 1
+     * is cropped by pads[begin] at the head and pads[end] at the tail and extended by output_padding
+     * at the tail; output_shape or auto_pad decide the pads as ONNX Runtime does (SAME_UPPER puts the
+     * odd one at the head). Symmetric pads with output_padding below the stride or dilation are
+     * PyTorch's own form; anything else runs the transposed conv unpadded and crops (or extends with
+     * zeros) with a pad of negative sizes, the bias then added after when the output grows.
+     */
+    static void convTranspose(Importer m) {
+        Data x = input4d(m, "X");
+        Const w = weight4d(m, 1, "W");
+        int group = Math.toIntExact(m.attrInt("group", 1));
+        checkKernelShape(m, w);
+        long out = w.dims()[1] * group;
+        Const b = bias(m, 2, out);
+        int[] s = pair(m, "strides", 1), d = pair(m, "dilations", 1);
+        int[] k = {(int) w.dims()[2], (int) w.dims()[3]};
+        int[] op = pair(m, "output_padding", 0);
+        int[] in = {x.shape().dim(2), x.shape().dim(3)};
+        long[] outputShape = m.attrInts("output_shape");
+        String auto = autoPad(m);
+        int[] head = new int[2], tail = new int[2];
+        int[] explicit = pads(m);
+        for (int ax = 0; ax < 2; ax++) {
+            long full = (long) (in[ax] - 1) * s[ax] + (long) d[ax] * (k[ax] - 1) + 1 + op[ax];
+            if (outputShape != null) {
+                if (outputShape.length != 2 && outputShape.length != 4) {
+                    throw refuse("output_shape=" + str(outputShape) + "; expected the two spatial sizes");
+                }
+                long want = outputShape[outputShape.length - 2 + ax];
+                int total = (int) Math.max(0, full - want);
+                head[ax] = auto.equals("SAME_UPPER") ? total - total / 2 : total / 2;
+                tail[ax] = total - head[ax];
+            } else if (auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
+                int total = (int) Math.max(0, full - (long) in[ax] * s[ax]);
+                head[ax] = auto.equals("SAME_UPPER") ? total - total / 2 : total / 2;
+                tail[ax] = total - head[ax];
+            } else if (auto.equals("NOTSET")) {
+                head[ax] = explicit[ax];
+                tail[ax] = explicit[ax + 2];
+            }
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("in_channels", Math.toIntExact(w.dims()[0]));
+        a.put("out_channels", Math.toIntExact(out));
+        a.put("kernel_size", intsToList(k));
+        a.put("stride", intsToList(s));
+        a.put("dilation", intsToList(d));
+        a.put("groups", group);
+        boolean torchForm = head[0] == tail[0] && head[1] == tail[1] && head[0] >= 0 && head[1] >= 0
+                && op[0] < Math.max(s[0], d[0]) && op[1] < Math.max(s[1], d[1]);
+        if (torchForm) {
+            a.put("padding", intsToList(head[0], head[1]));
+            a.put("output_padding", intsToList(op));
+            a.put("bias", b != null);
+            m.set(0, m.emit("", "conv_transpose2d", List.of(x.layer()), a, weightAndBias(w, b)));
+            return;
+        }
+        // crop head pads and (tail pads - output_padding); a negative crop extends with zeros
+        int cropBottom = tail[0] - op[0], cropRight = tail[1] - op[1];
+        boolean grows = cropBottom < 0 || cropRight < 0 || head[0] < 0 || head[1] < 0;
+        a.put("bias", b != null && !grows);
+        Data full = m.emit("/unpadded", "conv_transpose2d", List.of(x.layer()), a, weightAndBias(w, grows ? null : b));
+        Map<String, Object> crop = new LinkedHashMap<>();
+        crop.put("pad", intsToList(-head[1], -cropRight, -head[0], -cropBottom));
+        Data y = m.emit(b != null && grows ? "/crop" : "", "pad", List.of(full.layer()), crop, Map.of());
+        if (b != null && grows) {
+            Data bias = m.emit("/bias", "constant", List.of(), Map.of("shape", longsToList(out, 1, 1)),
+                    Map.of("value", Tensor.of(Shape.of((int) out, 1, 1), b.floats())));
+            y = m.emit("", "add", List.of(y.layer(), bias.layer()), Map.of(), Map.of());
+        }
+        m.set(0, y);
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    /**
+     * MaxPool, AveragePool, LpPool. auto_pad becomes explicit pads (SAME_UPPER: the odd one at the end);
+     * symmetric pads within PyTorch's limit (half the window) use PyTorch's two-int padding, anything
+     * else the four-int ONNX form [top, left, bottom, right] with ONNX's rules.
+     */
+    static void pool(Importer m, String type) {
+        Data x = input4d(m, "X");
+        m.refuseUsedOutput(1, "Indices");
+        long[] ks = m.attrInts("kernel_shape");
+        if (ks == null) {
+            throw refuse("kernel_shape is required");
+        }
+        int[] k = pair(m, "kernel_shape", 1), s = pair(m, "strides", 1);
+        int[] d = type.equals("max_pool2d") ? pair(m, "dilations", 1) : new int[] {1, 1};
+        String auto = autoPad(m);
+        int[] p = new int[4];
+        if (auto.equals("NOTSET")) {
+            p = pads(m);
+        } else if (!auto.equals("VALID")) {
+            for (int ax = 0; ax < 2; ax++) {
+                int in = x.shape().dim(2 + ax);
+                int outSize = (in + s[ax] - 1) / s[ax];
+                int total = Math.max(0, (outSize - 1) * s[ax] + d[ax] * (k[ax] - 1) + 1 - in);
+                int small = total / 2;
+                p[ax] = auto.equals("SAME_UPPER") ? small : total - small;
+                p[ax + 2] = total - p[ax];
+            }
+        }
+        boolean ceil = m.attrInt("ceil_mode", 0) != 0;
+        Map<String, Object> a = new LinkedHashMap<>();
+        if (type.equals("lp_pool2d")) {
+            long norm = m.attrInt("p", 2);
+            a.put("norm_type", (int) norm);
+            if (norm % 2 != 0) {
+                a.put("abs_input", true); // ONNX sums |x|^p; for an even p that is x^p, PyTorch's form
+            }
+        }
+        a.put("kernel_size", intsToList(k));
+        a.put("stride", intsToList(s));
+        boolean symmetric = p[0] == p[2] && p[1] == p[3] && 2 * p[0] <= k[0] && 2 * p[1] <= k[1];
+        boolean torchForm = symmetric && !(ceil && type.equals("avg_pool2d"));
+        if (p[0] != 0 || p[1] != 0 || p[2] != 0 || p[3] != 0 || !type.equals("lp_pool2d")) {
+            a.put("padding", torchForm ? intsToList(p[0], p[1]) : intsToList(p));
+        }
+        if (type.equals("max_pool2d")) {
+            a.put("dilation", intsToList(d));
+        }
+        if (!type.equals("lp_pool2d")) {
+            a.put("ceil_mode", ceil);
+        }
+        if (type.equals("avg_pool2d")) {
+            a.put("count_include_pad", m.attrInt("count_include_pad", 0) != 0);
+        }
+        m.set(0, m.emit(type, x, a));
+    }
+
+    static void global(Importer m, String type) {
+        Data x = input4d(m, "X");
+        m.set(0, m.emit(type, x, Map.of()));
+    }
+
+    // ------------------------------------------------------------------ normalization, activations
+
+    static void batchNorm(Importer m) {
+        Data x = m.data(0);
+        if (m.attrInt("training_mode", 0) != 0) {
+            throw refuse("training_mode=1; only inference is supported");
+        }
+        if (m.attrInt("spatial", 1) != 1) {
+            throw refuse("spatial=0; only spatial batch normalization is supported");
+        }
+        for (int i = 1; i < 5; i++) {
+            m.refuseUsedOutput(i, "running statistics");
+        }
+        if (x.shape().rank() < 2) {
+            throw refuse("the input has shape " + x.shape() + "; expected (N, C, ...)");
+        }
+        int c = x.shape().dim(1);
+        String[] names = {"weight", "bias", "running_mean", "running_var"};
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            Const t = m.konst(i + 1, names[i]);
+            requireFloat(t, "the " + names[i]);
+            if (t.size() != c || t.rank() != 1) {
+                throw refuse("the " + names[i] + " has dims " + str(t.dims()) + ", expected [" + c + "]");
+            }
+            p.put(names[i], t.tensor());
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("num_features", c);
+        a.put("eps", (double) m.attrFloat("epsilon", 1e-5f));
+        m.set(0, m.emit("", "batch_norm", List.of(x.layer()), a, p));
+    }
+
+    static void activation(Importer m, String type, Map<String, Object> attrs) {
+        m.set(0, m.emit(type, m.data(0), attrs));
+    }
+
+    /** ONNX's defaults are PyTorch's constants rounded to float32: those keep PyTorch's (bit-exact) form. */
+    static void selu(Importer m) {
+        float alpha = m.attrFloat("alpha", 1.67326319217681884765625f), gamma = m.attrFloat("gamma", 1.05070102214813232421875f);
+        Map<String, Object> a = new LinkedHashMap<>();
+        if (alpha != 1.67326319217681884765625f || gamma != 1.05070102214813232421875f) {
+            a.put("alpha", (double) alpha);
+            a.put("gamma", (double) gamma);
+        }
+        activation(m, "selu", a);
+    }
+
+    /** The slope must broadcast per channel (C at axis 1, ones elsewhere) or be a single value. */
+    static void prelu(Importer m) {
+        Data x = m.data(0);
+        Const slope = m.konst(1, "slope");
+        requireFloat(slope, "the slope");
+        Shape xs = x.shape();
+        long[] sd = slope.dims();
+        int channels = xs.rank() >= 2 ? xs.dim(1) : 1;
+        boolean single = slope.size() == 1 && sd.length <= Math.max(1, xs.rank());
+        boolean perChannel = false;
+        if (!single && xs.rank() >= 2 && sd.length <= xs.rank()) {
+            perChannel = true;
+            for (int i = 0; i < sd.length; i++) {
+                int axis = xs.rank() - sd.length + i;
+                perChannel &= axis == 1 ? sd[i] == channels : sd[i] == 1;
+            }
+            perChannel &= sd.length >= xs.rank() - 1;
+        }
+        if (!single && !perChannel) {
+            throw refuse("the slope has dims " + str(sd) + " for an input " + xs + "; supported: one value, or one per channel broadcast along axis 1 (e.g. ["
+                    + channels + ", 1, 1])");
+        }
+        int n = single ? 1 : channels;
+        m.set(0, m.emit("", "prelu", List.of(x.layer()), Map.of("num_parameters", n), Map.of("weight", Tensor.of(Shape.of(n), slope.floats()))));
+    }
+
+    /** Bounds as attributes before opset 11, as optional constant inputs from 11; a missing bound is unbounded. */
+    static void clip(Importer m) {
+        Data x = m.data(0);
+        double lo, hi;
+        if (m.opset < 11) {
+            lo = m.attrFloat("min", Float.NEGATIVE_INFINITY);
+            hi = m.attrFloat("max", Float.POSITIVE_INFINITY);
+        } else {
+            if (m.attr("min") != null || m.attr("max") != null) {
+                throw refuse("min/max are inputs from opset 11, not attributes");
+            }
+            lo = m.has(1) ? scalar(m, 1, "min") : Double.NEGATIVE_INFINITY;
+            hi = m.has(2) ? scalar(m, 2, "max") : Double.POSITIVE_INFINITY;
+        }
+        if (lo == 0 && hi == 6) {
+            activation(m, "relu6", Map.of());
+        } else if (lo == 0 && hi == Double.POSITIVE_INFINITY) {
+            activation(m, "relu", Map.of());
+        } else {
+            if (lo > hi) {
+                throw refuse("min=" + lo + " exceeds max=" + hi);
+            }
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("min_val", lo);
+            a.put("max_val", hi);
+            activation(m, "hardtanh", a);
+        }
+    }
+
+    private static double scalar(Importer m, int i, String what) {
+        Const c = m.konst(i, what);
+        if (c.size() != 1) {
+            throw refuse("the input " + what + " has dims " + str(c.dims()) + "; expected a scalar");
+        }
+        return c.get(0);
+    }
+
+    /**
+     * From opset 13 along {@code axis} (default -1). Before, the input is coerced to 2-D at axis
+     * (default 1): [prod(dims before), prod(dims from axis)], normalized along dimension 1, and
+     * reshaped back; when axis is the last dimension that is the same as along it.
+     */
+    static void softmax(Importer m, String type) {
+        Data x = m.data(0);
+        int r = x.shape().rank();
+        long axis = m.attrInt("axis", m.opset >= 13 ? -1 : 1);
+        if (axis < -r || axis >= Math.max(r, 1)) {
+            throw refuse("axis=" + axis + " is out of range for an input of rank " + r);
+        }
+        int a = (int) (axis < 0 ? axis + r : axis);
+        if (m.opset >= 13 || a == r - 1) {
+            m.set(0, m.emit(type, x, Map.of("dim", a)));
+            return;
+        }
+        long outer = 1, inner = 1;
+        for (int i = 0; i < r; i++) {
+            if (i < a) {
+                outer *= x.shape().dim(i);
+            } else {
+                inner *= x.shape().dim(i);
+            }
+        }
+        Data flat = m.emit("/2d", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, inner)), Map.of());
+        Data y = m.emit("/" + type, type, List.of(flat.layer()), Map.of("dim", 1), Map.of());
+        m.set(0, m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(x.shape().toArray())), Map.of()));
+    }
+
+    // ------------------------------------------------------------------ fully connected, element-wise
+
+    /**
+     * Y = alpha·A'·B' + beta·C. With B and C constant it is one linear layer (weight alpha·B' stored
+     * (N, K), bias beta·C broadcast to N); otherwise matmul, then mul and add.
+     */
+    static void gemm(Importer m) {
+        Data a = m.data(0);
+        if (a.shape().rank() != 2) {
+            throw refuse("A has shape " + a.shape() + "; Gemm takes 2-D inputs");
+        }
+        boolean ta = m.attrInt("transA", 0) != 0, tb = m.attrInt("transB", 0) != 0;
+        float alpha = m.attrFloat("alpha", 1f), beta = m.attrFloat("beta", 1f);
+        Data at = ta ? m.emit("/transA", "permute", List.of(a.layer()), Map.of("dims", intsToList(1, 0)), Map.of()) : a;
+        int k = at.shape().dim(1);
+        Const b = m.constOrNull(1);
+        Const c = m.has(2) ? m.constOrNull(2) : null;
+        if (b != null && (!m.has(2) || c != null)) {
+            requireFloat(b, "B");
+            if (b.rank() != 2) {
+                throw refuse("B has dims " + str(b.dims()) + "; Gemm takes 2-D inputs");
+            }
+            int n = (int) (tb ? b.dims()[0] : b.dims()[1]);
+            int kb = (int) (tb ? b.dims()[1] : b.dims()[0]);
+            if (kb != k) {
+                throw refuse("A' has " + k + " columns but B' has " + kb + " rows");
+            }
+            float[] w = new float[n * k];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < k; j++) {
+                    w[i * k + j] = alpha * (tb ? b.floats()[i * k + j] : b.floats()[j * n + i]);
+                }
+            }
+            Map<String, Tensor> p = new LinkedHashMap<>();
+            p.put("weight", Tensor.of(Shape.of(n, k), w));
+            if (c != null) {
+                requireFloat(c, "C");
+                long[] cd = c.dims();
+                boolean perColumn = c.size() == n && (cd.length == 1 || (cd.length == 2 && cd[0] == 1));
+                if (!perColumn && c.size() != 1) {
+                    throw refuse("C has dims " + str(cd) + "; supported: a scalar or one value per output column ([" + n + "] or [1, " + n + "])");
+                }
+                float[] bias = new float[n];
+                for (int i = 0; i < n; i++) {
+                    bias[i] = beta * c.floats()[perColumn ? i : 0];
+                }
+                p.put("bias", Tensor.of(Shape.of(n), bias));
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("in_features", k);
+            attrs.put("out_features", n);
+            attrs.put("bias", c != null);
+            m.set(0, m.emit("", "linear", List.of(at.layer()), attrs, p));
+            return;
+        }
+        Data bd = m.data(1);
+        Data bt = tb ? m.emit("/transB", "permute", List.of(bd.layer()), Map.of("dims", intsToList(1, 0)), Map.of()) : bd;
+        Data y = m.emit(m.has(2) || alpha != 1 ? "/matmul" : "", "matmul", List.of(at.layer(), bt.layer()), Map.of(), Map.of());
+        if (alpha != 1) {
+            Data s = m.emit("/alpha", "constant", List.of(), Map.of("shape", List.of()), Map.of("value", Tensor.of(Shape.of(), alpha)));
+            y = m.emit(m.has(2) ? "/scaled" : "", "mul", List.of(y.layer(), s.layer()), Map.of(), Map.of());
+        }
+        if (m.has(2)) {
+            Data cd = m.data(2);
+            if (beta != 1) {
+                Data s = m.emit("/beta", "constant", List.of(), Map.of("shape", List.of()), Map.of("value", Tensor.of(Shape.of(), beta)));
+                cd = m.emit("/betaC", "mul", List.of(cd.layer(), s.layer()), Map.of(), Map.of());
+            }
+            y = m.emit("", "add", List.of(y.layer(), cd.layer()), Map.of(), Map.of());
+        }
+        m.set(0, y);
+    }
+
+    /** A data input times a constant 2-D B is a linear layer (weight B transposed); anything else is torch.matmul. */
+    static void matmul(Importer m) {
+        Const b = m.constOrNull(1);
+        if (m.in(0) instanceof Data a && b != null && b.rank() == 2 && a.shape().rank() >= 1) {
+            requireFloat(b, "B");
+            int k = (int) b.dims()[0], n = (int) b.dims()[1];
+            float[] w = new float[n * k];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < k; j++) {
+                    w[i * k + j] = b.floats()[j * n + i];
+                }
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("in_features", k);
+            attrs.put("out_features", n);
+            attrs.put("bias", false);
+            m.set(0, m.emit("", "linear", List.of(a.layer()), attrs, Map.of("weight", Tensor.of(Shape.of(n, k), w))));
+            return;
+        }
+        if (m.in(0) instanceof Const && b != null) {
+            throw refuse("both inputs are constant; folding MatMul is not supported");
+        }
+        m.set(0, m.emit("", "matmul", List.of(m.data(0).layer(), m.data(1).layer()), Map.of(), Map.of()));
+    }
+
+    /** Add, Sub, Mul, Div with broadcasting: folded when both are constant, else the torch op of that name. */
+    static void binary(Importer m, String type) {
+        Const a = m.constOrNull(0), b = m.constOrNull(1);
+        if (a != null && b != null) {
+            m.set(0, Folding.arithmetic(a, b, type));
+            return;
+        }
+        m.set(0, m.emit("", type, List.of(m.data(0).layer(), m.data(1).layer()), Map.of(), Map.of()));
+    }
+
+    // ------------------------------------------------------------------ shapes
+
+    static void concat(Importer m) {
+        long axis = m.attrInt("axis", Long.MIN_VALUE);
+        if (axis == Long.MIN_VALUE) {
+            throw refuse("axis is required");
+        }
+        boolean allConst = true;
+        for (int i = 0; i < m.node.getInputCount(); i++) {
+            allConst &= m.in(i) instanceof Const;
+        }
+        if (allConst) {
+            List<Const> cs = new ArrayList<>();
+            for (int i = 0; i < m.node.getInputCount(); i++) {
+                cs.add((Const) m.in(i));
+            }
+            m.set(0, Folding.concat(cs, (int) axis));
+            return;
+        }
+        List<String> in = new ArrayList<>();
+        for (int i = 0; i < m.node.getInputCount(); i++) {
+            in.add(m.data(i).layer());
+        }
+        m.set(0, m.emit("", "concat", in, Map.of("dim", (int) axis), Map.of()));
+    }
+
+    /** ONNX Flatten is always 2-D: [prod(dims before axis), prod(dims from axis)]; axis 1 is nn.Flatten's start_dim 1. */
+    static void flatten(Importer m) {
+        Data x = m.data(0);
+        int r = x.shape().rank();
+        long axis = m.attrInt("axis", 1);
+        if (axis < -r || axis > r) {
+            throw refuse("axis=" + axis + " is out of range for an input of rank " + r);
+        }
+        int a = (int) (axis < 0 ? axis + r : axis);
+        if (a == 1 && r >= 2) {
+            m.set(0, m.emit("flatten", x, Map.of("start_dim", 1, "end_dim", -1)));
+            return;
+        }
+        long outer = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= x.shape().dim(i);
+        }
+        m.set(0, m.emit("", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, x.shape().size() / Math.max(1, outer))), Map.of()));
+    }
+
+    /** The target's 0 copies the input's size there (unless allowzero=1); -1 is inferred. */
+    static void reshape(Importer m) {
+        Const target = m.konst(1, "shape");
+        long[] t = target.longs().clone();
+        boolean allowZero = m.attrInt("allowzero", 0) != 0;
+        Object x = m.in(0);
+        long[] inDims = x instanceof Data d ? Arrays.stream(d.shape().toArray()).asLongStream().toArray() : ((Const) x).dims();
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] == 0 && !allowZero) {
+                if (i >= inDims.length) {
+                    throw refuse("the target shape " + str(target.longs()) + " copies dimension " + i + " of an input of rank " + inDims.length);
+                }
+                t[i] = inDims[i];
+            }
+        }
+        if (x instanceof Const c) {
+            m.set(0, Folding.reshape(c, t));
+            return;
+        }
+        m.set(0, m.emit("", "reshape", List.of(((Data) x).layer()), Map.of("shape", longsToList(t)), Map.of()));
+    }
+
+    static void transpose(Importer m) {
+        Object x = m.in(0);
+        int r = x instanceof Data d ? d.shape().rank() : ((Const) x).rank();
+        long[] perm = m.attrInts("perm");
+        if (perm == null) {
+            perm = new long[r];
+            for (int i = 0; i < r; i++) {
+                perm[i] = r - 1 - i;
+            }
+        }
+        if (x instanceof Const c) {
+            m.set(0, Folding.permute(c, perm));
+            return;
+        }
+        m.set(0, m.emit("permute", m.data(0), Map.of("dims", longsToList(perm))));
+    }
+
+    /** Squeeze and Unsqueeze: axes as an attribute before opset 13, as an input from 13; on data a pure reshape. */
+    static void squeeze(Importer m, boolean unsqueeze) {
+        Object x = m.in(0);
+        long[] dims = x instanceof Data d ? Arrays.stream(d.shape().toArray()).asLongStream().toArray() : ((Const) x).dims();
+        long[] axes = m.opset < 13 ? m.attrInts("axes") : m.has(1) ? m.konst(1, "axes").longs() : null;
+        long[] out;
+        if (unsqueeze) {
+            if (axes == null) {
+                throw refuse("axes is required");
+            }
+            int r = dims.length + axes.length;
+            boolean[] inserted = new boolean[r];
+            for (long a : axes) {
+                int ax = (int) (a < 0 ? a + r : a);
+                if (ax < 0 || ax >= r || inserted[ax]) {
+                    throw refuse("axes=" + str(axes) + " is invalid for an output of rank " + r);
+                }
+                inserted[ax] = true;
+            }
+            out = new long[r];
+            for (int i = 0, j = 0; i < r; i++) {
+                out[i] = inserted[i] ? 1 : dims[j++];
+            }
+        } else {
+            boolean[] drop = new boolean[dims.length];
+            if (axes == null) {
+                for (int i = 0; i < dims.length; i++) {
+                    drop[i] = dims[i] == 1;
+                }
+            } else {
+                for (long a : axes) {
+                    int ax = (int) (a < 0 ? a + dims.length : a);
+                    if (ax < 0 || ax >= dims.length || dims[ax] != 1) {
+                        throw refuse("axes=" + str(axes) + " is invalid for an input of dims " + str(dims) + " (each must be a dimension of size 1)");
+                    }
+                    drop[ax] = true;
+                }
+            }
+            List<Long> keep = new ArrayList<>();
+            for (int i = 0; i < dims.length; i++) {
+                if (!drop[i]) {
+                    keep.add(dims[i]);
+                }
+            }
+            out = keep.stream().mapToLong(Long::longValue).toArray();
+        }
+        if (x instanceof Const c) {
+            m.set(0, c.reshaped(out));
+            return;
+        }
+        m.set(0, m.emit("", "reshape", List.of(((Data) x).layer()), Map.of("shape", longsToList(out)), Map.of()));
+    }
+
+    // ------------------------------------------------------------------ resize, pad, identity
+
+    /**
+     * Upsample (opset 9) and Resize (10: scales; 11-17: roi, scales, sizes) onto resize: nearest or
+     * linear over H and W only (N and C scales must be 1). Opsets 9 and 10 scale as "asymmetric"
+     * with nearest rounding down (up when shrinking), as ONNX Runtime does.
+     */
+    static void resize(Importer m) {
+        Data x = input4d(m, "X");
+        String mode = m.attrString("mode", "nearest");
+        if (mode.equals("bilinear")) {
+            mode = "linear"; // Upsample-7's spelling
+        }
+        if (!mode.equals("nearest") && !mode.equals("linear")) {
+            throw refuse("mode='" + mode + "'; supported: nearest, linear");
+        }
+        boolean legacy = m.node.getOpType().equals("Upsample") || m.opset < 11;
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("mode", mode);
+        Const scales, sizes = null;
+        if (legacy) {
+            scales = m.konst(1, "scales");
+        } else {
+            if (m.attrInt("exclude_outside", 0) != 0) {
+                throw refuse("exclude_outside=1 is not supported");
+            }
+            String ctm = m.attrString("coordinate_transformation_mode", "half_pixel");
+            if (!Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn").contains(ctm)) {
+                throw refuse("coordinate_transformation_mode='" + ctm + "' is not supported");
+            }
+            a.put("coordinate_transformation_mode", ctm);
+            if (mode.equals("nearest")) {
+                String nm = m.attrString("nearest_mode", "round_prefer_floor");
+                if (!Set.of("round_prefer_floor", "round_prefer_ceil", "floor", "ceil").contains(nm)) {
+                    throw refuse("nearest_mode='" + nm + "' is not supported");
+                }
+                a.put("nearest_mode", nm);
+            }
+            Const sc = m.has(2) ? m.konst(2, "scales") : null;
+            scales = sc != null && sc.size() > 0 ? sc : null;
+            Const sz = m.has(3) ? m.konst(3, "sizes") : null;
+            sizes = sz != null && sz.size() > 0 ? sz : null;
+            if ((scales == null) == (sizes == null)) {
+                throw refuse("exactly one of scales and sizes must be given");
+            }
+        }
+        if (scales != null) {
+            if (scales.size() != 4 || scales.get(0) != 1 || scales.get(1) != 1) {
+                throw refuse("scales=" + Arrays.toString(scales.asFloats()) + "; only H and W may be scaled (N and C scales 1)");
+            }
+            a.put("scales", List.of((double) scales.asFloats()[2], (double) scales.asFloats()[3]));
+            if (legacy) {
+                a.put("coordinate_transformation_mode", "asymmetric");
+                if (mode.equals("nearest")) {
+                    a.put("nearest_mode", scales.get(2) < 1 || scales.get(3) < 1 ? "ceil" : "floor");
+                }
+            }
+        } else {
+            long[] s = sizes.longs();
+            if (s.length != 4 || s[0] != x.shape().dim(0) || s[1] != x.shape().dim(1)) {
+                throw refuse("sizes=" + str(s) + "; only H and W may be resized (N and C as the input's " + x.shape() + ")");
+            }
+            a.put("sizes", longsToList(s[2], s[3]));
+        }
+        m.set(0, m.emit("resize", x, a));
+    }
+
+    /** Pads as an attribute before opset 11, as inputs from 11; H and W only; edge is replicate. */
+    static void pad(Importer m) {
+        Data x = input4d(m, "data");
+        String mode = m.attrString("mode", "constant");
+        long[] p;
+        double value;
+        if (m.opset < 11) {
+            p = m.attrInts("pads");
+            if (p == null) {
+                throw refuse("pads is required");
+            }
+            value = m.attrFloat("value", 0f);
+        } else {
+            p = m.konst(1, "pads").longs();
+            value = m.has(2) ? scalar(m, 2, "constant_value") : 0;
+        }
+        if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0) {
+            throw refuse("pads=" + str(p) + "; only H and W may be padded (eight values, zeros for N and C)");
+        }
+        String torchMode = switch (mode) {
+            case "constant" -> "constant";
+            case "reflect" -> "reflect";
+            case "edge" -> "replicate";
+            default -> throw refuse("mode='" + mode + "'; supported: constant, reflect, edge");
+        };
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("pad", longsToList(p[3], p[7], p[2], p[6]));
+        a.put("mode", torchMode);
+        if (torchMode.equals("constant")) {
+            a.put("value", value);
+        }
+        m.set(0, m.emit("pad", x, a));
+    }
+
+    /** The identity at inference; training_mode=true (opset 12+) is refused, and so is a mask output something reads. */
+    static void dropout(Importer m) {
+        if (m.has(2)) {
+            Const t = m.konst(2, "training_mode");
+            if (t.size() != 1 || t.get(0) != 0) {
+                throw refuse("training_mode=true; only inference is supported");
+            }
+        }
+        m.refuseUsedOutput(1, "mask");
+        m.set(0, m.in(0));
+    }
+}

@@ -1,0 +1,180 @@
+package io.opsgi.onnx;
+
+import static io.opsgi.onnx.Graphs.attr;
+import static io.opsgi.onnx.Graphs.floats;
+import static io.opsgi.onnx.Graphs.graph;
+import static io.opsgi.onnx.Graphs.ints;
+import static io.opsgi.onnx.Graphs.longs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.opsgi.onnx.proto.Onnx.StringStringEntryProto;
+import io.opsgi.onnx.proto.Onnx.TensorProto;
+import io.opsgi.tensor.Shape;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Everything the importer cannot run is refused at import, before any kernel exists to run: one
+ * line per problem naming the node, its op type, the opset and what is missing, all problems of a
+ * model together; a file that is not ONNX gets one line.
+ */
+class OnnxRefusalTest {
+    @TempDir
+    Path dir;
+
+    private OnnxException refused(Graphs g) throws IOException {
+        Path f = g.write(dir, "m");
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.read(f));
+        for (String p : e.problems()) {
+            assertFalse(p.contains("\n"), "one line: " + p);
+        }
+        return e;
+    }
+
+    private static void assertProblem(OnnxException e, String... fragments) {
+        assertTrue(e.problems().stream().anyMatch(p -> Arrays.stream(fragments).allMatch(p::contains)),
+                () -> "no problem contains " + Arrays.toString(fragments) + ": " + e.problems());
+    }
+
+    @Test
+    void every_problem_of_a_model_is_reported_together_one_line_each() throws IOException {
+        Graphs g = graph(1, 2, 4, 4)
+                .node("Erf", List.of("x"), List.of("a"))
+                .node("Relu", List.of("a"), List.of("b")) // reads a refused node's output: skipped, not a second problem
+                .node("LeakyRelu", List.of("x"), List.of("c"), attr("alpha", 0.1f), attr("beta", 2f))
+                .node("BatchNormalization", List.of("x", "s", "s", "s", "s"), List.of("d"), attr("training_mode", 1L))
+                .node("Add", List.of("c", "d"), List.of("y"))
+                .init(floats("s", new long[] {2}, 1, 1));
+        OnnxException e = refused(g);
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Erf_0' (Erf, opset 14)", "the op Erf is not supported");
+        assertProblem(e, "node 'LeakyRelu_2' (LeakyRelu, opset 14)", "the attribute 'beta' is not supported");
+        assertProblem(e, "node 'BatchNormalization_3' (BatchNormalization, opset 14)", "training_mode=1", "inference");
+        assertTrue(e.getMessage().startsWith("m.onnx: 3 problems:"), e.getMessage());
+    }
+
+    @Test
+    void a_file_that_is_not_onnx_gets_one_line() throws IOException {
+        Path text = dir.resolve("text.onnx");
+        Files.writeString(text, "{\"name\": \"not a model\"}\n");
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.read(text));
+        assertEquals(1, e.problems().size());
+        assertTrue(e.getMessage().startsWith("text.onnx: not an ONNX model"), e.getMessage());
+        Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+        assertTrue(assertThrows(OnnxException.class, () -> OnnxModel.read(empty)).getMessage().contains("not an ONNX model"));
+    }
+
+    @Test
+    void a_truncated_file_gets_one_line() throws IOException {
+        byte[] whole = Files.readAllBytes(OnnxCasesTest.cases().resolve("conv_bn_relu_pool/model.onnx"));
+        for (int cut : new int[] {whole.length / 2, whole.length - 7, 20, 3}) {
+            Path f = Files.write(dir.resolve("cut" + cut + ".onnx"), Arrays.copyOf(whole, cut));
+            OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.read(f), "cut at " + cut);
+            assertEquals(1, e.problems().size(), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
+    void opsets_outside_9_to_17_and_foreign_domains_are_refused() throws IOException {
+        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opset(8)), "opset 8 is not supported", "9 to 17");
+        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opset(18)), "opset 18 is not supported");
+        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opsetDomain("com.microsoft")), "no opset of the default ONNX domain");
+        Graphs g = graph(1, 2).node(io.opsgi.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("FusedConv").setDomain("com.microsoft").setName("f")
+                .addInput("x").addOutput("y").build());
+        assertProblem(refused(g), "node 'f' (FusedConv, opset 14)", "domain 'com.microsoft'");
+    }
+
+    @Test
+    void data_types_other_than_float32_are_refused() throws IOException {
+        assertProblem(refused(graph().replaceInput(Graphs.value("x", TensorProto.DataType.INT8_VALUE, 1, 4)).node("Relu", List.of("x"), List.of("y"))),
+                "the input 'x' holds int8", "float32 only");
+        assertProblem(refused(graph(1, 4).node("Cast", List.of("x"), List.of("y"), attr("to", (long) TensorProto.DataType.INT32_VALUE))),
+                "node 'Cast_0' (Cast, opset 14)", "casts the data to int32");
+        // an int64 initializer as the other operand of an Add with data
+        assertProblem(refused(graph(1, 4).node("Add", List.of("x", "k"), List.of("y")).init(longs("k", new long[] {4}, 1, 2, 3, 4))),
+                "node 'Add_0' (Add, opset 14)", "'k' holds int64");
+        TensorProto half = TensorProto.newBuilder().setName("h").setDataType(TensorProto.DataType.FLOAT16_VALUE).addDims(4)
+                .setRawData(ByteString.copyFrom(new byte[8])).build();
+        assertProblem(refused(graph(1, 4).node("Add", List.of("x", "h"), List.of("y")).init(half)), "initializer 'h'", "float16");
+    }
+
+    @Test
+    void sizes_are_checked_before_allocating() throws IOException {
+        // an initializer claiming 2^40 elements with 16 bytes of data
+        TensorProto huge = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(1L << 20).addDims(1L << 20)
+                .setRawData(ByteString.copyFrom(new byte[16])).build();
+        assertProblem(refused(graph(1, 4).node("Add", List.of("x", "w"), List.of("y")).init(huge)), "initializer 'w'", "beyond what a tensor may hold");
+        // data shorter than its dims say
+        TensorProto shortData = floats("w", new long[] {4}, 1, 2, 3, 4).toBuilder().clearDims().addDims(8).build();
+        assertProblem(refused(graph(1, 8).node("Add", List.of("x", "w"), List.of("y")).init(shortData)), "has 16 bytes of data, its dims call for 32 bytes");
+        // ConstantOfShape asked for 2^62 elements
+        Graphs g = graph(1, 4).node("ConstantOfShape", List.of("s"), List.of("c")).node("Add", List.of("x", "c"), List.of("y"))
+                .init(longs("s", new long[] {2}, 1L << 31, 1L << 31));
+        assertProblem(refused(g), "node 'ConstantOfShape_0' (ConstantOfShape, opset 14)", "beyond what a tensor may hold");
+    }
+
+    @Test
+    void external_data_is_refused() throws IOException {
+        TensorProto ext = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(4)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("../../etc/passwd")).build();
+        assertProblem(refused(graph(1, 4).node("Add", List.of("x", "w"), List.of("y")).init(ext)), "initializer 'w'", "external file",
+                "self-contained");
+    }
+
+    @Test
+    void unsupported_attribute_values_name_what_is_missing() throws IOException {
+        float[] w3 = new float[2 * 2 * 3];
+        assertProblem(refused(graph(1, 2, 5).node("Conv", List.of("x", "w"), List.of("y")).init(floats("w", new long[] {2, 2, 3}, w3))),
+                "node 'Conv_0' (Conv, opset 14)", "only 4-D (N, C, H, W) inputs");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "", "s"), List.of("y"), attr("mode", "cubic"))
+                .init(floats("s", new long[] {4}, 1, 1, 2, 2))), "node 'Resize_0' (Resize, opset 14)", "mode='cubic'");
+        assertProblem(refused(graph(1, 2, 4, 4).node("MaxPool", List.of("x"), List.of("y", "i"), ints("kernel_shape", 2, 2))
+                .node("Add", List.of("i", "i"), List.of("z"))), "node 'MaxPool_0' (MaxPool, opset 14)", "Indices", "read by the graph");
+        assertProblem(refused(graph(1, 3, 2, 2).node("PRelu", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {2, 2}, 1, 2, 3, 4))),
+                "node 'PRelu_0' (PRelu, opset 14)", "slope has dims [2, 2]");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Dropout", List.of("x", "r", "t"), List.of("y")).init(floats("r", new long[0], 0.5f))
+                .init(TensorProto.newBuilder().setName("t").setDataType(TensorProto.DataType.BOOL_VALUE).addInt32Data(1).build())),
+                "node 'Dropout_0' (Dropout, opset 14)", "training_mode=true");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Pad", List.of("x", "p"), List.of("y"), attr("mode", "wrap"))
+                .init(longs("p", new long[] {8}, 0, 0, 1, 1, 0, 0, 1, 1))), "node 'Pad_0' (Pad, opset 14)", "mode='wrap'");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Pad", List.of("x", "p"), List.of("y"))
+                .init(longs("p", new long[] {8}, 0, 1, 0, 0, 0, 0, 0, 0))), "only H and W may be padded");
+    }
+
+    @Test
+    void graphs_with_more_than_one_input_or_output_are_refused() throws IOException {
+        assertProblem(refused(graph(1, 2).input(Graphs.value("x2", TensorProto.DataType.FLOAT_VALUE, 1, 2)).node("Add", List.of("x", "x2"), List.of("y"))),
+                "the graph has 2 inputs [x, x2]", "exactly one");
+    }
+
+    @Test
+    void a_fixed_input_dimension_must_agree_with_the_given_shape() throws IOException {
+        Path f = graph(1, 3, 4, 4).node("Relu", List.of("x"), List.of("y")).write(dir, "fixed");
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.read(f, Shape.of(2, 3, 4, 4)));
+        assertTrue(e.getMessage().contains("differs in dimension 0"), e.getMessage());
+        assertEquals(Shape.of(1, 3, 4, 4), OnnxModel.read(f).inputShape());
+    }
+
+    @Test
+    void the_message_of_a_name_with_control_characters_stays_one_line() throws IOException {
+        Graphs g = graph(1, 2).node(io.opsgi.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Erf").setName("evil\nname\u001b[31m")
+                .addInput("x").addOutput("y").build());
+        Path f = g.write(dir, "evil");
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.read(f));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
+        assertTrue(new String(e.getMessage().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("Erf"));
+    }
+}
