@@ -318,20 +318,36 @@ ACTIVATIONS = {
     "relu6": ({}, lambda x, a: F.relu6(x)),
     "leaky_relu": ({"negative_slope": 0.01}, lambda x, a: F.leaky_relu(x, a["negative_slope"])),
     "elu": ({"alpha": 1.0}, lambda x, a: F.elu(x, a["alpha"])),
-    "selu": ({}, lambda x, a: F.selu(x)),
+    # selu with alpha or gamma is ONNX Selu: gamma * (x > 0 ? x : alpha*exp(x) - alpha), ONNX's defaults (PyTorch's
+    # constants as float32) for the absent one; the torch expression of that formula in float32 (assert_close, the
+    # op's class: exp is not correctly rounded). Without them, PyTorch's selu.
+    "selu": ({}, lambda x, a: selu_onnx(x, a) if "alpha" in a or "gamma" in a else F.selu(x)),
     "celu": ({"alpha": 1.0}, lambda x, a: F.celu(x, a["alpha"])),
     "gelu": ({"approximate": "none"}, lambda x, a: F.gelu(x, approximate=a["approximate"])),
     "silu": ({}, lambda x, a: F.silu(x)),
     "mish": ({}, lambda x, a: F.mish(x)),
     "hardswish": ({}, lambda x, a: F.hardswish(x)),
-    "hardsigmoid": ({}, lambda x, a: F.hardsigmoid(x)),
+    # hardsigmoid with alpha or beta is ONNX HardSigmoid: max(0, min(1, alpha*x + beta)), ONNX's defaults 0.2 and 0.5
+    # for the absent one; computed as the torch expression of that formula (float32 multiply, add, clamp: the
+    # Java suite holds it bit-exact, the op's class). Without them, PyTorch's hardsigmoid.
+    "hardsigmoid": ({}, lambda x, a: torch.clamp(a.get("alpha", 0.2) * x + a.get("beta", 0.5), 0.0, 1.0)
+                    if "alpha" in a or "beta" in a else F.hardsigmoid(x)),
     "hardtanh": ({"min_val": -1.0, "max_val": 1.0}, lambda x, a: F.hardtanh(x, a["min_val"], a["max_val"])),
     "sigmoid": ({}, lambda x, a: torch.sigmoid(x)),
     "tanh": ({}, lambda x, a: torch.tanh(x)),
     "softplus": ({"beta": 1.0, "threshold": 20.0}, lambda x, a: F.softplus(x, a["beta"], a["threshold"])),
+    "softsign": ({}, lambda x, a: F.softsign(x)),
     "softmax": ({"dim": 1}, lambda x, a: F.softmax(x, a["dim"])),
     "log_softmax": ({"dim": 1}, lambda x, a: F.log_softmax(x, a["dim"])),
 }
+
+
+ONNX_SELU_ALPHA, ONNX_SELU_GAMMA = 1.67326319217681884765625, 1.05070102214813232421875
+
+
+def selu_onnx(x, a):
+    alpha, gamma = a.get("alpha", ONNX_SELU_ALPHA), a.get("gamma", ONNX_SELU_GAMMA)
+    return gamma * torch.where(x > 0, x, alpha * torch.exp(x) - alpha)
 
 
 def activation_runner(fn):
@@ -346,8 +362,15 @@ def run_linear(a, i):
     return {"output": F.linear(i["input"], i["weight"], i.get("bias"))}
 
 
-def run_add(a, i):
-    return {"output": torch.add(i["input"], i["other"])}
+BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div}
+
+
+def binary_runner(fn):
+    return lambda a, i: {"output": fn(i["input"], i["other"])}
+
+
+def run_matmul(a, i):
+    return {"output": torch.matmul(i["input"], i["other"])}
 
 
 def run_upsample(a, i):
@@ -372,7 +395,8 @@ RUNNERS = {
     "pad": run_pad,
     "batch_norm": run_batch_norm,
     "linear": run_linear,
-    "add": run_add,
+    **{op: binary_runner(fn) for op, fn in BINARY.items()},
+    "matmul": run_matmul,
     "upsample": run_upsample,
     **{op: activation_runner(fn) for op, (_, fn) in ACTIVATIONS.items()},
     "prelu": run_prelu,
@@ -1400,6 +1424,24 @@ def gen_activations(s):
                      6.0, -6.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, -1.0 / 3.0])
     c("hardswish", "formula_points", hard_points, tags=["corner"])
     c("hardsigmoid", "formula_points", hard_points, tags=["corner"])
+    # ONNX HardSigmoid (alpha/beta given): ONNX's defaults, each one alone, custom values; at 0.2 * +-2.5 the clamp bounds
+    c("hardsigmoid", "onnx_defaults_given", Rand("hs_onnx").randn(2, 3, 4, 5, scale=4.0), alpha=0.2, beta=0.5, tags=["onnx"])
+    c("hardsigmoid", "onnx_alpha_only", Rand("hs_onnx_a").randn(3, 4, 5, scale=4.0), alpha=0.25, tags=["onnx"])
+    c("hardsigmoid", "onnx_beta_only", Rand("hs_onnx_b").randn(3, 4, 5, scale=4.0), beta=0.6, tags=["onnx"])
+    c("hardsigmoid", "onnx_custom", Rand("hs_onnx_c").randn(3, 4, 5, scale=4.0), alpha=0.5, beta=0.25, tags=["onnx"])
+    c("hardsigmoid", "onnx_formula_points", t([-2.5, 2.5, 0.0, -0.0, 2.4999998, 2.5000002, -2.4999998, -2.5000002, 1.0, -1.0]),
+      alpha=0.2, beta=0.5, tags=["onnx", "corner"])
+    c("hardsigmoid", "onnx_special_values", t(SPECIAL), alpha=0.2, beta=0.5, tags=["onnx", "special_values"])
+    c("hardsigmoid", "onnx_zero_batch", (0, 3, 2, 2), alpha=0.2, beta=0.5, tags=["onnx", "zero_batch"])
+    # ONNX Selu (alpha/gamma given)
+    c("selu", "onnx_defaults_given", Rand("selu_onnx").randn(2, 3, 4, 5, scale=3.0), alpha=ONNX_SELU_ALPHA, gamma=ONNX_SELU_GAMMA,
+      tags=["onnx"])
+    c("selu", "onnx_custom", Rand("selu_onnx_c").randn(3, 4, 5, scale=3.0), alpha=2.0, gamma=1.5, tags=["onnx"])
+    c("selu", "onnx_gamma_only", Rand("selu_onnx_g").randn(3, 4, 5, scale=3.0), gamma=0.5, tags=["onnx"])
+    c("selu", "onnx_alpha_only", Rand("selu_onnx_a").randn(3, 4, 5, scale=3.0), alpha=1.0, tags=["onnx"])
+    c("selu", "onnx_special_values", t(SPECIAL), alpha=2.0, gamma=1.5, tags=["onnx", "special_values"])
+    c("selu", "onnx_near_zero_negative", tiny, alpha=2.0, gamma=1.5, tags=["onnx", "corner"])
+    c("softsign", "formula_points", t([1.0, -1.0, 3.0, 1e7, -1e7, 1e30, 16777216.0, 0.1, -0.0, 0.0]), tags=["corner"])
     c("hardtanh", "custom_range", Rand("ht").randn(3, 4, 5, scale=3), min_val=-2.0, max_val=0.5)
     c("hardtanh", "custom_range_special", t(SPECIAL), min_val=0.25, max_val=6.0, tags=["special_values"])
     c("softplus", "beta_2_threshold_3", Rand("sp").randn(3, 4, 5, scale=3), beta=2.0, threshold=3.0)
@@ -1488,24 +1530,83 @@ def gen_linear(s):
         c(f"sweep_{n:02d}", tuple(lead + [k]), (o, k), bias=rng.random() < 0.7 or None, tags=["sweep"])
 
 
-def gen_add(s):
+def gen_binary(s):
+    """add, sub, mul, div with torch's broadcasting: each op on the same shapes, a per-channel operand on
+    either side (operand order), scalars, outer broadcasts, empty tensors, IEEE specials, and errors."""
+    for op in BINARY:
+        def c(name, a, b, rule=None, tags=()):
+            full = f"{op}_{name}"
+            R = Rand(full)
+            s.case(op, full, {}, {"input": R.data(a), "other": R.data(b)}, rule=rule, tags=tags)
+        c("residual_4d", (2, 3, 4, 5), (2, 3, 4, 5))
+        c("per_channel_other", (2, 3, 4, 5), (3, 1, 1), tags=["broadcast", "per_channel"])
+        c("per_channel_input", (3, 1, 1), (2, 3, 4, 5), tags=["broadcast", "per_channel", "operand_order"])
+        c("per_channel_4d_other", (2, 3, 4, 5), (1, 3, 1, 1), tags=["broadcast", "per_channel"])
+        c("per_sample_channel", (2, 3, 4, 5), (2, 3, 1, 1), tags=["broadcast"])
+        c("last_dim_vector", (2, 3, 4, 5), (5,), tags=["broadcast"])
+        c("scalar_other", (2, 3), torch.tensor(1.75), tags=["broadcast", "scalar"])
+        c("scalar_input", torch.tensor(-2.5), (2, 3), tags=["broadcast", "scalar", "operand_order"])
+        c("both_0d", torch.tensor(3.0), torch.tensor(-1.25), tags=["scalar"])
+        c("outer", (3, 1), (1, 4), tags=["broadcast"])
+        c("rank1", (7,), (7,), tags=["rank1"])
+        c("zero_batch", (0, 3, 2, 2), (3, 1, 1), tags=["zero_batch", "broadcast"])
+        c("zero_against_one", (0, 1), (1, 3), tags=["zero_batch", "broadcast", "corner"])
+        c("example_exact", t([1, 2, 3, 4, 0.5, -0.25], 1, 1, 2, 3), t([10, -2, 0.5, 4, 0.5, 0.25], 1, 1, 2, 3), tags=["example"])
+        c("signed_zeros", t([0.0, -0.0, -0.0, 0.0]), t([-0.0, 0.0, -0.0, 0.0]), tags=["signed", "corner"])
+        c("special_values", t(SPECIAL), t(list(reversed(SPECIAL))), tags=["special_values", "nan", "inf"])
+        c("rounding_ties", t([16777216.0, 1.0, 0.1, 3.4e38, 3.0, 1e-30]), t([1.0, 1e-8, 0.2, 3.4e38, 3.0, 1e30]), tags=["corner", "inf"])
+        c("err_last_dim_differs", (2, 3, 4, 5), (2, 3, 4, 6), rule="shape_mismatch")
+        c("err_rank_differs_not_broadcastable", (2, 3, 4, 5), (2, 3, 4), rule="shape_mismatch")
+        c("err_first_dim_differs", (4, 3), (2, 1), rule="shape_mismatch")
+        c("err_zero_against_two", (0,), (2,), rule="shape_mismatch")
+        rng = random.Random(SEED * 100 + 22 + list(BINARY).index(op))
+        for n in range(6):
+            out = [rng.randint(1, 5) for _ in range(rng.randint(1, 4))]
+            a = tuple(1 if rng.random() < 0.25 else d for d in out[rng.choice([0, 0, 0, 1]) if len(out) > 1 else 0:])
+            b = tuple(1 if rng.random() < 0.25 else d for d in out)
+            c(f"sweep_{n:02d}", b, a, tags=["sweep", "broadcast"])  # the full-rank operand first: the gate repeats input's batch
+    x, y = t([3.0, -3.0, 0.0, -0.0, 1.0, INF, 1.0, 7.0]), t([0.0, 0.0, 0.0, 0.0, -0.0, INF, 3.0, 7.0])
+    s.case("div", "div_by_zero_and_true_division", {}, {"input": x, "other": y}, tags=["corner", "inf", "nan", "signed"])
+
+
+def gen_matmul(s):
     def c(name, a, b, rule=None, tags=()):
-        full = "add_" + name
+        full = "matmul_" + name
         R = Rand(full)
-        s.case("add", full, {}, {"input": R.data(a), "other": R.data(b)}, rule=rule, tags=tags)
-    c("residual_4d", (2, 3, 4, 5), (2, 3, 4, 5))
-    c("rank1", (7,), (7,), tags=["rank1"])
-    c("zero_batch", (0, 3, 2, 2), (0, 3, 2, 2), tags=["zero_batch"])
-    c("example_exact", t([1, 2, 3, 4, 0.5, -0.25], 1, 1, 2, 3), t([10, -2, 0.5, 4, 0.5, 0.25], 1, 1, 2, 3), tags=["example"])
-    c("signed_zeros", t([0.0, -0.0, -0.0, 0.0]), t([-0.0, 0.0, -0.0, 0.0]), tags=["signed", "corner"])
-    c("special_values", t(SPECIAL), t(list(reversed(SPECIAL))), tags=["special_values", "nan", "inf"])
-    c("rounding_ties", t([16777216.0, 1.0, 0.1, 3.4e38]), t([1.0, 1e-8, 0.2, 3.4e38]), tags=["corner", "inf"])
-    c("err_last_dim_differs", (2, 3, 4, 5), (2, 3, 4, 6), rule="shape_mismatch")
-    c("err_rank_differs_not_broadcastable", (2, 3, 4, 5), (2, 3, 4), rule="shape_mismatch")
-    rng = random.Random(SEED * 100 + 22)
-    for n in range(6):
-        shape = tuple(rng.randint(1, 5) for _ in range(rng.randint(1, 4)))
-        c(f"sweep_{n:02d}", shape, shape, tags=["sweep"])
+        s.case("matmul", full, {}, {"input": R.data(a), "other": R.data(b)}, rule=rule, tags=tags)
+    c("example_exact", t([1, 2, 3, 4, 5, 6], 2, 3), t([7, 8, 9, 10, 11, 12], 3, 2), tags=["example"])
+    c("dot_1d", (7,), (7,), tags=["rank1"])
+    c("mm_2d", (4, 6), (6, 5))
+    c("vector_matrix", (6,), (6, 5), tags=["rank1"])
+    c("matrix_vector", (4, 6), (6,), tags=["rank1"])
+    c("batched_3d", (2, 4, 6), (2, 6, 5), tags=["batched"])
+    c("batched_broadcast", (2, 1, 4, 6), (3, 6, 5), tags=["batched", "broadcast"])
+    c("batched_times_2d", (2, 3, 4, 6), (6, 5), tags=["batched", "broadcast"])
+    c("batched_times_vector", (2, 4, 6), (6,), tags=["batched", "rank1"])
+    c("vector_times_batched", (6,), (2, 6, 5), tags=["batched", "rank1"])
+    c("zero_batch", (0, 4, 6), (6, 5), tags=["zero_batch"])
+    c("no_rows", (0, 6), (6, 5), tags=["corner"])
+    c("k_zero_is_zeros", (3, 0), (0, 4), tags=["corner"])
+    c("large_k_1152", (2, 1152), (1152, 3), tags=["large_k"])
+    x = Rand("matmul_nan").randn(3, 4)
+    x[0, 1] = NAN
+    x[1, 2] = INF
+    c("nan_and_inf_propagate", x, t([1.0, -2.0, 0.5, 3.0, 0.25, 1.0, 2.0, -1.0], 4, 2), tags=["nan", "inf"])
+    c("err_input_0d", torch.tensor(1.0), (3,), rule="input_rank")
+    c("err_other_0d", (3,), torch.tensor(1.0), rule="input_rank")
+    c("err_inner_2d", (2, 3), (4, 5), rule="inner_size")
+    c("err_inner_1d", (3,), (4,), rule="inner_size")
+    c("err_inner_matrix_vector", (2, 3), (4,), rule="inner_size")
+    c("err_inner_batched", (2, 2, 3), (2, 4, 5), rule="inner_size")
+    c("err_batch_not_broadcastable", (2, 3, 4), (3, 4, 2), rule="shape_mismatch")
+    rng = random.Random(SEED * 100 + 26)
+    for n in range(10):
+        m, k, nn = rng.randint(1, 6), rng.randint(1, 24), rng.randint(1, 6)
+        batch = [rng.randint(1, 3) for _ in range(rng.randint(0, 2))]
+        other_batch = [1 if rng.random() < 0.3 else d for d in batch][rng.randint(0, len(batch)) if batch else 0:]
+        a = tuple(batch + [m, k]) if rng.random() < 0.85 else (k,)
+        b = tuple(other_batch + [k, nn]) if rng.random() < 0.85 else (k,)
+        c(f"sweep_{n:02d}", a, b, tags=["sweep"])
 
 
 def upsample_attrs(size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
@@ -1648,7 +1749,8 @@ def main():
     gen_pad(s)
     gen_batch_norm(s)
     gen_linear(s)
-    gen_add(s)
+    gen_binary(s)
+    gen_matmul(s)
     gen_upsample(s)
     gen_activations(s)
     gen_prelu(s)

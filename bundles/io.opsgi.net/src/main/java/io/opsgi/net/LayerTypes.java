@@ -2,7 +2,7 @@ package io.opsgi.net;
 
 import io.opsgi.op.Activation;
 import io.opsgi.op.AdaptivePool2d;
-import io.opsgi.op.Add;
+import io.opsgi.op.BinaryOp;
 import io.opsgi.op.AvgPool2d;
 import io.opsgi.op.Concat;
 import io.opsgi.op.Constant;
@@ -14,6 +14,7 @@ import io.opsgi.op.Kernel;
 import io.opsgi.op.Linear;
 import io.opsgi.op.LpPool2d;
 import io.opsgi.op.MaxPool2d;
+import io.opsgi.op.Matmul;
 import io.opsgi.op.MaxPool2dKernel;
 import io.opsgi.op.Operators;
 import io.opsgi.op.Pad;
@@ -53,7 +54,7 @@ final class LayerTypes {
         register(new Plain(Pad.OP, Set.of("pad", "mode", "value"), Set.of("pad")));
         Map<Activation, Set<String>> params = Map.of(Activation.LEAKY_RELU, Set.of("negative_slope"), Activation.ELU, Set.of("alpha"),
                 Activation.CELU, Set.of("alpha"), Activation.GELU, Set.of("approximate"), Activation.HARDTANH, Set.of("min_val", "max_val"),
-                Activation.SOFTPLUS, Set.of("beta", "threshold"));
+                Activation.SOFTPLUS, Set.of("beta", "threshold"), Activation.HARDSIGMOID, Set.of("alpha", "beta"), Activation.SELU, Set.of("alpha", "gamma"));
         // inplace is accepted and means nothing here
         for (Activation a : Activation.values()) {
             register(new Plain(a.op(), union(params.getOrDefault(a, Set.of()), "inplace"), Set.of()));
@@ -61,7 +62,10 @@ final class LayerTypes {
         register(new Plain("softmax", Set.of("dim", "inplace"), Set.of()));
         register(new Plain("log_softmax", Set.of("dim", "inplace"), Set.of()));
         register(new PReluType());
-        register(new AddType());
+        for (BinaryOp op : BinaryOp.values()) {
+            register(new TwoInputType(op.op()));
+        }
+        register(new TwoInputType(Matmul.OP));
         register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
         register(new KernelLess(Flatten.OP, Set.of("start_dim", "end_dim"), (x, a) -> Flatten.apply(x, Flatten.attrs(a))));
         register(new KernelLess(Dropout.OP, Set.of("p", "inplace"), (x, a) -> Dropout.apply(x, Dropout.attrs(a))));
@@ -283,10 +287,10 @@ final class LayerTypes {
 
     // ------------------------------------------------------------------ element-wise, residual
 
-    /** The residual add: two inputs of one shape. */
-    static final class AddType extends LayerType {
-        AddType() {
-            super(Add.OP, Add.OP);
+    /** add, sub, mul, div (torch broadcasting; the residual add is its same-shape case) and matmul: inputs {@code input}, {@code other}. */
+    static final class TwoInputType extends LayerType {
+        TwoInputType(String op) {
+            super(op, op);
         }
 
         @Override

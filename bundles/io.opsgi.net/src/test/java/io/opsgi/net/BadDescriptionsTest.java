@@ -77,7 +77,7 @@ class BadDescriptionsTest {
     @Test
     void residualBranchesOfDifferentShapes() {
         refused(small().conv2d("conv1", 3, 8, 3, "padding", 1).add("res", "conv1", "input").build(), "shape_mismatch",
-                "layer 2 'res' (add): input and other must have the same shape, got input of size [1, 8, 4, 4] and other of size [1, 3, 4, 4]");
+                "layer 2 'res' (add): the size of tensor a (8) must match the size of tensor b (3) at non-singleton dimension 1, got input of size [1, 8, 4, 4] and other of size [1, 3, 4, 4]");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.opsgi.op;
 
+import java.util.List;
+
 /** The element-wise activations, by PyTorch's functional names. */
 public enum Activation {
     // Bit-exact: selection, clamping, or one rounding per element (x*slope; hardswish's x*clamp(x+3)/6
@@ -9,24 +11,43 @@ public enum Activation {
     LEAKY_RELU("leaky_relu", ToleranceClass.BIT_EXACT),
     // assert_close: built on exp, log1p, tanh or erf, none correctly rounded in float.
     ELU("elu", ToleranceClass.ASSERT_CLOSE),
-    SELU("selu", ToleranceClass.ASSERT_CLOSE),
+    SELU("selu", ToleranceClass.ASSERT_CLOSE,
+            "ONNX Selu is gamma * (x > 0 ? x : alpha*exp(x) - alpha) with alpha and gamma settable; their defaults are PyTorch's"
+                    + " constants rounded to float. A node with alpha or gamma takes that form (absent ones ONNX's defaults); PyTorch's"
+                    + " selu multiplies exp(x) - 1 by alpha*scale rounded once, so the two forms differ by an ulp or so (assert_close)"),
     CELU("celu", ToleranceClass.ASSERT_CLOSE),
     GELU("gelu", ToleranceClass.ASSERT_CLOSE),
     SILU("silu", ToleranceClass.ASSERT_CLOSE),
     MISH("mish", ToleranceClass.ASSERT_CLOSE),
     HARDSWISH("hardswish", ToleranceClass.BIT_EXACT),
-    HARDSIGMOID("hardsigmoid", ToleranceClass.BIT_EXACT),
+    // The ONNX form max(0, min(1, alpha*x + beta)) is bit-exact too: one multiply and one add, each rounded, then a clamp.
+    HARDSIGMOID("hardsigmoid", ToleranceClass.BIT_EXACT,
+            "ONNX HardSigmoid is max(0, min(1, alpha*x + beta)) with default alpha 0.2, beta 0.5; PyTorch's hardsigmoid is"
+                    + " min(max(x + 3, 0), 6) / 6 (alpha 1/6, beta 0.5, a true division by 6). A node with alpha or beta takes the ONNX form"
+                    + " (absent ones ONNX's defaults), bit-exact with torch.clamp(alpha * x + beta, 0, 1) in float32; a fused multiply-add"
+                    + " in ONNX Runtime may differ from it by one rounding"),
     HARDTANH("hardtanh", ToleranceClass.BIT_EXACT),
     SIGMOID("sigmoid", ToleranceClass.ASSERT_CLOSE),
     TANH("tanh", ToleranceClass.ASSERT_CLOSE),
-    SOFTPLUS("softplus", ToleranceClass.ASSERT_CLOSE);
+    SOFTPLUS("softplus", ToleranceClass.ASSERT_CLOSE),
+    // x / (|x| + 1): an exact abs, one rounded addition and one rounded division, in torch's order.
+    SOFTSIGN("softsign", ToleranceClass.BIT_EXACT,
+            "ONNX Softsign is x / (1 + |x|), the same function as torch.nn.functional.softsign (x / (|x| + 1)); float addition commutes, so"
+                    + " both orders round alike");
 
     private final String op;
     private final ToleranceClass tolerance;
+    private final List<String> onnxNotes;
 
-    Activation(String op, ToleranceClass tolerance) {
+    Activation(String op, ToleranceClass tolerance, String... onnxNotes) {
         this.op = op;
         this.tolerance = tolerance;
+        this.onnxNotes = List.of(onnxNotes);
+    }
+
+    /** Where ONNX's operator differs from PyTorch's function (see {@link OpSchema#onnxNotes}). */
+    List<String> onnxNotes() {
+        return onnxNotes;
     }
 
     /** How closely this function matches PyTorch's: bit-exact or assert_close. */

@@ -69,6 +69,14 @@ public final class Activations {
         String approximate = t.string("approximate", "none");
         OpException.check(approximate.equals("none") || approximate.equals("tanh"), fn.op(), "approximate",
                 "approximate argument must be either none or tanh, got approximate='" + approximate + "'");
+        // An ONNX attribute form is chosen by the attributes a node gives; absent ones take ONNX's defaults, not PyTorch's.
+        if (fn == Activation.HARDSIGMOID && (t.has("alpha") || t.has("beta"))) {
+            return ActivationAttrs.onnxHardsigmoid((float) t.number("alpha", ActivationAttrs.ONNX_HARDSIGMOID_ALPHA),
+                    (float) t.number("beta", ActivationAttrs.ONNX_HARDSIGMOID_BETA));
+        }
+        if (fn == Activation.SELU && (t.has("alpha") || t.has("gamma"))) {
+            return ActivationAttrs.onnxSelu((float) t.number("alpha", ActivationAttrs.ONNX_SELU_ALPHA), (float) t.number("gamma", ActivationAttrs.ONNX_SELU_GAMMA));
+        }
         return new ActivationAttrs(fn, (float) t.number("negative_slope", 0.01), (float) t.number("alpha", 1),
                 (float) t.number("min_val", -1), (float) t.number("max_val", 1), (float) t.number("beta", 1),
                 (float) t.number("threshold", 20), approximate.equals("tanh"));
@@ -86,6 +94,9 @@ public final class Activations {
             Activation fn = Activation.byOp(o.name());
             if (fn != null) {
                 s = s.withTolerance(fn.tolerance());
+                for (String note : fn.onnxNotes()) {
+                    s = s.withOnnxNote(note);
+                }
             } else if (!o.name().equals(PRELU)) {
                 s = s.withTolerance(ToleranceClass.REDUCTION_WITH_LIBM).withReduction(n -> softmaxLength(o.name(), n));
             }

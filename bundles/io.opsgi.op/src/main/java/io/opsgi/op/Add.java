@@ -2,14 +2,11 @@ package io.opsgi.op;
 
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The add contract: {@code torch.add(input, other)} (alpha 1) for two tensors of the same shape,
- * the residual connection of ResNet-style blocks. PyTorch also broadcasts (e.g. [2, 3, 4, 5] +
- * [1, 3, 1, 1]); this contract does not, so a residual whose branches disagree is an error here
- * rather than a silent broadcast.
+ * The add contract, {@code torch.add(input, other)} (alpha 1) with torch's broadcasting: one of the
+ * {@link Binary} family ({@link BinaryOp#ADD}); the residual connection of ResNet-style blocks is its
+ * same-shape case. Kept as a class for its name and for kernels built against io.opsgi.op 1.2.
  */
 public final class Add {
     public static final String OP = "add";
@@ -17,31 +14,34 @@ public final class Add {
     private Add() {
     }
 
+    /** The broadcast output shape (e.g. [2, 3, 4, 5] + [3, 1, 1] is [2, 3, 4, 5]). */
     public static Shape outputShape(Shape input, Shape other) {
-        // torch: "The size of tensor a (5) must match the size of tensor b (6) at non-singleton dimension 3"
-        OpException.check(input.equals(other), OP, "shape_mismatch",
-                "input and other must have the same shape, got input of size " + input + " and other of size " + other);
-        return input;
+        return Binary.outputShape(OP, input, other);
     }
 
-    /** {@code input + other}, one correctly rounded float addition per element. Inputs are never written. */
+    /** {@code input + other}, broadcast, on a kernel of the binary family. Inputs are never written. */
+    public static Tensor apply(BinaryKernel kernel, Tensor input, Tensor other) {
+        return Binary.apply(kernel, BinaryOp.ADD, input, other);
+    }
+
+    /**
+     * {@code input + other} for two tensors of one shape on an add kernel of io.opsgi.op 1.2.
+     *
+     * @deprecated the add op is served by {@link BinaryKernel} now; use {@link #apply(BinaryKernel, Tensor, Tensor)}
+     */
+    @Deprecated
     public static Tensor apply(AddKernel kernel, Tensor input, Tensor other) {
-        Shape out = outputShape(input.shape(), other.shape());
-        float[] y = new float[out.size()];
+        OpException.check(input.shape().equals(other.shape()), OP, "shape_mismatch",
+                "an AddKernel adds tensors of one shape only, got input of size " + input.shape() + " and other of size " + other.shape());
+        float[] y = new float[input.size()];
         if (y.length > 0) {
             kernel.add(input.buffer(), other.buffer(), y);
         }
-        return Tensor.wrap(out, y);
+        return Tensor.wrap(input.shape(), y);
     }
 
-    public static final Operator OPERATOR = new OperatorSpec(OP, AddKernel.class, List.of("input", "other"), (kernel, attrs, in) ->
-            Map.of("output", apply((AddKernel) kernel, Operators.required(OP, in, "input"), Operators.required(OP, in, "other"))));
+    public static final Operator OPERATOR = Binary.operator(BinaryOp.ADD);
 
-    /**
-     * One correctly rounded addition per element: bit-exact on PyTorch's inputs. In a network its two
-     * inputs already differ from PyTorch's, and their sum is rounded once more: one unit of depth.
-     */
-    public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), n.shape("other")))
-            .withField((n, in, out) -> in.get(0).merge(in.get(1)))
-            .withNetworkDepth((n, out) -> 1.0);
+    /** See {@link Binary}: bit-exact, one unit of network depth. */
+    public static final OpSchema SCHEMA = Binary.schema(BinaryOp.ADD);
 }

@@ -18,7 +18,8 @@ class OperatorsTest {
         List<String> expected = List.of("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
                 "global_avg_pool2d", "global_max_pool2d", "lp_pool2d", "pad", "batch_norm",
                 "linear", "add", "upsample", "relu", "relu6", "leaky_relu", "elu", "selu", "celu",
-                "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "prelu", "softmax", "log_softmax");
+                "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "prelu", "softmax", "log_softmax",
+                "sub", "mul", "div", "matmul");
         assertEquals(expected, names);
         for (String n : expected) {
             assertTrue(Operators.exists(n), n);
@@ -34,6 +35,11 @@ class OperatorsTest {
         assertEquals(List.of("input", "running_mean", "running_var", "weight", "bias"), Operators.get("batch_norm").inputs());
         assertEquals(SoftmaxKernel.class, Operators.get("log_softmax").kernelType());
         assertEquals(PReluKernel.class, Operators.get("prelu").kernelType());
+        for (String binary : List.of("add", "sub", "mul", "div")) {
+            assertEquals(BinaryKernel.class, Operators.get(binary).kernelType(), binary);
+            assertEquals(List.of("input", "other"), Operators.get(binary).inputs(), binary);
+        }
+        assertEquals(MatmulKernel.class, Operators.get("matmul").kernelType());
     }
 
     @Test

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The replay must fail kernels that are wrong, and say where: a conv2d with an off-by-one in its
- * padding and a max_pool2d with a naive ceil_mode rule, both written from scratch in this test
- * source tree, replayed against the real vectors.
+ * padding, a max_pool2d with a naive ceil_mode rule, and add/sub/mul/div kernels that swap their
+ * operands or ignore a broadcast dimension, all written from scratch in this test source tree,
+ * replayed against the real vectors.
  */
 class ReplayCatchesWrongKernelsTest {
     private static ReferenceVectors vectors;
@@ -152,6 +153,43 @@ class ReplayCatchesWrongKernelsTest {
             assertLastRowOrColumn(vectors.find(name).orElseThrow(), r);
         } catch (VectorFormatException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void swappedOperandsFailSubAndDivAndOnlyWhereTheOperandsDiffer() {
+        for (String op : List.of("add", "sub", "mul", "div")) {
+            int failed = 0;
+            for (VectorCase c : vectors.cases(op)) {
+                CaseResult r = replay.run(c, new SwappedOperandsBinary(), "swapped");
+                if (op.equals("add") || op.equals("mul")) {
+                    assertTrue(r.passed(), "add and mul commute, so swapping cannot show:\n" + r.describe());
+                } else if (r.failed()) {
+                    failed++;
+                }
+            }
+            if (op.equals("sub") || op.equals("div")) {
+                assertTrue(failed >= 10, op + ": only " + failed + " cases caught the swapped operands");
+            }
+        }
+        CaseResult r = replay.run(vectors.find("sub_per_channel_input").orElseThrow(), new SwappedOperandsBinary(), "swapped");
+        assertTrue(r.failed() && r.describe().contains("sub_per_channel_input"), r::describe);
+    }
+
+    @Test
+    void ignoringABroadcastDimensionFailsTheBroadcastCasesOnly() {
+        for (String op : List.of("add", "sub", "mul", "div")) {
+            for (VectorCase c : vectors.cases(op)) {
+                CaseResult r = replay.run(c, new IgnoredBroadcastBinary(), "ignores-broadcast");
+                String name = c.name().substring(op.length() + 1);
+                if (List.of("per_channel_other", "per_channel_input", "per_channel_4d_other", "per_sample_channel", "outer")
+                        .contains(name)) {
+                    assertTrue(r.failed(), "a broadcast the kernel ignores must fail:\n" + r.describe());
+                }
+                if (List.of("residual_4d", "last_dim_vector", "scalar_other", "scalar_input", "rank1", "special_values").contains(name)) {
+                    assertTrue(r.passed(), "i % length is right here, so the case must pass:\n" + r.describe());
+                }
+            }
         }
     }
 

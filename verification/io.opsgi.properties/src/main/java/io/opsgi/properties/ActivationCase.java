@@ -28,6 +28,8 @@ public record ActivationCase(ActivationAttrs attrs, List<Integer> shape, boolean
             case GELU: return "gelu(approximate='" + (a.tanhApproximation() ? "tanh" : "none") + "')";
             case HARDTANH: return "hardtanh(min_val=" + a.minVal() + ", max_val=" + a.maxVal() + ")";
             case SOFTPLUS: return "softplus(beta=" + a.beta() + ", threshold=" + a.threshold() + ")";
+            case HARDSIGMOID: return a.onnxForm() ? "hardsigmoid(alpha=" + a.alpha() + ", beta=" + a.beta() + ")" : "hardsigmoid";
+            case SELU: return a.onnxForm() ? "selu(alpha=" + a.alpha() + ", gamma=" + a.gamma() + ")" : "selu";
             default: return a.fn().op();
         }
     }
@@ -35,7 +37,7 @@ public record ActivationCase(ActivationAttrs attrs, List<Integer> shape, boolean
     /** Functions PyTorch computes without libm (comparisons, one multiply, clamps): bit-exact across kernels. */
     public boolean exact() {
         switch (attrs.fn()) {
-            case RELU: case RELU6: case LEAKY_RELU: case HARDTANH: case HARDSWISH: case HARDSIGMOID: return true;
+            case RELU: case RELU6: case LEAKY_RELU: case HARDTANH: case HARDSWISH: case HARDSIGMOID: case SOFTSIGN: return true;
             default: return false;
         }
     }

@@ -18,7 +18,7 @@ import net.jqwik.api.domains.DomainContext;
 /**
  * The element-wise activations: the kernel contract over every discovered ElementwiseKernel (each on
  * the functions it declares), the exact formulas of the piecewise-linear ones, and idempotence of
- * the clamps. Data includes +-0, +-inf and NaN.
+ * the clamps, with hardsigmoid's and selu's ONNX forms. Data includes +-0, +-inf and NaN.
  */
 @Domain(OpsgiDomain.class)
 @Domain(DomainContext.Global.class)
@@ -65,7 +65,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
     @Provide
     Arbitrary<ActivationCase> piecewiseLinear() {
         return PadBatchNormActivationCases.activation(Activation.RELU, Activation.RELU6, Activation.LEAKY_RELU, Activation.HARDTANH,
-                Activation.HARDSWISH, Activation.HARDSIGMOID);
+                Activation.HARDSWISH, Activation.HARDSIGMOID, Activation.SOFTSIGN);
     }
 
     /** PyTorch 1.13's float32 formulas (OPERATOR-SEMANTICS §9), in C++'s std::min/std::max order, bit for bit. */
@@ -83,7 +83,10 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
                 case LEAKY_RELU: y[i] = v > 0 ? v : v * a.negativeSlope(); break;
                 case HARDTANH: y[i] = clamp(v, a.minVal(), a.maxVal()); break;
                 case HARDSWISH: y[i] = v * clamp(v + 3f, 0f, 6f) / 6f; break;
-                default: y[i] = clamp(v + 3f, 0f, 6f) / 6f; break; // hardsigmoid
+                case SOFTSIGN: y[i] = v / (Math.abs(v) + 1f); break; // F.softsign: input / (input.abs() + 1)
+                default: // hardsigmoid; ONNX's form: max(0, min(1, alpha*x + beta)), as torch.clamp(alpha * x + beta, 0, 1)
+                    y[i] = a.onnxForm() ? clamp(a.alpha() * v + a.beta(), 0f, 1f) : clamp(v + 3f, 0f, 6f) / 6f;
+                    break;
             }
         }
         Closeness.assertClose(Closeness.exact("an exact formula / a projection"), Activations.apply(k.kernel(), x, a), Tensor.wrap(x.shape(), y), k + " vs the " + c.call() + " formula");
@@ -110,7 +113,8 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
             double r;
             switch (a.fn()) {
                 case ELU: r = v > 0 ? v : a.alpha() * (Math.exp(v) - 1); break;
-                case SELU: r = 1.0507009873554804934 * (v > 0 ? v : 1.6732632423543772848 * (Math.exp(v) - 1)); break;
+                case SELU: r = a.onnxForm() ? a.gamma() * (v > 0 ? v : a.alpha() * Math.exp(v) - a.alpha()) // ONNX Selu
+                        : 1.0507009873554804934 * (v > 0 ? v : 1.6732632423543772848 * (Math.exp(v) - 1)); break;
                 case CELU: r = v > 0 ? v : a.alpha() * (Math.exp(v / a.alpha()) - 1); break;
                 case GELU: r = a.tanhApproximation() ? 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)))
                         : v * 0.5 * (1 + Erf.erf(v / Math.sqrt(2))); break;

@@ -4,11 +4,14 @@ import static io.opsgi.properties.Generators.ints;
 import static io.opsgi.properties.Generators.seeds;
 import static io.opsgi.properties.Generators.tensor;
 
-import io.opsgi.op.Add;
-import io.opsgi.op.AddKernel;
+import io.opsgi.op.Binary;
+import io.opsgi.op.BinaryKernel;
+import io.opsgi.op.BinaryOp;
 import io.opsgi.op.HW;
 import io.opsgi.op.Linear;
 import io.opsgi.op.LinearKernel;
+import io.opsgi.op.Matmul;
+import io.opsgi.op.MatmulKernel;
 import io.opsgi.op.Upsample;
 import io.opsgi.op.UpsampleAttrs.ScaleFactor;
 import io.opsgi.op.UpsampleAttrs;
@@ -24,7 +27,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
-/** Generators of linear, add and upsample cases, valid and invalid (one broken rule each). */
+/** Generators of linear, add/sub/mul/div, matmul and upsample cases, valid and invalid (one broken rule each). */
 final class LayerCases {
     private LayerCases() {
     }
@@ -64,26 +67,70 @@ final class LayerCases {
         return Generators.invalid(linear(), LINEAR_MUTATIONS);
     }
 
-    // ---------------------------------------------------------------- add
+    // ---------------------------------------------------------------- add, sub, mul, div
 
-    static Arbitrary<AddCase> add() {
-        return Combinators.combine(ints(0, 4).flatMap(r -> ints(0, 5).list().ofSize(r)), seeds()).as(AddCase::new);
+    /** Output shapes of rank 0 to 4 (sizes 0 to 5); each operand keeps or flattens each dimension to 1 and may drop leading ones. */
+    static Arbitrary<BinaryCase> binary() {
+        List<BinaryOp> ops = Kernels.served(BinaryKernel.class, List.of(BinaryOp.values()), BinaryOp::op);
+        return Combinators.combine(Arbitraries.of(ops), ints(0, 4).flatMap(r -> ints(0, 5).list().ofSize(r)), seeds())
+                .flatAs((op, out, seed) -> Combinators.combine(operand(out), operand(out)).as((a, b) -> new BinaryCase(op, a, b, seed)));
     }
 
-    static final List<Mutation<AddCase, AddKernel>> ADD_MUTATIONS = List.of(
+    /** An operand broadcastable to {@code out}: mostly {@code out} itself, else some dimensions 1, some leading ones dropped. */
+    private static Arbitrary<List<Integer>> operand(List<Integer> out) {
+        Arbitrary<Boolean> flatten = Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true));
+        Arbitrary<Integer> dropped = Arbitraries.frequency(Tuple.of(3, 0), Tuple.of(1, 1), Tuple.of(1, out.size())).map(d -> Math.min(d, out.size()));
+        return Combinators.combine(flatten.list().ofSize(out.size()), dropped).as((ones, drop) -> {
+            List<Integer> dims = new ArrayList<>();
+            for (int d = drop; d < out.size(); d++) {
+                dims.add(ones.get(d) ? 1 : out.get(d));
+            }
+            return dims;
+        });
+    }
+
+    static final List<Mutation<BinaryCase, BinaryKernel>> BINARY_MUTATIONS = List.of(
             new Mutation<>("shape_mismatch", c -> {
-                List<Integer> other = new ArrayList<>(c.shape());
-                if (other.isEmpty()) {
-                    other.add(2);
-                } else {
-                    other.set(other.size() - 1, other.get(other.size() - 1) + 1);
-                }
-                return new Invalid<>("add", "shape_mismatch", c + " but other=" + other,
-                        k -> Add.apply(k, tensor(SeededData.shape(c.shape()), c.seed()), tensor(SeededData.shape(other), c.seed())));
+                // a trailing 2 against a trailing 3: no broadcast joins them, whatever the rest
+                List<Integer> input = new ArrayList<>(c.input()), other = new ArrayList<>(c.other());
+                input.add(2);
+                other.add(3);
+                return new Invalid<>(c.op(), "shape_mismatch", c + " but input=" + input + " other=" + other,
+                        k -> Binary.apply(k, c.fn(), tensor(SeededData.shape(input), c.seed()), tensor(SeededData.shape(other), c.seed())));
             }));
 
-    static Arbitrary<Invalid<AddKernel>> addInvalid() {
-        return Generators.invalid(add(), ADD_MUTATIONS);
+    static Arbitrary<Invalid<BinaryKernel>> binaryInvalid() {
+        return Generators.invalid(binary(), BINARY_MUTATIONS);
+    }
+
+    // ---------------------------------------------------------------- matmul
+
+    /** Each operand 1-D (null m or n) or with up to two batch dimensions; batch sizes broadcast (1 against n); m, k, n up to 7, k sometimes 0. */
+    static Arbitrary<MatmulCase> matmul() {
+        Arbitrary<List<Integer>> batch = ints(0, 2).flatMap(r -> ints(0, 3).list().ofSize(r));
+        Arbitrary<Integer> rowsOrVector = ints(0, 7).injectNull(0.2);
+        Arbitrary<Integer> k = Arbitraries.frequency(Tuple.of(1, 0), Tuple.of(10, 1)).flatMap(zero -> zero == 0 ? Arbitraries.just(0) : ints(1, 40));
+        return Combinators.combine(batch, rowsOrVector, k, rowsOrVector, seeds(), Arbitraries.of(true, false))
+                .as((b, m, kk, n, seed, otherBroadcasts) -> {
+                    List<Integer> other = new ArrayList<>();
+                    for (int i = 0; i < b.size(); i++) {
+                        other.add(otherBroadcasts && i % 2 == 0 ? 1 : b.get(i)); // 1 against b: a broadcast batch
+                    }
+                    List<Integer> a = otherBroadcasts ? b : b.subList(Math.min(1, b.size()), b.size()); // or a missing leading batch dim
+                    return new MatmulCase(new ArrayList<>(a), m, kk, other, n, seed);
+                });
+    }
+
+    static final List<Mutation<MatmulCase, MatmulKernel>> MATMUL_MUTATIONS = List.of(
+            new Mutation<>("inner_size", c -> new Invalid<>("matmul", "inner_size", c + " but other=[" + (c.k() + 1) + ", 2]",
+                    k -> Matmul.apply(k, tensor(c.inputShape(), c.seed()), tensor(Shape.of(c.k() + 1, 2), c.seed())))),
+            new Mutation<>("input_rank", c -> new Invalid<>("matmul", "input_rank", c + " but input=[] (a scalar)",
+                    k -> Matmul.apply(k, tensor(Shape.of(), c.seed()), tensor(c.otherShape(), c.seed())))),
+            new Mutation<>("shape_mismatch", c -> new Invalid<>("matmul", "shape_mismatch", c + " but batches [2] and [3]",
+                    k -> Matmul.apply(k, tensor(Shape.of(2, 1, c.k()), c.seed()), tensor(Shape.of(3, c.k(), 1), c.seed())))));
+
+    static Arbitrary<Invalid<MatmulKernel>> matmulInvalid() {
+        return Generators.invalid(matmul(), MATMUL_MUTATIONS);
     }
 
     // ---------------------------------------------------------------- upsample

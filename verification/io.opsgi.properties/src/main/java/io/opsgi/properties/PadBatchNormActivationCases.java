@@ -223,9 +223,13 @@ final class PadBatchNormActivationCases {
 
     static Arbitrary<ActivationAttrs> activationAttrs(Arbitrary<Activation> fns) {
         Arbitrary<float[]> hardtanh = Arbitraries.of(new float[] {-1f, 1f}, new float[] {0f, 6f}, new float[] {-0.5f, 0.25f}, new float[] {1f, -1f});
-        return Combinators.combine(fns, Arbitraries.of(0.01f, 0.2f, -0.5f, 1.5f), Arbitraries.of(1f, 0.5f, -1f, 2f), hardtanh,
-                Arbitraries.of(1f, 2f, 0.5f), Arbitraries.of(20f, 1f, 5f), Arbitraries.of(false, true))
-                .as((fn, slope, alpha, mm, beta, threshold, tanh) -> new ActivationAttrs(fn, slope, alpha, mm[0], mm[1], beta, threshold, tanh));
+        // {gamma, 1 if ONNX's form} (hardsigmoid's alpha/beta, selu's alpha/gamma): PyTorch's form in half the cases
+        Arbitrary<float[]> onnx = Arbitraries.of(new float[] {ActivationAttrs.ONNX_SELU_GAMMA, 0}, new float[] {ActivationAttrs.ONNX_SELU_GAMMA, 1},
+                new float[] {2f, 1}, new float[] {0.5f, 1});
+        return Combinators.combine(fns, Arbitraries.of(0.01f, 0.2f, -0.5f, 1.5f), Arbitraries.of(1f, 0.5f, -1f, 2f, 0.2f, ActivationAttrs.ONNX_SELU_ALPHA),
+                hardtanh, Arbitraries.of(1f, 2f, 0.5f), Arbitraries.of(20f, 1f, 5f), Arbitraries.of(false, true), onnx)
+                .as((fn, slope, alpha, mm, beta, threshold, tanh, o) -> new ActivationAttrs(fn, slope,
+                        alpha, mm[0], mm[1], beta, threshold, tanh, o[0], o[1] == 1));
     }
 
     /** Cases of those of {@code fns} that some element-wise kernel under test serves (all of them, on the plain JVM). */

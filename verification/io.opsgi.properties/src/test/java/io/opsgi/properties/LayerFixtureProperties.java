@@ -1,10 +1,13 @@
 package io.opsgi.properties;
 
-import io.opsgi.op.AddKernel;
+import io.opsgi.op.BinaryKernel;
+import io.opsgi.op.BinaryOp;
 import io.opsgi.op.LinearKernel;
+import io.opsgi.op.MatmulKernel;
 import io.opsgi.op.UpsampleGeometry;
 import io.opsgi.op.UpsampleKernel;
 import io.opsgi.op.UpsampleMode;
+import io.opsgi.tensor.Shape;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -12,12 +15,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The laws of linear, add and upsample bite: each deliberately wrong kernel is caught with a shrunk
+ * The laws of linear, add/sub/mul/div, matmul and upsample bite: each deliberately wrong kernel is caught with a shrunk
  * counterexample that reads as shapes and attributes, and the same loops without the bug pass.
  */
 class LayerFixtureProperties {
     private static final LinearProperties LINEAR = new LinearProperties();
-    private static final AddProperties ADD = new AddProperties();
+    private static final BinaryProperties BINARY = new BinaryProperties();
+    private static final MatmulProperties MATMUL = new MatmulProperties();
     private static final UpsampleProperties UPSAMPLE = new UpsampleProperties();
 
     /** The textbook linear; with {@code dropBias} it forgets the bias. */
@@ -35,11 +39,46 @@ class LayerFixtureProperties {
         });
     }
 
-    /** Element-wise add; with {@code skipLast} the last element is left at 0. */
-    private static KernelUnderTest<AddKernel> add(boolean skipLast) {
-        return new KernelUnderTest<>(List.of("add"), skipLast ? "fixture-skips_last" : "fixture-control", "fixtures", (a, b, y) -> {
-            for (int i = 0; i < y.length - (skipLast ? 1 : 0); i++) {
-                y[i] = a[i] + b[i];
+    /** The textbook broadcast loop with one classic bug, or none. */
+    enum BinaryBug { NONE, SKIPS_LAST, SWAPPED_OPERANDS, CYCLIC_BROADCAST }
+
+    /**
+     * add/sub/mul/div by the geometry's strides; {@code SKIPS_LAST} leaves the last element at 0,
+     * {@code SWAPPED_OPERANDS} computes other op input (only sub and div notice), {@code CYCLIC_BROADCAST}
+     * reads each operand at {@code i % its length} (right for a trailing (W,) operand, wrong for (C, 1, 1)).
+     */
+    private static KernelUnderTest<BinaryKernel> binary(BinaryBug bug) {
+        return new KernelUnderTest<>(List.of("add", "sub", "mul", "div"), "fixture-" + bug.name().toLowerCase(), "fixtures", (g, a, b, y) -> {
+            Shape out = g.output();
+            for (int i = 0; i < y.length - (bug == BinaryBug.SKIPS_LAST ? 1 : 0); i++) {
+                int ia = 0, ib = 0;
+                for (int d = out.rank() - 1, rest = i; d >= 0; d--) {
+                    ia += (rest % out.dim(d)) * g.inputStride(d);
+                    ib += (rest % out.dim(d)) * g.otherStride(d);
+                    rest /= out.dim(d);
+                }
+                if (bug == BinaryBug.CYCLIC_BROADCAST) {
+                    ia = i % a.length;
+                    ib = i % b.length;
+                }
+                y[i] = bug == BinaryBug.SWAPPED_OPERANDS ? BinaryProperties.formula(g.op(), b[ib], a[ia]) : BinaryProperties.formula(g.op(), a[ia], b[ib]);
+            }
+        });
+    }
+
+    /** The textbook matmul; with {@code transposedOther} it reads other as (n, k). */
+    private static KernelUnderTest<MatmulKernel> matmul(boolean transposedOther) {
+        return new KernelUnderTest<>(List.of("matmul"), transposedOther ? "fixture-transposed_other" : "fixture-control", "fixtures", (g, a, b, y) -> {
+            for (int p = 0; p < g.batch(); p++) {
+                for (int i = 0; i < g.m(); i++) {
+                    for (int j = 0; j < g.n(); j++) {
+                        float acc = 0f;
+                        for (int q = 0; q < g.k(); q++) {
+                            acc += a[g.inputOffset(p) + i * g.k() + q] * b[g.otherOffset(p) + (transposedOther ? j * g.k() + q : q * g.n() + j)];
+                        }
+                        y[(p * g.m() + i) * g.n() + j] = acc;
+                    }
+                }
             }
         });
     }
@@ -81,8 +120,23 @@ class LayerFixtureProperties {
     }
 
     @Provide
-    Arbitrary<AddCase> addCases() {
-        return LayerCases.add();
+    Arbitrary<BinaryCase> binaryCases() {
+        return LayerCases.binary();
+    }
+
+    @Provide
+    Arbitrary<BinaryCase> subOrDivCases() {
+        return LayerCases.binary().filter(c -> c.fn() == BinaryOp.SUB || c.fn() == BinaryOp.DIV);
+    }
+
+    @Provide
+    Arbitrary<BinaryCase> subtractions() {
+        return BINARY.subtractions();
+    }
+
+    @Provide
+    Arbitrary<MatmulCase> matmulCases() {
+        return LayerCases.matmul();
     }
 
     @Provide
@@ -102,9 +156,34 @@ class LayerFixtureProperties {
     }
 
     @Property(tries = 300)
-    @ExpectCounterexample(matches = {"^add input=\\[[0-9, ]*\\] other=\\[[0-9, ]*\\] seed=\\d+$"}) // a 0-d tensor ([]) has one element
-    void addSkippingTheLastElementIsCaught(@ForAll("addCases") AddCase c) {
-        ADD.matchesFormula(add(true), c);
+    @ExpectCounterexample(matches = {"^(add|sub|mul|div) input=\\[[0-9, ]*\\] other=\\[[0-9, ]*\\] seed=\\d+$"}) // a 0-d tensor ([]) has one element
+    void binarySkippingTheLastElementIsCaught(@ForAll("binaryCases") BinaryCase c) {
+        BINARY.matchesFormula(binary(BinaryBug.SKIPS_LAST), c);
+    }
+
+    @Property(tries = 300)
+    @ExpectCounterexample(matches = {"^(sub|div) input=\\[[0-9, ]*\\] other=\\[[0-9, ]*\\] seed=\\d+$"})
+    void swappedOperandsAreCaught(@ForAll("subOrDivCases") BinaryCase c) {
+        BINARY.matchesFormula(binary(BinaryBug.SWAPPED_OPERANDS), c);
+    }
+
+    /** The same bug caught by a law that knows no formula: a - b must equal a + (-b). */
+    @Property(tries = 300)
+    @ExpectCounterexample(matches = {"^sub input=\\[[0-9, ]*\\] other=\\[[0-9, ]*\\] seed=\\d+$"})
+    void swappedOperandsBreakSubtractionAsAddingTheNegation(@ForAll("subtractions") BinaryCase c) {
+        BINARY.subtractionIsAddingTheNegation(binary(BinaryBug.SWAPPED_OPERANDS), c);
+    }
+
+    @Property(tries = 500)
+    @ExpectCounterexample(matches = {"^(add|sub|mul|div) input=\\[[0-9, ]*\\] other=\\[[0-9, ]*\\] seed=\\d+$"})
+    void cyclicBroadcastIsCaught(@ForAll("binaryCases") BinaryCase c) {
+        BINARY.broadcastingEqualsExplicitExpansion(binary(BinaryBug.CYCLIC_BROADCAST), c);
+    }
+
+    @Property(tries = 300)
+    @ExpectCounterexample(matches = {"^matmul input=\\[[0-9, ]*\\] other=\\[[0-9, ]*\\] seed=\\d+$"})
+    void matmulReadingOtherTransposedIsCaught(@ForAll("matmulCases") MatmulCase c) {
+        MATMUL.matchesDefinition(matmul(true), c);
     }
 
     @Property(tries = 500)
@@ -121,10 +200,13 @@ class LayerFixtureProperties {
 
     /** The same loops without their bugs obey the same laws. */
     @Property(tries = 200)
-    void fixtureLoopsWithoutTheBugPass(@ForAll("linearCases") LinearCase l, @ForAll("addCases") AddCase a, @ForAll("nearestCases") UpsampleCase n,
-            @ForAll("bilinearCases") UpsampleCase b) {
+    void fixtureLoopsWithoutTheBugPass(@ForAll("linearCases") LinearCase l, @ForAll("binaryCases") BinaryCase a, @ForAll("nearestCases") UpsampleCase n,
+            @ForAll("bilinearCases") UpsampleCase b, @ForAll("matmulCases") MatmulCase m) {
         LINEAR.matchesDefinition(linear(false), l);
-        ADD.matchesFormula(add(false), a);
+        BINARY.matchesFormula(binary(BinaryBug.NONE), a);
+        BINARY.broadcastingEqualsExplicitExpansion(binary(BinaryBug.NONE), a);
+        BINARY.subtractionIsAddingTheNegation(binary(BinaryBug.NONE), a);
+        MATMUL.matchesDefinition(matmul(false), m);
         UPSAMPLE.nearestCopiesTheSourcePixel(upsample(false, false), n);
         UPSAMPLE.bilinearMatchesDefinition(upsample(false, false), b);
     }

@@ -23,7 +23,7 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  */
 @Component(service = {Kernel.class, ElementwiseKernel.class, PReluKernel.class, SoftmaxKernel.class})
 @KernelInfo(variant = "direct", op = {"relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "hardswish",
-        "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "prelu", "softmax", "log_softmax"})
+        "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "prelu", "softmax", "log_softmax"})
 @ServiceRanking(0)
 public final class DirectActivations implements ElementwiseKernel, PReluKernel, SoftmaxKernel {
     /** torch.nn.functional.selu's constants, rounded to float as {@code Scalar.to<float>()} does. */
@@ -64,6 +64,14 @@ public final class DirectActivations implements ElementwiseKernel, PReluKernel, 
                 }
                 break;
             case SELU:
+                if (a.onnxForm()) {
+                    // ONNX Selu: gamma * (x > 0 ? x : alpha * exp(x) - alpha), each step rounded to float
+                    for (int i = 0; i < x.length; i++) {
+                        float v = x[i];
+                        y[i] = a.gamma() * (v > 0 ? v : a.alpha() * exp(v) - a.alpha());
+                    }
+                    break;
+                }
                 float seluNeg = SELU_ALPHA * SELU_SCALE; // 1.7580993f, a float product as in ATen
                 for (int i = 0; i < x.length; i++) {
                     y[i] = elu(x[i], seluNeg, SELU_SCALE, 1f);
@@ -99,6 +107,13 @@ public final class DirectActivations implements ElementwiseKernel, PReluKernel, 
                 }
                 break;
             case HARDSIGMOID:
+                if (a.onnxForm()) {
+                    // ONNX HardSigmoid: max(0, min(1, alpha * x + beta)), two roundings (no fused multiply-add), NaN kept
+                    for (int i = 0; i < x.length; i++) {
+                        y[i] = hardtanh(a.alpha() * x[i] + a.beta(), 0f, 1f);
+                    }
+                    break;
+                }
                 for (int i = 0; i < x.length; i++) {
                     y[i] = cppMin(cppMax(x[i] + 3f, 0f), 6f) / 6f; // a true division, not * (1/6)
                 }
@@ -119,6 +134,11 @@ public final class DirectActivations implements ElementwiseKernel, PReluKernel, 
                     // x*beta > threshold ? x : log1p(exp(x*beta)) / beta; equality takes the log1p branch
                     float scaled = x[i] * beta;
                     y[i] = scaled > threshold ? x[i] : log1p(exp(scaled)) / beta;
+                }
+                break;
+            case SOFTSIGN:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] / (Math.abs(x[i]) + 1f); // F.softsign: input / (input.abs() + 1)
                 }
                 break;
             default:

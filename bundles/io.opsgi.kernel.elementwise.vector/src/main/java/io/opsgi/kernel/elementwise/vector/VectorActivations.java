@@ -12,12 +12,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
 
 /**
- * The piecewise-linear activations on the Vector API, bit-exact with PyTorch: every lane does the
+ * The piecewise-linear activations (and softsign, one add and one division) on the Vector API, bit-exact with PyTorch: every lane does the
  * same IEEE operations as PyTorch's scalar formula, and the tail runs as a masked vector, so there
  * is no second, scalar copy of any formula.
  */
 @Component(service = {Kernel.class, ElementwiseKernel.class})
-@KernelInfo(variant = "vector", op = {"relu", "relu6", "leaky_relu", "hardtanh", "hardswish", "hardsigmoid"})
+@KernelInfo(variant = "vector", op = {"relu", "relu6", "leaky_relu", "hardtanh", "hardswish", "hardsigmoid", "softsign"})
 @ServiceRanking(100)
 public final class VectorActivations implements ElementwiseKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -54,8 +54,10 @@ public final class VectorActivations implements ElementwiseKernel {
                 return v.blend(v.mul(a.negativeSlope()), v.compare(VectorOperators.GT, 0f).not());
             case HARDSWISH: // x * min(max(x + 3, 0), 6) / 6, in this order
                 return v.mul(clamp(v.add(3f), 0f, 6f)).div(6f);
-            case HARDSIGMOID: // min(max(x + 3, 0), 6) / 6
-                return clamp(v.add(3f), 0f, 6f).div(6f);
+            case HARDSIGMOID: // min(max(x + 3, 0), 6) / 6; ONNX's form: min(max(alpha * x + beta, 0), 1), two roundings
+                return a.onnxForm() ? clamp(v.mul(a.alpha()).add(a.beta()), 0f, 1f) : clamp(v.add(3f), 0f, 6f).div(6f);
+            case SOFTSIGN: // x / (|x| + 1)
+                return v.div(v.abs().add(1f));
             default:
                 throw new IllegalArgumentException("vector activations do not serve " + a.fn().op());
         }

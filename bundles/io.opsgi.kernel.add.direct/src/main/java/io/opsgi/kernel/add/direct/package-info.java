@@ -1,2 +1,0 @@
-/** Reference add kernel (implementation package: exports nothing). */
-package io.opsgi.kernel.add.direct;

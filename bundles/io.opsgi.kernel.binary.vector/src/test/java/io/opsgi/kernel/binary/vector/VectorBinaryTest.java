@@ -1,0 +1,84 @@
+package io.opsgi.kernel.binary.vector;
+
+import static io.opsgi.testing.TensorAsserts.assertBits;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.op.Binary;
+import io.opsgi.op.BinaryOp;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The vector kernel equals one IEEE operation per element on the shapes it takes, and declines the rest. */
+class VectorBinaryTest {
+    private final VectorBinary kernel = new VectorBinary();
+
+    private static Tensor random(long seed, int... dims) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[Shape.of(dims).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 4 - 2);
+        }
+        return Tensor.wrap(Shape.of(dims), v);
+    }
+
+    /** The expected value of {@code a op b} at output element {@code i} of an NCHW output with per-channel {@code b}. */
+    private static float op(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+        };
+    }
+
+    @Test
+    void perChannelOnEitherSideKeepsTheOperandOrder() {
+        Tensor x = random(1, 2, 3, 5, 7), c = random(2, 3, 1, 1);
+        assertTrue(kernel.supports(Binary.plan(BinaryOp.SUB, x.shape(), c.shape())));
+        assertTrue(kernel.supports(Binary.plan(BinaryOp.SUB, c.shape(), x.shape())));
+        for (BinaryOp op : BinaryOp.values()) {
+            float[] xc = new float[x.size()], cx = new float[x.size()];
+            for (int i = 0; i < xc.length; i++) {
+                float channel = c.getFlat((i / 35) % 3);
+                xc[i] = op(op, x.getFlat(i), channel);
+                cx[i] = op(op, channel, x.getFlat(i));
+            }
+            assertBits(xc, Binary.apply(kernel, op, x, c));
+            assertBits(cx, Binary.apply(kernel, op, c, x));
+        }
+    }
+
+    @Test
+    void perSampleAndChannelScale() {
+        Tensor x = random(6, 2, 3, 4, 5), s = random(7, 2, 3, 1, 1);
+        assertTrue(kernel.supports(Binary.plan(BinaryOp.MUL, x.shape(), s.shape())));
+        float[] expected = new float[x.size()];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = s.getFlat(i / 20) / x.getFlat(i);
+        }
+        assertBits(expected, Binary.apply(kernel, BinaryOp.DIV, s, x));
+    }
+
+    @Test
+    void sameShapeAndScalar() {
+        Tensor a = random(3, 4, 37), b = random(4, 4, 37), s = random(5);
+        for (BinaryOp op : BinaryOp.values()) {
+            float[] ab = new float[a.size()], as = new float[a.size()];
+            for (int i = 0; i < ab.length; i++) {
+                ab[i] = op(op, a.getFlat(i), b.getFlat(i));
+                as[i] = op(op, a.getFlat(i), s.getFlat(0));
+            }
+            assertBits(ab, Binary.apply(kernel, op, a, b));
+            assertBits(as, Binary.apply(kernel, op, a, s));
+        }
+    }
+
+    @Test
+    void otherBroadcastsAreDeclined() {
+        assertFalse(kernel.supports(Binary.plan(BinaryOp.ADD, Shape.of(3, 1), Shape.of(1, 4))), "an outer sum: both operands broadcast");
+        assertFalse(kernel.supports(Binary.plan(BinaryOp.ADD, Shape.of(2, 3, 4, 5), Shape.of(5))), "one value per element of the last dim: runs of 1");
+    }
+}

@@ -1,0 +1,2 @@
+/** Reference matmul kernel (implementation package: exports nothing). */
+package io.opsgi.kernel.matmul.direct;

@@ -1,0 +1,24 @@
+package io.opsgi.conformance;
+
+import io.opsgi.op.BinaryKernel;
+import io.opsgi.op.BroadcastGeometry;
+
+/**
+ * A deliberately wrong add/sub/mul/div that ignores broadcast dimensions: it reads each operand at
+ * {@code i % its length}, which is right for equal shapes and a trailing (W,) operand, and wrong for a
+ * (C, 1, 1) one or an outer broadcast (a scalar, of length 1, it happens to read right).
+ */
+final class IgnoredBroadcastBinary implements BinaryKernel {
+    @Override
+    public void binary(BroadcastGeometry g, float[] input, float[] other, float[] y) {
+        for (int i = 0; i < y.length; i++) {
+            float a = input[i % input.length], b = other[i % other.length];
+            y[i] = switch (g.op()) {
+                case ADD -> a + b;
+                case SUB -> a - b;
+                case MUL -> a * b;
+                case DIV -> a / b;
+            };
+        }
+    }
+}
