@@ -382,6 +382,140 @@ def run_upsample(a, i):
     return {"output": m(i["input"])}
 
 
+# ---- resize: ONNX Resize (opsets 10-17), expected values from onnx 1.12's reference implementation
+# (onnx.backend.test.case.node.resize: interpolate_nd, nearest_coeffs, linear_coeffs), plane by plane.
+# Each case is also computed from the ONNX spec's formulas (resize_by_spec) and must agree, and the
+# modes that equal a PyTorch interpolation are checked against torch (resize_torch_twin).
+
+def resize_output_size(a, hw):
+    if a.get("sizes") is not None:
+        return list(a["sizes"])
+    # ONNX's float32 scales, multiplied in float64 as interpolate_nd does
+    return [int(math.floor(float(np.float32(s)) * n)) for s, n in zip(a["scales"], hw)]
+
+
+def resize_check(a, x):
+    """The contract's refusals, each a ValueError naming the rule (ONNX itself has no error strings for these)."""
+    if a.get("mode") not in ("nearest", "linear"):
+        raise ValueError(f"resize: mode must be nearest or linear, got {a.get('mode')!r}")
+    if a.get("coordinate_transformation_mode") not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                                                       "tf_half_pixel_for_nn"):
+        raise ValueError(f"resize: unsupported coordinate_transformation_mode {a.get('coordinate_transformation_mode')!r}")
+    if a.get("nearest_mode") not in ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"):
+        raise ValueError(f"resize: unsupported nearest_mode {a.get('nearest_mode')!r}")
+    if (a.get("scales") is None) == (a.get("sizes") is None):
+        raise ValueError("resize: exactly one of scales and sizes")
+    for key in ("scales", "sizes"):
+        if a.get(key) is not None and len(a[key]) != 2:
+            raise ValueError(f"resize: {key} must have 2 elements")
+    if a.get("scales") is not None and min(a["scales"]) <= 0:
+        raise ValueError("resize: scales must be positive")
+    if x.dim() != 4:
+        raise ValueError(f"resize: input must be 4-D, got {list(x.shape)}")
+    if min(x.shape[1:]) == 0:
+        raise ValueError(f"resize: empty input {list(x.shape)}")
+    if min(resize_output_size(a, x.shape[-2:])) < 1:
+        raise ValueError("resize: output size must be positive")
+
+
+def resize_reference(a, plane):
+    """onnx 1.12's interpolate_nd on one (H, W) plane. Its missing tf_half_pixel_for_nn ((x + 0.5)/scale) is its
+    asymmetric mode (x/scale) at x + 0.5, through interpolate_nd_with_x."""
+    from onnx.backend.test.case.node import resize as ref
+    coeffs = (lambda r: ref.nearest_coeffs(r, mode=a["nearest_mode"])) if a["mode"] == "nearest" else ref.linear_coeffs
+    H, W = plane.shape
+    out = resize_output_size(a, (H, W))
+    if a.get("sizes") is not None:
+        scales = np.array(out) / np.array([H, W])
+    else:
+        scales = np.array([float(np.float32(s)) for s in a["scales"]])
+    ctm = a["coordinate_transformation_mode"]
+    if ctm == "align_corners":
+        # the reference's length_resized is scale*in, not the output length; out/in gives it the spec's length
+        scales = np.array(out) / np.array([H, W])
+    y = np.zeros(out)
+    for i in range(out[0]):
+        for j in range(out[1]):
+            if ctm == "tf_half_pixel_for_nn":
+                y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i + 0.5, j + 0.5], coeffs,
+                                                    coordinate_transformation_mode="asymmetric")
+            else:
+                y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i, j], coeffs, coordinate_transformation_mode=ctm)
+    return y
+
+
+def resize_by_spec(a, plane):
+    """The ONNX Resize spec's formulas, written out independently of the reference, in float64."""
+    H, W = plane.shape
+    out = resize_output_size(a, (H, W))
+    scl = [o / n for o, n in zip(out, (H, W))] if a.get("sizes") is not None else [float(np.float32(s)) for s in a["scales"]]
+    ctm = a["coordinate_transformation_mode"]
+
+    def src(x, n, o, s):
+        return {"half_pixel": (x + 0.5) / s - 0.5, "pytorch_half_pixel": (x + 0.5) / s - 0.5 if o > 1 else 0.0,
+                "align_corners": 0.0 if o == 1 else x * (n - 1) / (o - 1), "asymmetric": x / s,
+                "tf_half_pixel_for_nn": (x + 0.5) / s}[ctm]
+
+    def taps(n, o, s):
+        res = []
+        for x in range(o):
+            p = src(x, n, o, s)
+            f = math.floor(p)
+            r = p - f
+            if a["mode"] == "nearest":
+                up = r != 0 and {"round_prefer_floor": r > 0.5, "round_prefer_ceil": r >= 0.5, "floor": False,
+                                 "ceil": True}[a["nearest_mode"]]
+                res.append([(min(max(f + up, 0), n - 1), 1.0)])
+            else:
+                res.append([(min(max(f, 0), n - 1), 1 - r), (min(max(f + 1, 0), n - 1), r)])
+        return res
+    rows, cols = taps(H, out[0], scl[0]), taps(W, out[1], scl[1])
+    y = np.zeros(out)
+    for i, tr in enumerate(rows):
+        for j, tc in enumerate(cols):
+            y[i, j] = sum(wr * sum(wc * float(plane[r, c]) for c, wc in tc) for r, wr in tr)
+    return y
+
+
+def resize_torch_twin(a, x):
+    """The PyTorch interpolation a mode equals, or None."""
+    size = resize_output_size(a, x.shape[-2:])
+    ctm, mode = a["coordinate_transformation_mode"], a["mode"]
+    kw = {"scale_factor": [float(np.float32(s)) for s in a["scales"]]} if a.get("scales") is not None else {"size": size}
+    if mode == "nearest" and ctm == "asymmetric" and a["nearest_mode"] == "floor":
+        # torch multiplies by a float reciprocal (1/scale, or in/out), ONNX divides: equal only for whole ratios
+        # (W=7, scale 0.6: torch's 3*float(1/0.6) rounds to 5.0, ONNX's 3/0.6 is 4.9999998)
+        whole = all(o % n == 0 for o, n in zip(size, x.shape[-2:]))
+        return F.interpolate(x, mode="nearest", **kw) if whole else None
+    if mode == "linear" and ctm == "pytorch_half_pixel" and min(size) == 1:
+        return None  # ONNX reads element 0 for an output of length 1; torch's bilinear reads the centre (in/2 - 0.5)
+    if mode == "linear" and ctm in ("pytorch_half_pixel", "align_corners"):
+        return F.interpolate(x, mode="bilinear", align_corners=ctm == "align_corners", **kw)
+    return None
+
+
+def run_resize(a, i):
+    x = i["input"]
+    resize_check(a, x)
+    xs = x.numpy().astype(np.float64)
+    out = resize_output_size(a, x.shape[-2:])
+    y = np.zeros((x.shape[0], x.shape[1], *out))
+    for n in range(x.shape[0]):
+        for ch in range(x.shape[1]):
+            y[n, ch] = resize_reference(a, xs[n, ch])
+            spec = resize_by_spec(a, xs[n, ch])
+            if not np.allclose(y[n, ch], spec, rtol=1e-12, atol=1e-12, equal_nan=True):
+                raise AssertionError(f"onnx reference and the spec's formulas disagree for {a}")
+    y = torch.from_numpy(y.astype(np.float32))
+    twin = resize_torch_twin(a, x)
+    if twin is not None:
+        # bound of ToleranceClass.INTERPOLATION: 4*(S + 1)*2^-24*(max|x| + 1); nearest must be equal
+        atol = 0 if a["mode"] == "nearest" else 4 * (max(x.shape[-2:]) + 1) * 2 ** -24 * (float(x.abs().max()) + 1)
+        if twin.shape != y.shape or float((twin - y).abs().max()) > atol:
+            raise AssertionError(f"resize {a} differs from its PyTorch twin")
+    return {"output": y}
+
+
 RUNNERS = {
     "conv2d": run_conv2d,
     "conv_transpose2d": run_conv_transpose2d,
@@ -398,6 +532,7 @@ RUNNERS = {
     **{op: binary_runner(fn) for op, fn in BINARY.items()},
     "matmul": run_matmul,
     "upsample": run_upsample,
+    "resize": run_resize,
     **{op: activation_runner(fn) for op, (_, fn) in ACTIVATIONS.items()},
     "prelu": run_prelu,
 }
@@ -1615,6 +1750,77 @@ def upsample_attrs(size=None, scale_factor=None, mode="nearest", align_corners=N
             "mode": mode, "align_corners": align_corners, "recompute_scale_factor": recompute_scale_factor}
 
 
+def resize_attrs(mode="nearest", ctm="half_pixel", nearest_mode="round_prefer_floor", scales=None, sizes=None, **extra):
+    a = {"mode": mode, "coordinate_transformation_mode": ctm, "nearest_mode": nearest_mode,
+         "scales": None if scales is None else [float(v) for v in pair(scales)],
+         "sizes": None if sizes is None else pair(sizes)}
+    a.update(extra)
+    return a
+
+
+RESIZE_CTMS = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"]
+RESIZE_NEAREST = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"]
+
+
+def gen_resize(s):
+    c = single_input_case(s, "resize", resize_attrs)
+    # every coordinate mode x nearest mode, up and down, by scales and by sizes (fractional ratios make ties)
+    for ctm in RESIZE_CTMS:
+        for nm in RESIZE_NEAREST:
+            c(f"nearest_{ctm}_{nm}_up_scales_2x3", (1, 2, 2, 3), "nearest", ctm, nm, scales=(2.0, 3.0), tags=["nearest", ctm])
+            c(f"nearest_{ctm}_{nm}_sizes_7x5", (1, 1, 4, 3), "nearest", ctm, nm, sizes=(7, 5), tags=["nearest", ctm])
+            c(f"nearest_{ctm}_{nm}_down_scales_0_6", (1, 1, 5, 7), "nearest", ctm, nm, scales=(0.6, 0.6), tags=["nearest", ctm])
+        c(f"linear_{ctm}_up_scales_2x3", (1, 2, 3, 4), "linear", ctm, scales=(2.0, 3.0), tags=["linear", ctm])
+        c(f"linear_{ctm}_sizes_7x5", (2, 1, 4, 3), "linear", ctm, sizes=(7, 5), tags=["linear", ctm])
+        c(f"linear_{ctm}_down_scales_0_6", (1, 2, 5, 7), "linear", ctm, scales=(0.6, 0.6), tags=["linear", ctm])
+        c(f"linear_{ctm}_sizes_down_3x2", (1, 1, 8, 5), "linear", ctm, sizes=(3, 2), tags=["linear", ctm])
+    # ONNX's own node-test inputs
+    c("example_upsample_scales_nearest", arange(1, 1, 2, 2), "nearest", "half_pixel", scales=(2.0, 3.0), tags=["example"])
+    c("example_downsample_scales_linear", arange(1, 1, 2, 4), "linear", "half_pixel", scales=(0.6, 0.6), tags=["example"])
+    c("example_downsample_scales_linear_align_corners", arange(1, 1, 2, 4), "linear", "align_corners", scales=(0.6, 0.6),
+      tags=["example"])
+    c("example_upsample_sizes_nearest_ceil_half_pixel", arange(1, 1, 4, 4), "nearest", "half_pixel", "ceil", sizes=(8, 8),
+      tags=["example"])
+    c("example_upsample_sizes_nearest_floor_align_corners", arange(1, 1, 4, 4), "nearest", "align_corners", "floor",
+      sizes=(8, 8), tags=["example"])
+    c("example_upsample_sizes_nearest_round_prefer_ceil_asymmetric", arange(1, 1, 4, 4), "nearest", "asymmetric",
+      "round_prefer_ceil", sizes=(8, 8), tags=["example"])
+    # PyTorch's exports: F.interpolate nearest (asymmetric/floor) and bilinear (pytorch_half_pixel, align_corners)
+    c("torch_nearest_scale_2", (2, 3, 4, 5), "nearest", "asymmetric", "floor", scales=2.0, tags=["torch"])
+    c("torch_nearest_sizes_odd", (1, 2, 5, 3), "nearest", "asymmetric", "floor", sizes=(11, 7), tags=["torch"])
+    c("torch_bilinear_scale_2", (1, 3, 6, 5), "linear", "pytorch_half_pixel", scales=2.0, tags=["torch"])
+    c("torch_bilinear_sizes_down", (1, 2, 9, 8), "linear", "pytorch_half_pixel", sizes=(4, 3), tags=["torch"])
+    c("torch_bilinear_align_corners_scale_2", (1, 2, 5, 6), "linear", "align_corners", scales=2.0, tags=["torch"])
+    c("torch_bilinear_align_corners_sizes", (1, 1, 4, 7), "linear", "align_corners", sizes=(9, 3), tags=["torch"])
+    # corners
+    c("pytorch_half_pixel_output_1", (1, 1, 5, 4), "linear", "pytorch_half_pixel", sizes=(1, 1), tags=["corner"])
+    c("align_corners_output_1", (1, 1, 5, 4), "linear", "align_corners", sizes=(1, 3), tags=["corner"])
+    c("nearest_output_1_half_pixel", (1, 1, 5, 4), "nearest", "half_pixel", "round_prefer_ceil", sizes=(1, 1), tags=["corner"])
+    c("scales_floor_of_product", (1, 1, 7, 9), "nearest", "asymmetric", "floor", scales=(0.35, 1.15), tags=["corner"])
+    c("zero_batch", (0, 2, 4, 4), "linear", "half_pixel", scales=2.0, tags=["zero_batch"])
+    c("identity_scale_1", (1, 2, 3, 4), "linear", "half_pixel", scales=1.0, tags=["corner"])
+    c("extra_attributes_ignored", (1, 1, 3, 3), "linear", "half_pixel", scales=2.0, exclude_outside=1,
+      extrapolation_value=0.5, cubic_coeff_a=-0.5, tags=["corner"])
+    c("larger_linear_half_pixel", (1, 3, 17, 23), "linear", "half_pixel", sizes=(40, 31))
+    c("larger_nearest_round_prefer_floor", (1, 3, 17, 23), "nearest", "half_pixel", sizes=(40, 31))
+
+    x = (1, 1, 4, 4)
+    e = lambda name, rule, *a, x=x, **k: c("err_" + name, x, *a, rule=rule, **k)  # noqa: E731
+    e("mode_cubic", "resize_mode", "cubic", scales=2.0)
+    e("mode_unknown", "resize_mode", "area", scales=2.0)
+    e("tf_crop_and_resize", "coordinate_transformation_mode", "linear", "tf_crop_and_resize", scales=2.0)
+    e("nearest_mode_unknown", "nearest_mode", "nearest", "half_pixel", "round", scales=2.0)
+    e("scales_and_sizes", "scales_or_sizes", scales=2.0, sizes=(8, 8))
+    e("neither_scales_nor_sizes", "scales_or_sizes")
+    e("scales_zero", "scales_positive", scales=(0.0, 2.0))
+    e("scales_negative", "scales_positive", scales=(2.0, -1.0))
+    e("scales_length_3", "pair_length", scales=(1.0, 2.0, 2.0))
+    e("sizes_zero", "output_size_too_small", sizes=(0, 4))
+    e("scales_give_zero", "output_size_too_small", scales=(0.2, 1.0))
+    e("input_rank_3", "input_rank", scales=2.0, x=(1, 4, 4))
+    e("zero_channels", "empty_input", scales=2.0, x=(1, 0, 4, 4))
+
+
 def gen_upsample(s):
     c = single_input_case(s, "upsample", upsample_attrs)
     # nearest
@@ -1752,6 +1958,7 @@ def main():
     gen_binary(s)
     gen_matmul(s)
     gen_upsample(s)
+    gen_resize(s)
     gen_activations(s)
     gen_prelu(s)
     s.write(ROOT)

@@ -68,6 +68,41 @@ def model(path, op_type, attrs, opset, xshape, a):
     onnx.save(m, path)
 
 
+def nearest_in_float32(a, x):
+    """Nearest resize with ONNX Runtime's float32 coordinate arithmetic (upsamplebase.h), to explain where ORT
+    differs from the float64 reference: only at source coordinates within a float rounding of a tie or an integer."""
+    f = np.float32
+    n, c, H, W = x.shape
+    if a.get("sizes") is not None:
+        out = list(a["sizes"])
+        scl = [f(o) / f(i) for o, i in zip(out, (H, W))]
+    else:
+        scl = [f(s) for s in a["scales"]]
+        out = [int(np.floor(float(s) * i)) for s, i in zip(scl, (H, W))]
+    ctm, nm = a["coordinate_transformation_mode"], a["nearest_mode"]
+
+    def src(o, i, length, s):
+        o = f(o)
+        if ctm == "half_pixel":
+            return (o + f(0.5)) / s - f(0.5)
+        if ctm == "pytorch_half_pixel":
+            return (o + f(0.5)) / s - f(0.5) if length > 1 else f(0)
+        if ctm == "align_corners":
+            return f(0) if length == 1 else o * f(i - 1) / f(length - 1)
+        if ctm == "asymmetric":
+            return o / s
+        return (o + f(0.5)) / s
+
+    def index(p, i):
+        fl = np.floor(p)
+        r = p - fl
+        up = r != 0 and {"round_prefer_floor": r > 0.5, "round_prefer_ceil": r >= 0.5, "floor": False, "ceil": True}[nm]
+        return int(min(max(fl + up, 0), i - 1))
+    rows = [index(src(o, H, out[0], scl[0]), H) for o in range(out[0])]
+    cols = [index(src(o, W, out[1], scl[1]), W) for o in range(out[1])]
+    return x[:, :, rows][:, :, :, cols]
+
+
 def main():
     jar = sys.argv[1] if len(sys.argv) > 1 else os.path.expanduser(
         os.environ.get("M2_REPO", "~/.m2/repository")) + "/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar"
@@ -91,11 +126,13 @@ def main():
             model(os.path.join(work, name + ".onnx"), *spec, x4.shape, case["attrs"])
             with open(os.path.join(work, name + ".in"), "w") as f:
                 f.write(" ".join(map(str, x4.shape)) + "\n" + "\n".join(repr(float(v)) for v in x4.ravel()) + "\n")
-            todo[name] = (op, np.load(os.path.join(VECTORS, op, case["expected"]["output"])), "nan" in case.get("tags", []))
+            todo[name] = (op, np.load(os.path.join(VECTORS, op, case["expected"]["output"])), "nan" in case.get("tags", []),
+                          case["attrs"], x4)
     subprocess.run(["javac", "-cp", jar, "-d", work, os.path.join(HERE, "OrtRun.java")], check=True)
     subprocess.run(["java", "-cp", jar + os.pathsep + work, "OrtRun", work], check=True, stderr=subprocess.DEVNULL)
     bad = 0
-    for name, (op, expected, nan_case) in sorted(todo.items()):
+    explained = 0
+    for name, (op, expected, nan_case, attrs, x4) in sorted(todo.items()):
         lines = open(os.path.join(work, name + ".ort")).read().split("\n")
         if lines[0].startswith("ERROR"):
             print(f"{name:60s} ORT refused: {lines[0][:120]}")
@@ -105,18 +142,27 @@ def main():
         e = expected.astype(np.float64)
         both_nan = np.isnan(y) & np.isnan(e)
         diff = np.where(both_nan, 0, np.abs(y - e))
-        # max pool and nearest resize select: exact. Sums and interpolation: ORT's float32 order and
-        # formulas differ from torch's; rtol 1e-5 with atol 1e-6 is well inside the vectors' own classes.
-        exact = op == "max_pool2d" or (op == "resize" and "nearest" in name)
-        tol = 0 if exact else 1e-6 + 1e-5 * np.abs(e)
+        # max pool and nearest resize select: exact. Pool sums: ORT's float32 order differs, rtol 1e-5 with
+        # atol 1e-6 is well inside the vectors' own classes. Linear resize: ToleranceClass.INTERPOLATION's
+        # bound, 4*(S + 1)*2^-24*(max|x| + 1), S the larger input side (ORT's weights come from float positions).
+        exact = op == "max_pool2d" or (op == "resize" and attrs["mode"] == "nearest")
+        if op == "resize" and not exact:
+            tol = 1.3e-6 * np.abs(e) + 4 * (max(x4.shape[-2:]) + 1) * 2 ** -24 * (np.abs(x4).max() + 1)
+        else:
+            tol = 0 if exact else 1e-6 + 1e-5 * np.abs(e)
         ok = bool(np.all(diff <= tol)) and not np.any(np.isnan(diff))
         if not ok and nan_case:
             # max_pool2d's schema note: NaN propagates here as in PyTorch; ORT's MLAS path keeps or drops it by position
             print(f"{name:60s} differs as the schema notes (NaN)")
             continue
+        if not ok and op == "resize" and exact and np.array_equal(y.reshape(x4.shape[:2] + y.shape[-2:]), nearest_in_float32(attrs, x4)):
+            # the resize schema note: ORT rounds source coordinates in float32, the reference (and opsgi) in float64
+            print(f"{name:60s} differs as the schema notes (ORT's float32 coordinates; ORT equals a float32 replay)")
+            explained += 1
+            continue
         bad += not ok
         print(f"{name:60s} {'ok' if ok else 'DIFFERS'}  max|ORT - expected| = {np.nanmax(diff) if diff.size else 0:.3g}")
-    print(f"{len(todo)} cases run on ONNX Runtime, {bad} differ")
+    print(f"{len(todo)} cases run on ONNX Runtime, {bad} differ unexplained, {explained} differ as documented (resize float32 coordinates)")
     sys.exit(1 if bad else 0)
 
 

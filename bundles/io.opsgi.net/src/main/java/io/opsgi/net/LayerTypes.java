@@ -20,6 +20,7 @@ import io.opsgi.op.Operators;
 import io.opsgi.op.Pad;
 import io.opsgi.op.Permute;
 import io.opsgi.op.Reshape;
+import io.opsgi.op.Resize;
 import io.opsgi.op.Upsample;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
@@ -67,6 +68,8 @@ final class LayerTypes {
         }
         register(new TwoInputType(Matmul.OP));
         register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
+        register(new Plain(Resize.OP, Set.of("mode", "coordinate_transformation_mode", "nearest_mode", "scales", "sizes", "exclude_outside",
+                "extrapolation_value", "cubic_coeff_a"), Set.of()));
         register(new KernelLess(Flatten.OP, Set.of("start_dim", "end_dim"), (x, a) -> Flatten.apply(x, Flatten.attrs(a))));
         register(new KernelLess(Dropout.OP, Set.of("p", "inplace"), (x, a) -> Dropout.apply(x, Dropout.attrs(a))));
         register(new KernelLess(Reshape.OP, Set.of("shape"), (x, a) -> Reshape.apply(x, Reshape.shape(a))));

@@ -16,7 +16,7 @@ public final class Operators {
     static {
         List<OpSchema> all = new ArrayList<>(List.of(Conv2d.SCHEMA, ConvTranspose2d.SCHEMA, MaxPool2d.SCHEMA, AvgPool2d.SCHEMA,
                 AdaptivePool2d.AVG_SCHEMA, AdaptivePool2d.MAX_SCHEMA, AdaptivePool2d.GLOBAL_AVG_SCHEMA, AdaptivePool2d.GLOBAL_MAX_SCHEMA,
-                LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA,
+                LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Resize.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA,
                 Concat.SCHEMA, Reshape.SCHEMA, Permute.SCHEMA, Constant.SCHEMA));
         all.addAll(Activations.schemas());
         all.addAll(Binary.schemas().subList(1, BinaryOp.values().length)); // sub, mul, div (add is above, in its old place)

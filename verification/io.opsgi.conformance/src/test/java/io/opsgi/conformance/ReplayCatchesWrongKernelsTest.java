@@ -156,6 +156,22 @@ class ReplayCatchesWrongKernelsTest {
         }
     }
 
+    /** A resize that always uses half_pixel fails asymmetric cases (and the other modes'), and passes every half_pixel case. */
+    @Test
+    void resizeUsingHalfPixelForEveryModeIsCaught() {
+        int asymmetricFailed = 0;
+        for (VectorCase c : vectors.cases("resize")) {
+            CaseResult r = replay.run(c, new HalfPixelResize(), "half-pixel-always");
+            if ("half_pixel".equals(c.attrs().get("coordinate_transformation_mode"))) {
+                assertTrue(r.passed(), r::describe);
+            } else if (r.failed() && "asymmetric".equals(c.attrs().get("coordinate_transformation_mode"))) {
+                asymmetricFailed++;
+            }
+        }
+        assertTrue(asymmetricFailed >= 8, "only " + asymmetricFailed + " asymmetric cases caught");
+        assertTrue(replay.run(vectors.find("resize_torch_nearest_scale_2").orElseThrow(), new HalfPixelResize(), "half-pixel-always").failed());
+    }
+
     @Test
     void swappedOperandsFailSubAndDivAndOnlyWhereTheOperandsDiffer() {
         for (String op : List.of("add", "sub", "mul", "div")) {

@@ -1,0 +1,103 @@
+package io.opsgi.op;
+
+import io.opsgi.op.ResizeAttrs.CoordinateTransformation;
+import io.opsgi.op.ResizeAttrs.Mode;
+import io.opsgi.op.ResizeAttrs.NearestMode;
+import io.opsgi.tensor.Shape;
+
+/**
+ * A resize resolved by the contract: input (n, c, h, w), output (oh, ow), the mode, and the scale of
+ * each axis used by the coordinate transformation (the given scale, or out/in when sizes were given).
+ * The source coordinate of output {@code x} along an axis of input length {@code in} and output length
+ * {@code out} is, in double as ONNX's reference implementation computes it (onnx 1.12
+ * {@code interpolate_1d_with_x}; the ONNX Resize spec for tf_half_pixel_for_nn):
+ * <pre>
+ * half_pixel            (x + 0.5) / scale - 0.5
+ * pytorch_half_pixel    out > 1 ? (x + 0.5) / scale - 0.5 : 0
+ * align_corners         out == 1 ? 0 : x * (in - 1) / (out - 1)
+ * asymmetric            x / scale
+ * tf_half_pixel_for_nn  (x + 0.5) / scale
+ * </pre>
+ * <b>nearest</b> takes the integer coordinate itself, else its floor or ceiling by {@code nearest_mode}
+ * (round_prefer_floor: ceiling only above .5; round_prefer_ceil: ceiling from .5), clamped to
+ * {@code [0, in - 1]}. <b>linear</b> blends {@code floor} and {@code floor + 1}, clamped to the edge,
+ * with weights {@code 1 - r} and {@code r}, {@code r} the fractional part; rows of the two taps along W
+ * first, then those along H, in double, rounded once.
+ */
+public record ResizeGeometry(int n, int c, int h, int w, int oh, int ow, Mode mode, CoordinateTransformation transformation,
+        NearestMode nearestMode, double scaleH, double scaleW) {
+
+    /** The two source indices and weights of every output row (or column) of a linear resize. */
+    public record LinearTaps(int[] index0, int[] index1, double[] weight0, double[] weight1) {
+    }
+
+    /** Number of (n, c) planes. */
+    public int planes() {
+        return n * c;
+    }
+
+    public Shape outputShape() {
+        return Shape.of(n, c, oh, ow);
+    }
+
+    /** The input row output row {@code o} copies (nearest). */
+    public int nearestRow(int o) {
+        return nearest(source(o, h, oh, scaleH), h);
+    }
+
+    /** The input column output column {@code o} copies (nearest). */
+    public int nearestColumn(int o) {
+        return nearest(source(o, w, ow, scaleW), w);
+    }
+
+    /** Source rows and weights of every output row (linear). */
+    public LinearTaps linearRows() {
+        return linear(h, oh, scaleH);
+    }
+
+    /** Source columns and weights of every output column (linear). */
+    public LinearTaps linearColumns() {
+        return linear(w, ow, scaleW);
+    }
+
+    /** The source coordinate of output {@code x}, see the class comment. */
+    double source(int x, int in, int out, double scale) {
+        return switch (transformation) {
+            case HALF_PIXEL -> (x + 0.5) / scale - 0.5;
+            case PYTORCH_HALF_PIXEL -> out > 1 ? (x + 0.5) / scale - 0.5 : 0;
+            case ALIGN_CORNERS -> out == 1 ? 0 : (double) ((long) x * (in - 1)) / (out - 1);
+            case ASYMMETRIC -> x / scale;
+            case TF_HALF_PIXEL_FOR_NN -> (x + 0.5) / scale;
+        };
+    }
+
+    private int nearest(double s, int in) {
+        double f = Math.floor(s);
+        double r = s - f;
+        boolean up = r != 0 && switch (nearestMode) {
+            case ROUND_PREFER_FLOOR -> r > 0.5;
+            case ROUND_PREFER_CEIL -> r >= 0.5;
+            case FLOOR -> false;
+            case CEIL -> true;
+        };
+        return clamp(f + (up ? 1 : 0), in);
+    }
+
+    private LinearTaps linear(int in, int out, double scale) {
+        int[] i0 = new int[out], i1 = new int[out];
+        double[] w0 = new double[out], w1 = new double[out];
+        for (int o = 0; o < out; o++) {
+            double s = source(o, in, out, scale);
+            double f = Math.floor(s);
+            i0[o] = clamp(f, in);
+            i1[o] = clamp(f + 1, in);
+            w1[o] = s - f;
+            w0[o] = 1 - w1[o];
+        }
+        return new LinearTaps(i0, i1, w0, w1);
+    }
+
+    private static int clamp(double i, int in) {
+        return (int) Math.max(0, Math.min(in - 1, i));
+    }
+}

@@ -1,0 +1,85 @@
+package io.opsgi.op;
+
+import static io.opsgi.op.ContractAssertions.assertRule;
+import static io.opsgi.op.ContractAssertions.attrs;
+import static io.opsgi.op.ContractAssertions.shape;
+import static io.opsgi.op.ContractAssertions.zeros;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.op.ResizeAttrs.CoordinateTransformation;
+import io.opsgi.op.ResizeAttrs.Mode;
+import io.opsgi.op.ResizeAttrs.NearestMode;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The resize contract: ONNX's names and defaults, output sizes, source coordinates, one error per rule. */
+class ResizeContractTest {
+    private static final String OP = "resize";
+
+    @Test
+    void onnx_defaults_and_names() {
+        ResizeAttrs a = Resize.attrs(attrs("scales", List.of(2, 3)));
+        assertEquals(Mode.NEAREST, a.mode());
+        assertEquals(CoordinateTransformation.HALF_PIXEL, a.transformation());
+        assertEquals(NearestMode.ROUND_PREFER_FLOOR, a.nearestMode());
+        ResizeAttrs b = Resize.attrs(attrs("mode", "linear", "coordinate_transformation_mode", "tf_half_pixel_for_nn", "nearest_mode", "ceil",
+                "sizes", List.of(4, 5), "exclude_outside", 1, "extrapolation_value", 0.5));
+        assertEquals(Mode.LINEAR, b.mode());
+        assertEquals(CoordinateTransformation.TF_HALF_PIXEL_FOR_NN, b.transformation());
+        assertEquals(HW.of(4, 5), b.sizes());
+    }
+
+    @Test
+    void output_size_is_floor_of_in_times_the_float32_scale() {
+        assertEquals(shape(1, 2, 4, 9), Resize.outputShape(shape(1, 2, 2, 3), ResizeAttrs.scaled(Mode.NEAREST, 2, 3)));
+        // 5 * float32(0.6) = 3.0000001 -> 3; 7 * 0.35f = 2.45 -> 2; 9 * 1.15f = 10.35 -> 10
+        assertEquals(shape(1, 1, 3, 4), Resize.outputShape(shape(1, 1, 5, 7), ResizeAttrs.scaled(Mode.LINEAR, 0.6, 0.6)));
+        assertEquals(shape(1, 1, 2, 10), Resize.outputShape(shape(1, 1, 7, 9), ResizeAttrs.scaled(Mode.NEAREST, 0.35, 1.15)));
+        assertEquals(shape(0, 2, 7, 5), Resize.outputShape(shape(0, 2, 4, 3), ResizeAttrs.sized(Mode.LINEAR, 7, 5)));
+    }
+
+    @Test
+    void coordinates_follow_the_spec() {
+        AtomicReference<ResizeGeometry> seen = new AtomicReference<>();
+        Resize.apply((g, x, y) -> seen.set(g), zeros(1, 1, 4, 4), ResizeAttrs.sized(Mode.NEAREST, 8, 8).with(CoordinateTransformation.ASYMMETRIC)
+                .with(NearestMode.ROUND_PREFER_CEIL));
+        // asymmetric x/2: 0, 0.5 -> 1 (ties up), 1, 1.5 -> 2, ... clamped at 3
+        int[] rows = new int[8];
+        for (int o = 0; o < 8; o++) {
+            rows[o] = seen.get().nearestRow(o);
+        }
+        assertEquals(List.of(0, 1, 1, 2, 2, 3, 3, 3), java.util.Arrays.stream(rows).boxed().toList());
+        Resize.apply((g, x, y) -> seen.set(g), zeros(1, 1, 2, 4), ResizeAttrs.scaled(Mode.LINEAR, 0.6, 0.6).with(CoordinateTransformation.ALIGN_CORNERS));
+        // align_corners uses the output length (1 x 2): column 1 reads x * 3/1 = 3
+        ResizeGeometry.LinearTaps cols = seen.get().linearColumns();
+        assertEquals(3, cols.index0()[1]);
+        assertEquals(0.0, cols.weight1()[1]);
+    }
+
+    @Test
+    void one_error_per_rule() {
+        assertRule(OP, "resize_mode", () -> Resize.attrs(attrs("mode", "cubic", "scales", List.of(2, 2))), "cubic is not supported", "mode='cubic'");
+        assertRule(OP, "coordinate_transformation_mode", () -> Resize.attrs(attrs("coordinate_transformation_mode", "tf_crop_and_resize",
+                "scales", List.of(2, 2))), "tf_crop_and_resize is not supported");
+        assertRule(OP, "nearest_mode", () -> Resize.attrs(attrs("nearest_mode", "round", "scales", List.of(2, 2))), "'round'");
+        assertRule(OP, "scales_or_sizes", () -> Resize.attrs(attrs("scales", List.of(2, 2), "sizes", List.of(3, 3))), "exactly one");
+        assertRule(OP, "scales_or_sizes", () -> Resize.attrs(attrs()), "scales=null, sizes=null");
+        assertRule(OP, "scales_positive", () -> Resize.attrs(attrs("scales", List.of(0, 2))), "scales=[0.0, 2.0]");
+        assertRule(OP, "pair_length", () -> Resize.attrs(attrs("scales", List.of(1, 2, 2))), "scales=[1, 2, 2]");
+        assertRule(OP, "pair_length", () -> Resize.attrs(attrs("sizes", List.of(1, 2, 2))));
+        assertRule(OP, "output_size_too_small", () -> Resize.attrs(attrs("sizes", List.of(0, 2))), "sizes=[0, 2]");
+        assertRule(OP, "output_size_too_small", () -> Resize.outputShape(shape(1, 1, 4, 4), ResizeAttrs.scaled(Mode.NEAREST, 0.2, 1)), "H: 0");
+        assertRule(OP, "input_rank", () -> Resize.outputShape(shape(1, 4, 4), ResizeAttrs.scaled(Mode.NEAREST, 2, 2)), "[1, 4, 4]");
+        OpException e = assertRule(OP, "empty_input", () -> Resize.outputShape(shape(1, 0, 4, 4), ResizeAttrs.scaled(Mode.NEAREST, 2, 2)));
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void schema_is_registered_with_its_notes() {
+        assertEquals(Resize.SCHEMA, Operators.schema("resize"));
+        assertTrue(Resize.SCHEMA.onnxNotes().stream().anyMatch(n -> n.contains("float")));
+    }
+}
