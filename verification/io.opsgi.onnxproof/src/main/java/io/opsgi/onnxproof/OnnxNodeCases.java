@@ -22,7 +22,7 @@ public final class OnnxNodeCases {
      * {@code notFloat32} names its other element types, or {@code dataOmitted} says why its data is not committed.
      */
     public record Case(String onnxOp, String name, String onnxName, int opset, Path model, Map<String, Path> inputs, Map<String, Path> expected,
-            List<String> notFloat32, String dataOmitted, List<String> rewritten) {
+            List<String> notFloat32, String dataOmitted, List<String> rewritten, JsonNode attrs) {
         /** Whether the case has data to replay; otherwise the importer must refuse it. */
         public boolean replayable() {
             return !expected.isEmpty();
@@ -49,7 +49,7 @@ public final class OnnxNodeCases {
                 all.add(new Case(c.get("onnx_op").asText(), c.get("name").asText(), c.get("onnx_name").asText(), c.get("opset").asInt(),
                         existing(folder.resolve(c.get("model").asText())), files(folder, c.get("inputs")), files(folder, c.get("expected")),
                         strings(c.get("not_float32")), c.hasNonNull("data_omitted") ? c.get("data_omitted").asText() : null,
-                        strings(c.get("rewritten"))));
+                        strings(c.get("rewritten")), c.get("attrs")));
             }
         }
         return all;

