@@ -93,7 +93,8 @@ public final class ModelBench {
 
     private int run() throws Exception {
         Instant start = Instant.now();
-        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        String[] avg = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        String load = avg[0] + " " + avg[1] + " " + avg[2] + " (1, 5, 15 min)";
         for (String m : opt.models) {
             for (int b : opt.batches) {
                 Path f = new ModelTrial.ModelFiles(opt.dir, m, b).model();
