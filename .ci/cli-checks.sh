@@ -132,6 +132,17 @@ else
   echo "skip  shell checks: tmux is not installed"
 fi
 
+# --- ONNX models: ./opsgi run matches PyTorch on every committed model (examples/onnx, export.py) ---------
+for m in "$root"/examples/onnx/*/model*.onnx; do
+  name="${m#$root/examples/onnx/}"
+  check "run $name --expected" 0 "$opsgi" run "$m" --input "$(dirname "$m")/input.npy" --expected "$(dirname "$m")/expected.npy" \
+    && ok "run $name matches PyTorch's expected.npy"
+done
+# ... and the check bites: another model's output as --expected fails with status 1.
+sq="$root/examples/onnx/squeezenet1_1_c10"
+check "run squeezenet with a wrong --expected" 1 "$opsgi" run "$sq/model.onnx" --input "$sq/input.npy" \
+    --expected "$root/examples/onnx/example_classifier_head/expected.npy" && ok "run squeezenet with a wrong --expected exits 1"
+
 # --- The script rebuilds a stale jar, with a line per module -------------------------------------
 touch "$root/bundles/io.opsgi.cli/src/main/java/io/opsgi/cli/package-info.java"
 check "a source newer than the jar" 0 "$opsgi" --help && has "./opsgi rebuilds after an edit" "building the container (sources changed" "$err" \

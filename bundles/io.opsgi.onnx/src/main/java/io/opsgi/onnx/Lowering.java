@@ -205,8 +205,8 @@ final class Lowering {
     /**
      * ONNX ConvTranspose onto conv_transpose2d. The full (unpadded) output of size (i-1)s + d(k-1) + 1
      * is cropped by pads[begin] at the head and pads[end] at the tail and extended by output_padding
-     * at the tail; output_shape or auto_pad decide the pads as ONNX Runtime does (SAME_UPPER puts the
-     * odd one at the head). Symmetric pads with output_padding below the stride or dilation are
+     * at the tail; output_shape or auto_pad decide the pads as ONNX Runtime 1.29 does (auto_pad SAME_UPPER
+     * puts the odd one at the tail; an output_shape beyond the full output extends it at the tail). Symmetric pads with output_padding below the stride or dilation are
      * PyTorch's own form; anything else runs the transposed conv unpadded and crops (or extends with
      * zeros) with a pad of negative sizes, the bias then added after when the output grows.
      */
@@ -232,12 +232,16 @@ final class Lowering {
                     throw refuse("output_shape=" + str(outputShape) + "; expected the two spatial sizes");
                 }
                 long want = outputShape[outputShape.length - 2 + ax];
-                int total = (int) Math.max(0, full - want);
-                head[ax] = auto.equals("SAME_UPPER") ? total - total / 2 : total / 2;
+                int total = (int) (full - want);
+                // An output_shape beyond the full output extends it at the tail (zeros, then the bias), as
+                // ONNX Runtime and onnx's reference do (node case convtranspose_output_shape: 9x7 -> 10x8).
+                head[ax] = total < 0 ? 0 : auto.equals("SAME_UPPER") ? total - total / 2 : total / 2;
                 tail[ax] = total - head[ax];
             } else if (auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
                 int total = (int) Math.max(0, full - (long) in[ax] * s[ax]);
-                head[ax] = auto.equals("SAME_UPPER") ? total - total / 2 : total / 2;
+                // SAME_UPPER puts the odd pad at the tail, SAME_LOWER at the head: what ONNX Runtime 1.29 and
+                // onnx's reference compute (node case convtranspose_autopad_same).
+                head[ax] = auto.equals("SAME_UPPER") ? total / 2 : total - total / 2;
                 tail[ax] = total - head[ax];
             } else if (auto.equals("NOTSET")) {
                 head[ax] = explicit[ax];

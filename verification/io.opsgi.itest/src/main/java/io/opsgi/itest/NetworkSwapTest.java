@@ -11,6 +11,7 @@ import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
 import io.opsgi.net.Weights;
+import io.opsgi.onnx.OnnxModel;
 import io.opsgi.op.Tolerance;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelTable;
@@ -44,6 +45,9 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * must match PyTorch within the network's depth-derived tolerance, the runs on the references must
  * agree bit for bit before and after, and the runs must really have been served by both.
  *
+ * <p>An imported ONNX model runs in the same series: torchvision's SqueezeNet 1.1 (10 classes, 128x128 input)
+ * from {@code examples/onnx}, imported by the onnx bundle in this framework, held to PyTorch's output.
+ *
  * <p>The person detector runs on a 64x64 crop of its input here (the reference conv2d would take
  * half a minute per run at 224x224): its runs are held to the reference run's output, with the same
  * tolerance; its 224x224 output is proven against PyTorch in io.opsgi.net's plain tests.
@@ -52,6 +56,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 @ExtendWith(ServiceExtension.class)
 class NetworkSwapTest {
     private static final String SWAPPED_CONV = "net-swap";
+    private static final String ONNX_MODEL = "squeezenet1_1_c10/model.onnx";
 
     @InjectBundleContext
     BundleContext context;
@@ -171,6 +176,10 @@ class NetworkSwapTest {
             assertEquals(params, net.parameters(), dir.getFileName() + ": parameters, as PyTorch counts them");
             examples.add(new Example(dir.getFileName().toString(), net, Weights.load(net), x, expected));
         }
+        Path onnx = root.resolve("onnx").resolve(ONNX_MODEL);
+        Network net = Network.plan(OnnxModel.read(onnx).description());
+        examples.add(new Example("onnx:" + ONNX_MODEL, net, Weights.load(net), Npy.readFloat(onnx.resolveSibling("input.npy")),
+                Npy.readFloat(onnx.resolveSibling("expected.npy"))));
         return examples;
     }
 

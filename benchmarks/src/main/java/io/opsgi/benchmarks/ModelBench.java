@@ -1,0 +1,258 @@
+package io.opsgi.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsgi.conformance.TensorComparison;
+import io.opsgi.kernel.support.Parallel;
+import io.opsgi.net.NetworkTolerance;
+import io.opsgi.report.BenchmarkHtml;
+import io.opsgi.tensor.Npy;
+import io.opsgi.tensor.Tensor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * End-to-end speed of whole models, run by {@code benchmarks/run-models}: opsgi (the .onnx file
+ * imported, {@link io.opsgi.net.NetworkRunner} on the best kernels) against ONNX Runtime on the same
+ * file and PyTorch on the same module ({@code peers/torch_models.py}), at each thread count and batch
+ * size. Every engine's output is checked against PyTorch's expected output first (within the
+ * network's depth-scaled tolerance); then JMH times opsgi and ONNX Runtime (SampleTime, one fork per
+ * trial) and the Python peer times PyTorch the same way. Prints and writes a markdown table (median
+ * ms, ratio = best peer's time / opsgi's) and an HTML page.
+ */
+public final class ModelBench {
+    record Trial(String model, int batch, int threads, String engine) {
+    }
+
+    @Command(name = "run-models", mixinStandardHelpOptions = true, description = "Time whole ONNX models: opsgi vs ONNX Runtime vs PyTorch.")
+    static final class Options {
+        @Option(names = "--models", split = ",", defaultValue = "resnet18,mobilenet_v2,squeezenet1_1,unet", description = "export.py's FULL models (default ${DEFAULT-VALUE})")
+        List<String> models;
+        @Option(names = "--dir", required = true, description = "where examples/onnx/export.py --bench wrote them")
+        Path dir;
+        @Option(names = "--threads", split = ",", defaultValue = "1,2")
+        List<Integer> threads;
+        @Option(names = "--batches", split = ",", defaultValue = "1,8")
+        List<Integer> batches;
+        @Option(names = "--quick", description = "short budgets, one JVM: a smoke run, not numbers to publish")
+        boolean quick;
+        @Option(names = "--work", required = true)
+        Path work;
+        @Option(names = "--results", required = true)
+        Path results;
+        @Option(names = "--peer-script", required = true)
+        Path peerScript;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3")
+        String python;
+        @Option(names = "--command", defaultValue = "benchmarks/run-models")
+        String command;
+    }
+
+    private final Options opt;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private ModelBench(Options opt) {
+        this.opt = opt;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("run-models: " + e.getMessage());
+            System.exit(2);
+        }
+        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+            System.exit(0);
+        }
+        System.exit(new ModelBench(o).run());
+    }
+
+    private int run() throws Exception {
+        Instant start = Instant.now();
+        String[] avg = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        String load = avg[0] + " " + avg[1] + " " + avg[2] + " (1, 5, 15 min)";
+        for (String m : opt.models) {
+            for (int b : opt.batches) {
+                Path f = new ModelTrial.ModelFiles(opt.dir, m, b).model();
+                if (!Files.isRegularFile(f)) {
+                    System.err.println("run-models: no " + f + ": run /usr/bin/python3 examples/onnx/export.py --bench");
+                    return 2;
+                }
+            }
+        }
+        Files.createDirectories(opt.work);
+        List<String> problems = precheck();
+        Map<Trial, Double> ms = new LinkedHashMap<>();
+        timeJmh(ms);
+        timeTorch(ms);
+        String md = table(ms, load, start, problems);
+        System.out.println();
+        System.out.println(md);
+        Files.createDirectories(opt.results);
+        String base = LocalDate.now() + "-" + InetAddress.getLocalHost().getHostName() + "-models" + (opt.quick ? "-quick" : "");
+        Files.writeString(opt.results.resolve(base + ".md"), md);
+        List<BenchmarkHtml.Timing> timings = new ArrayList<>();
+        ms.forEach((t, v) -> timings.add(new BenchmarkHtml.Timing(t.model() + " batch " + t.batch(), t.engine(), !t.engine().equals("opsgi"), t.threads(), v)));
+        Files.writeString(opt.results.resolve(base + ".html"), BenchmarkHtml.of("opsgi whole models vs ONNX Runtime and PyTorch",
+                List.of(opt.command, machine(), "load average at start: " + load), timings));
+        log("table written to %s (.md, .html); took %s", opt.results.resolve(base), Duration.between(start, Instant.now()).withNanos(0));
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** Each engine's output against PyTorch's expected output, before anything is timed; the problems found. */
+    private List<String> precheck() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (String m : opt.models) {
+            for (int b : opt.batches) {
+                ModelTrial.ModelFiles f = new ModelTrial.ModelFiles(opt.dir, m, b);
+                Tensor want = Npy.readFloat(f.expected());
+                for (int t : opt.threads) {
+                    ModelTrial.Opsgi o = ModelTrial.Opsgi.load(f, t);
+                    var tol = NetworkTolerance.of(o.net(), want);
+                    TensorComparison a = TensorComparison.compare("opsgi", want, o.output(), tol);
+                    float[] ort;
+                    try (ModelTrial.Ort r = new ModelTrial.Ort(f, t)) {
+                        ort = r.output();
+                    }
+                    TensorComparison b2 = TensorComparison.compare("ONNX Runtime", want, Tensor.wrap(want.shape(), ort), tol);
+                    log("check %-14s b%d %dt: opsgi %s (%.0f%% of the tolerance), ONNX Runtime %s (%.0f%%)", m, b, t, a.passed() ? "ok" : "FAILED",
+                            100 * a.toleranceUse(), b2.passed() ? "ok" : "FAILED", 100 * b2.toleranceUse());
+                    if (!a.passed()) {
+                        problems.add(m + " b" + b + " " + t + "t: " + a.problem());
+                    }
+                    if (!b2.passed()) {
+                        problems.add(m + " b" + b + " " + t + "t: " + b2.problem());
+                    }
+                }
+            }
+        }
+        Parallel.setThreads(1);
+        return problems;
+    }
+
+    private void timeJmh(Map<Trial, Double> ms) throws IOException {
+        int warm = opt.quick ? 1 : 3, iters = opt.quick ? 2 : 5, iterMs = opt.quick ? 500 : 1000;
+        System.setProperty(ModelTrial.DIR_PROPERTY, opt.dir.toAbsolutePath().toString());
+        for (String m : opt.models) {
+            for (int b : opt.batches) {
+                for (int t : opt.threads) {
+                    for (String engine : List.of("opsgi", "ORT")) {
+                        String name = m + "-b" + b + "-" + t + "t-" + engine;
+                        Path out = opt.work.resolve(name + ".json");
+                        ChainedOptionsBuilder o = new OptionsBuilder().include("^" + Pattern.quote(ModelTrial.class.getName() + ".run") + "$")
+                                .warmupIterations(warm).warmupTime(TimeValue.milliseconds(iterMs))
+                                .measurementIterations(iters).measurementTime(TimeValue.milliseconds(iterMs))
+                                .forks(opt.quick ? 0 : 1).threads(1).shouldFailOnError(true)
+                                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dopsgi.threads=" + t,
+                                        "-Xmx3g", "-D" + ModelTrial.DIR_PROPERTY + "=" + opt.dir.toAbsolutePath())
+                                .param("model", m).param("batch", String.valueOf(b)).param("threads", String.valueOf(t)).param("engine", engine)
+                                .resultFormat(ResultFormatType.JSON).result(out.toString()).output(opt.work.resolve(name + ".log").toString());
+                        System.setProperty("jmh.ignoreLock", "true");
+                        try {
+                            Collection<RunResult> r = new Runner(o.build()).run();
+                            double median = r.iterator().next().getPrimaryResult().getStatistics().getPercentile(50);
+                            ms.put(new Trial(m, b, t, engine), median);
+                            log("%-14s b%d %dt %-6s %10.3f ms", m, b, t, engine, median);
+                        } catch (Exception e) {
+                            log("%-14s b%d %dt %-6s ERROR (not timed): %s; see %s.log", m, b, t, engine, e.getMessage(), name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void timeTorch(Map<Trial, Double> ms) throws IOException, InterruptedException {
+        Path out = opt.work.resolve("torch-models.json");
+        List<String> cmd = List.of(opt.python, opt.peerScript.toString(), "--models", String.join(",", opt.models), "--dir", opt.dir.toString(),
+                "--threads", join(opt.threads), "--batches", join(opt.batches), "--warmup", opt.quick ? "0.5" : "3", "--measure", opt.quick ? "1" : "5",
+                "--out", out.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().remove("OPENBLAS_CORETYPE");
+        log("PyTorch: %s", String.join(" ", cmd));
+        if (pb.start().waitFor() != 0) {
+            log("PyTorch peer failed: no PyTorch column");
+            return;
+        }
+        for (JsonNode r : json.readTree(out.toFile()).get("results")) {
+            if (r.get("check").asText().equals("ok")) {
+                ms.put(new Trial(r.get("model").asText(), r.get("batch").asInt(), r.get("threads").asInt(), "PyTorch"), r.get("median_ms").asDouble());
+            } else {
+                log("PyTorch %s: %s (not tabled)", r.get("model").asText(), r.get("check").asText());
+            }
+        }
+    }
+
+    private String table(Map<Trial, Double> ms, String load, Instant start, List<String> problems) {
+        StringBuilder b = new StringBuilder();
+        b.append("| model | batch | threads | opsgi ms | ONNX Runtime ms | PyTorch ms | ratio (best peer / opsgi) |\n|---|--:|--:|--:|--:|--:|--:|\n");
+        for (String m : opt.models) {
+            for (int batch : opt.batches) {
+                for (int t : opt.threads) {
+                    Double o = ms.get(new Trial(m, batch, t, "opsgi")), ort = ms.get(new Trial(m, batch, t, "ORT")), pt = ms.get(new Trial(m, batch, t, "PyTorch"));
+                    double best = Math.min(ort == null ? Double.POSITIVE_INFINITY : ort, pt == null ? Double.POSITIVE_INFINITY : pt);
+                    String who = best == Double.POSITIVE_INFINITY ? "" : (ort != null && ort == best ? " ORT" : " PyTorch");
+                    b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |%n", m, batch, t, fmt(o), fmt(ort), fmt(pt),
+                            o == null || who.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f vs%s", best / o, who)));
+                }
+            }
+        }
+        b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 3 x 1 s warm-up, 5 x 1 s measured, one fork per trial; PyTorch: 3 s warm-up, 5 s of calls, median")
+                .append("\n").append(machine()).append("; load average at start: ").append(load).append("; started ").append(start).append("\n");
+        if (!problems.isEmpty()) {
+            b.append("\nOUTPUT CHECK FAILED (timed anyway):\n");
+            problems.forEach(p -> b.append("- ").append(p).append("\n"));
+        }
+        return b.toString();
+    }
+
+    private static String machine() {
+        String cpu = "";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst().map(l -> l.split(":", 2)[1].trim()).orElse("");
+        } catch (IOException ignored) {
+            // the CPU name is only a note
+        }
+        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), Java " + System.getProperty("java.version") + ", ONNX Runtime "
+                + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    private static String fmt(Double v) {
+        if (v == null) {
+            return "-";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String join(List<Integer> l) {
+        return String.join(",", l.stream().map(String::valueOf).toList());
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.println("run-models: " + String.format(Locale.ROOT, format, args));
+    }
+}

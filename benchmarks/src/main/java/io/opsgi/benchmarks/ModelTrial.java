@@ -1,0 +1,165 @@
+package io.opsgi.benchmarks;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.opsgi.kernel.support.Parallel;
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkRunner;
+import io.opsgi.net.Weights;
+import io.opsgi.onnx.OnnxModel;
+import io.opsgi.onnxproof.PinnedKernels;
+import io.opsgi.tensor.Npy;
+import io.opsgi.tensor.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One whole model, one inference per call, timed by JMH for {@link ModelBench}: opsgi (the .onnx file
+ * imported, planned once, run by {@link NetworkRunner} on the best kernel of each op by rank, the
+ * kernels a container serves) or ONNX Runtime (the same file, every graph optimization on, sequential
+ * execution, input bound once). The input and the model folder come from {@link ModelFiles}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ModelTrial {
+    static final String DIR_PROPERTY = "opsgi.bench.models";
+
+    @Param("resnet18")
+    public String model;
+    @Param("1")
+    public int batch;
+    @Param("1")
+    public int threads;
+    @Param("opsgi")
+    public String engine;
+
+    private Runnable call;
+    private AutoCloseable close;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        ModelFiles files = new ModelFiles(Path.of(System.getProperty(DIR_PROPERTY)), model, batch);
+        if (engine.equals("opsgi")) {
+            Opsgi o = Opsgi.load(files, threads);
+            call = o::run;
+            close = () -> { };
+        } else {
+            Ort o = new Ort(files, threads);
+            call = o::run;
+            close = o;
+        }
+    }
+
+    @Benchmark
+    public void run() {
+        call.run();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        close.close();
+    }
+
+    /** A model's files as examples/onnx/export.py --bench writes them: batch 1 model.onnx, batch 8 model.b8.onnx. */
+    record ModelFiles(Path root, String name, int batch) {
+        private String suffix() {
+            return batch == 1 ? "" : ".b" + batch;
+        }
+
+        Path model() {
+            return root.resolve(name).resolve("model" + suffix() + ".onnx");
+        }
+
+        Path input() {
+            return root.resolve(name).resolve("input" + suffix() + ".npy");
+        }
+
+        Path expected() {
+            return root.resolve(name).resolve("expected" + suffix() + ".npy");
+        }
+    }
+
+    /** opsgi on one model: planned and weights loaded once; each call runs the network. */
+    record Opsgi(Network net, Weights weights, Tensor x, NetworkRunner runner) {
+        static Opsgi load(ModelFiles f, int threads) throws IOException {
+            Parallel.setThreads(threads);
+            Network net = Network.plan(OnnxModel.read(f.model()).description());
+            return new Opsgi(net, Weights.load(net), Npy.readFloat(f.input()),
+                    new NetworkRunner(PinnedKernels.best(PinnedKernels.discover(ModelTrial.class.getClassLoader()))));
+        }
+
+        void run() {
+            runner.run(net, weights, x);
+        }
+
+        Tensor output() {
+            return runner.run(net, weights, x).output();
+        }
+    }
+
+    /** ONNX Runtime on one model, in this JVM. */
+    static final class Ort implements AutoCloseable {
+        private final OrtSession session;
+        private final OnnxTensor input;
+        private final Map<String, OnnxTensor> inputs;
+
+        Ort(ModelFiles f, int threads) throws OrtException, IOException {
+            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "opsgi-bench");
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                o.setIntraOpNumThreads(threads);
+                o.setInterOpNumThreads(1);
+                o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                session = env.createSession(f.model().toString(), o);
+            }
+            Tensor x = Npy.readFloat(f.input());
+            FloatBuffer in = ByteBuffer.allocateDirect(x.size() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            in.put(x.toArray()).rewind();
+            input = OnnxTensor.createTensor(env, in, Arrays.stream(x.shape().toArray()).asLongStream().toArray());
+            inputs = Map.of(session.getInputNames().iterator().next(), input);
+        }
+
+        void run() {
+            try (OrtSession.Result r = session.run(inputs)) {
+                // the output is dropped: only the time counts here (ModelBench checked it before timing)
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        float[] output() throws OrtException {
+            try (OrtSession.Result r = session.run(inputs)) {
+                FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                float[] y = new float[b.remaining()];
+                b.get(y);
+                return y;
+            }
+        }
+
+        @Override
+        public void close() throws OrtException {
+            input.close();
+            session.close();
+        }
+    }
+}

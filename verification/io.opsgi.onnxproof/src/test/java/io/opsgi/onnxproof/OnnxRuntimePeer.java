@@ -1,0 +1,38 @@
+package io.opsgi.onnxproof;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/** ONNX Runtime 1.29 (Java API, this JVM) on one .onnx file: the peer the imported model is held to. */
+final class OnnxRuntimePeer {
+    private OnnxRuntimePeer() {
+    }
+
+    /** The model's first output for {@code x} (its one input), all graph optimizations on, one thread. */
+    static Tensor run(Path model, Tensor x) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "opsgi-onnxproof");
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(1);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession s = env.createSession(model.toString(), o);
+                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.toArray()), Arrays.stream(x.shape().toArray()).asLongStream().toArray());
+                    OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
+                OnnxTensor out = (OnnxTensor) r.get(0);
+                long[] dims = out.getInfo().getShape();
+                FloatBuffer b = out.getFloatBuffer();
+                float[] y = new float[b.remaining()];
+                b.get(y);
+                return Tensor.wrap(Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray()), y);
+            }
+        }
+    }
+}
