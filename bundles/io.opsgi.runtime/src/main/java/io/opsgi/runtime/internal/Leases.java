@@ -148,19 +148,26 @@ final class Leases {
         }
         AtomicReference<Thread> worker = new AtomicReference<>();
         FutureTask<Object> task = new FutureTask<>(() -> {
-            worker.set(Thread.currentThread());
-            return method.invoke(kernel, own);
+            Thread self = Thread.currentThread();
+            String name = self.getName();
+            worker.set(self);
+            try {
+                return method.invoke(kernel, own);
+            } finally {
+                self.setName(name); // a worker that came back after all serves the pool under its own name
+            }
         });
         try {
             guardedCalls.execute(task);
             task.get(budgetNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            boolean stuck = !task.isDone();
             task.cancel(true);
             Thread t = worker.get();
             String name = t == null ? "(not started)" : t.getName();
             StackTraceElement[] where = t == null ? new StackTraceElement[0] : t.getStackTrace();
             overran(c, op, args.length == 0 ? null : args[0], name + "' (a worker; the caller did not wait for it", where, budgetNanos);
-            if (t != null && !task.isDone()) {
+            if (t != null && stuck) {
                 t.setName(name + "-abandoned-in-" + c.variant());
             }
             throw new InvocationTargetException(new IllegalStateException(c.variant() + " overran its deadline of " + budgetNanos / 1_000_000
