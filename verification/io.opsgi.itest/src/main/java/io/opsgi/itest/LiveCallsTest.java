@@ -39,17 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * Live calls: faults are blamed on the right party (a cancelled caller, a JVM out of memory, a
@@ -58,17 +51,8 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * all land. Real Felix, real kernel bundles (the fast conv2d chain blocked/gemm/depthwise/direct)
  * and fixture jars built at test time.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class LiveCallsTest {
+class LiveCallsTest extends WithRegistry {
     private static final String CONV = "conv2d";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
 
     private final List<Bundle> installed = new ArrayList<>();
     private Path jars;
