@@ -165,7 +165,9 @@ public final class Bench {
         Path md = opt.results.resolve(report.fileName(opt.quick, !opt.filter.pattern().isEmpty() || !opt.variants.pattern().isEmpty()
                 || !opt.threads.equals(List.of(1, 2)) || !opt.peers()));
         Files.writeString(md, report.markdown());
-        log("table written to %s; raw results in %s (took %s)", md, dir.root(), Duration.between(start, Instant.now()).withNanos(0));
+        Path html = md.resolveSibling(md.getFileName().toString().replaceFirst("\\.md$", ".html"));
+        Files.writeString(html, report.html());
+        log("table written to %s and %s; raw results in %s (took %s)", md, html, dir.root(), Duration.between(start, Instant.now()).withNanos(0));
         return 0;
     }
 

@@ -1,66 +1,67 @@
 package io.opsgi.benchmarks;
 
 import io.opsgi.conformance.Tolerances;
-import io.opsgi.op.Activation;
-import io.opsgi.op.ActivationAttrs;
-import io.opsgi.op.Activations;
-import io.opsgi.op.AdaptiveAvgPool2dKernel;
-import io.opsgi.op.AdaptiveGeometry;
-import io.opsgi.op.AdaptivePool2d;
-import io.opsgi.op.AvgPool2d;
-import io.opsgi.op.AvgPool2dAttrs;
-import io.opsgi.op.AvgPool2dKernel;
-import io.opsgi.op.BatchNorm;
-import io.opsgi.op.BatchNormAttrs;
-import io.opsgi.op.BatchNormGeometry;
-import io.opsgi.op.BatchNormKernel;
-import io.opsgi.op.Conv2d;
-import io.opsgi.op.Conv2dKernel;
-import io.opsgi.op.ConvGeometry;
-import io.opsgi.op.ConvTranspose2d;
-import io.opsgi.op.ConvTranspose2dKernel;
-import io.opsgi.op.ElementwiseKernel;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.MaxPool2d;
-import io.opsgi.op.MaxPool2dKernel;
-import io.opsgi.op.PoolGeometry;
+import io.opsgi.op.Operator;
+import io.opsgi.op.Operators;
+import io.opsgi.op.Output;
 import io.opsgi.op.Tolerance;
+import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
-import java.util.HashMap;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
- * A workload bound to its opsgi contract: the data_init tensors, the geometry the contract itself
- * computes (it is called once with a kernel that only records what it is handed), and a call of any
- * kernel of the op's family into a caller-owned output. Benchmarks time that call, not the contract's
- * {@code apply}, which allocates a fresh output per call: on multi-MB outputs the first-touch page
- * faults would be timed instead of the kernel.
+ * A workload bound to its opsgi contract: the data_init tensors, the kernel call the contract itself
+ * makes (it is run once with a kernel of the op's family that only records what it is handed), and
+ * that call of any kernel of the family into a caller-owned output. Benchmarks time that call, not
+ * the contract's {@code run}, which allocates a fresh output per call: on multi-MB outputs the
+ * first-touch page faults would be timed instead of the kernel.
+ *
+ * <p>Nothing here knows an op: the op's {@link Operator} (from {@link Operators}) names its inputs and
+ * runs its contract, and the workload's fields become attributes and tensors by the rules in
+ * {@link #attrs} and {@link #tensors}; the only fact per op is {@link #DATA_INIT_PREFIX}. A workload of a
+ * new op needs no change here (and an {@code op_fn} in {@code peers/torch_peer.py}).
  */
 final class OpCase {
+    /**
+     * workloads.json names some attributes its own way: {@code pad} is PyTorch's {@code padding},
+     * {@code k} is {@code kernel_size}; {@code out_h}/{@code out_w} make {@code output_size}.
+     * Fields named as PyTorch names them pass as they are.
+     */
+    private static final Map<String, String> ATTRIBUTE_NAMES = Map.of("pad", "padding", "k", "kernel_size");
+    private static final List<String> TORCH_ATTRIBUTES = List.of("stride", "dilation", "groups", "output_padding", "eps", "momentum",
+            "ceil_mode", "count_include_pad", "negative_slope", "min_val", "max_val", "alpha", "beta", "threshold", "dim");
+    /** The one per-op fact: data_init names batch norm's parameters {@code bn_<input>} (its {@code weight} is not a conv weight). */
+    private static final Map<String, String> DATA_INIT_PREFIX = Map.of("batch_norm", "bn_");
+
     final Workload workload;
     final Shape outputShape;
     private final Map<String, Object> torchAttrs;
     private final Map<String, Tensor> tensors;
-    private final Predicate<Kernel> supports;
-    private final Binder binder;
-
-    /** Binds a kernel and an output array to one call. */
-    private interface Binder {
-        Runnable bind(Kernel k, float[] y);
-    }
+    private final Class<? extends Kernel> family;
+    /** The kernel method the contract called, its arguments, and which of them is the output. */
+    private final Method method;
+    private final Object[] args;
+    private final int output;
 
     private OpCase(Workload workload, Shape outputShape, Map<String, Object> torchAttrs, Map<String, Tensor> tensors,
-            Predicate<Kernel> supports, Binder binder) {
+            Class<? extends Kernel> family, Method method, Object[] args, int output) {
         this.workload = workload;
         this.outputShape = outputShape;
         this.torchAttrs = torchAttrs;
         this.tensors = tensors;
-        this.supports = supports;
-        this.binder = binder;
+        this.family = family;
+        this.method = method;
+        this.args = args;
+        this.output = output;
     }
 
     /** The opsgi op name whose kernels compute this workload (workloads.json uses the same names). */
@@ -79,15 +80,33 @@ final class OpCase {
 
     /** Whether {@code k} computes this geometry (specialised conv kernels decline the rest). */
     boolean supports(Kernel k) {
-        return supports.test(k);
+        return KernelChain.supports(family, k, args[0]);
     }
 
-    /** The kernel call that writes this workload's output into {@code y}, allocating nothing. */
+    /**
+     * The kernel call that writes this workload's output into {@code y}, allocating nothing. Index
+     * outputs ({@code long[]}, max pooling's) are not asked for: the peers return values only.
+     */
     Runnable bind(Kernel k, float[] y) {
         if (y.length != outputSize()) {
             throw new IllegalArgumentException(workload.id() + ": output must have " + outputSize() + " elements, got " + y.length);
         }
-        return binder.bind(k, y);
+        Object[] a = args.clone();
+        a[output] = y;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] instanceof long[]) {
+                a[i] = null;
+            }
+        }
+        return () -> {
+            try {
+                method.invoke(k, a);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     /** One call of {@code k} into a fresh output. */
@@ -106,155 +125,88 @@ final class OpCase {
     }
 
     static OpCase of(Workload w, DataInit init) {
+        Operator operator;
+        try {
+            operator = Operators.get(w.op());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("workload " + w.id() + ": opsgi has no op '" + w.op() + "'", e);
+        }
+        Map<String, Object> attrs = attrs(w);
+        Map<String, Tensor> t = tensors(w, operator, init);
+        List<Method> methods = new ArrayList<>();
+        List<Object[]> calls = new ArrayList<>();
+        Class<? extends Kernel> family = operator.kernelType();
+        Kernel recorder = (Kernel) Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family}, (proxy, m, a) -> {
+            if (m.getDeclaringClass() == Object.class) {
+                return m.getName().equals("hashCode") ? System.identityHashCode(proxy) : m.getName().equals("equals") ? proxy == a[0] : "recorder";
+            }
+            if (m.getReturnType() == boolean.class) {
+                return true; // supports(...): the recorder takes every geometry
+            }
+            methods.add(m);
+            calls.add(a);
+            return null;
+        });
+        Object out = operator.run(recorder, attrs, t).get("output");
+        if (calls.size() != 1 || !(out instanceof Tensor y)) {
+            throw new IllegalStateException("workload " + w.id() + ": the " + w.op() + " contract made " + calls.size()
+                    + " kernel calls; a benchmark binds exactly one (empty output?)");
+        }
+        Method m = methods.get(0);
+        Object[] a = calls.get(0);
+        return new OpCase(w, y.shape(), attrs, t, family, m, a, outputParameter(m, a, y.buffer()));
+    }
+
+    /** The parameter the contract's output tensor is written through. */
+    private static int outputParameter(Method m, Object[] args, float[] output) {
+        Annotation[][] annotations = m.getParameterAnnotations();
+        for (int p = 0; p < args.length; p++) {
+            for (Annotation an : annotations[p]) {
+                if (an instanceof Output && args[p] == output) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalStateException(m + ": no @Output parameter holds the contract's output");
+    }
+
+    /** The workload's attributes in PyTorch's terms ({@link #ATTRIBUTE_NAMES}, {@link #TORCH_ATTRIBUTES}). */
+    static Map<String, Object> attrs(Workload w) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        w.json().fields().forEachRemaining(f -> {
+            String name = ATTRIBUTE_NAMES.getOrDefault(f.getKey(), f.getKey());
+            if (ATTRIBUTE_NAMES.containsKey(f.getKey()) || TORCH_ATTRIBUTES.contains(name)) {
+                attrs.put(name, f.getValue().isIntegralNumber() ? (Object) f.getValue().asInt()
+                        : f.getValue().isNumber() ? (Object) f.getValue().asDouble() : (Object) f.getValue().asBoolean());
+            }
+        });
+        if (w.json().has("out_h")) {
+            attrs.put("output_size", List.of(w.integer("out_h"), w.integer("out_w")));
+        }
+        return attrs;
+    }
+
+    /**
+     * The op's inputs from data_init: {@code input} of {@code input_shape}; an input with a
+     * {@code <name>_shape} field (a conv weight) has that shape; every other input is a per-channel
+     * vector of {@code K} values (the output channels) where the workload has {@code K}, else {@code C},
+     * present unless the workload says {@code "<name>": false} (a conv without bias).
+     */
+    static Map<String, Tensor> tensors(Workload w, Operator operator, DataInit init) {
         Map<String, Tensor> t = new LinkedHashMap<>();
-        Shape xs = w.shape("input_shape");
-        t.put("input", Tensor.wrap(xs, init.tensor("input", xs.size())));
-        switch (w.op()) {
-            case "conv2d":
-                return conv2d(w, init, t);
-            case "conv_transpose2d":
-                return convTranspose2d(w, init, t);
-            case "max_pool2d":
-                return maxPool2d(w, t);
-            case "avg_pool2d":
-                return avgPool2d(w, t);
-            case "adaptive_avg_pool2d":
-                return adaptiveAvgPool2d(w, t);
-            case "batch_norm":
-                return batchNorm(w, init, t);
-            case "relu":
-                return relu(w, t);
-            default:
-                throw new IllegalArgumentException("workload " + w.id() + ": no binding for op '" + w.op() + "' in OpCase");
-        }
-    }
-
-    private static void putWeights(Workload w, DataInit init, Map<String, Tensor> t) {
-        Shape ws = w.shape("weight_shape");
-        t.put("weight", Tensor.wrap(ws, init.weight(ws.toArray())));
-        if (w.flag("bias")) {
-            t.put("bias", Tensor.wrap(Shape.of(w.integer("K")), init.tensor("bias", w.integer("K"))));
-        }
-    }
-
-    private static OpCase conv2d(Workload w, DataInit init, Map<String, Tensor> t) {
-        putWeights(w, init, t);
-        Map<String, Object> attrs = Map.of("stride", w.integer("stride"), "padding", w.integer("pad"),
-                "dilation", w.integer("dilation", 1), "groups", w.integer("groups", 1));
-        Captured<ConvGeometry> c = new Captured<>();
-        Tensor out = Conv2d.apply((g, x, wt, b, y) -> c.set(g, x, wt, b), t.get("input"), t.get("weight"), t.get("bias"), Conv2d.attrs(attrs));
-        ConvGeometry g = c.geometry();
-        float[] x = c.arrays[0], wt = c.arrays[1], b = c.arrays[2];
-        return new OpCase(w, out.shape(), attrs, t, k -> ((Conv2dKernel) k).supports(g), (k, y) -> {
-            Conv2dKernel kernel = (Conv2dKernel) k;
-            return () -> kernel.conv2d(g, x, wt, b, y);
-        });
-    }
-
-    private static OpCase convTranspose2d(Workload w, DataInit init, Map<String, Tensor> t) {
-        putWeights(w, init, t);
-        Map<String, Object> attrs = Map.of("stride", w.integer("stride"), "padding", w.integer("pad"),
-                "output_padding", w.integer("output_padding", 0), "dilation", w.integer("dilation", 1), "groups", w.integer("groups", 1));
-        Captured<ConvGeometry> c = new Captured<>();
-        Tensor out = ConvTranspose2d.apply((g, x, wt, b, y) -> c.set(g, x, wt, b), t.get("input"), t.get("weight"), t.get("bias"),
-                ConvTranspose2d.attrs(attrs));
-        ConvGeometry g = c.geometry();
-        float[] x = c.arrays[0], wt = c.arrays[1], b = c.arrays[2];
-        return new OpCase(w, out.shape(), attrs, t, k -> ((ConvTranspose2dKernel) k).supports(g), (k, y) -> {
-            ConvTranspose2dKernel kernel = (ConvTranspose2dKernel) k;
-            return () -> kernel.convTranspose2d(g, x, wt, b, y);
-        });
-    }
-
-    private static OpCase maxPool2d(Workload w, Map<String, Tensor> t) {
-        Map<String, Object> attrs = Map.of("kernel_size", w.integer("k"), "stride", w.integer("stride"), "padding", w.integer("pad"));
-        Captured<PoolGeometry> c = new Captured<>();
-        Tensor out = MaxPool2d.apply((g, x, y, idx) -> c.set(g, x), t.get("input"), MaxPool2d.attrs(attrs));
-        PoolGeometry g = c.geometry();
-        float[] x = c.arrays[0];
-        // Values only, as the peers compute: F.max_pool2d without return_indices, ONNX MaxPool with one output.
-        return new OpCase(w, out.shape(), attrs, t, k -> true, (k, y) -> {
-            MaxPool2dKernel kernel = (MaxPool2dKernel) k;
-            return () -> kernel.maxPool2d(g, x, y, null);
-        });
-    }
-
-    private static OpCase avgPool2d(Workload w, Map<String, Tensor> t) {
-        Map<String, Object> attrs = Map.of("kernel_size", w.integer("k"), "stride", w.integer("stride"), "padding", w.integer("pad"));
-        AvgPool2dAttrs a = AvgPool2d.attrs(attrs);
-        Captured<PoolGeometry> c = new Captured<>();
-        Tensor out = AvgPool2d.apply((g, aa, x, y) -> c.set(g, x), t.get("input"), a);
-        PoolGeometry g = c.geometry();
-        float[] x = c.arrays[0];
-        return new OpCase(w, out.shape(), attrs, t, k -> true, (k, y) -> {
-            AvgPool2dKernel kernel = (AvgPool2dKernel) k;
-            return () -> kernel.avgPool2d(g, a, x, y);
-        });
-    }
-
-    private static OpCase adaptiveAvgPool2d(Workload w, Map<String, Tensor> t) {
-        Map<String, Object> attrs = Map.of("output_size", List.of(w.integer("out_h"), w.integer("out_w")));
-        Captured<AdaptiveGeometry> c = new Captured<>();
-        Tensor out = AdaptivePool2d.avg((g, x, y) -> c.set(g, x), t.get("input"), w.integer("out_h"), w.integer("out_w"));
-        AdaptiveGeometry g = c.geometry();
-        float[] x = c.arrays[0];
-        return new OpCase(w, out.shape(), attrs, t, k -> true, (k, y) -> {
-            AdaptiveAvgPool2dKernel kernel = (AdaptiveAvgPool2dKernel) k;
-            return () -> kernel.adaptiveAvgPool2d(g, x, y);
-        });
-    }
-
-    private static OpCase batchNorm(Workload w, DataInit init, Map<String, Tensor> t) {
-        int ch = w.integer("C");
-        Shape cs = Shape.of(ch);
-        Map<String, Tensor> p = new HashMap<>();
-        for (String name : List.of("running_mean", "running_var", "weight", "bias")) {
-            p.put(name, Tensor.wrap(cs, init.tensor("bn_" + name, ch)));
-        }
-        t.putAll(p);
-        Map<String, Object> attrs = Map.of("training", false, "eps", w.number("eps"));
-        BatchNormAttrs a = BatchNorm.attrs(attrs);
-        Captured<BatchNormGeometry> c = new Captured<>();
-        Tensor out = BatchNorm.apply((g, aa, x, mean, var, wt, b, y, nm, nv) -> c.set(g, x, mean, var, wt, b), t.get("input"),
-                p.get("running_mean"), p.get("running_var"), p.get("weight"), p.get("bias"), a).output();
-        BatchNormGeometry g = c.geometry();
-        float[][] v = c.arrays;
-        return new OpCase(w, out.shape(), attrs, t, k -> true, (k, y) -> {
-            BatchNormKernel kernel = (BatchNormKernel) k;
-            return () -> kernel.batchNorm(g, a, v[0], v[1], v[2], v[3], v[4], y, null, null);
-        });
-    }
-
-    private static OpCase relu(Workload w, Map<String, Tensor> t) {
-        ActivationAttrs a = Activations.attrs(Activation.RELU, Map.of());
-        Captured<Object> c = new Captured<>();
-        Tensor out = Activations.apply((aa, x, y) -> c.set(null, x), t.get("input"), a);
-        c.geometry();
-        float[] x = c.arrays[0];
-        return new OpCase(w, out.shape(), Map.of(), t, k -> true, (k, y) -> {
-            ElementwiseKernel kernel = (ElementwiseKernel) k;
-            return () -> kernel.activate(a, x, y);
-        });
-    }
-
-    /** What the contract handed its kernel: the geometry and the input arrays, exactly as a real call passes them. */
-    private static final class Captured<G> {
-        G geometry;
-        float[][] arrays;
-
-        G geometry() {
-            if (arrays == null) {
-                throw new IllegalStateException("the contract did not call its kernel (empty output?)");
+        String prefix = DATA_INIT_PREFIX.getOrDefault(w.op(), "");
+        for (String name : operator.inputs()) {
+            if (name.equals("input")) {
+                Shape xs = w.shape("input_shape");
+                t.put(name, Tensor.wrap(xs, init.tensor("input", xs.size())));
+            } else if (w.json().has(name + "_shape")) {
+                Shape s = w.shape(name + "_shape");
+                t.put(name, Tensor.wrap(s, name.equals("weight") ? init.weight(s.toArray()) : init.tensor(prefix + name, s.size())));
+            } else if (!w.json().has(name) || w.flag(name)) {
+                int channels = w.json().has("K") ? w.integer("K") : w.integer("C");
+                t.put(name, Tensor.wrap(Shape.of(channels), init.tensor(prefix + name, channels)));
             }
-            return geometry;
         }
-
-        void set(G g, float[]... inputs) {
-            if (arrays != null) {
-                throw new IllegalStateException("the contract called its kernel twice");
-            }
-            geometry = g;
-            arrays = inputs;
-        }
+        return t;
     }
 }

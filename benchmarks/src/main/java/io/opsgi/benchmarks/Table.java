@@ -2,6 +2,7 @@ package io.opsgi.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsgi.report.BenchmarkHtml;
 import io.opsgi.text.TextTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +30,9 @@ public final class Table {
     static final String ORT = "ORT";
     static final String TORCH = "PyTorch";
 
-    /** The report text and what the run was, for the file name. */
-    record Report(String markdown, String date, String host) {
+    /** The report as Markdown and as an HTML page with charts, and what the run was, for the file names. */
+    record Report(String markdown, String html, String date, String host) {
+        /** E.g. {@code 2026-11-21-vm.md}; the HTML page has the same name ending in {@code .html}. */
         String fileName(boolean quick, boolean partial) {
             return date + "-" + host + (quick ? "-quick" : "") + (partial ? "-partial" : "") + ".md";
         }
@@ -120,6 +122,19 @@ public final class Table {
         return v;
     }
 
+    /** The same run as {@link BenchmarkHtml} draws it: ratio tables and bar charts (XChart) per workload, from {@link #ms}. */
+    private String html(String date, String host) {
+        List<BenchmarkHtml.Timing> timings = new ArrayList<>();
+        for (Workload w : workloads) {
+            ms.getOrDefault(w.id(), Map.of()).forEach((who, byThreads) -> new java.util.TreeMap<>(byThreads).forEach((t, median) ->
+                    timings.add(new BenchmarkHtml.Timing(w.id(), who, who.equals(ORT) || who.equals(TORCH), t, median))));
+        }
+        List<String> notes = List.of("command: " + run.path("command").asText(), "machine: " + cpu() + ", load average "
+                + run.path("load_at_start").asText("?") + " when the run began", "JDK: " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version"), "median ms per call; the Markdown report beside this page has every detail");
+        return BenchmarkHtml.of("opsgi kernels against ONNX Runtime and PyTorch: " + date + ", " + host, notes, timings);
+    }
+
     private record Best(String who, double ms) {
     }
 
@@ -185,7 +200,7 @@ public final class Table {
         detail(md);
         batch(md);
         untimed(md);
-        return new Report(md.toString(), date, host);
+        return new Report(md.toString(), html(date, host), date, host);
     }
 
     private void summary(StringBuilder md) {

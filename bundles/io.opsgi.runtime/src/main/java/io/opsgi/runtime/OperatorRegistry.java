@@ -49,10 +49,9 @@ public interface OperatorRegistry {
     /**
      * Framework or configuration property: {@code speed} selects per op and geometry class the
      * fastest kernel the gate measured, ranking breaking ties; {@code ranking} (the default for now)
-     * selects by {@code service.ranking} alone. Ranking is the default because the gate's timing of
-     * Vector API kernels inside the container is not trustworthy yet: it measured the vector relu at
-     * 351 ms per 2^21 elements against 12.5 ms for the direct one, where JMH times it well below the
-     * direct one; the measured times are shown either way.
+     * selects by {@code service.ranking} alone. Ranking is the default because the gate's timing inside
+     * the container orders only some kernels as JMH does (the vector pools and batch norm not yet: see
+     * the README); the measured times are shown either way.
      */
     String SELECT = "opsgi.select";
     /** Framework or configuration property: the verification time limit in seconds (default 120). */
@@ -61,8 +60,8 @@ public interface OperatorRegistry {
     /**
      * Framework or configuration property: the floor of the per-call deadline in milliseconds (default
      * 30000; 0 switches deadlines off). A kernel's deadline is the larger of this and a generous multiple
-     * of its measured call time; an attempt that overruns it is quarantined and its call answered by the
-     * next kernel.
+     * of its measured time per unit of work times the call's work; an attempt that overruns it is
+     * quarantined and its call answered by the next kernel.
      */
     String CALL_DEADLINE = "opsgi.call.deadline";
     /** Framework or configuration property: the share of live calls recomputed by the reference and compared (default 0.01). */

@@ -25,9 +25,15 @@ public record VerificationReport(boolean passed, String summary, List<String> de
 
     /**
      * One median time: {@code variant} on {@code workload}, a call of {@code op} in geometry class
-     * {@code geometryClass} ({@code io.opsgi.op.GeometryClass}), over {@code runs} timed runs after a warm-up.
+     * {@code geometryClass} ({@code io.opsgi.op.GeometryClass}), over {@code runs} timed runs after a
+     * warm-up; {@code work} is the workload's kernel work ({@code io.opsgi.runtime.chain.KernelChain#work},
+     * 0 if not known), which live calls' deadlines scale by.
      */
-    public record Timing(String op, String geometryClass, String workload, String variant, long medianNanos, int runs) {
+    public record Timing(String op, String geometryClass, String workload, String variant, long medianNanos, int runs, long work) {
+        /** A timing whose work is not known. */
+        public Timing(String op, String geometryClass, String workload, String variant, long medianNanos, int runs) {
+            this(op, geometryClass, workload, variant, medianNanos, runs, 0);
+        }
     }
 
     public VerificationReport {

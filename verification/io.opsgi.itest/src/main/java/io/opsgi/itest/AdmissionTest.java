@@ -16,7 +16,6 @@ import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ElementwiseKernel;
 import io.opsgi.op.GeometryClass;
 import io.opsgi.runtime.KernelDescriptor;
-import io.opsgi.runtime.KernelEvents;
 import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelTable;
 import io.opsgi.runtime.OperatorRegistry;
@@ -28,24 +27,13 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * What the gate checks before a kernel serves, in a real Felix with real bundle jars: each fixture
@@ -54,31 +42,20 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * keeps getting right answers from the kernels serving; a faster kernel is promoted whatever its
  * ranking.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class AdmissionTest {
+class AdmissionTest extends WithRegistry {
     private static final String RELU = "relu";
     private static final String CONV = "conv2d";
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
-
     private final List<Bundle> installed = new ArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private ServiceRegistration<EventHandler> listener;
+    private KernelEventLog events;
+    private AutoCloseable fullAdmission;
     private Path jars;
 
     @BeforeEach
     void listen() throws Exception {
         jars = Files.createTempDirectory("opsgi-admission");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, KernelEvents.TOPIC_PREFIX + "*");
-        listener = context.registerService(EventHandler.class, e -> events.add(e.getTopic().substring(KernelEvents.TOPIC_PREFIX.length())
-                + " " + e.getProperty(KernelEvents.VARIANT) + " " + String.join(",", (String[]) e.getProperty(KernelEvents.OP))), props);
+        events = KernelEventLog.listen(context);
+        fullAdmission = Admission.full(context, configAdmin);
         assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS), "the built-in kernels are verified at startup");
         configure(Map.of(OperatorRegistry.SELECT, "speed"));
     }
@@ -105,7 +82,8 @@ class AdmissionTest {
     @AfterEach
     void cleanUp() throws Exception {
         configure(Map.of()); // back to the framework's setting
-        listener.unregister();
+        events.close();
+        fullAdmission.close();
         for (Bundle b : installed) {
             if (b.getState() != Bundle.UNINSTALLED) {
                 b.uninstall();

@@ -10,17 +10,13 @@ import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.runtime.KernelDescriptor;
-import io.opsgi.runtime.KernelEvents;
 import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelTable;
-import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,18 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * The verification gate in a real Felix, with real bundle jars: a correct faster kernel dropped into
@@ -48,36 +33,26 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * that hangs are quarantined and never serve; kernels that fail live calls are quarantined while the
  * callers get the reference's answers. State changes are followed through Event Admin.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class GateTest {
+class GateTest extends WithRegistry {
     private static final String CONV = "conv2d";
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
-
     private final List<Bundle> installed = new ArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private ServiceRegistration<EventHandler> listener;
+    private KernelEventLog events;
+    private AutoCloseable fullAdmission;
     private Path jars;
 
     @BeforeEach
     void listen() throws Exception {
         jars = Files.createTempDirectory("opsgi-gate");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, KernelEvents.TOPIC_PREFIX + "*");
-        listener = context.registerService(EventHandler.class, e -> events.add(e.getTopic().substring(KernelEvents.TOPIC_PREFIX.length())
-                + " " + e.getProperty(KernelEvents.VARIANT) + " " + String.join(",", (String[]) e.getProperty(KernelEvents.OP))), props);
+        events = KernelEventLog.listen(context);
+        fullAdmission = Admission.full(context, configAdmin);
         assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS), "the built-in kernels are verified at startup");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        listener.unregister();
+        events.close();
+        fullAdmission.close();
         for (Bundle b : installed) {
             if (b.getState() != Bundle.UNINSTALLED) {
                 b.uninstall();
@@ -88,19 +63,12 @@ class GateTest {
 
     @Test
     void aCorrectFasterKernelDroppedIntoDeployGoesPendingThenVerifiedThenActive() throws Exception {
-        Path deploy = Files.createTempDirectory("opsgi-deploy");
-        Configuration watcher = configAdmin.getFactoryConfiguration("org.apache.felix.fileinstall", "gate", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("felix.fileinstall.dir", deploy.toString());
-        props.put("felix.fileinstall.poll", "100");
-        props.put("felix.fileinstall.noInitialDelay", "true");
-        watcher.update(props);
-        try {
-            Path jar = deploy.resolve("vector.jar");
+        try (DeployFolder deploy = DeployFolder.watch(configAdmin, "gate")) {
+            Path jar = deploy.dir.resolve("vector.jar");
             Files.copy(Path.of(context.getProperty("opsgi.itest.vector.jar")), jar, StandardCopyOption.REPLACE_EXISTING);
             Await.until("the vector relu active", () -> active("relu").equals("vector"), this::state);
             Await.until("its activation event", () -> events.contains("ACTIVATED vector relu"), this::state);
-            List<String> seen = events.stream().filter(e -> e.contains(" vector ")).toList();
+            List<String> seen = events.all().stream().filter(e -> e.contains(" vector ")).toList();
             int pending = seen.indexOf("PENDING vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid,softsign");
             int verified = seen.indexOf("VERIFIED vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid,softsign");
             int activated = seen.indexOf("ACTIVATED vector relu");
@@ -111,8 +79,6 @@ class GateTest {
 
             Files.delete(jar);
             Await.until("the reference relu after the jar left deploy/", () -> active("relu").equals("direct"), this::state);
-        } finally {
-            watcher.delete();
         }
     }
 

@@ -23,31 +23,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hot swap in a real Felix: the vector relu bundle (ranking 100) is installed from its jar at run
  * time over the reference (ranking 0), removed again, pinned around, and uninstalled mid-call.
  * The same jar dropped into a FileInstall folder is {@link GateTest}'s first case.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class HotSwapTest {
+class HotSwapTest extends WithRegistry {
     static final String RELU = "relu";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
 
     Bundle vector;
 

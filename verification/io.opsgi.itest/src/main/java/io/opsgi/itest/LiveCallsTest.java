@@ -39,17 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * Live calls: faults are blamed on the right party (a cancelled caller, a JVM out of memory, a
@@ -58,17 +51,8 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * all land. Real Felix, real kernel bundles (the fast conv2d chain blocked/gemm/depthwise/direct)
  * and fixture jars built at test time.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class LiveCallsTest {
+class LiveCallsTest extends WithRegistry {
     private static final String CONV = "conv2d";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
 
     private final List<Bundle> installed = new ArrayList<>();
     private Path jars;
@@ -250,10 +234,46 @@ class LiveCallsTest {
         KernelDescriptor stuck = registry.kernel(CONV, "stuck").orElseThrow();
         assertEquals(KernelState.QUARANTINED, stuck.state());
         String report = stuck.report().text();
-        assertTrue(report.contains("overran its deadline") && report.contains("live-caller-of-stuck"), report);
+        // A call this large runs guarded: on a worker the caller waits for, so the report names the worker.
+        assertTrue(report.contains("overran its deadline") && report.contains("opsgi-guarded-call-"), report);
         assertTrue(report.contains("ConvGeometry"), "the report names the geometry: " + report);
         System.out.printf("a live call stuck in a kernel was answered by the next kernel after %d ms; report: %s%n", millis, report);
         assertEquals(KernelState.VERIFIED, registry.kernel(CONV, "direct").orElseThrow().state());
+    }
+
+    @Test
+    void aKernelSpinningWithoutLookingAtItsInterruptDoesNotHoldItsCaller() throws Exception {
+        install("spinner", 90, "spin-on-large");
+        Await.until("spinner active (it passes verification: no vector is that large)", () -> active().equals("spinner"), this::state);
+        Work large = work("large", 1, 8, 360, 360, 4, 3, 1, 1);
+        assertTrue(large.in()[0].size() > FixtureConv2d.LARGE);
+        Thread caller = Thread.currentThread();
+        long start = System.nanoTime();
+        Tensor y;
+        String served;
+        try (var lease = registry.lease(CONV, Conv2dKernel.class)) {
+            y = large.run(lease.kernel()); // on this thread: it must come back although the kernel never does
+            served = lease.servedBy().variant();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        ConvData.assertMatches(large.expected(), y, large.k());
+        assertEquals("direct", served, "answered by the next kernel");
+        assertTrue(!caller.isInterrupted(), "the caller's thread carries no stray interrupt");
+        KernelDescriptor spinner = registry.kernel(CONV, "spinner").orElseThrow();
+        assertEquals(KernelState.QUARANTINED, spinner.state());
+        String report = spinner.report().text();
+        assertTrue(report.contains("overran its deadline") && report.contains("opsgi-guarded-call-") && report.contains("spinIgnoringInterrupts"),
+                "the report names the abandoned worker and where it spins: " + report);
+        List<String> abandoned = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("opsgi-guarded-call-") && n.endsWith("-abandoned-in-spinner")).toList();
+        assertEquals(1, abandoned.size(), "the worker left in the kernel is named: " + abandoned);
+        // Later calls, large and small, go to the next kernel at once.
+        try (var lease = registry.lease(CONV, Conv2dKernel.class)) {
+            ConvData.assertMatches(large.expected(), large.run(lease.kernel()), large.k());
+            assertEquals("direct", lease.servedBy().variant());
+        }
+        System.out.printf("a caller of a kernel that spins ignoring interrupts got the next kernel's answer after %d ms; worker %s left; report: %s%n",
+                millis, abandoned, report);
     }
 
     @Test

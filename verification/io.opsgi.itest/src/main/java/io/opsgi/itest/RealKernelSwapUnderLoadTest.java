@@ -13,15 +13,12 @@ import io.opsgi.op.ElementwiseKernel;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelTable;
-import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,15 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * Swap under load with the real kernel bundles and the live checks on (deadlines, sampled shadow
@@ -47,16 +36,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * stopped, started and uninstalled, and the vector relu comes and goes through a deploy folder.
  * Not one call may fail or be wrong, and no kernel may be quarantined.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class RealKernelSwapUnderLoadTest {
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
-
+class RealKernelSwapUnderLoadTest extends WithRegistry {
     private record Work(String name, Tensor[] in, Conv2dAttrs attrs, Tensor expected, int k) {
     }
 
@@ -99,13 +79,7 @@ class RealKernelSwapUnderLoadTest {
             caller.start();
         }
 
-        Path deploy = Files.createTempDirectory("opsgi-real-swap-deploy");
-        Configuration watcher = configAdmin.getFactoryConfiguration("org.apache.felix.fileinstall", "real-swap", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("felix.fileinstall.dir", deploy.toString());
-        props.put("felix.fileinstall.poll", "100");
-        props.put("felix.fileinstall.noInitialDelay", "true");
-        watcher.update(props);
+        DeployFolder deploy = DeployFolder.watch(configAdmin, "real-swap");
         SplittableRandom random = new SplittableRandom(11);
         List<Bundle> real = new ArrayList<>();
         int operations = 0;
@@ -117,7 +91,7 @@ class RealKernelSwapUnderLoadTest {
                 for (Bundle b : real) {
                     b.start();
                 }
-                Path vector = deploy.resolve("vector.jar");
+                Path vector = deploy.dir.resolve("vector.jar");
                 Files.copy(Path.of(context.getProperty("opsgi.itest.vector.jar")), vector, StandardCopyOption.REPLACE_EXISTING);
                 Await.until("depthwise conv2d and vector relu active", () -> active("conv2d").equals("depthwise")
                         && active("relu").equals("vector"), this::state);
@@ -146,7 +120,7 @@ class RealKernelSwapUnderLoadTest {
             for (Bundle b : real) {
                 b.uninstall();
             }
-            watcher.delete();
+            deploy.close();
         }
         System.out.printf("real kernels swapped under load: %d calls on 3 threads across %d bundle and deploy-folder operations; served by %s;"
                 + " %d failed%n", calls.get(), operations, servedBy, failures.size());

@@ -24,33 +24,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * Swap under load: caller threads run conv2d continuously through the registry while kernel bundles
  * are installed, verified, pinned, updated, stopped, started and uninstalled under them. Every
  * output is checked against the reference kernel; not one call may fail or be wrong.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class SwapUnderLoadTest {
+class SwapUnderLoadTest extends WithRegistry {
     private static final String CONV = "conv2d";
     private static final int CALLERS = 3;
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
 
     /** One conv2d configuration with its inputs and the reference kernel's output. */
     private record Work(String name, Tensor[] in, Conv2dAttrs attrs, Tensor expected, int k) {

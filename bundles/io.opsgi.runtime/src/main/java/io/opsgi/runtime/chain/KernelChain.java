@@ -1,7 +1,9 @@
 package io.opsgi.runtime.chain;
 
+import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Output;
+import io.opsgi.op.PoolGeometry;
 import java.io.InterruptedIOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
@@ -77,6 +79,21 @@ public final class KernelChain implements InvocationHandler {
         }
     }
 
+    /**
+     * How a chain runs one attempt of kernel {@code index}: as it is ({@link #DIRECT}, on the caller's
+     * thread) or otherwise (e.g. on a worker thread the caller waits for with a deadline). Whatever
+     * the kernel throws comes back wrapped in an {@link InvocationTargetException}, as from
+     * {@link Method#invoke}. Runs between {@link Monitor#enter} and {@link Monitor#overran}.
+     */
+    @org.osgi.annotation.versioning.ConsumerType
+    public interface Runner {
+        Object run(int index, Method method, Kernel kernel, Object[] args, int[] written) throws InvocationTargetException,
+                IllegalAccessException;
+    }
+
+    /** Calls the kernel on the caller's thread. */
+    public static final Runner DIRECT = (index, method, kernel, args, written) -> method.invoke(kernel, args);
+
     /** No kernel in the chain supports the call's geometry. */
     public static final class UnsupportedGeometryException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -108,25 +125,58 @@ public final class KernelChain implements InvocationHandler {
     private final Class<?> family;
     private final Kernel[] kernels;
     private final Monitor monitor;
+    private final Runner runner;
     private final Method supports;
     private final Map<Method, int[]> outputs;
 
-    private KernelChain(Class<?> family, List<? extends Kernel> kernels, Monitor monitor) {
+    private KernelChain(Class<?> family, List<? extends Kernel> kernels, Monitor monitor, Runner runner) {
         Family f = FAMILIES.get(family);
         this.family = family;
         this.kernels = kernels.toArray(new Kernel[0]);
         this.monitor = monitor;
+        this.runner = runner;
         this.supports = f.supports();
         this.outputs = f.outputs();
     }
 
     /** A kernel of {@code family} answering each call with the first of {@code kernels} that can. */
     public static <K extends Kernel> K of(Class<K> family, List<? extends K> kernels, Monitor monitor) {
+        return of(family, kernels, monitor, DIRECT);
+    }
+
+    /** As {@link #of(Class, List, Monitor)}, each attempt run by {@code runner}. */
+    public static <K extends Kernel> K of(Class<K> family, List<? extends K> kernels, Monitor monitor, Runner runner) {
         if (kernels.isEmpty()) {
             throw new IllegalArgumentException("a kernel chain needs at least one kernel");
         }
         return family.cast(Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family},
-                new KernelChain(family, kernels, monitor)));
+                new KernelChain(family, kernels, monitor, runner)));
+    }
+
+    /**
+     * The amount of work of one kernel call, from its arguments, in one unit for every family: the
+     * elements of its arrays, plus the multiply-adds or window taps its geometry implies (a convolution's
+     * {@code n·cOut·oh·ow·cIn/groups·kh·kw}, taken both ways round so conv_transpose2d is covered too; a
+     * pool's {@code n·c·oh·ow·kh·kw}). The gate records each timed workload's work beside its time, and a
+     * live call's deadline is the measured time per unit times this call's work, so it scales with the call.
+     */
+    public static long work(Object[] args) {
+        long work = 0;
+        for (Object a : args == null ? new Object[0] : args) {
+            if (a instanceof float[] f) {
+                work += f.length;
+            } else if (a instanceof long[] l) {
+                work += l.length;
+            }
+        }
+        Object geometry = args == null || args.length == 0 ? null : args[0];
+        if (geometry instanceof ConvGeometry g) {
+            long taps = (long) g.kh() * g.kw() * g.n();
+            work += taps * Math.max((long) g.cOut() * g.oh() * g.ow() * g.cInPerGroup(), (long) g.cIn() * g.h() * g.w() * g.cOutPerGroup());
+        } else if (geometry instanceof PoolGeometry g) {
+            work += (long) g.n() * g.c() * g.oh() * g.ow() * g.kh() * g.kw();
+        }
+        return work;
     }
 
     /** {@code kernel} alone: calls it exactly as it is, but refuses geometries it does not support. */
@@ -175,7 +225,7 @@ public final class KernelChain implements InvocationHandler {
             boolean overran;
             try {
                 try {
-                    method.invoke(kernels[i], args);
+                    runner.run(i, method, kernels[i], args, written);
                 } catch (InvocationTargetException e) {
                     error = e.getCause();
                 }
@@ -224,7 +274,7 @@ public final class KernelChain implements InvocationHandler {
             // The reference threw: the suspect's non-finite answer is the only one there is.
             try {
                 clear(args, written);
-                method.invoke(kernels[suspect], args);
+                runner.run(suspect, method, kernels[suspect], args, written);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {

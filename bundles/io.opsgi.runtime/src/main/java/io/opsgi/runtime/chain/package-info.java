@@ -3,5 +3,5 @@
  * that can. Machinery of the runtime and the conformance kit; kernel authors never touch it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.opsgi.runtime.chain;

@@ -21,6 +21,10 @@ final class Candidate implements KernelSelector.Choice {
     volatile VerificationReport report;
     /** op -> geometry class -> median call time, from the newest run that timed it; replaced whole. */
     volatile Map<String, Map<String, Long>> measured = Map.of();
+    /** op -> geometry class -> the slowest measured time per unit of kernel work (ns), where the work was known. */
+    private volatile Map<String, Map<String, Double>> perUnit = Map.of();
+    /** Live attempts begun on this kernel; the first {@code Leases.PROBATION_CALLS} run guarded. */
+    final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
     /** Which verification run counts: a verdict carrying an older ticket (superseded by a release or re-verify) is dropped. */
     int ticket;
     private int inflight;
@@ -61,13 +65,35 @@ final class Candidate implements KernelSelector.Choice {
         return n == null ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
-    /** Records a time measured for calls of {@code op} in {@code geometryClass}; callers hold the gate's monitor. */
-    void measured(String op, String geometryClass, long nanos) {
-        Map<String, Map<String, Long>> next = new HashMap<>(measured);
-        Map<String, Long> byClass = new HashMap<>(next.getOrDefault(op, Map.of()));
-        byClass.put(geometryClass, nanos);
+    /** The measured time per unit of work of calls of {@code op} in {@code geometryClass}, in ns; 0 if unknown. */
+    double nanosPerUnit(String op, String geometryClass) {
+        Double d = perUnit.getOrDefault(op, Map.of()).get(geometryClass);
+        return d == null ? 0 : d;
+    }
+
+    /**
+     * Records a time measured for calls of {@code op} in {@code geometryClass}, and the time per unit of
+     * work ({@code perUnit} 0: unknown, the old rate is dropped); callers hold the gate's monitor.
+     */
+    void measured(String op, String geometryClass, long nanos, double perUnitNanos) {
+        measured = with(measured, op, geometryClass, nanos);
+        perUnit = perUnitNanos > 0 ? with(perUnit, op, geometryClass, perUnitNanos) : without(perUnit, op, geometryClass);
+    }
+
+    private static <V> Map<String, Map<String, V>> with(Map<String, Map<String, V>> old, String op, String geometryClass, V value) {
+        Map<String, Map<String, V>> next = new HashMap<>(old);
+        Map<String, V> byClass = new HashMap<>(next.getOrDefault(op, Map.of()));
+        byClass.put(geometryClass, value);
         next.put(op, Map.copyOf(byClass));
-        measured = Map.copyOf(next);
+        return Map.copyOf(next);
+    }
+
+    private static <V> Map<String, Map<String, V>> without(Map<String, Map<String, V>> old, String op, String geometryClass) {
+        Map<String, Map<String, V>> next = new HashMap<>(old);
+        Map<String, V> byClass = new HashMap<>(next.getOrDefault(op, Map.of()));
+        byClass.remove(geometryClass);
+        next.put(op, Map.copyOf(byClass));
+        return Map.copyOf(next);
     }
 
     @Override

@@ -165,19 +165,25 @@ final class GateState implements VerificationGate.Owner {
     /**
      * Keeps the times a verification measured: the verified kernel's own, and those of the kernels it
      * was timed against in the same run (fresher, and taken under the same load as the newcomer's).
-     * Per op and class the slowest workload of the class counts.
+     * Per op and class the slowest workload of the class counts, for the time and for the time per unit
+     * of work (the deadline's rate) alike.
      */
     private void measured(Candidate c, List<VerificationReport.Timing> timings) {
         Map<String, Long> worst = new HashMap<>();
+        Map<String, Double> worstPerUnit = new HashMap<>();
         for (VerificationReport.Timing t : timings) {
-            worst.merge(t.op() + "\n" + t.geometryClass() + "\n" + t.variant(), t.medianNanos(), Math::max);
+            String key = t.op() + "\n" + t.geometryClass() + "\n" + t.variant();
+            worst.merge(key, t.medianNanos(), Math::max);
+            if (t.work() > 0) {
+                worstPerUnit.merge(key, (double) t.medianNanos() / t.work(), Math::max);
+            }
         }
         worst.forEach((key, nanos) -> {
             String[] k = key.split("\n");
             Candidate timed = k[2].equals(c.variant()) ? c : selection.current().byOp().getOrDefault(k[0], List.of()).stream()
                     .filter(r -> r.variant().equals(k[2]) && r.state.eligible()).findFirst().orElse(null);
             if (timed != null) {
-                timed.measured(k[0], k[1], nanos);
+                timed.measured(k[0], k[1], nanos, worstPerUnit.getOrDefault(key, 0.0));
             }
         });
     }

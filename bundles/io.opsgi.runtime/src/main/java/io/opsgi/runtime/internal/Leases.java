@@ -13,6 +13,16 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.osgi.service.log.Logger;
 
@@ -34,8 +44,16 @@ final class Leases {
      * wait this long once, then they go on without it.
      */
     static final long REFERENCE_RETURN_GRACE_NANOS = 30_000_000_000L;
-    /** A kernel's deadline is at least this multiple of its measured call time. */
+    /** A kernel's deadline is at least this multiple of its measured call time (scaled to the call's work). */
     static final long DEADLINE_FACTOR = 20;
+    /**
+     * Attempts expected to take at least this long run guarded (on a worker thread the caller waits
+     * for with the deadline): the hand-off, some tens of microseconds, is then a few percent at most,
+     * and a kernel that never returns on large inputs cannot hold its caller.
+     */
+    static final long GUARD_ABOVE_NANOS = 1_000_000;
+    /** A kernel's first live attempts run guarded whatever their size: it has not yet shown that it returns. */
+    static final long PROBATION_CALLS = 100;
 
     private final Selection selection;
     private final GateState gate;
@@ -46,6 +64,17 @@ final class Leases {
     private volatile CallWatch watch;
     private volatile ShadowChecks shadow;
     private volatile long deadlineFloorNanos;
+    /** Runs guarded attempts; a worker stuck in a kernel is renamed and left, the pool makes another. */
+    private final ExecutorService guardedCalls = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "opsgi-guarded-call-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     Leases(Selection selection, GateState gate, Logger log, LongSupplier pendingWaitMillis) {
         this.selection = selection;
@@ -75,12 +104,98 @@ final class Leases {
     }
 
     /**
-     * The deadline of one attempt of {@code c} on a call of {@code op} in {@code geometryClass}: the floor,
-     * or a generous multiple of the gate's measured time for that class if that is longer.
+     * The deadline of one attempt of {@code c} on a call of {@code op} in {@code geometryClass} with
+     * {@code work} ({@link KernelChain#work}): the floor, or a generous multiple of the gate's measured
+     * time per unit of work for that class times this call's work, if that is longer (a kernel timed
+     * without its work known: a multiple of its measured time).
      */
-    long budgetNanos(Candidate c, String op, String geometryClass) {
-        long measured = c.measuredNanos(op, geometryClass).orElse(0);
+    long budgetNanos(Candidate c, String op, String geometryClass, long work) {
+        double perUnit = c.nanosPerUnit(op, geometryClass);
+        long measured = perUnit > 0 ? (long) Math.min(Long.MAX_VALUE / (4 * DEADLINE_FACTOR), perUnit * work)
+                : c.measuredNanos(op, geometryClass).orElse(0);
         return Math.max(deadlineFloorNanos, DEADLINE_FACTOR * measured);
+    }
+
+    /**
+     * Whether an attempt runs guarded: the kernel is on probation (its first {@link #PROBATION_CALLS}
+     * attempts), or the call is expected to take {@link #GUARD_ABOVE_NANOS} or more (a kernel never
+     * timed is taken at 1 ns per unit of work). Small calls of a kernel past probation stay on the
+     * caller's thread, watched by the watchdog, which costs them no hand-off.
+     */
+    private static boolean guarded(Candidate c, String op, String geometryClass, long work) {
+        if (c.attempts.get() < PROBATION_CALLS && c.attempts.incrementAndGet() <= PROBATION_CALLS) {
+            return true;
+        }
+        double perUnit = c.nanosPerUnit(op, geometryClass);
+        return (perUnit > 0 ? perUnit : 1.0) * work >= GUARD_ABOVE_NANOS;
+    }
+
+    /**
+     * Runs one attempt on a worker thread, with private outputs copied back when it answers in time.
+     * Past the deadline the caller goes on (the chain asks the next kernel): the kernel is quarantined,
+     * the worker interrupted, renamed as abandoned and left, and its outputs never reach the caller.
+     */
+    private Object guardedAttempt(Candidate c, String op, Method method, Kernel kernel, Object[] args, int[] written, long budgetNanos)
+            throws InvocationTargetException, IllegalAccessException {
+        Object[] own = args.clone();
+        for (int p : written) {
+            own[p] = new float[((float[]) args[p]).length];
+        }
+        for (int p = 0; p < own.length; p++) {
+            if (own[p] instanceof long[] a) {
+                own[p] = new long[a.length]; // indices, the only long[] kernel parameter, are outputs
+            }
+        }
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        FutureTask<Object> task = new FutureTask<>(() -> {
+            Thread self = Thread.currentThread();
+            String name = self.getName();
+            worker.set(self);
+            try {
+                return method.invoke(kernel, own);
+            } finally {
+                self.setName(name); // a worker that came back after all serves the pool under its own name
+            }
+        });
+        try {
+            guardedCalls.execute(task);
+            task.get(budgetNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            boolean stuck = !task.isDone();
+            task.cancel(true);
+            Thread t = worker.get();
+            String name = t == null ? "(not started)" : t.getName();
+            StackTraceElement[] where = t == null ? new StackTraceElement[0] : t.getStackTrace();
+            overran(c, op, args.length == 0 ? null : args[0], name + "' (a worker; the caller did not wait for it", where, budgetNanos);
+            if (t != null && stuck) {
+                t.setName(name + "-abandoned-in-" + c.variant());
+            }
+            throw new InvocationTargetException(new IllegalStateException(c.variant() + " overran its deadline of " + budgetNanos / 1_000_000
+                    + " ms; its worker thread '" + name + "' is abandoned"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InvocationTargetException kernelThrew) {
+                throw kernelThrew;
+            }
+            if (e.getCause() instanceof IllegalAccessException denied) {
+                throw denied;
+            }
+            throw new InvocationTargetException(e.getCause());
+        } catch (InterruptedException e) {
+            // The caller gave up: stop the worker; the chain sees the interrupt and blames no kernel.
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InvocationTargetException(e);
+        } catch (RejectedExecutionException e) {
+            return method.invoke(kernel, args); // the registry is stopping: no worker to hand over to
+        }
+        for (int p = 0; p < own.length; p++) {
+            if (own[p] != args[p] && own[p] instanceof float[] a) {
+                System.arraycopy(a, 0, (float[]) args[p], 0, a.length);
+            } else if (own[p] != args[p] && own[p] instanceof long[] a) {
+                System.arraycopy(a, 0, (long[]) args[p], 0, a.length);
+            }
+        }
+        return null;
     }
 
     <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
@@ -159,15 +274,19 @@ final class Leases {
 
     /** The watchdog found an attempt past its deadline: quarantine the kernel, naming the abandoned thread. */
     private void overran(Candidate c, String op, Object geometry, Thread thread, StackTraceElement[] where, long budgetNanos) {
+        overran(c, op, geometry, thread.getName(), where, budgetNanos);
+    }
+
+    private void overran(Candidate c, String op, Object geometry, String thread, StackTraceElement[] where, long budgetNanos) {
         List<String> details = new ArrayList<>(List.of("case: " + op + " " + geometry,
-                "thread '" + thread.getName() + "' was interrupted; if the kernel ignores that, the thread is abandoned there"));
+                "thread '" + thread + "' was interrupted; if the kernel ignores that, the thread is abandoned there"));
         for (int i = 0; i < Math.min(6, where.length); i++) {
             details.add("at " + where[i]);
         }
         String problem = "overran its deadline of " + budgetNanos / 1_000_000 + " ms on a live call";
         if (gate.quarantine(c, VerificationReport.failed(problem, details, Duration.ofNanos(budgetNanos)))) {
             log.error("Kernel {} for {} from {} quarantined: {} ({}), thread '{}'; the call goes to the next kernel", c.variant(), op,
-                    c.bundle, problem, geometry, thread.getName());
+                    c.bundle, problem, geometry, thread);
         }
     }
 
@@ -236,7 +355,8 @@ final class Leases {
         private synchronized K chain(int i) {
             if (chains[i] == null) {
                 List<Candidate> chain = snapshot.chain(op, classes.get(i)).stream().filter(entered::contains).toList();
-                chains[i] = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), new Watched(chain, classes.get(i)));
+                Watched watched = new Watched(chain, classes.get(i));
+                chains[i] = KernelChain.of(type, chain.stream().map(c -> type.cast(c.kernel)).toList(), watched, watched);
             }
             return (K) chains[i];
         }
@@ -257,7 +377,7 @@ final class Leases {
         }
 
         /** One geometry class's chain: the live checks (deadline, shadow sample) and failures reported back. */
-        private final class Watched implements KernelChain.Monitor {
+        private final class Watched implements KernelChain.Monitor, KernelChain.Runner {
             private final List<Candidate> chain;
             private final String geometryClass;
 
@@ -276,13 +396,26 @@ final class Leases {
                 return checks == null || args == null || written.length == 0 ? null : checks.sample(args, written);
             }
 
+            /**
+             * Small calls run on the caller's thread with the watchdog's deadline; guarded ones on a worker the
+             * caller waits for (the watchdog then only pairs the attempt's begin and end: the wait keeps the deadline).
+             */
             @Override
-            public boolean enter(int index) {
+            public Object run(int index, Method method, Kernel kernel, Object[] args, int[] written)
+                    throws InvocationTargetException, IllegalAccessException {
                 CallWatch w = watch;
-                if (w != null) {
-                    w.begin(chain.get(index), op, budgetNanos(chain.get(index), op, geometryClass));
+                if (w == null || args == null) {
+                    return method.invoke(kernel, args);
                 }
-                return true;
+                Candidate c = chain.get(index);
+                long work = KernelChain.work(args);
+                long budget = budgetNanos(c, op, geometryClass, work);
+                if (!guarded(c, op, geometryClass, work)) {
+                    w.begin(c, op, budget);
+                    return method.invoke(kernel, args);
+                }
+                w.begin(c, op, Long.MAX_VALUE / 4);
+                return guardedAttempt(c, op, method, kernel, args, written, budget);
             }
 
             @Override

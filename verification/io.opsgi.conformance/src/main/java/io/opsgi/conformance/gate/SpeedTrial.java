@@ -13,6 +13,7 @@ import io.opsgi.tensor.Tensor;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,15 @@ final class SpeedTrial {
     static final long WARMUP_NANOS = 200_000_000L;
     static final int WARMUP_CALLS = 3;
     static final long WARMUP_CAP_NANOS = 2_000_000_000L;
+    /**
+     * Before its first large call a kernel runs the op's small vector cases, at most this long and
+     * {@link #SMALL_WARMUP_CALLS} calls: the JIT then compiles it by its usual counters. Without them
+     * the first large calls run interpreted or in on-stack-replacement code (vector max pool on
+     * 64x112x112: 7.7 s and 1.8 s for the first two calls, then 0.5 ms), longer than the large warm-up
+     * may take, so the trial timed the interpreter (1866 ms against the direct kernel's 212 ms).
+     */
+    static final long SMALL_WARMUP_NANOS = 300_000_000L;
+    static final int SMALL_WARMUP_CALLS = 5_000;
     /** A call's bound: this many times the reference's time on the same input, and at least {@link #MIN_CALL_MILLIS}. */
     static final int CALL_FACTOR = 100;
     static final long MIN_CALL_MILLIS = 3_000;
@@ -56,6 +66,10 @@ final class SpeedTrial {
     private final Kernel kernel;
     private final Kernel reference;
     private final Map<String, Kernel> rivals;
+    /** The op's valid vector cases, small calls for {@link #warmUpSmall}. */
+    private final List<VectorCase> smallCases;
+    /** Kernels warmed up on the small cases in this trial. */
+    private final java.util.Set<Kernel> warmedSmall = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final List<String> checked = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final List<Timing> timings = new ArrayList<>();
@@ -71,8 +85,9 @@ final class SpeedTrial {
      *                  large-input answers are only required to come back in time)
      * @param rivals    the kernels now serving the op, by variant, timed beside {@code kernel}
      */
-    private SpeedTrial(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals) {
+    private SpeedTrial(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases) {
         this.operator = Operators.get(op);
+        this.smallCases = Workloads.scalable(cases);
         this.variant = variant;
         this.kernel = kernel;
         this.reference = reference;
@@ -93,7 +108,7 @@ final class SpeedTrial {
      */
     static SpeedTrial check(String op, String variant, Kernel kernel, Kernel reference, Map<String, Kernel> rivals, List<VectorCase> cases,
             long seed) throws InterruptedException {
-        SpeedTrial trial = new SpeedTrial(op, variant, kernel, reference, rivals);
+        SpeedTrial trial = new SpeedTrial(op, variant, kernel, reference, rivals, cases);
         List<Workload> standard = Workloads.standard(op, seed);
         for (Workload w : standard) {
             trial.workload(w);
@@ -194,15 +209,14 @@ final class SpeedTrial {
 
     /** Times the kernel (if it answered right) and every rival that takes the workload, interleaved. */
     private void time(Workload w, String geometryClass, boolean timeKernel, long deadline) {
-        Map<String, Kernel> runners = new LinkedHashMap<>();
+        Map<String, Replay> runners = new LinkedHashMap<>();
         if (timeKernel) {
-            runners.put(variant, kernel);
+            runners.put(variant, Replay.of(operator, kernel, w));
         }
         rivals.forEach((v, k) -> {
             if (!v.equals(variant) && k != kernel) {
                 try {
-                    call(k, w); // whether it takes this geometry at all
-                    runners.put(v, k);
+                    runners.put(v, Replay.of(operator, k, w)); // also tells whether it takes this geometry at all
                 } catch (RuntimeException e) {
                     // a rival that declines (or fails) this workload is not timed on it
                 }
@@ -212,7 +226,10 @@ final class SpeedTrial {
         // a few cold runs give the time a deadline can start from, and the next kernel's trial re-times it warm.
         boolean alone = runners.size() <= 1;
         if (!alone) {
-            runners.values().forEach(k -> warmUp(k, w, deadline));
+            runners.values().forEach(r -> {
+                warmUpSmall(r.kernel(), deadline);
+                warmUp(r, deadline);
+            });
         }
         int maxRounds = alone ? ALONE_ROUNDS : MAX_ROUNDS;
         Map<String, long[]> times = new LinkedHashMap<>();
@@ -221,28 +238,106 @@ final class SpeedTrial {
         int rounds = 0;
         while (rounds < maxRounds && (rounds == 0 || System.nanoTime() - start < ROUND_BUDGET_NANOS)
                 && !Thread.currentThread().isInterrupted()) {
-            for (Map.Entry<String, Kernel> r : runners.entrySet()) {
-                times.get(r.getKey())[rounds] = timed(r.getValue(), w);
+            for (Map.Entry<String, Replay> r : runners.entrySet()) {
+                times.get(r.getKey())[rounds] = r.getValue().timed();
             }
             rounds++;
         }
         int n = rounds;
-        times.forEach((v, t) -> timings.add(new Timing(operator.name(), geometryClass, w.name(), v, median(Arrays.copyOf(t, n)), n)));
+        times.forEach((v, t) -> timings.add(new Timing(operator.name(), geometryClass, w.name(), v, median(Arrays.copyOf(t, n)), n,
+                runners.get(v).work())));
     }
 
     /**
-     * Calls {@code k} until the JIT has compiled it: at least {@link #WARMUP_CALLS} calls and
+     * The kernel calls one run of a workload makes, recorded once (through the op's contract, which
+     * validates and allocates) and replayed on the same arguments: what is timed is the kernel, as
+     * JMH times it, not the contract's allocation of a fresh multi-MB output per call (page faults and
+     * zeroing that cost every kernel alike, 2-4 ms on 2^21 elements, and hid a 10x difference between
+     * kernels under that noise).
+     */
+    private record Replay(Kernel kernel, List<Method> methods, List<Object[]> args) {
+        static Replay of(Operator operator, Kernel k, Workload w) {
+            List<Method> methods = new ArrayList<>();
+            List<Object[]> args = new ArrayList<>();
+            Class<?> family = operator.kernelType();
+            Kernel recording = (Kernel) Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family}, (proxy, method, a) -> {
+                if (method.getDeclaringClass() != Object.class && !method.getName().equals("supports")) {
+                    methods.add(method);
+                    args.add(a);
+                }
+                try {
+                    return method.invoke(k, a);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+            operator.run(KernelChain.only(kernelType(operator), recording), w.attrs(), w.inputs());
+            return new Replay(k, List.copyOf(methods), List.copyOf(args));
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Class<Kernel> kernelType(Operator operator) {
+            return (Class<Kernel>) operator.kernelType();
+        }
+
+        /** The kernel work of one replay ({@link KernelChain#work}), which live calls' deadlines scale by. */
+        long work() {
+            return args.stream().mapToLong(KernelChain::work).sum();
+        }
+
+        /** One replay of the recorded calls, in nanoseconds. */
+        long timed() {
+            long t0 = System.nanoTime();
+            try {
+                for (int i = 0; i < methods.size(); i++) {
+                    methods.get(i).invoke(kernel, args.get(i));
+                }
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+            return System.nanoTime() - t0;
+        }
+    }
+
+    /** Runs the op's small vector cases on {@code k} (once per trial), so the JIT compiles it before its first large call is timed. */
+    private void warmUpSmall(Kernel k, long deadline) {
+        if (!warmedSmall.add(k)) {
+            return;
+        }
+        List<Replay> small = new ArrayList<>();
+        for (VectorCase c : smallCases) {
+            try {
+                small.add(Replay.of(operator, k, new Workload(c.name(), c.op(), c.attrs(), c.readInputs())));
+            } catch (Exception e) {
+                // a case the kernel declines, or whose files cannot be read: not a warm-up call
+            }
+        }
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; !small.isEmpty() && i < SMALL_WARMUP_CALLS && System.nanoTime() - start < SMALL_WARMUP_NANOS
+                    && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted(); i++) {
+                small.get(i % small.size()).timed();
+            }
+        } catch (RuntimeException e) {
+            // it answered these cases in the values check; a warm-up call that fails only ends the warm-up
+        }
+    }
+
+    /**
+     * Replays {@code r} until the JIT has compiled it: at least {@link #WARMUP_CALLS} calls and
      * {@link #WARMUP_NANOS}, then until two calls in a row agree within 20% with no compilation
      * finished during the last one; at most {@link #WARMUP_CAP_NANOS}. Vector API code runs 10-100x
      * slower until C2 has compiled it, and on a loaded machine the compiler threads take seconds to
      * get to it (vector relu on 2^21 elements: 100-250 ms per call for the first ~12 calls at load
      * 12 on 2 cores, then 2 ms), so steady times alone can be the interpreter's.
      */
-    private void warmUp(Kernel k, Workload w, long deadline) {
+    private static void warmUp(Replay r, long deadline) {
         long start = System.nanoTime(), previous = Long.MAX_VALUE;
         for (int calls = 1; !Thread.currentThread().isInterrupted(); calls++) {
             long compiledBefore = compilationMillis();
-            long t = timed(k, w), spent = System.nanoTime() - start;
+            long t = r.timed(), spent = System.nanoTime() - start;
             boolean steady = Math.abs(t - previous) <= previous / 5 && compilationMillis() == compiledBefore;
             if (spent >= WARMUP_CAP_NANOS || System.nanoTime() > deadline || steady && calls >= WARMUP_CALLS && spent >= WARMUP_NANOS) {
                 return;
@@ -255,12 +350,6 @@ final class SpeedTrial {
     private static long compilationMillis() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
-    }
-
-    private long timed(Kernel k, Workload w) {
-        long t0 = System.nanoTime();
-        call(k, w);
-        return System.nanoTime() - t0;
     }
 
     private Map<String, Object> call(Kernel k, Workload w) {
