@@ -146,6 +146,10 @@ final class OpCase {
         ConvGeometry g = c.geometry();
         float[] x = c.arrays[0], wt = c.arrays[1], b = c.arrays[2];
         return new OpCase(w, out.shape(), attrs, t, k -> ((Conv2dKernel) k).supports(g), (k, y) -> {
+            if (k instanceof Variants.Prepared p) {
+                io.opsgi.op.PreparedConv2d prepared = p.inner().prepare(g, wt, b, io.opsgi.op.Epilogue.NONE);
+                return () -> prepared.run(x, null, y);
+            }
             Conv2dKernel kernel = (Conv2dKernel) k;
             return () -> kernel.conv2d(g, x, wt, b, y);
         });
