@@ -25,7 +25,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * and each finished row is transposed from [block][pixel][lane] into the NCHW output. Weights are
  * repacked on every call rather than cached on the array's identity, which a caller may legally
  * refill between calls. Prepared ({@link #prepare}), they are packed once, and the epilogue is
- * applied to each output row as it is unblocked, while it is in L1.
+ * applied to each output row as it is unblocked, while it is in L1; a call below
+ * {@link Parallel#INLINE_FLOPS} runs on the calling thread alone.
  *
  * <p>Summation order: per output, bias first, then tap by tap, and within a tap input channel by
  * channel, one FMA (a single rounding) per term. Results differ from the reference kernel within
@@ -76,6 +77,7 @@ public final class BlockedConv2d implements Conv2dKernel {
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
         check(g);
         epilogue.check(g.cOut());
+        long flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cInPerGroup() * g.kh() * g.kw(); // small: run on this thread alone
         BlockedLayout lay = new BlockedLayout(g, LANES);
         float[] packed = new float[lay.pairs * lay.pairStride()], packedBias = new float[lay.blocks * LANES];
         Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
@@ -103,7 +105,8 @@ public final class BlockedConv2d implements Conv2dKernel {
                 }
                 Scratch s = take();
                 try {
-                    execute(lay, x, null, packed, packedBias, true, epilogue, residual, y, s);
+                    Scratch held = s;
+                    Parallel.sized(flops, () -> execute(lay, x, null, packed, packedBias, true, epilogue, residual, y, held));
                 } finally {
                     spare.set(s);
                 }

@@ -27,7 +27,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * instead ({@link #threeByThree}: each input vector is loaded once for the three output rows it
  * feeds).
  *
- * <p>Prepared ({@link #prepare}): the weights are copied once and the epilogue is applied to each
+ * <p>Prepared ({@link #prepare}): the weights are copied once, a call below {@link Parallel#INLINE_FLOPS} runs on
+ * the calling thread alone, and the epilogue is applied to each
  * output plane right after it is computed, while it is still in L1.
  *
  * <p>Summation order: bias first, then taps row by row, one FMA (a single rounding) per term.
@@ -61,6 +62,7 @@ public final class DepthwiseConv2d implements Conv2dKernel {
             throw new IllegalArgumentException("depthwise conv2d computes groups = in_channels only, got " + g);
         }
         epilogue.check(g.cOut());
+        long flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cInPerGroup() * g.kh() * g.kw(); // small: run on this thread alone
         float[] weights = w.clone(), b = bias == null ? null : bias.clone();
         return new PreparedConv2d() {
             @Override
@@ -80,7 +82,7 @@ public final class DepthwiseConv2d implements Conv2dKernel {
 
             @Override
             public void run(float[] x, float[] residual, float[] y) {
-                compute(g, x, weights, b, epilogue, residual, y);
+                Parallel.sized(flops, () -> compute(g, x, weights, b, epilogue, residual, y));
             }
         };
     }
