@@ -28,9 +28,10 @@ import java.util.function.Supplier;
  * Whole-network latency of the shipped examples on the plain JVM, every kernel on the classpath
  * chosen by rank as the container chooses: the layer-by-layer {@link NetworkRunner} (what
  * {@code ./opsgi run} did before plans), the unfused {@link ExecutionPlan} (one lease per op per
- * run) and the fused plan. Per (network, mode, threads): warm-up for a fixed time, then the median
- * and the fastest of N timed runs, each run's wall time by {@code System.nanoTime}. Also the first
- * run of each network in this JVM (cold, before any warm-up of that network).
+ * run) and the fused plan. Per (network, threads): each mode's first run (the first of that
+ * network in this JVM is cold), a warm-up of each for a fixed time, then N rounds of one run of
+ * each mode, interleaved so that a busy spell on a shared machine hits every mode alike; the median
+ * and the fastest per mode, wall time by {@code System.nanoTime}.
  *
  * <pre>java ... io.opsgi.benchmarks.NetworkTiming EXAMPLES_DIR [warmup-seconds] [runs] [threads,...] [network,...]</pre>
  */
@@ -62,22 +63,29 @@ public final class NetworkTiming {
                     new Mode("plan fused", () -> fused.run(kernels, x).output()));
             for (int t : threads) {
                 Parallel.setThreads(t);
-                for (Mode m : modes) {
+                long[] first = new long[modes.size()];
+                for (int m = 0; m < modes.size(); m++) {
                     long c0 = System.nanoTime();
-                    m.run.get();
-                    long first = System.nanoTime() - c0;
+                    modes.get(m).run.get();
+                    first[m] = System.nanoTime() - c0;
                     long end = System.nanoTime() + (long) (warmup * 1e9);
                     while (System.nanoTime() < end) {
-                        m.run.get();
+                        modes.get(m).run.get();
                     }
-                    long[] ns = new long[runs];
-                    for (int i = 0; i < runs; i++) {
+                }
+                // Interleaved, run by run: a busy spell on the shared machine hits every mode alike.
+                long[][] ns = new long[modes.size()][runs];
+                for (int i = 0; i < runs; i++) {
+                    for (int m = 0; m < modes.size(); m++) {
                         long t0 = System.nanoTime();
-                        m.run.get();
-                        ns[i] = System.nanoTime() - t0;
+                        modes.get(m).run.get();
+                        ns[m][i] = System.nanoTime() - t0;
                     }
-                    Arrays.sort(ns);
-                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %.2f | %.3f | %.3f |%n", name, t, m.name, first / 1e6, ns[runs / 2] / 1e6, ns[0] / 1e6);
+                }
+                for (int m = 0; m < modes.size(); m++) {
+                    Arrays.sort(ns[m]);
+                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %.2f | %.3f | %.3f |%n", name, t, modes.get(m).name, first[m] / 1e6,
+                            ns[m][runs / 2] / 1e6, ns[m][0] / 1e6);
                 }
             }
         }
