@@ -1,6 +1,7 @@
 package io.opsgi.cli;
 
 import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.ExecutionPlan;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;
 import io.opsgi.net.NetworkException;
@@ -53,6 +54,10 @@ final class Run implements Callable<Integer> {
             + "run's per-layer table (default 1)")
     int repeat;
 
+    @Option(names = "--no-fuse", description = "run layer by layer (the reference plan) instead of the fused plan: no batch norm folding, "
+            + "no epilogues, no prepared kernels, one allocation per layer")
+    boolean noFuse;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         for (Path p : new Path[] {model, input, expected}) {
@@ -95,13 +100,14 @@ final class Run implements Callable<Integer> {
         }
         // Kernels that arrived with the container may still be under verification.
         opsgi.registry.awaitSettled(Commands.SETTLE_MILLIS);
-        NetworkRunner runner = new NetworkRunner(NetworkRunner.KernelSource.of(opsgi.registry));
+        NetworkRunner.KernelSource kernels = NetworkRunner.KernelSource.of(opsgi.registry);
+        ExecutionPlan plan = ExecutionPlan.of(net, weights, noFuse ? ExecutionPlan.Options.UNFUSED : ExecutionPlan.Options.FUSED);
         NetworkRunner.Result r = null;
         long[] nanos = new long[repeat];
         Progress progress = new Progress("run", repeat);
         try {
             for (int i = 0; i < repeat; i++) {
-                r = runner.run(net, weights, x);
+                r = plan.run(kernels, x);
                 nanos[i] = r.nanos();
                 progress.step(i + 1);
             }
@@ -111,7 +117,7 @@ final class Run implements Callable<Integer> {
         }
         System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output '" + net.output() + "' "
                 + r.output().shape());
-        System.out.print(io.opsgi.net.NetworkSummary.runTable(r));
+        System.out.print(plan.runTable(r));
         if (repeat > 1) {
             System.out.println(RunTimes.of(nanos).describe());
         }

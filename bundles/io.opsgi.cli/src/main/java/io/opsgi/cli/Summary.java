@@ -1,5 +1,6 @@
 package io.opsgi.cli;
 
+import io.opsgi.net.ExecutionPlan;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;
 import io.opsgi.net.NetworkException;
@@ -27,6 +28,9 @@ final class Summary implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "use seeded weights instead of the description's weight files")
     Long seed;
 
+    @Option(names = "--no-fuse", description = "show the layer-by-layer plan instead of the fused one (batch norm folded, activations and residual adds in the conv's epilogue)")
+    boolean noFuse;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(model)) {
@@ -38,7 +42,10 @@ final class Summary implements Callable<Integer> {
             if (seed != null) {
                 d = d.withWeights(new WeightSource.Seeded(seed));
             }
-            System.out.print(io.opsgi.net.NetworkSummary.table(Network.plan(d)));
+            Network net = Network.plan(d);
+            System.out.print(io.opsgi.net.NetworkSummary.table(net));
+            System.out.println();
+            System.out.print(ExecutionPlan.describe(net, noFuse ? ExecutionPlan.Options.UNFUSED : ExecutionPlan.Options.FUSED));
             return 0;
         } catch (NetworkException | OnnxException e) {
             System.err.println("summary: " + e.getMessage());

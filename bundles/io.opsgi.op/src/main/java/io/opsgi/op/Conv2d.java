@@ -31,6 +31,16 @@ public final class Conv2d {
         return Tensor.wrap(p.outputShape, y);
     }
 
+    /**
+     * The geometry the kernel is handed for this call, or null when the padding mode (reflect,
+     * replicate, circular) first needs a padded copy of the input: such calls take {@link #apply}.
+     * Raises the same {@link OpException} as {@link #apply} for a call PyTorch refuses.
+     */
+    public static ConvGeometry geometry(Shape input, Shape weight, Shape bias, Conv2dAttrs a) {
+        Plan p = plan(input, weight, bias, a);
+        return p.modePads == null ? p.geometry : null;
+    }
+
     private record Plan(ConvGeometry geometry, Shape outputShape, int[] modePads) {
     }
 

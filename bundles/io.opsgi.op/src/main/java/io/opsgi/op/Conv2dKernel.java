@@ -22,4 +22,19 @@ public interface Conv2dKernel extends Kernel {
     default boolean supports(ConvGeometry g) {
         return true;
     }
+
+    /**
+     * Makes this kernel ready to run {@code g} many times with these weights and this epilogue
+     * ({@link PreparedConv2d}). What it needs of {@code w} and {@code bias} is copied: the caller may
+     * change them afterwards. Only called for geometries this kernel {@link #supports}.
+     *
+     * <p>The default runs the plain {@link #conv2d} on copies and then the epilogue as its own pass:
+     * correct for every kernel, and kernels that can pack their weights once or apply the epilogue
+     * in their output loop override it.
+     *
+     * @throws IllegalArgumentException if the epilogue's per-channel arrays do not have {@code g.cOut()} values
+     */
+    default PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
+        return new AfterPlainCall(this, g, w, bias, epilogue);
+    }
 }

@@ -22,6 +22,16 @@ public interface KernelLease<K extends Kernel> extends AutoCloseable {
      */
     KernelDescriptor servedBy();
 
+    /**
+     * Equal for two leases when every call would reach the same kernels in the same order: a caller
+     * that keeps objects made by these kernels (prepared convolutions) compares it to know that they
+     * are still the ones serving, and makes them again when it changed (a kernel came, went, or was
+     * quarantined). The default, the head's descriptor, suits a source whose kernels never change.
+     */
+    default Object kernelsKey() {
+        return descriptor();
+    }
+
     @Override
     void close();
 }

@@ -27,7 +27,18 @@ public final class Differential {
     private Differential() {
     }
 
+    /** Plain calls, then (for a kernel with one) calls through its prepare step ({@link PreparedPath}). */
     public static Result check(VectorCase c, Kernel kernel, Kernel reference, long seed) {
+        Result plain = checkCalls(c, kernel, reference, seed);
+        Kernel prepared = PreparedPath.of(kernel);
+        if (prepared == null || plain.verdict() != Verdict.PASSED) {
+            return plain;
+        }
+        Result p = checkCalls(c, prepared, reference, seed);
+        return p.verdict() == Verdict.FAILED ? new Result(c, Verdict.FAILED, "through its prepare step: " + p.problem()) : plain;
+    }
+
+    private static Result checkCalls(VectorCase c, Kernel kernel, Kernel reference, long seed) {
         if (c.isErrorCase()) {
             return new Result(c, Verdict.NOT_APPLICABLE, "an error case");
         }

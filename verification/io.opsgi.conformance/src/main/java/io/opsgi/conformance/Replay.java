@@ -73,10 +73,20 @@ public final class Replay {
         return run(c, k.kernel(), k.variant());
     }
 
-    /** {@code c} against {@code kernel}; skipped if the kernel is not of the op's kernel type. Never throws. */
+    /**
+     * {@code c} against {@code kernel}; skipped if the kernel is not of the op's kernel type. A kernel
+     * with a prepare step ({@link PreparedPath}) must pass the case through it as well. Never throws.
+     */
     public CaseResult run(VectorCase c, Kernel kernel, String variant) {
         try {
-            return replay(c, kernel, variant);
+            CaseResult plain = replay(c, kernel, variant);
+            Kernel prepared = PreparedPath.of(kernel);
+            if (prepared == null || !plain.passed() || c.isErrorCase()) {
+                return plain;
+            }
+            CaseResult p = replay(c, prepared, variant);
+            return p.status() == CaseResult.Status.FAILED ? CaseResult.failed(c, variant, "through its prepare step: " + p.reason(), p.maxAbsError(),
+                    p.maxUlpError(), p.toleranceUse(), p.worst(), p.actual()) : plain;
         } catch (Throwable t) {
             return CaseResult.failed(c, variant, "replay broke down: " + text(t));
         }

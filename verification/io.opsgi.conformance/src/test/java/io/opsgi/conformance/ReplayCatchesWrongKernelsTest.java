@@ -61,6 +61,40 @@ class ReplayCatchesWrongKernelsTest {
     }
 
     @Test
+    void aWrongPrepareStepFailsThroughThePreparePathWhileItsPlainCallsPass() {
+        int failed = 0, passed = 0;
+        for (VectorCase c : vectors.cases("conv2d")) {
+            CaseResult plainOnly = replay.run(c, PlainOnly.of(new FlippedPrepareConv2d()), "plain");
+            assertTrue(plainOnly.passed() || plainOnly.status() == CaseResult.Status.SKIPPED, "the plain calls are right:\n" + plainOnly.describe());
+            CaseResult r = replay.run(c, new FlippedPrepareConv2d(), "flipped-prepare");
+            if (r.failed()) {
+                failed++;
+                assertTrue(r.reason().startsWith("through its prepare step: "), r::describe);
+            } else if (r.passed()) {
+                passed++;
+            }
+        }
+        assertTrue(failed >= 10, "only " + failed + " cases caught the flipped filters");
+        assertTrue(passed > 0, "1x1 and error cases still pass");
+        VectorCase c = vectors.cases("conv2d").stream().filter(v -> replay.run(v, new FlippedPrepareConv2d(), "f").failed()).findFirst().orElseThrow();
+        Differential.Result d = Differential.check(c, new FlippedPrepareConv2d(), PlainOnly.of(new FlippedPrepareConv2d()), 7);
+        assertEquals(Differential.Verdict.FAILED, d.verdict(), d.problem());
+        assertTrue(d.problem().startsWith("through its prepare step: "), d.problem());
+    }
+
+    /** The plain calls of a kernel alone (its prepare step hidden behind the interface's default). */
+    private record PlainOnly(io.opsgi.op.Conv2dKernel k) implements io.opsgi.op.Conv2dKernel {
+        static PlainOnly of(io.opsgi.op.Conv2dKernel k) {
+            return new PlainOnly(k);
+        }
+
+        @Override
+        public void conv2d(io.opsgi.op.ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+            k.conv2d(g, x, w, bias, y);
+        }
+    }
+
+    @Test
     void naiveCeilModeFailsAtTheLastWindow() throws VectorFormatException {
         VectorCase c = vectors.find("max_pool2d_ceil_partial_last_window").orElseThrow();
         CaseResult r = replay.run(c, new WholeWindowMaxPool2d(), "whole-window");

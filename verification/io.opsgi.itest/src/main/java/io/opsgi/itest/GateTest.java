@@ -98,6 +98,18 @@ class GateTest extends WithRegistry {
         assertFalse(events.contains("ACTIVATED replicate conv2d"), "never active: " + events);
     }
 
+    /** Right in every plain call, wrong through its prepare step: the gate replays the prepare path on the vectors and quarantines it. */
+    @Test
+    void aKernelWhosePrepareStepPacksWeightsWronglyIsQuarantined() throws Exception {
+        install("flipped", 50, "wrong-prepare");
+        KernelDescriptor d = awaitState("flipped", KernelState.QUARANTINED);
+        assertFalse(d.report().passed());
+        assertTrue(d.report().details().stream().anyMatch(s -> s.startsWith("vector case ") && s.contains("through its prepare step: ")),
+                d.report().text());
+        assertEquals("direct", active(CONV));
+        assertFalse(events.contains("ACTIVATED flipped conv2d"), "never active: " + events);
+    }
+
     @Test
     void aKernelThatThrowsOnSomeInputsIsQuarantinedWhileCallersGetCorrectAnswers() throws Exception {
         Conv2dKernel reference = reference();

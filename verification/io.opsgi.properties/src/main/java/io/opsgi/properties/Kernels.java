@@ -2,8 +2,10 @@ package io.opsgi.properties;
 
 import io.opsgi.conformance.ClasspathKernels;
 import io.opsgi.conformance.DiscoveredKernel;
+import io.opsgi.conformance.PreparedPath;
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.chain.KernelChain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,8 @@ import net.jqwik.api.Arbitrary;
  * discards the try ({@link NotApplicableGeometry}).
  */
 public final class Kernels {
+    /** The suffix of a kernel's prepare path among the variants drawn (e.g. {@code gemm+prepared}). */
+    public static final String PREPARED = "+prepared";
     private static volatile Scope installed;
 
     private Kernels() {
@@ -54,9 +58,15 @@ public final class Kernels {
             return restricted ? (List) wrappedReferences.computeIfAbsent(family, f -> (List) wrap(family, references)) : underTest(family);
         }
 
+        /** Each kernel, and after it each kernel's prepare path ({@link PreparedPath}) as a variant of its own. */
         private static <K extends Kernel> List<KernelUnderTest<K>> wrap(Class<K> family, List<DiscoveredKernel> kernels) {
-            return kernels.stream().filter(d -> family.isInstance(d.kernel()))
-                    .map(d -> new KernelUnderTest<>(d.ops(), d.variant(), d.origin(), KernelChain.only(family, family.cast(d.kernel())))).toList();
+            List<KernelUnderTest<K>> all = new ArrayList<>();
+            kernels.stream().filter(d -> family.isInstance(d.kernel()))
+                    .map(d -> new KernelUnderTest<>(d.ops(), d.variant(), d.origin(), KernelChain.only(family, family.cast(d.kernel())))).forEach(all::add);
+            kernels.stream().filter(d -> family.isInstance(d.kernel()) && PreparedPath.of(d.kernel()) != null)
+                    .map(d -> new KernelUnderTest<>(d.ops(), d.variant() + PREPARED, d.origin(),
+                            KernelChain.only(family, family.cast(PreparedPath.of(d.kernel()))))).forEach(all::add);
+            return List.copyOf(all);
         }
     }
 

@@ -50,6 +50,36 @@ public final class Parallel {
         threads = n;
     }
 
+    /**
+     * Work below this many flops runs on the calling thread alone ({@link #inline}): handing tasks to
+     * the pool costs tens of microseconds, and the other core is often busy on a shared machine.
+     * {@code opsgi.inlineFlops} overrides it.
+     */
+    public static final long INLINE_FLOPS = Long.getLong("opsgi.inlineFlops", 1L << 22);
+
+    /** Runs {@code body} with every {@link #forEach} inside it on the calling thread (no hand-off). */
+    public static void inline(Runnable body) {
+        if (ON_POOL.get()) {
+            body.run();
+            return;
+        }
+        ON_POOL.set(true);
+        try {
+            body.run();
+        } finally {
+            ON_POOL.set(false);
+        }
+    }
+
+    /** {@code body} inline if {@code flops} is below {@link #INLINE_FLOPS}, else as it is (its loops on all threads). */
+    public static void sized(long flops, Runnable body) {
+        if (flops < INLINE_FLOPS) {
+            inline(body);
+        } else {
+            body.run();
+        }
+    }
+
     /** Runs {@code task.accept(i)} for every i in [0, tasks), on up to {@link #threads()} threads; returns when all are done. */
     public static void forEach(int tasks, IntConsumer task) {
         int workers = Math.min(threads, tasks);

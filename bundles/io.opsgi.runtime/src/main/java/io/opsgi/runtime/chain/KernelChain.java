@@ -32,6 +32,9 @@ import java.util.concurrent.CancellationException;
  * JVM ({@link VirtualMachineError}: out of memory, stack overflow) fails the call with that error;
  * neither blames a kernel.
  *
+ * <p>A method that returns something (a conv kernel's {@code prepare}) returns what the kernel that
+ * answered returned; the object it made runs outside the chain afterwards.
+ *
  * <p>The kernels themselves are never told: they just compute. The chain is a dynamic proxy of the
  * family interface, so it serves every family, including ones added later, with no code per family.
  */
@@ -213,6 +216,7 @@ public final class KernelChain implements InvocationHandler {
         int suspect = -1;          // ran, wrote non-finite values; the last taker tells whether that was right
         boolean dirty = false;     // an earlier attempt may have written the outputs
         Throwable lastError = null;
+        Object result = null;      // what a method that returns something (prepare) returned
         for (int i = 0; i < kernels.length; i++) {
             if (!takes(i, geometry) || !monitor.enter(i)) {
                 continue;
@@ -225,7 +229,7 @@ public final class KernelChain implements InvocationHandler {
             boolean overran;
             try {
                 try {
-                    runner.run(i, method, kernels[i], args, written);
+                    result = runner.run(i, method, kernels[i], args, written);
                 } catch (InvocationTargetException e) {
                     error = e.getCause();
                 }
@@ -268,13 +272,13 @@ public final class KernelChain implements InvocationHandler {
             if (fromBefore != null) {
                 monitor.answered(i, method, args, fromBefore);
             }
-            return null;
+            return result;
         }
         if (suspect >= 0 && monitor.enter(suspect)) {
             // The reference threw: the suspect's non-finite answer is the only one there is.
             try {
                 clear(args, written);
-                runner.run(suspect, method, kernels[suspect], args, written);
+                result = runner.run(suspect, method, kernels[suspect], args, written);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {
@@ -282,7 +286,7 @@ public final class KernelChain implements InvocationHandler {
                 monitor.exit(suspect);
             }
             monitor.served(suspect);
-            return null;
+            return result;
         }
         if (lastError != null) {
             throw lastError;

@@ -308,6 +308,19 @@ final class Leases {
         return sb.append(')').toString();
     }
 
+    /** A lease's kernels: the same snapshot object (compared by identity: cheap, and never wrongly equal) and the same entered kernels. */
+    private record KernelsKey(Selection.Snapshot snapshot, List<Candidate> entered) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KernelsKey k && k.snapshot == snapshot && k.entered.equals(entered);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(snapshot) * 31 + entered.hashCode();
+        }
+    }
+
     /**
      * One call's hold on its op's kernels. A family whose calls fall into several geometry classes
      * (conv) gets a kernel that picks the chain of the call's class; the others get their one chain
@@ -374,6 +387,12 @@ final class Leases {
         @Override
         public KernelDescriptor servedBy() {
             return snapshot.describe(op, served);
+        }
+
+        /** The selection (a new snapshot whenever a kernel comes, goes or changes state) and the kernels this lease entered. */
+        @Override
+        public Object kernelsKey() {
+            return new KernelsKey(snapshot, List.copyOf(entered));
         }
 
         /** One geometry class's chain: the live checks (deadline, shadow sample) and failures reported back. */

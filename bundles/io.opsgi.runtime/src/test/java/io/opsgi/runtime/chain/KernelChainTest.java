@@ -288,4 +288,17 @@ class KernelChainTest {
         assertFalse(Thread.currentThread().isInterrupted());
         assertFalse(log.events.stream().anyMatch(e -> e.startsWith("failed")), "the watchdog blamed it already: " + log.events);
     }
+
+    /** prepare goes to the first kernel that supports the geometry, and what it made comes back (runs on that kernel). */
+    @Test
+    void prepareReturnsWhatTheFirstSupportingKernelMade() {
+        Filler depthwise = new Filler(1f, true), plain = new Filler(2f, false);
+        Conv2dKernel chain = KernelChain.of(Conv2dKernel.class, List.of(depthwise, plain), new Log());
+        io.opsgi.op.PreparedConv2d p = chain.prepare(PLAIN, new float[4], null, io.opsgi.op.Epilogue.NONE);
+        assertSame(plain, p.kernel());
+        float[] y = new float[18];
+        p.run(new float[18], null, y);
+        assertEquals(2f, y[0]);
+        assertSame(depthwise, chain.prepare(DEPTHWISE, new float[2], null, io.opsgi.op.Epilogue.NONE).kernel());
+    }
 }

@@ -4,8 +4,10 @@ import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
+import io.opsgi.op.PreparedConv2d;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Component;
@@ -22,7 +24,9 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * ({@link BlockedLayout}), then tasks over (image, block pair, tile of output rows) run the strips,
  * and each finished row is transposed from [block][pixel][lane] into the NCHW output. Weights are
  * repacked on every call rather than cached on the array's identity, which a caller may legally
- * refill between calls.
+ * refill between calls. Prepared ({@link #prepare}), they are packed once, and the epilogue is
+ * applied to each output row as it is unblocked, while it is in L1; a call below
+ * {@link Parallel#INLINE_FLOPS} runs on the calling thread alone.
  *
  * <p>Summation order: per output, bias first, then tap by tap, and within a tap input channel by
  * channel, one FMA (a single rounding) per term. Results differ from the reference kernel within
@@ -52,63 +56,122 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        if (!computes(g)) {
-            throw new IllegalArgumentException("blocked conv2d does not compute " + g + ": groups must be 1 and its buffers must fit in arrays");
-        }
+        check(g);
         if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
             return;
         }
         BlockedLayout lay = new BlockedLayout(g, LANES);
-        int threads = Parallel.threads();
-        int tasks = lay.tasksFor(threads);
-        Scratch s = spare.getAndSet(null);
-        if (s == null) {
-            s = new Scratch();
-        }
+        Scratch s = take();
         try {
             float[] packed = s.weights = grow(s.weights, lay.pairs * lay.pairStride());
-            boolean packInTasks = lay.pairs >= 4 * threads;
-            if (!packInTasks) {
-                Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
-            }
             float[] packedBias = s.bias = grow(s.bias, lay.blocks * LANES);
-            Arrays.fill(packedBias, 0f);
-            if (bias != null) {
-                System.arraycopy(bias, 0, packedBias, 0, g.cOut());
-            }
-            float[] in = s.input = grow(s.input, g.n() * g.h() * lay.rowWidth * g.cIn());
-            channelsLast(lay, x, in);
-            float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
-            int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
-            for (int i = 0; i < g.kh(); i++) {
-                for (int j = 0; j < lay.tapsPerRow; j++) {
-                    tapOffset[i * lay.tapsPerRow + j] = (i * g.dilationH() * lay.rowWidth + j * g.dilationW()) * g.cIn();
-                }
-            }
-            int rowsPerTask = lay.rowsPerTask(threads);
-            int tiles = (g.oh() + rowsPerTask - 1) / rowsPerTask;
-            if (packInTasks) {
-                Parallel.forEach(lay.pairs, pair -> {
-                    packPair(lay, w, packed, pair);
-                    for (int n = 0; n < g.n(); n++) {
-                        runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh());
-                    }
-                });
-            } else {
-                Parallel.forEach(tasks, task -> {
-                    int tile = task % tiles, pair = (task / tiles) % lay.pairs, n = task / tiles / lay.pairs;
-                    int from = tile * rowsPerTask, to = Math.min(g.oh(), from + rowsPerTask);
-                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to);
-                });
-            }
+            packBias(g, bias, packedBias);
+            execute(lay, x, w, packed, packedBias, false, Epilogue.NONE, null, y, s);
         } finally {
             spare.set(s);
         }
     }
 
+    /** Packs the weights and bias once; each run only converts the input and runs the strips, the epilogue fused into the unblocking. */
+    @Override
+    public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
+        check(g);
+        epilogue.check(g.cOut());
+        long flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cInPerGroup() * g.kh() * g.kw(); // small: run on this thread alone
+        BlockedLayout lay = new BlockedLayout(g, LANES);
+        float[] packed = new float[lay.pairs * lay.pairStride()], packedBias = new float[lay.blocks * LANES];
+        Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
+        packBias(g, bias, packedBias);
+        return new PreparedConv2d() {
+            @Override
+            public Conv2dKernel kernel() {
+                return BlockedConv2d.this;
+            }
+
+            @Override
+            public ConvGeometry geometry() {
+                return g;
+            }
+
+            @Override
+            public Epilogue epilogue() {
+                return epilogue;
+            }
+
+            @Override
+            public void run(float[] x, float[] residual, float[] y) {
+                if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
+                    return;
+                }
+                Scratch s = take();
+                try {
+                    Scratch held = s;
+                    Parallel.sized(flops, () -> execute(lay, x, null, packed, packedBias, true, epilogue, residual, y, held));
+                } finally {
+                    spare.set(s);
+                }
+            }
+        };
+    }
+
+    private static void check(ConvGeometry g) {
+        if (!computes(g)) {
+            throw new IllegalArgumentException("blocked conv2d does not compute " + g + ": groups must be 1 and its buffers must fit in arrays");
+        }
+    }
+
+    private Scratch take() {
+        Scratch s = spare.getAndSet(null);
+        return s == null ? new Scratch() : s;
+    }
+
+    private static void packBias(ConvGeometry g, float[] bias, float[] packedBias) {
+        Arrays.fill(packedBias, 0f);
+        if (bias != null) {
+            System.arraycopy(bias, 0, packedBias, 0, g.cOut());
+        }
+    }
+
+    /** One call: packs w into {@code packed} unless {@code packedAlready}, converts the input, runs the strips. */
+    private static void execute(BlockedLayout lay, float[] x, float[] w, float[] packed, float[] packedBias, boolean packedAlready, Epilogue e,
+            float[] residual, float[] y, Scratch s) {
+        ConvGeometry g = lay.g;
+        int threads = Parallel.threads();
+        int tasks = lay.tasksFor(threads);
+        boolean packInTasks = !packedAlready && lay.pairs >= 4 * threads;
+        if (!packedAlready && !packInTasks) {
+            Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
+        }
+        float[] in = s.input = grow(s.input, g.n() * g.h() * lay.rowWidth * g.cIn());
+        channelsLast(lay, x, in);
+        float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
+        int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
+        for (int i = 0; i < g.kh(); i++) {
+            for (int j = 0; j < lay.tapsPerRow; j++) {
+                tapOffset[i * lay.tapsPerRow + j] = (i * g.dilationH() * lay.rowWidth + j * g.dilationW()) * g.cIn();
+            }
+        }
+        int rowsPerTask = lay.rowsPerTask(threads);
+        int tiles = (g.oh() + rowsPerTask - 1) / rowsPerTask;
+        if (packInTasks) {
+            Parallel.forEach(lay.pairs, pair -> {
+                packPair(lay, w, packed, pair);
+                for (int n = 0; n < g.n(); n++) {
+                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh(), e, residual);
+                }
+            });
+        } else {
+            Parallel.forEach(tasks, task -> {
+                int tile = task % tiles, pair = (task / tiles) % lay.pairs, n = task / tiles / lay.pairs;
+                int from = tile * rowsPerTask, to = Math.min(g.oh(), from + rowsPerTask);
+                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to, e, residual);
+            });
+        }
+    }
+
     /** Output rows [from, to) of image n for block pair {@code pair}. */
     private static void runRows(BlockedLayout lay, float[] x, float[] w, float[] b, int[] tapOffset, float[] y, float[] rows,
-            int rowBase, int n, int pair, int from, int to) {
+            int rowBase, int n, int pair, int from, int to, Epilogue e, float[] residual) {
         ConvGeometry g = lay.g;
         int c = g.cIn(), step = g.strideW() * c;
         int block0 = 2 * pair;
@@ -132,13 +195,13 @@ public final class BlockedConv2d implements Conv2dKernel {
                     Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
                 }
             }
-            unblockRow(lay, rows, rowBase, y, n, block0, two ? 2 : 1, oh, tileRows);
+            unblockRow(lay, rows, rowBase, y, n, block0, two ? 2 : 1, oh, tileRows, e, residual);
         }
     }
 
-    /** Copies one output row from [block][pixel][lane] into NCHW, dropping padded lanes and pixels. */
+    /** Copies one output row from [block][pixel][lane] into NCHW, dropping padded lanes and pixels; then its epilogue, while in L1. */
     private static void unblockRow(BlockedLayout lay, float[] rows, int rowBase, float[] y, int n, int block0, int count, int oh,
-            int[] tileRows) {
+            int[] tileRows, Epilogue e, float[] residual) {
         ConvGeometry g = lay.g;
         int ow = g.ow();
         for (int bl = 0; bl < count; bl++) {
@@ -161,6 +224,9 @@ public final class BlockedConv2d implements Conv2dKernel {
                 for (int q = p; q < ow; q++) {
                     y[dst + q] = rows[src + q * LANES];
                 }
+            }
+            for (int l = 0; l < lanes && !e.isNone(); l++) {
+                e.apply(y, dst0 + l * plane, ow, k0 + l, residual);
             }
         }
     }

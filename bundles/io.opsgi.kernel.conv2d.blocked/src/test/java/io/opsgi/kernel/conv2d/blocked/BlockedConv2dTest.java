@@ -8,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.opsgi.kernel.conv2d.direct.DirectConv2d;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.op.Activation;
+import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.ConvPadding;
+import io.opsgi.op.Epilogue;
 import io.opsgi.op.HW;
 import io.opsgi.op.OpException;
 import io.opsgi.op.PadMode;
+import io.opsgi.op.PreparedConv2d;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import io.opsgi.testing.ConcurrentCalls;
@@ -101,6 +105,43 @@ class BlockedConv2dTest {
             Case k = randomCase(r);
             Parallel.setThreads(1 + i % 3);
             assertExactlyReference(kernel, k, r);
+        }
+    }
+
+    /**
+     * The prepare step: weights packed once, run twice (the second run must not depend on the first's
+     * scratch), with an epilogue (integer shift, residual, relu6: exact on integer data) that must give
+     * the reference followed by the epilogue, bit for bit, and leave the caller's weights reusable.
+     */
+    @Test
+    void preparedRunsMatchTheReferenceAndItsEpilogueExactly() {
+        Random r = new Random(17);
+        for (int i = 0; i < 150; i++) {
+            Case k = randomCase(r);
+            Parallel.setThreads(1 + i % 2);
+            Tensor x = smallIntegers(r, k.n, k.c, k.h, k.w), w = smallIntegers(r, k.k, k.c, k.kh, k.kw);
+            Tensor b = k.bias ? smallIntegers(r, k.k) : null;
+            ConvGeometry g = Conv2d.geometry(x.shape(), w.shape(), b == null ? null : b.shape(), k.attrs);
+            if (!kernel.supports(g)) {
+                continue;
+            }
+            Tensor expected = Conv2d.apply(REFERENCE, x, w, b, k.attrs);
+            float[] shift = smallIntegers(r, k.k).toArray(), residual = smallIntegers(r, expected.shape().toArray()).toArray();
+            Epilogue e = Epilogue.of(null, shift, true, ActivationAttrs.of(Activation.RELU6));
+            float[] weights = w.toArray();
+            PreparedConv2d p = kernel.prepare(g, weights, b == null ? null : b.toArray(), e);
+            java.util.Arrays.fill(weights, 99f); // the prepared object holds its own copy
+            float[] want = expected.toArray();
+            e.applyAll(want, g.cOut(), g.oh() * g.ow(), residual);
+            for (int run = 0; run < 2; run++) {
+                float[] y = new float[want.length];
+                p.run(x.toArray(), residual, y);
+                for (int j = 0; j < y.length; j++) {
+                    if (y[j] != want[j]) {
+                        fail(k + " prepared, run " + run + ": output " + j + " is " + y[j] + ", the reference and epilogue give " + want[j]);
+                    }
+                }
+            }
         }
     }
 

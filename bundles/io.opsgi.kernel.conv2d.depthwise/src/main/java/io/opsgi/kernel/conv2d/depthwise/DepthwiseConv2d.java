@@ -3,8 +3,10 @@ package io.opsgi.kernel.conv2d.depthwise;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
+import io.opsgi.op.PreparedConv2d;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import jdk.incubator.vector.FloatVector;
@@ -24,6 +26,10 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * latency, one weight broadcast serves eight loads); 3x3 stride-1 filters stream down the rows
  * instead ({@link #threeByThree}: each input vector is loaded once for the three output rows it
  * feeds).
+ *
+ * <p>Prepared ({@link #prepare}): the weights are copied once, a call below {@link Parallel#INLINE_FLOPS} runs on
+ * the calling thread alone, and the epilogue is applied to each
+ * output plane right after it is computed, while it is still in L1.
  *
  * <p>Summation order: bias first, then taps row by row, one FMA (a single rounding) per term.
  * Results differ from the reference kernel within the conv2d tolerance.
@@ -47,6 +53,41 @@ public final class DepthwiseConv2d implements Conv2dKernel {
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        compute(g, x, w, bias, Epilogue.NONE, null, y);
+    }
+
+    @Override
+    public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
+        if (!supports(g)) {
+            throw new IllegalArgumentException("depthwise conv2d computes groups = in_channels only, got " + g);
+        }
+        epilogue.check(g.cOut());
+        long flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cInPerGroup() * g.kh() * g.kw(); // small: run on this thread alone
+        float[] weights = w.clone(), b = bias == null ? null : bias.clone();
+        return new PreparedConv2d() {
+            @Override
+            public Conv2dKernel kernel() {
+                return DepthwiseConv2d.this;
+            }
+
+            @Override
+            public ConvGeometry geometry() {
+                return g;
+            }
+
+            @Override
+            public Epilogue epilogue() {
+                return epilogue;
+            }
+
+            @Override
+            public void run(float[] x, float[] residual, float[] y) {
+                Parallel.sized(flops, () -> compute(g, x, weights, b, epilogue, residual, y));
+            }
+        };
+    }
+
+    private void compute(ConvGeometry g, float[] x, float[] w, float[] bias, Epilogue epilogue, float[] residual, float[] y) {
         if (!supports(g)) {
             throw new IllegalArgumentException("depthwise conv2d computes groups = in_channels only, got " + g);
         }
@@ -86,6 +127,7 @@ public final class DepthwiseConv2d implements Conv2dKernel {
                         } else {
                             outputPlane(vectors, buffer, tapOffset, w, o * lay.taps, b, y, yPlane, out);
                         }
+                        epilogue.apply(y, yPlane, g.oh() * g.ow(), o, residual);
                     }
                 }
             } finally {

@@ -1,0 +1,435 @@
+package io.opsgi.net;
+
+import io.opsgi.net.Fusion.BatchNormFold;
+import io.opsgi.net.Fusion.Group;
+import io.opsgi.net.NetworkRunner.KernelSource;
+import io.opsgi.net.NetworkRunner.LayerRun;
+import io.opsgi.op.BatchNorm;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.op.ConvGeometry;
+import io.opsgi.op.Epilogue;
+import io.opsgi.op.Kernel;
+import io.opsgi.op.Operators;
+import io.opsgi.op.PreparedConv2d;
+import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelLease;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import io.opsgi.text.TextTable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A planned network made ready to run many times: the layers grouped into steps ({@link Fusion}:
+ * batch norm folded into the conv before it, a residual add and an activation applied in the
+ * conv's output loop through a {@link PreparedConv2d}), each conv's geometry and each step's
+ * attributes resolved once, and the intermediate tensors of the fused steps placed in buffers
+ * reused by liveness (a buffer is handed to a later step once the last step reading it is done).
+ * {@link Options#UNFUSED} is the reference: every layer through its operator contract, as
+ * {@link NetworkRunner} runs it, one allocation per layer.
+ *
+ * <p>A run takes one lease per operator for the whole run (not one per layer), so the kernels of
+ * a run cannot go away under it, and a swap is seen by the next run. A conv step keeps the object
+ * its kernel prepared with the lease's {@link KernelLease#kernelsKey() kernels key}; when the key
+ * changes (a kernel came, went or was quarantined) the step prepares again on the kernels now
+ * serving, while a run already started finishes on the old object. If a prepared run throws, the
+ * step answers through the plain call on the lease's chain (which falls back and blames as for any
+ * call) and prepares again next run.
+ *
+ * <p>Thread-safe: concurrent runs take separate buffer sets.
+ */
+public final class ExecutionPlan {
+    /** Whether layers are fused (batch norm folding, epilogues, buffer reuse); off = the layer-by-layer reference. */
+    public record Options(boolean fuse) {
+        public static final Options FUSED = new Options(true);
+        public static final Options UNFUSED = new Options(false);
+    }
+
+    private final Network net;
+    private final Options options;
+    private final List<Step> steps;
+    private final int inputValue, outputValue, values;
+    /** Buffer sizes by slot; a run takes a set of buffers and gives it back. */
+    private final int[] slotSizes;
+    private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
+
+    private ExecutionPlan(Network net, Options options, List<Step> steps, int values, int[] slotSizes, int inputValue, int outputValue) {
+        this.net = net;
+        this.options = options;
+        this.steps = List.copyOf(steps);
+        this.values = values;
+        this.slotSizes = slotSizes;
+        this.inputValue = inputValue;
+        this.outputValue = outputValue;
+    }
+
+    /** Plans {@code net} with its weights (folded copies are made here; {@code weights} are not changed). */
+    public static ExecutionPlan of(Network net, Weights weights, Options options) {
+        return of(net, weights, options, BatchNormFold.EXACT);
+    }
+
+    static ExecutionPlan of(Network net, Weights weights, Options options, BatchNormFold folder) {
+        List<Group> groups = Fusion.groups(net, options.fuse());
+        Map<String, Integer> ids = new HashMap<>();
+        ids.put(NetworkDescription.INPUT, 0);
+        for (Group g : groups) {
+            ids.put(g.last().name(), ids.size());
+        }
+        // Liveness: the step after which each value is read no more; values read by a kernel-less layer
+        // (flatten, dropout: their output may share the buffer) are kept for the whole run.
+        int[] lastRead = new int[ids.size()];
+        Set<Integer> pinned = new HashSet<>();
+        for (int s = 0; s < groups.size(); s++) {
+            Group g = groups.get(s);
+            for (String in : g.reads()) {
+                lastRead[ids.get(in)] = s;
+                if (g.head().op() == null) {
+                    pinned.add(ids.get(in));
+                }
+            }
+        }
+        int out = ids.get(net.output());
+        List<Integer> slotSizes = new ArrayList<>();
+        Map<Integer, Deque<Integer>> free = new HashMap<>();
+        List<Step> steps = new ArrayList<>();
+        for (int s = 0; s < groups.size(); s++) {
+            Group g = groups.get(s);
+            int[] in = g.reads().stream().mapToInt(ids::get).toArray();
+            int value = ids.get(g.last().name());
+            Step step;
+            if (g.geometry() != null) {
+                int size = g.last().outputShape().size();
+                int slot = -1;
+                if (value != out) {
+                    Deque<Integer> d = free.get(size);
+                    slot = d == null || d.isEmpty() ? -1 : d.pop();
+                    if (slot < 0) {
+                        slot = slotSizes.size();
+                        slotSizes.add(size);
+                    }
+                }
+                step = new ConvStep(g, in, value, slot, weights, folder);
+            } else {
+                step = new LayerStep(g.head(), in, value, weights == null ? Map.of() : weights.of(g.head().name()));
+            }
+            steps.add(step);
+            for (int v : in) {
+                Step producer = v == 0 ? null : steps.get(v - 1);
+                if (lastRead[v] == s && !pinned.contains(v) && producer instanceof ConvStep c && c.slot >= 0) {
+                    free.computeIfAbsent(slotSizes.get(c.slot), k -> new ArrayDeque<>()).push(c.slot);
+                }
+            }
+        }
+        return new ExecutionPlan(net, options, steps, ids.size(), slotSizes.stream().mapToInt(Integer::intValue).toArray(), 0, out);
+    }
+
+    /** The steps {@code net} would run in, from its structure alone (no weight is read): what the summary shows. */
+    public static String describe(Network net, Options options) {
+        return of(net, null, options, BatchNormFold.EXACT).describe();
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Runs the plan on {@code input}: one lease per operator for the whole run. */
+    public NetworkRunner.Result run(KernelSource kernels, Tensor input) {
+        if (!input.shape().equals(net.inputShape())) {
+            throw new NetworkException("input_shape", "the input has shape " + input.shape() + " but the network was planned for " + net.inputShape());
+        }
+        float[][] slots = buffers.poll();
+        if (slots == null) {
+            slots = new float[slotSizes.length][];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = new float[slotSizes[i]];
+            }
+        }
+        Map<String, KernelLease<? extends Kernel>> leases = new HashMap<>();
+        try {
+            Tensor[] v = new Tensor[values];
+            v[inputValue] = input;
+            List<LayerRun> runs = new ArrayList<>(steps.size());
+            long start = System.nanoTime();
+            for (Step s : steps) {
+                long t0 = System.nanoTime();
+                KernelLease<? extends Kernel> lease = s.op() == null ? null
+                        : leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
+                v[s.value] = s.run(lease, v, slots);
+                runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), System.nanoTime() - t0));
+            }
+            Tensor y = v[outputValue];
+            for (float[] slot : slots) {
+                if (slot == y.buffer()) { // a kernel-less last layer (flatten) shares a reused buffer: the caller gets a copy
+                    y = Tensor.wrap(y.shape(), y.toArray());
+                }
+            }
+            return new NetworkRunner.Result(y, runs, System.nanoTime() - start);
+        } finally {
+            leases.values().forEach(KernelLease::close);
+            buffers.offer(slots);
+        }
+    }
+
+    /** The steps: which layers each runs, with what epilogue, into which buffer (for the summary). */
+    public String describe() {
+        TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer").right(0);
+        int i = 1;
+        for (Step s : steps) {
+            t.row(i++, s.describeLayers(), s.describeCall(), s.outputShape(), s.describeBuffer());
+        }
+        long fused = steps.stream().filter(s -> s instanceof ConvStep c && c.group.fused()).count();
+        long pooled = 0;
+        for (int size : slotSizes) {
+            pooled += size;
+        }
+        long perLayer = 0;
+        for (Step s : steps) {
+            if (s instanceof ConvStep c) {
+                for (PlannedLayer l : c.group.layers()) {
+                    perLayer += l.outputShape().size();
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; layout NCHW between steps%n",
+                options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused)
+                + t.toText()
+                + (options.fuse() ? String.format(Locale.ROOT, "conv-step buffers: %d reused by liveness, %s, where their layers one by one allocate %s per run%n",
+                        slotSizes.length, NetworkSummary.megabytes(pooled), NetworkSummary.megabytes(perLayer)) : "");
+    }
+
+    /** The per-step report of a run of this plan: layers, time, the kernel that answered. */
+    public String runTable(NetworkRunner.Result r) {
+        TextTable table = TextTable.withHeader("step", "layers", "output shape", "time ms", "kernel").right(0).right(3);
+        for (int i = 0; i < r.layers().size(); i++) {
+            LayerRun run = r.layers().get(i);
+            Step s = steps.get(i);
+            table.row(i + 1, s.describeLayers(), s.outputShape(), String.format(Locale.ROOT, "%.3f", run.nanos() / 1e6),
+                    run.servedBy() == null ? "- (no kernel)" : run.servedBy().variant() + (s instanceof ConvStep ? " (prepared)" : ""));
+        }
+        return table.toText() + String.format(Locale.ROOT, "total: %.3f ms%n", r.nanos() / 1e6);
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    private abstract static class Step {
+        /** Values read (ids), the value written. */
+        final int[] in;
+        final int value;
+
+        Step(int[] in, int value) {
+            this.in = in;
+            this.value = value;
+        }
+
+        abstract PlannedLayer head();
+
+        abstract String op();
+
+        abstract Tensor run(KernelLease<? extends Kernel> lease, Tensor[] values, float[][] slots);
+
+        KernelDescriptor servedBy(KernelLease<? extends Kernel> lease) {
+            return lease.servedBy();
+        }
+
+        abstract String describeLayers();
+
+        abstract String describeCall();
+
+        abstract Shape outputShape();
+
+        abstract String describeBuffer();
+    }
+
+    /** One layer through its operator contract, as {@link NetworkRunner} runs it. */
+    private static final class LayerStep extends Step {
+        private final PlannedLayer layer;
+        private final LayerType type;
+        private final Map<String, Tensor> params;
+
+        LayerStep(PlannedLayer layer, int[] in, int value, Map<String, Tensor> params) {
+            super(in, value);
+            this.layer = layer;
+            this.type = LayerTypes.get(layer.type());
+            this.params = params;
+        }
+
+        @Override
+        PlannedLayer head() {
+            return layer;
+        }
+
+        @Override
+        String op() {
+            return layer.op();
+        }
+
+        @Override
+        Tensor run(KernelLease<? extends Kernel> lease, Tensor[] values, float[][] slots) {
+            List<Tensor> inputs = new ArrayList<>(in.length);
+            for (int i : in) {
+                inputs.add(values[i]);
+            }
+            return type.run(lease == null ? null : lease.kernel(), layer.spec(), inputs, params);
+        }
+
+        @Override
+        String describeLayers() {
+            return layer.name() + " (" + layer.type() + ")";
+        }
+
+        @Override
+        String describeCall() {
+            return layer.op() == null ? "- (no kernel)" : layer.op();
+        }
+
+        @Override
+        Shape outputShape() {
+            return layer.outputShape();
+        }
+
+        @Override
+        String describeBuffer() {
+            return "new";
+        }
+    }
+
+    /** A conv2d and what is fused into it, on a prepared kernel. */
+    private static final class ConvStep extends Step {
+        final Group group;
+        final int slot;
+        private final ConvGeometry g;
+        private final float[] weight, bias;
+        private final Epilogue epilogue;
+        private final boolean hasBias;
+        /** The prepared object and the lease kernels key it was made under. */
+        private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+
+        private record Prepared(Object kernelsKey, PreparedConv2d conv, KernelDescriptor madeBy) {
+        }
+
+        ConvStep(Group group, int[] in, int value, int slot, Weights weights, BatchNormFold folder) {
+            super(in, value);
+            this.group = group;
+            this.slot = slot;
+            this.g = group.geometry();
+            this.hasBias = group.batchNorm() != null || group.head().node().optional("bias") != null;
+            Map<String, Tensor> p = weights == null ? Map.of() : weights.of(group.head().name());
+            float[] w = data(p.get("weight")), b = data(p.get("bias"));
+            if (group.batchNorm() != null && weights != null) {
+                Map<String, Tensor> bn = weights.of(group.batchNorm().name());
+                double eps = BatchNorm.attrs(group.batchNorm().node().attrs()).eps();
+                float[][] f = folder.fold(w, b, data(bn.get("weight")), data(bn.get("bias")), data(bn.get("running_mean")),
+                        data(bn.get("running_var")), eps, g.cOut());
+                w = f[0];
+                b = f[1];
+            }
+            this.weight = w;
+            this.bias = b;
+            Epilogue e = Epilogue.NONE;
+            if (group.add() != null) {
+                e = e.withResidual();
+            }
+            if (group.activation() != null) {
+                e = e.withActivation(group.activationAttrs());
+            }
+            this.epilogue = e;
+        }
+
+        private static float[] data(Tensor t) {
+            return t == null ? null : t.buffer();
+        }
+
+        @Override
+        PlannedLayer head() {
+            return group.head();
+        }
+
+        @Override
+        String op() {
+            return group.head().op();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Tensor run(KernelLease<? extends Kernel> lease, Tensor[] values, float[][] slots) {
+            KernelLease<Conv2dKernel> conv = (KernelLease<Conv2dKernel>) lease;
+            float[] x = values[in[0]].buffer();
+            float[] residual = group.residual() == null ? null : values[in[1]].buffer();
+            float[] y = slot >= 0 ? slots[slot] : new float[group.last().outputShape().size()];
+            Object key = conv.kernelsKey();
+            Prepared p = prepared.get();
+            if (p == null || !p.kernelsKey().equals(key)) {
+                PreparedConv2d made = conv.kernel().prepare(g, weight, bias, epilogue);
+                p = new Prepared(key, made, conv.servedBy());
+                prepared.set(p);
+            }
+            try {
+                p.conv().run(x, residual, y);
+            } catch (RuntimeException e) {
+                prepared.compareAndSet(p, null); // prepare again next run; this one answers through the chain
+                conv.kernel().conv2d(g, x, weight, bias, y);
+                epilogue.applyAll(y, g.cOut(), g.oh() * g.ow(), residual);
+            }
+            return Tensor.wrap(group.last().outputShape(), y);
+        }
+
+        @Override
+        KernelDescriptor servedBy(KernelLease<? extends Kernel> lease) {
+            Prepared p = prepared.get();
+            return p == null ? lease.servedBy() : p.madeBy();
+        }
+
+        @Override
+        String describeLayers() {
+            return group.describe();
+        }
+
+        @Override
+        String describeCall() {
+            return "conv2d prepared, epilogue: " + (group.batchNorm() != null ? "bias (bn folded)" : hasBias ? "bias" : "no bias")
+                    + (epilogue.isNone() ? "" : ", " + epilogue.describe());
+        }
+
+        @Override
+        Shape outputShape() {
+            return group.last().outputShape();
+        }
+
+        @Override
+        String describeBuffer() {
+            return slot < 0 ? "new (network output)" : "#" + slot;
+        }
+    }
+
+    /** Layer names by step, for tests. */
+    List<List<String>> stepLayers() {
+        List<List<String>> r = new ArrayList<>();
+        for (Step s : steps) {
+            r.add(s instanceof ConvStep c ? c.group.layers().stream().map(PlannedLayer::name).toList() : List.of(s.head().name()));
+        }
+        return r;
+    }
+
+    /** Buffer slot per step (-1: allocated), for tests. */
+    Map<String, Integer> slotsByStep() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (Step s : steps) {
+            m.put(s.head().name(), s instanceof ConvStep c ? c.slot : -1);
+        }
+        return m;
+    }
+}
