@@ -36,6 +36,9 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @Component(immediate = true)
 public final class KernelExporter {
+    /** Framework property: the process that started this host (the sandbox's container); when it ends, so does this one. */
+    static final String PARENT = "opsgi.host.parent";
+
     private final Map<ServiceReference<Kernel>, ServiceRegistration<RemoteKernel>> exported = new ConcurrentHashMap<>();
     private ServiceTracker<Kernel, Kernel> kernels;
     private ServiceRegistration<KernelHost> catalog;
@@ -48,6 +51,12 @@ public final class KernelExporter {
         String port = context.getProperty(KernelHost.PORT);
         if (port == null || port.isBlank()) {
             return; // an ordinary container: it imports, it does not serve
+        }
+        String parent = context.getProperty(PARENT);
+        if (parent != null) {
+            // A sandbox never outlives its container, however that one ends (kill -9 included).
+            ProcessHandle.of(Long.parseLong(parent.trim())).ifPresentOrElse(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
+                    () -> Runtime.getRuntime().halt(0));
         }
         String name = String.valueOf(context.getProperty("opsgi.host.name"));
         String only = context.getProperty("opsgi.host.kernels");

@@ -70,6 +70,12 @@ public final class Sandbox {
     static final int MAX_RESTARTS = 8;
     static final int STRIKES_OUT = 2;
     static final String NAME = "sandbox";
+    /**
+     * The topology manager logs an ERROR when a service to export appears before the Remote Service Admin
+     * at startup, and exports it as soon as that is there ("Marked for later export"): a start-order race,
+     * not a failure, silenced in hosts (opsgi.bndrun says the same for the container).
+     */
+    static final String QUIET_EXPORT_RACE = "-Dorg.slf4j.simpleLogger.log.org.apache.aries.rsa.topologymanager.exporter.TopologyManagerExport=off";
     private static final Pattern WITNESS = Pattern.compile("called System\\.exit on thread '" + Pattern.quote(ExportedKernel.THREAD_PREFIX) + "(.+)'");
 
     private final Logger log;
@@ -96,6 +102,8 @@ public final class Sandbox {
     private volatile long logOffset;
     private volatile boolean stopping;
     private volatile boolean active;
+    /** Ends the sandbox if this JVM ends without stopping the framework (a command's exit). */
+    private final Thread reaper = new Thread(() -> kill(process), "opsgi-sandbox-reaper");
 
     @Activate
     public Sandbox(@Reference(service = LoggerFactory.class) Logger log, @Reference ConfigurationAdmin cm, @Reference KernelImporter importer) {
@@ -118,8 +126,12 @@ public final class Sandbox {
         deleteTree(deploy);
         Files.createDirectories(deploy);
         logFile = dir.resolve("sandbox.log");
+        // Gogo runs no shell in the sandbox: an empty profile (its built-in one needs a terminal).
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc").resolve("gosh_profile"), "");
         jar = containerJar(context);
         hook = context.registerService(ResolverHookFactory.class, triggers -> new Hook(), null);
+        Runtime.getRuntime().addShutdownHook(reaper);
         listener = event -> {
             switch (event.getType()) {
                 case BundleEvent.INSTALLED, BundleEvent.UPDATED -> consider(event.getBundle());
@@ -140,13 +152,19 @@ public final class Sandbox {
         }
         trust.configure(config);
         List<Bundle> nowTrusted = new ArrayList<>();
+        List<Bundle> nowUntrusted = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             if (placed.containsKey(b.getSymbolicName()) && !trust.untrusted(b)) {
                 remove(b);
                 nowTrusted.add(b);
+            } else if (trust.untrusted(b) && (b.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                nowUntrusted.add(b); // resolved while trusted: unresolve it (the hook keeps it so), then to the sandbox
             } else {
                 consider(b);
             }
+        }
+        if (!nowUntrusted.isEmpty()) {
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(nowUntrusted, e -> nowUntrusted.forEach(this::consider));
         }
         if (!nowTrusted.isEmpty()) {
             context.getBundle(0).adapt(FrameworkWiring.class).resolveBundles(nowTrusted);
@@ -172,6 +190,11 @@ public final class Sandbox {
         tasks.shutdownNow();
         kill(process);
         deleteCatalogRecord();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (and finds nothing left to end)
+        }
     }
 
     private synchronized void consider(Bundle b) {
@@ -259,10 +282,10 @@ public final class Sandbox {
             }
             Path storage = Files.createTempDirectory(dir, "felix-");
             cmd.addAll(List.of("-Djava.awt.headless=true", "-D" + KernelHost.PORT + "=" + port, "-Dopsgi.host.name=" + NAME,
-                    "-Dopsgi.host.deploy-only=true", "-Daries.rsa.hostname=127.0.0.1", "-Dopsgi.gate=off", "-Dopsgi.sandbox=off",
+                    "-Dopsgi.host.deploy-only=true", "-D" + KernelExporter.PARENT + "=" + ProcessHandle.current().pid(), "-Daries.rsa.hostname=127.0.0.1", "-Dopsgi.gate=off", "-Dopsgi.sandbox=off",
                     "-Dfelix.fileinstall.dir=" + deploy, "-Dfelix.fileinstall.poll=500", "-Dorg.osgi.framework.storage=" + storage,
                     "-Dfelix.cm.dir=" + dir.resolve("cm"), "-Dgosh.args=--nointeractive --noshutdown", "-Dgosh.home=" + dir,
-                    "-Dorg.jline.terminal.dumb=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Dorg.jline.terminal.dumb=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", QUIET_EXPORT_RACE,
                     "-jar", jar, "host", "--port", String.valueOf(port)));
             logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -324,7 +347,7 @@ public final class Sandbox {
                 }
                 String why = "it ended the sandbox " + n + " times (last: " + how + ")";
                 importer.standIn(link, bundle, why);
-                System.out.println("opsgi: " + bundle + " " + why + "; its kernels stay quarantined until its jar changes");
+                System.out.println("opsgi: " + bundle + " ended the sandbox " + n + " times (last: " + how + "); its kernels stay quarantined until its jar changes");
             }
         }
         process = null;

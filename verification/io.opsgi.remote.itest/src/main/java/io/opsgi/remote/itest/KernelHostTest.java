@@ -54,12 +54,15 @@ class KernelHostTest {
         int port = Processes.freePort();
         Path work = Files.createTempDirectory("opsgi-host");
         FixtureJars.relu(work.resolve("deploy"), RightRelu.class, "far", 800);
+        Files.createDirectories(work.resolve("etc"));
+        Files.writeString(work.resolve("etc").resolve("gosh_profile"), ""); // Gogo runs no shell here
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules=jdk.incubator.vector",
-                "-Xmx384m", "-Dopsgi.host.port=" + port, "-Dopsgi.host.name=h2", "-Daries.rsa.hostname=127.0.0.1",
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dopsgi.host.port=" + port, "-Dopsgi.host.name=h2", "-Daries.rsa.hostname=127.0.0.1",
                 "-Dopsgi.host.kernels=relu/far", "-Dopsgi.gate=off", "-Dopsgi.sandbox=off",
                 "-Dfelix.fileinstall.dir=" + work.resolve("deploy"), "-Dorg.osgi.framework.storage=" + work.resolve("felix"),
                 "-Dfelix.cm.dir=" + work.resolve("cm"), "-Dgosh.args=--nointeractive --noshutdown", "-Dgosh.home=" + work,
                 "-Dorg.jline.terminal.dumb=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.aries.rsa.topologymanager.exporter.TopologyManagerExport=off",
                 "-jar", new File(context.getProperty("opsgi.sandbox.jar")).getAbsolutePath(), "host", "--port", String.valueOf(port));
         Process host = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("host.log").toFile()).start();
         Path record = Files.createDirectories(Path.of(context.getProperty("felix.fileinstall.dir")))
