@@ -34,7 +34,7 @@ public final class RemoteCallTable {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         var opts = new OptionsBuilder().include(RemoteCallBench.class.getSimpleName())
                 .param("threads", threads)
-                .warmupIterations(quick ? 2 : 5).warmupTime(TimeValue.milliseconds(quick ? 500 : 1000))
+                .warmupIterations(quick ? 3 : 8).warmupTime(TimeValue.milliseconds(1000))
                 .measurementIterations(quick ? 3 : 8).measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
                 .forks(1).threads(1).shouldFailOnError(true)
                 .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-D" + WorkDir.WORKLOADS_PROPERTY + "="

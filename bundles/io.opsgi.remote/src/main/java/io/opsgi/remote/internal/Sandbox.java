@@ -130,6 +130,7 @@ public final class Sandbox {
         Files.createDirectories(dir.resolve("etc"));
         Files.writeString(dir.resolve("etc").resolve("gosh_profile"), "");
         jar = containerJar(context);
+        deleteCatalogRecord(); // a previous run's, if it ended without stopping the framework (Config Admin keeps it)
         hook = context.registerService(ResolverHookFactory.class, triggers -> new Hook(), null);
         Runtime.getRuntime().addShutdownHook(reaper);
         listener = event -> {
