@@ -47,7 +47,8 @@ final class Calls {
     static Object[] encodeArgs(Method m, int[] outputs, Object[] args) {
         Object[] enc = new Object[args == null ? 0 : args.length];
         for (int i = 0; i < enc.length; i++) {
-            enc[i] = contains(outputs, i) ? Integer.valueOf(Array.getLength(args[i])) : encode(args[i]);
+            // an optional output the caller does not want (e.g. batch norm's saved statistics) stays null
+            enc[i] = !contains(outputs, i) ? encode(args[i]) : args[i] == null ? null : Integer.valueOf(Array.getLength(args[i]));
         }
         return enc;
     }
@@ -60,7 +61,8 @@ final class Calls {
         }
         Object[] args = new Object[enc.length];
         for (int i = 0; i < enc.length; i++) {
-            args[i] = contains(outputs, i) ? Array.newInstance(types[i].getComponentType(), (Integer) enc[i]) : decode(types[i], enc[i]);
+            args[i] = !contains(outputs, i) ? decode(types[i], enc[i])
+                    : enc[i] == null ? null : Array.newInstance(types[i].getComponentType(), (Integer) enc[i]);
         }
         return args;
     }
@@ -85,6 +87,12 @@ final class Calls {
         Object[] written = (Object[]) result;
         for (int i = 0; i < outputs.length; i++) {
             Object into = args[outputs[i]];
+            if (into == null) {
+                continue; // not wanted, not sent
+            }
+            if (written[i] == null) {
+                throw new IllegalStateException(m.getName() + ": the remote kernel sent no values for output " + outputs[i]);
+            }
             int expected = Array.getLength(into);
             int got = Array.getLength(written[i]);
             if (got != expected) {

@@ -73,6 +73,20 @@ class CallsTest {
     }
 
     @Test
+    void anOptionalOutputTheCallerDoesNotWantStaysNullBothWays() throws Exception {
+        Method max = Calls.method(io.opsgi.op.MaxPool2dKernel.class, "maxPool2d", 4);
+        int[] outputs = Calls.outputs(max);
+        assertArrayEquals(new int[] {2, 3}, outputs);
+        float[] y = new float[2];
+        Object[] sent = serialized(Calls.encodeArgs(max, outputs, new Object[] {null, new float[8], y, null}));
+        Object[] onHost = Calls.decodeArgs(max, outputs, sent);
+        assertEquals(null, onHost[3], "no indices wanted, none allocated");
+        ((float[]) onHost[2])[1] = 5;
+        Calls.deliver(max, outputs, new Object[] {null, new float[8], y, null}, serialized(new Object[] {Calls.result(outputs, onHost, null)})[0]);
+        assertArrayEquals(new float[] {0, 5}, y);
+    }
+
+    @Test
     void recordsWithEnumsAndNestedValuesRoundTrip() throws Exception {
         ActivationAttrs a = ActivationAttrs.hardtanh(-2f, 3f);
         assertEquals(a, Calls.decode(ActivationAttrs.class, serialized(new Object[] {Calls.encode(a)})[0]));
