@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class RemoteCallBench {
     /** {@code workload:variant}. */
-    @Param({"relu_64x112:vector", "bn_inf_64x112:vector", "maxpool_k3s2p1_64x112:vector", "r18_layer1_64x64_k3_56:blocked",
+    @Param({"gap_512x7:vector", "relu_64x112:vector", "bn_inf_64x112:vector", "maxpool_k3s2p1_64x112:vector", "r18_layer1_64x64_k3_56:blocked",
         "r18_conv1_3x64_k7s2_224:gemm", "r18_layer4_512x512_k3_7:blocked", "r18_layer1_64x64_k3_56_b8:blocked"})
     public String target;
 
