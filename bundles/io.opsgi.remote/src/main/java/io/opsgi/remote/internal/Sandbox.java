@@ -103,7 +103,10 @@ public final class Sandbox {
     private volatile boolean stopping;
     private volatile boolean active;
     /** Ends the sandbox if this JVM ends without stopping the framework (a command's exit). */
-    private final Thread reaper = new Thread(() -> kill(process), "opsgi-sandbox-reaper");
+    private final Thread reaper = new Thread(() -> {
+        stopping = true;
+        kill(process);
+    }, "opsgi-sandbox-reaper");
 
     @Activate
     public Sandbox(@Reference(service = LoggerFactory.class) Logger log, @Reference ConfigurationAdmin cm, @Reference KernelImporter importer) {
