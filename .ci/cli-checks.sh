@@ -29,10 +29,12 @@ has() { # has NAME TEXT WHERE
 # --- Commands that never surprise ---------------------------------------------------------------
 check "--help" 0 "$opsgi" --help && has "--help lists shell" "shell " "$out"
 check "help" 0 "$opsgi" help && has "help lists every command" "summary" "$out"
-for cmd in list report pin unpin verify summary run shell; do
+for cmd in list report pin unpin verify summary run shell host; do
   check "$cmd --help" 0 "$opsgi" "$cmd" --help && has "$cmd --help prints its usage" "Usage:" "$out"
 done
 check "help run" 0 "$opsgi" help run && has "help run prints run's usage" "--repeat" "$out"
+check "host without a port" 2 "$opsgi" host && one_line "host without a port"
+check "host --port not a number" 2 "$opsgi" host --port abc && one_line "host --port not a number"
 
 python3 - "$work" <<'PY'
 import struct, sys, zipfile

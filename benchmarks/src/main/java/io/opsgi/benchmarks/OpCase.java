@@ -73,6 +73,15 @@ final class OpCase {
         return outputShape.size();
     }
 
+    /** Tensor data one call moves: every input and weight tensor, and the output (what a remote call sends and receives). */
+    long bytesPerCall() {
+        long elements = outputSize();
+        for (Tensor t : tensors.values()) {
+            elements += t.shape().size();
+        }
+        return elements * Float.BYTES;
+    }
+
     /** The input tensor (what the peers are fed too). */
     Tensor input() {
         return tensors.get("input");

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "opsgi", mixinStandardHelpOptions = true, version = "opsgi 0.1.0",
         description = "CNN operators as hot-swappable OSGi bundles, verified against PyTorch.",
         subcommands = {Commands.ListKernels.class, Commands.Report.class, Commands.Pin.class, Commands.Unpin.class, Verify.class, Summary.class, Run.class,
-            Commands.Shell.class, HelpCommand.class})
+            Commands.Shell.class, Commands.Host.class, HelpCommand.class})
 final class Commands {
     final OperatorRegistry registry;
     final BundleContext context;
@@ -62,6 +62,34 @@ final class Commands {
         public Integer call() {
             System.err.println("shell: start it as the first argument: ./opsgi shell");
             return 2;
+        }
+    }
+
+    @Command(name = "host", mixinStandardHelpOptions = true, description = "Serve this container's kernels to other containers over "
+            + "OSGi Remote Services (Aries RSA, TCP) until stopped (Ctrl-C): a kernel catalog on port P, each kernel on a port of its own. "
+            + "Import it in another container with an Aries RSA config discovery record (README: Remote hosts). "
+            + "The ./opsgi script sets the JVM up for it (opsgi.host.port, aries.rsa.hostname, the gate off: importers verify).")
+    static final class Host implements Callable<Integer> {
+        @ParentCommand
+        Commands opsgi;
+        @picocli.CommandLine.Option(names = "--port", required = true, description = "the catalog's TCP port")
+        int port;
+        @picocli.CommandLine.Option(names = "--name", description = "the address importers reach this host at (default: this machine's address)")
+        String name;
+        @picocli.CommandLine.Option(names = "--kernels", description = "serve only kernels whose op/variant matches this regular expression")
+        String kernels;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            String set = opsgi.context.getProperty("opsgi.host.port");
+            if (set == null || !set.equals(String.valueOf(port))) {
+                System.err.println("host: start it with ./opsgi host --port " + port + " (the JVM needs -Dopsgi.host.port=" + port + ")");
+                return 2;
+            }
+            System.out.println("opsgi host: serving on port " + port + " until stopped (Ctrl-C)");
+            while (true) {
+                Thread.sleep(Long.MAX_VALUE);
+            }
         }
     }
 

@@ -305,7 +305,9 @@ public final class KernelRegistry implements OperatorRegistry {
         Object variant = ref.getProperty(KernelInfo.VARIANT);
         Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
         var b = ref.getBundle();
-        String bundle = b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
+        // A kernel imported from another process says where it really comes from (io.opsgi.remote sets it).
+        Object origin = ref.getProperty("opsgi.bundle");
+        String bundle = origin != null ? origin.toString() : b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
         return new Candidate(kernel, List.copyOf(opList), variant == null ? null : variant.toString(),
                 ranking instanceof Integer i ? i : 0, (Long) ref.getProperty(Constants.SERVICE_ID), bundle);
     }
