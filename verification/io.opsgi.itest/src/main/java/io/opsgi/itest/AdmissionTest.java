@@ -79,7 +79,7 @@ class AdmissionTest {
         props.put(EventConstants.EVENT_TOPIC, KernelEvents.TOPIC_PREFIX + "*");
         listener = context.registerService(EventHandler.class, e -> events.add(e.getTopic().substring(KernelEvents.TOPIC_PREFIX.length())
                 + " " + e.getProperty(KernelEvents.VARIANT) + " " + String.join(",", (String[]) e.getProperty(KernelEvents.OP))), props);
-        assertTrue(registry.awaitSettled(60_000), "the built-in kernels are verified at startup");
+        assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS), "the built-in kernels are verified at startup");
         configure(Map.of(OperatorRegistry.SELECT, "speed"));
     }
 

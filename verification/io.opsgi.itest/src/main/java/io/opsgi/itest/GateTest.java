@@ -72,7 +72,7 @@ class GateTest {
         props.put(EventConstants.EVENT_TOPIC, KernelEvents.TOPIC_PREFIX + "*");
         listener = context.registerService(EventHandler.class, e -> events.add(e.getTopic().substring(KernelEvents.TOPIC_PREFIX.length())
                 + " " + e.getProperty(KernelEvents.VARIANT) + " " + String.join(",", (String[]) e.getProperty(KernelEvents.OP))), props);
-        assertTrue(registry.awaitSettled(60_000), "the built-in kernels are verified at startup");
+        assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS), "the built-in kernels are verified at startup");
     }
 
     @AfterEach
@@ -101,8 +101,8 @@ class GateTest {
             Await.until("the vector relu active", () -> active("relu").equals("vector"), this::state);
             Await.until("its activation event", () -> events.contains("ACTIVATED vector relu"), this::state);
             List<String> seen = events.stream().filter(e -> e.contains(" vector ")).toList();
-            int pending = seen.indexOf("PENDING vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid");
-            int verified = seen.indexOf("VERIFIED vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid");
+            int pending = seen.indexOf("PENDING vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid,softsign");
+            int verified = seen.indexOf("VERIFIED vector relu,relu6,leaky_relu,hardtanh,hardswish,hardsigmoid,softsign");
             int activated = seen.indexOf("ACTIVATED vector relu");
             assertTrue(pending >= 0 && pending < verified && verified < activated, "pending, then verified, then active: " + seen);
             KernelDescriptor d = registry.active("relu").orElseThrow();

@@ -83,7 +83,7 @@ class LiveCallsTest {
     @BeforeEach
     void settled() throws Exception {
         jars = Files.createTempDirectory("opsgi-live");
-        assertTrue(registry.awaitSettled(60_000), "the built-in kernels are verified at startup");
+        assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS), "the built-in kernels are verified at startup");
     }
 
     @AfterEach

@@ -62,7 +62,7 @@ class RealKernelSwapUnderLoadTest {
 
     @Test
     void realKernelsAndTheDeployFolderSwapUnderLoadWithNoFailedOrWrongCall() throws Exception {
-        assertTrue(registry.awaitSettled(60_000));
+        assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS));
         List<Work> work = List.of(work("3x3", 1, 16, 14, 14, 16, 3, 1, 1), work("1x1", 1, 32, 14, 14, 16, 1, 0, 1),
                 work("depthwise", 1, 16, 14, 14, 16, 3, 1, 16));
         Tensor x = Tensor.wrap(Shape.of(2, 8, 16, 16), random(4096));

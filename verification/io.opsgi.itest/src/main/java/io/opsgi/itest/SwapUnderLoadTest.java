@@ -58,7 +58,7 @@ class SwapUnderLoadTest {
 
     @Test
     void callsNeverFailNorReturnWrongResultsWhileKernelsAreSwapped() throws Exception {
-        assertTrue(registry.awaitSettled(60_000));
+        assertTrue(registry.awaitSettled(Await.SETTLE_MILLIS));
         long seconds = Long.parseLong(System.getProperty("opsgi.itest.load.seconds", "20"));
         List<Work> work = work();
         AtomicBoolean running = new AtomicBoolean(true);

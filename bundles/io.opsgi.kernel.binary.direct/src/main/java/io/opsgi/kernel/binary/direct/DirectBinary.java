@@ -10,8 +10,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
 
 /**
- * The reference add, sub, mul and div with broadcasting: for every output element, its index in
- * each operand from the broadcast strides, then one correctly rounded float operation, which is
+ * The reference add, sub, mul and div with broadcasting: the output walked in row-major order,
+ * each operand's position following it through the broadcast strides, and one correctly rounded
+ * float operation per element, which is
  * what PyTorch computes too (bit for bit, the sign of zero and NaN included; div is a true
  * division, never a multiplication by a reciprocal).
  */
@@ -23,17 +24,23 @@ public final class DirectBinary implements BinaryKernel {
     @Override
     public void binary(BroadcastGeometry g, float[] input, float[] other, float[] y) {
         Shape out = g.output();
+        int rank = out.rank();
         int[] inputStrides = g.inputStrides(), otherStrides = g.otherStrides();
+        int[] index = new int[rank]; // the output element's multi-index
+        int a = 0, b = 0; // where it reads input and other
         for (int i = 0; i < y.length; i++) {
-            // the output's multi-index, last dimension fastest, mapped through each operand's strides
-            int rest = i, a = 0, b = 0;
-            for (int d = out.rank() - 1; d >= 0; d--) {
-                int coordinate = rest % out.dim(d);
-                rest /= out.dim(d);
-                a += coordinate * inputStrides[d];
-                b += coordinate * otherStrides[d];
-            }
             y[i] = apply(g.op(), input[a], other[b]);
+            // the next output index, last dimension fastest (an odometer); each operand moves by its stride, 0 where broadcast
+            for (int d = rank - 1; d >= 0; d--) {
+                a += inputStrides[d];
+                b += otherStrides[d];
+                if (++index[d] < out.dim(d)) {
+                    break;
+                }
+                a -= inputStrides[d] * out.dim(d);
+                b -= otherStrides[d] * out.dim(d);
+                index[d] = 0;
+            }
         }
     }
 
