@@ -69,6 +69,18 @@ check "summary" 0 "$opsgi" summary "$model" && has "summary prints the layers" "
 check "summary starts no container" 0 env OPSGI_DEPLOY="$work/never" "$opsgi" summary "$model" \
   && if [ -e "$work/never" ]; then fail "summary starts no container" "the container was set up"; else ok "summary starts no container"; fi
 
+# --- ONNX models: the same commands, dispatched on the file name ----------------------------------
+cases="$root/bundles/io.opsgi.onnx/src/test/resources/cases"
+check "summary of an ONNX model" 0 "$opsgi" summary "$cases/mobilenet_block/model.onnx" && has "summary of an ONNX model: weights in memory" "weights in memory" "$out"
+check "run of an ONNX model against PyTorch" 0 "$opsgi" run "$cases/upsample/model.onnx" --input "$cases/upsample/input.npy" \
+  --expected "$cases/upsample/expected.npy" && has "run of an ONNX model matches PyTorch" "MATCHES" "$out"
+head -c 300 "$cases/conv_bn_relu_pool/model.onnx" > "$work/truncated.onnx"
+check "summary of a truncated ONNX file" 1 "$opsgi" summary "$work/truncated.onnx" && one_line "summary of a truncated ONNX file"
+cp "$work/garbage.npy" "$work/garbage.onnx"
+check "run of a file that is not ONNX" 1 "$opsgi" run "$work/garbage.onnx" --input "$work/x.npy" && one_line "run of a file that is not ONNX"
+check "run of an ONNX model for another input shape" 1 "$opsgi" run "$cases/conv_bn_relu_pool/model.onnx" --input "$work/x.npy" \
+  && one_line "run of an ONNX model for another input shape"
+
 # --- Reports --------------------------------------------------------------------------------------
 mkdir -p "$work/r" "$work/junit"
 check "verify with filters and every report" 0 "$opsgi" verify --op relu --variant direct --case 'relu_*' --cases --no-properties \

@@ -1,5 +1,6 @@
 package io.opsgi.onnx;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opsgi.net.LayerSpec;
 import io.opsgi.net.Network;
@@ -84,9 +85,19 @@ final class Importer {
             throw new OnnxException(name, List.of("the file is " + size + " bytes; an ONNX file holds at most 2 GB (larger models keep their weights in "
                     + "external data files, which opsgi does not read)"));
         }
+        // the file's bytes, the parsed model aliasing them, and the weights as float arrays: about twice the file
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (2 * size > free) {
+            throw new OnnxException(name, List.of(String.format(java.util.Locale.ROOT, "importing a file of %.0f MB needs about %.0f MB of heap, %.0f MB are "
+                    + "free; give the JVM more (e.g. OPSGI_JAVA_OPTS=-Xmx%dg)", size / 1e6, 2 * size / 1e6, free / 1e6, Math.max(2, (4 * size >> 30) + 1))));
+        }
         ModelProto model;
         try {
-            model = ModelProto.parseFrom(Files.readAllBytes(file));
+            CodedInputStream in = CodedInputStream.newInstance(Files.readAllBytes(file));
+            in.enableAliasing(true); // raw_data views the file's bytes instead of copying them
+            in.setSizeLimit(Integer.MAX_VALUE);
+            model = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxException(name, List.of("not an ONNX model, or a truncated one: the protobuf cannot be read (" + firstLine(e.getMessage()) + ")"));
         }
