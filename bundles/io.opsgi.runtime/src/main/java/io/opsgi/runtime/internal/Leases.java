@@ -410,7 +410,9 @@ final class Leases {
                 Candidate c = chain.get(index);
                 long work = KernelChain.work(args);
                 long budget = budgetNanos(c, op, geometryClass, work);
-                if (!guarded(c, op, geometryClass, work)) {
+                // A caller already interrupted runs on its own thread, as any call did before guarding: waiting for a
+                // worker would end at once with a cancellation, where the kernel itself may well complete.
+                if (Thread.currentThread().isInterrupted() || !guarded(c, op, geometryClass, work)) {
                     w.begin(c, op, budget);
                     return method.invoke(kernel, args);
                 }
