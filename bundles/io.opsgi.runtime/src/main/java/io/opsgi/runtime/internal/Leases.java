@@ -139,7 +139,9 @@ final class Leases {
             throws InvocationTargetException, IllegalAccessException {
         Object[] own = args.clone();
         for (int p : written) {
-            own[p] = new float[((float[]) args[p]).length];
+            if (args[p] instanceof float[] out) { // an output the call does not ask for (batch norm's statistics) is null
+                own[p] = new float[out.length];
+            }
         }
         for (int p = 0; p < own.length; p++) {
             if (own[p] instanceof long[] a) {
