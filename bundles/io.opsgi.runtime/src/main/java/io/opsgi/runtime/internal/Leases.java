@@ -139,7 +139,9 @@ final class Leases {
             throws InvocationTargetException, IllegalAccessException {
         Object[] own = args.clone();
         for (int p : written) {
-            own[p] = new float[((float[]) args[p]).length];
+            if (args[p] instanceof float[] out) { // an output the call does not ask for (batch norm's statistics) is null
+                own[p] = new float[out.length];
+            }
         }
         for (int p = 0; p < own.length; p++) {
             if (own[p] instanceof long[] a) {
@@ -429,7 +431,9 @@ final class Leases {
                 Candidate c = chain.get(index);
                 long work = KernelChain.work(args);
                 long budget = budgetNanos(c, op, geometryClass, work);
-                if (!guarded(c, op, geometryClass, work)) {
+                // A caller already interrupted runs on its own thread, as any call did before guarding: waiting for a
+                // worker would end at once with a cancellation, where the kernel itself may well complete.
+                if (Thread.currentThread().isInterrupted() || !guarded(c, op, geometryClass, work)) {
                     w.begin(c, op, budget);
                     return method.invoke(kernel, args);
                 }
