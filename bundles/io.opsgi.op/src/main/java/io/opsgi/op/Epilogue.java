@@ -77,6 +77,16 @@ public final class Epilogue {
         return residual;
     }
 
+    /** The per-channel scale, or null: the epilogue's own array, to read and never write. */
+    public float[] scale() {
+        return scale;
+    }
+
+    /** The per-channel shift, or null: the epilogue's own array, to read and never write. */
+    public float[] shift() {
+        return shift;
+    }
+
     /** The activation applied last, or null. */
     public ActivationAttrs activation() {
         return activation;

@@ -2,6 +2,7 @@ package io.opsgi.kernel.conv2d.blocked;
 
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
@@ -226,7 +227,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                 }
             }
             for (int l = 0; l < lanes && !e.isNone(); l++) {
-                e.apply(y, dst0 + l * plane, ow, k0 + l, residual);
+                VectorEpilogue.apply(e, y, dst0 + l * plane, ow, k0 + l, residual);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.opsgi.kernel.conv2d.depthwise;
 
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
@@ -127,7 +128,7 @@ public final class DepthwiseConv2d implements Conv2dKernel {
                         } else {
                             outputPlane(vectors, buffer, tapOffset, w, o * lay.taps, b, y, yPlane, out);
                         }
-                        epilogue.apply(y, yPlane, g.oh() * g.ow(), o, residual);
+                        VectorEpilogue.apply(epilogue, y, yPlane, g.oh() * g.ow(), o, residual);
                     }
                 }
             } finally {

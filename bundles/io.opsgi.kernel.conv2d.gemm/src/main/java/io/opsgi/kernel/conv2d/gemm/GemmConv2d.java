@@ -3,6 +3,7 @@ package io.opsgi.kernel.conv2d.gemm;
 import io.opsgi.kernel.gemm.BPacker;
 import io.opsgi.kernel.gemm.Sgemm;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
@@ -115,7 +116,7 @@ public final class GemmConv2d implements Conv2dKernel {
         }
         Sgemm.multiply(false, og, outPlane, k, w, firstOut * k, k, col, bias != null, y, yAt, outPlane, threads);
         for (int o = 0; o < og && !e.isNone(); o++) {
-            e.apply(y, yAt + o * outPlane, outPlane, firstOut + o, residual);
+            VectorEpilogue.apply(e, y, yAt + o * outPlane, outPlane, firstOut + o, residual);
         }
     }
 
