@@ -29,6 +29,31 @@ final class Calls {
         throw new IllegalArgumentException(family.getName() + " has no method " + name + " with " + arity + " parameters");
     }
 
+    /**
+     * Whether every call of {@code family} can cross: each abstract method's parameters and result are
+     * primitives, primitive arrays, enums or records (default methods run on the caller's side).
+     */
+    static boolean carries(Class<?> family) {
+        return uncarried(family) == null;
+    }
+
+    /** The first parameter or result type of {@code family} that cannot cross, or null. */
+    static String uncarried(Class<?> family) {
+        for (Method m : family.getMethods()) {
+            if (m.isDefault() || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            List<Class<?>> types = new ArrayList<>(List.of(m.getParameterTypes()));
+            types.add(m.getReturnType());
+            for (Class<?> t : types) {
+                if (!(t == void.class || t.isPrimitive() || t.isRecord() || t.isEnum() || t.isArray() && t.getComponentType().isPrimitive())) {
+                    return family.getSimpleName() + "." + m.getName() + " takes or returns a " + t.getName();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Indexes of the parameters a method writes. */
     static int[] outputs(Method m) {
         List<Integer> out = new ArrayList<>();

@@ -47,6 +47,10 @@ final class RemoteAdapter implements InvocationHandler {
                 default -> name;
             };
         }
+        if (m.isDefault()) {
+            // A family's default method (conv2d's prepare) runs here, calling the remote kernel's plain methods.
+            return InvocationHandler.invokeDefault(proxy, m, args);
+        }
         if (m.getName().equals("supports") && m.getParameterCount() == 1 && args[0] != null) {
             Boolean known = supports.get(args[0]);
             if (known != null) {

@@ -39,15 +39,19 @@ class CallsTest {
             }
         }
         assertTrue(families.size() >= 10, "the kernel families of Operators: " + families);
+        Set<String> local = new java.util.TreeSet<>();
         for (Class<?> family : families) {
+            if (!Calls.carries(family)) {
+                local.add(family.getSimpleName());
+                continue;
+            }
             for (Method m : family.getMethods()) {
-                for (Class<?> t : m.getParameterTypes()) {
-                    assertTrue(t.isPrimitive() || t.isRecord() || t.isEnum() || t.isArray() && t.getComponentType().isPrimitive(),
-                            family.getSimpleName() + "." + m.getName() + " takes a " + t + ", which Calls cannot carry");
-                }
                 Calls.method(family, m.getName(), m.getParameterCount()); // found by name and arity: no overloads
             }
         }
+        // The families whose geometry is a class, not a record: their untrusted kernels are not exported
+        // (README). A new family that cannot cross must be a decision, not an accident: it fails here.
+        assertEquals(Set.of("BinaryKernel", "MatmulKernel"), local, "kernel families that cannot cross a process boundary");
     }
 
     @Test
