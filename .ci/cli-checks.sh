@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Scripted checks of ./opsgi as a user meets it (issue 16: reports, commands, shell, configuration).
 # Run after the build (`mvn -B verify`); one line per check; exits 1 if any check failed.
+# Two lanes run side by side (2 cores; most of a check is a container's start and its gate run), each with
+# its own deploy and config folder and output files; their lines are printed lane after lane, in script
+# order. The stale-jar check rebuilds the container, so it runs last, alone.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 opsgi="$root/opsgi"
 work="$(mktemp -d)"; trap 'tmux kill-session -t "opsgi-check-$$" 2>/dev/null; rm -rf "$work"' EXIT
-# A deploy and config folder of our own: the user's pins and jars are not touched, nor do they interfere.
+# A deploy and config folder of our own (one per lane): the user's pins and jars are not touched, nor do they interfere.
+lane=main
 export OPSGI_DEPLOY="$work/deploy" OPSGI_CONFIG="$work/config"
-failed=0; passed=0
-ok() { echo "ok    $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1: $2"; failed=$((failed + 1)); }
+ok() { echo "ok    $1"; }
+fail() { echo "FAIL  $1: $2"; }
 # check NAME WANTED_STATUS CMD...: runs CMD, keeps its stdout/stderr in $out/$err, checks the status.
 check() {
   local name="$1" want="$2"; shift 2
-  "$@" >"$work/out" 2>"$work/err" </dev/null; status=$?
-  out="$(cat "$work/out")"; err="$(grep -v "^WARNING: Using incubator modules" "$work/err")"
+  "$@" >"$work/$lane.out" 2>"$work/$lane.err" </dev/null; status=$?
+  out="$(cat "$work/$lane.out")"; err="$(grep -v "^WARNING: Using incubator modules" "$work/$lane.err")"
   if [ "$status" != "$want" ]; then fail "$name" "exit $status, expected $want; stderr: $(echo "$err" | head -3)"; return 1; fi
 }
 # one_line NAME: the command's stderr is exactly one line and no stack trace.
@@ -26,16 +29,7 @@ has() { # has NAME TEXT WHERE
   if echo "$3" | grep -qF -- "$2"; then ok "$1"; else fail "$1" "no '$2' in: $(echo "$3" | head -5)"; fi
 }
 
-# --- Commands that never surprise ---------------------------------------------------------------
-check "--help" 0 "$opsgi" --help && has "--help lists shell" "shell " "$out"
-check "help" 0 "$opsgi" help && has "help lists every command" "summary" "$out"
-for cmd in list report pin unpin verify summary run shell host; do
-  check "$cmd --help" 0 "$opsgi" "$cmd" --help && has "$cmd --help prints its usage" "Usage:" "$out"
-done
-check "help run" 0 "$opsgi" help run && has "help run prints run's usage" "--repeat" "$out"
-check "host without a port" 2 "$opsgi" host && one_line "host without a port"
-check "host --port not a number" 2 "$opsgi" host --port abc && one_line "host --port not a number"
-
+# Inputs for the checks below: shared, written before the lanes start.
 python3 - "$work" <<'PY'
 import struct, sys, zipfile
 w = sys.argv[1]
@@ -51,6 +45,21 @@ with zipfile.ZipFile(w + "/unresolvable.jar", "w") as z:
     z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nBundle-ManifestVersion: 2\r\nBundle-SymbolicName: io.example.unresolvable\r\n"
                "Bundle-Version: 1.0.0\r\nImport-Package: io.example.nowhere\r\n\r\n")
 PY
+# in_lane NAME: this subshell (one lane, run in the background) is lane NAME: its own output files, deploy and config folders.
+in_lane() { lane="$1"; export OPSGI_DEPLOY="$work/$1/deploy" OPSGI_CONFIG="$work/$1/config"; mkdir -p "$OPSGI_DEPLOY" "$OPSGI_CONFIG"; }
+
+# ================= lane 1: commands, errors, summaries =================
+( in_lane 1
+# --- Commands that never surprise ---------------------------------------------------------------
+check "--help" 0 "$opsgi" --help && has "--help lists shell" "shell " "$out"
+check "help" 0 "$opsgi" help && has "help lists every command" "summary" "$out"
+for cmd in list report pin unpin verify summary run shell host; do
+  check "$cmd --help" 0 "$opsgi" "$cmd" --help && has "$cmd --help prints its usage" "Usage:" "$out"
+done
+check "help run" 0 "$opsgi" help run && has "help run prints run's usage" "--repeat" "$out"
+check "host without a port" 2 "$opsgi" host && one_line "host without a port"
+check "host --port not a number" 2 "$opsgi" host --port abc && one_line "host --port not a number"
+
 model="$root/examples/resnet_basic_block/model.json"
 mkdir -p "$work/adir"
 check "run --output to a missing folder" 2 "$opsgi" run "$model" --input "$work/x.npy" --seed 1 --output "$work/missing/y.npy" && one_line "run --output to a missing folder"
@@ -81,6 +90,11 @@ check "run of a file that is not ONNX" 1 "$opsgi" run "$work/garbage.onnx" --inp
 check "run of an ONNX model for another input shape" 1 "$opsgi" run "$cases/conv_bn_relu_pool/model.onnx" --input "$work/x.npy" \
   && one_line "run of an ONNX model for another input shape"
 
+) >"$work/lane1.log" 2>&1 &
+lane1=$!
+
+# ================= lane 2: reports, configuration, the shell, ONNX models =================
+( in_lane 2
 # --- Reports --------------------------------------------------------------------------------------
 mkdir -p "$work/r" "$work/junit"
 check "verify with filters and every report" 0 "$opsgi" verify --op relu --variant direct --case 'relu_*' --cases --no-properties \
@@ -159,11 +173,21 @@ sq="$root/examples/onnx/squeezenet1_1_c10"
 check "run squeezenet with a wrong --expected" 1 "$opsgi" run "$sq/model.onnx" --input "$sq/input.npy" \
     --expected "$root/examples/onnx/example_classifier_head/expected.npy" && ok "run squeezenet with a wrong --expected exits 1"
 
+) >"$work/lane2.log" 2>&1 &
+lane2=$!
+wait "$lane1"; wait "$lane2"
+cat "$work/lane1.log" "$work/lane2.log"
+
+# ================= last, alone =================
+{ lane=main
 # --- The script rebuilds a stale jar, with a line per module -------------------------------------
 touch "$root/bundles/io.opsgi.cli/src/main/java/io/opsgi/cli/package-info.java"
 check "a source newer than the jar" 0 "$opsgi" --help && has "./opsgi rebuilds after an edit" "building the container (sources changed" "$err" \
   && has "the build shows a line per module" "opsgi:   io.opsgi.cli" "$err"
 check "no edit since" 0 "$opsgi" --help && if echo "$err" | grep -q "building"; then fail "no rebuild without an edit" "$err"; else ok "no rebuild without an edit"; fi
 
+} | tee "$work/main.log"
+passed=$(cat "$work/lane1.log" "$work/lane2.log" "$work/main.log" | grep -c "^ok ")
+failed=$(cat "$work/lane1.log" "$work/lane2.log" "$work/main.log" | grep -c "^FAIL ")
 echo "cli checks: $passed passed, $failed failed"
 [ "$failed" = 0 ]
