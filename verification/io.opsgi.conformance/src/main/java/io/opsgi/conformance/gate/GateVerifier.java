@@ -148,7 +148,12 @@ public final class GateVerifier implements KernelVerifier {
         }
         Map<String, String> opSummaries = new LinkedHashMap<>();
         int concurrent = concurrentCalls;
-        tallies.forEach((op, t) -> opSummaries.put(op, t.summary(concurrent)));
+        // The concurrency check runs all the kernel's ops at once: each op's summary shows its share.
+        long concurrencyShare = concurrencyNanos / Math.max(1, casesByOp.size());
+        tallies.forEach((op, t) -> {
+            t.concurrency = casesByOp.containsKey(op) ? concurrencyShare : 0;
+            opSummaries.put(op, t.summary(concurrent));
+        });
         Tally total = new Tally();
         tallies.values().forEach(total::add);
         total.concurrency = concurrencyNanos;
@@ -204,7 +209,7 @@ public final class GateVerifier implements KernelVerifier {
         int vectors, differential, notApplicable, failed;
         /** Time spent on this op's values (vectors and differential), large inputs (size) and timing (speed), in ns. */
         long values, size, speed;
-        /** Time of the concurrency check, which is the kernel's (all its ops at once): only in the kernel's total. */
+        /** Time of the concurrency check, which is the kernel's (all its ops at once): an op's share, or the whole in the kernel's total. */
         long concurrency;
         final List<String> large = new ArrayList<>();
 

@@ -53,6 +53,8 @@ final class Workloads {
                     inputs("input", random(r, 1, Shape.of(1, 64, 112, 112)))));
             case "adaptive_avg_pool2d" -> out.add(new Workload("gap_512x7", op, attrs("output_size", List.of(1, 1)),
                     inputs("input", random(r, 1, Shape.of(1, 512, 7, 7)))));
+            // ResNet-18's global pool, as workloads.json's gap_512x7 (an adaptive pool to 1x1 there).
+            case "global_avg_pool2d" -> out.add(new Workload("gap_512x7", op, Map.of(), inputs("input", random(r, 1, Shape.of(1, 512, 7, 7)))));
             case "batch_norm" -> {
                 Shape c = Shape.of(64);
                 out.add(new Workload("bn_inf_64x112", op, attrs("eps", 1e-5, "momentum", 0.1, "training", false),
