@@ -73,6 +73,11 @@ final class OpCase {
         return outputShape.size();
     }
 
+    /** The kernel call's arguments (the geometry first), as the contract made it. */
+    Object[] args() {
+        return args.clone();
+    }
+
     /** The kernel family whose method the contract calls (what a registry lease is taken for). */
     Class<? extends Kernel> family() {
         return family;

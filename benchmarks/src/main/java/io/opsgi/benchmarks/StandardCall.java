@@ -31,6 +31,11 @@ public final class StandardCall {
         return call.family();
     }
 
+    /** The kernel call's arguments, the geometry first (copies of the array, the same tensors). */
+    public Object[] args() {
+        return call.args();
+    }
+
     /** The call of {@code k} (a kernel, or a lease's chain) into this workload's output, allocating nothing but the binding. */
     public Runnable bind(Kernel k) {
         return call.bind(k, output);
