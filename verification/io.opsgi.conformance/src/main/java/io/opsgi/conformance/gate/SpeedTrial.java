@@ -390,29 +390,8 @@ final class SpeedTrial {
      * compilation finished during them; at most {@link #PLANE_WARMUP_CAP_NANOS}.
      */
     private static void warmUpPlane(Replay r, long deadline) {
-        long start = System.nanoTime(), best = Long.MAX_VALUE;
-        int sinceBest = 0;
         try {
-            for (int calls = 0; !Thread.currentThread().isInterrupted(); ) {
-                long compiledBefore = compilationMillis(), t0 = System.nanoTime();
-                for (int i = 0; i < PLANE_BATCH; i++) {
-                    r.timed();
-                }
-                calls += PLANE_BATCH;
-                long t = System.nanoTime() - t0, spent = System.nanoTime() - start;
-                if (t < best - best / 10) {
-                    best = t;
-                    sinceBest = 0;
-                } else if (compilationMillis() == compiledBefore) {
-                    sinceBest++;
-                } else {
-                    sinceBest = 0;
-                }
-                if (spent >= PLANE_WARMUP_CAP_NANOS || System.nanoTime() > deadline
-                        || calls >= PLANE_WARMUP_CALLS && spent >= PLANE_WARMUP_NANOS && sinceBest >= PLANE_STEADY_BATCHES) {
-                    return;
-                }
-            }
+            warmUp(r, PLANE_BATCH, PLANE_WARMUP_CALLS, PLANE_WARMUP_NANOS, PLANE_WARMUP_CAP_NANOS, PLANE_STEADY_BATCHES, deadline);
         } catch (RuntimeException e) {
             // it answered the workload; a warm-up call that fails only ends the warm-up
         }
@@ -429,11 +408,24 @@ final class SpeedTrial {
      * that agree are no sign of anything.
      */
     private static void warmUp(Replay r, long deadline) {
+        warmUp(r, 1, WARMUP_CALLS, WARMUP_NANOS, WARMUP_CAP_NANOS, STEADY_CALLS, deadline);
+    }
+
+    /**
+     * Replays {@code r} in steps of {@code batch} calls: at least {@code minCalls} calls and {@code
+     * minNanos}, then until {@code steadySteps} steps in a row brought no new best (by 10%) with no
+     * compilation finished during them; at most {@code capNanos} or until {@code deadline}.
+     */
+    private static void warmUp(Replay r, int batch, int minCalls, long minNanos, long capNanos, int steadySteps, long deadline) {
         long start = System.nanoTime(), best = Long.MAX_VALUE;
         int sinceBest = 0;
-        for (int calls = 1; !Thread.currentThread().isInterrupted(); calls++) {
-            long compiledBefore = compilationMillis();
-            long t = r.timed(), spent = System.nanoTime() - start;
+        for (int calls = 0; !Thread.currentThread().isInterrupted(); ) {
+            long compiledBefore = compilationMillis(), t0 = System.nanoTime();
+            for (int i = 0; i < batch; i++) {
+                r.timed();
+            }
+            calls += batch;
+            long t = System.nanoTime() - t0, spent = System.nanoTime() - start;
             if (t < best - best / 10) {
                 best = t;
                 sinceBest = 0;
@@ -442,8 +434,7 @@ final class SpeedTrial {
             } else {
                 sinceBest = 0;
             }
-            if (spent >= WARMUP_CAP_NANOS || System.nanoTime() > deadline
-                    || sinceBest >= STEADY_CALLS && calls >= WARMUP_CALLS && spent >= WARMUP_NANOS) {
+            if (spent >= capNanos || System.nanoTime() > deadline || sinceBest >= steadySteps && calls >= minCalls && spent >= minNanos) {
                 return;
             }
         }
