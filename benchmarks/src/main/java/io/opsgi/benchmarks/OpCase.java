@@ -73,6 +73,16 @@ final class OpCase {
         return outputShape.size();
     }
 
+    /** The kernel call's arguments (the geometry first), as the contract made it. */
+    Object[] args() {
+        return args.clone();
+    }
+
+    /** The kernel family whose method the contract calls (what a registry lease is taken for). */
+    Class<? extends Kernel> family() {
+        return family;
+    }
+
     /** Tensor data one call moves: every input and weight tensor, and the output (what a remote call sends and receives). */
     long bytesPerCall() {
         long elements = outputSize();

@@ -47,11 +47,10 @@ public interface OperatorRegistry {
     /** Framework or configuration property: {@code off} switches the verification gate off (every kernel is eligible as it arrives). */
     String GATE = "opsgi.gate";
     /**
-     * Framework or configuration property: {@code speed} selects per op and geometry class the
-     * fastest kernel the gate measured, ranking breaking ties; {@code ranking} (the default for now)
-     * selects by {@code service.ranking} alone. Ranking is the default because the gate's timing inside
-     * the container orders only some kernels as JMH does (the vector pools and batch norm not yet: see
-     * the README); the measured times are shown either way.
+     * Framework or configuration property: {@code speed} (the default) selects per op and geometry
+     * class the fastest kernel the gate measured, ranking breaking ties within the noise margin and a
+     * pin winning; {@code ranking} selects by {@code service.ranking} alone (specialised kernels still
+     * take their geometry classes). The measured times are shown either way.
      */
     String SELECT = "opsgi.select";
     /** Framework or configuration property: the verification time limit in seconds (default 120). */

@@ -104,14 +104,16 @@ class AdmissionTest extends WithRegistry {
             long slowNanos = slow.measuredNanos(GeometryClass.ALL).orElseThrow();
             long vectorNanos = describe(RELU, "vector").measuredNanos(GeometryClass.ALL).orElseThrow();
             long directNanos = describe(RELU, "direct").measuredNanos(GeometryClass.ALL).orElseThrow();
-            // It sleeps 1 ms per 8,192 elements: at least 256 ms on the 2^21-element input, whatever the load.
-            assertTrue(slowNanos >= 256_000_000L && slowNanos > vectorNanos && slowNanos > directNanos,
+            // It sleeps 1 ms per 2,048 elements: at least 392 ms on the 64x112x112 workload (always timed), whatever the load.
+            assertTrue(slowNanos >= 392_000_000L && slowNanos > vectorNanos && slowNanos > directNanos,
                     "slow " + slowNanos + " ns, vector " + vectorNanos + " ns, direct " + directNanos + " ns");
             String active = active(RELU);
             assertTrue(!active.equals("slow"), "a slower newcomer never displaces a faster kernel, whatever its ranking: " + state());
-            // The one serving is the faster of the two measured in the same run (or within the noise margin of it).
+            // The one serving is the faster of the two measured in the same run (or within the noise margin of it), and the gate orders
+            // them as JMH does: the vector relu (0.08 ms on relu_64x112 in benchmarks/results) before the direct one (0.38 ms).
             long activeNanos = active.equals("vector") ? vectorNanos : directNanos;
             assertTrue(activeNanos <= Math.min(vectorNanos, directNanos) * 1.25, state());
+            assertEquals("vector", active, "vector " + vectorNanos + " ns, direct " + directNanos + " ns: " + state());
             assertTrue(KernelTable.format(registry.kernels()).lines().anyMatch(l -> l.startsWith("relu ") && l.contains(" slow ")
                     && l.contains(" ms ") && l.contains("verified")), "the list shows its measured time: " + state());
             assertTrue(events.contains("VERIFIED slow relu") && !events.contains("ACTIVATED slow relu"), events.toString());

@@ -82,7 +82,7 @@ final class GateState implements VerificationGate.Owner {
         publish();
     }
 
-    /** Selection by measured speed or by ranking alone (the default; {@code opsgi.select}). */
+    /** Selection by measured speed (the default) or by ranking alone ({@code opsgi.select}). */
     synchronized void selectBySpeed(boolean bySpeed) {
         selection.bySpeed(bySpeed);
         publish();

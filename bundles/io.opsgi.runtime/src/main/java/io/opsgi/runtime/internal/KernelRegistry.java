@@ -125,8 +125,13 @@ public final class KernelRegistry implements OperatorRegistry {
         watchLiveCalls(config);
     }
 
+    /** Selection by measured speed unless {@code opsgi.select} is {@code ranking}; another value is reported in one line. */
     private boolean bySpeed(Map<String, Object> config) {
-        return "speed".equalsIgnoreCase(setting(context, config, SELECT, "ranking"));
+        String v = setting(context, config, SELECT, "speed");
+        if (!v.equalsIgnoreCase("speed") && !v.equalsIgnoreCase("ranking")) {
+            log.warn("{} = {} is neither speed nor ranking; selecting by speed", SELECT, v);
+        }
+        return !v.equalsIgnoreCase("ranking");
     }
 
     /** A numeric setting; a value that is not a non-negative number is reported in one line and the default used. */

@@ -5,6 +5,7 @@ import io.opsgi.conformance.VectorFormatException;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,8 @@ final class Workloads {
                     inputs("input", random(r, 1, Shape.of(1, 64, 112, 112)))));
             case "adaptive_avg_pool2d" -> out.add(new Workload("gap_512x7", op, attrs("output_size", List.of(1, 1)),
                     inputs("input", random(r, 1, Shape.of(1, 512, 7, 7)))));
+            // ResNet-18's global pool, as workloads.json's gap_512x7 (an adaptive pool to 1x1 there).
+            case "global_avg_pool2d" -> out.add(new Workload("gap_512x7", op, Map.of(), inputs("input", random(r, 1, Shape.of(1, 512, 7, 7)))));
             case "batch_norm" -> {
                 Shape c = Shape.of(64);
                 out.add(new Workload("bn_inf_64x112", op, attrs("eps", 1e-5, "momentum", 0.1, "training", false),
@@ -100,6 +103,43 @@ final class Workloads {
         Map<String, Tensor> out = new LinkedHashMap<>();
         in.forEach((name, t) -> out.put(name, t.shape().equals(x.shape()) ? repeated(t, times, r) : t));
         return new Workload(c.name() + " x" + times, c.op(), c.attrs(), out);
+    }
+
+    /**
+     * {@code w} cut to one plane: its input to the first sample and channel (H and W kept), every
+     * input of the input's shape alike, per-channel vectors (a batch norm's statistics) to their first
+     * value. A kernel takes the same branches per row and plane as on {@code w}, at 1/(N*C) of the
+     * work, so many such calls get its code compiled, by invocation counts, with {@code w}'s branches
+     * in the profile (a few large calls get it compiled late, on stack, and deoptimized on the next
+     * geometry). Null for an input of rank below 3 or of one plane already.
+     */
+    static Workload plane(Workload w) {
+        Tensor x = w.inputs().get("input");
+        if (x == null || x.rank() < 3 || x.rank() > 4) {
+            return null;
+        }
+        int[] dims = x.shape().toArray();
+        int channels = x.rank() == 4 ? dims[1] : dims[0];
+        int planes = x.rank() == 4 ? dims[0] * dims[1] : dims[0];
+        if (planes <= 1) {
+            return null;
+        }
+        dims[0] = 1;
+        if (x.rank() == 4) {
+            dims[1] = 1;
+        }
+        Shape one = Shape.of(dims);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        w.inputs().forEach((name, t) -> {
+            if (t.shape().equals(x.shape())) {
+                in.put(name, Tensor.wrap(one, Arrays.copyOf(t.buffer(), one.size())));
+            } else if (x.rank() == 4 && t.rank() == 1 && t.size() == channels) {
+                in.put(name, Tensor.wrap(Shape.of(1), Arrays.copyOf(t.buffer(), 1)));
+            } else {
+                in.put(name, t);
+            }
+        });
+        return new Workload(w.name() + " (one plane)", w.op(), w.attrs(), in);
     }
 
     private static Tensor repeated(Tensor t, int times, SplittableRandom r) {

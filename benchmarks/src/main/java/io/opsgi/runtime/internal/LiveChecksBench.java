@@ -1,0 +1,142 @@
+package io.opsgi.runtime.internal;
+
+import io.opsgi.benchmarks.StandardCall;
+import io.opsgi.conformance.ClasspathKernels;
+import io.opsgi.conformance.DiscoveredKernel;
+import io.opsgi.conformance.live.LiveTolerances;
+import io.opsgi.op.GeometryClass;
+import io.opsgi.op.Kernel;
+import io.opsgi.runtime.chain.KernelChain;
+import io.opsgi.runtime.KernelLease;
+import io.opsgi.runtime.KernelState;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.osgi.service.log.Logger;
+
+/**
+ * What the live checks cost a call on the standard workloads ({@code benchmarks/workloads.json}): one
+ * call through the registry (lease, chain, geometry-class dispatch) with the live checks at their
+ * defaults ({@code checks=on}: the deadline watchdog at its 30 s floor, sampled shadow checks at
+ * {@code opsgi.shadow.rate} 0.01 within {@code opsgi.shadow.budget} 0.01 of a core, judged by the real
+ * {@link LiveTolerances} against the real reference) and with them off ({@code checks=off}: no
+ * deadline, no shadow checks), on the real kernels of the op found on the class path, each at its
+ * declared ranking, the reference last, each with its time on the workload recorded as the gate
+ * records it (best of 1 s of calls, so deadlines scale and calls of 1 ms or more take the guarded worker-thread path, as in
+ * the container), as the container serves them by ranking. The overhead of
+ * the checks is {@code on / off - 1}. The registry is built as {@link KernelRegistry} wires it,
+ * without a framework, as in {@link RegistryCallBench}. Run: {@code benchmarks/call-overhead LiveChecksBench}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class LiveChecksBench {
+    /** A relu, a ResNet-18 3x3 conv, a MobileNetV2 1x1 and depthwise conv (the three geometry classes). */
+    @Param({"relu_64x112", "r18_layer1_64x64_k3_56", "mbv2_pw1x1_144x24_56", "mbv2_dw3x3_144_56"})
+    public String workload;
+    @Param({"on", "off"})
+    public String checks;
+
+    private StandardCall call;
+    private Class<Kernel> family;
+    private GateState gate;
+    private Leases leases;
+    private ShadowChecks shadow;
+    private final List<Candidate> served = new ArrayList<>();
+
+    @SuppressWarnings("unchecked")
+    @Setup(Level.Trial)
+    public void setup() {
+        call = StandardCall.of(workload);
+        family = (Class<Kernel>) call.family();
+        Logger log = quietLogger();
+        Selection selection = new Selection();
+        gate = new GateState(selection, new KernelEventPosts(), log);
+        leases = new Leases(selection, gate, log, () -> 1_000);
+        gate.start(false, Duration.ofSeconds(120)); // the shipped kernels, proven by the suite: eligible as they arrive
+        long id = 1;
+        Object[] args = call.args();
+        String geometryClass = GeometryClass.of(args[0]);
+        long work = KernelChain.work(args);
+        for (DiscoveredKernel k : ClasspathKernels.discover(LiveChecksBench.class.getClassLoader())) {
+            if (k.serves(call.op())) {
+                Candidate c = new Candidate(k.kernel(), List.of(call.op()), k.variant(), k.ranking(), id++, k.origin());
+                served.add(c);
+                gate.add(c);
+                measure(c, geometryClass, work);
+            }
+        }
+        if (checks.equals("on")) {
+            shadow = new ShadowChecks(KernelRegistry.DEFAULT_SHADOW_RATE, KernelRegistry.DEFAULT_SHADOW_BUDGET, LiveTolerances::new,
+                    leases::mismatch);
+            leases.watch(KernelRegistry.DEFAULT_CALL_DEADLINE_MILLIS, shadow);
+        } else if (!checks.equals("off")) {
+            throw new IllegalArgumentException("checks must be on or off, got " + checks);
+        }
+    }
+
+    @Benchmark
+    public float[] throughRegistry() {
+        try (KernelLease<Kernel> lease = leases.lease(call.op(), family)) {
+            call.bind(lease.kernel()).run();
+        }
+        return call.output();
+    }
+
+    /** No kernel was quarantined (a shadow check that failed a shipped kernel would be a bug); says how many checks ran. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        leases.stopWatching();
+        gate.stop();
+        for (Candidate c : served) {
+            if (c.state != KernelState.UNVERIFIED) {
+                throw new IllegalStateException(c.variant() + " left service: " + c.report);
+            }
+        }
+        if (shadow != null) {
+            System.out.println(workload + ": shadow checks run: " + shadow.checked());
+        }
+    }
+
+    /**
+     * Records the kernel's time on this workload as the gate would (best of a few calls), so the
+     * deadline is scaled as in the container and a call expected to take 1 ms or more takes the
+     * guarded path (a worker thread, private outputs) that the live checks add.
+     */
+    private void measure(Candidate c, String geometryClass, long work) {
+        if (!KernelChain.supports(family, c.kernel, call.args()[0])) {
+            return;
+        }
+        Runnable r = call.bind(c.kernel);
+        long best = Long.MAX_VALUE, start = System.nanoTime();
+        for (int i = 0; i < 5 || System.nanoTime() - start < 1_000_000_000L; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        c.measured(call.op(), geometryClass, best, (double) best / Math.max(1, work));
+    }
+
+    private static Logger quietLogger() {
+        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+                (p, m, a) -> m.getReturnType() == boolean.class ? false : m.getReturnType() == String.class ? "bench" : null);
+    }
+}
