@@ -150,7 +150,7 @@ public final class Bench {
 
         List<Case> cases = precheck(all, selected, variants, checks);
         writeRunInfo(selected, start, null);
-        time(cases);
+        time(cases, selected.stream().anyMatch(Workload::memoryBound));
         if (opt.peers()) {
             Budget b = opt.quick ? QUICK : FULL;
             python("time", "--out", dir.torchResults().toString(), "--threads", String.join(",", opt.threads.stream().map(String::valueOf).toList()),
@@ -289,52 +289,73 @@ public final class Bench {
                 + (opt.quick ? QUICK : FULL).describe() + "; reference variant " + (opt.quick ? QUICK_REFERENCE : FULL_REFERENCE).describe();
     }
 
-    private void time(List<Case> cases) throws IOException {
-        int total = cases.size() * opt.threads.size(), n = 0;
+    private void time(List<Case> cases, boolean copy) throws IOException {
+        int total = (cases.size() + (copy ? 1 : 0)) * opt.threads.size(), n = 0;
         log("timing %d trials: %s", total, method());
         // In-process trials (quick) read these in this JVM; forked ones get them as -D options.
         System.setProperty(WorkDir.DIR_PROPERTY, dir.root().toAbsolutePath().toString());
         System.setProperty(WorkDir.WORKLOADS_PROPERTY, dir.workloads().toAbsolutePath().toString());
         for (int t : opt.threads) {
+            if (copy) {
+                // The memory-bound ops' ceiling, measured next to them in the same run (one fork per size and method).
+                n++;
+                trial(jmhOptions(opt.quick ? QUICK : FULL_COPY, t).include("^" + Pattern.quote(CopyBench.class.getName()) + "\\.(arraycopy|vector)$"),
+                        "copy-" + t + "t", String.format(Locale.ROOT, "[%3d/%d] %dt %-30s %-10s", n, total, t, "copy bandwidth", "CopyBench"));
+            }
             for (Case c : cases) {
                 n++;
-                String name = c.workload.id() + "-" + c.label() + "-" + t + "t";
-                Path out = dir.jmh().resolve(name + ".json"), logFile = dir.jmh().resolve(name + ".log");
-                Files.createDirectories(out.getParent());
                 Budget b = c.reference ? (opt.quick ? QUICK_REFERENCE : FULL_REFERENCE) : (opt.quick ? QUICK : FULL);
-                ChainedOptionsBuilder o = new OptionsBuilder()
-                        .mode(org.openjdk.jmh.annotations.Mode.SampleTime).timeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .warmupIterations(b.warmups()).warmupTime(TimeValue.milliseconds(b.warmupMs()))
-                        .measurementIterations(b.iterations()).measurementTime(TimeValue.milliseconds(b.iterationMs()))
-                        .forks(forks()).threads(1).shouldFailOnError(true)
-                        .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dopsgi.threads=" + t,
-                                "-D" + WorkDir.DIR_PROPERTY + "=" + dir.root().toAbsolutePath(),
-                                "-D" + WorkDir.WORKLOADS_PROPERTY + "=" + dir.workloads().toAbsolutePath())
-                        .param("threads", String.valueOf(t))
-                        .resultFormat(ResultFormatType.JSON).result(out.toString()).output(logFile.toString());
+                ChainedOptionsBuilder o = jmhOptions(b, t);
                 if (c.variant == null) {
                     o.include("^" + Pattern.quote(OrtBench.class.getName() + ".run") + "$").param("workload", c.workload.id());
                 } else {
                     o.include("^" + Pattern.quote(KernelBench.class.getName() + ".run") + "$").param("target", c.workload.id() + ":" + c.variant);
                 }
-                String what = String.format(Locale.ROOT, "[%3d/%d] %dt %-30s %-10s", n, total, t, c.workload.id(), c.label());
-                boolean contended = otherJmhRunning();
-                // JMH refuses to start while another JMH holds its lock; on a shared machine we run anyway and say so.
-                System.setProperty("jmh.ignoreLock", String.valueOf(contended));
-                if (contended) {
-                    contendedTrials++;
-                    what += " (another JMH is running)";
-                }
-                try {
-                    Collection<RunResult> r = new Runner(o.build()).run();
-                    double median = r.iterator().next().getPrimaryResult().getStatistics().getPercentile(50);
-                    log("%s %10.4f ms", what, median);
-                } catch (RunnerException | RuntimeException e) {
-                    Files.deleteIfExists(out);
-                    log("%s ERROR (not timed): %s; see %s", what, e.getMessage(), logFile);
-                    tail(logFile);
-                }
+                trial(o, c.workload.id() + "-" + c.label() + "-" + t + "t",
+                        String.format(Locale.ROOT, "[%3d/%d] %dt %-30s %-10s", n, total, t, c.workload.id(), c.label()));
             }
+        }
+    }
+
+    /** The copy trials' budget in a full run: short calls, many samples; the quick budget otherwise. */
+    static final Budget FULL_COPY = new Budget(3, 400, 4, 400);
+
+    /** JMH options of one trial at {@code t} threads with budget {@code b}. */
+    private ChainedOptionsBuilder jmhOptions(Budget b, int t) {
+        return new OptionsBuilder()
+                .mode(org.openjdk.jmh.annotations.Mode.SampleTime).timeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .warmupIterations(b.warmups()).warmupTime(TimeValue.milliseconds(b.warmupMs()))
+                .measurementIterations(b.iterations()).measurementTime(TimeValue.milliseconds(b.iterationMs()))
+                .forks(forks()).threads(1).shouldFailOnError(true)
+                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dopsgi.threads=" + t,
+                        "-D" + WorkDir.DIR_PROPERTY + "=" + dir.root().toAbsolutePath(),
+                        "-D" + WorkDir.WORKLOADS_PROPERTY + "=" + dir.workloads().toAbsolutePath())
+                .param("threads", String.valueOf(t));
+    }
+
+    /** Runs one JMH trial into jmh/NAME.json (log jmh/NAME.log) and logs its median(s); a failed trial is logged, not thrown. */
+    private void trial(ChainedOptionsBuilder o, String name, String what) throws IOException {
+        Path out = dir.jmh().resolve(name + ".json"), logFile = dir.jmh().resolve(name + ".log");
+        Files.createDirectories(out.getParent());
+        o.resultFormat(ResultFormatType.JSON).result(out.toString()).output(logFile.toString());
+        boolean contended = otherJmhRunning();
+        // JMH refuses to start while another JMH holds its lock; on a shared machine we run anyway and say so.
+        System.setProperty("jmh.ignoreLock", String.valueOf(contended));
+        if (contended) {
+            contendedTrials++;
+            what += " (another JMH is running)";
+        }
+        try {
+            Collection<RunResult> r = new Runner(o.build()).run();
+            StringBuilder medians = new StringBuilder();
+            for (RunResult rr : r) {
+                medians.append(String.format(Locale.ROOT, " %10.4f ms", rr.getPrimaryResult().getStatistics().getPercentile(50)));
+            }
+            log("%s%s", what, medians);
+        } catch (RunnerException | RuntimeException e) {
+            Files.deleteIfExists(out);
+            log("%s ERROR (not timed): %s; see %s", what, e.getMessage(), logFile);
+            tail(logFile);
         }
     }
 

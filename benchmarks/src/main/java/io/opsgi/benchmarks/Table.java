@@ -44,6 +44,8 @@ public final class Table {
     private final List<Integer> threads = new ArrayList<>();
     /** workload -> who (variant, ORT, PyTorch) -> threads -> median ms. */
     private final Map<String, Map<String, Map<Integer, Double>>> ms = new HashMap<>();
+    /** CopyBench: threads -> bytes per array -> best median ms of its copy methods. */
+    private final Map<Integer, Map<Integer, Double>> copyMs = new java.util.TreeMap<>();
     private final List<String> notes = new ArrayList<>();
     private String torchVersion = "";
 
@@ -96,7 +98,9 @@ public final class Table {
                     if (!"ms/op".equals(r.path("primaryMetric").path("scoreUnit").asText())) {
                         throw new IllegalStateException(f + ": expected ms/op, got " + r.path("primaryMetric").path("scoreUnit"));
                     }
-                    if (r.path("benchmark").asText().endsWith("OrtBench.run")) {
+                    if (r.path("benchmark").asText().contains(".CopyBench.")) {
+                        copyMs.computeIfAbsent(t, k -> new java.util.TreeMap<>()).merge(p.path("bytes").asInt(), median, Math::min);
+                    } else if (r.path("benchmark").asText().endsWith("OrtBench.run")) {
                         put(p.path("workload").asText(), ORT, t, median);
                     } else {
                         String[] wv = p.path("target").asText().split(":", 2);
@@ -164,8 +168,7 @@ public final class Table {
     private static double target(String op) {
         return switch (op) {
             case "conv2d", "conv_transpose2d" -> 0.5;
-            case "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "relu" -> 1.0;
-            default -> Double.NaN;
+            default -> Workload.MEMORY_BOUND.contains(op) ? 1.0 : Double.NaN;
         };
     }
 
@@ -198,6 +201,7 @@ public final class Table {
 
         summary(md);
         detail(md);
+        memory(md);
         batch(md);
         untimed(md);
         return new Report(md.toString(), html(date, host), date, host);
@@ -284,6 +288,60 @@ public final class Table {
         }
         table(md, head, rows);
         md.append('\n');
+    }
+
+    /** Copy bandwidth in GB/s (bytes read + written / time) of arrays of {@code bytes} at {@code t} threads, or null if not timed. */
+    private Double copyGbs(int t, int bytes) {
+        Double x = copyMs.getOrDefault(t, Map.of()).get(bytes);
+        return x == null ? null : 2.0 * bytes / (x * 1e6);
+    }
+
+    /**
+     * The memory-bound ops' GB/s (workloads.json's bytes read + written per call / median time) against
+     * the copy bandwidth measured in the same run ({@link CopyBench}) on arrays of the workloads' size.
+     */
+    private void memory(StringBuilder md) {
+        List<Workload> bound = workloads.stream().filter(w -> w.memoryBound() && w.bytes() > 0).toList();
+        if (bound.isEmpty() || copyMs.isEmpty()) {
+            return;
+        }
+        int near = Integer.parseInt(CopyBench.WORKLOAD_SIZE), far = Integer.parseInt(CopyBench.BEYOND_CACHES);
+        md.append("## Memory-bound ops against this machine's copy bandwidth\n\n");
+        md.append("Copy bandwidth (`CopyBench` in the same run: one float array into another, one part per intra-op thread, "
+                + "best of `System.arraycopy` and a Vector API loop; GB/s = bytes read + written / median time):\n\n");
+        for (int t : threads) {
+            Double a = copyGbs(t, near), b = copyGbs(t, far);
+            md.append(String.format(Locale.ROOT, "- %dt: %s GB/s on %.1f MB arrays (the workloads' size), %s GB/s on %d MB arrays (beyond the caches)\n", t,
+                    a == null ? "-" : String.format(Locale.ROOT, "%.1f", a), near / 1e6, b == null ? "-" : String.format(Locale.ROOT, "%.1f", b), far >> 20));
+        }
+        md.append('\n');
+        List<String> head = new ArrayList<>(List.of("workload", "variant", "MB/call"));
+        for (int t : threads) {
+            head.addAll(List.of(t + "t ms", t + "t GB/s", t + "t of copy"));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Workload w : bound) {
+            List<String> who = new ArrayList<>(variants(w.id()).keySet());
+            who.addAll(List.of(ORT, TORCH));
+            for (String v : who) {
+                boolean peer = v.equals(ORT) || v.equals(TORCH);
+                if (threads.stream().allMatch(t -> time(w.id(), v, t) == null)) {
+                    continue;
+                }
+                List<String> row = new ArrayList<>(List.of(w.id(), peer ? "*" + v + "*" : v, String.format(Locale.ROOT, "%.2f", w.bytes() / 1e6)));
+                for (int t : threads) {
+                    Double x = time(w.id(), v, t), copy = copyGbs(t, near);
+                    double gbs = x == null ? Double.NaN : w.bytes() / (x * 1e6);
+                    row.add(x == null ? "-" : ms(x));
+                    row.add(x == null ? "" : String.format(Locale.ROOT, "%.1f", gbs));
+                    row.add(x == null || copy == null ? "" : String.format(Locale.ROOT, "%.2f", gbs / copy));
+                }
+                rows.add(row);
+            }
+        }
+        table(md, head, rows);
+        md.append("\n\"of copy\" = the op's GB/s / the copy bandwidth on the workloads' size at the same thread count; a pool reads more than it "
+                + "writes, so its ceiling sits between copy and pure read bandwidth.\n\n");
     }
 
     private static String untimedMark(JsonNode status) {

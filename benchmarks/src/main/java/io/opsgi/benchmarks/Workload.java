@@ -2,9 +2,13 @@ package io.opsgi.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsgi.tensor.Shape;
+import java.util.Set;
 
 /** One entry of workloads.json: an op, its shapes and attributes, and its FLOP count (the file's convention). */
 record Workload(String id, String op, JsonNode json) {
+    /** Ops whose speed is bounded by memory traffic: the table sets their GB/s against the copy bandwidth ({@link CopyBench}). */
+    static final Set<String> MEMORY_BOUND = Set.of("max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "global_avg_pool2d", "batch_norm", "relu",
+            "relu6", "leaky_relu", "hardtanh", "hardswish", "hardsigmoid", "softsign");
 
     static Workload of(JsonNode n) {
         return new Workload(n.get("id").asText(), n.get("op").asText(), n);
@@ -48,6 +52,15 @@ record Workload(String id, String op, JsonNode json) {
 
     long flops() {
         return json.path("flops").asLong(0);
+    }
+
+    /** Bytes read and written per call (workloads.json's {@code bytes}), 0 when not given. */
+    long bytes() {
+        return json.path("bytes").asLong(0);
+    }
+
+    boolean memoryBound() {
+        return MEMORY_BOUND.contains(op);
     }
 
     /** The batch-1 workload this one repeats at batch 8 ({@code x_b8} -> {@code x}), or null. */

@@ -80,6 +80,42 @@ class ParallelTest {
         }
     }
 
+    /** Helpers are shared: callers on several threads at once, back to back, each get every one of their tasks run exactly once. */
+    @Test
+    void concurrentCallersShareTheHelpersWithoutLosingOrRepeatingTasks() throws Exception {
+        Parallel.setThreads(3);
+        int callers = 4, calls = 300, tasks = 37;
+        AtomicIntegerArray seen = new AtomicIntegerArray(callers * calls * tasks);
+        Thread[] threads = new Thread[callers];
+        Throwable[] failures = new Throwable[callers];
+        for (int c = 0; c < callers; c++) {
+            int caller = c;
+            threads[c] = new Thread(() -> {
+                try {
+                    for (int k = 0; k < calls; k++) {
+                        int base = (caller * calls + k) * tasks;
+                        Parallel.forEach(tasks, i -> seen.incrementAndGet(base + i));
+                        for (int i = 0; i < tasks; i++) {
+                            // every task is done when forEach returns, not later
+                            assertEquals(1, seen.get(base + i), "caller " + caller + ", call " + k + ", task " + i);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failures[caller] = t;
+                }
+            });
+            threads[c].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (Throwable f : failures) {
+            if (f != null) {
+                throw new AssertionError(f);
+            }
+        }
+    }
+
     @Test
     void nestedLoopsRunInlineInsteadOfDeadlocking() {
         Parallel.setThreads(2);
