@@ -337,7 +337,6 @@ ACTIVATIONS = {
     "tanh": ({}, lambda x, a: torch.tanh(x)),
     "softplus": ({"beta": 1.0, "threshold": 20.0}, lambda x, a: F.softplus(x, a["beta"], a["threshold"])),
     "softsign": ({}, lambda x, a: F.softsign(x)),
-    "neg": ({}, lambda x, a: torch.neg(x)),
     "softmax": ({"dim": 1}, lambda x, a: F.softmax(x, a["dim"])),
     "log_softmax": ({"dim": 1}, lambda x, a: F.log_softmax(x, a["dim"])),
 }

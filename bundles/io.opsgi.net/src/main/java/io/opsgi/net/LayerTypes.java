@@ -67,7 +67,6 @@ final class LayerTypes {
             register(new TwoInputType(op.op()));
         }
         register(new TwoInputType(Matmul.OP));
-        register(new Plain("neg", Set.of(), Set.of()));
         register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
         register(new Plain(Resize.OP, Set.of("mode", "coordinate_transformation_mode", "nearest_mode", "scales", "sizes", "exclude_outside",
                 "extrapolation_value", "cubic_coeff_a"), Set.of()));

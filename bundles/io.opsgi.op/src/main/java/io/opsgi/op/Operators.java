@@ -21,7 +21,6 @@ public final class Operators {
         all.addAll(Activations.schemas());
         all.addAll(Binary.schemas().subList(1, BinaryOp.values().length)); // sub, mul, div (add is above, in its old place)
         all.add(Matmul.SCHEMA);
-        all.add(Neg.SCHEMA);
         Map<String, OpSchema> schemas = new LinkedHashMap<>();
         Map<String, Operator> operators = new LinkedHashMap<>();
         for (OpSchema s : all) {

@@ -1,2 +1,0 @@
-/** Throwaway neg kernel (implementation package: exports nothing). */
-package io.opsgi.kernel.neg.direct;
