@@ -15,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Whole-network latency of the shipped examples on the plain JVM, every kernel on the classpath
@@ -31,13 +34,39 @@ public final class NetworkTiming {
     private NetworkTiming() {
     }
 
+    @Command(name = "NetworkTiming", mixinStandardHelpOptions = true, description = "Time the shipped example networks: layer by layer, plan unfused, plan fused.")
+    static final class Options {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "EXAMPLES_DIR", defaultValue = "examples", description = "the examples folder (default ${DEFAULT-VALUE})")
+        Path examples;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "WARMUP_S", defaultValue = "3", description = "warm-up seconds per mode (default ${DEFAULT-VALUE})")
+        double warmup;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "RUNS", defaultValue = "200", description = "timed runs per mode (default ${DEFAULT-VALUE})")
+        int runs;
+        @Parameters(index = "3", arity = "0..1", paramLabel = "THREADS", split = ",", defaultValue = "1,2", description = "intra-op thread counts (default ${DEFAULT-VALUE})")
+        int[] threads;
+        @Parameters(index = "4", arity = "0..1", paramLabel = "NETWORKS", split = ",",
+                defaultValue = "resnet_basic_block,resnet_bottleneck_block,mobilenet_v2_inverted_residual,unet_up_transposed,person_detector",
+                description = "the example networks (default: all five)")
+        List<String> names;
+    }
+
     public static void main(String[] args) throws Exception {
-        Path examples = Path.of(args.length > 0 ? args[0] : "examples");
-        double warmup = args.length > 1 ? Double.parseDouble(args[1]) : 3;
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        int[] threads = Arrays.stream((args.length > 3 ? args[3] : "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
-        List<String> names = args.length > 4 ? List.of(args[4].split(",")) : List.of("resnet_basic_block", "resnet_bottleneck_block",
-                "mobilenet_v2_inverted_residual", "unet_up_transposed", "person_detector");
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("NetworkTiming: " + e.getMessage());
+            System.exit(2);
+        }
+        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+            return;
+        }
+        Path examples = o.examples;
+        double warmup = o.warmup;
+        int runs = o.runs;
+        int[] threads = o.threads;
+        List<String> names = o.names;
         NetworkRunner.KernelSource kernels = new ClasspathKernelSource();
         System.out.printf(Locale.ROOT, "# load average at start: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.println("| network | threads | mode | first run ms | median ms | min ms |");

@@ -11,6 +11,9 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Runs {@link RemoteCallBench} (each workload in process and in a second JVM over Aries RSA TCP) and
@@ -23,14 +26,32 @@ public final class RemoteCallTable {
     private RemoteCallTable() {
     }
 
+    @Command(name = "remote", mixinStandardHelpOptions = true, description = "Time each workload in process and in a second JVM over Aries RSA TCP.")
+    static final class Options {
+        @Option(names = "--quick", description = "fewer and shorter iterations: a smoke run, not numbers to publish")
+        boolean quick;
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "intra-op threads on both sides (default ${DEFAULT-VALUE})")
+        int threads;
+    }
+
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
-        String threads = "1";
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--threads")) {
-                threads = args[i + 1];
-            }
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("remote: " + e.getMessage());
+            System.exit(2);
         }
+        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+            return;
+        }
+        if (o.threads < 1) {
+            System.err.println("remote: --threads needs a count >= 1, not " + o.threads);
+            System.exit(2);
+        }
+        boolean quick = o.quick;
+        String threads = String.valueOf(o.threads);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         var opts = new OptionsBuilder().include(RemoteCallBench.class.getSimpleName())
                 .param("threads", threads)
