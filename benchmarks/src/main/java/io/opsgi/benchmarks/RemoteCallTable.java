@@ -1,11 +1,11 @@
 package io.opsgi.benchmarks;
 
+import io.opsgi.text.TextTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -68,25 +68,28 @@ public final class RemoteCallTable {
             ms.computeIfAbsent(target, t -> new double[2])[r.getParams().getParam("placement").equals("local") ? 0 : 1] = median;
         }
         Workloads workloads = Workloads.load(Path.of(System.getProperty(WorkDir.WORKLOADS_PROPERTY, "benchmarks/workloads.json")));
-        List<String> lines = new ArrayList<>();
-        lines.add("| workload:variant | MB per call | in process ms | remote ms | remote overhead ms | remote/in process | remote MB/s |");
-        lines.add("|---|--:|--:|--:|--:|--:|--:|");
+        TextTable table = TextTable.withHeader("workload:variant", "MB per call", "in process ms", "remote ms", "remote overhead ms", "remote/in process",
+                "remote MB/s");
         for (var e : ms.entrySet()) {
             String[] wv = e.getKey().split(":", 2);
             double mb = OpCase.of(workloads.get(wv[0]), workloads.dataInit()).bytesPerCall() / 1e6;
             double local = e.getValue()[0], remote = e.getValue()[1];
-            lines.add(String.format("| %s | %.2f | %.3f | %.3f | %.3f | %.2f | %.0f |", e.getKey(), mb, local, remote, remote - local,
-                    remote / local, mb / (remote / 1000)));
+            table.row(e.getKey(), f("%.2f", mb), f("%.3f", local), f("%.3f", remote), f("%.3f", remote - local), f("%.2f", remote / local),
+                    f("%.0f", mb / (remote / 1000)));
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         String text = "# Remote kernel call vs in-process call (" + LocalDate.now() + ", " + threads + " intra-op thread(s) per side)\n\n"
                 + "Load average (/proc/loadavg) at start: " + loadBefore + "; at end: " + loadAfter + "; "
-                + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n" + String.join("\n", lines) + "\n";
+                + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n" + table.toMarkdown();
         System.out.println(text);
         Path out = Path.of("benchmarks", "results", LocalDate.now() + "-remote-call.md");
         if (Files.isDirectory(out.getParent())) {
             Files.writeString(out, text);
             System.out.println("written to " + out);
         }
+    }
+
+    private static String f(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 }
