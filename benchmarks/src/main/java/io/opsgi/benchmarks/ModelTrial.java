@@ -6,11 +6,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.Weights;
 import io.opsgi.onnx.OnnxModel;
-import io.opsgi.onnxproof.PinnedKernels;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Tensor;
 import java.io.IOException;
@@ -105,7 +105,7 @@ public class ModelTrial {
             Parallel.setThreads(threads);
             Network net = Network.plan(OnnxModel.read(f.model()).description());
             return new Opsgi(net, Weights.load(net), Npy.readFloat(f.input()),
-                    new NetworkRunner(PinnedKernels.best(PinnedKernels.discover(ModelTrial.class.getClassLoader()))));
+                    new NetworkRunner(new ClasspathKernelSource()));
         }
 
         void run() {

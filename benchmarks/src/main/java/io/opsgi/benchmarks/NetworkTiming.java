@@ -1,28 +1,23 @@
 package io.opsgi.benchmarks;
 
-import io.opsgi.conformance.ClasspathKernels;
-import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.ExecutionPlan;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.Weights;
-import io.opsgi.op.Kernel;
-import io.opsgi.runtime.KernelDescriptor;
-import io.opsgi.runtime.KernelLease;
-import io.opsgi.runtime.KernelState;
-import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Whole-network latency of the shipped examples on the plain JVM, every kernel on the classpath
@@ -39,14 +34,40 @@ public final class NetworkTiming {
     private NetworkTiming() {
     }
 
+    @Command(name = "NetworkTiming", mixinStandardHelpOptions = true, description = "Time the shipped example networks: layer by layer, plan unfused, plan fused.")
+    static final class Options {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "EXAMPLES_DIR", defaultValue = "examples", description = "the examples folder (default ${DEFAULT-VALUE})")
+        Path examples;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "WARMUP_S", defaultValue = "3", description = "warm-up seconds per mode (default ${DEFAULT-VALUE})")
+        double warmup;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "RUNS", defaultValue = "200", description = "timed runs per mode (default ${DEFAULT-VALUE})")
+        int runs;
+        @Parameters(index = "3", arity = "0..1", paramLabel = "THREADS", split = ",", defaultValue = "1,2", description = "intra-op thread counts (default ${DEFAULT-VALUE})")
+        int[] threads;
+        @Parameters(index = "4", arity = "0..1", paramLabel = "NETWORKS", split = ",",
+                defaultValue = "resnet_basic_block,resnet_bottleneck_block,mobilenet_v2_inverted_residual,unet_up_transposed,person_detector",
+                description = "the example networks (default: all five)")
+        List<String> names;
+    }
+
     public static void main(String[] args) throws Exception {
-        Path examples = Path.of(args.length > 0 ? args[0] : "examples");
-        double warmup = args.length > 1 ? Double.parseDouble(args[1]) : 3;
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        int[] threads = Arrays.stream((args.length > 3 ? args[3] : "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
-        List<String> names = args.length > 4 ? List.of(args[4].split(",")) : List.of("resnet_basic_block", "resnet_bottleneck_block",
-                "mobilenet_v2_inverted_residual", "unet_up_transposed", "person_detector");
-        NetworkRunner.KernelSource kernels = new Ranked(ClasspathKernels.discover(NetworkTiming.class.getClassLoader()));
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("NetworkTiming: " + e.getMessage());
+            System.exit(2);
+        }
+        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+            return;
+        }
+        Path examples = o.examples;
+        double warmup = o.warmup;
+        int runs = o.runs;
+        int[] threads = o.threads;
+        List<String> names = o.names;
+        NetworkRunner.KernelSource kernels = new ClasspathKernelSource();
         System.out.printf(Locale.ROOT, "# load average at start: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.println("| network | threads | mode | first run ms | median ms | min ms |");
         System.out.println("|---|---|---|---|---|---|");
@@ -93,45 +114,5 @@ public final class NetworkTiming {
     }
 
     private record Mode(String name, Supplier<Tensor> run) {
-    }
-
-    /** Per op a chain of the classpath's kernels, highest ranking first, as the container orders them. */
-    private record Ranked(List<DiscoveredKernel> all) implements NetworkRunner.KernelSource {
-        @Override
-        public <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
-            List<DiscoveredKernel> chain = ClasspathKernels.serving(all, op).stream().filter(d -> type.isInstance(d.kernel()))
-                    .sorted(Comparator.comparingInt(DiscoveredKernel::ranking).reversed()).toList();
-            List<KernelDescriptor> d = new ArrayList<>();
-            for (DiscoveredKernel k : chain) {
-                d.add(new KernelDescriptor(op, k.variant(), k.ranking(), 0, k.origin(), KernelState.UNVERIFIED, d.isEmpty(), false, null));
-            }
-            int[] served = {0};
-            K kernel = KernelChain.of(type, chain.stream().map(k -> type.cast(k.kernel())).toList(), new KernelChain.Monitor() {
-                @Override
-                public void served(int index) {
-                    served[0] = index;
-                }
-            });
-            return new KernelLease<>() {
-                @Override
-                public K kernel() {
-                    return kernel;
-                }
-
-                @Override
-                public KernelDescriptor descriptor() {
-                    return d.get(0);
-                }
-
-                @Override
-                public KernelDescriptor servedBy() {
-                    return d.get(served[0]);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
     }
 }

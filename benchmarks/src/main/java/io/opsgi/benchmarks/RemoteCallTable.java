@@ -1,16 +1,19 @@
 package io.opsgi.benchmarks;
 
+import io.opsgi.text.TextTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Runs {@link RemoteCallBench} (each workload in process and in a second JVM over Aries RSA TCP) and
@@ -23,14 +26,32 @@ public final class RemoteCallTable {
     private RemoteCallTable() {
     }
 
+    @Command(name = "remote", mixinStandardHelpOptions = true, description = "Time each workload in process and in a second JVM over Aries RSA TCP.")
+    static final class Options {
+        @Option(names = "--quick", description = "fewer and shorter iterations: a smoke run, not numbers to publish")
+        boolean quick;
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "intra-op threads on both sides (default ${DEFAULT-VALUE})")
+        int threads;
+    }
+
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
-        String threads = "1";
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--threads")) {
-                threads = args[i + 1];
-            }
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("remote: " + e.getMessage());
+            System.exit(2);
         }
+        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+            return;
+        }
+        if (o.threads < 1) {
+            System.err.println("remote: --threads needs a count >= 1, not " + o.threads);
+            System.exit(2);
+        }
+        boolean quick = o.quick;
+        String threads = String.valueOf(o.threads);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         var opts = new OptionsBuilder().include(RemoteCallBench.class.getSimpleName())
                 .param("threads", threads)
@@ -47,25 +68,28 @@ public final class RemoteCallTable {
             ms.computeIfAbsent(target, t -> new double[2])[r.getParams().getParam("placement").equals("local") ? 0 : 1] = median;
         }
         Workloads workloads = Workloads.load(Path.of(System.getProperty(WorkDir.WORKLOADS_PROPERTY, "benchmarks/workloads.json")));
-        List<String> lines = new ArrayList<>();
-        lines.add("| workload:variant | MB per call | in process ms | remote ms | remote overhead ms | remote/in process | remote MB/s |");
-        lines.add("|---|--:|--:|--:|--:|--:|--:|");
+        TextTable table = TextTable.withHeader("workload:variant", "MB per call", "in process ms", "remote ms", "remote overhead ms", "remote/in process",
+                "remote MB/s");
         for (var e : ms.entrySet()) {
             String[] wv = e.getKey().split(":", 2);
             double mb = OpCase.of(workloads.get(wv[0]), workloads.dataInit()).bytesPerCall() / 1e6;
             double local = e.getValue()[0], remote = e.getValue()[1];
-            lines.add(String.format("| %s | %.2f | %.3f | %.3f | %.3f | %.2f | %.0f |", e.getKey(), mb, local, remote, remote - local,
-                    remote / local, mb / (remote / 1000)));
+            table.row(e.getKey(), f("%.2f", mb), f("%.3f", local), f("%.3f", remote), f("%.3f", remote - local), f("%.2f", remote / local),
+                    f("%.0f", mb / (remote / 1000)));
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         String text = "# Remote kernel call vs in-process call (" + LocalDate.now() + ", " + threads + " intra-op thread(s) per side)\n\n"
                 + "Load average (/proc/loadavg) at start: " + loadBefore + "; at end: " + loadAfter + "; "
-                + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n" + String.join("\n", lines) + "\n";
+                + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n" + table.toMarkdown();
         System.out.println(text);
         Path out = Path.of("benchmarks", "results", LocalDate.now() + "-remote-call.md");
         if (Files.isDirectory(out.getParent())) {
             Files.writeString(out, text);
             System.out.println("written to " + out);
         }
+    }
+
+    private static String f(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 }

@@ -187,22 +187,7 @@ final class Folding {
             out[i] = d[p];
             strides[i] = inStride[p];
         }
-        int n = c.size();
-        int[] src = new int[n], idx = new int[r];
-        for (int o = 0; o < n; o++) {
-            long at = 0;
-            for (int k = 0; k < r; k++) {
-                at += idx[k] * strides[k];
-            }
-            src[o] = (int) at;
-            for (int k = r - 1; k >= 0; k--) {
-                if (++idx[k] < out[k]) {
-                    break;
-                }
-                idx[k] = 0;
-            }
-        }
-        return pick(c, out, src);
+        return pick(c, out, strided(out, strides, c.size()));
     }
 
     /** Slice of data with step 1 along H and W of a 4-D input: a pad of negative sizes (a crop). Other slices of data are refused. */
@@ -370,10 +355,16 @@ final class Folding {
             strides[k] = dims[k - off] == 1 ? 0 : s;
             s *= dims[k - off];
         }
+        return strided(out, strides, n); // the leading axes dims lacks keep stride 0
+    }
+
+    /** For each of the {@code n} elements of shape {@code out}, in order, the sum of its index times {@code strides}: the element it reads. */
+    private static int[] strided(long[] out, long[] strides, int n) {
+        int r = out.length;
         int[] idx = new int[r], src = new int[n];
         for (int o = 0; o < n; o++) {
             long at = 0;
-            for (int k = off; k < r; k++) {
+            for (int k = 0; k < r; k++) {
                 at += idx[k] * strides[k];
             }
             src[o] = (int) at;

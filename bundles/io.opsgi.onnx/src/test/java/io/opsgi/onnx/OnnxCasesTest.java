@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.LayerSpec;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkDescription;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ComparisonBitesTest {
     private static final Path MODEL = OnnxModelsMatchPeersTest.EXAMPLES.resolve("squeezenet1_1_c10/model.onnx");
     private static final Path UNET = OnnxModelsMatchPeersTest.EXAMPLES.resolve("unet_small/model.onnx");
-    private static final List<DiscoveredKernel> KERNELS = PinnedKernels.discover(ComparisonBitesTest.class.getClassLoader());
+    private static final List<DiscoveredKernel> KERNELS = ClasspathKernelSource.ALL;
 
     /** Delegates to the real kernel, without the bias: plausible, and wrong. */
     private static Kernel droppingBias(Kernel k) {
@@ -58,7 +59,7 @@ class ComparisonBitesTest {
         assertTrue(net.layers().stream().filter(l -> "conv2d".equals(l.op())).map(l -> weights.get(l.name(), "bias"))
                 .anyMatch(b -> b != null && anyNonZero(b.toArray())), "the U-Net's convs have non-zero biases");
         Tensor x = Npy.readFloat(UNET.resolveSibling("input.npy"));
-        Tensor y = new NetworkRunner(PinnedKernels.best(KERNELS).wrapped(ComparisonBitesTest::droppingBias)).run(net, weights, x).output();
+        Tensor y = new NetworkRunner(new ClasspathKernelSource().wrapped(ComparisonBitesTest::droppingBias)).run(net, weights, x).output();
         assertMissesBothPeers(UNET, net, y, "a conv2d dropping its bias");
     }
 
@@ -78,7 +79,7 @@ class ComparisonBitesTest {
         PlannedLayer firstConv = net.layers().stream().filter(l -> "conv2d".equals(l.op())).findFirst().orElseThrow();
         Tensor w = weights.get(firstConv.name(), "weight");
         w.buffer()[0] *= 1.1f;
-        Tensor y = new NetworkRunner(PinnedKernels.best(KERNELS)).run(net, weights, input()).output();
+        Tensor y = new NetworkRunner(new ClasspathKernelSource()).run(net, weights, input()).output();
         assertMissesBothPeers(MODEL, net, y, "weight [0] of " + firstConv.name() + " x 1.1");
     }
 

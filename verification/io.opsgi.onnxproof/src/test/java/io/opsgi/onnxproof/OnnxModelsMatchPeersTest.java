@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class OnnxModelsMatchPeersTest {
     static final Path EXAMPLES = Path.of(System.getProperty("opsgi.onnx.examples", "../../examples/onnx"));
-    private static final List<DiscoveredKernel> KERNELS = PinnedKernels.discover(OnnxModelsMatchPeersTest.class.getClassLoader());
+    private static final List<DiscoveredKernel> KERNELS = ClasspathKernelSource.ALL;
     private static final List<String> REPORT = new ArrayList<>();
 
     /** Every model file (batch 1) of the committed examples; with -Dopsgi.onnx.full=true also those of full/ (export.py --full). */
@@ -87,7 +88,7 @@ class OnnxModelsMatchPeersTest {
         TensorComparison peers = TensorComparison.compare("ONNX Runtime vs PyTorch", torch, ort, vsTorch);
         assertTrue(peers.passed(), () -> label(file) + ": " + peers.problem());
 
-        for (var run : List.of(Map.entry("best", PinnedKernels.best(KERNELS)), Map.entry("direct", PinnedKernels.reference(KERNELS)))) {
+        for (var run : List.of(Map.entry("best", new ClasspathKernelSource()), Map.entry("direct", ClasspathKernelSource.referenceOnly()))) {
             String which = run.getKey();
             NetworkRunner.Result r = new NetworkRunner(run.getValue()).run(net, weights, x);
             TensorComparison a = TensorComparison.compare("opsgi vs PyTorch", torch, r.output(), vsTorch);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.TensorComparison;
+import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
@@ -53,7 +54,7 @@ class OnnxNodeCasesTest {
     static final Path REFUSED = ROOT.resolve("refused.txt");
     /** Cases whose onnx 1.12 expected output ONNX Runtime 1.29 and opsgi both contradict, with the reason: replayed against ONNX Runtime. */
     static final Map<String, String> DISPUTED = readList(ROOT.resolve("disputed.txt"));
-    private static final List<DiscoveredKernel> KERNELS = PinnedKernels.discover(OnnxNodeCasesTest.class.getClassLoader());
+    private static final List<DiscoveredKernel> KERNELS = ClasspathKernelSource.ALL;
     private static final Map<String, String> SEEN_REFUSALS = new ConcurrentSkipListMap<>();
     private static final Map<String, int[]> TALLY = new ConcurrentSkipListMap<>(); // op/variant -> passed, declined
     private static final Map<String, Double> WORST_USE = new ConcurrentSkipListMap<>();
@@ -102,11 +103,11 @@ class OnnxNodeCasesTest {
         }
         Tolerance tol = tolerance(c, net, want);
 
-        check(c, "reference", net, weights, x, want, tol, PinnedKernels.reference(KERNELS), null);
+        check(c, "reference", net, weights, x, want, tol, ClasspathKernelSource.referenceOnly(), null);
         List<String> ops = net.layers().stream().map(PlannedLayer::op).filter(Objects::nonNull).distinct().toList();
         for (String op : ops) {
-            for (String variant : PinnedKernels.variants(KERNELS, op)) {
-                check(c, op + "/" + variant, net, weights, x, want, tol, PinnedKernels.pin(KERNELS, op, variant), op);
+            for (String variant : ClasspathKernelSource.variants(op)) {
+                check(c, op + "/" + variant, net, weights, x, want, tol, ClasspathKernelSource.pin(op, variant), op);
             }
         }
     }

@@ -155,45 +155,23 @@ class ResizeProperties implements KernelContract<ResizeKernel, ResizeCase> {
     /** nearest copies the element the spec names, bit for bit. */
     @Property
     void nearestCopiesTheSpecsElement(@ForAll("kernels") KernelUnderTest<ResizeKernel> k, @ForAll("nearestCases") ResizeCase c) {
-        Nchw x = Nchw.of(c.inputs().get(0));
-        float[] y = new float[c.n() * c.c() * c.oh() * c.ow()];
-        int at = 0;
-        for (int n = 0; n < c.n(); n++) {
-            for (int ch = 0; ch < c.c(); ch++) {
-                for (int i = 0; i < c.oh(); i++) {
-                    int r = nearest(c, source(c, i, c.h(), c.oh(), c.scaleH()), c.h());
-                    for (int j = 0; j < c.ow(); j++) {
-                        y[at++] = x.at(n, ch, r, nearest(c, source(c, j, c.w(), c.ow(), c.scaleW()), c.w()));
-                    }
-                }
-            }
-        }
-        Closeness.assertClose(Closeness.exact("a copy"), run(k.kernel(), c, c.inputs()).main(), Tensor.wrap(expectedShape(c), y), k + " vs ONNX nearest");
+        Tensor want = Interpolation.nearest(c.inputs().get(0), expectedShape(c), i -> nearest(c, source(c, i, c.h(), c.oh(), c.scaleH()), c.h()),
+                j -> nearest(c, source(c, j, c.w(), c.ow(), c.scaleW()), c.w()));
+        Closeness.assertClose(Closeness.exact("a copy"), run(k.kernel(), c, c.inputs()).main(), want, k + " vs ONNX nearest");
     }
 
     /** linear: the two clamped neighbours per axis, weights 1 - r and r, in double, within the interpolation bound. */
     @Property
     void linearMatchesTheSpec(@ForAll("kernels") KernelUnderTest<ResizeKernel> k, @ForAll("linearCases") ResizeCase c) {
         Tensor input = c.inputs().get(0);
-        Nchw x = Nchw.of(input);
-        double[] y = new double[c.n() * c.c() * c.oh() * c.ow()];
-        int at = 0;
-        for (int n = 0; n < c.n(); n++) {
-            for (int ch = 0; ch < c.c(); ch++) {
-                for (int i = 0; i < c.oh(); i++) {
-                    double p = source(c, i, c.h(), c.oh(), c.scaleH()), r = p - Math.floor(p);
-                    int r0 = clamp(Math.floor(p), c.h()), r1 = clamp(Math.floor(p) + 1, c.h());
-                    for (int j = 0; j < c.ow(); j++) {
-                        double q = source(c, j, c.w(), c.ow(), c.scaleW()), s = q - Math.floor(q);
-                        int q0 = clamp(Math.floor(q), c.w()), q1 = clamp(Math.floor(q) + 1, c.w());
-                        y[at++] = (x.at(n, ch, r0, q0) * (1 - s) + x.at(n, ch, r0, q1) * s) * (1 - r)
-                                + (x.at(n, ch, r1, q0) * (1 - s) + x.at(n, ch, r1, q1) * s) * r;
-                    }
-                }
-            }
-        }
-        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), Nchw.tensor(expectedShape(c), y),
-                k + " vs ONNX linear");
+        Tensor want = Interpolation.bilinear(input, expectedShape(c), i -> neighbours(source(c, i, c.h(), c.oh(), c.scaleH()), c.h()),
+                j -> neighbours(source(c, j, c.w(), c.ow(), c.scaleW()), c.w()));
+        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), want, k + " vs ONNX linear");
+    }
+
+    /** {i0, i1, lambda1} of a source position: its two clamped neighbours, weights 1 - r and r. */
+    private static double[] neighbours(double p, int in) {
+        return new double[] {clamp(Math.floor(p), in), clamp(Math.floor(p) + 1, in), p - Math.floor(p)};
     }
 
     /** Scale 1 (or sizes equal to the input) is the identity for every coordinate mode but tf_half_pixel_for_nn, nearest and linear. */
@@ -210,27 +188,6 @@ class ResizeProperties implements KernelContract<ResizeKernel, ResizeCase> {
     /** Every linear output is a convex combination: within its plane's [min, max], up to rounding. */
     @Property
     void linearStaysWithinThePlaneRange(@ForAll("kernels") KernelUnderTest<ResizeKernel> k, @ForAll("linearCases") ResizeCase c) {
-        Tensor input = c.inputs().get(0);
-        Nchw x = Nchw.of(input), y = Nchw.of(run(k.kernel(), c, c.inputs()).main());
-        double slack = ToleranceClass.interpolation(input).atol();
-        for (int n = 0; n < c.n(); n++) {
-            for (int ch = 0; ch < c.c(); ch++) {
-                double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < c.h(); i++) {
-                    for (int j = 0; j < c.w(); j++) {
-                        lo = Math.min(lo, x.at(n, ch, i, j));
-                        hi = Math.max(hi, x.at(n, ch, i, j));
-                    }
-                }
-                for (int i = 0; i < c.oh(); i++) {
-                    for (int j = 0; j < c.ow(); j++) {
-                        double v = y.at(n, ch, i, j);
-                        if (v < lo - slack || v > hi + slack) {
-                            throw new AssertionError(k + ": output " + List.of(n, ch, i, j) + " = " + v + " outside the plane's range [" + lo + ", " + hi + "]");
-                        }
-                    }
-                }
-            }
-        }
+        Interpolation.assertWithinPlaneRanges(k, c.inputs().get(0), run(k.kernel(), c, c.inputs()).main());
     }
 }

@@ -101,20 +101,10 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
     /** nearest copies the pixel PyTorch 1.13's float formula names, bit for bit. */
     @Property
     void nearestCopiesTheSourcePixel(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("nearest") UpsampleCase c) {
-        Nchw x = Nchw.of(c.inputs().get(0));
         double sh = c.scale() == null ? 0 : c.scale().h(), sw = c.scale() == null ? 0 : c.scale().w();
-        float[] y = new float[c.n() * c.c() * c.oh() * c.ow()];
-        int at = 0;
-        for (int n = 0; n < c.n(); n++) {
-            for (int ch = 0; ch < c.c(); ch++) {
-                for (int i = 0; i < c.oh(); i++) {
-                    for (int j = 0; j < c.ow(); j++) {
-                        y[at++] = (float) x.at(n, ch, nearestSource(c, i, c.h(), c.oh(), sh), nearestSource(c, j, c.w(), c.ow(), sw));
-                    }
-                }
-            }
-        }
-        Closeness.assertClose(Closeness.exact("a copy"), run(k.kernel(), c, c.inputs()).main(), Tensor.wrap(expectedShape(c), y), k + " vs nearest");
+        Tensor want = Interpolation.nearest(c.inputs().get(0), expectedShape(c), i -> nearestSource(c, i, c.h(), c.oh(), sh),
+                j -> nearestSource(c, j, c.w(), c.ow(), sw));
+        Closeness.assertClose(Closeness.exact("a copy"), run(k.kernel(), c, c.inputs()).main(), want, k + " vs nearest");
     }
 
     /** An integer scale s repeats every pixel s x s times (whatever kernel path PyTorch takes). */
@@ -142,25 +132,9 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
     @Property
     void bilinearMatchesDefinition(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
         Tensor input = c.inputs().get(0);
-        Nchw x = Nchw.of(input);
         double sh = c.scale() == null ? 0 : c.scale().h(), sw = c.scale() == null ? 0 : c.scale().w();
-        double[] y = new double[c.n() * c.c() * c.oh() * c.ow()];
-        int at = 0;
-        for (int n = 0; n < c.n(); n++) {
-            for (int ch = 0; ch < c.c(); ch++) {
-                for (int i = 0; i < c.oh(); i++) {
-                    double[] r = source(c, i, c.h(), c.oh(), sh);
-                    for (int j = 0; j < c.ow(); j++) {
-                        double[] q = source(c, j, c.w(), c.ow(), sw);
-                        int r0 = (int) r[0], r1 = (int) r[1], q0 = (int) q[0], q1 = (int) q[1];
-                        y[at++] = (x.at(n, ch, r0, q0) * (1 - q[2]) + x.at(n, ch, r0, q1) * q[2]) * (1 - r[2])
-                                + (x.at(n, ch, r1, q0) * (1 - q[2]) + x.at(n, ch, r1, q1) * q[2]) * r[2];
-                    }
-                }
-            }
-        }
-        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), Nchw.tensor(expectedShape(c), y),
-                k + " vs the bilinear definition");
+        Tensor want = Interpolation.bilinear(input, expectedShape(c), i -> source(c, i, c.h(), c.oh(), sh), j -> source(c, j, c.w(), c.ow(), sw));
+        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), want, k + " vs the bilinear definition");
     }
 
     /** {i0, i1, lambda1} of output o in double: out = in copies; else the align_corners or half-pixel position, clamped at 0. */
@@ -178,28 +152,7 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
     /** Every bilinear output is a convex combination: within its plane's [min, max], up to rounding. */
     @Property
     void bilinearStaysWithinThePlaneRange(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("bilinear") UpsampleCase c) {
-        Tensor input = c.inputs().get(0);
-        Nchw x = Nchw.of(input), y = Nchw.of(run(k.kernel(), c, c.inputs()).main());
-        double slack = ToleranceClass.interpolation(input).atol();
-        for (int n = 0; n < c.n(); n++) {
-            for (int ch = 0; ch < c.c(); ch++) {
-                double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < c.h(); i++) {
-                    for (int j = 0; j < c.w(); j++) {
-                        lo = Math.min(lo, x.at(n, ch, i, j));
-                        hi = Math.max(hi, x.at(n, ch, i, j));
-                    }
-                }
-                for (int i = 0; i < c.oh(); i++) {
-                    for (int j = 0; j < c.ow(); j++) {
-                        double v = y.at(n, ch, i, j);
-                        if (v < lo - slack || v > hi + slack) {
-                            throw new AssertionError(k + ": output " + List.of(n, ch, i, j) + " = " + v + " outside the plane's range [" + lo + ", " + hi + "]");
-                        }
-                    }
-                }
-            }
-        }
+        Interpolation.assertWithinPlaneRanges(k, c.inputs().get(0), run(k.kernel(), c, c.inputs()).main());
     }
 
     /** A constant plane stays that constant: the weights of each blend sum to 1 (to rounding), three roundings per output. */

@@ -10,7 +10,6 @@ import io.opsgi.op.ElementwiseKernel;
 import io.opsgi.remote.itest.fixtures.RightRelu;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelState;
-import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Tensor;
 import java.io.File;
 import java.nio.file.Files;
@@ -21,33 +20,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.osgi.framework.BundleContext;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * A kernel host (the container jar as {@code host --port P}, a second JVM on loopback) is imported
  * through an Aries RSA config discovery record dropped into {@code deploy/}, its kernel verified by
  * this container's gate and used; then the host is killed, and calls fall back with no wrong or failed answer.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class KernelHostTest {
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-
-    @AfterAll
-    static void noJvmLeftBehind() {
-        Processes.endAll();
-    }
-
+class KernelHostTest extends WithProcesses {
     @Test
     void aKernelHostOnAnotherPortIsImportedVerifiedAndUsedThenKilledAndCallsFallBack() throws Exception {
         assertTrue(registry.awaitSettled(180_000), "the relu reference is verified at startup");

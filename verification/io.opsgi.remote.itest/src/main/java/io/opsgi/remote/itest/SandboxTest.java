@@ -12,7 +12,6 @@ import io.opsgi.remote.itest.fixtures.HangingRelu;
 import io.opsgi.remote.itest.fixtures.RightRelu;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelState;
-import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +21,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * Untrusted kernel jars dropped into {@code deploy/} never run in the container: a correct one is
@@ -38,20 +30,8 @@ import org.osgi.test.junit5.service.ServiceExtension;
  * cannot see) and one that hangs ignoring interrupts take the sandbox down, which is restarted, and stay
  * quarantined after their second time, while callers get correct answers throughout.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class SandboxTest {
+class SandboxTest extends WithProcesses {
     private static final String SANDBOX = "opsgi.host.name=sandbox";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-
-    @AfterAll
-    static void noJvmLeftBehind() {
-        Processes.endAll();
-    }
 
     @Test
     void untrustedKernelsServeFromTheSandboxAndTheOnesThatExitOrHangStayQuarantinedWhileCallersGetRightAnswers() throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.remote.itest.fixtures.RightRelu;
 import io.opsgi.runtime.KernelState;
-import io.opsgi.runtime.OperatorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,38 +14,16 @@ import java.util.Dictionary;
 import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * The trust policy: a deploy/ kernel jar goes to the sandbox until the operator marks it trusted in
  * Config Admin ({@code io.opsgi.trust}, here by its jar's SHA-256); then it leaves the sandbox and runs
  * in the container, verified there like a shipped kernel.
  */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class TrustTest {
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    OperatorRegistry registry;
-    @InjectService
-    ConfigurationAdmin configAdmin;
-
-    @AfterAll
-    static void noJvmLeftBehind() {
-        Processes.endAll();
-    }
-
+class TrustTest extends WithProcesses {
     @Test
     void aDeployedKernelRunsInTheSandboxUntilTheOperatorTrustsItsJarThenInTheContainer() throws Exception {
         assertTrue(registry.awaitSettled(180_000), "the relu reference is verified at startup");

@@ -1,0 +1,92 @@
+package io.opsgi.properties;
+
+import io.opsgi.op.ToleranceClass;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The brute-force definitions upsample's and resize's properties share, each op supplying its own
+ * source positions (PyTorch's formulas for upsample, the ONNX spec's for resize): nearest as a copy of
+ * the named element, bilinear as the float64 blend of the two neighbours per axis, and the law that a
+ * blend stays within its plane's range.
+ */
+final class Interpolation {
+    private Interpolation() {
+    }
+
+    /** y[n, c, i, j] = x[n, c, row(i), col(j)]. */
+    static Tensor nearest(Tensor input, Shape out, IntUnaryOperator row, IntUnaryOperator col) {
+        Nchw x = Nchw.of(input);
+        int oh = out.dim(out.rank() - 2), ow = out.dim(out.rank() - 1);
+        int[] rows = new int[oh], cols = new int[ow];
+        for (int i = 0; i < oh; i++) {
+            rows[i] = row.applyAsInt(i);
+        }
+        for (int j = 0; j < ow; j++) {
+            cols[j] = col.applyAsInt(j);
+        }
+        float[] y = new float[x.n() * x.c() * oh * ow];
+        int at = 0;
+        for (int n = 0; n < x.n(); n++) {
+            for (int ch = 0; ch < x.c(); ch++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        y[at++] = x.at(n, ch, rows[i], cols[j]);
+                    }
+                }
+            }
+        }
+        return Tensor.wrap(out, y);
+    }
+
+    /** Bilinear in double: row(i) and col(j) give {i0, i1, lambda1}; y = x[i0] (1 - lambda1) + x[i1] lambda1 along each axis. */
+    static Tensor bilinear(Tensor input, Shape out, IntFunction<double[]> row, IntFunction<double[]> col) {
+        Nchw x = Nchw.of(input);
+        int oh = out.dim(out.rank() - 2), ow = out.dim(out.rank() - 1);
+        double[] y = new double[x.n() * x.c() * oh * ow];
+        int at = 0;
+        for (int n = 0; n < x.n(); n++) {
+            for (int ch = 0; ch < x.c(); ch++) {
+                for (int i = 0; i < oh; i++) {
+                    double[] r = row.apply(i);
+                    int r0 = (int) r[0], r1 = (int) r[1];
+                    for (int j = 0; j < ow; j++) {
+                        double[] q = col.apply(j);
+                        int q0 = (int) q[0], q1 = (int) q[1];
+                        y[at++] = (x.at(n, ch, r0, q0) * (1 - q[2]) + x.at(n, ch, r0, q1) * q[2]) * (1 - r[2])
+                                + (x.at(n, ch, r1, q0) * (1 - q[2]) + x.at(n, ch, r1, q1) * q[2]) * r[2];
+                    }
+                }
+            }
+        }
+        return Nchw.tensor(out, y);
+    }
+
+    /** Every blended output is a convex combination: within its plane's [min, max], up to the interpolation bound's rounding. */
+    static void assertWithinPlaneRanges(Object kernel, Tensor input, Tensor output) {
+        Nchw x = Nchw.of(input), y = Nchw.of(output);
+        double slack = ToleranceClass.interpolation(input).atol();
+        for (int n = 0; n < x.n(); n++) {
+            for (int ch = 0; ch < x.c(); ch++) {
+                double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < x.h(); i++) {
+                    for (int j = 0; j < x.w(); j++) {
+                        lo = Math.min(lo, x.at(n, ch, i, j));
+                        hi = Math.max(hi, x.at(n, ch, i, j));
+                    }
+                }
+                for (int i = 0; i < y.h(); i++) {
+                    for (int j = 0; j < y.w(); j++) {
+                        double v = y.at(n, ch, i, j);
+                        if (v < lo - slack || v > hi + slack) {
+                            throw new AssertionError(kernel + ": output " + List.of(n, ch, i, j) + " = " + v + " outside the plane's range [" + lo + ", " + hi + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
