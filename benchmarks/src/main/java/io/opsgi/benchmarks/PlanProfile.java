@@ -1,0 +1,99 @@
+package io.opsgi.benchmarks;
+
+import io.opsgi.kernel.support.Parallel;
+import io.opsgi.net.ExecutionPlan;
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkDescription;
+import io.opsgi.net.NetworkRunner;
+import io.opsgi.net.Weights;
+import io.opsgi.onnx.OnnxModel;
+import io.opsgi.onnxproof.PinnedKernels;
+import io.opsgi.tensor.Npy;
+import io.opsgi.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where a whole model's time goes on the fused plan: runs one model (an .onnx file or a model.json) for a
+ * fixed time after a warm-up and prints, per step of the plan, its share of the run (median of its own
+ * per-run times), then the totals by kernel variant. Meant to run under a sampling profiler (JFR:
+ * {@code -XX:StartFlightRecording=filename=x.jfr,settings=profile}) for what happens inside each step.
+ *
+ * <pre>java ... io.opsgi.benchmarks.PlanProfile MODEL INPUT.npy [threads] [warmup-seconds] [seconds]</pre>
+ */
+public final class PlanProfile {
+    private PlanProfile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(args[0]);
+        Tensor x = Npy.readFloat(Path.of(args[1]));
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 10;
+        double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 20;
+        Parallel.setThreads(threads);
+        NetworkDescription d = OnnxModel.isOnnx(model) ? OnnxModel.read(model).description() : NetworkDescription.read(model);
+        Network net = Network.plan(d);
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        NetworkRunner.KernelSource kernels = new ModelTrial.LeasedOnce(PinnedKernels.best(PinnedKernels.discover(PlanProfile.class.getClassLoader())));
+        System.out.printf(Locale.ROOT, "# %s, %d thread(s); load average at start: %s%n", model, threads, Files.readString(Path.of("/proc/loadavg")).trim());
+        long t0 = System.nanoTime();
+        NetworkRunner.Result first = plan.run(kernels, x);
+        System.out.printf(Locale.ROOT, "# first run: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        long end = System.nanoTime() + (long) (warmup * 1e9);
+        while (System.nanoTime() < end) {
+            plan.run(kernels, x);
+        }
+        List<long[]> perStep = new ArrayList<>();
+        List<Long> totals = new ArrayList<>();
+        NetworkRunner.Result last = first;
+        end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            last = plan.run(kernels, x);
+            long[] s = new long[last.layers().size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = last.layers().get(i).nanos();
+            }
+            perStep.add(s);
+            totals.add(last.nanos());
+        }
+        int runs = perStep.size(), steps = perStep.get(0).length;
+        long[] total = totals.stream().mapToLong(Long::longValue).sorted().toArray();
+        double median = total[runs / 2] / 1e6;
+        System.out.printf(Locale.ROOT, "# %d runs; median %.3f ms, min %.3f ms%n", runs, median, total[0] / 1e6);
+        System.out.println("| step | layers | kernel | median ms | share |");
+        System.out.println("|--:|---|---|--:|--:|");
+        Map<String, Double> byKernel = new LinkedHashMap<>();
+        double sum = 0;
+        double[] med = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            long[] v = new long[runs];
+            for (int r = 0; r < runs; r++) {
+                v[r] = perStep.get(r)[i];
+            }
+            Arrays.sort(v);
+            med[i] = v[runs / 2] / 1e6;
+            sum += med[i];
+        }
+        for (int i = 0; i < steps; i++) {
+            NetworkRunner.LayerRun l = last.layers().get(i);
+            String kernel = l.layer().op() == null ? "-" : l.layer().op() + " " + l.variant();
+            byKernel.merge(kernel, med[i], Double::sum);
+            System.out.printf(Locale.ROOT, "| %d | %s | %s | %.3f | %.1f%% |%n", i + 1, l.layer().name() + " (" + l.layer().type() + ")", kernel, med[i],
+                    100 * med[i] / sum);
+        }
+        System.out.println();
+        System.out.println("| kernel | ms (sum of step medians) | share |");
+        System.out.println("|---|--:|--:|");
+        double s = sum;
+        byKernel.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.1f%% |%n", e.getKey(), e.getValue(), 100 * e.getValue() / s));
+        System.out.printf(Locale.ROOT, "# load average at end: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+}
