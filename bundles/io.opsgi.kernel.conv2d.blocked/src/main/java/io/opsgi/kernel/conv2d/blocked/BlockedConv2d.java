@@ -2,6 +2,7 @@ package io.opsgi.kernel.conv2d.blocked;
 
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
@@ -79,42 +80,20 @@ public final class BlockedConv2d implements Conv2dKernel {
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
         check(g);
-        epilogue.check(g.cOut());
-        long flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cInPerGroup() * g.kh() * g.kw(); // small: run on this thread alone
-        BlockedLayout lay = new BlockedLayout(g, LANES);
-        float[] packed = new float[lay.pairs * lay.pairStride()], packedBias = new float[lay.blocks * LANES];
-        Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
-        packBias(g, bias, packedBias);
-        return new PreparedConv2d() {
-            @Override
-            public Conv2dKernel kernel() {
-                return BlockedConv2d.this;
-            }
-
-            @Override
-            public ConvGeometry geometry() {
-                return g;
-            }
-
-            @Override
-            public Epilogue epilogue() {
-                return epilogue;
-            }
-
-            @Override
-            public void run(float[] x, float[] residual, float[] y) {
-                if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
-                    return;
-                }
+        return PreparedConv.of(this, g, epilogue, () -> {
+            BlockedLayout lay = new BlockedLayout(g, LANES);
+            float[] packed = new float[lay.pairs * lay.pairStride()], packedBias = new float[lay.blocks * LANES];
+            Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
+            packBias(g, bias, packedBias);
+            return (x, residual, y) -> {
                 Scratch s = take();
                 try {
-                    Scratch held = s;
-                    Parallel.sized(flops, () -> execute(lay, x, null, packed, packedBias, true, epilogue, residual, y, held));
+                    execute(lay, x, null, packed, packedBias, true, epilogue, residual, y, s);
                 } finally {
                     spare.set(s);
                 }
-            }
-        };
+            };
+        });
     }
 
     private static void check(ConvGeometry g) {
