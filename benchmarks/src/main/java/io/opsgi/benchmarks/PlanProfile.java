@@ -10,6 +10,7 @@ import io.opsgi.onnx.OnnxModel;
 import io.opsgi.onnxproof.PinnedKernels;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Tensor;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Map;
  * fixed time after a warm-up and prints, per step of the plan, its share of the run (median of its own
  * per-run times), then the totals by kernel variant. Meant to run under a sampling profiler (JFR:
  * {@code -XX:StartFlightRecording=filename=x.jfr,settings=profile}) for what happens inside each step.
+ * With 0 seconds it prints the cold first run, step by step, and ends: what a one-shot {@code ./opsgi run} sees.
  *
  * <pre>java ... io.opsgi.benchmarks.PlanProfile MODEL INPUT.npy [threads] [warmup-seconds] [seconds]</pre>
  */
@@ -45,7 +47,14 @@ public final class PlanProfile {
         System.out.printf(Locale.ROOT, "# %s, %d thread(s); load average at start: %s%n", model, threads, Files.readString(Path.of("/proc/loadavg")).trim());
         long t0 = System.nanoTime();
         NetworkRunner.Result first = plan.run(kernels, x);
-        System.out.printf(Locale.ROOT, "# first run: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        long t1 = System.nanoTime();
+        NetworkRunner.Result second = plan.run(kernels, x);
+        System.out.printf(Locale.ROOT, "# first run: %.1f ms, second run %.1f ms; first result %.1f s after the JVM started%n", (t1 - t0) / 1e6,
+                second.nanos() / 1e6, ManagementFactory.getRuntimeMXBean().getUptime() / 1e3 - (System.nanoTime() - t1) / 1e9);
+        if (seconds <= 0) {
+            System.out.println(plan.runTable(first));
+            return;
+        }
         long end = System.nanoTime() + (long) (warmup * 1e9);
         while (System.nanoTime() < end) {
             plan.run(kernels, x);

@@ -45,6 +45,8 @@ public final class Table {
     /** workload -> who (variant, ORT, PyTorch) -> threads -> median ms. */
     private final Map<String, Map<String, Map<Integer, Double>>> ms = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** threads -> the FMA ceiling measured in this run ({@link FmaPeak}), GFLOP/s summed over the threads. */
+    private final Map<Integer, Double> peak = new HashMap<>();
     private String torchVersion = "";
 
     public static void main(String[] args) throws IOException {
@@ -63,6 +65,7 @@ public final class Table {
         run.path("workloads").forEach(id -> workloads.add(all.get(id.asText())));
         run.path("threads").forEach(t -> threads.add(t.asInt()));
         readJmh(m, dir.jmh());
+        readPeak(m, dir.peak());
         if (Files.isRegularFile(dir.torchResults())) {
             JsonNode t = m.readTree(dir.torchResults().toFile());
             torchVersion = t.path("version").asText();
@@ -102,6 +105,22 @@ public final class Table {
                         String[] wv = p.path("target").asText().split(":", 2);
                         put(wv[0], wv[1], t, median);
                     }
+                }
+            }
+        }
+    }
+
+    private void readPeak(ObjectMapper m, Path peakDir) throws IOException {
+        if (!Files.isDirectory(peakDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(peakDir, "*.json")) {
+            for (Path f : files) {
+                for (JsonNode r : m.readTree(f.toFile())) {
+                    if (!"ops/s".equals(r.path("primaryMetric").path("scoreUnit").asText())) {
+                        throw new IllegalStateException(f + ": expected ops/s (flop/s), got " + r.path("primaryMetric").path("scoreUnit"));
+                    }
+                    peak.put(r.path("threads").asInt(), r.path("primaryMetric").path("score").asDouble() / 1e9);
                 }
             }
         }
@@ -197,6 +216,7 @@ public final class Table {
         md.append('\n');
 
         summary(md);
+        againstPeak(md);
         detail(md);
         batch(md);
         untimed(md);
@@ -242,6 +262,45 @@ public final class Table {
         table(md, head, rows, 1);
         md.append("\nTargets (issue 6): convolutions >= 0.5 of the best peer (aim 0.8 on ResNet 3x3), conv_transpose2d >= 0.5 of ONNX Runtime, "
                 + "pooling, batch norm and ReLU >= 1.0, at every thread count; 2 threads >= 1.7x 1 thread on the big convs.\n\n");
+    }
+
+    /** 3x3 convolutions (groups 1) in GFLOP/s as a share of the FMA ceiling measured in this run, opsgi's best and the peers. */
+    private void againstPeak(StringBuilder md) {
+        if (peak.isEmpty()) {
+            return;
+        }
+        md.append("## 3x3 convolutions against this machine's FMA peak\n\n");
+        md.append("FMA peak measured in this run (`FmaPeak`: ").append(FmaPeak.CHAINS).append(" independent FMA chains on the Vector API, JMH): ");
+        List<String> p = new ArrayList<>();
+        new java.util.TreeMap<>(peak).forEach((t, g) -> p.add(String.format(Locale.ROOT, "%.1f GFLOP/s on %d thread%s (%.1f per thread)", g, t,
+                t == 1 ? "" : "s", g / t)));
+        md.append(String.join(", ", p)).append(".\n\n");
+        List<String> head = new ArrayList<>(List.of("workload"));
+        for (int t : threads) {
+            head.addAll(List.of(t + "t opsgi GFLOP/s", t + "t opsgi % of peak", t + "t ORT %", t + "t PyTorch %"));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Workload w : workloads) {
+            if (!w.op().equals("conv2d") || w.integer("kh") != 3 || w.integer("kw") != 3 || w.integer("groups", 1) != 1) {
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of(w.id()));
+            for (int t : threads) {
+                Best o = bestOpsgi(w.id(), t);
+                Double g = peak.get(t), ort = time(w.id(), ORT, t), torch = time(w.id(), TORCH, t);
+                row.add(o == null ? "-" : String.format(Locale.ROOT, "%.1f %s", w.flops() / (o.ms * 1e6), o.who));
+                row.add(share(w, o == null ? null : o.ms, g));
+                row.add(share(w, ort, g));
+                row.add(share(w, torch, g));
+            }
+            rows.add(row);
+        }
+        table(md, head, rows, 1);
+        md.append("\nTarget (issue 17): 3x3 convolutions at >= 85% of the FMA peak per core.\n\n");
+    }
+
+    private static String share(Workload w, Double ms, Double peakGflops) {
+        return ms == null || peakGflops == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * w.flops() / (ms * 1e6) / peakGflops);
     }
 
     private void detail(StringBuilder md) {
