@@ -8,11 +8,6 @@ import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.Weights;
 import io.opsgi.onnx.OnnxModel;
 import io.opsgi.onnxproof.PinnedKernels;
-import io.opsgi.tensor.Npy;
-import io.opsgi.tensor.Tensor;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.concurrent.atomic.AtomicBoolean;
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.Conv2d;
@@ -21,7 +16,11 @@ import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
 import io.opsgi.op.PreparedConv2d;
+import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Where a whole model's time goes on the fused plan: runs one model (an .onnx file or a model.json) for a
@@ -38,7 +38,8 @@ import java.util.Map;
  * {@code -XX:StartFlightRecording=filename=x.jfr,settings=profile}) for what happens inside each step.
  * With 0 seconds it prints the cold first run, step by step, and ends: what a one-shot {@code ./opsgi run} sees.
  *
- * <pre>java ... io.opsgi.benchmarks.PlanProfile MODEL INPUT.npy [threads] [warmup-seconds] [seconds]</pre>
+ * <pre>java ... io.opsgi.benchmarks.PlanProfile MODEL INPUT.npy [threads] [warmup-seconds] [seconds] [warm]</pre>
+ * ({@code warm}: the experiment of a background warm-up on a small conv while the model loads, see the README's cold start)
  */
 public final class PlanProfile {
     private PlanProfile() {
