@@ -87,40 +87,36 @@ public final class Table {
     }
 
     private void readJmh(ObjectMapper m, Path jmhDir) throws IOException {
-        if (!Files.isDirectory(jmhDir)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(jmhDir, "*.json")) {
-            for (Path f : files) {
-                for (JsonNode r : m.readTree(f.toFile())) {
-                    JsonNode p = r.path("params");
-                    int t = p.path("threads").asInt();
-                    double median = r.path("primaryMetric").path("scorePercentiles").path("50.0").asDouble();
-                    if (!"ms/op".equals(r.path("primaryMetric").path("scoreUnit").asText())) {
-                        throw new IllegalStateException(f + ": expected ms/op, got " + r.path("primaryMetric").path("scoreUnit"));
-                    }
-                    if (r.path("benchmark").asText().endsWith("OrtBench.run")) {
-                        put(p.path("workload").asText(), ORT, t, median);
-                    } else {
-                        String[] wv = p.path("target").asText().split(":", 2);
-                        put(wv[0], wv[1], t, median);
-                    }
-                }
+        forEachResult(m, jmhDir, "ms/op", (f, r) -> {
+            JsonNode p = r.path("params");
+            int t = p.path("threads").asInt();
+            double median = r.path("primaryMetric").path("scorePercentiles").path("50.0").asDouble();
+            if (r.path("benchmark").asText().endsWith("OrtBench.run")) {
+                put(p.path("workload").asText(), ORT, t, median);
+            } else {
+                String[] wv = p.path("target").asText().split(":", 2);
+                put(wv[0], wv[1], t, median);
             }
-        }
+        });
     }
 
+    /** {@link FmaPeak}'s results: JMH throughput with one operation per flop. */
     private void readPeak(ObjectMapper m, Path peakDir) throws IOException {
-        if (!Files.isDirectory(peakDir)) {
+        forEachResult(m, peakDir, "ops/s", (f, r) -> peak.put(r.path("threads").asInt(), r.path("primaryMetric").path("score").asDouble() / 1e9));
+    }
+
+    /** Every JMH result in the JSON files of {@code dir} (none if it does not exist), each checked to be in {@code unit}. */
+    private static void forEachResult(ObjectMapper m, Path dir, String unit, java.util.function.BiConsumer<Path, JsonNode> body) throws IOException {
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(peakDir, "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 for (JsonNode r : m.readTree(f.toFile())) {
-                    if (!"ops/s".equals(r.path("primaryMetric").path("scoreUnit").asText())) {
-                        throw new IllegalStateException(f + ": expected ops/s (flop/s), got " + r.path("primaryMetric").path("scoreUnit"));
+                    if (!unit.equals(r.path("primaryMetric").path("scoreUnit").asText())) {
+                        throw new IllegalStateException(f + ": expected " + unit + ", got " + r.path("primaryMetric").path("scoreUnit"));
                     }
-                    peak.put(r.path("threads").asInt(), r.path("primaryMetric").path("score").asDouble() / 1e9);
+                    body.accept(f, r);
                 }
             }
         }
