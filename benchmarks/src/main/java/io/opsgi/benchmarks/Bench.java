@@ -289,7 +289,29 @@ public final class Bench {
                 + (opt.quick ? QUICK : FULL).describe() + "; reference variant " + (opt.quick ? QUICK_REFERENCE : FULL_REFERENCE).describe();
     }
 
+    /** The FMA ceiling ({@link FmaPeak}) at each thread count, in this run, so the convolutions can be judged against it. */
+    private void peak() throws IOException {
+        Files.createDirectories(dir.peak());
+        for (int t : opt.threads) {
+            Path out = dir.peak().resolve("fma-" + t + "t.json");
+            ChainedOptionsBuilder o = new OptionsBuilder().include("^" + Pattern.quote(FmaPeak.class.getName() + ".fmas") + "$")
+                    .warmupIterations(opt.quick ? 1 : 3).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(opt.quick ? 2 : 5).measurementTime(TimeValue.milliseconds(500))
+                    .forks(forks()).threads(t).shouldFailOnError(true).jvmArgsAppend("--add-modules=jdk.incubator.vector")
+                    .resultFormat(ResultFormatType.JSON).result(out.toString()).output(dir.peak().resolve("fma-" + t + "t.log").toString());
+            System.setProperty("jmh.ignoreLock", String.valueOf(otherJmhRunning()));
+            try {
+                RunResult r = new Runner(o.build()).run().iterator().next();
+                log("FMA peak, %d thread(s): %.1f GFLOP/s", t, r.getPrimaryResult().getScore() / 1e9);
+            } catch (RunnerException | RuntimeException e) {
+                Files.deleteIfExists(out);
+                log("FMA peak, %d thread(s): ERROR (not measured): %s", t, e.getMessage());
+            }
+        }
+    }
+
     private void time(List<Case> cases, boolean copy) throws IOException {
+        peak();
         int total = (cases.size() + (copy ? 1 : 0)) * opt.threads.size(), n = 0;
         log("timing %d trials: %s", total, method());
         // In-process trials (quick) read these in this JVM; forked ones get them as -D options.

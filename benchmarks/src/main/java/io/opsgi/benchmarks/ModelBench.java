@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 
 /**
  * End-to-end speed of whole models, run by {@code benchmarks/run-models}: opsgi (the .onnx file
- * imported, {@link io.opsgi.net.NetworkRunner} on the best kernels) against ONNX Runtime on the same
+ * imported, the fused {@link io.opsgi.net.ExecutionPlan} on the best kernels, as {@code ./opsgi run} runs it) against ONNX Runtime on the same
  * file and PyTorch on the same module ({@code peers/torch_models.py}), at each thread count and batch
  * size. Every engine's output is checked against PyTorch's expected output first (within the
  * network's depth-scaled tolerance); then JMH times opsgi and ONNX Runtime (SampleTime, one fork per

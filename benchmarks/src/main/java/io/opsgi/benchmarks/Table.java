@@ -47,6 +47,8 @@ public final class Table {
     /** CopyBench: threads -> bytes per array -> best median ms of its copy methods. */
     private final Map<Integer, Map<Integer, Double>> copyMs = new java.util.TreeMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** threads -> the FMA ceiling measured in this run ({@link FmaPeak}), GFLOP/s summed over the threads. */
+    private final Map<Integer, Double> peak = new HashMap<>();
     private String torchVersion = "";
 
     public static void main(String[] args) throws IOException {
@@ -65,6 +67,7 @@ public final class Table {
         run.path("workloads").forEach(id -> workloads.add(all.get(id.asText())));
         run.path("threads").forEach(t -> threads.add(t.asInt()));
         readJmh(m, dir.jmh());
+        readPeak(m, dir.peak());
         if (Files.isRegularFile(dir.torchResults())) {
             JsonNode t = m.readTree(dir.torchResults().toFile());
             torchVersion = t.path("version").asText();
@@ -86,26 +89,38 @@ public final class Table {
     }
 
     private void readJmh(ObjectMapper m, Path jmhDir) throws IOException {
-        if (!Files.isDirectory(jmhDir)) {
+        forEachResult(m, jmhDir, "ms/op", (f, r) -> {
+            JsonNode p = r.path("params");
+            int t = p.path("threads").asInt();
+            double median = r.path("primaryMetric").path("scorePercentiles").path("50.0").asDouble();
+            if (r.path("benchmark").asText().contains(".CopyBench.")) {
+                copyMs.computeIfAbsent(t, k -> new java.util.TreeMap<>()).merge(p.path("bytes").asInt(), median, Math::min);
+            } else if (r.path("benchmark").asText().endsWith("OrtBench.run")) {
+                put(p.path("workload").asText(), ORT, t, median);
+            } else {
+                String[] wv = p.path("target").asText().split(":", 2);
+                put(wv[0], wv[1], t, median);
+            }
+        });
+    }
+
+    /** {@link FmaPeak}'s results: JMH throughput with one operation per flop. */
+    private void readPeak(ObjectMapper m, Path peakDir) throws IOException {
+        forEachResult(m, peakDir, "ops/s", (f, r) -> peak.put(r.path("threads").asInt(), r.path("primaryMetric").path("score").asDouble() / 1e9));
+    }
+
+    /** Every JMH result in the JSON files of {@code dir} (none if it does not exist), each checked to be in {@code unit}. */
+    private static void forEachResult(ObjectMapper m, Path dir, String unit, java.util.function.BiConsumer<Path, JsonNode> body) throws IOException {
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(jmhDir, "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 for (JsonNode r : m.readTree(f.toFile())) {
-                    JsonNode p = r.path("params");
-                    int t = p.path("threads").asInt();
-                    double median = r.path("primaryMetric").path("scorePercentiles").path("50.0").asDouble();
-                    if (!"ms/op".equals(r.path("primaryMetric").path("scoreUnit").asText())) {
-                        throw new IllegalStateException(f + ": expected ms/op, got " + r.path("primaryMetric").path("scoreUnit"));
+                    if (!unit.equals(r.path("primaryMetric").path("scoreUnit").asText())) {
+                        throw new IllegalStateException(f + ": expected " + unit + ", got " + r.path("primaryMetric").path("scoreUnit"));
                     }
-                    if (r.path("benchmark").asText().contains(".CopyBench.")) {
-                        copyMs.computeIfAbsent(t, k -> new java.util.TreeMap<>()).merge(p.path("bytes").asInt(), median, Math::min);
-                    } else if (r.path("benchmark").asText().endsWith("OrtBench.run")) {
-                        put(p.path("workload").asText(), ORT, t, median);
-                    } else {
-                        String[] wv = p.path("target").asText().split(":", 2);
-                        put(wv[0], wv[1], t, median);
-                    }
+                    body.accept(f, r);
                 }
             }
         }
@@ -200,6 +215,7 @@ public final class Table {
         md.append('\n');
 
         summary(md);
+        againstPeak(md);
         detail(md);
         memory(md);
         batch(md);
@@ -246,6 +262,45 @@ public final class Table {
         table(md, head, rows, 1);
         md.append("\nTargets (issue 6): convolutions >= 0.5 of the best peer (aim 0.8 on ResNet 3x3), conv_transpose2d >= 0.5 of ONNX Runtime, "
                 + "pooling, batch norm and ReLU >= 1.0, at every thread count; 2 threads >= 1.7x 1 thread on the big convs.\n\n");
+    }
+
+    /** 3x3 convolutions (groups 1) in GFLOP/s as a share of the FMA ceiling measured in this run, opsgi's best and the peers. */
+    private void againstPeak(StringBuilder md) {
+        if (peak.isEmpty()) {
+            return;
+        }
+        md.append("## 3x3 convolutions against this machine's FMA peak\n\n");
+        md.append("FMA peak measured in this run (`FmaPeak`: ").append(FmaPeak.CHAINS).append(" independent FMA chains on the Vector API, JMH): ");
+        List<String> p = new ArrayList<>();
+        new java.util.TreeMap<>(peak).forEach((t, g) -> p.add(String.format(Locale.ROOT, "%.1f GFLOP/s on %d thread%s (%.1f per thread)", g, t,
+                t == 1 ? "" : "s", g / t)));
+        md.append(String.join(", ", p)).append(".\n\n");
+        List<String> head = new ArrayList<>(List.of("workload"));
+        for (int t : threads) {
+            head.addAll(List.of(t + "t opsgi GFLOP/s", t + "t opsgi % of peak", t + "t ORT %", t + "t PyTorch %"));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Workload w : workloads) {
+            if (!w.op().equals("conv2d") || w.integer("kh") != 3 || w.integer("kw") != 3 || w.integer("groups", 1) != 1) {
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of(w.id()));
+            for (int t : threads) {
+                Best o = bestOpsgi(w.id(), t);
+                Double g = peak.get(t), ort = time(w.id(), ORT, t), torch = time(w.id(), TORCH, t);
+                row.add(o == null ? "-" : String.format(Locale.ROOT, "%.1f %s", w.flops() / (o.ms * 1e6), o.who));
+                row.add(share(w, o == null ? null : o.ms, g));
+                row.add(share(w, ort, g));
+                row.add(share(w, torch, g));
+            }
+            rows.add(row);
+        }
+        table(md, head, rows, 1);
+        md.append("\nTarget (issue 17): 3x3 convolutions at >= 85% of the FMA peak per core.\n\n");
+    }
+
+    private static String share(Workload w, Double ms, Double peakGflops) {
+        return ms == null || peakGflops == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * w.flops() / (ms * 1e6) / peakGflops);
     }
 
     private void detail(StringBuilder md) {

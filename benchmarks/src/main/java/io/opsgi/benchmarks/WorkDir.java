@@ -39,6 +39,11 @@ record WorkDir(Path root, Path workloads) {
         return root.resolve("jmh");
     }
 
+    /** JMH results of {@link FmaPeak}, one file per thread count. */
+    Path peak() {
+        return root.resolve("peak");
+    }
+
     Path torchResults() {
         return root.resolve("torch.json");
     }

@@ -90,7 +90,9 @@ final class Fusion {
                 next = soleReader(net, readers, bn);
             }
             PlannedLayer tail = members.get(members.size() - 1);
-            if (next != null && Add.OP.equals(next.op()) && next.inputShapes().get(0).equals(next.inputShapes().get(1))
+            // An add of two convs' outputs goes to the first conv that reaches it (torchvision's ResNet lists the
+            // downsample conv after conv2): the other conv is then the residual, never a second owner of the add.
+            if (next != null && !taken.contains(next) && Add.OP.equals(next.op()) && next.inputShapes().get(0).equals(next.inputShapes().get(1))
                     && !next.inputs().get(0).equals(next.inputs().get(1))) {
                 add = next;
                 residual = next.inputs().get(0).equals(tail.name()) ? next.inputs().get(1) : next.inputs().get(0);

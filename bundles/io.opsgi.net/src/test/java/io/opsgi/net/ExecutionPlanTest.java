@@ -107,6 +107,27 @@ class ExecutionPlanTest {
         assertWithin(ref, plan.run(KERNELS, x).output(), NetworkTolerance.of(net, ref), "reused buffers vs one allocation per layer");
     }
 
+    /**
+     * torchvision's ResNet (as exported to ONNX) lists the downsample conv after conv2, both read by the add:
+     * the add belongs to one group, the other conv is its residual (the plan once gave it to both and failed).
+     */
+    @Test
+    void anAddOfTwoConvsIsFusedOnce() throws Exception {
+        Network net = Network.plan(NetworkBuilder.network("down", 1, 8, 10, 10).seeded(5)
+                .conv2d("c1", 8, 16, 3, "padding", 1, "stride", 2).layer("r1", "relu")
+                .conv2d("c2", 16, 16, 3, "padding", 1)
+                .conv2d("down", 8, 16, 1, "stride", 2).from("input")
+                .add("sum", "c2", "down").layer("r2", "relu").build());
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        assertEquals(List.of(List.of("c1", "r1"), List.of("down"), List.of("c2", "sum", "r2")), plan.stepLayers());
+        Tensor x = Tensor.wrap(net.inputShape(), new float[net.inputShape().size()]);
+        for (int i = 0; i < x.buffer().length; i++) {
+            x.buffer()[i] = (i % 7 - 3) * 0.25f;
+        }
+        Tensor ref = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertWithin(ref, plan.run(KERNELS, x).output(), NetworkTolerance.of(net, ref), "fused vs layer by layer");
+    }
+
     /** One lease per op for the whole run; a change of the lease's kernels makes the conv steps prepare again. */
     @Test
     void oneLeasePerOpPerRunAndASwapPreparesAgain() throws Exception {

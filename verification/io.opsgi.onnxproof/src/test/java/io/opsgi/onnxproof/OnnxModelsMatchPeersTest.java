@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.TensorComparison;
 import io.opsgi.net.ClasspathKernelSource;
+import io.opsgi.net.ExecutionPlan;
 import io.opsgi.net.Network;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.NetworkTolerance;
@@ -31,13 +32,13 @@ import org.junit.jupiter.api.TestFactory;
  * The committed ONNX models of {@code examples/onnx} (torchvision SqueezeNet 1.1 and a reduced
  * MobileNetV2, a U-Net, shipped examples; written by {@code examples/onnx/export.py}), imported and run
  * on every kernel of the class path by rank (what a container serves) and on the reference kernels
- * alone: the output must match PyTorch's expected.npy and ONNX Runtime 1.29's output on the same
+ * alone, and as the fused {@link ExecutionPlan} on the best kernels (what {@code ./opsgi run} runs; it must
+ * also match the layer-by-layer run): each output must match PyTorch's expected.npy and ONNX Runtime 1.29's output on the same
  * file and input, both within the depth-scaled tolerance of the imported network
  * ({@link NetworkTolerance}; see {@code examples/onnx/README.md} for why it applies to ONNX Runtime too).
  */
 class OnnxModelsMatchPeersTest {
     static final Path EXAMPLES = Path.of(System.getProperty("opsgi.onnx.examples", "../../examples/onnx"));
-    private static final List<DiscoveredKernel> KERNELS = ClasspathKernelSource.ALL;
     private static final List<String> REPORT = new ArrayList<>();
 
     /** Every model file (batch 1) of the committed examples; with -Dopsgi.onnx.full=true also those of full/ (export.py --full). */
@@ -88,11 +89,12 @@ class OnnxModelsMatchPeersTest {
         TensorComparison peers = TensorComparison.compare("ONNX Runtime vs PyTorch", torch, ort, vsTorch);
         assertTrue(peers.passed(), () -> label(file) + ": " + peers.problem());
 
-        for (var run : List.of(Map.entry("best", new ClasspathKernelSource()), Map.entry("direct", ClasspathKernelSource.referenceOnly()))) {
+import io.opsgi.net.ClasspathKernelSource;
+import io.opsgi.net.ExecutionPlan;
             String which = run.getKey();
-            NetworkRunner.Result r = new NetworkRunner(run.getValue()).run(net, weights, x);
-            TensorComparison a = TensorComparison.compare("opsgi vs PyTorch", torch, r.output(), vsTorch);
-            TensorComparison b = TensorComparison.compare("opsgi vs ONNX Runtime", ort, r.output(), NetworkTolerance.of(net, ort));
+            Tensor output = run.getValue();
+            TensorComparison a = TensorComparison.compare("opsgi vs PyTorch", torch, output, vsTorch);
+            TensorComparison b = TensorComparison.compare("opsgi vs ONNX Runtime", ort, output, NetworkTolerance.of(net, ort));
             REPORT.add(String.format(Locale.ROOT, "%-52s %-6s layers %3d depth %7.1f atol %.2e | PyTorch: max err %.2e use %5.1f%% | ORT: max err %.2e use %5.1f%% | ORT vs PyTorch use %5.1f%%",
                     label(file), which, net.layers().size(), NetworkTolerance.depth(net), vsTorch.atol(), a.maxAbsError(), 100 * a.toleranceUse(),
                     b.maxAbsError(), 100 * b.toleranceUse(), 100 * peers.toleranceUse()));
@@ -103,7 +105,7 @@ class OnnxModelsMatchPeersTest {
 
     @AfterAll
     static void printReport() {
-        System.out.println("\nONNX models against PyTorch 1.13 and ONNX Runtime 1.29 (best: every kernel by rank; direct: the reference kernels):\n"
+        System.out.println("\nONNX models against PyTorch 1.13 and ONNX Runtime 1.29 (best: every kernel by rank; direct: the reference kernels; fused: the fused plan on every kernel by rank):\n"
                 + String.join("\n", REPORT));
     }
 }

@@ -3,10 +3,8 @@ package io.opsgi.kernel.conv2d.direct;
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
-import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
-import io.opsgi.op.PreparedConv2d;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
 
@@ -27,41 +25,14 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * it), then adds the products in weight order: c, then i, then j. PyTorch's blocked oneDNN order is
  * not reproducible, so results match it within a tolerance, not bit for bit.
  *
- * <p>Prepared ({@link #prepare}), the reference of every prepared kernel: the same loop on copies of
- * the weights, then the {@link Epilogue} over the whole output, as the separate layers would run.
+ * <p>Prepared, the reference of every prepared kernel: the interface's default {@link #prepare}, this
+ * loop on copies of the weights, then the {@code Epilogue} over the whole output, as the separate layers
+ * would run.
  */
 @Component(service = {Kernel.class, Conv2dKernel.class})
 @KernelInfo(op = "conv2d", variant = "direct")
 @ServiceRanking(0)
 public final class DirectConv2d implements Conv2dKernel {
-
-    @Override
-    public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
-        epilogue.check(g.cOut());
-        float[] weights = w.clone(), b = bias == null ? null : bias.clone();
-        return new PreparedConv2d() {
-            @Override
-            public Conv2dKernel kernel() {
-                return DirectConv2d.this;
-            }
-
-            @Override
-            public ConvGeometry geometry() {
-                return g;
-            }
-
-            @Override
-            public Epilogue epilogue() {
-                return epilogue;
-            }
-
-            @Override
-            public void run(float[] x, float[] residual, float[] y) {
-                conv2d(g, x, weights, b, y);
-                epilogue.applyAll(y, g.cOut(), g.oh() * g.ow(), residual);
-            }
-        };
-    }
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {

@@ -3,6 +3,7 @@ package io.opsgi.kernel.conv2d.gemm;
 import io.opsgi.kernel.gemm.BPacker;
 import io.opsgi.kernel.gemm.Sgemm;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
@@ -55,30 +56,10 @@ public final class GemmConv2d implements Conv2dKernel {
 
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
-        epilogue.check(g.cOut());
-        long flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cInPerGroup() * g.kh() * g.kw(); // small: run on this thread alone
-        float[] weights = w.clone(), b = bias == null ? null : bias.clone();
-        return new PreparedConv2d() {
-            @Override
-            public Conv2dKernel kernel() {
-                return GemmConv2d.this;
-            }
-
-            @Override
-            public ConvGeometry geometry() {
-                return g;
-            }
-
-            @Override
-            public Epilogue epilogue() {
-                return epilogue;
-            }
-
-            @Override
-            public void run(float[] x, float[] residual, float[] y) {
-                Parallel.sized(flops, () -> compute(g, x, weights, b, epilogue, residual, y));
-            }
-        };
+        return PreparedConv.of(this, g, epilogue, () -> {
+            float[] weights = w.clone(), b = bias == null ? null : bias.clone();
+            return (x, residual, y) -> compute(g, x, weights, b, epilogue, residual, y);
+        });
     }
 
     private static void compute(ConvGeometry g, float[] x, float[] w, float[] bias, Epilogue e, float[] residual, float[] y) {
