@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.TensorComparison;
 import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.ExecutionPlan;
@@ -89,8 +88,13 @@ class OnnxModelsMatchPeersTest {
         TensorComparison peers = TensorComparison.compare("ONNX Runtime vs PyTorch", torch, ort, vsTorch);
         assertTrue(peers.passed(), () -> label(file) + ": " + peers.problem());
 
-import io.opsgi.net.ClasspathKernelSource;
-import io.opsgi.net.ExecutionPlan;
+        // Layer by layer on the best kernels and on the references, and the fused plan ./opsgi run uses by default.
+        Tensor layers = new NetworkRunner(new ClasspathKernelSource()).run(net, weights, x).output();
+        Tensor fused = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED).run(new ClasspathKernelSource(), x).output();
+        TensorComparison planVsLayers = TensorComparison.compare("fused plan vs layer by layer", layers, fused, NetworkTolerance.of(net, layers));
+        assertTrue(planVsLayers.passed(), () -> label(file) + ": " + planVsLayers.problem());
+        for (var run : List.of(Map.entry("best", layers), Map.entry("direct", new NetworkRunner(ClasspathKernelSource.referenceOnly()).run(net, weights, x).output()),
+                Map.entry("fused", fused))) {
             String which = run.getKey();
             Tensor output = run.getValue();
             TensorComparison a = TensorComparison.compare("opsgi vs PyTorch", torch, output, vsTorch);
