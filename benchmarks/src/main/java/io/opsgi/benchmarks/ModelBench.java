@@ -28,7 +28,6 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,15 +76,8 @@ public final class ModelBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println("run-models: " + e.getMessage());
-            System.exit(2);
-        }
-        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+        Options o = CommandLines.parseOrExit("run-models", new Options(), args);
+        if (o == null) {
             System.exit(0);
         }
         System.exit(new ModelBench(o).run());

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -51,15 +50,8 @@ public final class NetworkTiming {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println("NetworkTiming: " + e.getMessage());
-            System.exit(2);
-        }
-        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+        Options o = CommandLines.parseOrExit("NetworkTiming", new Options(), args);
+        if (o == null) {
             return;
         }
         Path examples = o.examples;

@@ -11,7 +11,6 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,15 +34,8 @@ public final class RemoteCallTable {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println("remote: " + e.getMessage());
-            System.exit(2);
-        }
-        if (CommandLine.printHelpIfRequested(cl.getParseResult())) {
+        Options o = CommandLines.parseOrExit("remote", new Options(), args);
+        if (o == null) {
             return;
         }
         if (o.threads < 1) {
