@@ -5,6 +5,7 @@ import io.opsgi.net.Fusion.Group;
 import io.opsgi.net.NetworkRunner.KernelSource;
 import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.op.BatchNorm;
+import io.opsgi.op.Concat;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
@@ -93,7 +94,7 @@ public final class ExecutionPlan {
             Group g = groups.get(s);
             for (String in : g.reads()) {
                 lastRead[ids.get(in)] = s;
-                if (g.head().op() == null) {
+                if (g.head().op() == null && !copiesInto(g, options)) {
                     pinned.add(ids.get(in));
                 }
             }
@@ -107,7 +108,7 @@ public final class ExecutionPlan {
             int[] in = g.reads().stream().mapToInt(ids::get).toArray();
             int value = ids.get(g.last().name());
             Step step;
-            if (g.geometry() != null) {
+            if (g.geometry() != null || copiesInto(g, options)) {
                 int size = g.last().outputShape().size();
                 int slot = -1;
                 if (value != out) {
@@ -118,19 +119,27 @@ public final class ExecutionPlan {
                         slotSizes.add(size);
                     }
                 }
-                step = new ConvStep(g, in, value, slot, weights, folder);
+                step = g.geometry() != null ? new ConvStep(g, in, value, slot, weights, folder) : new ConcatStep(g.head(), in, value, slot);
             } else {
                 step = new LayerStep(g.head(), in, value, weights == null ? Map.of() : weights.of(g.head().name()));
             }
             steps.add(step);
             for (int v : in) {
                 Step producer = v == 0 ? null : steps.get(v - 1);
-                if (lastRead[v] == s && !pinned.contains(v) && producer instanceof ConvStep c && c.slot >= 0) {
-                    free.computeIfAbsent(slotSizes.get(c.slot), k -> new ArrayDeque<>()).push(c.slot);
+                if (lastRead[v] == s && !pinned.contains(v) && producer != null && producer.slot >= 0) {
+                    free.computeIfAbsent(slotSizes.get(producer.slot), k -> new ArrayDeque<>()).push(producer.slot);
                 }
             }
         }
         return new ExecutionPlan(net, options, steps, ids.size(), slotSizes.stream().mapToInt(Integer::intValue).toArray(), 0, out);
+    }
+
+    /**
+     * Whether a kernel-less layer copies its inputs into a buffer of the plan: a concat, fused plans only (unfused,
+     * it allocates its output as {@link NetworkRunner} does). Its output is then never one of its inputs' buffers.
+     */
+    private static boolean copiesInto(Group g, Options options) {
+        return options.fuse() && g.geometry() == null && Concat.OP.equals(g.head().type()) && g.head().outputShape().rank() >= 1;
     }
 
     /** The steps {@code net} would run in, from its structure alone (no weight is read): what the summary shows. */
@@ -202,12 +211,14 @@ public final class ExecutionPlan {
                 for (PlannedLayer l : c.group.layers()) {
                     perLayer += l.outputShape().size();
                 }
+            } else if (s instanceof ConcatStep) {
+                perLayer += s.outputShape().size();
             }
         }
         return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; layout NCHW between steps%n",
                 options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused)
                 + t.toText()
-                + (options.fuse() ? String.format(Locale.ROOT, "conv-step buffers: %d reused by liveness, %s, where their layers one by one allocate %s per run%n",
+                + (options.fuse() ? String.format(Locale.ROOT, "conv and concat buffers: %d reused by liveness, %s, where their layers one by one allocate %s per run%n",
                         slotSizes.length, NetworkSummary.megabytes(pooled), NetworkSummary.megabytes(perLayer)) : "");
     }
 
@@ -229,10 +240,13 @@ public final class ExecutionPlan {
         /** Values read (ids), the value written. */
         final int[] in;
         final int value;
+        /** The buffer slot its output goes to; -1: allocated per run (or shared with an input, as flatten does). */
+        final int slot;
 
-        Step(int[] in, int value) {
+        Step(int[] in, int value, int slot) {
             this.in = in;
             this.value = value;
+            this.slot = slot;
         }
 
         abstract PlannedLayer head();
@@ -261,7 +275,7 @@ public final class ExecutionPlan {
         private final Map<String, Tensor> params;
 
         LayerStep(PlannedLayer layer, int[] in, int value, Map<String, Tensor> params) {
-            super(in, value);
+            super(in, value, -1);
             this.layer = layer;
             this.type = LayerTypes.get(layer.type());
             this.params = params;
@@ -307,10 +321,87 @@ public final class ExecutionPlan {
         }
     }
 
+    /**
+     * A concat into a buffer of the plan: the same copies as {@link Concat#apply} (each input's rows at their
+     * offset), its dim and strides resolved once, and no per-run allocation (squeezenet's concat outputs are up to
+     * 1.5 MB, beyond G1's humongous threshold: measured 1.1-10% of a run each under JFR).
+     */
+    private static final class ConcatStep extends Step {
+        private final PlannedLayer layer;
+        /** Rows (product of the dims before dim), floats per row of each input, floats per row of the output. */
+        private final int outer, rowOut;
+        private final int[] rows;
+
+        ConcatStep(PlannedLayer layer, int[] in, int value, int slot) {
+            super(in, value, slot);
+            this.layer = layer;
+            Shape out = layer.outputShape();
+            int dim = Concat.dim(layer.spec().attrs());
+            int d = dim < 0 ? dim + out.rank() : dim;
+            int o = 1, inner = 1;
+            for (int k = 0; k < d; k++) {
+                o *= out.dim(k);
+            }
+            for (int k = d + 1; k < out.rank(); k++) {
+                inner *= out.dim(k);
+            }
+            this.outer = o;
+            this.rowOut = out.dim(d) * inner;
+            this.rows = new int[in.length];
+            for (int i = 0; i < in.length; i++) {
+                rows[i] = layer.inputShapes().get(i).dim(d) * inner;
+            }
+        }
+
+        @Override
+        PlannedLayer head() {
+            return layer;
+        }
+
+        @Override
+        String op() {
+            return null;
+        }
+
+        @Override
+        Tensor run(KernelLease<? extends Kernel> lease, Tensor[] values, float[][] slots) {
+            float[] y = slot >= 0 ? slots[slot] : new float[layer.outputShape().size()];
+            int offset = 0;
+            for (int i = 0; i < in.length; i++) {
+                float[] x = values[in[i]].buffer();
+                int row = rows[i];
+                for (int o = 0; o < outer; o++) {
+                    System.arraycopy(x, o * row, y, o * rowOut + offset, row);
+                }
+                offset += row;
+            }
+            return Tensor.wrap(layer.outputShape(), y);
+        }
+
+        @Override
+        String describeLayers() {
+            return layer.name() + " (" + layer.type() + ")";
+        }
+
+        @Override
+        String describeCall() {
+            return "- (copy into the plan's buffer)";
+        }
+
+        @Override
+        Shape outputShape() {
+            return layer.outputShape();
+        }
+
+        @Override
+        String describeBuffer() {
+            return slot < 0 ? "new (network output)" : "#" + slot;
+        }
+    }
+
     /** A conv2d and what is fused into it, on a prepared kernel. */
     private static final class ConvStep extends Step {
         final Group group;
-        final int slot;
         private final ConvGeometry g;
         private final float[] weight, bias;
         private final Epilogue epilogue;
@@ -322,9 +413,8 @@ public final class ExecutionPlan {
         }
 
         ConvStep(Group group, int[] in, int value, int slot, Weights weights, BatchNormFold folder) {
-            super(in, value);
+            super(in, value, slot);
             this.group = group;
-            this.slot = slot;
             this.g = group.geometry();
             this.hasBias = group.batchNorm() != null || group.head().node().optional("bias") != null;
             Map<String, Tensor> p = weights == null ? Map.of() : weights.of(group.head().name());
@@ -428,7 +518,7 @@ public final class ExecutionPlan {
     Map<String, Integer> slotsByStep() {
         Map<String, Integer> m = new LinkedHashMap<>();
         for (Step s : steps) {
-            m.put(s.head().name(), s instanceof ConvStep c ? c.slot : -1);
+            m.put(s.head().name(), s.slot);
         }
         return m;
     }

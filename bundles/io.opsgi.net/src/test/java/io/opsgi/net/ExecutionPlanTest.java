@@ -128,6 +128,48 @@ class ExecutionPlanTest {
         assertWithin(ref, plan.run(KERNELS, x).output(), NetworkTolerance.of(net, ref), "fused vs layer by layer");
     }
 
+    /**
+     * Two fire modules (squeezenet's squeeze 1x1, expand 1x1 and 3x3, concat) on a batch of 2: each concat copies
+     * into a buffer of the plan, the second into the first's once the first is dead, and the conv buffers are freed
+     * by the concat (it copies, so its inputs need not live on as a flatten's do). The last concat, along the width
+     * (dim -1, rows of several floats per image and channel) of one tensor twice, is the network's output.
+     * Checked against the layer-by-layer plan, where concat allocates through {@code Concat.apply}.
+     */
+    @Test
+    void concatsCopyIntoBuffersReusedByLiveness() throws Exception {
+        Network net = Network.plan(fireModules());
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        Map<String, Integer> want = new java.util.LinkedHashMap<>();
+        // sizes: s 2x3x9x9 = 486, e1 810, e3 972, cat 1782 floats; s2 takes s1's buffer once e3 has read it, and so on.
+        for (String[] step : new String[][] {{"s1", "0"}, {"e1", "1"}, {"e3", "2"}, {"cat1", "3"}, {"s2", "0"}, {"e1b", "1"}, {"e3b", "2"},
+                {"cat2", "3"}, {"wide", "-1"}}) {
+            want.put(step[0], Integer.parseInt(step[1]));
+        }
+        assertEquals(want, plan.slotsByStep());
+        assertTrue(plan.describe().contains("copy into the plan's buffer"), plan.describe());
+        Tensor x = Tensor.wrap(net.inputShape(), new float[net.inputShape().size()]);
+        for (int i = 0; i < x.buffer().length; i++) {
+            x.buffer()[i] = (i % 11 - 5) * 0.2f;
+        }
+        Tensor ref = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        Tensor y = plan.run(KERNELS, x).output();
+        assertWithin(ref, y, NetworkTolerance.of(net, ref), "concat into reused buffers vs layer by layer");
+        assertTrue(java.util.Arrays.equals(y.toArray(), plan.run(KERNELS, x).output().toArray()), "a second run, buffers reused, same bits");
+    }
+
+    static NetworkDescription fireModules() {
+        return NetworkBuilder.network("fire", 2, 4, 9, 9).seeded(11)
+                .conv2d("s1", 4, 3, 1).layer("s1r", "relu")
+                .conv2d("e1", 3, 5, 1).from("s1r").layer("e1r", "relu")
+                .conv2d("e3", 3, 6, 3, "padding", 1).from("s1r").layer("e3r", "relu")
+                .layer("cat1", "concat", "dim", 1).from("e1r", "e3r")
+                .conv2d("s2", 11, 3, 1).layer("s2r", "relu")
+                .conv2d("e1b", 3, 5, 1).from("s2r").layer("e1br", "relu")
+                .conv2d("e3b", 3, 6, 3, "padding", 1).from("s2r").layer("e3br", "relu")
+                .layer("cat2", "concat", "dim", 1).from("e1br", "e3br")
+                .layer("wide", "concat", "dim", -1).from("cat2", "cat2").build();
+    }
+
     /** One lease per op for the whole run; a change of the lease's kernels makes the conv steps prepare again. */
     @Test
     void oneLeasePerOpPerRunAndASwapPreparesAgain() throws Exception {
