@@ -6,10 +6,12 @@ import io.opsgi.net.NetworkRunner.KernelSource;
 import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.op.BatchNorm;
 import io.opsgi.op.Concat;
+import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
+import io.opsgi.op.Linear;
 import io.opsgi.op.Operators;
 import io.opsgi.op.PreparedConv2d;
 import io.opsgi.runtime.KernelDescriptor;
@@ -450,7 +452,7 @@ public final class ExecutionPlan {
 
         @Override
         String op() {
-            return group.head().op();
+            return Conv2d.OP; // a linear head runs as a 1x1 conv too
         }
 
         @Override
@@ -490,7 +492,7 @@ public final class ExecutionPlan {
 
         @Override
         String describeCall() {
-            return "conv2d prepared, epilogue: " + (group.batchNorm() != null ? "bias (bn folded)" : hasBias ? "bias" : "no bias")
+            return "conv2d prepared" + (Linear.OP.equals(group.head().op()) ? " (linear as 1x1)" : "") + ", epilogue: " + (group.batchNorm() != null ? "bias (bn folded)" : hasBias ? "bias" : "no bias")
                     + (epilogue.isNone() ? "" : ", " + epilogue.describe());
         }
 
