@@ -6,12 +6,10 @@ import io.opsgi.net.NetworkRunner.KernelSource;
 import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.op.BatchNorm;
 import io.opsgi.op.Concat;
-import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
-import io.opsgi.op.Linear;
 import io.opsgi.op.Operators;
 import io.opsgi.op.PreparedConv2d;
 import io.opsgi.runtime.KernelDescriptor;
@@ -36,8 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A planned network made ready to run many times: the layers grouped into steps ({@link Fusion}:
  * batch norm folded into the conv before it, a residual add and an activation applied in the
  * conv's output loop through a {@link PreparedConv2d}), each conv's geometry and each step's
- * attributes resolved once, and the intermediate tensors of the fused steps placed in buffers
- * reused by liveness (a buffer is handed to a later step once the last step reading it is done).
+ * attributes resolved once, and the intermediate tensors of the fused steps and of concats placed in
+ * buffers reused by liveness (a buffer is handed to a later step once the last step reading it is
+ * done).
  * {@link Options#UNFUSED} is the reference: every layer through its operator contract, as
  * {@link NetworkRunner} runs it, one allocation per layer.
  *
@@ -452,7 +451,7 @@ public final class ExecutionPlan {
 
         @Override
         String op() {
-            return Conv2d.OP; // a linear head runs as a 1x1 conv too
+            return group.head().op();
         }
 
         @Override
@@ -492,7 +491,7 @@ public final class ExecutionPlan {
 
         @Override
         String describeCall() {
-            return "conv2d prepared" + (Linear.OP.equals(group.head().op()) ? " (linear as 1x1)" : "") + ", epilogue: " + (group.batchNorm() != null ? "bias (bn folded)" : hasBias ? "bias" : "no bias")
+            return "conv2d prepared, epilogue: " + (group.batchNorm() != null ? "bias (bn folded)" : hasBias ? "bias" : "no bias")
                     + (epilogue.isNone() ? "" : ", " + epilogue.describe());
         }
 

@@ -6,10 +6,8 @@ import io.opsgi.op.Activations;
 import io.opsgi.op.Add;
 import io.opsgi.op.BatchNorm;
 import io.opsgi.op.Conv2d;
-import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
-import io.opsgi.op.Linear;
 import io.opsgi.op.OpException;
 import io.opsgi.tensor.Shape;
 import java.util.ArrayList;
@@ -18,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which layers of a planned network run as one: a conv2d (or a linear on (n, features), as a 1x1 conv), then, each only if the layer before it
+ * Which layers of a planned network run as one: a conv2d, then, each only if the layer before it
  * has no other reader and is not the network's output, an inference batch norm (folded into the
  * conv's weights and bias), a residual add (the conv's output plus a tensor computed elsewhere) and
  * an activation the {@link Epilogue} applies. Decided from the network's structure alone, so the
@@ -76,7 +74,7 @@ final class Fusion {
             if (taken.contains(l)) {
                 continue;
             }
-            ConvGeometry g = !fuse ? null : Conv2d.OP.equals(l.op()) ? geometry(l) : Linear.OP.equals(l.op()) ? linearAsConv(l) : null;
+            ConvGeometry g = fuse && Conv2d.OP.equals(l.op()) ? geometry(l) : null;
             if (g == null) {
                 groups.add(new Group(List.of(l), null, null, null, null, null, null));
                 continue;
@@ -126,26 +124,6 @@ final class Fusion {
     static ConvGeometry geometry(PlannedLayer conv) {
         Shape bias = conv.node().optional("bias");
         return Conv2d.geometry(conv.inputShapes().get(0), conv.node().shape("weight"), bias, Conv2d.attrs(conv.node().attrs()));
-    }
-
-    /**
-     * A linear layer on (n, in_features) as the 1x1 conv it is: input (n, in, 1, 1), weight (out, in, 1, 1) (the same
-     * floats, OIHW), output (n, out, 1, 1). It then runs on a prepared conv kernel (the GEMM, weights read in place)
-     * with the activation after it fused, where the linear kernel is a scalar dot product per output (MobileNetV2's
-     * 1280 x 1000 classifier: 4.5-6.6% of its JFR samples). Null for other ranks (a linear over the last dim of a
-     * higher-rank tensor is not a conv on NCHW).
-     */
-    static ConvGeometry linearAsConv(PlannedLayer linear) {
-        Shape x = linear.inputShapes().get(0), w = linear.node().shape("weight");
-        if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1)) {
-            return null;
-        }
-        Shape bias = linear.node().optional("bias");
-        try {
-            return Conv2d.geometry(Shape.of(x.dim(0), x.dim(1), 1, 1), Shape.of(w.dim(0), w.dim(1), 1, 1), bias, Conv2dAttrs.defaults());
-        } catch (OpException e) {
-            return null;
-        }
     }
 
     /** An activation layer's attributes, parsed once. */

@@ -157,29 +157,6 @@ class ExecutionPlanTest {
         assertTrue(java.util.Arrays.equals(y.toArray(), plan.run(KERNELS, x).output().toArray()), "a second run, buffers reused, same bits");
     }
 
-    /**
-     * A classifier head (global pool, flatten, linear + relu, linear) on a batch of 3: each linear on (n, features)
-     * runs as a prepared 1x1 conv with the relu fused, against the layer-by-layer plan's linear kernel.
-     */
-    @Test
-    void aLinearRunsAsAOneByOneConv() throws Exception {
-        Network net = Network.plan(NetworkBuilder.network("head", 3, 6, 5, 5).seeded(13)
-                .conv2d("c", 6, 40, 3, "padding", 1).layer("r", "relu")
-                .layer("gap", "adaptive_avg_pool2d", "output_size", 1).layer("flat", "flatten")
-                .linear("fc1", 40, 33).layer("fr", "relu").linear("fc2", 33, 7).build());
-        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
-        assertEquals(List.of(List.of("c", "r"), List.of("gap"), List.of("flat"), List.of("fc1", "fr"), List.of("fc2")), plan.stepLayers());
-        assertTrue(plan.describe().contains("(linear as 1x1), epilogue: bias, relu"), plan.describe());
-        Tensor x = Tensor.wrap(net.inputShape(), new float[net.inputShape().size()]);
-        for (int i = 0; i < x.buffer().length; i++) {
-            x.buffer()[i] = (i % 13 - 6) * 0.15f;
-        }
-        Tensor ref = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
-        Tensor y = plan.run(KERNELS, x).output();
-        assertEquals(ref.shape(), y.shape());
-        assertWithin(ref, y, NetworkTolerance.of(net, ref), "linear as a 1x1 conv vs the linear kernel");
-    }
-
     static NetworkDescription fireModules() {
         return NetworkBuilder.network("fire", 2, 4, 9, 9).seeded(11)
                 .conv2d("s1", 4, 3, 1).layer("s1r", "relu")
