@@ -29,4 +29,11 @@ public final class OpException extends IllegalArgumentException {
             throw new OpException(op, rule, detail);
         }
     }
+
+    /** As {@link #check(boolean, String, String, String)}, the detail built only on failure (checks that run on every call). */
+    static void check(boolean ok, String op, String rule, java.util.function.Supplier<String> detail) {
+        if (!ok) {
+            throw new OpException(op, rule, detail.get());
+        }
+    }
 }

@@ -18,17 +18,17 @@ final class Pooling {
     static void checkWindow(String op, HW kernel, HW stride, HW padding, HW dilation) {
         checkDimension(op, kernel.h(), stride.h(), padding.h(), kernel, stride, padding);
         checkDimension(op, kernel.w(), stride.w(), padding.w(), kernel, stride, padding);
-        OpException.check(!kernel.anyBelow(1), op, "kernel_size_positive", "kernel size should be greater than zero, got kernel_size=" + kernel);
-        OpException.check(!stride.anyBelow(1), op, "stride_positive", "stride should be greater than zero, got stride=" + stride);
-        OpException.check(!dilation.anyBelow(1), op, "dilation_positive", "dilation should be greater than zero, got dilation=" + dilation);
+        OpException.check(!kernel.anyBelow(1), op, "kernel_size_positive", () -> "kernel size should be greater than zero, got kernel_size=" + kernel);
+        OpException.check(!stride.anyBelow(1), op, "stride_positive", () -> "stride should be greater than zero, got stride=" + stride);
+        OpException.check(!dilation.anyBelow(1), op, "dilation_positive", () -> "dilation should be greater than zero, got dilation=" + dilation);
     }
 
     private static void checkDimension(String op, int k, int s, int p, HW kernel, HW stride, HW padding) {
-        OpException.check(s != 0, op, "stride_positive", "stride should not be zero, got stride=" + stride);
-        OpException.check(p >= 0, op, "padding_non_negative", "pad must be non-negative, got padding=" + padding);
+        OpException.check(s != 0, op, "stride_positive", () -> "stride should not be zero, got stride=" + stride);
+        OpException.check(p >= 0, op, "padding_non_negative", () -> "pad must be non-negative, got padding=" + padding);
         // PyTorch 1.13 compares with the plain kernel, ignoring dilation (C++ division truncates, as Java's).
         OpException.check(p <= k / 2, op, "padding_at_most_half_kernel",
-                "pad should be at most half of kernel size, got padding=" + padding + ", kernel_size=" + kernel);
+                () -> "pad should be at most half of kernel size, got padding=" + padding + ", kernel_size=" + kernel);
     }
 
     /**
@@ -39,12 +39,12 @@ final class Pooling {
      * half the kernel, which PyTorch refuses, are fine here.
      */
     static void checkOnnxWindow(String op, HW kernel, HW stride, Pads pads, HW dilation) {
-        OpException.check(!kernel.anyBelow(1), op, "kernel_size_positive", "kernel size should be greater than zero, got kernel_size=" + kernel);
-        OpException.check(!stride.anyBelow(1), op, "stride_positive", "stride should be greater than zero, got stride=" + stride);
-        OpException.check(!dilation.anyBelow(1), op, "dilation_positive", "dilation should be greater than zero, got dilation=" + dilation);
-        OpException.check(!pads.anyNegative(), op, "padding_non_negative", "pad must be non-negative, got padding=" + pads);
+        OpException.check(!kernel.anyBelow(1), op, "kernel_size_positive", () -> "kernel size should be greater than zero, got kernel_size=" + kernel);
+        OpException.check(!stride.anyBelow(1), op, "stride_positive", () -> "stride should be greater than zero, got stride=" + stride);
+        OpException.check(!dilation.anyBelow(1), op, "dilation_positive", () -> "dilation should be greater than zero, got dilation=" + dilation);
+        OpException.check(!pads.anyNegative(), op, "padding_non_negative", () -> "pad must be non-negative, got padding=" + pads);
         OpException.check(pads.top() < kernel.h() && pads.bottom() < kernel.h() && pads.left() < kernel.w() && pads.right() < kernel.w(), op,
-                "padding_below_kernel", "each pad of the four-sided form must be smaller than the kernel (as ONNX Runtime requires), got padding="
+                "padding_below_kernel", () -> "each pad of the four-sided form must be smaller than the kernel (as ONNX Runtime requires), got padding="
                         + pads + ", kernel_size=" + kernel);
     }
 
@@ -72,10 +72,10 @@ final class Pooling {
         Shape x4 = Shapes.batched(op, xs);
         int n = x4.dim(0), c = x4.dim(1), h = x4.dim(2), w = x4.dim(3);
         OpException.check(c > 0 && h > 0 && w > 0, op, "empty_input",
-                "expected input with non-zero channel and spatial sizes (optional 0 batch), got input of size " + xs);
+                () -> "expected input with non-zero channel and spatial sizes (optional 0 batch), got input of size " + xs);
         int oh = OutputSize.window(h, kernel.h(), stride.h(), pads.top(), pads.bottom(), dilation.h(), ceilMode);
         int ow = OutputSize.window(w, kernel.w(), stride.w(), pads.left(), pads.right(), dilation.w(), ceilMode);
-        OpException.check(oh >= 1 && ow >= 1, op, "output_size_too_small", "output size is too small, got input size "
+        OpException.check(oh >= 1 && ow >= 1, op, "output_size_too_small", () -> "output size is too small, got input size "
                 + Shapes.chw(c, h, w) + " and calculated output size " + Shapes.chw(c, oh, ow));
         Shapes.output(op, n, c, oh, ow);
         return new PoolGeometry(n, c, h, w, kernel.h(), kernel.w(), stride.h(), stride.w(), pads.top(), pads.left(),

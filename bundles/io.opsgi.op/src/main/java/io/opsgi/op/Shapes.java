@@ -33,15 +33,27 @@ final class Shapes {
      * Sizes must be non-negative: the contract has refused negative ones with its own rule.
      */
     static Shape output(String op, long... dims) {
+        // A 0 elsewhere does not make a 2^40 dimension fit; 2^31-1 itself is what OutputSize saturates to.
+        // In long, saturated above the limit (each factor is below 2^31, so a product of at most 2^30 times one cannot
+        // overflow); this runs on every call of every contract, the exact count is only needed for the message.
+        boolean fits = true;
+        long elements = 1;
+        for (long d : dims) {
+            fits &= d < Integer.MAX_VALUE;
+            elements = d < 0 || elements < 0 ? -1 : elements > Shape.MAX_ELEMENTS && d > 0 ? elements : elements * d;
+        }
+        fits &= elements >= 0 ? elements <= Shape.MAX_ELEMENTS : exactProduct(dims).compareTo(BigInteger.valueOf(Shape.MAX_ELEMENTS)) <= 0;
+        OpException.check(fits, op, "output_too_large", () -> "output too large, got " + Arrays.toString(dims) + " = " + exactProduct(dims)
+                + " elements, at most 2^30 = " + Shape.MAX_ELEMENTS + " (and each dimension below 2^31-1)");
+        return Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+    }
+
+    private static BigInteger exactProduct(long... dims) {
         BigInteger elements = BigInteger.ONE;
         for (long d : dims) {
             elements = elements.multiply(BigInteger.valueOf(d));
         }
-        // A 0 elsewhere does not make a 2^40 dimension fit; 2^31-1 itself is what OutputSize saturates to.
-        boolean fits = elements.compareTo(BigInteger.valueOf(Shape.MAX_ELEMENTS)) <= 0 && Arrays.stream(dims).allMatch(d -> d < Integer.MAX_VALUE);
-        OpException.check(fits, op, "output_too_large", "output too large, got " + Arrays.toString(dims) + " = " + elements
-                + " elements, at most 2^30 = " + Shape.MAX_ELEMENTS + " (and each dimension below 2^31-1)");
-        return Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+        return elements;
     }
 
     /**
