@@ -45,7 +45,11 @@ final class Shapes {
         fits &= elements >= 0 ? elements <= Shape.MAX_ELEMENTS : exactProduct(dims).compareTo(BigInteger.valueOf(Shape.MAX_ELEMENTS)) <= 0;
         OpException.check(fits, op, "output_too_large", () -> "output too large, got " + Arrays.toString(dims) + " = " + exactProduct(dims)
                 + " elements, at most 2^30 = " + Shape.MAX_ELEMENTS + " (and each dimension below 2^31-1)");
-        return Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+        int[] sizes = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            sizes[i] = Math.toIntExact(dims[i]);
+        }
+        return Shape.of(sizes);
     }
 
     private static BigInteger exactProduct(long... dims) {
