@@ -125,7 +125,7 @@ public final class ExecutionPlan {
                 step = new LayerStep(g.head(), in, value, weights == null ? Map.of() : weights.of(g.head().name()));
             }
             steps.add(step);
-            for (int v : in) {
+            for (int v : java.util.Arrays.stream(in).distinct().toArray()) { // a value read twice (concat(c, c)) is freed once
                 Step producer = v == 0 ? null : steps.get(v - 1);
                 if (lastRead[v] == s && !pinned.contains(v) && producer != null && producer.slot >= 0) {
                     free.computeIfAbsent(slotSizes.get(producer.slot), k -> new ArrayDeque<>()).push(producer.slot);

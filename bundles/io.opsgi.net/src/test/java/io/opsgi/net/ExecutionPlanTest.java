@@ -157,6 +157,29 @@ class ExecutionPlanTest {
         assertTrue(java.util.Arrays.equals(y.toArray(), plan.run(KERNELS, x).output().toArray()), "a second run, buffers reused, same bits");
     }
 
+    /**
+     * A concat of one conv's output with itself reads that buffer twice: it is freed once. (Freed twice, the two
+     * convs after it, of the same size and both live until the product, got the same buffer, and it squared b.)
+     */
+    @Test
+    void aBufferReadTwiceByOneStepIsFreedOnce() throws Exception {
+        Network net = Network.plan(NetworkBuilder.network("twice", 1, 4, 6, 6).seeded(17)
+                .conv2d("c1", 4, 8, 3, "padding", 1)
+                .layer("cat", "concat", "dim", 1).from("c1", "c1")
+                .conv2d("a", 16, 8, 1).from("cat")
+                .conv2d("b", 16, 8, 3, "padding", 1).from("cat")
+                .layer("prod", "mul").from("a", "b").build());
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        Map<String, Integer> slots = plan.slotsByStep();
+        assertTrue(slots.get("a") != slots.get("b").intValue(), "a and b are live together: " + slots);
+        Tensor x = Tensor.wrap(net.inputShape(), new float[net.inputShape().size()]);
+        for (int i = 0; i < x.buffer().length; i++) {
+            x.buffer()[i] = (i % 5 - 2) * 0.3f;
+        }
+        Tensor ref = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertWithin(ref, plan.run(KERNELS, x).output(), NetworkTolerance.of(net, ref), "a buffer read twice vs layer by layer");
+    }
+
     static NetworkDescription fireModules() {
         return NetworkBuilder.network("fire", 2, 4, 9, 9).seeded(11)
                 .conv2d("s1", 4, 3, 1).layer("s1r", "relu")
