@@ -95,7 +95,6 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
         int[] laneOffsets = taps.laneOffsets;
         int[] columns = s.columns;
         int pad = taps.before;
-        boolean threeZipped = kw == 3 && zipped && dw == 1 && outW >= L;
         int plane = from / outH;
         for (int r = from, oh = from - plane * outH; r < to; r++, oh++) {
             if (oh == outH) {
@@ -106,14 +105,8 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             s.rows.locate(taps, x, plane * height * width, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
             float[] src = s.rows.src;
             int first = s.rows.first, step = s.rows.step, count = s.rows.count;
-            // 1. Down the window's rows: the maximum key of every input column (three rows, the
-            // common case, written out: the loop's own overhead was as large as its work).
-            if (count == 3) {
-                for (int c = 0, at = first; c < width; c += L, at += L) {
-                    key(bits(src, at)).max(key(bits(src, at + step))).max(key(bits(src, at + 2 * step))).intoArray(columns, pad + c);
-                }
-            }
-            for (int c = 0; c < width && count != 3; c += L) {
+            // 1. Down the window's rows: the maximum key of every input column.
+            for (int c = 0; c < width; c += L) {
                 IntVector max = IntVector.broadcast(I, KEY_NEG_INF);
                 for (int i = 0, at = first + c; i < count; i++, at += step) {
                     max = max.max(key(FloatVector.fromArray(F, src, at).reinterpretAsInts()));
@@ -125,21 +118,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             // 2. Along the window's columns.
             int out = r * outW;
             boolean zero = false;
-            if (threeZipped) {
-                // 3 taps at stride 2, written out; the row's last outputs as a whole vector overlapping
-                // the one before (the same values written twice) instead of a partial store
-                for (int block = 0; block < outW; block += L) {
-                    int ow0 = Math.min(block, outW - L);
-                    int at = pad + Windows.start(ow0, stride, padW);
-                    IntVector even = IntVector.fromArray(I, columns, at).max(IntVector.fromArray(I, columns, at + 1))
-                            .max(IntVector.fromArray(I, columns, at + 2));
-                    IntVector odd = RowTaps.oddPart(columns, at).max(RowTaps.oddPart(columns, at + 1)).max(RowTaps.oddPart(columns, at + 2));
-                    IntVector bits = unkey(RowTaps.inOrder(RowTaps.zip(even, odd), RowTaps.ZIPPED));
-                    bits.reinterpretAsFloats().intoArray(y, out + ow0);
-                    zero |= anyZero(bits, L);
-                }
-            }
-            for (int ow0 = 0; ow0 < outW && !threeZipped; ow0 += L) {
+            for (int ow0 = 0; ow0 < outW; ow0 += L) {
                 IntVector max = IntVector.broadcast(I, KEY_NEG_INF);
                 IntVector maxOdd = max;
                 for (int t = 0, at = pad + Windows.start(ow0, stride, padW); t < kw; t++, at += dw) {
@@ -157,11 +136,6 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
                 exactRow(g, taps, x, y, null, plane, oh, s);
             }
         }
-    }
-
-    /** The bits of the floats at {@code src[at]}. */
-    private static IntVector bits(float[] src, int at) {
-        return FloatVector.fromArray(F, src, at).reinterpretAsInts();
     }
 
     /** Whether one of the first {@code n} lanes of {@code bits} is +0.0 or -0.0. */

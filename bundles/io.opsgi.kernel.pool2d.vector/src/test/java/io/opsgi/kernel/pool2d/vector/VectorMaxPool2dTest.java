@@ -54,7 +54,7 @@ class VectorMaxPool2dTest {
         assertTrue(compared > 2000, "only " + compared + " valid geometries");
     }
 
-    /** The 3x3 stride-2 fast path (three rows written out, the last vector of a row overlapping): every width from one vector of outputs up, both paddings, ceil mode. */
+    /** 3x3 windows at stride 2 (the ResNet stem), values only: every width from one vector of outputs up, both paddings, ceil mode. */
     @Test
     void threeByThreeStrideTwoAtEveryWidthMatchesTheReference() {
         Random r = new Random(4242);
