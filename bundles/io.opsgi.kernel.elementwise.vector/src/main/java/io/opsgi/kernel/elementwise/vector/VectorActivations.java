@@ -43,7 +43,8 @@ public final class VectorActivations implements ElementwiseKernel {
 
     /**
      * Elements {@code [from, to)} ({@code from} a multiple of the vector length): one loop per
-     * function, chosen once per chunk, each written out here, in one method on purpose.
+     * function, chosen once per chunk, each written out here, in one method on purpose; each loop runs
+     * whole vectors unmasked (masked loads are slow on some JDKs), then one masked tail.
      *
      * <p>One loop per function: a single loop dispatching on the function per vector gets a profile
      * of every function the process has used (the gate's cases use all six), and C2 then compiles the
