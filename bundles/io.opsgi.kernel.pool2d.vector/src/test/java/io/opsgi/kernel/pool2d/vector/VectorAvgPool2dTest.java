@@ -49,6 +49,21 @@ class VectorAvgPool2dTest {
         assertTrue(compared > 2000, "only " + compared + " valid geometries");
     }
 
+    /** The 2x2 stride-2 path (two rows at a time, the last vector of a row overlapping): every width from one vector of outputs up, odd heights, ceil mode. */
+    @Test
+    void twoByTwoWindowsAtEveryWidthMatchTheReferenceBitForBit() {
+        Random r = new Random(2024);
+        for (int w = 2 * RowTaps.L - 1; w <= 4 * RowTaps.L + 3; w++) {
+            for (boolean ceil : new boolean[] {false, true}) {
+                AvgPool2dAttrs a = AvgPool2dAttrs.of(2).withCeilMode(ceil);
+                Tensor x = PoolData.tensor(r, 1, 2, 5 + r.nextInt(4), w, 6);
+                int at = PoolData.firstDifference(AvgPool2d.apply(reference, x, a), AvgPool2d.apply(vector, x, a));
+                int width = w;
+                assertEquals(-1, at, () -> "k2s2 ceil=" + ceil + " on width " + width + ": element " + at);
+            }
+        }
+    }
+
     @Test
     void benchmarkShapeMatchesTheReferenceOnTwoThreads() {
         int before = Parallel.threads();

@@ -54,6 +54,23 @@ class VectorMaxPool2dTest {
         assertTrue(compared > 2000, "only " + compared + " valid geometries");
     }
 
+    /** 3x3 windows at stride 2 (the ResNet stem), values only: every width from one vector of outputs up, both paddings, ceil mode. */
+    @Test
+    void threeByThreeStrideTwoAtEveryWidthMatchesTheReference() {
+        Random r = new Random(4242);
+        for (int w = 2 * RowTaps.L - 2; w <= 4 * RowTaps.L + 3; w++) {
+            for (int pad = 0; pad <= 1; pad++) {
+                for (boolean ceil : new boolean[] {false, true}) {
+                    MaxPool2dAttrs a = new MaxPool2dAttrs(HW.of(3), HW.of(2), HW.of(pad), HW.of(1), ceil);
+                    Tensor x = PoolData.tensor(r, 1, 2, 6 + r.nextInt(4), w, 8);
+                    int at = PoolData.firstDifference(MaxPool2d.apply(reference, x, a), MaxPool2d.apply(vector, x, a));
+                    String what = "k3s2p" + pad + " ceil=" + ceil + " on width " + w;
+                    assertEquals(-1, at, () -> what + ": element " + at);
+                }
+            }
+        }
+    }
+
     @Test
     void resnetStemPoolMatchesTheReferenceOnTwoThreads() {
         int before = Parallel.threads();
