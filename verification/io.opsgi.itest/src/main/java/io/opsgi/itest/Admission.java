@@ -10,21 +10,24 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * The in-framework run verifies kernels with the values and concurrency checks only
- * ({@code opsgi.admission=values} in itest.bndrun: the size and speed checks of every kernel the
- * tests install cost minutes); the tests of admission switch the full gate on for themselves.
+ * The in-framework run verifies kernels with the values and a short concurrency check only
+ * ({@code opsgi.admission=values} and {@code opsgi.admission.concurrency} in itest.bndrun: the size and speed
+ * checks of every kernel the tests install cost minutes, the full concurrency window seconds per kernel); the
+ * tests of admission switch the full gate, at its default budgets, on for themselves.
  */
 final class Admission {
     private static final String PID = "io.opsgi.gate";
     private static final String KEY = "opsgi.admission";
+    /** Blank: the gate's default concurrency window, over the run's shorter one. */
+    private static final String CONCURRENCY = "opsgi.admission.concurrency";
 
     private Admission() {
     }
 
-    /** Every admission check until closed (the gate's configuration, applied before this returns). */
+    /** Every admission check at its default budget until closed (the gate's configuration, applied before this returns). */
     static AutoCloseable full(BundleContext context, ConfigurationAdmin configAdmin) throws Exception {
         Configuration cfg = configAdmin.getConfiguration(PID, "?");
-        cfg.update(new Hashtable<>(Map.of(KEY, "full")));
+        cfg.update(new Hashtable<>(Map.of(KEY, "full", CONCURRENCY, "")));
         Await.until("the full admission checks", () -> verifierSays(context, "full"));
         return () -> {
             cfg.delete();

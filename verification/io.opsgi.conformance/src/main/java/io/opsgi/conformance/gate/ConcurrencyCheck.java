@@ -21,12 +21,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * configurations, other sizes, other ops of the kernel), every answer compared with the reference's
  * answer computed beforehand on one thread. Kernels must be thread-safe; one that keeps state in a
  * shared buffer is right on one thread and wrong here. The threads start together at a barrier and
- * call until {@link #BUDGET_MILLIS} has passed (after at least {@link #MIN_ROUNDS} rounds each) or
- * the first wrong answer.
+ * call until the budget ({@link #BUDGET_MILLIS} unless configured, {@link GateVerifier#CONCURRENCY_MILLIS})
+ * has passed (after at least {@link #MIN_ROUNDS} rounds each) or the first wrong answer.
  */
 final class ConcurrencyCheck {
     /** More threads than the 2 cores of the CI machines, so calls also interleave by preemption. */
     static final int THREADS = 4;
+    /** The default budget: how long the threads keep calling once the minimum rounds are made. */
     static final long BUDGET_MILLIS = 1_500;
     static final int MIN_ROUNDS = 3;
     /** Cases in play (the largest valid ones; vector cases are small, so calls are short and many). */
@@ -51,6 +52,12 @@ final class ConcurrencyCheck {
      */
     static Outcome run(Map<String, List<VectorCase>> casesByOp, Kernel kernel, Map<String, Kernel> references, long seed)
             throws InterruptedException {
+        return run(casesByOp, kernel, references, seed, BUDGET_MILLIS);
+    }
+
+    /** @param budgetMillis how long the threads keep calling once each has made {@link #MIN_ROUNDS} rounds (0: those rounds only) */
+    static Outcome run(Map<String, List<VectorCase>> casesByOp, Kernel kernel, Map<String, Kernel> references, long seed, long budgetMillis)
+            throws InterruptedException {
         List<Call> calls = prepare(casesByOp, kernel, references, seed);
         if (calls.isEmpty()) {
             return new Outcome(0, null);
@@ -58,7 +65,7 @@ final class ConcurrencyCheck {
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicInteger made = new AtomicInteger();
         CyclicBarrier start = new CyclicBarrier(THREADS);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUDGET_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int id = t;

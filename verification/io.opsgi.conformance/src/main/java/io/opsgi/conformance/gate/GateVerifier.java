@@ -28,6 +28,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 /**
  * The verification gate's judge. A kernel passes when, for each op it declares, it passes every
@@ -49,6 +52,13 @@ public final class GateVerifier implements KernelVerifier {
      * kernel a test installs cost minutes on a 2-core machine. Tests of admission switch it back.
      */
     public static final String ADMISSION = "opsgi.admission";
+    /**
+     * Framework or configuration property: how long the concurrency check keeps calling a kernel from its
+     * threads once each has made its minimum rounds, in milliseconds (default {@value ConcurrencyCheck#BUDGET_MILLIS};
+     * blank: the default, e.g. a configuration that restores it over a framework property). Shorter only for test
+     * runs that are not about admission: each kernel a container verifies pays it once, one kernel at a time.
+     */
+    public static final String CONCURRENCY_MILLIS = "opsgi.admission.concurrency";
     /** Failing cases listed in a report; the count says how many more there were. */
     private static final int MAX_DETAILS = 8;
     private static final String BUNDLED = "reference-vectors";
@@ -56,6 +66,10 @@ public final class GateVerifier implements KernelVerifier {
     private ReferenceVectors vectors;
     private String unavailable;
     private volatile boolean sizeAndSpeed = true;
+    private volatile long concurrencyMillis = ConcurrencyCheck.BUDGET_MILLIS;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger log;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
@@ -72,6 +86,22 @@ public final class GateVerifier implements KernelVerifier {
     void configure(BundleContext context, Map<String, Object> config) {
         Object mode = config.getOrDefault(ADMISSION, context.getProperty(ADMISSION));
         sizeAndSpeed = mode == null || !"values".equalsIgnoreCase(mode.toString().trim());
+        Object budget = config.getOrDefault(CONCURRENCY_MILLIS, context.getProperty(CONCURRENCY_MILLIS));
+        concurrencyMillis = budget == null || budget.toString().isBlank() ? ConcurrencyCheck.BUDGET_MILLIS : millis(budget);
+    }
+
+    /** A budget in milliseconds; a value that is not a whole number >= 0 is reported in one line and the default used. */
+    private long millis(Object value) {
+        try {
+            long ms = Long.parseLong(value.toString().trim());
+            if (ms >= 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        log.error("Ignoring {}={}: not a whole number of milliseconds >= 0; using {}", CONCURRENCY_MILLIS, value, ConcurrencyCheck.BUDGET_MILLIS);
+        return ConcurrencyCheck.BUDGET_MILLIS;
     }
 
     @Override
@@ -106,7 +136,8 @@ public final class GateVerifier implements KernelVerifier {
         try {
             if (failures.isEmpty()) {
                 long t0 = System.nanoTime();
-                ConcurrencyCheck.Outcome concurrency = ConcurrencyCheck.run(casesByOp, request.kernel(), request.references(), request.seed());
+                ConcurrencyCheck.Outcome concurrency = ConcurrencyCheck.run(casesByOp, request.kernel(), request.references(), request.seed(),
+                        concurrencyMillis);
                 concurrencyNanos = System.nanoTime() - t0;
                 concurrentCalls = concurrency.calls();
                 if (concurrency.failure() != null) {

@@ -55,6 +55,15 @@ class AdmissionChecksTest {
         assertTrue(racy.failure().startsWith("wrong under concurrency: case conv2d_"), racy.failure());
     }
 
+    /** The shortest budget test runs may configure (0: the minimum rounds only) still catches the racy conv. */
+    @Test
+    void theMinimumRoundsAloneCatchTheRacyConv() throws Exception {
+        ConcurrencyCheck.Outcome racy = ConcurrencyCheck.run(Map.of("conv2d", vectors.cases("conv2d")), new StaticScratchConv2d(),
+                Map.of("conv2d", DIRECT_CONV), 1, 0);
+        assertNotNull(racy.failure(), "the racy conv must be caught in the minimum rounds; calls made: " + racy.calls());
+        assertTrue(racy.failure().startsWith("wrong under concurrency: case conv2d_"), racy.failure());
+    }
+
     @Test
     void theRealKernelsAreRightUnderConcurrency() throws Exception {
         ConcurrencyCheck.Outcome direct = ConcurrencyCheck.run(Map.of("conv2d", vectors.cases("conv2d")), DIRECT_CONV, Map.of(), 1);
