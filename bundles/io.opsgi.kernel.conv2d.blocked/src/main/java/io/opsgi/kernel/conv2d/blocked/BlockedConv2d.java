@@ -125,7 +125,11 @@ public final class BlockedConv2d implements Conv2dKernel {
             Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
         }
         float[] in = s.input = grow(s.input, g.n() * g.h() * lay.rowWidth * g.cIn());
-        channelsLast(lay, x, in);
+        if (lay.channelRows) {
+            channelRows(lay, x, in);
+        } else {
+            channelsLast(lay, x, in);
+        }
         float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
         int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
         for (int i = 0; i < g.kh(); i++) {
@@ -168,7 +172,21 @@ public final class BlockedConv2d implements Conv2dKernel {
             int t0 = ConvTaps.first(top, g.dilationH()) * lay.tapsPerRow;
             int t1 = Math.max(t0, ConvTaps.end(top, g.dilationH(), g.h(), g.kh()) * lay.tapsPerRow);
             int rowStart = (n * g.h() + top) * lay.rowWidth * c;
-            for (int strip = 0; strip < lay.strips; strip++) {
+            if (lay.channelRows) {
+                int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
+                int rowStep = g.dilationH() * c * lay.rowWidth;
+                for (int strip = 0; strip < lay.strips; strip++) {
+                    int ow0 = strip * Strips.PIXELS;
+                    if (two) {
+                        Strips.twoBlocksRows(x, rowStart + ow0, rowStep, lay.rowWidth, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows,
+                                rowBase + ow0 * LANES, second + ow0 * LANES);
+                    } else {
+                        Strips.oneBlockRows(x, rowStart + ow0, rowStep, lay.rowWidth, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows,
+                                rowBase + ow0 * LANES);
+                    }
+                }
+            }
+            for (int strip = 0; strip < (lay.channelRows ? 0 : lay.strips); strip++) {
                 int ow0 = strip * Strips.PIXELS;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
@@ -267,6 +285,23 @@ public final class BlockedConv2d implements Conv2dKernel {
                 Arrays.fill(packed, dst + real, dst + width, 0f);
             }
         }
+    }
+
+    /** x (n, cIn, h, w) to (n, h, cIn, rowWidth), input column col at col + padLeft, zeros in the other columns: row copies, no transpose. */
+    private static void channelRows(BlockedLayout lay, float[] x, float[] out) {
+        ConvGeometry g = lay.g;
+        int h = g.h(), wd = g.w(), cIn = g.cIn(), rw = lay.rowWidth, left = g.padLeft(), plane = h * wd;
+        Parallel.forRange(g.n() * h, 4, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int n = row / h, r = row % h;
+                for (int c = 0; c < cIn; c++) {
+                    int dst = (row * cIn + c) * rw;
+                    Arrays.fill(out, dst, dst + left, 0f);
+                    System.arraycopy(x, (n * cIn + c) * plane + r * wd, out, dst + left, wd);
+                    Arrays.fill(out, dst + left + wd, dst + rw, 0f);
+                }
+            }
+        });
     }
 
     /** x (n, cIn, h, w) to (n, h, rowWidth, cIn), input column col at col + padLeft, zeros in the other columns. */

@@ -23,6 +23,12 @@ final class BlockedLayout {
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
     /** Taps per kernel row and floats per tap ({@link Strips}): a whole row of kw·cIn with dilation 1, else kw of cIn. */
     final int tapsPerRow, tapLength;
+    /**
+     * Stride 1 and horizontal dilation 1: the input is copied as {@code (n, h, cIn, rowWidth)} (each input
+     * row's channels one after another, zero columns around each) and the strips run
+     * {@link Strips#twoBlocksRows}; otherwise channels last and {@link Strips#twoBlocks}.
+     */
+    final boolean channelRows;
 
     BlockedLayout(ConvGeometry g, int lanes) {
         this.g = g;
@@ -32,6 +38,7 @@ final class BlockedLayout {
         taps = g.kh() * g.kw();
         tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
+        channelRows = g.strideW() == 1 && g.dilationW() == 1;
         strips = (g.ow() + Strips.PIXELS - 1) / Strips.PIXELS;
         owStrips = strips * Strips.PIXELS;
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
