@@ -124,8 +124,12 @@ public final class BlockedConv2d implements Conv2dKernel {
         if (!packedAlready && !packInTasks) {
             Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
         }
-        float[] in = s.input = grow(s.input, g.n() * g.h() * lay.rowWidth * g.cIn());
-        channelsLast(lay, x, in);
+        float[] in = s.input = grow(s.input, lay.inputSize());
+        if (lay.channelRows) {
+            channelRows(lay, x, in);
+        } else {
+            channelsLast(lay, x, in);
+        }
         float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
         int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
         for (int i = 0; i < g.kh(); i++) {
@@ -168,7 +172,20 @@ public final class BlockedConv2d implements Conv2dKernel {
             int t0 = ConvTaps.first(top, g.dilationH()) * lay.tapsPerRow;
             int t1 = Math.max(t0, ConvTaps.end(top, g.dilationH(), g.h(), g.kh()) * lay.tapsPerRow);
             int rowStart = (n * g.h() + top) * lay.rowWidth * c;
-            for (int strip = 0; strip < lay.strips; strip++) {
+            if (lay.channelRows) {
+                int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
+                int window = c * Strips.WINDOW, rowStep = g.dilationH() * lay.strips * window;
+                for (int strip = 0; strip < lay.strips; strip++) {
+                    int x0 = ((n * g.h() + top) * lay.strips + strip) * window, ow0 = strip * Strips.PIXELS;
+                    if (two) {
+                        Strips.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                                second + ow0 * LANES);
+                    } else {
+                        Strips.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                    }
+                }
+            }
+            for (int strip = 0; strip < (lay.channelRows ? 0 : lay.strips); strip++) {
                 int ow0 = strip * Strips.PIXELS;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
@@ -267,6 +284,32 @@ public final class BlockedConv2d implements Conv2dKernel {
                 Arrays.fill(packed, dst + real, dst + width, 0f);
             }
         }
+    }
+
+    /**
+     * x (n, cIn, h, w) to windows (n, h, strip, cIn, WINDOW) ({@link BlockedLayout#channelRows}): window float t
+     * of strip s is padded column s·PIXELS + t, input column s·PIXELS + t - padLeft, zero outside the input.
+     */
+    private static void channelRows(BlockedLayout lay, float[] x, float[] out) {
+        ConvGeometry g = lay.g;
+        int h = g.h(), wd = g.w(), cIn = g.cIn(), left = g.padLeft(), plane = h * wd, strips = lay.strips, win = Strips.WINDOW;
+        Parallel.forRange(g.n() * h, 4, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int n = row / h, r = row % h;
+                for (int strip = 0; strip < strips; strip++) {
+                    int col0 = strip * Strips.PIXELS - left; // input column of window float 0
+                    int t0 = Math.max(0, -col0), t1 = Math.max(t0, Math.min(win, wd - col0));
+                    for (int c = 0; c < cIn; c++) {
+                        int dst = ((row * strips + strip) * cIn + c) * win;
+                        Arrays.fill(out, dst, dst + t0, 0f);
+                        if (t1 > t0) {
+                            System.arraycopy(x, (n * cIn + c) * plane + r * wd + col0 + t0, out, dst + t0, t1 - t0);
+                        }
+                        Arrays.fill(out, dst + t1, dst + win, 0f);
+                    }
+                }
+            }
+        });
     }
 
     /** x (n, cIn, h, w) to (n, h, rowWidth, cIn), input column col at col + padLeft, zeros in the other columns. */

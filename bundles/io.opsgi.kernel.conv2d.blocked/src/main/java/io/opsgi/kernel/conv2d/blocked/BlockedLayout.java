@@ -23,6 +23,13 @@ final class BlockedLayout {
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
     /** Taps per kernel row and floats per tap ({@link Strips}): a whole row of kw·cIn with dilation 1, else kw of cIn. */
     final int tapsPerRow, tapLength;
+    /**
+     * Stride 1, horizontal dilation 1 and kw <= {@link Strips#WINDOW} - {@link Strips#PIXELS} + 1: the input is
+     * copied as windows, {@code (n, h, strip, cIn, WINDOW)}: for each strip and channel the WINDOW padded
+     * columns from the strip's first pixel on (neighbouring windows overlap by kw - 1 columns), and the
+     * strips run {@link Strips#twoBlocksRows}; otherwise channels last and {@link Strips#twoBlocks}.
+     */
+    final boolean channelRows;
 
     BlockedLayout(ConvGeometry g, int lanes) {
         this.g = g;
@@ -32,6 +39,7 @@ final class BlockedLayout {
         taps = g.kh() * g.kw();
         tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
+        channelRows = g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - Strips.PIXELS + 1;
         strips = (g.ow() + Strips.PIXELS - 1) / Strips.PIXELS;
         owStrips = strips * Strips.PIXELS;
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
@@ -49,7 +57,13 @@ final class BlockedLayout {
         long input = (long) g.n() * g.h() * Math.max(g.padLeft() + (long) g.w(), lastRead() + 1) * g.cIn();
         long rows = (long) g.n() * pairs * g.oh() * rowBufferSize();
         long lastTapRow = (long) (g.kh() - 1) * g.dilationH() * Math.max(g.padLeft() + (long) g.w(), lastRead() + 1) * g.cIn();
-        return packed < limit && input < limit && rows < limit && lastTapRow < limit;
+        long windows = (long) g.n() * g.h() * strips * g.cIn() * Strips.WINDOW;
+        return packed < limit && input < limit && rows < limit && lastTapRow < limit && windows < limit;
+    }
+
+    /** Floats of the converted input: windows ({@link #channelRows}) or channels last. */
+    int inputSize() {
+        return channelRows ? g.n() * g.h() * strips * g.cIn() * Strips.WINDOW : g.n() * g.h() * rowWidth * g.cIn();
     }
 
     /** Floats of the packed weights of one pair: [tap][cIn][block of the pair][lane]. */

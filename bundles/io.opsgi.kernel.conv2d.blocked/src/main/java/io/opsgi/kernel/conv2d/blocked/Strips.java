@@ -39,6 +39,8 @@ final class Strips {
     private static final int PAIR = 2 * LANES;
     /** Pixels per strip: 7 divides every ResNet and MobileNet width (112, 56, 28, 14, 7). */
     static final int PIXELS = 7;
+    /** Floats of one channel's input window in {@link #twoBlocksRows}: the strip's pixels and up to 9 more columns. */
+    static final int WINDOW = 16;
 
     private Strips() {
     }
@@ -123,6 +125,114 @@ final class Strips {
                     a6 = u.fma(FloatVector.broadcast(SPECIES, x[xi + s6 + c]), a6);
                 } while (++c < inner);
             } while (++t < t1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+    }
+
+    /**
+     * {@link #twoBlocks} for stride 1 and horizontal dilation 1 on the input as windows
+     * ({@link BlockedLayout#channelRows}): each channel's {@link #WINDOW} columns from the strip's first
+     * pixel on are consecutive, so the strip's 7 pixels of one channel and tap are 7 consecutive floats at
+     * constant offsets, and the next channel is a constant {@code WINDOW} further. The loop carries one input
+     * index and one weight index (the channels-last loop kept 7 pixel offsets, which C2 spilled to the stack
+     * and reloaded every iteration: 18 loads per 14 FMAs).
+     *
+     * <p>{@code x0} is the index of (image, input row {@code top}, this strip, channel 0, window float 0);
+     * kernel rows {@code [i0, i1)} are summed, row i's windows at {@code x0 + i·rowStep}; tap (i, j) reads
+     * window floats j..j+6 and the weights [tap i·kw + j][cIn][block][lane] of the pair.
+     */
+    static void twoBlocksRows(float[] x, int x0, int rowStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0, int out1) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
+        int channelsLength = cIn * WINDOW, tapStride = cIn * PAIR;
+        if (i0 < i1 && cIn > 0) {
+            int i = i0;
+            do {
+                int j = 0;
+                do {
+                    int q = x0 + i * rowStep + j, end = q + channelsLength;
+                    int wq = wPair + (i * kw + j) * tapStride;
+                    do {
+                        FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                        FloatVector v = FloatVector.fromArray(SPECIES, w, wq + LANES);
+                        FloatVector p = FloatVector.broadcast(SPECIES, x[q]);
+                        a0 = u.fma(p, a0);
+                        c0 = v.fma(p, c0);
+                        p = FloatVector.broadcast(SPECIES, x[q + 1]);
+                        a1 = u.fma(p, a1);
+                        c1 = v.fma(p, c1);
+                        p = FloatVector.broadcast(SPECIES, x[q + 2]);
+                        a2 = u.fma(p, a2);
+                        c2 = v.fma(p, c2);
+                        p = FloatVector.broadcast(SPECIES, x[q + 3]);
+                        a3 = u.fma(p, a3);
+                        c3 = v.fma(p, c3);
+                        p = FloatVector.broadcast(SPECIES, x[q + 4]);
+                        a4 = u.fma(p, a4);
+                        c4 = v.fma(p, c4);
+                        p = FloatVector.broadcast(SPECIES, x[q + 5]);
+                        a5 = u.fma(p, a5);
+                        c5 = v.fma(p, c5);
+                        p = FloatVector.broadcast(SPECIES, x[q + 6]);
+                        a6 = u.fma(p, a6);
+                        c6 = v.fma(p, c6);
+                        wq += PAIR;
+                        q += WINDOW;
+                    } while (q < end);
+                } while (++j < kw);
+            } while (++i < i1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+        c0.intoArray(out, out1);
+        c1.intoArray(out, out1 + LANES);
+        c2.intoArray(out, out1 + 2 * LANES);
+        c3.intoArray(out, out1 + 3 * LANES);
+        c4.intoArray(out, out1 + 4 * LANES);
+        c5.intoArray(out, out1 + 5 * LANES);
+        c6.intoArray(out, out1 + 6 * LANES);
+    }
+
+    /** {@link #twoBlocksRows} for a pair holding one block: weights [tap][cIn][lane]. */
+    static void oneBlockRows(float[] x, int x0, int rowStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        int channelsLength = cIn * WINDOW, tapStride = cIn * LANES;
+        if (i0 < i1 && cIn > 0) {
+            int i = i0;
+            do {
+                int j = 0;
+                do {
+                    int q = x0 + i * rowStep + j, end = q + channelsLength;
+                    int wq = wPair + (i * kw + j) * tapStride;
+                    do {
+                        FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                        a0 = u.fma(FloatVector.broadcast(SPECIES, x[q]), a0);
+                        a1 = u.fma(FloatVector.broadcast(SPECIES, x[q + 1]), a1);
+                        a2 = u.fma(FloatVector.broadcast(SPECIES, x[q + 2]), a2);
+                        a3 = u.fma(FloatVector.broadcast(SPECIES, x[q + 3]), a3);
+                        a4 = u.fma(FloatVector.broadcast(SPECIES, x[q + 4]), a4);
+                        a5 = u.fma(FloatVector.broadcast(SPECIES, x[q + 5]), a5);
+                        a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + 6]), a6);
+                        wq += LANES;
+                        q += WINDOW;
+                    } while (q < end);
+                } while (++j < kw);
+            } while (++i < i1);
         }
         a0.intoArray(out, out0);
         a1.intoArray(out, out0 + LANES);
