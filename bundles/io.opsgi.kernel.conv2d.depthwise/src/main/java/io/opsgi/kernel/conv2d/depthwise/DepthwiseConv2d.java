@@ -27,7 +27,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * output vectors are computed together ({@link #eight}: eight independent FMA chains hide the FMA
  * latency, one weight broadcast serves eight loads); 3x3 stride-1 filters stream down the rows
  * instead ({@link #threeByThree}: each input vector is loaded once for the three output rows it
- * feeds).
+ * feeds), and where their interior is at least two vectors wide they read the input plane itself, with
+ * no copy ({@link #threeByThreeDirect}: interior strips plus scalar edge columns).
  *
  * <p>Prepared ({@link #prepare}): the weights are copied once, a call below {@link Parallel#INLINE_FLOPS} runs on
  * the calling thread alone, and the epilogue is applied to each
