@@ -27,7 +27,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * output vectors are computed together ({@link #eight}: eight independent FMA chains hide the FMA
  * latency, one weight broadcast serves eight loads); 3x3 stride-1 filters stream down the rows
  * instead ({@link #threeByThree}: each input vector is loaded once for the three output rows it
- * feeds).
+ * feeds), and where their interior is at least two vectors wide they read the input plane itself, with
+ * no copy ({@link #threeByThreeDirect}: interior strips plus scalar edge columns).
  *
  * <p>Prepared ({@link #prepare}): the weights are copied once, a call below {@link Parallel#INLINE_FLOPS} runs on
  * the calling thread alone, and the epilogue is applied to each
@@ -82,6 +83,20 @@ public final class DepthwiseConv2d implements Conv2dKernel {
             for (int j = 0; j < g.kw(); j++) {
                 tapOffset[i * g.kw() + j] = lay.tapOffset(i, j);
             }
+        }
+        if (lay.readsInputDirectly) {
+            Parallel.forRange(g.n() * g.cIn(), 1, (from, to) -> {
+                for (int plane = from; plane < to; plane++) {
+                    int n = plane / g.cIn(), c = plane % g.cIn(), xPlane = plane * g.h() * g.w();
+                    for (int m = 0; m < lay.multiplier; m++) {
+                        int o = c * lay.multiplier + m, yPlane = (n * g.cOut() + o) * g.oh() * g.ow();
+                        float b = bias == null ? 0f : bias[o];
+                        threeByThreeDirect(lay, x, xPlane, w, o * 9, b, y, yPlane);
+                        VectorEpilogue.apply(epilogue, y, yPlane, g.oh() * g.ow(), o, residual);
+                    }
+                }
+            });
+            return;
         }
         Vectors vectors = lay.threeByThree ? null : new Vectors(lay);
         Parallel.forRange(g.n() * g.cIn(), 1, (from, to) -> {
@@ -208,6 +223,103 @@ public final class DepthwiseConv2d implements Conv2dKernel {
             }
             at += rowLength;
         } while (++q < rows);
+    }
+
+    /**
+     * One 3x3, stride-1, dilation-1 output plane straight from the input plane, without a padded copy:
+     * the interior columns {@code [interiorFirst, interiorEnd)} (whose taps all lie inside the input
+     * columns) by column strips of two vectors ({@link #threeByThreeStrip}), the last strip moved left
+     * to end at {@code interiorEnd} (it computes a few columns again, to the same values); the border
+     * columns one by one ({@link #edgeColumn}). Same summation order as {@link #threeByThree}, and the
+     * same terms: padding contributes {@code 0·w} FMAs there too, so results are bit for bit those of
+     * the buffered path.
+     */
+    private static void threeByThreeDirect(DepthwiseLayout lay, float[] x, int xPlane, float[] w, int wOff, float bias, float[] y,
+            int yPlane) {
+        ConvGeometry g = lay.g;
+        int first = lay.interiorFirst, end = lay.interiorEnd;
+        for (int col = first; ; col += 2 * LANES) {
+            int at = Math.min(col, end - 2 * LANES);
+            threeByThreeStrip(x, xPlane, g.h(), g.w(), g.padTop(), at - g.padLeft(), g.oh(), w, wOff, bias, y, yPlane + at, g.ow());
+            if (at + 2 * LANES >= end) {
+                break;
+            }
+        }
+        for (int oc = 0; oc < first; oc++) {
+            edgeColumn(g, x, xPlane, oc, w, wOff, bias, y, yPlane);
+        }
+        for (int oc = end; oc < g.ow(); oc++) {
+            edgeColumn(g, x, xPlane, oc, w, wOff, bias, y, yPlane);
+        }
+    }
+
+    /**
+     * {@link #threeByThree} on the input plane itself: output columns {@code [col, col + 2·LANES)} of every
+     * output row, reading input columns from {@code ic} (all inside the plane); padded rows above and
+     * below the input are zero vectors.
+     */
+    private static void threeByThreeStrip(float[] x, int xPlane, int h, int wd, int padTop, int ic, int oh, float[] w, int wOff, float bias,
+            float[] y, int yCol, int ow) {
+        FloatVector w00 = FloatVector.broadcast(S, w[wOff]), w01 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector w02 = FloatVector.broadcast(S, w[wOff + 2]), w10 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector w11 = FloatVector.broadcast(S, w[wOff + 4]), w12 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector w20 = FloatVector.broadcast(S, w[wOff + 6]), w21 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector w22 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector b = FloatVector.broadcast(S, bias), zero = FloatVector.zero(S);
+        FloatVector mid0 = b, mid1 = b, low0 = b, low1 = b;
+        int q = 0, rows = oh + 2, at = xPlane + (0 - padTop) * wd + ic;
+        do {
+            FloatVector x0, x1, x2, x3, x4, x5;
+            int r = q - padTop;
+            if (r >= 0 && r < h) {
+                x0 = FloatVector.fromArray(S, x, at);
+                x1 = FloatVector.fromArray(S, x, at + 1);
+                x2 = FloatVector.fromArray(S, x, at + 2);
+                x3 = FloatVector.fromArray(S, x, at + LANES);
+                x4 = FloatVector.fromArray(S, x, at + LANES + 1);
+                x5 = FloatVector.fromArray(S, x, at + LANES + 2);
+            } else {
+                x0 = zero;
+                x1 = zero;
+                x2 = zero;
+                x3 = zero;
+                x4 = zero;
+                x5 = zero;
+            }
+            FloatVector done0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, low0)));
+            low0 = x2.fma(w12, x1.fma(w11, x0.fma(w10, mid0)));
+            mid0 = x2.fma(w02, x1.fma(w01, x0.fma(w00, b)));
+            FloatVector done1 = x5.fma(w22, x4.fma(w21, x3.fma(w20, low1)));
+            low1 = x5.fma(w12, x4.fma(w11, x3.fma(w10, mid1)));
+            mid1 = x5.fma(w02, x4.fma(w01, x3.fma(w00, b)));
+            if (q >= 2) { // output row q-2 is complete
+                int row = yCol + (q - 2) * ow;
+                done0.intoArray(y, row);
+                done1.intoArray(y, row + LANES);
+            }
+            at += wd;
+        } while (++q < rows);
+    }
+
+    /**
+     * Output column {@code oc} of a 3x3, stride-1, dilation-1 plane, one element at a time, testing each
+     * tap against the input bounds (outside: a zero term, as the padded buffer gives). Summation order of
+     * {@link #threeByThree}: bias, then the taps row by row, one FMA each.
+     */
+    static void edgeColumn(ConvGeometry g, float[] x, int xPlane, int oc, float[] w, int wOff, float bias, float[] y, int yPlane) {
+        int h = g.h(), wd = g.w(), ow = g.ow();
+        for (int oh = 0; oh < g.oh(); oh++) {
+            float acc = bias;
+            for (int i = 0; i < 3; i++) {
+                int r = oh + i - g.padTop();
+                for (int j = 0; j < 3; j++) {
+                    int c = oc + j - g.padLeft();
+                    float v = r >= 0 && r < h && c >= 0 && c < wd ? x[xPlane + r * wd + c] : 0f;
+                    acc = Math.fma(v, w[wOff + i * 3 + j], acc);
+                }
+            }
+            y[yPlane + oh * ow + oc] = acc;
+        }
     }
 
     /**

@@ -24,6 +24,13 @@ final class DepthwiseLayout {
      * are rounded up to a whole number of strips.
      */
     final boolean threeByThree;
+    /**
+     * 3x3 stride 1 computed from the input plane itself, with no buffer ({@code DepthwiseConv2d.threeByThreeDirect}):
+     * output columns {@code [interiorFirst, interiorEnd)} read only input columns, and there are at least
+     * four vectors of them (two strips); the other columns are the edge path's.
+     */
+    final boolean readsInputDirectly;
+    final int interiorFirst, interiorEnd;
     /** Per stride phase p, the range of q whose padded column q·s + p is an input column. */
     final int[] phaseFirst, phaseEnd;
 
@@ -33,6 +40,12 @@ final class DepthwiseLayout {
         multiplier = g.cOut() / g.cIn();
         taps = g.kh() * g.kw();
         threeByThree = g.kh() == 3 && g.kw() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1 && g.dilationW() == 1;
+        // Output column oc reads input columns oc - padLeft .. oc - padLeft + 2.
+        interiorFirst = Math.min(g.padLeft(), g.ow());
+        interiorEnd = (int) Math.max(interiorFirst, Math.min(g.ow(), (long) g.w() - 2 + g.padLeft()));
+        // At least four vectors: the scalar edge columns cost about as much as the copy they save on 56-wide
+        // planes with 16 lanes (JMH, same run), and win on 112-wide ones.
+        readsInputDirectly = threeByThree && interiorEnd - interiorFirst >= 4L * lanes;
         vectorsPerRow = (g.ow() + lanes - 1) / lanes;
         vectors = g.oh() * vectorsPerRow;
         long lastRow = (long) (g.oh() - 1) * g.strideH() + (long) (g.kh() - 1) * g.dilationH();

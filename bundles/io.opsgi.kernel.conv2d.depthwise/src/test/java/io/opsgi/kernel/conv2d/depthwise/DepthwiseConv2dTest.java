@@ -118,6 +118,42 @@ class DepthwiseConv2dTest {
         }
     }
 
+    /**
+     * 3x3 stride 1 reads the input plane directly: interior strips (the last one moved left to end at
+     * the interior's end) and scalar edge columns. Widths of two to three strips (2·lanes) plus
+     * the two border columns and odd remainders, and one too narrow for the direct path, every padding 0-3 on each side, heights down to one row; each case is checked to take
+     * the direct path. Strides 2 and dilations 2 of the same sizes (the buffered path) ride along.
+     */
+    @Test
+    void interiorAndEdgeSplitMatchesTheReferenceExactly() {
+        Random r = new Random(71);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        int direct = 0;
+        for (int w : new int[] {4 * lanes + 2, 4 * lanes + 3, 5 * lanes + 1, 6 * lanes + 2, 6 * lanes + 7, 112, 4 * lanes + 1}) {
+            for (int pad = 0; pad < 16; pad++) {
+                ConvPadding p = ConvPadding.explicit(pad % 4, pad / 4, (pad + 1) % 4, (pad + 2) % 4);
+                int h = 1 + r.nextInt(9);
+                if (h + p.top() + p.bottom() < 5) {
+                    h = 5;
+                }
+                for (HW stride : new HW[] {HW.of(1), HW.of(2), HW.of(1, 2)}) {
+                    for (HW dilation : new HW[] {HW.of(1), HW.of(2)}) {
+                        int c = 1 + r.nextInt(3);
+                        Case k = new Case(1, c, 1 + r.nextInt(2), h, w, 3, 3, new Conv2dAttrs(stride, p, dilation, c, PadMode.CONSTANT),
+                                r.nextBoolean());
+                        Parallel.setThreads(1 + r.nextInt(2));
+                        assertExactlyReference(k, r);
+                        ConvGeometry g = Conv2d.geometry(Shape.of(k.n, k.c, k.h, k.w), Shape.of(k.cOut(), 1, 3, 3), null, k.attrs);
+                        boolean straight = stride.equals(HW.of(1)) && dilation.equals(HW.of(1)) && w - 2 >= 4 * lanes;
+                        assertEquals(straight, new DepthwiseLayout(g, lanes).readsInputDirectly, k.toString());
+                        direct += straight ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertEquals(6 * 16, direct); // all but the last width, one column short of four vectors of interior
+    }
+
     /** MobileNetV2's depthwise layers (3x3, stride 1 and 2) at reduced size, and wider rows than one vector group. */
     @Test
     void mobilenetShapesMatchTheReferenceExactly() {
