@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * changed an input it only reads is caught on the caller's thread, by comparing the input with a
  * copy taken before the call). Cost on the caller: a random draw per call; a sampled call also copies
  * its inputs and outputs. The background thread takes a job only when it is idle (a queue of one,
- * dropped when busy) and only while its own busy time stays within {@code budget} of the wall time,
- * so however slow the reference is, the checks use at most that share of one core.
+ * dropped when busy) and only while the checks' busy time stays within {@code budget} of the wall
+ * time. Busy time is the wall time of each recomputation (on a loaded machine that is more than the
+ * core time it took) plus the sampled callers' own copying and comparing, so however slow the
+ * reference is, the checks take at most that share of one core's time, the callers' part included.
  */
 final class ShadowChecks implements AutoCloseable {
     /** What a failed check does: quarantine the kernel with this report. */
@@ -74,17 +76,28 @@ final class ShadowChecks implements AutoCloseable {
                 || busyNanos.get() > budget * (System.nanoTime() - started)) {
             return null;
         }
+        long start = System.nanoTime();
         Object[] before = args.clone();
         for (int p = 0; p < before.length; p++) {
             if (before[p] instanceof float[] a && !isWritten(p, written)) {
                 before[p] = a.clone();
             }
         }
+        busyNanos.addAndGet(System.nanoTime() - start);
         return new Sample(before, written);
     }
 
     /** After {@code kernel} answered a sampled call: checks its inputs now, queues the reference's recomputation. */
     void answered(Sample sample, Candidate kernel, Candidate reference, String op, Method method, Object[] args) {
+        long start = System.nanoTime();
+        try {
+            compareInputsAndQueue(sample, kernel, reference, op, method, args);
+        } finally {
+            busyNanos.addAndGet(System.nanoTime() - start); // the caller's share of the checks counts against the budget
+        }
+    }
+
+    private void compareInputsAndQueue(Sample sample, Candidate kernel, Candidate reference, String op, Method method, Object[] args) {
         for (int p = 0; p < args.length; p++) {
             if (args[p] instanceof float[] now && !isWritten(p, sample.written()) && !Arrays.equals(now, (float[]) sample.before()[p])) {
                 onMismatch.found(kernel, op, VerificationReport.failed("changed an input it only reads, on a live call (sampled check)",
