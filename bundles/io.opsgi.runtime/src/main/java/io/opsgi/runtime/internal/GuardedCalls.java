@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,6 +32,7 @@ final class GuardedCalls implements AutoCloseable {
 
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger names = new AtomicInteger();
+    private final AtomicLong attempts = new AtomicLong();
     private volatile boolean closed;
     /** Moving averages of the guard's measured cost: per attempt (hand-off and wake-up) and per output byte. */
     private volatile double fixedNanos = INITIAL_FIXED_NANOS, nanosPerByte = INITIAL_NANOS_PER_BYTE;
@@ -45,6 +47,11 @@ final class GuardedCalls implements AutoCloseable {
             this.workerName = workerName;
             this.where = where;
         }
+    }
+
+    /** Guarded attempts run so far. */
+    long attempts() {
+        return attempts.get();
     }
 
     /** What guarding one attempt that writes {@code outputBytes} costs the caller, as measured so far. */
@@ -64,6 +71,7 @@ final class GuardedCalls implements AutoCloseable {
         if (closed) {
             return method.invoke(kernel, args); // the registry is stopping: no worker to hand over to
         }
+        attempts.incrementAndGet();
         long t0 = System.nanoTime();
         Worker taken = idle.pollFirst();
         Worker w = taken != null ? taken : new Worker("opsgi-guarded-call-" + names.incrementAndGet());

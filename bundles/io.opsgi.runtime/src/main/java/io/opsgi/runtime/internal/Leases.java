@@ -75,6 +75,13 @@ final class Leases {
         guardedCalls = watch != null ? new GuardedCalls() : null;
     }
 
+    /** Guarded attempts since calls were last watched, and what guarding a call writing {@code outputBytes} costs now (ns). */
+    String guardStatistics(long outputBytes) {
+        GuardedCalls g = guardedCalls;
+        return g == null ? "no guard" : g.attempts() + " guarded attempts; guarding " + outputBytes + " bytes of output costs "
+                + Math.round(g.costNanos(outputBytes) / 1000) + " us";
+    }
+
     void stopWatching() {
         CallWatch w = watch;
         ShadowChecks s = shadow;
