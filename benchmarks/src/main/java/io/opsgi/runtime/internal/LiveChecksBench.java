@@ -100,8 +100,30 @@ public class LiveChecksBench {
         }
     }
 
+    /**
+     * The process's CPU time per call (all threads: the caller, the kernel's helpers, the watchdog, the guard's
+     * workers and the shadow check), per measurement iteration: on a loaded machine the wall time of a call
+     * swings with the other processes, the CPU it takes much less. Printed at the end of the trial.
+     */
+    private final List<Double> cpuMicrosPerCall = new ArrayList<>();
+    private long calls, callsAtStart, cpuAtStart;
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    @Setup(Level.Iteration)
+    public void startCounting() {
+        callsAtStart = calls;
+        cpuAtStart = os.getProcessCpuTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void stopCounting() {
+        cpuMicrosPerCall.add((os.getProcessCpuTime() - cpuAtStart) / 1000.0 / Math.max(1, calls - callsAtStart));
+    }
+
     @Benchmark
     public float[] throughRegistry() {
+        calls++;
         try (KernelLease<Kernel> lease = leases.lease(call.op(), family)) {
             call.bind(lease.kernel()).run();
         }
@@ -111,6 +133,11 @@ public class LiveChecksBench {
     /** No kernel was quarantined (a shadow check that failed a shipped kernel would be a bug); says how many checks ran. */
     @TearDown(Level.Trial)
     public void tearDown() {
+        // The warmup iterations are in the list too: the median of the last half is the measurement's.
+        List<Double> measured = new ArrayList<>(cpuMicrosPerCall.subList(cpuMicrosPerCall.size() / 2, cpuMicrosPerCall.size()));
+        measured.sort(null);
+        System.out.printf("LIVECPU %s %s %.2f us of CPU per call (median of the last %d iterations)%n", workload, checks,
+                measured.get(measured.size() / 2), measured.size());
         System.out.println(workload + " (" + checks + "): " + leases.guardStatistics(4L * call.output().length));
         leases.stopWatching();
         gate.stop();
@@ -120,7 +147,8 @@ public class LiveChecksBench {
             }
         }
         if (shadow != null) {
-            System.out.println(workload + ": shadow checks run: " + shadow.checked());
+            System.out.printf("%s: shadow checks run: %d, busy %.2f%% of the trial's wall time (budget %.2f%%)%n", workload, shadow.checked(),
+                    100 * shadow.busyShare(), 100 * KernelRegistry.DEFAULT_SHADOW_BUDGET);
         }
     }
 

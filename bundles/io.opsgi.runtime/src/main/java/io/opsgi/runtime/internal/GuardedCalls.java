@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 /**
  * Hot worker threads for guarded attempts (a kernel call the caller waits for with a deadline). A
@@ -68,6 +69,12 @@ final class GuardedCalls implements AutoCloseable {
      */
     Object run(Method method, Object kernel, Object[] args, int[] written, long budgetNanos, String abandonedSuffix)
             throws InvocationTargetException, IllegalAccessException, InterruptedException, Overran {
+        return run(method, kernel, args, written, budgetNanos, abandonedSuffix, n -> { });
+    }
+
+    /** As {@link #run(Method, Object, Object[], int[], long, String)}, and tells {@code kernelNanos} the kernel's own time of an answer in time. */
+    Object run(Method method, Object kernel, Object[] args, int[] written, long budgetNanos, String abandonedSuffix, LongConsumer kernelNanos)
+            throws InvocationTargetException, IllegalAccessException, InterruptedException, Overran {
         if (closed) {
             return method.invoke(kernel, args); // the registry is stopping: no worker to hand over to
         }
@@ -75,19 +82,25 @@ final class GuardedCalls implements AutoCloseable {
         long t0 = System.nanoTime();
         Worker taken = idle.pollFirst();
         Worker w = taken != null ? taken : new Worker("opsgi-guarded-call-" + names.incrementAndGet());
-        Object[] own = w.bind(args, written);
-        long bytes = 0;
-        long t1 = System.nanoTime();
-        for (int p = 0; p < own.length; p++) {
-            if (own[p] != args[p] && own[p] instanceof float[] a) {
-                Arrays.fill(a, 0f);
-                bytes += 4L * a.length;
-            } else if (own[p] != args[p] && own[p] instanceof long[] a) {
-                Arrays.fill(a, 0L);
-                bytes += 8L * a.length;
+        Object[] own;
+        long bytes = 0, t1, cleared;
+        try {
+            own = w.bind(args, written);
+            t1 = System.nanoTime();
+            for (int p = 0; p < own.length; p++) {
+                if (own[p] != args[p] && own[p] instanceof float[] a) {
+                    Arrays.fill(a, 0f);
+                    bytes += 4L * a.length;
+                } else if (own[p] != args[p] && own[p] instanceof long[] a) {
+                    Arrays.fill(a, 0L);
+                    bytes += 8L * a.length;
+                }
             }
+            cleared = System.nanoTime() - t1;
+        } catch (RuntimeException | Error e) {
+            idle.addFirst(w); // no room for its buffers (OutOfMemoryError): the worker itself is fine
+            throw e;
         }
-        long cleared = System.nanoTime() - t1;
         w.hand(method, kernel, own);
         long deadline = t0 + budgetNanos;
         while (w.state.get() == Worker.RUNNING) {
@@ -138,6 +151,7 @@ final class GuardedCalls implements AutoCloseable {
             if (bytes > 0) {
                 nanosPerByte += ((double) (cleared + done - woke) / bytes - nanosPerByte) / 16;
             }
+            kernelNanos.accept(w.ended - w.started);
             return w.result;
         } finally {
             w.result = null;

@@ -115,15 +115,17 @@ final class Leases {
 
     /**
      * Whether an attempt runs guarded: the kernel is on probation (its first {@link #PROBATION_CALLS}
-     * attempts), or guarding the call costs at most {@link #GUARD_SHARE} of its expected time (a kernel
-     * never timed is taken at 1 ns per unit of work). The other calls stay on the caller's thread,
+     * attempts), or guarding the call costs at most {@link #GUARD_SHARE} of its expected time: its own
+     * time per unit of work on its recent guarded calls, else the gate's measured one (a kernel never
+     * timed is taken at 1 ns per unit of work), times the call's work. The other calls stay on the caller's thread,
      * watched by the watchdog, which costs them no hand-off and no copy.
      */
     private static boolean guarded(GuardedCalls guard, Candidate c, String op, String geometryClass, Object[] args, int[] written, long work) {
         if (c.attempts.get() < PROBATION_CALLS && c.attempts.incrementAndGet() <= PROBATION_CALLS) {
             return true;
         }
-        double perUnit = c.nanosPerUnit(op, geometryClass);
+        double live = c.livePerUnit(op, geometryClass);
+        double perUnit = live > 0 ? live : c.nanosPerUnit(op, geometryClass);
         return (perUnit > 0 ? perUnit : 1.0) * work * GUARD_SHARE >= guard.costNanos(outputBytes(args, written));
     }
 
@@ -144,10 +146,12 @@ final class Leases {
      * in time. Past the deadline the caller goes on (the chain asks the next kernel): the kernel is
      * quarantined, the worker interrupted, renamed as abandoned and left, and its outputs never reach the caller.
      */
-    private Object guardedAttempt(GuardedCalls guard, Candidate c, String op, Method method, Kernel kernel, Object[] args, int[] written, long budgetNanos)
+    private Object guardedAttempt(GuardedCalls guard, Candidate c, String op, String geometryClass, Method method, Kernel kernel, Object[] args, int[] written, long budgetNanos)
             throws InvocationTargetException, IllegalAccessException {
         try {
-            return guard.run(method, kernel, args, written, budgetNanos, "-abandoned-in-" + c.variant());
+            long work = Math.max(1, KernelChain.work(args));
+            return guard.run(method, kernel, args, written, budgetNanos, "-abandoned-in-" + c.variant(),
+                    nanos -> c.ranLive(op, geometryClass, (double) nanos / work));
         } catch (GuardedCalls.Overran e) {
             overran(c, op, args.length == 0 ? null : args[0], e.workerName + "' (a worker; the caller did not wait for it", e.where, budgetNanos);
             throw new InvocationTargetException(new IllegalStateException(c.variant() + " overran its deadline of " + budgetNanos / 1_000_000
@@ -398,7 +402,7 @@ final class Leases {
                     return method.invoke(kernel, args);
                 }
                 w.begin(c, op, Long.MAX_VALUE / 4);
-                return guardedAttempt(guard, c, op, method, kernel, args, written, budget);
+                return guardedAttempt(guard, c, op, geometryClass, method, kernel, args, written, budget);
             }
 
             @Override

@@ -65,6 +65,11 @@ final class ShadowChecks implements AutoCloseable {
         worker.start();
     }
 
+    /** The share of the wall time since the checks started that they were busy (the callers' copies included). */
+    double busyShare() {
+        return (double) busyNanos.get() / Math.max(1, System.nanoTime() - started);
+    }
+
     /** Live calls checked so far. */
     long checked() {
         return checked.get();
