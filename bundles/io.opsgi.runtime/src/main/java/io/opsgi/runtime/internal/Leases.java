@@ -377,7 +377,11 @@ final class Leases {
                     w.call(args == null || args.length == 0 ? null : args[0]);
                 }
                 ShadowChecks checks = shadow;
-                return checks == null || args == null || written.length == 0 ? null : checks.sample(args, written);
+                if (checks == null || args == null || written.length == 0) {
+                    return null;
+                }
+                Candidate last = chain.get(chain.size() - 1);
+                return checks.sample(op, last.isReference() ? last : null, args, written);
             }
 
             /**

@@ -1,7 +1,9 @@
 package io.opsgi.runtime.internal;
 
 import io.opsgi.runtime.LiveCallJudge;
+import io.opsgi.op.GeometryClass;
 import io.opsgi.runtime.VerificationReport;
+import io.opsgi.runtime.chain.KernelChain;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -47,6 +49,8 @@ final class ShadowChecks implements AutoCloseable {
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(1);
     private final AtomicLong busyNanos = new AtomicLong();
     private final AtomicLong checked = new AtomicLong();
+    /** A recomputation is running: no call is sampled meanwhile (its time is charged only when it ends). */
+    private volatile boolean checking;
     private final long started = System.nanoTime();
     private final Thread worker;
 
@@ -75,10 +79,23 @@ final class ShadowChecks implements AutoCloseable {
         return checked.get();
     }
 
-    /** Before a call: a sample of it (copies of its inputs), or null for the calls not sampled. */
-    Sample sample(Object[] args, int[] written) {
-        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || !queue.isEmpty() || judges.judge() == null
-                || busyNanos.get() > budget * (System.nanoTime() - started)) {
+    /**
+     * Before a call of {@code op}: a sample of it (copies of its inputs), or null for the calls not sampled.
+     * A check is charged ahead: the reference's measured time on this call's work must fit the budget earned
+     * so far, so even the first check of a slow reference (a direct conv, 100x the kernel) waits until the
+     * budget covers it, and no input is copied for a check that would not run.
+     */
+    Sample sample(String op, Candidate reference, Object[] args, int[] written) {
+        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || checking || !queue.isEmpty() || judges.judge() == null) {
+            return null;
+        }
+        double expected = 0;
+        if (reference != null) {
+            String geometryClass = GeometryClass.of(args.length == 0 ? null : args[0]);
+            double perUnit = reference.nanosPerUnit(op, geometryClass);
+            expected = perUnit > 0 ? perUnit * KernelChain.work(args) : reference.measuredNanos(op, geometryClass).orElse(0);
+        }
+        if (busyNanos.get() + expected > budget * (System.nanoTime() - started)) {
             return null;
         }
         long start = System.nanoTime();
@@ -133,6 +150,7 @@ final class ShadowChecks implements AutoCloseable {
                 return;
             }
             long start = System.nanoTime();
+            checking = true;
             try {
                 check(job);
             } catch (RuntimeException | LinkageError e) {
@@ -140,6 +158,7 @@ final class ShadowChecks implements AutoCloseable {
             } finally {
                 long now = System.nanoTime();
                 long busy = busyNanos.addAndGet(now - start);
+                checking = false;
                 // Credit unused while idle is capped, so a long quiet spell cannot buy a burst of checks later.
                 long credit = (long) (budget * (now - started)) - busy;
                 if (credit > MAX_CREDIT_NANOS) {
