@@ -65,7 +65,7 @@ public interface OperatorRegistry {
     String CALL_DEADLINE = "opsgi.call.deadline";
     /** Framework or configuration property: the share of live calls recomputed by the reference and compared (default 0.01). */
     String SHADOW_RATE = "opsgi.shadow.rate";
-    /** Framework or configuration property: the most of one core the shadow checks may use (default 0.01). */
+    /** Framework or configuration property: the most of one core's time the shadow checks may take, the sampled callers' copies included (default 0.005). */
     String SHADOW_BUDGET = "opsgi.shadow.budget";
 
     /** Runs {@code fn} on the active kernel of {@code op}, holding a lease for the duration. */

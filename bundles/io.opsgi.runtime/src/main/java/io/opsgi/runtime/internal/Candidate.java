@@ -23,6 +23,12 @@ final class Candidate implements KernelSelector.Choice {
     volatile Map<String, Map<String, Long>> measured = Map.of();
     /** op -> geometry class -> the slowest measured time per unit of kernel work (ns), where the work was known. */
     private volatile Map<String, Map<String, Double>> perUnit = Map.of();
+    /**
+     * op and geometry class -> the kernel's own time per unit of work on its recent guarded live calls (ns,
+     * a moving average): what guarding its calls is weighed against, since the gate's measurement may have been
+     * taken on a loaded machine or before the JIT compiled the kernel.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Double> livePerUnit = new java.util.concurrent.ConcurrentHashMap<>();
     /** Live attempts begun on this kernel; the first {@code Leases.PROBATION_CALLS} run guarded. */
     final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
     /** Which verification run counts: a verdict carrying an older ticket (superseded by a release or re-verify) is dropped. */
@@ -63,6 +69,16 @@ final class Candidate implements KernelSelector.Choice {
     public OptionalLong measuredNanos(String op, String geometryClass) {
         Long n = measured.getOrDefault(op, Map.of()).get(geometryClass);
         return n == null ? OptionalLong.empty() : OptionalLong.of(n);
+    }
+
+    /** The kernel's own time per unit of work on its recent guarded live calls of {@code op} in {@code geometryClass}, in ns; 0 if none. */
+    double livePerUnit(String op, String geometryClass) {
+        return livePerUnit.getOrDefault(op + '/' + geometryClass, 0.0);
+    }
+
+    /** Records the kernel's own time per unit of work on a guarded live call. */
+    void ranLive(String op, String geometryClass, double perUnitNanos) {
+        livePerUnit.merge(op + '/' + geometryClass, perUnitNanos, (old, now) -> old + (now - old) / 4);
     }
 
     /** The measured time per unit of work of calls of {@code op} in {@code geometryClass}, in ns; 0 if unknown. */

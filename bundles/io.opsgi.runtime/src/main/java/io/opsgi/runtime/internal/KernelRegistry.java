@@ -49,12 +49,16 @@ public final class KernelRegistry implements OperatorRegistry {
     static final long DEFAULT_VERIFY_TIMEOUT_SECONDS = 120;
     static final long DEFAULT_CALL_DEADLINE_MILLIS = 30_000;
     /**
-     * One call in a hundred is offered for a shadow check, and the checks may use 1% of one core: the
-     * reference is often 10-50x slower than the kernel it checks, so the core budget is what bounds the
-     * overhead; the rate only spreads the checks over the calls.
+     * One call in a hundred is offered for a shadow check, and the checks may take 0.5% of one core's
+     * time, the sampled callers' copies included: the reference is often 10-100x slower than the kernel it
+     * checks, so the budget is what bounds the overhead; the rate only spreads the checks over the calls.
+     * Why half of the 1% target: on a machine whose cores all run the kernel, the worst a check can do is
+     * stall the kernel for as long as it runs (a 2-thread kernel waiting at its join for a helper the check
+     * pushed off its core), so the checks cost the calls at most their budget; the other half is margin
+     * for the deadline watch and for a loaded machine.
      */
     static final double DEFAULT_SHADOW_RATE = 0.01;
-    static final double DEFAULT_SHADOW_BUDGET = 0.01;
+    static final double DEFAULT_SHADOW_BUDGET = 0.005;
 
     private final Logger log;
     private final Selection selection = new Selection();

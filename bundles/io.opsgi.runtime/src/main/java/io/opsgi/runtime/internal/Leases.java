@@ -13,16 +13,6 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.osgi.service.log.Logger;
 
@@ -47,11 +37,14 @@ final class Leases {
     /** A kernel's deadline is at least this multiple of its measured call time (scaled to the call's work). */
     static final long DEADLINE_FACTOR = 20;
     /**
-     * Attempts expected to take at least this long run guarded (on a worker thread the caller waits
-     * for with the deadline): the hand-off, some tens of microseconds, is then a few percent at most,
-     * and a kernel that never returns on large inputs cannot hold its caller.
+     * Attempts run guarded (on a worker thread the caller waits for with the deadline) when the guard's
+     * measured cost (hand-off, wake-up, clearing and copying the outputs) is at most this share of the
+     * attempt's expected time: the live checks' target is 1% in all, and a guarded call pays nothing
+     * else of them. Smaller calls run on the caller's thread, where the watchdog's interrupt stops them
+     * (a kernel that ignores it keeps that one caller; its later calls go to the next kernel). A
+     * memory-bound op costs about as much to copy as to compute, so past probation it is never guarded.
      */
-    static final long GUARD_ABOVE_NANOS = 1_000_000;
+    static final double GUARD_SHARE = 0.01;
     /** A kernel's first live attempts run guarded whatever their size: it has not yet shown that it returns. */
     static final long PROBATION_CALLS = 100;
 
@@ -64,17 +57,8 @@ final class Leases {
     private volatile CallWatch watch;
     private volatile ShadowChecks shadow;
     private volatile long deadlineFloorNanos;
-    /** Runs guarded attempts; a worker stuck in a kernel is renamed and left, the pool makes another. */
-    private final ExecutorService guardedCalls = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "opsgi-guarded-call-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+    /** Runs guarded attempts while calls are watched; a worker stuck in a kernel is renamed and left, another takes its place. */
+    private volatile GuardedCalls guardedCalls;
 
     Leases(Selection selection, GateState gate, Logger log, LongSupplier pendingWaitMillis) {
         this.selection = selection;
@@ -88,13 +72,26 @@ final class Leases {
         deadlineFloorNanos = deadlineFloorMillis * 1_000_000L;
         watch = deadlineFloorMillis > 0 ? new CallWatch(Math.max(10, Math.min(100, deadlineFloorMillis / 10)), this::overran) : null;
         shadow = checks;
+        guardedCalls = watch != null ? new GuardedCalls() : null;
+    }
+
+    /** Guarded attempts since calls were last watched, and what guarding a call writing {@code outputBytes} costs now (ns). */
+    String guardStatistics(long outputBytes) {
+        GuardedCalls g = guardedCalls;
+        return g == null ? "no guard" : g.attempts() + " guarded attempts; guarding " + outputBytes + " bytes of output costs "
+                + Math.round(g.costNanos(outputBytes) / 1000) + " us";
     }
 
     void stopWatching() {
         CallWatch w = watch;
         ShadowChecks s = shadow;
+        GuardedCalls g = guardedCalls;
         watch = null;
         shadow = null;
+        guardedCalls = null;
+        if (g != null) {
+            g.close();
+        }
         if (w != null) {
             w.close();
         }
@@ -118,86 +115,52 @@ final class Leases {
 
     /**
      * Whether an attempt runs guarded: the kernel is on probation (its first {@link #PROBATION_CALLS}
-     * attempts), or the call is expected to take {@link #GUARD_ABOVE_NANOS} or more (a kernel never
-     * timed is taken at 1 ns per unit of work). Small calls of a kernel past probation stay on the
-     * caller's thread, watched by the watchdog, which costs them no hand-off.
+     * attempts), or guarding the call costs at most {@link #GUARD_SHARE} of its expected time: its own
+     * time per unit of work on its recent guarded calls, else the gate's measured one (a kernel never
+     * timed is taken at 1 ns per unit of work), times the call's work. The other calls stay on the caller's thread,
+     * watched by the watchdog, which costs them no hand-off and no copy.
      */
-    private static boolean guarded(Candidate c, String op, String geometryClass, long work) {
+    private static boolean guarded(GuardedCalls guard, Candidate c, String op, String geometryClass, Object[] args, int[] written, long work) {
         if (c.attempts.get() < PROBATION_CALLS && c.attempts.incrementAndGet() <= PROBATION_CALLS) {
             return true;
         }
-        double perUnit = c.nanosPerUnit(op, geometryClass);
-        return (perUnit > 0 ? perUnit : 1.0) * work >= GUARD_ABOVE_NANOS;
+        double live = c.livePerUnit(op, geometryClass);
+        double perUnit = live > 0 ? live : c.nanosPerUnit(op, geometryClass);
+        return (perUnit > 0 ? perUnit : 1.0) * work * GUARD_SHARE >= guard.costNanos(outputBytes(args, written));
+    }
+
+    /** The bytes a guarded attempt clears and copies back: the outputs at {@code written} and every long[] (indices). */
+    static long outputBytes(Object[] args, int[] written) {
+        long bytes = 0;
+        for (int p : written) {
+            bytes += args[p] instanceof float[] a ? 4L * a.length : 0;
+        }
+        for (Object a : args) {
+            bytes += a instanceof long[] l ? 8L * l.length : 0;
+        }
+        return bytes;
     }
 
     /**
-     * Runs one attempt on a worker thread, with private outputs copied back when it answers in time.
-     * Past the deadline the caller goes on (the chain asks the next kernel): the kernel is quarantined,
-     * the worker interrupted, renamed as abandoned and left, and its outputs never reach the caller.
+     * Runs one attempt on a hot worker thread, with the worker's own outputs copied back when it answers
+     * in time. Past the deadline the caller goes on (the chain asks the next kernel): the kernel is
+     * quarantined, the worker interrupted, renamed as abandoned and left, and its outputs never reach the caller.
      */
-    private Object guardedAttempt(Candidate c, String op, Method method, Kernel kernel, Object[] args, int[] written, long budgetNanos)
+    private Object guardedAttempt(GuardedCalls guard, Candidate c, String op, String geometryClass, Method method, Kernel kernel, Object[] args, int[] written, long budgetNanos)
             throws InvocationTargetException, IllegalAccessException {
-        Object[] own = args.clone();
-        for (int p : written) {
-            if (args[p] instanceof float[] out) { // an output the call does not ask for (batch norm's statistics) is null
-                own[p] = new float[out.length];
-            }
-        }
-        for (int p = 0; p < own.length; p++) {
-            if (own[p] instanceof long[] a) {
-                own[p] = new long[a.length]; // indices, the only long[] kernel parameter, are outputs
-            }
-        }
-        AtomicReference<Thread> worker = new AtomicReference<>();
-        FutureTask<Object> task = new FutureTask<>(() -> {
-            Thread self = Thread.currentThread();
-            String name = self.getName();
-            worker.set(self);
-            try {
-                return method.invoke(kernel, own);
-            } finally {
-                self.setName(name); // a worker that came back after all serves the pool under its own name
-            }
-        });
         try {
-            guardedCalls.execute(task);
-            task.get(budgetNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            boolean stuck = !task.isDone();
-            task.cancel(true);
-            Thread t = worker.get();
-            String name = t == null ? "(not started)" : t.getName();
-            StackTraceElement[] where = t == null ? new StackTraceElement[0] : t.getStackTrace();
-            overran(c, op, args.length == 0 ? null : args[0], name + "' (a worker; the caller did not wait for it", where, budgetNanos);
-            if (t != null && stuck) {
-                t.setName(name + "-abandoned-in-" + c.variant());
-            }
+            long work = Math.max(1, KernelChain.work(args));
+            return guard.run(method, kernel, args, written, budgetNanos, "-abandoned-in-" + c.variant(),
+                    nanos -> c.ranLive(op, geometryClass, (double) nanos / work));
+        } catch (GuardedCalls.Overran e) {
+            overran(c, op, args.length == 0 ? null : args[0], e.workerName + "' (a worker; the caller did not wait for it", e.where, budgetNanos);
             throw new InvocationTargetException(new IllegalStateException(c.variant() + " overran its deadline of " + budgetNanos / 1_000_000
-                    + " ms; its worker thread '" + name + "' is abandoned"));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InvocationTargetException kernelThrew) {
-                throw kernelThrew;
-            }
-            if (e.getCause() instanceof IllegalAccessException denied) {
-                throw denied;
-            }
-            throw new InvocationTargetException(e.getCause());
+                    + " ms; its worker thread '" + e.workerName + "' is abandoned"));
         } catch (InterruptedException e) {
-            // The caller gave up: stop the worker; the chain sees the interrupt and blames no kernel.
-            task.cancel(true);
+            // The caller gave up: the worker is stopped; the chain sees the interrupt and blames no kernel.
             Thread.currentThread().interrupt();
             throw new InvocationTargetException(e);
-        } catch (RejectedExecutionException e) {
-            return method.invoke(kernel, args); // the registry is stopping: no worker to hand over to
         }
-        for (int p = 0; p < own.length; p++) {
-            if (own[p] != args[p] && own[p] instanceof float[] a) {
-                System.arraycopy(a, 0, (float[]) args[p], 0, a.length);
-            } else if (own[p] != args[p] && own[p] instanceof long[] a) {
-                System.arraycopy(a, 0, (long[]) args[p], 0, a.length);
-            }
-        }
-        return null;
     }
 
     <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
@@ -414,7 +377,11 @@ final class Leases {
                     w.call(args == null || args.length == 0 ? null : args[0]);
                 }
                 ShadowChecks checks = shadow;
-                return checks == null || args == null || written.length == 0 ? null : checks.sample(args, written);
+                if (checks == null || args == null || written.length == 0) {
+                    return null;
+                }
+                Candidate last = chain.get(chain.size() - 1);
+                return checks.sample(op, last.isReference() ? last : null, args, written);
             }
 
             /**
@@ -433,12 +400,13 @@ final class Leases {
                 long budget = budgetNanos(c, op, geometryClass, work);
                 // A caller already interrupted runs on its own thread, as any call did before guarding: waiting for a
                 // worker would end at once with a cancellation, where the kernel itself may well complete.
-                if (Thread.currentThread().isInterrupted() || !guarded(c, op, geometryClass, work)) {
+                GuardedCalls guard = guardedCalls;
+                if (guard == null || Thread.currentThread().isInterrupted() || !guarded(guard, c, op, geometryClass, args, written, work)) {
                     w.begin(c, op, budget);
                     return method.invoke(kernel, args);
                 }
                 w.begin(c, op, Long.MAX_VALUE / 4);
-                return guardedAttempt(c, op, method, kernel, args, written, budget);
+                return guardedAttempt(guard, c, op, geometryClass, method, kernel, args, written, budget);
             }
 
             @Override

@@ -1,7 +1,9 @@
 package io.opsgi.runtime.internal;
 
 import io.opsgi.runtime.LiveCallJudge;
+import io.opsgi.op.GeometryClass;
 import io.opsgi.runtime.VerificationReport;
+import io.opsgi.runtime.chain.KernelChain;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -19,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * changed an input it only reads is caught on the caller's thread, by comparing the input with a
  * copy taken before the call). Cost on the caller: a random draw per call; a sampled call also copies
  * its inputs and outputs. The background thread takes a job only when it is idle (a queue of one,
- * dropped when busy) and only while its own busy time stays within {@code budget} of the wall time,
- * so however slow the reference is, the checks use at most that share of one core.
+ * dropped when busy) and only while the checks' busy time stays within {@code budget} of the wall
+ * time. Busy time is the wall time of each recomputation (on a loaded machine that is more than the
+ * core time it took) plus the sampled callers' own copying and comparing, so however slow the
+ * reference is, the checks take at most that share of one core's time, the callers' part included.
  */
 final class ShadowChecks implements AutoCloseable {
     /** What a failed check does: quarantine the kernel with this report. */
@@ -45,6 +49,8 @@ final class ShadowChecks implements AutoCloseable {
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(1);
     private final AtomicLong busyNanos = new AtomicLong();
     private final AtomicLong checked = new AtomicLong();
+    /** A recomputation is running: no call is sampled meanwhile (its time is charged only when it ends). */
+    private volatile boolean checking;
     private final long started = System.nanoTime();
     private final Thread worker;
 
@@ -63,28 +69,57 @@ final class ShadowChecks implements AutoCloseable {
         worker.start();
     }
 
+    /** The share of the wall time since the checks started that they were busy (the callers' copies included). */
+    double busyShare() {
+        return (double) busyNanos.get() / Math.max(1, System.nanoTime() - started);
+    }
+
     /** Live calls checked so far. */
     long checked() {
         return checked.get();
     }
 
-    /** Before a call: a sample of it (copies of its inputs), or null for the calls not sampled. */
-    Sample sample(Object[] args, int[] written) {
-        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || !queue.isEmpty() || judges.judge() == null
-                || busyNanos.get() > budget * (System.nanoTime() - started)) {
+    /**
+     * Before a call of {@code op}: a sample of it (copies of its inputs), or null for the calls not sampled.
+     * A check is charged ahead: the reference's measured time on this call's work must fit the budget earned
+     * so far, so even the first check of a slow reference (a direct conv, 100x the kernel) waits until the
+     * budget covers it, and no input is copied for a check that would not run.
+     */
+    Sample sample(String op, Candidate reference, Object[] args, int[] written) {
+        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || checking || !queue.isEmpty() || judges.judge() == null) {
             return null;
         }
+        double expected = 0;
+        if (reference != null) {
+            String geometryClass = GeometryClass.of(args.length == 0 ? null : args[0]);
+            double perUnit = reference.nanosPerUnit(op, geometryClass);
+            expected = perUnit > 0 ? perUnit * KernelChain.work(args) : reference.measuredNanos(op, geometryClass).orElse(0);
+        }
+        if (busyNanos.get() + expected > budget * (System.nanoTime() - started)) {
+            return null;
+        }
+        long start = System.nanoTime();
         Object[] before = args.clone();
         for (int p = 0; p < before.length; p++) {
             if (before[p] instanceof float[] a && !isWritten(p, written)) {
                 before[p] = a.clone();
             }
         }
+        busyNanos.addAndGet(System.nanoTime() - start);
         return new Sample(before, written);
     }
 
     /** After {@code kernel} answered a sampled call: checks its inputs now, queues the reference's recomputation. */
     void answered(Sample sample, Candidate kernel, Candidate reference, String op, Method method, Object[] args) {
+        long start = System.nanoTime();
+        try {
+            compareInputsAndQueue(sample, kernel, reference, op, method, args);
+        } finally {
+            busyNanos.addAndGet(System.nanoTime() - start); // the caller's share of the checks counts against the budget
+        }
+    }
+
+    private void compareInputsAndQueue(Sample sample, Candidate kernel, Candidate reference, String op, Method method, Object[] args) {
         for (int p = 0; p < args.length; p++) {
             if (args[p] instanceof float[] now && !isWritten(p, sample.written()) && !Arrays.equals(now, (float[]) sample.before()[p])) {
                 onMismatch.found(kernel, op, VerificationReport.failed("changed an input it only reads, on a live call (sampled check)",
@@ -115,6 +150,7 @@ final class ShadowChecks implements AutoCloseable {
                 return;
             }
             long start = System.nanoTime();
+            checking = true;
             try {
                 check(job);
             } catch (RuntimeException | LinkageError e) {
@@ -122,6 +158,7 @@ final class ShadowChecks implements AutoCloseable {
             } finally {
                 long now = System.nanoTime();
                 long busy = busyNanos.addAndGet(now - start);
+                checking = false;
                 // Credit unused while idle is capped, so a long quiet spell cannot buy a burst of checks later.
                 long credit = (long) (budget * (now - started)) - busy;
                 if (credit > MAX_CREDIT_NANOS) {
