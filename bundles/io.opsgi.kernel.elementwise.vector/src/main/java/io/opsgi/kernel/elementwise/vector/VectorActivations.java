@@ -1,7 +1,5 @@
 package io.opsgi.kernel.elementwise.vector;
 
-import io.opsgi.kernel.support.Parallel;
-import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.ElementwiseKernel;
 import io.opsgi.op.Kernel;
@@ -24,115 +22,113 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
 public final class VectorActivations implements ElementwiseKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /**
-     * Elements per parallel chunk: whole vectors, 128 KB of input. A tensor of one chunk or less runs
-     * on the caller's thread; a larger one is spread over {@code Parallel}'s hot helpers, whose
-     * hand-off (a volatile write) a chunk repays many times over (relu on 64x112x112: 0.07 ms on one
-     * thread).
+     * One thread: splitting a 0.08 ms memory-bound pass across the intra-op pool was measured slower
+     * (relu 64x112x112: 0.116 ms in chunks, 0.41 ms in halves, against 0.081 ms on one thread). With
+     * Parallel's hot helpers, 32K-float chunks brought 2 threads to 0.050 ms, but the loops bounded by a
+     * chunk's end instead of the array's length ran at 0.60-0.72 ms on one thread (C2 no longer proves
+     * the vector loads in range; JMH, same machine, 2026-12-06), so the whole-array loops stay.
+     *
+     * <p>One loop per function, chosen once per call: a single loop dispatching on the function per
+     * vector gets a profile of every function the process has used (the gate's cases use all six), and
+     * C2 then compiles the loop without inlining the vector operations, which boxes every vector: relu
+     * on 2^21 floats took 2-700 ms per call instead of 0.3 ms once the other five had run.
      */
-    static final int CHUNK = 1 << 15;
-
     @Override
     public void activate(ActivationAttrs a, float[] x, float[] y) {
-        int n = x.length;
-        if (n <= CHUNK) {
-            pass(a, x, y, 0, n);
-        } else {
-            Parallel.forEach((n + CHUNK - 1) / CHUNK, c -> pass(a, x, y, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+        switch (a.fn()) {
+            case RELU -> relu(x, y);
+            case RELU6 -> clamp(x, y, 0f, 6f);
+            case HARDTANH -> clamp(x, y, a.minVal(), a.maxVal());
+            case LEAKY_RELU -> leakyRelu(x, y, a.negativeSlope());
+            case HARDSWISH -> hardswish(x, y);
+            case HARDSIGMOID -> {
+                if (a.onnxForm()) {
+                    hardsigmoidOnnx(x, y, a.alpha(), a.beta());
+                } else {
+                    hardsigmoid(x, y);
+                }
+            }
+            case SOFTSIGN -> softsign(x, y);
+            default -> throw new IllegalArgumentException("vector activations do not serve " + a.fn().op());
         }
     }
 
-    /**
-     * Elements {@code [from, to)} ({@code from} a multiple of the vector length): one loop per
-     * function, chosen once per chunk, each written out here, in one method on purpose; each loop runs
-     * whole vectors unmasked (masked loads are slow on some JDKs), then one masked tail.
-     *
-     * <p>One loop per function: a single loop dispatching on the function per vector gets a profile
-     * of every function the process has used (the gate's cases use all six), and C2 then compiles the
-     * loop without inlining the vector operations, which boxes every vector: relu on 2^21 floats took
-     * 2-700 ms per call instead of 0.3 ms once the other five had run.
-     *
-     * <p>One method, larger than C2's FreqInlineSize (325 bytecodes), so that it is never inlined
-     * into its caller and C2 always compiles it on its own. Inlined, its loops sit as deep as the
-     * caller's chain (a benchmark or a network runner, then this kernel, {@code Parallel.forEach} and
-     * the chunk lambda), and the Vector API's force-inlined chains below each vector operation
-     * (broadcast alone is six calls deep) pass C2's MaxInlineLevel (15): they are then inlined late,
-     * their intrinsics find their species arguments no longer constant ("failed to inline
-     * (intrinsic)" in -XX:+PrintInlining), and every vector is boxed. Measured with JMH at one
-     * thread, 2026-12-06: chunked relu in small methods per function ran at 0.08 ms until C2
-     * recompiled the benchmark's loop with everything inlined, then at 30-60 ms per call.
-     */
-    private static void pass(ActivationAttrs a, float[] x, float[] y, int from, int to) {
-        int i = from;
-        int bound = from + S.loopBound(to - from);
-        switch (a.fn()) {
-            case RELU -> {
-                for (; i < bound; i += S.length()) {
-                    relu(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-                }
-                if (i < to) {
-                    VectorMask<Float> m = S.indexInRange(i, to);
-                    relu(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-                }
-            }
-            case RELU6, HARDTANH -> {
-                float lo = a.fn() == Activation.RELU6 ? 0f : a.minVal(), hi = a.fn() == Activation.RELU6 ? 6f : a.maxVal();
-                for (; i < bound; i += S.length()) {
-                    clamp(FloatVector.fromArray(S, x, i), lo, hi).intoArray(y, i);
-                }
-                if (i < to) {
-                    VectorMask<Float> m = S.indexInRange(i, to);
-                    clamp(FloatVector.fromArray(S, x, i, m), lo, hi).intoArray(y, i, m);
-                }
-            }
-            case LEAKY_RELU -> {
-                float slope = a.negativeSlope();
-                for (; i < bound; i += S.length()) {
-                    leakyRelu(FloatVector.fromArray(S, x, i), slope).intoArray(y, i);
-                }
-                if (i < to) {
-                    VectorMask<Float> m = S.indexInRange(i, to);
-                    leakyRelu(FloatVector.fromArray(S, x, i, m), slope).intoArray(y, i, m);
-                }
-            }
-            case HARDSWISH -> {
-                for (; i < bound; i += S.length()) {
-                    hardswish(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-                }
-                if (i < to) {
-                    VectorMask<Float> m = S.indexInRange(i, to);
-                    hardswish(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-                }
-            }
-            case HARDSIGMOID -> {
-                if (a.onnxForm()) {
-                    float alpha = a.alpha(), beta = a.beta();
-                    for (; i < bound; i += S.length()) {
-                        hardsigmoidOnnx(FloatVector.fromArray(S, x, i), alpha, beta).intoArray(y, i);
-                    }
-                    if (i < to) {
-                        VectorMask<Float> m = S.indexInRange(i, to);
-                        hardsigmoidOnnx(FloatVector.fromArray(S, x, i, m), alpha, beta).intoArray(y, i, m);
-                    }
-                } else {
-                    for (; i < bound; i += S.length()) {
-                        hardsigmoid(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-                    }
-                    if (i < to) {
-                        VectorMask<Float> m = S.indexInRange(i, to);
-                        hardsigmoid(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-                    }
-                }
-            }
-            case SOFTSIGN -> {
-                for (; i < bound; i += S.length()) {
-                    softsign(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-                }
-                if (i < to) {
-                    VectorMask<Float> m = S.indexInRange(i, to);
-                    softsign(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-                }
-            }
-            default -> throw new IllegalArgumentException("vector activations do not serve " + a.fn().op());
+    // Each loop: whole vectors unmasked (masked loads are slow on some JDKs), then one masked tail.
+
+    private static void relu(float[] x, float[] y) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            relu(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            relu(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+        }
+    }
+
+    private static void clamp(float[] x, float[] y, float lo, float hi) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            clamp(FloatVector.fromArray(S, x, i), lo, hi).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            clamp(FloatVector.fromArray(S, x, i, m), lo, hi).intoArray(y, i, m);
+        }
+    }
+
+    private static void leakyRelu(float[] x, float[] y, float slope) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            leakyRelu(FloatVector.fromArray(S, x, i), slope).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            leakyRelu(FloatVector.fromArray(S, x, i, m), slope).intoArray(y, i, m);
+        }
+    }
+
+    private static void hardswish(float[] x, float[] y) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            hardswish(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            hardswish(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+        }
+    }
+
+    private static void hardsigmoid(float[] x, float[] y) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            hardsigmoid(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            hardsigmoid(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+        }
+    }
+
+    private static void hardsigmoidOnnx(float[] x, float[] y, float alpha, float beta) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            hardsigmoidOnnx(FloatVector.fromArray(S, x, i), alpha, beta).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            hardsigmoidOnnx(FloatVector.fromArray(S, x, i, m), alpha, beta).intoArray(y, i, m);
+        }
+    }
+
+    private static void softsign(float[] x, float[] y) {
+        int i = 0;
+        for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+            softsign(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        if (i < x.length) {
+            VectorMask<Float> m = S.indexInRange(i, x.length);
+            softsign(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
         }
     }
 
