@@ -142,14 +142,33 @@ if command -v tmux >/dev/null; then
   s="opsgi-check-$$"
   tmux new-session -d -s "$s" -x 200 -y 50 "$opsgi shell 2>$work/shell.err"
   wait_for() { for _ in $(seq 1 120); do tmux capture-pane -p -t "$s" 2>/dev/null | grep -qF -- "$1" && return 0; sleep 1; done; return 1; }
+  # The shell prints kernel announcements (a new kernel serving an op) as the gate admits them, straight onto the
+  # console: one arriving while a line is typed lands inside it, and one after the prompt leaves the next line
+  # without a prompt. Type only once the console has been still for 5 s, on a fresh prompt (an empty line entered
+  # first), and type again (up to 3 times) if an announcement came in between after all.
+  still() { prev=""; same=0; for _ in $(seq 1 120); do cur="$(tmux capture-pane -p -t "$s" 2>/dev/null)"
+    if [ "$cur" = "$prev" ]; then same=$((same + 1)); [ "$same" -ge 5 ] && return 0; else same=0; prev="$cur"; fi; sleep 1; done; return 1; }
   if wait_for "g!"; then
-    # The prompt can come before the opsgi commands are registered: Tab again until they are.
-    tmux send-keys -t "$s" "opsgi:li"
-    for _ in 1 2 3 4 5 6; do tmux send-keys -t "$s" Tab; sleep 5; tmux capture-pane -p -t "$s" | grep -qF "g! opsgi:list" && break; done
-    if wait_for "g! opsgi:list"; then ok "shell: Tab completes opsgi:li to opsgi:list"; else fail "shell completion" "$(tmux capture-pane -p -t "$s" | tail -3)"; fi
-    tmux send-keys -t "$s" C-u "echo history-probe" Enter; wait_for "history-probe" >/dev/null
-    tmux send-keys -t "$s" Up
-    if wait_for "g! echo history-probe"; then ok "shell: Up recalls the last command"; else fail "shell history" "$(tmux capture-pane -p -t "$s" | tail -3)"; fi
+    completed=no
+    for _ in 1 2 3; do
+      still; tmux send-keys -t "$s" C-u Enter; sleep 1; tmux send-keys -t "$s" "opsgi:li"
+      # The prompt can come before the opsgi commands are registered: Tab again until they are.
+      for _ in 1 2 3 4 5 6; do tmux send-keys -t "$s" Tab; sleep 5; tmux capture-pane -p -t "$s" | grep -qF "g! opsgi:list" && break; done
+      tmux capture-pane -p -t "$s" | grep -qF "g! opsgi:list" && { completed=yes; break; }
+    done
+    if [ "$completed" = yes ]; then ok "shell: Tab completes opsgi:li to opsgi:list"; else fail "shell completion" "$(tmux capture-pane -p -t "$s" | grep -v '^ *$' | tail -3)"; fi
+    recalled=no
+    for _ in 1 2 3; do
+      still; tmux send-keys -t "$s" C-u Enter; sleep 1; tmux send-keys -t "$s" "echo history-probe" Enter; wait_for "history-probe" >/dev/null
+      # The entered line shows "g! echo history-probe" too: Up must add one more.
+      before="$(tmux capture-pane -p -t "$s" | grep -cF "g! echo history-probe" || true)"
+      tmux send-keys -t "$s" Up
+      for _ in $(seq 1 30); do
+        [ "$(tmux capture-pane -p -t "$s" | grep -cF "g! echo history-probe" || true)" -gt "$before" ] && { recalled=yes; break; }; sleep 1
+      done
+      [ "$recalled" = yes ] && break
+    done
+    if [ "$recalled" = yes ]; then ok "shell: Up recalls the last command"; else fail "shell history" "$(tmux capture-pane -p -t "$s" | grep -v '^ *$' | tail -3)"; fi
     tmux send-keys -t "$s" C-u "exit" Enter
     for _ in $(seq 1 60); do tmux has-session -t "$s" 2>/dev/null || break; sleep 1; done
     if tmux has-session -t "$s" 2>/dev/null; then fail "shell: exit" "$(tmux capture-pane -p -t "$s" | tail -3)"; else ok "shell: a bare exit leaves"; fi
