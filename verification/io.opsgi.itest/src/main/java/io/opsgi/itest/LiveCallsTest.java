@@ -1,11 +1,13 @@
 package io.opsgi.itest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.itest.fixtures.FixtureConv2d;
+import io.opsgi.itest.fixtures.FixtureRelu;
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.Activations;
@@ -274,6 +276,45 @@ class LiveCallsTest extends WithRegistry {
         }
         System.out.printf("a caller of a kernel that spins ignoring interrupts got the next kernel's answer after %d ms; worker %s left; report: %s%n",
                 millis, abandoned, report);
+    }
+
+    @Test
+    void aKernelPastProbationIsGuardedOnACallLargerThanAnyItAnsweredAndHoldsNoCaller() throws Exception {
+        Bundle b = context.installBundle(FixtureBundles.relu(jars, "hangs-large", 90, "hang-above-1m").toUri().toString());
+        installed.add(b);
+        b.start();
+        Await.until("hangs-large serves relu (values admission: no vector is that large)",
+                () -> registry.active("relu").map(KernelDescriptor::variant).orElse("none").equals("hangs-large"), this::state);
+        ActivationAttrs relu = ActivationAttrs.of(Activation.RELU);
+        ElementwiseKernel reference = referenceRelu();
+        // Past probation on small calls, so only the size rule can guard the large one: a relu costs about as
+        // much to compute as its output costs to copy, far above the 1% the guard may cost otherwise.
+        Tensor small = Tensor.wrap(io.opsgi.tensor.Shape.of(4096), random(4096, 11));
+        for (int i = 0; i < 300; i++) {
+            try (var lease = registry.lease("relu", ElementwiseKernel.class)) {
+                Activations.apply(lease.kernel(), small, relu);
+                assertEquals("hangs-large", lease.servedBy().variant());
+            }
+        }
+        Tensor large = Tensor.wrap(io.opsgi.tensor.Shape.of(FixtureRelu.HANG_ABOVE + 4096), random(FixtureRelu.HANG_ABOVE + 4096, 12));
+        FutureTask<Map.Entry<String, Tensor>> call = new FutureTask<>(() -> {
+            try (var lease = registry.lease("relu", ElementwiseKernel.class)) {
+                Tensor y = Activations.apply(lease.kernel(), large, relu);
+                return Map.entry(lease.servedBy().variant(), y);
+            }
+        });
+        Thread caller = new Thread(call, "live-caller-of-hangs-large");
+        caller.setDaemon(true); // if the guard failed, the kernel keeps this thread for good: the test fails, the run goes on
+        caller.start();
+        Map.Entry<String, Tensor> answer = call.get(120, TimeUnit.SECONDS);
+        assertEquals("direct", answer.getKey(), "answered by the next kernel");
+        assertArrayEquals(Activations.apply(reference, large, relu).toArray(), answer.getValue().toArray());
+        KernelDescriptor hangs = registry.kernel("relu", "hangs-large").orElseThrow();
+        assertEquals(KernelState.QUARANTINED, hangs.state());
+        assertTrue(hangs.report().text().contains("overran its deadline") && hangs.report().text().contains("opsgi-guarded-call-"),
+                "the large call ran guarded, on a worker the caller did not wait for: " + hangs.report().text());
+        System.out.printf("a relu past probation that hangs above %d elements: its first larger call was guarded and answered by %s%n",
+                FixtureRelu.HANG_ABOVE, answer.getKey());
     }
 
     @Test

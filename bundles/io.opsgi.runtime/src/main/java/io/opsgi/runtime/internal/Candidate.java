@@ -31,6 +31,8 @@ final class Candidate implements KernelSelector.Choice {
     private final java.util.concurrent.ConcurrentHashMap<String, Double> livePerUnit = new java.util.concurrent.ConcurrentHashMap<>();
     /** Live attempts begun on this kernel; the first {@code Leases.PROBATION_CALLS} run guarded. */
     final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
+    /** The most work ({@code KernelChain.work}) of a live call this kernel has answered; a larger call runs guarded. */
+    private final java.util.concurrent.atomic.AtomicLong answeredWork = new java.util.concurrent.atomic.AtomicLong();
     /** Which verification run counts: a verdict carrying an older ticket (superseded by a release or re-verify) is dropped. */
     int ticket;
     private int inflight;
@@ -72,6 +74,18 @@ final class Candidate implements KernelSelector.Choice {
     }
 
     /** The kernel's own time per unit of work on its recent guarded live calls of {@code op} in {@code geometryClass}, in ns; 0 if none. */
+    /** Whether this kernel has answered a live call of at least this much work. */
+    boolean answeredAsLarge(long work) {
+        return work <= answeredWork.get();
+    }
+
+    /** It answered a live call of this much work. */
+    void answered(long work) {
+        if (work > answeredWork.get()) {
+            answeredWork.accumulateAndGet(work, Math::max);
+        }
+    }
+
     double livePerUnit(String op, String geometryClass) {
         return livePerUnit.getOrDefault(op + '/' + geometryClass, 0.0);
     }

@@ -42,7 +42,8 @@ final class Leases {
      * attempt's expected time: the live checks' target is 1% in all, and a guarded call pays nothing
      * else of them. Smaller calls run on the caller's thread, where the watchdog's interrupt stops them
      * (a kernel that ignores it keeps that one caller; its later calls go to the next kernel). A
-     * memory-bound op costs about as much to copy as to compute, so past probation it is never guarded.
+     * memory-bound op costs about as much to copy as to compute, so past probation only its calls larger
+     * than any it has answered are guarded.
      */
     static final double GUARD_SHARE = 0.01;
     /** A kernel's first live attempts run guarded whatever their size: it has not yet shown that it returns. */
@@ -115,13 +116,16 @@ final class Leases {
 
     /**
      * Whether an attempt runs guarded: the kernel is on probation (its first {@link #PROBATION_CALLS}
-     * attempts), or guarding the call costs at most {@link #GUARD_SHARE} of its expected time: its own
+     * attempts), or the call is larger than any it has answered (a kernel that never returns above some
+     * size, past the gate's large inputs, holds no caller: its first such call is answered by the next
+     * kernel; repeated sizes, what a network sends, are not guarded again), or guarding the call costs at
+     * most {@link #GUARD_SHARE} of its expected time: its own
      * time per unit of work on its recent guarded calls, else the gate's measured one (a kernel never
      * timed is taken at 1 ns per unit of work), times the call's work. The other calls stay on the caller's thread,
      * watched by the watchdog, which costs them no hand-off and no copy.
      */
     private static boolean guarded(GuardedCalls guard, Candidate c, String op, String geometryClass, Object[] args, int[] written, long work) {
-        if (c.attempts.get() < PROBATION_CALLS && c.attempts.incrementAndGet() <= PROBATION_CALLS) {
+        if (c.attempts.get() < PROBATION_CALLS && c.attempts.incrementAndGet() <= PROBATION_CALLS || !c.answeredAsLarge(work)) {
             return true;
         }
         double live = c.livePerUnit(op, geometryClass);
@@ -403,10 +407,14 @@ final class Leases {
                 GuardedCalls guard = guardedCalls;
                 if (guard == null || Thread.currentThread().isInterrupted() || !guarded(guard, c, op, geometryClass, args, written, work)) {
                     w.begin(c, op, budget);
-                    return method.invoke(kernel, args);
+                    Object result = method.invoke(kernel, args);
+                    c.answered(work);
+                    return result;
                 }
                 w.begin(c, op, Long.MAX_VALUE / 4);
-                return guardedAttempt(guard, c, op, geometryClass, method, kernel, args, written, budget);
+                Object result = guardedAttempt(guard, c, op, geometryClass, method, kernel, args, written, budget);
+                c.answered(work);
+                return result;
             }
 
             @Override
