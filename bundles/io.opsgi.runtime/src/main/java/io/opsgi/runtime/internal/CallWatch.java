@@ -64,18 +64,23 @@ final class CallWatch implements AutoCloseable {
         }
     }
 
-    /** Starts watching the caller's attempt on {@code kernel}; an attempt inside a watched one is covered by the outer deadline. */
-    void begin(Candidate kernel, String op, long budgetNanos) {
+    /**
+     * Starts watching the caller's attempt on {@code kernel}; an attempt inside a watched one is covered by the outer deadline.
+     * Returns when the attempt began ({@link System#nanoTime}).
+     */
+    long begin(Candidate kernel, String op, long budgetNanos) {
         Slot s = slots.get();
+        long now = System.nanoTime();
         if (s.state.get() != Slot.IDLE) {
             s.nested++;
-            return;
+            return now;
         }
         s.kernel = kernel;
         s.op = op;
         s.budget = budgetNanos;
-        s.deadline = System.nanoTime() + budgetNanos;
+        s.deadline = now + budgetNanos;
         s.state.set(Slot.RUNNING);
+        return now;
     }
 
     /** Stops watching the caller's attempt; true if it overran and the watchdog interrupted the thread for it. */

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
@@ -34,6 +35,8 @@ final class GuardedCalls implements AutoCloseable {
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger names = new AtomicInteger();
     private final AtomicLong attempts = new AtomicLong();
+    /** The guard's measured cost, summed over every attempt answered in time (what {@link #costNanos} averages). */
+    private final LongAdder spentNanos = new LongAdder();
     private volatile boolean closed;
     /** Moving averages of the guard's measured cost: per attempt (hand-off and wake-up) and per output byte. */
     private volatile double fixedNanos = INITIAL_FIXED_NANOS, nanosPerByte = INITIAL_NANOS_PER_BYTE;
@@ -53,6 +56,11 @@ final class GuardedCalls implements AutoCloseable {
     /** Guarded attempts run so far. */
     long attempts() {
         return attempts.get();
+    }
+
+    /** What the guard has cost its callers so far (hand-offs, wake-ups, clearing and copying), in nanoseconds. */
+    long spentNanos() {
+        return spentNanos.sum();
     }
 
     /** What guarding one attempt that writes {@code outputBytes} costs the caller, as measured so far. */
@@ -148,6 +156,7 @@ final class GuardedCalls implements AutoCloseable {
             // The guard's cost: everything the caller spent but the kernel's own time, split into per call and per byte.
             double handOff = Math.max(0, (w.started - t1 - cleared) + (woke - w.ended) + (t1 - t0));
             fixedNanos += (handOff - fixedNanos) / 16;
+            spentNanos.add((long) handOff + cleared + done - woke);
             if (bytes > 0) {
                 nanosPerByte += ((double) (cleared + done - woke) / bytes - nanosPerByte) / 16;
             }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -103,11 +104,23 @@ public final class KernelRegistry implements OperatorRegistry {
 
     /** (Re)starts the live checks with the deadline floor and shadow-check settings now configured. */
     private void watchLiveCalls(Map<String, Object> config) {
-        long deadline = (long) number(context, config, CALL_DEADLINE, DEFAULT_CALL_DEADLINE_MILLIS);
-        double rate = Math.min(1, number(context, config, SHADOW_RATE, DEFAULT_SHADOW_RATE));
-        double budget = Math.min(1, number(context, config, SHADOW_BUDGET, DEFAULT_SHADOW_BUDGET));
+        BundleContext ctx = context;
+        watchLiveCalls(leases, config, key -> ctx == null ? null : ctx.getProperty(key), () -> judge, log);
+    }
+
+    /**
+     * What {@link #configure} does with the live-check settings of {@code config} (else the framework
+     * property, else the default): {@code opsgi.call.deadline} 0 turns the deadline watch and the guard
+     * off, {@code opsgi.shadow.rate} 0 the shadow checks. Static so a benchmark can switch the checks in
+     * one JVM through the very code a user's configuration goes through.
+     */
+    static void watchLiveCalls(Leases leases, Map<String, ?> config, Function<String, Object> frameworkProperty,
+            ShadowChecks.LiveCallJudgeSource judges, Logger log) {
+        long deadline = (long) number(frameworkProperty, config, CALL_DEADLINE, DEFAULT_CALL_DEADLINE_MILLIS, log);
+        double rate = Math.min(1, number(frameworkProperty, config, SHADOW_RATE, DEFAULT_SHADOW_RATE, log));
+        double budget = Math.min(1, number(frameworkProperty, config, SHADOW_BUDGET, DEFAULT_SHADOW_BUDGET, log));
         leases.stopWatching();
-        leases.watch(deadline, rate > 0 ? new ShadowChecks(rate, budget, () -> judge, leases::mismatch) : null);
+        leases.watch(deadline, rate > 0 ? new ShadowChecks(rate, budget, judges, leases::mismatch, leases.shadowAccount) : null);
         log.info("Live calls: deadline floor {} ms, shadow checks offered {} of calls, within {} of a core", deadline, rate, budget);
     }
 
@@ -140,7 +153,11 @@ public final class KernelRegistry implements OperatorRegistry {
 
     /** A numeric setting; a value that is not a non-negative number is reported in one line and the default used. */
     private double number(BundleContext context, Map<String, Object> config, String key, double fallback) {
-        String v = setting(context, config, key, null);
+        return number(key2 -> context.getProperty(key2), config, key, fallback, log);
+    }
+
+    private static double number(Function<String, Object> frameworkProperty, Map<String, ?> config, String key, double fallback, Logger log) {
+        String v = setting(frameworkProperty, config, key, null);
         if (v == null) {
             return fallback;
         }
@@ -157,9 +174,13 @@ public final class KernelRegistry implements OperatorRegistry {
     }
 
     private static String setting(BundleContext context, Map<String, Object> config, String key, String fallback) {
+        return setting(key2 -> context.getProperty(key2), config, key, fallback);
+    }
+
+    private static String setting(Function<String, Object> frameworkProperty, Map<String, ?> config, String key, String fallback) {
         Object v = config.get(key);
         if (v == null) {
-            v = context.getProperty(key);
+            v = frameworkProperty.apply(key);
         }
         return v == null || v.toString().isBlank() ? fallback : v.toString().trim();
     }

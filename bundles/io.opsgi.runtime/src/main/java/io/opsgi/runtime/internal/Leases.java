@@ -13,6 +13,8 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.osgi.service.log.Logger;
 
@@ -60,6 +62,49 @@ final class Leases {
     private volatile long deadlineFloorNanos;
     /** Runs guarded attempts while calls are watched; a worker stuck in a kernel is renamed and left, another takes its place. */
     private volatile GuardedCalls guardedCalls;
+    /** The shadow checks' budget account, kept across reconfigurations (each starts new {@link ShadowChecks} on it). */
+    final ShadowChecks.Account shadowAccount = new ShadowChecks.Account();
+    /** The accounts ({@link #spent}), kept across reconfigurations: the watched attempts' kernel time and count. */
+    private final LongAdder kernelNanos = new LongAdder(), watchedAttempts = new LongAdder();
+    /** What guards and shadow checks no longer watching had spent (theirs are added when they stop). */
+    private final AtomicLong retiredGuardNanos = new AtomicLong(), retiredGuarded = new AtomicLong(),
+            retiredShadowNanos = new AtomicLong(), retiredChecks = new AtomicLong();
+
+    /**
+     * What the live checks spent beside the kernels they watched, since the registry began: the kernels' own time on
+     * watched attempts, the guard's hand-offs, wake-ups and copies, and the shadow checks' copies, comparisons and
+     * recomputations (wall time of the checker thread). Not in it: the per-call bookkeeping (a deadline stamp, a
+     * random draw; well under a microsecond a call, {@code RegistryCallBench}).
+     */
+    record Spent(long kernelNanos, long watchedAttempts, long guardNanos, long guardedAttempts, long shadowNanos, long shadowChecks) {
+        /** The checks' time as a share of the watched kernels' own time. */
+        double share() {
+            return (double) (guardNanos + shadowNanos) / Math.max(1, kernelNanos);
+        }
+
+        Spent plus(Spent more) {
+            return new Spent(kernelNanos + more.kernelNanos, watchedAttempts + more.watchedAttempts, guardNanos + more.guardNanos,
+                    guardedAttempts + more.guardedAttempts, shadowNanos + more.shadowNanos, shadowChecks + more.shadowChecks);
+        }
+
+        Spent minus(Spent earlier) {
+            return new Spent(kernelNanos - earlier.kernelNanos, watchedAttempts - earlier.watchedAttempts, guardNanos - earlier.guardNanos,
+                    guardedAttempts - earlier.guardedAttempts, shadowNanos - earlier.shadowNanos, shadowChecks - earlier.shadowChecks);
+        }
+    }
+
+    Spent spent() {
+        GuardedCalls g = guardedCalls;
+        ShadowChecks s = shadow;
+        return new Spent(kernelNanos.sum(), watchedAttempts.sum(), retiredGuardNanos.get() + (g == null ? 0 : g.spentNanos()),
+                retiredGuarded.get() + (g == null ? 0 : g.attempts()), retiredShadowNanos.get() + (s == null ? 0 : s.spentNanos()),
+                retiredChecks.get() + (s == null ? 0 : s.checked()));
+    }
+
+    private void ranWatched(long nanos) {
+        kernelNanos.add(nanos);
+        watchedAttempts.increment();
+    }
 
     Leases(Selection selection, GateState gate, Logger log, LongSupplier pendingWaitMillis) {
         this.selection = selection;
@@ -92,12 +137,16 @@ final class Leases {
         guardedCalls = null;
         if (g != null) {
             g.close();
+            retiredGuardNanos.addAndGet(g.spentNanos());
+            retiredGuarded.addAndGet(g.attempts());
         }
         if (w != null) {
             w.close();
         }
         if (s != null) {
             s.close();
+            retiredShadowNanos.addAndGet(s.spentNanos());
+            retiredChecks.addAndGet(s.checked());
         }
     }
 
@@ -155,7 +204,10 @@ final class Leases {
         try {
             long work = Math.max(1, KernelChain.work(args));
             return guard.run(method, kernel, args, written, budgetNanos, "-abandoned-in-" + c.variant(),
-                    nanos -> c.ranLive(op, geometryClass, (double) nanos / work));
+                    nanos -> {
+                        c.ranLive(op, geometryClass, (double) nanos / work);
+                        ranWatched(nanos);
+                    });
         } catch (GuardedCalls.Overran e) {
             overran(c, op, args.length == 0 ? null : args[0], e.workerName + "' (a worker; the caller did not wait for it", e.where, budgetNanos);
             throw new InvocationTargetException(new IllegalStateException(c.variant() + " overran its deadline of " + budgetNanos / 1_000_000
@@ -406,8 +458,9 @@ final class Leases {
                 // worker would end at once with a cancellation, where the kernel itself may well complete.
                 GuardedCalls guard = guardedCalls;
                 if (guard == null || Thread.currentThread().isInterrupted() || !guarded(guard, c, op, geometryClass, args, written, work)) {
-                    w.begin(c, op, budget);
+                    long began = w.begin(c, op, budget);
                     Object result = method.invoke(kernel, args);
+                    ranWatched(System.nanoTime() - began);
                     c.answered(work);
                     return result;
                 }

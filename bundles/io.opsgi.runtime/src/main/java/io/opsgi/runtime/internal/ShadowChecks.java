@@ -47,19 +47,63 @@ final class ShadowChecks implements AutoCloseable {
     private final LiveCallJudgeSource judges;
     private final Mismatch onMismatch;
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(1);
-    private final AtomicLong busyNanos = new AtomicLong();
+    /** Busy time and time on, carried over when the registry restarts the checks (a reconfiguration neither resets nor refills the budget). */
+    private final Account account;
+    private final AtomicLong busyNanos;
     private final AtomicLong checked = new AtomicLong();
-    /** A recomputation is running: no call is sampled meanwhile (its time is charged only when it ends). */
-    private volatile boolean checking;
-    private final long started = System.nanoTime();
+    /** The checks' own time as spent (busyNanos also holds the unused credit written off), for the accounts. */
+    private final AtomicLong spentNanos = new AtomicLong();
     private final Thread worker;
+    private volatile boolean closed;
 
     /** Where the current judge comes from (a dynamic service). */
     interface LiveCallJudgeSource {
         LiveCallJudge judge();
     }
 
+    /**
+     * The budget's account: the checks' busy time and how long they have been on, over every {@link ShadowChecks}
+     * the registry started (each reconfiguration starts new ones). Checks that started afresh on every change of
+     * configuration would run their first cheap check at once and meter the rest against a clock just reset.
+     */
+    static final class Account {
+        final AtomicLong busyNanos = new AtomicLong();
+        /**
+         * A recomputation is queued or running (perhaps of checks the registry has since replaced): no call is sampled
+         * meanwhile (its time is charged only when it ends).
+         */
+        volatile boolean checking;
+        /** How long checks were on before the current ones started, and when those started (0: none on now). */
+        private volatile long onBefore, since;
+
+        synchronized void resume() {
+            if (since == 0) {
+                since = System.nanoTime();
+            }
+        }
+
+        synchronized void pause() {
+            if (since != 0) {
+                onBefore += System.nanoTime() - since;
+                since = 0;
+            }
+        }
+
+        long onNanos() {
+            long s = since;
+            return onBefore + (s == 0 ? 0 : System.nanoTime() - s);
+        }
+    }
+
     ShadowChecks(double rate, double budget, LiveCallJudgeSource judges, Mismatch onMismatch) {
+        this(rate, budget, judges, onMismatch, new Account());
+    }
+
+    /** Checks that go on with {@code account} (the registry's, kept across reconfigurations); {@link #close} pauses it. */
+    ShadowChecks(double rate, double budget, LiveCallJudgeSource judges, Mismatch onMismatch, Account account) {
+        this.account = account;
+        this.busyNanos = account.busyNanos;
+        account.resume();
         this.rate = rate;
         this.budget = budget;
         this.judges = judges;
@@ -71,7 +115,12 @@ final class ShadowChecks implements AutoCloseable {
 
     /** The share of the wall time since the checks started that they were busy (the callers' copies included). */
     double busyShare() {
-        return (double) busyNanos.get() / Math.max(1, System.nanoTime() - started);
+        return (double) busyNanos.get() / Math.max(1, account.onNanos());
+    }
+
+    /** What the checks have spent so far: the callers' copies and comparisons and the recomputations' wall time (ns). */
+    long spentNanos() {
+        return spentNanos.get();
     }
 
     /** Live calls checked so far. */
@@ -86,7 +135,7 @@ final class ShadowChecks implements AutoCloseable {
      * budget covers it, and no input is copied for a check that would not run.
      */
     Sample sample(String op, Candidate reference, Object[] args, int[] written) {
-        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || checking || !queue.isEmpty() || judges.judge() == null) {
+        if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate || account.checking || judges.judge() == null) {
             return null;
         }
         double expected = 0;
@@ -95,7 +144,7 @@ final class ShadowChecks implements AutoCloseable {
             double perUnit = reference.nanosPerUnit(op, geometryClass);
             expected = perUnit > 0 ? perUnit * KernelChain.work(args) : reference.measuredNanos(op, geometryClass).orElse(0);
         }
-        if (busyNanos.get() + expected > budget * (System.nanoTime() - started)) {
+        if (busyNanos.get() + expected > budget * account.onNanos()) {
             return null;
         }
         long start = System.nanoTime();
@@ -105,7 +154,9 @@ final class ShadowChecks implements AutoCloseable {
                 before[p] = a.clone();
             }
         }
-        busyNanos.addAndGet(System.nanoTime() - start);
+        long copied = System.nanoTime() - start;
+        busyNanos.addAndGet(copied);
+        spentNanos.addAndGet(copied);
         return new Sample(before, written);
     }
 
@@ -115,7 +166,9 @@ final class ShadowChecks implements AutoCloseable {
         try {
             compareInputsAndQueue(sample, kernel, reference, op, method, args);
         } finally {
-            busyNanos.addAndGet(System.nanoTime() - start); // the caller's share of the checks counts against the budget
+            long spent = System.nanoTime() - start;
+            busyNanos.addAndGet(spent); // the caller's share of the checks counts against the budget
+            spentNanos.addAndGet(spent);
         }
     }
 
@@ -138,11 +191,12 @@ final class ShadowChecks implements AutoCloseable {
             actual[i] = ((float[]) args[p]).clone();
             refArgs[p] = new float[actual[i].length];
         }
+        account.checking = true; // before the job is there, so the worker's "done" cannot come first (a full queue: one is pending)
         queue.offer(new Job(kernel, reference, op, method, refArgs, sample.written(), actual));
     }
 
     private void work() {
-        while (true) {
+        while (!closed) { // a check may swallow close()'s interrupt (the reference's own threads see it)
             Job job;
             try {
                 job = queue.take();
@@ -150,7 +204,6 @@ final class ShadowChecks implements AutoCloseable {
                 return;
             }
             long start = System.nanoTime();
-            checking = true;
             try {
                 check(job);
             } catch (RuntimeException | LinkageError e) {
@@ -158,9 +211,10 @@ final class ShadowChecks implements AutoCloseable {
             } finally {
                 long now = System.nanoTime();
                 long busy = busyNanos.addAndGet(now - start);
-                checking = false;
+                spentNanos.addAndGet(now - start);
+                account.checking = false;
                 // Credit unused while idle is capped, so a long quiet spell cannot buy a burst of checks later.
-                long credit = (long) (budget * (now - started)) - busy;
+                long credit = (long) (budget * account.onNanos()) - busy;
                 if (credit > MAX_CREDIT_NANOS) {
                     busyNanos.addAndGet(credit - MAX_CREDIT_NANOS);
                 }
@@ -220,6 +274,11 @@ final class ShadowChecks implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        account.pause();
         worker.interrupt();
+        if (queue.poll() != null) {
+            account.checking = false; // a job that will never run
+        }
     }
 }
