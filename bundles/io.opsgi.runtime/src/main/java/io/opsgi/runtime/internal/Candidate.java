@@ -28,7 +28,8 @@ final class Candidate implements KernelSelector.Choice {
      * a moving average): what guarding its calls is weighed against, since the gate's measurement may have been
      * taken on a loaded machine or before the JIT compiled the kernel.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, Double> livePerUnit = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, Double>> livePerUnit =
+            new java.util.concurrent.ConcurrentHashMap<>(); // op -> geometry class -> ns: read on every watched call, without allocating a key
     /** Live attempts begun on this kernel; the first {@code Leases.PROBATION_CALLS} run guarded. */
     final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
     /** The most work ({@code KernelChain.work}) of a live call this kernel has answered; a larger call runs guarded. */
@@ -73,7 +74,6 @@ final class Candidate implements KernelSelector.Choice {
         return n == null ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
-    /** The kernel's own time per unit of work on its recent guarded live calls of {@code op} in {@code geometryClass}, in ns; 0 if none. */
     /** Whether this kernel has answered a live call of at least this much work. */
     boolean answeredAsLarge(long work) {
         return work <= answeredWork.get();
@@ -86,13 +86,17 @@ final class Candidate implements KernelSelector.Choice {
         }
     }
 
+    /** The kernel's own time per unit of work on its recent guarded live calls of {@code op} in {@code geometryClass}, in ns; 0 if none. */
     double livePerUnit(String op, String geometryClass) {
-        return livePerUnit.getOrDefault(op + '/' + geometryClass, 0.0);
+        var byClass = livePerUnit.get(op);
+        Double d = byClass == null ? null : byClass.get(geometryClass);
+        return d == null ? 0 : d;
     }
 
     /** Records the kernel's own time per unit of work on a guarded live call. */
     void ranLive(String op, String geometryClass, double perUnitNanos) {
-        livePerUnit.merge(op + '/' + geometryClass, perUnitNanos, (old, now) -> old + (now - old) / 4);
+        livePerUnit.computeIfAbsent(op, o -> new java.util.concurrent.ConcurrentHashMap<>())
+                .merge(geometryClass, perUnitNanos, (old, now) -> old + (now - old) / 4);
     }
 
     /** The measured time per unit of work of calls of {@code op} in {@code geometryClass}, in ns; 0 if unknown. */

@@ -51,6 +51,19 @@ class GuardedCallsTest {
     }
 
     @Test
+    void whatTheGuardCostsIsAccountedApartFromTheKernelsOwnTime() throws Exception {
+        PlusOne k = new PlusOne();
+        float[] x = new float[1 << 16], out = new float[x.length];
+        long[] kernelNanos = new long[1];
+        for (int i = 0; i < 3; i++) {
+            guard.run(APPLY, k, new Object[] {x, out}, new int[] {1}, 10 * SECOND, "-abandoned", n -> kernelNanos[0] += n);
+        }
+        assertEquals(3, guard.attempts());
+        assertTrue(guard.spentNanos() > 0, "three hand-offs, clearings and copies of 256 KB cost something: " + guard.spentNanos());
+        assertTrue(kernelNanos[0] > 0, "the kernel's own time is told apart: " + kernelNanos[0]);
+    }
+
+    @Test
     void anAnswerInTimeIsCopiedIntoTheCallersOutputAndTheWorkerServesTheNextCall() throws Exception {
         PlusOne k = new PlusOne();
         float[] x = {1, 2, 3}, out = new float[3];
