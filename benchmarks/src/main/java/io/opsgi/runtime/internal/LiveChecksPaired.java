@@ -125,10 +125,10 @@ public final class LiveChecksPaired {
         } while (System.nanoTime() - start < nanos);
     }
 
-    /** Switches to {@code m}, lets its threads start (a few calls, untimed), then times calls for {@code nanos}. */
+    /** Switches to {@code m}, lets its threads start (calls for a tenth of a block, untimed), then times calls for {@code nanos}. */
     private Block block(Mode m, long nanos) {
         use(m);
-        runFor(nanos / 20);
+        runFor(Math.max(nanos / 10, 20_000_000L)); // the threads a switch starts are parked again by now
         long calls = 0;
         long cpu0 = os.getProcessCpuTime(), start = System.nanoTime(), now;
         do {
@@ -164,7 +164,9 @@ public final class LiveChecksPaired {
         for (int t = 0; System.nanoTime() - start < pairedNanos; t++) {
             for (Mode m : ORDERS[t % ORDERS.length]) {
                 Leases.Spent before = leases.spent();
-                blocks.get(m).add(block(m, blockNanos));
+                Block b = block(m, blockNanos);
+                blocks.get(m).add(b);
+                System.out.printf(Locale.ROOT, "BLOCK %d %s %d %d %d%n", t, m, b.calls(), b.wallNanos(), b.cpuNanos()); // for a closer look
                 spent.put(m, spent.get(m).plus(leases.spent().minus(before)));
             }
         }
