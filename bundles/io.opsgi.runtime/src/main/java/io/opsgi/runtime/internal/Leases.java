@@ -116,7 +116,9 @@ final class Leases {
     /** Starts watching live calls: deadlines (floor 0: none) and sampled shadow checks (null: none). */
     void watch(long deadlineFloorMillis, ShadowChecks checks) {
         deadlineFloorNanos = deadlineFloorMillis * 1_000_000L;
-        watch = deadlineFloorMillis > 0 ? new CallWatch(Math.max(10, Math.min(100, deadlineFloorMillis / 10)), this::overran) : null;
+        // The watchdog looks every tenth of the floor (every deadline is at least the floor, so none is more than 10% late),
+        // at most once a second: each look wakes a thread, which on a busy machine can push a kernel's helper off its core.
+        watch = deadlineFloorMillis > 0 ? new CallWatch(Math.max(10, Math.min(1_000, deadlineFloorMillis / 10)), this::overran) : null;
         shadow = checks;
         guardedCalls = watch != null ? new GuardedCalls() : null;
     }
