@@ -1,5 +1,6 @@
 package io.opsgi.kernel.gemm;
 
+import io.opsgi.kernel.support.VectorEpilogue;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -43,10 +44,12 @@ final class MicroKernel {
      *
      * @param accumulate add to C (beta 1) instead of overwriting it (beta 0)
      * @param bias       when not accumulating, row r's sum + {@code bias[biasAt + r]} is stored (null: none)
+     * @param out        with {@code finish} (the last K block), its epilogue is applied as the tile is stored, row r
+     *                   being channel {@code biasAt + r} (null: none)
      * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
      */
     static void tile12(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
-            boolean accumulate, float[] bias, int biasAt, float[] acc) {
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -127,7 +130,7 @@ final class MicroKernel {
         c10b.intoArray(acc, 10 * NR + V);
         c11a.intoArray(acc, 11 * NR);
         c11b.intoArray(acc, 11 * NR + V);
-        store(acc, c, ci, ldc, rows, cols, 12, accumulate, bias, biasAt);
+        store(acc, c, ci, ldc, rows, cols, 12, accumulate, bias, biasAt, out, finish);
     }
 
     /**
@@ -136,10 +139,12 @@ final class MicroKernel {
      *
      * @param accumulate add to C (beta 1) instead of overwriting it (beta 0)
      * @param bias       when not accumulating, row r's sum + {@code bias[biasAt + r]} is stored (null: none)
+     * @param out        with {@code finish} (the last K block), its epilogue is applied as the tile is stored, row r
+     *                   being channel {@code biasAt + r} (null: none)
      * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
      */
     static void tile8(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
-            boolean accumulate, float[] bias, int biasAt, float[] acc) {
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -196,15 +201,17 @@ final class MicroKernel {
         c6b.intoArray(acc, 6 * NR + V);
         c7a.intoArray(acc, 7 * NR);
         c7b.intoArray(acc, 7 * NR + V);
-        store(acc, c, ci, ldc, rows, cols, 8, accumulate, bias, biasAt);
+        store(acc, c, ci, ldc, rows, cols, 8, accumulate, bias, biasAt, out, finish);
     }
 
     /**
      * C[ci + r*ldc + j] (+)= acc[r*NR + j] (+ bias[biasAt + r] when not accumulating and bias is given) for
-     * r &lt; rows, j &lt; cols: whole vectors for a whole tile, else element by element.
+     * r &lt; rows, j &lt; cols, then, if {@code finish}, {@code out}'s epilogue on the tile just stored (one call per
+     * tile): whole vectors for a whole tile, else element by element.
      */
     private static void store(float[] acc, float[] c, int ci, int ldc, int rows, int cols, int height, boolean accumulate, float[] bias,
-            int biasAt) {
+            int biasAt, RowOutput out, boolean finish) {
+        VectorEpilogue e = finish && out != null ? out.epilogue() : null;
         if (rows == height && cols == NR) {
             for (int r = 0, at = ci; r < height; r++, at += ldc) {
                 FloatVector v0 = FloatVector.fromArray(S, acc, r * NR), v1 = FloatVector.fromArray(S, acc, r * NR + V);
@@ -219,6 +226,9 @@ final class MicroKernel {
                 v0.intoArray(c, at);
                 v1.intoArray(c, at + V);
             }
+            if (e != null) { // on the tile just stored, in L1 (no helper here takes vectors: see above)
+                e.applyRows(c, ci, ldc, rows, cols, biasAt, out.residual());
+            }
             return;
         }
         // A tile cut by C's edge. No masked stores: they read and rewrite the whole vector, which
@@ -228,6 +238,9 @@ final class MicroKernel {
                 float sum = acc[r * NR + j];
                 c[at] = accumulate ? c[at] + sum : bias != null ? sum + bias[biasAt + r] : sum;
             }
+        }
+        if (e != null) {
+            e.applyRows(c, ci, ldc, rows, cols, biasAt, out.residual());
         }
     }
 }

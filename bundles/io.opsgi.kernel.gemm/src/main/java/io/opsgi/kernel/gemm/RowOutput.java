@@ -6,7 +6,7 @@ import io.opsgi.kernel.support.VectorEpilogue;
  * What {@link Sgemm} does to C's rows as it stores them, when C's rows are a layer's output channels
  * (conv2d as a GEMM): row i is channel {@code firstRow + i}; its bias is added by the store of the first
  * K block, and its epilogue (affine map, residual add, activation) is applied by the store of the last
- * K block, to each tile right after it is written, while it is in L1. Before, the bias was a fill of
+ * K block, to each tile as it is stored, while it is in L1 ({@link VectorEpilogue#applyRows}). Before, the bias was a fill of
  * C and the epilogue a pass over all of C after the product, each of them a trip through memory.
  *
  * <p>The arithmetic is the separate passes': the bias is added to the first block's sum (bias + sum is

@@ -4,7 +4,6 @@ import static io.opsgi.kernel.gemm.MicroKernel.MR;
 import static io.opsgi.kernel.gemm.MicroKernel.MR_SHORT;
 
 import io.opsgi.kernel.support.Parallel;
-import io.opsgi.kernel.support.VectorEpilogue;
 import java.util.Arrays;
 
 /**
@@ -166,7 +165,7 @@ public final class Sgemm {
      * Rows [ic .. ic+mcb) of C, columns [jc .. jc+ncb), K block [pc .. pc+kcb) (B packed in the
      * scratch): 12-row tiles, then 8-row ones where they fit the rest exactly (a rest of 4 trades
      * one 12 for two 8s), then one zero-padded packed panel for whatever no tile height fits. The first
-     * K block adds the output's bias as it stores, the last ({@code finish}) applies its epilogue to each tile.
+     * K block adds the output's bias as it stores, the last ({@code finish}) applies its epilogue as it stores.
      */
     private static void rowBlock(Operands op, Scratch s, int ic, int mcb, int jc, int ncb, int pc, int kcb, int rs, int ks,
             boolean accumulate, boolean finish) {
@@ -185,7 +184,6 @@ public final class Sgemm {
         }
         RowOutput out = op.out;
         float[] bias = out == null || accumulate ? null : out.bias();
-        VectorEpilogue epilogue = out == null || !finish ? null : out.epilogue();
         int row0 = out == null ? 0 : out.firstRow() + ic; // the bias's and the epilogue's channel of the block's first row
         for (int q = 0; q < ncb; q += NR) {
             int cols = Math.min(NR, ncb - q), bAt = q * kcb;
@@ -193,29 +191,19 @@ public final class Sgemm {
             int r = 0;
             for (int t = 0; t < tall; t++, r += MR) {
                 MicroKernel.tile12(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR, cols, accumulate, bias,
-                        row0 + r, s.acc);
-                finish(epilogue, op, cAt + r * op.ldc, MR, cols, row0 + r);
+                        row0 + r, out, finish, s.acc);
             }
             for (int t = 0; t < shortTiles; t++, r += MR_SHORT) {
                 MicroKernel.tile8(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR_SHORT, cols, accumulate,
-                        bias, row0 + r, s.acc);
-                finish(epilogue, op, cAt + r * op.ldc, MR_SHORT, cols, row0 + r);
+                        bias, row0 + r, out, finish, s.acc);
             }
             if (rest > MR_SHORT) {
                 MicroKernel.tile12(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
-                        s.acc);
+                        out, finish, s.acc);
             } else if (rest > 0) {
                 MicroKernel.tile8(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
-                        s.acc);
+                        out, finish, s.acc);
             }
-            finish(epilogue, op, cAt + r * op.ldc, rest, cols, row0 + r);
-        }
-    }
-
-    /** The epilogue on a tile just stored (rows x cols at C[at]), if any. */
-    private static void finish(VectorEpilogue epilogue, Operands op, int at, int rows, int cols, int channel) {
-        if (epilogue != null && rows > 0) {
-            epilogue.applyRows(op.c, at, op.ldc, rows, cols, channel, op.out.residual());
         }
     }
 

@@ -28,6 +28,8 @@ public final class VectorEpilogue {
     private final Epilogue e;
     private final int kind;
     private final float lo, hi, slope;
+    private final boolean affine, add;
+    private final float[] scale, shift;
 
     private VectorEpilogue(Epilogue e) {
         this.e = e;
@@ -36,6 +38,10 @@ public final class VectorEpilogue {
         this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
         this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
         this.slope = a == null ? 0f : a.negativeSlope();
+        this.affine = e.scale() != null || e.shift() != null;
+        this.add = e.residual();
+        this.scale = e.scale();
+        this.shift = e.shift();
     }
 
     /** {@code e} resolved for many calls of {@link #apply(float[], int, int, int, float[])}; null for {@link Epilogue#NONE}. */
@@ -62,11 +68,39 @@ public final class VectorEpilogue {
 
     /**
      * {@code rows} rows of {@code length} values, row r at {@code y[at + r·ld ..]} and of output channel
-     * {@code channel + r} (a tile of a GEMM whose rows are channels).
+     * {@code channel + r}: a tile of a GEMM whose rows are channels, just stored and still in L1. One call
+     * per tile, its constants set up once: per row it costs the row's loads and stores only (a call per row
+     * of two vectors cost more than the product of a small K). The arithmetic is {@link #apply}'s.
      */
     public void applyRows(float[] y, int at, int ld, int rows, int length, int channel, float[] residual) {
+        if (kind == EXP_OR_OTHER || length % LANES != 0) {
+            for (int r = 0; r < rows; r++, at += ld) {
+                run(e, kind, lo, hi, slope, y, at, length, channel + r, residual);
+            }
+            return;
+        }
+        FloatVector zero = FloatVector.zero(S), three = FloatVector.broadcast(S, 3f), six = FloatVector.broadcast(S, 6f);
+        FloatVector low = FloatVector.broadcast(S, lo), high = FloatVector.broadcast(S, hi);
         for (int r = 0; r < rows; r++, at += ld) {
-            run(e, kind, lo, hi, slope, y, at, length, channel + r, residual);
+            float s = scale == null ? 1f : scale[channel + r], t = shift == null ? 0f : shift[channel + r];
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, y, i);
+                if (affine) {
+                    v = v.mul(s).add(t);
+                }
+                if (add) {
+                    v = v.add(FloatVector.fromArray(S, residual, i));
+                }
+                switch (kind) {
+                    case RELU -> v = v.blend(zero, v.compare(VectorOperators.LT, 0f));
+                    case CLAMP -> v = cppMin(cppMax(v, low), high);
+                    case LEAKY -> v = v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not());
+                    case HARDSWISH -> v = v.mul(cppMin(cppMax(v.add(three), zero), six)).div(six);
+                    case HARDSIGMOID -> v = cppMin(cppMax(v.add(three), zero), six).div(six);
+                    default -> { }
+                }
+                v.intoArray(y, i);
+            }
         }
     }
 
