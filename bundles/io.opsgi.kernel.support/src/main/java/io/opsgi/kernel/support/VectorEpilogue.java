@@ -69,8 +69,8 @@ public final class VectorEpilogue {
     /**
      * {@code rows} rows of {@code length} values, row r at {@code y[at + r·ld ..]} and of output channel
      * {@code channel + r}: a tile of a GEMM whose rows are channels, just stored and still in L1. One call
-     * per tile, its constants set up once: per row it costs the row's loads and stores only (a call per row
-     * of two vectors cost more than the product of a small K). The arithmetic is {@link #apply}'s.
+     * per tile, its constants set up once, each part a loop of its own (a call per row of two vectors cost more
+     * than the product of a small K). The arithmetic is {@link #apply}'s, bit for bit.
      */
     public void applyRows(float[] y, int at, int ld, int rows, int length, int channel, float[] residual) {
         if (kind == EXP_OR_OTHER || length % LANES != 0) {
@@ -79,27 +79,66 @@ public final class VectorEpilogue {
             }
             return;
         }
-        FloatVector zero = FloatVector.zero(S), three = FloatVector.broadcast(S, 3f), six = FloatVector.broadcast(S, 6f);
-        FloatVector low = FloatVector.broadcast(S, lo), high = FloatVector.broadcast(S, hi);
+        if (affine || add) {
+            for (int r = 0, row = at; r < rows; r++, row += ld) {
+                float s = scale == null ? 1f : scale[channel + r], t = shift == null ? 0f : shift[channel + r];
+                for (int i = row, end = row + length; i < end; i += LANES) {
+                    FloatVector v = FloatVector.fromArray(S, y, i);
+                    if (affine) {
+                        v = v.mul(s).add(t);
+                    }
+                    if (add) {
+                        v = v.add(FloatVector.fromArray(S, residual, i));
+                    }
+                    v.intoArray(y, i);
+                }
+            }
+        }
+        // The activation as a loop of its own per kind: no branch per vector. (Stored and reloaded in between:
+        // each step rounds to float anyway, so the bits are those of one pass.)
+        switch (kind) {
+            case RELU -> relu(y, at, ld, rows, length);
+            case CLAMP -> clamp(y, at, ld, rows, length, lo, hi);
+            case LEAKY -> leaky(y, at, ld, rows, length, slope);
+            case HARDSWISH, HARDSIGMOID -> hard(y, at, ld, rows, length, kind == HARDSWISH);
+            default -> { }
+        }
+    }
+
+    private static void relu(float[] y, int at, int ld, int rows, int length) {
+        FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++, at += ld) {
-            float s = scale == null ? 1f : scale[channel + r], t = shift == null ? 0f : shift[channel + r];
             for (int i = at, end = at + length; i < end; i += LANES) {
                 FloatVector v = FloatVector.fromArray(S, y, i);
-                if (affine) {
-                    v = v.mul(s).add(t);
-                }
-                if (add) {
-                    v = v.add(FloatVector.fromArray(S, residual, i));
-                }
-                switch (kind) {
-                    case RELU -> v = v.blend(zero, v.compare(VectorOperators.LT, 0f));
-                    case CLAMP -> v = cppMin(cppMax(v, low), high);
-                    case LEAKY -> v = v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not());
-                    case HARDSWISH -> v = v.mul(cppMin(cppMax(v.add(three), zero), six)).div(six);
-                    case HARDSIGMOID -> v = cppMin(cppMax(v.add(three), zero), six).div(six);
-                    default -> { }
-                }
-                v.intoArray(y, i);
+                v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(y, i);
+            }
+        }
+    }
+
+    private static void clamp(float[] y, int at, int ld, int rows, int length, float lo, float hi) {
+        FloatVector low = FloatVector.broadcast(S, lo), high = FloatVector.broadcast(S, hi);
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                cppMin(cppMax(FloatVector.fromArray(S, y, i), low), high).intoArray(y, i);
+            }
+        }
+    }
+
+    private static void leaky(float[] y, int at, int ld, int rows, int length, float slope) {
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, y, i);
+                v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not()).intoArray(y, i);
+            }
+        }
+    }
+
+    private static void hard(float[] y, int at, int ld, int rows, int length, boolean swish) {
+        FloatVector zero = FloatVector.zero(S), three = FloatVector.broadcast(S, 3f), six = FloatVector.broadcast(S, 6f);
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, y, i), gate = cppMin(cppMax(v.add(three), zero), six);
+                (swish ? v.mul(gate) : gate).div(six).intoArray(y, i);
             }
         }
     }
