@@ -1,5 +1,6 @@
 package io.opsgi.kernel.gemm;
 
+import io.opsgi.kernel.support.VectorEpilogue;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -42,10 +43,13 @@ final class MicroKernel {
      * all 12 rows of A are read, so they must exist (a packed tail panel is zero-padded).
      *
      * @param accumulate add to C (beta 1) instead of overwriting it (beta 0)
+     * @param bias       when not accumulating, row r's sum + {@code bias[biasAt + r]} is stored (null: none)
+     * @param out        with {@code finish} (the last K block), its epilogue is applied as the tile is stored, row r
+     *                   being channel {@code biasAt + r} (null: none)
      * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
      */
     static void tile12(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
-            boolean accumulate, float[] acc) {
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -126,7 +130,7 @@ final class MicroKernel {
         c10b.intoArray(acc, 10 * NR + V);
         c11a.intoArray(acc, 11 * NR);
         c11b.intoArray(acc, 11 * NR + V);
-        store(acc, c, ci, ldc, rows, cols, 12, accumulate);
+        store(acc, c, ci, ldc, rows, cols, 12, accumulate, bias, biasAt, out, finish);
     }
 
     /**
@@ -134,10 +138,13 @@ final class MicroKernel {
      * all 8 rows of A are read, so they must exist (a packed tail panel is zero-padded).
      *
      * @param accumulate add to C (beta 1) instead of overwriting it (beta 0)
+     * @param bias       when not accumulating, row r's sum + {@code bias[biasAt + r]} is stored (null: none)
+     * @param out        with {@code finish} (the last K block), its epilogue is applied as the tile is stored, row r
+     *                   being channel {@code biasAt + r} (null: none)
      * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
      */
     static void tile8(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
-            boolean accumulate, float[] acc) {
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
         FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
         FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
@@ -194,20 +201,33 @@ final class MicroKernel {
         c6b.intoArray(acc, 6 * NR + V);
         c7a.intoArray(acc, 7 * NR);
         c7b.intoArray(acc, 7 * NR + V);
-        store(acc, c, ci, ldc, rows, cols, 8, accumulate);
+        store(acc, c, ci, ldc, rows, cols, 8, accumulate, bias, biasAt, out, finish);
     }
 
-    /** C[ci + r*ldc + j] (+)= acc[r*NR + j] for r &lt; rows, j &lt; cols: whole vectors for a whole tile, else element by element. */
-    private static void store(float[] acc, float[] c, int ci, int ldc, int rows, int cols, int height, boolean accumulate) {
+    /**
+     * C[ci + r*ldc + j] (+)= acc[r*NR + j] (+ bias[biasAt + r] when not accumulating and bias is given) for
+     * r &lt; rows, j &lt; cols, then, if {@code finish}, {@code out}'s epilogue on the tile just stored (one call per
+     * tile): whole vectors for a whole tile, else element by element.
+     */
+    private static void store(float[] acc, float[] c, int ci, int ldc, int rows, int cols, int height, boolean accumulate, float[] bias,
+            int biasAt, RowOutput out, boolean finish) {
+        VectorEpilogue e = finish && out != null ? out.epilogue() : null;
         if (rows == height && cols == NR) {
             for (int r = 0, at = ci; r < height; r++, at += ldc) {
                 FloatVector v0 = FloatVector.fromArray(S, acc, r * NR), v1 = FloatVector.fromArray(S, acc, r * NR + V);
                 if (accumulate) {
                     v0 = v0.add(FloatVector.fromArray(S, c, at));
                     v1 = v1.add(FloatVector.fromArray(S, c, at + V));
+                } else if (bias != null) {
+                    FloatVector b = FloatVector.broadcast(S, bias[biasAt + r]);
+                    v0 = v0.add(b);
+                    v1 = v1.add(b);
                 }
                 v0.intoArray(c, at);
                 v1.intoArray(c, at + V);
+            }
+            if (e != null) { // on the tile just stored, in L1 (no helper here takes vectors: see above)
+                e.applyRows(c, ci, ldc, rows, cols, biasAt, out.residual());
             }
             return;
         }
@@ -215,8 +235,12 @@ final class MicroKernel {
         // could undo a neighbouring thread's write to the columns just past this tile.
         for (int r = 0; r < rows; r++) {
             for (int j = 0, at = ci + r * ldc; j < cols; j++, at++) {
-                c[at] = accumulate ? c[at] + acc[r * NR + j] : acc[r * NR + j];
+                float sum = acc[r * NR + j];
+                c[at] = accumulate ? c[at] + sum : bias != null ? sum + bias[biasAt + r] : sum;
             }
+        }
+        if (e != null) {
+            e.applyRows(c, ci, ldc, rows, cols, biasAt, out.residual());
         }
     }
 }

@@ -63,6 +63,21 @@ public final class Sgemm {
      */
     public static void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker b, boolean accumulate,
             float[] c, int cOff, int ldc, int threads) {
+        multiply(transA, m, n, k, a, aOff, lda, b, accumulate, null, c, cOff, ldc, threads);
+    }
+
+    /**
+     * {@code C = A·B} with C's rows finished as they are stored ({@link RowOutput}: a bias per row,
+     * then an epilogue), on at most {@code threads} threads; otherwise as
+     * {@link #multiply(boolean, int, int, int, float[], int, int, BPacker, boolean, float[], int, int, int)}.
+     */
+    public static void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker b, RowOutput out,
+            float[] c, int cOff, int ldc, int threads) {
+        multiply(transA, m, n, k, a, aOff, lda, b, false, out, c, cOff, ldc, threads);
+    }
+
+    private static void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker b, boolean accumulate,
+            RowOutput out, float[] c, int cOff, int ldc, int threads) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("sgemm: negative size m=" + m + ", n=" + n + ", k=" + k);
         }
@@ -74,12 +89,16 @@ public final class Sgemm {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
-                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                    float fill = out != null && out.bias() != null ? out.bias()[out.firstRow() + i] : 0f;
+                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, fill);
+                }
+                if (out != null && out.epilogue() != null) {
+                    out.epilogue().applyRows(c, cOff, ldc, m, n, out.firstRow(), out.residual());
                 }
             }
             return;
         }
-        Operands op = new Operands(transA, m, n, k, a, aOff, lda, b, accumulate, c, cOff, ldc);
+        Operands op = new Operands(transA, m, n, k, a, aOff, lda, b, accumulate, out, c, cOff, ldc);
         int rowPanels = ceilDiv(m, MR), colPanels = ceilDiv(n, NR);
         int tasks = threads <= 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS ? 1 : threads * TASKS_PER_THREAD;
         int[] grid = split(tasks, rowPanels, colPanels, m, n);
@@ -133,7 +152,7 @@ public final class Sgemm {
                     op.b.pack(pc, kcb, jc, ncb, s.b);
                     boolean accumulate = op.accumulate || pc > 0;
                     for (int ic = r0; ic < r1; ic += mc) {
-                        rowBlock(op, s, ic, Math.min(mc, r1 - ic), jc, ncb, pc, kcb, rs, ks, accumulate);
+                        rowBlock(op, s, ic, Math.min(mc, r1 - ic), jc, ncb, pc, kcb, rs, ks, accumulate, pc + kcb == op.k);
                     }
                 }
             }
@@ -145,10 +164,11 @@ public final class Sgemm {
     /**
      * Rows [ic .. ic+mcb) of C, columns [jc .. jc+ncb), K block [pc .. pc+kcb) (B packed in the
      * scratch): 12-row tiles, then 8-row ones where they fit the rest exactly (a rest of 4 trades
-     * one 12 for two 8s), then one zero-padded packed panel for whatever no tile height fits.
+     * one 12 for two 8s), then one zero-padded packed panel for whatever no tile height fits. The first
+     * K block adds the output's bias as it stores, the last ({@code finish}) applies its epilogue as it stores.
      */
     private static void rowBlock(Operands op, Scratch s, int ic, int mcb, int jc, int ncb, int pc, int kcb, int rs, int ks,
-            boolean accumulate) {
+            boolean accumulate, boolean finish) {
         int tall = mcb / MR, rest = mcb % MR, shortTiles = 0;
         if (rest == 2 * MR_SHORT - MR && tall > 0) {
             tall--;
@@ -162,21 +182,27 @@ public final class Sgemm {
         if (rest > 0) {
             Packing.packTailA(op.a, op.aOff, op.lda, op.transA, ic + inPlace, rest, pc, kcb, s.a);
         }
+        RowOutput out = op.out;
+        float[] bias = out == null || accumulate ? null : out.bias();
+        int row0 = out == null ? 0 : out.firstRow() + ic; // the bias's and the epilogue's channel of the block's first row
         for (int q = 0; q < ncb; q += NR) {
             int cols = Math.min(NR, ncb - q), bAt = q * kcb;
             int cAt = op.cOff + ic * op.ldc + jc + q, aAt = op.aOff + ic * rs + pc * ks;
             int r = 0;
             for (int t = 0; t < tall; t++, r += MR) {
-                MicroKernel.tile12(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR, cols, accumulate, s.acc);
+                MicroKernel.tile12(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR, cols, accumulate, bias,
+                        row0 + r, out, finish, s.acc);
             }
             for (int t = 0; t < shortTiles; t++, r += MR_SHORT) {
                 MicroKernel.tile8(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR_SHORT, cols, accumulate,
-                        s.acc);
+                        bias, row0 + r, out, finish, s.acc);
             }
             if (rest > MR_SHORT) {
-                MicroKernel.tile12(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, s.acc);
+                MicroKernel.tile12(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
+                        out, finish, s.acc);
             } else if (rest > 0) {
-                MicroKernel.tile8(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, s.acc);
+                MicroKernel.tile8(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
+                        out, finish, s.acc);
             }
         }
     }
@@ -199,7 +225,7 @@ public final class Sgemm {
 
     /** One call's operands, shared read-only by its tasks. */
     private record Operands(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker b, boolean accumulate,
-            float[] c, int cOff, int ldc) {
+            RowOutput out, float[] c, int cOff, int ldc) {
     }
 
     /** A thread's packing buffers (a short A panel, the largest B block) and the tile spill. */

@@ -1,5 +1,6 @@
 package io.opsgi.kernel.support;
 
+import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.Epilogue;
 import jdk.incubator.vector.FloatVector;
@@ -14,12 +15,38 @@ import jdk.incubator.vector.VectorSpecies;
  * NaN and -0.0 included), so results are {@link Epilogue#apply}'s bit for bit. The activations built
  * on exp (silu, sigmoid) and the rest of a row shorter than a vector go through {@link Epilogue#apply}.
  * The scalar loop measured ~1.5 ns per element (a switch per value), more than the fused layers saved.
+ *
+ * <p>A kernel that applies the epilogue to many short pieces (a GEMM to each tile it stores) resolves
+ * it once ({@link #of}) instead of per call.
  */
 public final class VectorEpilogue {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
+    /** The activation kinds of the vector loop; EXP_OR_OTHER goes through {@link Epilogue#apply}. */
+    private static final int NO_ACTIVATION = 0, RELU = 1, CLAMP = 2, LEAKY = 3, HARDSWISH = 4, HARDSIGMOID = 5, EXP_OR_OTHER = -1;
 
-    private VectorEpilogue() {
+    private final Epilogue e;
+    private final int kind;
+    private final float lo, hi, slope;
+    private final boolean affine, add;
+    private final float[] scale, shift;
+
+    private VectorEpilogue(Epilogue e) {
+        this.e = e;
+        ActivationAttrs a = e.activation();
+        this.kind = kind(a);
+        this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
+        this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
+        this.slope = a == null ? 0f : a.negativeSlope();
+        this.affine = e.scale() != null || e.shift() != null;
+        this.add = e.residual();
+        this.scale = e.scale();
+        this.shift = e.shift();
+    }
+
+    /** {@code e} resolved for many calls of {@link #apply(float[], int, int, int, float[])}; null for {@link Epilogue#NONE}. */
+    public static VectorEpilogue of(Epilogue e) {
+        return e.isNone() ? null : new VectorEpilogue(e);
     }
 
     /** As {@link Epilogue#apply}: {@code y[at .. at+length)} of output channel {@code channel}. */
@@ -28,23 +55,113 @@ public final class VectorEpilogue {
             return;
         }
         ActivationAttrs a = e.activation();
-        int kind = a == null ? 0 : switch (a.fn()) {
-            case RELU -> 1;
-            case RELU6, HARDTANH -> 2;
-            case LEAKY_RELU -> 3;
-            case HARDSWISH -> 4;
-            case HARDSIGMOID -> 5;
-            default -> -1;
+        int kind = kind(a);
+        float lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
+        float hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
+        run(e, kind, lo, hi, a == null ? 0f : a.negativeSlope(), y, at, length, channel, residual);
+    }
+
+    /** As {@link Epilogue#apply}: {@code y[at .. at+length)} of output channel {@code channel}. */
+    public void apply(float[] y, int at, int length, int channel, float[] residual) {
+        run(e, kind, lo, hi, slope, y, at, length, channel, residual);
+    }
+
+    /**
+     * {@code rows} rows of {@code length} values, row r at {@code y[at + r·ld ..]} and of output channel
+     * {@code channel + r}: a tile of a GEMM whose rows are channels, just stored and still in L1. One call
+     * per tile, its constants set up once, each part a loop of its own (a call per row of two vectors cost more
+     * than the product of a small K). The arithmetic is {@link #apply}'s, bit for bit.
+     */
+    public void applyRows(float[] y, int at, int ld, int rows, int length, int channel, float[] residual) {
+        if (kind == EXP_OR_OTHER || length % LANES != 0) {
+            for (int r = 0; r < rows; r++, at += ld) {
+                run(e, kind, lo, hi, slope, y, at, length, channel + r, residual);
+            }
+            return;
+        }
+        if (affine || add) {
+            for (int r = 0, row = at; r < rows; r++, row += ld) {
+                float s = scale == null ? 1f : scale[channel + r], t = shift == null ? 0f : shift[channel + r];
+                for (int i = row, end = row + length; i < end; i += LANES) {
+                    FloatVector v = FloatVector.fromArray(S, y, i);
+                    if (affine) {
+                        v = v.mul(s).add(t);
+                    }
+                    if (add) {
+                        v = v.add(FloatVector.fromArray(S, residual, i));
+                    }
+                    v.intoArray(y, i);
+                }
+            }
+        }
+        // The activation as a loop of its own per kind: no branch per vector. (Stored and reloaded in between:
+        // each step rounds to float anyway, so the bits are those of one pass.)
+        switch (kind) {
+            case RELU -> relu(y, at, ld, rows, length);
+            case CLAMP -> clamp(y, at, ld, rows, length, lo, hi);
+            case LEAKY -> leaky(y, at, ld, rows, length, slope);
+            case HARDSWISH, HARDSIGMOID -> hard(y, at, ld, rows, length, kind == HARDSWISH);
+            default -> { }
+        }
+    }
+
+    private static void relu(float[] y, int at, int ld, int rows, int length) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, y, i);
+                v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(y, i);
+            }
+        }
+    }
+
+    private static void clamp(float[] y, int at, int ld, int rows, int length, float lo, float hi) {
+        FloatVector low = FloatVector.broadcast(S, lo), high = FloatVector.broadcast(S, hi);
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                cppMin(cppMax(FloatVector.fromArray(S, y, i), low), high).intoArray(y, i);
+            }
+        }
+    }
+
+    private static void leaky(float[] y, int at, int ld, int rows, int length, float slope) {
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, y, i);
+                v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not()).intoArray(y, i);
+            }
+        }
+    }
+
+    private static void hard(float[] y, int at, int ld, int rows, int length, boolean swish) {
+        FloatVector zero = FloatVector.zero(S), three = FloatVector.broadcast(S, 3f), six = FloatVector.broadcast(S, 6f);
+        for (int r = 0; r < rows; r++, at += ld) {
+            for (int i = at, end = at + length; i < end; i += LANES) {
+                FloatVector v = FloatVector.fromArray(S, y, i), gate = cppMin(cppMax(v.add(three), zero), six);
+                (swish ? v.mul(gate) : gate).div(six).intoArray(y, i);
+            }
+        }
+    }
+
+    private static int kind(ActivationAttrs a) {
+        return a == null ? NO_ACTIVATION : switch (a.fn()) {
+            case RELU -> RELU;
+            case RELU6, HARDTANH -> CLAMP;
+            case LEAKY_RELU -> LEAKY;
+            case HARDSWISH -> HARDSWISH;
+            case HARDSIGMOID -> HARDSIGMOID;
+            default -> EXP_OR_OTHER;
         };
-        if (kind < 0) {
+    }
+
+    private static void run(Epilogue e, int kind, float lo, float hi, float slope, float[] y, int at, int length, int channel,
+            float[] residual) {
+        if (kind == EXP_OR_OTHER) {
             e.apply(y, at, length, channel, residual);
             return;
         }
         boolean affine = e.scale() != null || e.shift() != null, add = e.residual();
         float s = e.scale() == null ? 1f : e.scale()[channel], t = e.shift() == null ? 0f : e.shift()[channel];
-        float lo = a == null ? 0f : a.fn() == io.opsgi.op.Activation.RELU6 ? 0f : a.minVal();
-        float hi = a == null ? 0f : a.fn() == io.opsgi.op.Activation.RELU6 ? 6f : a.maxVal();
-        float slope = a == null ? 0f : a.negativeSlope();
         FloatVector zero = FloatVector.zero(S), three = FloatVector.broadcast(S, 3f), six = FloatVector.broadcast(S, 6f);
         int i = at, end = at + length, vectorEnd = at + length / LANES * LANES;
         for (; i < vectorEnd; i += LANES) {
@@ -56,11 +173,11 @@ public final class VectorEpilogue {
                 v = v.add(FloatVector.fromArray(S, residual, i));
             }
             switch (kind) {
-                case 1 -> v = v.blend(zero, v.compare(VectorOperators.LT, 0f));                        // v < 0 ? 0 : v
-                case 2 -> v = cppMin(cppMax(v, FloatVector.broadcast(S, lo)), FloatVector.broadcast(S, hi));
-                case 3 -> v = v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not());      // v > 0 ? v : v*slope
-                case 4 -> v = v.mul(cppMin(cppMax(v.add(three), zero), six)).div(six);
-                case 5 -> v = cppMin(cppMax(v.add(three), zero), six).div(six);
+                case RELU -> v = v.blend(zero, v.compare(VectorOperators.LT, 0f));                        // v < 0 ? 0 : v
+                case CLAMP -> v = cppMin(cppMax(v, FloatVector.broadcast(S, lo)), FloatVector.broadcast(S, hi));
+                case LEAKY -> v = v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not());      // v > 0 ? v : v*slope
+                case HARDSWISH -> v = v.mul(cppMin(cppMax(v.add(three), zero), six)).div(six);
+                case HARDSIGMOID -> v = cppMin(cppMax(v.add(three), zero), six).div(six);
                 default -> { }
             }
             v.intoArray(y, i);

@@ -1,6 +1,7 @@
 package io.opsgi.kernel.conv2d.gemm;
 
 import io.opsgi.kernel.gemm.BPacker;
+import io.opsgi.kernel.gemm.RowOutput;
 import io.opsgi.kernel.gemm.Sgemm;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.PreparedConv;
@@ -11,7 +12,6 @@ import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
 import io.opsgi.op.PreparedConv2d;
-import java.util.Arrays;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
 
@@ -23,15 +23,16 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * W_g is the weight rows of group g as stored (OIHW is already row-major in (c, i, j)), and col_g
  * the im2col matrix, which {@link Im2colPacker} writes straight into the GEMM's packed panels. A
  * 1x1, stride-1, unpadded convolution needs no im2col at all: the input planes of the group are
- * col_g itself. The bias is written into Y first and the product added to it.
+ * col_g itself. The bias is added, and the epilogue applied, by the GEMM's store of each tile
+ * ({@link RowOutput}: the rows of Y_g are output channels), not by passes over Y.
  *
  * <p>Threads: a product big enough to split runs on all threads, one image-group after the other;
  * many small products (groups, batches) run one per thread instead, each thread with its own
  * input scratch.
  *
  * <p>Prepared ({@link #prepare}): the GEMM reads the weight rows in place, so there is nothing to
- * pack; the weights are copied once, and the epilogue runs on each product's rows right after the
- * product, instead of as separate layers each with a pass over the whole output; a call below
+ * pack; the weights are copied once, and the epilogue runs on each tile of the product as it is
+ * stored, instead of as separate layers each with a pass over the whole output; a call below
  * {@link Parallel#INLINE_FLOPS} runs on the calling thread alone.
  *
  * <p>Every geometry is served, depthwise too: there each product has one weight row, so the
@@ -51,18 +52,19 @@ public final class GemmConv2d implements Conv2dKernel {
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        compute(g, x, w, bias, Epilogue.NONE, null, y);
+        compute(g, x, w, bias, null, null, y);
     }
 
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
         return PreparedConv.of(this, g, epilogue, () -> {
             float[] weights = w.clone(), b = bias == null ? null : bias.clone();
-            return (x, residual, y) -> compute(g, x, weights, b, epilogue, residual, y);
+            VectorEpilogue e = VectorEpilogue.of(epilogue);
+            return (x, residual, y) -> compute(g, x, weights, b, e, residual, y);
         });
     }
 
-    private static void compute(ConvGeometry g, float[] x, float[] w, float[] bias, Epilogue e, float[] residual, float[] y) {
+    private static void compute(ConvGeometry g, float[] x, float[] w, float[] bias, VectorEpilogue e, float[] residual, float[] y) {
         int og = g.cOutPerGroup(), k = g.cInPerGroup() * g.kh() * g.kw(), outPlane = g.oh() * g.ow();
         int products = g.n() * g.groups(), threads = Parallel.threads();
         long flops = 2L * og * outPlane * k;
@@ -76,17 +78,12 @@ public final class GemmConv2d implements Conv2dKernel {
     }
 
     /** Y_g of image u / groups, group u % groups, on up to {@code threads} threads. */
-    private static void product(ConvGeometry g, float[] x, float[] w, float[] bias, Epilogue e, float[] residual, float[] y, int u,
+    private static void product(ConvGeometry g, float[] x, float[] w, float[] bias, VectorEpilogue e, float[] residual, float[] y, int u,
             int threads) {
         int n = u / g.groups(), group = u % g.groups();
         int cg = g.cInPerGroup(), og = g.cOutPerGroup(), k = cg * g.kh() * g.kw();
         int outPlane = g.oh() * g.ow(), firstIn = group * cg, firstOut = group * og;
         int yAt = (n * g.cOut() + firstOut) * outPlane;
-        if (bias != null) {
-            for (int o = 0; o < og; o++) {
-                Arrays.fill(y, yAt + o * outPlane, yAt + (o + 1) * outPlane, bias[firstOut + o]);
-            }
-        }
         BPacker col;
         if (isPointwise(g)) {
             int inPlane = g.h() * g.w(); // == outPlane
@@ -95,10 +92,8 @@ public final class GemmConv2d implements Conv2dKernel {
             PhasedInput src = PhasedInput.of(g, x, n, firstIn, PHASED);
             col = new Im2colPacker(src, g.kh(), g.kw(), g.dilationH(), g.dilationW(), g.ow());
         }
-        Sgemm.multiply(false, og, outPlane, k, w, firstOut * k, k, col, bias != null, y, yAt, outPlane, threads);
-        for (int o = 0; o < og && !e.isNone(); o++) {
-            VectorEpilogue.apply(e, y, yAt + o * outPlane, outPlane, firstOut + o, residual);
-        }
+        Sgemm.multiply(false, og, outPlane, k, w, firstOut * k, k, col, new RowOutput(bias, firstOut, e, residual), y, yAt, outPlane,
+                threads);
     }
 
     /** 1x1, stride 1, no padding: output position t reads input position t, so im2col is the identity. */

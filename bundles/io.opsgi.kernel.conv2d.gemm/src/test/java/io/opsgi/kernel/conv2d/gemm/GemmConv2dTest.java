@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.op.Activation;
+import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.Conv2d;
 import io.opsgi.op.Conv2dAttrs;
+import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.ConvPadding;
+import io.opsgi.op.Epilogue;
 import io.opsgi.op.HW;
 import io.opsgi.op.PadMode;
 import io.opsgi.tensor.Shape;
@@ -23,6 +27,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -161,6 +166,65 @@ class GemmConv2dTest {
         // Every element's summation order is fixed by K's blocking alone, whatever the threads.
         assertArrayEquals(one.toArray(), two.toArray(), k + ": 2 threads differ from 1");
         inputs.assertTensorsUnchanged("input written", "weight written", "bias written");
+    }
+
+    static Stream<Arguments> fusedCases() {
+        Case[] geometries = {
+                new Case("pointwise_two_k_blocks").in(1, 300, 6, 7).out(13).kernel(1, 1), // K = 300 > KC: bias in block 1, epilogue in block 2
+                new Case("pointwise_m_and_n_tails").in(2, 9, 5, 9).out(21).kernel(1, 1), // 21 = 12 + 8 + 1 rows; 45 columns = 32 + 13
+                new Case("k_tail_and_m_tail").in(1, 29, 9, 8).out(13).kernel(3, 3).pad(1, 1, 1, 1),
+                new Case("groups3_stride2").in(1, 9, 11, 10).out(6).groups(3).stride(2, 2).pad(1, 1, 1, 1),
+                new Case("split_pointwise").in(1, 150, 30, 30).out(30).kernel(1, 1)};
+        Epilogue[] epilogues = {
+                Epilogue.of(null, null, true, ActivationAttrs.of(Activation.RELU6)),
+                Epilogue.of(new float[0], null, false, null), // scale/shift sized per case below
+                Epilogue.of(null, null, false, ActivationAttrs.of(Activation.HARDSWISH)),
+                Epilogue.of(null, null, true, ActivationAttrs.of(Activation.SILU)),
+                Epilogue.of(null, null, false, ActivationAttrs.leakyRelu(0.1f))};
+        return Stream.of(geometries).flatMap(k -> Stream.of(epilogues).flatMap(e -> Stream.of(true, false).map(b -> {
+            Case c = b ? k : new Case(k.name + "_no_bias", k.n, k.c, k.h, k.w, k.cOut, k.kh, k.kw, k.sH, k.sW, k.dH, k.dW, k.pads, k.groups,
+                    false, k.mode);
+            return Arguments.of(c, e.scale() == null ? e : affine(k.cOut, e));
+        })));
+    }
+
+    private static Epilogue affine(int channels, Epilogue e) {
+        Random r = new Random(channels);
+        float[] scale = new float[channels], shift = new float[channels];
+        for (int i = 0; i < channels; i++) {
+            scale[i] = 0.25f + 2 * r.nextFloat();
+            shift[i] = r.nextFloat() - 0.5f;
+        }
+        return Epilogue.of(scale, shift, true, ActivationAttrs.of(Activation.RELU));
+    }
+
+    /**
+     * The bias and the epilogue applied by the GEMM's store (first and last K block, tile by tile) are
+     * the separate passes' arithmetic: the plain convolution, then {@link Epilogue#applyAll}, bit for bit
+     * (the exp-based silu too: both go through the same scalar {@link Epilogue#apply}), at 1 and 2 threads.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fusedCases")
+    void aFusedEpilogueIsTheSeparatePassesBitForBit(Case k, Epilogue e) {
+        Random r = new Random(k.name.hashCode());
+        float[] x = uniformSigned(r, Shape.of(k.n, k.c, k.h, k.w)).toArray();
+        float[] w = uniformSigned(r, Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw)).toArray();
+        float[] b = k.bias ? uniformSigned(r, Shape.of(k.cOut)).toArray() : null;
+        ConvGeometry g = Conv2d.geometry(Shape.of(k.n, k.c, k.h, k.w), Shape.of(k.cOut, k.c / k.groups, k.kh, k.kw),
+                k.bias ? Shape.of(k.cOut) : null, k.attrs());
+        float[] residual = e.residual() ? uniformSigned(r, g.outputShape()).toArray() : null;
+        float[] residualBefore = residual == null ? null : residual.clone();
+
+        float[] separate = new float[g.outputShape().size()];
+        KERNEL.conv2d(g, x, w, b, separate);
+        e.applyAll(separate, g.cOut(), g.oh() * g.ow(), residual);
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            float[] fused = new float[separate.length];
+            KERNEL.prepare(g, w, b, e).run(x, residual, fused);
+            assertArrayEquals(separate, fused, k + " with " + e.describe() + " at " + threads + " threads");
+        }
+        assertArrayEquals(residualBefore, residual, "residual written");
     }
 
     /** §1 in float64: the shared brute-force reference of io.opsgi.testing. */
