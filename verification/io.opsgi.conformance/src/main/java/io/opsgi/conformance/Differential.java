@@ -27,15 +27,29 @@ public final class Differential {
     private Differential() {
     }
 
-    /** Plain calls, then (for a kernel with one) calls through its prepare step ({@link PreparedPath}). */
+    /**
+     * Plain calls, then (for a kernel with one) calls through its prepare step ({@link PreparedPath})
+     * and its values-only path ({@link ValuesOnlyPath}).
+     */
     public static Result check(VectorCase c, Kernel kernel, Kernel reference, long seed) {
         Result plain = checkCalls(c, kernel, reference, seed);
-        Kernel prepared = PreparedPath.of(kernel);
-        if (prepared == null || plain.verdict() != Verdict.PASSED) {
+        if (plain.verdict() != Verdict.PASSED) {
             return plain;
         }
-        Result p = checkCalls(c, prepared, reference, seed);
-        return p.verdict() == Verdict.FAILED ? new Result(c, Verdict.FAILED, "through its prepare step: " + p.problem()) : plain;
+        Result p = second(c, PreparedPath.of(kernel), reference, seed, "through its prepare step: ");
+        if (p == null) {
+            p = second(c, ValuesOnlyPath.of(kernel), reference, seed, "values only (no indices): ");
+        }
+        return p != null ? p : plain;
+    }
+
+    /** Calls through a second path of the kernel ({@code path}, may be null): the failure, or null. */
+    private static Result second(VectorCase c, Kernel path, Kernel reference, long seed, String how) {
+        if (path == null) {
+            return null;
+        }
+        Result p = checkCalls(c, path, reference, seed);
+        return p.verdict() == Verdict.FAILED ? new Result(c, Verdict.FAILED, how + p.problem()) : null;
     }
 
     private static Result checkCalls(VectorCase c, Kernel kernel, Kernel reference, long seed) {

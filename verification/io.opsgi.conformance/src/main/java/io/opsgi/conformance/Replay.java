@@ -75,21 +75,34 @@ public final class Replay {
 
     /**
      * {@code c} against {@code kernel}; skipped if the kernel is not of the op's kernel type. A kernel
-     * with a prepare step ({@link PreparedPath}) must pass the case through it as well. Never throws.
+     * with a prepare step ({@link PreparedPath}) or a values-only path ({@link ValuesOnlyPath}) must pass
+     * the case through it as well. Never throws.
      */
     public CaseResult run(VectorCase c, Kernel kernel, String variant) {
         try {
             CaseResult plain = replay(c, kernel, variant);
-            Kernel prepared = PreparedPath.of(kernel);
-            if (prepared == null || !plain.passed() || c.isErrorCase()) {
+            if (!plain.passed() || c.isErrorCase()) {
                 return plain;
             }
-            CaseResult p = replay(c, prepared, variant);
-            return p.status() == CaseResult.Status.FAILED ? CaseResult.failed(c, variant, "through its prepare step: " + p.reason(), p.maxAbsError(),
-                    p.maxUlpError(), p.toleranceUse(), p.worst(), p.actual()) : plain;
+            CaseResult p = second(c, PreparedPath.of(kernel), variant, "through its prepare step: ");
+            if (p == null) {
+                p = second(c, ValuesOnlyPath.of(kernel), variant, "values only (no indices): ");
+            }
+            return p != null ? p : plain;
         } catch (Throwable t) {
             return CaseResult.failed(c, variant, "replay broke down: " + text(t));
         }
+    }
+
+    /** {@code c} through a second path of the kernel ({@code path}, may be null): its failure, or null. */
+    private static CaseResult second(VectorCase c, Kernel path, String variant, String how) {
+        if (path == null) {
+            return null;
+        }
+        CaseResult p = replay(c, path, variant);
+        return p.status() == CaseResult.Status.FAILED
+                ? CaseResult.failed(c, variant, how + p.reason(), p.maxAbsError(), p.maxUlpError(), p.toleranceUse(), p.worst(), p.actual())
+                : null;
     }
 
     private static CaseResult replay(VectorCase c, Kernel kernel, String variant) {

@@ -105,6 +105,19 @@ class ReplayCatchesWrongKernelsTest {
     }
 
     @Test
+    void aMaxPoolWrongOnlyWithoutIndicesIsCaughtThroughItsValuesOnlyPath() throws VectorFormatException {
+        int failed = 0;
+        for (VectorCase c : vectors.cases("max_pool2d")) {
+            CaseResult r = replay.run(c, new OneColumnWiderValuesMaxPool2d(), "wider-values");
+            if (r.failed()) {
+                failed++;
+                assertTrue(r.reason().startsWith("values only (no indices): "), r::describe);
+            }
+        }
+        assertTrue(failed >= 20, "only " + failed + " max_pool2d cases caught");
+    }
+
+    @Test
     void naiveCeilModeFailsOnlyCeilModeCasesAndOnlyAtTheirLastWindow() throws VectorFormatException {
         int failed = 0;
         for (VectorCase c : vectors.cases("max_pool2d")) {

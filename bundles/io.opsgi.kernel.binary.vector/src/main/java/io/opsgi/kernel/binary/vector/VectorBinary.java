@@ -1,11 +1,15 @@
 package io.opsgi.kernel.binary.vector;
 
+import io.opsgi.kernel.support.Parallel;
 import io.opsgi.op.BinaryKernel;
 import io.opsgi.op.BinaryOp;
 import io.opsgi.op.BroadcastGeometry;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
 import io.opsgi.tensor.Shape;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,12 +27,36 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
 @ServiceRanking(100)
 public final class VectorBinary implements BinaryKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Elements per parallel chunk of a same-shape call (a residual add): whole vectors, 128 KB of each operand. */
+    static final int CHUNK = 1 << 15;
+    /**
+     * The same-shape loop, reached through a method handle read from an array (an element is no
+     * constant to C2): it then compiles the loop as a method of its own, never inlined under a deep
+     * caller, where the Vector API's calls would pass C2's inlining limits and box every vector
+     * (measured on the vector activations, which do the same; see VectorActivations.LOOPS).
+     */
+    private static final MethodHandle[] SAME_SHAPE = new MethodHandle[1];
+
+    static {
+        try {
+            SAME_SHAPE[0] = MethodHandles.lookup().findStatic(VectorBinary.class, "sameShape",
+                    MethodType.methodType(void.class, BinaryOp.class, float[].class, float[].class, float[].class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     @Override
     public void binary(BroadcastGeometry g, float[] input, float[] other, float[] y) {
         BinaryOp op = g.op();
         if (g.sameShape()) {
-            sameShape(op, input, other, y);
+            MethodHandle loop = SAME_SHAPE[0];
+            int n = y.length;
+            if (n <= CHUNK) {
+                sameShape(loop, op, input, other, y, 0, n);
+            } else {
+                Parallel.forEach((n + CHUNK - 1) / CHUNK, c -> sameShape(loop, op, input, other, y, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+            }
             return;
         }
         int[] strides = g.otherStrides();
@@ -74,13 +102,24 @@ public final class VectorBinary implements BinaryKernel {
         return run >= S.length() ? run : null;
     }
 
-    private static void sameShape(BinaryOp op, float[] a, float[] b, float[] y) {
-        int i = 0;
-        for (int bound = S.loopBound(y.length); i < bound; i += S.length()) {
+    private static void sameShape(MethodHandle loop, BinaryOp op, float[] a, float[] b, float[] y, int from, int to) {
+        try {
+            loop.invokeExact(op, a, b, y, from, to);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t); // the loop throws no checked exception
+        }
+    }
+
+    /** Elements {@code [from, to)} ({@code from} a multiple of the vector length); reached only through {@link #SAME_SHAPE}. */
+    private static void sameShape(BinaryOp op, float[] a, float[] b, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             apply(op, FloatVector.fromArray(S, a, i), FloatVector.fromArray(S, b, i)).intoArray(y, i);
         }
-        if (i < y.length) {
-            VectorMask<Float> m = S.indexInRange(i, y.length);
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
             apply(op, FloatVector.fromArray(S, a, i, m), FloatVector.fromArray(S, b, i, m)).intoArray(y, i, m);
         }
     }

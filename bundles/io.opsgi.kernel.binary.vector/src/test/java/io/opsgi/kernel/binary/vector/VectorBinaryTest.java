@@ -4,6 +4,7 @@ import static io.opsgi.testing.TensorAsserts.assertBits;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opsgi.kernel.support.Parallel;
 import io.opsgi.op.Binary;
 import io.opsgi.op.BinaryOp;
 import io.opsgi.tensor.Shape;
@@ -73,6 +74,29 @@ class VectorBinaryTest {
             }
             assertBits(ab, Binary.apply(kernel, op, a, b));
             assertBits(as, Binary.apply(kernel, op, a, s));
+        }
+    }
+
+    /** Same-shape calls larger than a chunk are spread over the intra-op threads: every chunk and the tail, at 1 and 2 threads. */
+    @Test
+    void sameShapeAcrossChunksAtOneAndTwoThreads() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int n : new int[] {VectorBinary.CHUNK - 1, VectorBinary.CHUNK + 1, 3 * VectorBinary.CHUNK + 17}) {
+                    Tensor a = random(n, n), b = random(n + 1, n);
+                    for (BinaryOp op : BinaryOp.values()) {
+                        float[] ab = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            ab[i] = op(op, a.getFlat(i), b.getFlat(i));
+                        }
+                        assertBits(ab, Binary.apply(kernel, op, a, b));
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every vector activation, with the intra-op thread count at 1 and 2 (the kernel runs on the caller's
- * thread either way), on small and large lengths and with a tail that is not a whole vector, bit for
+ * Every vector activation, with the intra-op thread count at 1 and 2 (a tensor of more than one chunk
+ * is spread over the helpers), on small and large lengths and with a tail that is not a whole vector, bit for
  * bit against the reference ({@link DirectActivations}), the input unchanged and every element written.
  */
 class VectorActivationsTest {
