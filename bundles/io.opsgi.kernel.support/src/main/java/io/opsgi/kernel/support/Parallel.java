@@ -32,6 +32,10 @@ public final class Parallel {
 
     private static volatile int threads = initialThreads();
     private static final ThreadLocal<Boolean> ON_POOL = ThreadLocal.withInitial(() -> false);
+    /** Set inside {@link #spread}: {@link #sized} does not keep small work on the calling thread. */
+    private static final ThreadLocal<Boolean> SPREAD = ThreadLocal.withInitial(() -> false);
+    /** Callers inside {@link #hot} now: while any is, idle helpers keep spinning instead of parking. */
+    private static final AtomicInteger HOT = new AtomicInteger();
     private static final AtomicInteger NAMES = new AtomicInteger();
     /** How long a helper (and a caller waiting for one) spins before parking. */
     private static final long SPIN_NANOS = Long.getLong("opsgi.spinMicros", 50) * 1000;
@@ -43,8 +47,18 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** The intra-op thread count kernels use now. */
+    /**
+     * The intra-op threads a call made now can use: the configured count, or 1 inside {@link #inline} and on a
+     * helper (where every {@link #forEach} runs on the calling thread), so a kernel that splits its work by this
+     * count does not cut an inline run into pieces meant for threads it will not get (the GEMM would pack its
+     * operand once per piece).
+     */
     public static int threads() {
+        return ON_POOL.get() ? 1 : threads;
+    }
+
+    /** The configured intra-op thread count ({@link #setThreads}), wherever it is asked. */
+    public static int configuredThreads() {
         return threads;
     }
 
@@ -77,12 +91,49 @@ public final class Parallel {
         }
     }
 
-    /** {@code body} inline if {@code flops} is below {@link #INLINE_FLOPS}, else as it is (its loops on all threads). */
+    /**
+     * {@code body} inline if {@code flops} is below {@link #INLINE_FLOPS}, else as it is (its loops on all threads);
+     * inside {@link #spread} always as it is.
+     */
     public static void sized(long flops, Runnable body) {
-        if (flops < INLINE_FLOPS) {
+        if (flops < INLINE_FLOPS && !SPREAD.get()) {
             inline(body);
         } else {
             body.run();
+        }
+    }
+
+    /**
+     * Runs {@code body} with its loops on all threads whatever their size: the {@link #sized} rule is not
+     * applied inside it (a plan that measured a step faster on all threads runs it so). Inside {@link #inline}
+     * or on a helper it still runs on the calling thread.
+     */
+    public static void spread(Runnable body) {
+        if (SPREAD.get()) {
+            body.run();
+            return;
+        }
+        SPREAD.set(true);
+        try {
+            body.run();
+        } finally {
+            SPREAD.set(false);
+        }
+    }
+
+    /**
+     * Runs {@code body} with the helpers kept hot throughout: an idle helper spins for its next job for as long
+     * as any caller is inside {@code hot}, instead of parking {@code opsgi.spinMicros} after its last job. For a
+     * sequence of parallel loops with work on the calling thread alone between them (a network's steps, some of
+     * them too small to split), each loop then starts without waking a parked thread, which costs tens of
+     * microseconds on a virtual machine. The price is a helper's core spent spinning for the length of {@code body}.
+     */
+    public static void hot(Runnable body) {
+        HOT.incrementAndGet();
+        try {
+            body.run();
+        } finally {
+            HOT.decrementAndGet();
         }
     }
 
@@ -243,7 +294,7 @@ public final class Parallel {
                     return r;
                 }
                 long idle = System.nanoTime() - start;
-                if (idle < SPIN_NANOS) {
+                if (idle < SPIN_NANOS || (HOT.get() > 0 && idle < IDLE_NANOS)) {
                     Thread.onSpinWait();
                 } else if (idle < IDLE_NANOS) {
                     LockSupport.parkNanos(this, IDLE_NANOS - idle);
@@ -258,12 +309,16 @@ public final class Parallel {
         }
     }
 
-    /** Splits [0, n) into about {@code threads() * 4} contiguous ranges of at least {@code grain} and runs {@code body} on each. */
+    /**
+     * Splits [0, n) into about {@code threads() * 4} contiguous ranges of at least {@code grain} and runs {@code body} on
+     * each; on one thread (or inline) into one range: pieces nobody else takes only add calls.
+     */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
             return;
         }
-        int chunks = Math.max(1, Math.min(threads * 4, n / Math.max(1, grain)));
+        int t = threads();
+        int chunks = t <= 1 ? 1 : Math.max(1, Math.min(t * 4, n / Math.max(1, grain)));
         int size = (n + chunks - 1) / chunks;
         int count = (n + size - 1) / size;
         forEach(count, c -> body.run(c * size, Math.min(n, (c + 1) * size)));
