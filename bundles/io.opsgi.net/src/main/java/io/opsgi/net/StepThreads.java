@@ -39,17 +39,24 @@ final class StepThreads {
         ALL
     }
 
-    /** When and how long to measure; {@link #DEFAULT} for plans, shorter in tests. */
-    record Tuning(long warmNanos, int warmRuns, int samples, double margin) {
-        /** 1 s and 10 runs of warm-up, then 15 timings per mode: done within benchmarks' 3 s of warm-up on these models. */
-        static final Tuning DEFAULT = new Tuning(1_000_000_000L, 10, 15, 0.05);
+    /**
+     * When and how long to measure: the warm-up lasts {@code warmNanos} of runs, {@code warmRuns} runs, and until the
+     * fastest run of a window of {@code window} runs has twice in a row not improved on the earlier windows' by 5% (the
+     * JIT is done; 0: no such check); then {@code samples} timings per mode. {@link #DEFAULT} for plans, shorter in tests.
+     */
+    record Tuning(long warmNanos, int warmRuns, int window, int samples, double margin) {
+        /** Done within benchmarks' 3 s of warm-up on the three ONNX models on an idle machine. */
+        static final Tuning DEFAULT = new Tuning(1_000_000_000L, 10, 8, 15, 0.05);
     }
 
     private final ExecutionPlan.ThreadChoice rule;
     private final Tuning tuning;
     private final Choice[] steps;
     private final AtomicLong runs = new AtomicLong();
-    private final AtomicLong warmedNanos = new AtomicLong();
+    /** The warm-up so far: time, runs, the current window's and the earlier windows' fastest run, windows without gain. */
+    private long warmedNanos, warmedRuns, windowMin = Long.MAX_VALUE, bestMin = Long.MAX_VALUE;
+    private int inWindow, flatWindows;
+    private volatile boolean warm;
     /** The configured thread count the choices belong to. */
     private volatile int forThreads;
 
@@ -72,7 +79,7 @@ final class StepThreads {
                     for (Choice c : steps) {
                         c.reset(null);
                     }
-                    warmedNanos.set(0);
+                    restartWarmUp();
                     runs.set(0);
                     forThreads = t;
                 }
@@ -103,7 +110,7 @@ final class StepThreads {
         if (chosen != null) {
             return chosen;
         }
-        if (warming(run)) {
+        if (!warm) {
             return Mode.FLOP_RULE;
         }
         return ((run + step) & 1) == 0 ? Mode.ONE : Mode.ALL;
@@ -127,17 +134,39 @@ final class StepThreads {
 
     /** Ends a run of {@code nanos}: counted towards the warm-up. */
     void end(long nanos) {
-        if (measuring() && warmedNanos.get() < tuning.warmNanos()) {
-            warmedNanos.addAndGet(nanos);
+        if (warm || !measuring()) {
+            return;
         }
+        synchronized (this) {
+            warmedNanos += nanos;
+            warmedRuns++;
+            boolean flat = tuning.window() == 0;
+            if (!flat) {
+                windowMin = Math.min(windowMin, nanos);
+                if (++inWindow == tuning.window()) {
+                    flatWindows = bestMin != Long.MAX_VALUE && windowMin >= 0.95 * bestMin ? flatWindows + 1 : 0;
+                    bestMin = Math.min(bestMin, windowMin);
+                    windowMin = Long.MAX_VALUE;
+                    inWindow = 0;
+                }
+                flat = flatWindows >= 2;
+            }
+            warm = flat && warmedRuns >= tuning.warmRuns() && warmedNanos >= tuning.warmNanos();
+        }
+    }
+
+    private synchronized void restartWarmUp() {
+        warmedNanos = 0;
+        warmedRuns = 0;
+        windowMin = Long.MAX_VALUE;
+        bestMin = Long.MAX_VALUE;
+        inWindow = 0;
+        flatWindows = 0;
+        warm = false;
     }
 
     private boolean measuring() {
         return rule == ExecutionPlan.ThreadChoice.MEASURED && forThreads > 1;
-    }
-
-    private boolean warming(long run) {
-        return run < tuning.warmRuns() || warmedNanos.get() < tuning.warmNanos();
     }
 
     /** What the summary says about the threads of step {@code step}, before or after the choice. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestFactory;
 class StepThreadsTest {
     private static final ClasspathKernelSource KERNELS = new ClasspathKernelSource();
     /** No warm-up, three timings per mode: a decision after seven runs. */
-    private static final Tuning QUICK = new Tuning(0, 1, 3, 0.05);
+    private static final Tuning QUICK = new Tuning(0, 1, 0, 3, 0.05);
     private final int before = Parallel.configuredThreads();
 
     @AfterEach
@@ -82,15 +82,18 @@ class StepThreadsTest {
     @Test
     void theMeasurementAlternatesModesAfterTheWarmUpAndDecidesFromTheMedians() {
         Parallel.setThreads(2);
-        StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 2, 3, 0.05), 2);
+        StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 2, 0, 3, 0.05), 2);
         assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()), "the first runs warm up under the flop rule");
+        t.end(1000);
         assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()));
+        t.end(1000);
         for (int i = 0; i < 6; i++) {
             long run = t.begin();
             Mode m0 = t.mode(0, run), m1 = t.mode(1, run);
             assertTrue(m0 != Mode.FLOP_RULE && m1 != Mode.FLOP_RULE && m0 != m1, "neighbouring steps measured in opposite modes: " + m0 + ", " + m1);
             t.record(0, m0, m0 == Mode.ALL ? 600 : 1000, null); // step 0: 40% faster on all threads
             t.record(1, m1, m1 == Mode.ALL ? 980 : 1000, null); // step 1: 2% faster, within the margin
+            t.end(2000);
         }
         assertEquals(Mode.ALL, t.chosen(0));
         assertEquals(Mode.ONE, t.chosen(1), "a gain within the margin stays on one thread");
@@ -103,6 +106,19 @@ class StepThreadsTest {
         Parallel.setThreads(2);
         t.begin();
         assertNull(t.chosen(1), "another thread count measures again");
+    }
+
+    /** The warm-up lasts while runs still get faster (the JIT compiling): until two windows in a row gain less than 5%. */
+    @Test
+    void theWarmUpLastsUntilRunsStopGettingFaster() {
+        Parallel.setThreads(2);
+        StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 1, 2, 1, 0.05), 1);
+        long[] runs = {1000, 900, 500, 400, 400, 390, 395, 399};
+        for (int i = 0; i < runs.length; i++) {
+            assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()), "run " + i + " is still warming up");
+            t.end(runs[i]);
+        }
+        assertTrue(t.mode(0, t.begin()) != Mode.FLOP_RULE, "measuring after two windows without gain");
     }
 
     @Test
@@ -130,7 +146,7 @@ class StepThreadsTest {
                 Parallel.spread(() -> all[0] = flops.run(KERNELS, e.x).output());
                 assertArrayEquals(one[0].toArray(), all[0].toArray(), dir + ": every step on one thread vs on two");
                 // one timing per mode (the person detector's runs are slow before the JIT has compiled them)
-                Tuning once = new Tuning(0, 1, 1, 0.05);
+                Tuning once = new Tuning(0, 1, 0, 1, 0.05);
                 ExecutionPlan measured = ExecutionPlan.of(e.net, e.weights, Options.FUSED.withThreads(ThreadChoice.MEASURED), BatchNormFold.EXACT, once);
                 Tensor last = null;
                 for (int r = 0; r < 4; r++) {
