@@ -222,27 +222,20 @@ public final class ExecutionPlan {
             long run = threads.begin();
             long start = System.nanoTime();
             float[][] slotSet = slots;
-            Runnable all = () -> {
-                for (int i = 0; i < steps.size(); i++) {
-                    Step s = steps.get(i);
-                    long t0 = System.nanoTime();
-                    KernelLease<? extends Kernel> lease = s.op() == null ? null
-                            : leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
-                    StepThreads.Mode mode = threads.mode(i, run);
-                    switch (mode) {
-                        case ONE -> Parallel.inline(() -> v[s.value] = s.run(lease, v, slotSet));
-                        case ALL -> Parallel.spread(() -> v[s.value] = s.run(lease, v, slotSet));
-                        default -> v[s.value] = s.run(lease, v, slotSet);
-                    }
-                    long nanos = System.nanoTime() - t0;
-                    threads.record(i, mode, nanos, s.madeBy());
-                    runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), nanos));
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
+                long t0 = System.nanoTime();
+                KernelLease<? extends Kernel> lease = s.op() == null ? null
+                        : leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
+                StepThreads.Mode mode = threads.mode(i, run);
+                switch (mode) {
+                    case ONE -> Parallel.inline(() -> v[s.value] = s.run(lease, v, slotSet));
+                    case ALL -> Parallel.spread(() -> v[s.value] = s.run(lease, v, slotSet));
+                    default -> v[s.value] = s.run(lease, v, slotSet);
                 }
-            };
-            if (threads.anyOnAll()) {
-                Parallel.hot(all); // helpers spin between the steps on all threads instead of parking through the ones on one
-            } else {
-                all.run();
+                long nanos = System.nanoTime() - t0;
+                threads.record(i, mode, nanos, s.madeBy());
+                runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), nanos));
             }
             threads.end(System.nanoTime() - start);
             Tensor y = v[outputValue];

@@ -88,19 +88,6 @@ final class StepThreads {
         return runs.getAndIncrement();
     }
 
-    /** Whether this run should keep the helpers hot: some step runs (or is measured) on all threads. */
-    boolean anyOnAll() {
-        if (!measuring()) {
-            return false;
-        }
-        for (Choice c : steps) {
-            if (c.chosen != Mode.ONE) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** How step {@code step} runs in run {@code run}. */
     Mode mode(int step, long run) {
         if (!measuring()) {

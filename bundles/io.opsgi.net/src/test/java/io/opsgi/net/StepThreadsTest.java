@@ -76,7 +76,6 @@ class StepThreadsTest {
                 assertEquals(Mode.FLOP_RULE, flops.mode(s, run), "step " + s + ", run " + run);
             }
         }
-        assertEquals(false, flops.anyOnAll(), "no helper kept spinning under the flop rule");
     }
 
     @Test

@@ -34,8 +34,6 @@ public final class Parallel {
     private static final ThreadLocal<Boolean> ON_POOL = ThreadLocal.withInitial(() -> false);
     /** Set inside {@link #spread}: {@link #sized} does not keep small work on the calling thread. */
     private static final ThreadLocal<Boolean> SPREAD = ThreadLocal.withInitial(() -> false);
-    /** Callers inside {@link #hot} now: while any is, idle helpers keep spinning instead of parking. */
-    private static final AtomicInteger HOT = new AtomicInteger();
     private static final AtomicInteger NAMES = new AtomicInteger();
     /** How long a helper (and a caller waiting for one) spins before parking. */
     private static final long SPIN_NANOS = Long.getLong("opsgi.spinMicros", 50) * 1000;
@@ -118,22 +116,6 @@ public final class Parallel {
             body.run();
         } finally {
             SPREAD.set(false);
-        }
-    }
-
-    /**
-     * Runs {@code body} with the helpers kept hot throughout: an idle helper spins for its next job for as long
-     * as any caller is inside {@code hot}, instead of parking {@code opsgi.spinMicros} after its last job. For a
-     * sequence of parallel loops with work on the calling thread alone between them (a network's steps, some of
-     * them too small to split), each loop then starts without waking a parked thread, which costs tens of
-     * microseconds on a virtual machine. The price is a helper's core spent spinning for the length of {@code body}.
-     */
-    public static void hot(Runnable body) {
-        HOT.incrementAndGet();
-        try {
-            body.run();
-        } finally {
-            HOT.decrementAndGet();
         }
     }
 
@@ -294,7 +276,7 @@ public final class Parallel {
                     return r;
                 }
                 long idle = System.nanoTime() - start;
-                if (idle < SPIN_NANOS || (HOT.get() > 0 && idle < IDLE_NANOS)) {
+                if (idle < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else if (idle < IDLE_NANOS) {
                     LockSupport.parkNanos(this, IDLE_NANOS - idle);
