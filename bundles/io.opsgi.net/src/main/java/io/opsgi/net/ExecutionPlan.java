@@ -234,7 +234,7 @@ public final class ExecutionPlan {
                     default -> v[s.value] = s.run(lease, v, slotSet);
                 }
                 long nanos = System.nanoTime() - t0;
-                threads.record(i, mode, nanos, s.madeBy());
+                threads.record(i, run, mode, nanos, s.madeBy());
                 runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), nanos));
             }
             threads.end(System.nanoTime() - start);
@@ -301,7 +301,7 @@ public final class ExecutionPlan {
                     ThreadChoice.PROPERTY, Parallel.INLINE_FLOPS);
         }
         return String.format(Locale.ROOT, "threads: per step, measured on 1 and on all %d intra-op threads while the plan warms up (medians 1 / all in brackets; "
-                + "flop rule until then; %s=flops for the flop rule alone)%n", Parallel.configuredThreads(), ThreadChoice.PROPERTY);
+                + "flop rule until then; %s=flops for the flop rule alone)%s%n", Parallel.configuredThreads(), ThreadChoice.PROPERTY, threads.progress());
     }
 
     // ------------------------------------------------------------------ steps

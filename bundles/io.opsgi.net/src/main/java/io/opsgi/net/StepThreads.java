@@ -57,6 +57,8 @@ final class StepThreads {
     private long warmedNanos, warmedRuns, windowMin = Long.MAX_VALUE, bestMin = Long.MAX_VALUE;
     private int inWindow, flatWindows;
     private volatile boolean warm;
+    /** The run after which the last step chose (-1: not all have). */
+    private volatile long allChosenAt = -1;
     /** The configured thread count the choices belong to. */
     private volatile int forThreads;
 
@@ -81,6 +83,7 @@ final class StepThreads {
                     }
                     restartWarmUp();
                     runs.set(0);
+                    allChosenAt = -1;
                     forThreads = t;
                 }
             }
@@ -103,20 +106,33 @@ final class StepThreads {
         return ((run + step) & 1) == 0 ? Mode.ONE : Mode.ALL;
     }
 
-    /** Records that step {@code step} ran in {@code mode} for {@code nanos}; {@code key} identifies the kernel's prepared object (null: none). */
-    void record(int step, Mode mode, long nanos, Object key) {
+    /** Records that step {@code step} of run {@code run} ran in {@code mode} for {@code nanos}; {@code key}: the kernel's prepared object (null: none). */
+    void record(int step, long run, Mode mode, long nanos, Object key) {
         if (!measuring()) {
             return;
         }
         Choice c = steps[step];
         if (c.key != key) {
             c.reset(key); // prepared again (another kernel): measure again
+            allChosenAt = -1;
             return;
         }
         if (mode == Mode.FLOP_RULE || c.chosen != null) {
             return;
         }
         c.add(mode, nanos, tuning);
+        if (c.chosen != null && Arrays.stream(steps).allMatch(s -> s.chosen != null)) {
+            allChosenAt = run;
+        }
+    }
+
+    /** Where the measurement stands, for the line under the step table. */
+    String progress() {
+        if (!measuring()) {
+            return "";
+        }
+        long at = allChosenAt;
+        return at >= 0 ? "; every step chosen after run " + (at + 1) : runs.get() == 0 ? "" : "; still measuring after " + runs.get() + " runs";
     }
 
     /** Ends a run of {@code nanos}: counted towards the warm-up. */

@@ -53,7 +53,7 @@ class StepThreadsTest {
         List<Mode> chosen = plan.threadChoices();
         chosen.forEach(c -> assertTrue(c == Mode.ONE || c == Mode.ALL, "every step chose 1 or all threads: " + chosen));
         String table = plan.describe();
-        assertTrue(table.contains("threads: per step, measured"), table);
+        assertTrue(table.contains("threads: per step, measured") && table.contains("every step chosen after run 7"), table);
         assertEquals(chosen.size(), table.lines().filter(l -> l.matches(".*\\s[12] \\(\\d+\\.\\d{3} / \\d+\\.\\d{3} ms\\)\\s*$")).count(),
                 "each step's row shows its threads and both medians:\n" + table);
         assertTrue(plan.runTable(plan.run(KERNELS, e.x)).contains(" ms)"), "the run table shows the choice too");
@@ -71,7 +71,7 @@ class StepThreadsTest {
         assertTrue(plan.describe().contains("flop rule (opsgi.plan.threads=flops)"), plan.describe());
         StepThreads flops = new StepThreads(ThreadChoice.FLOPS, QUICK, 3);
         for (long run = 0; run < 10; run++) {
-            flops.record(0, flops.mode(0, run), 1000, null);
+            flops.record(0, run, flops.mode(0, run), 1000, null);
             for (int s = 0; s < 3; s++) {
                 assertEquals(Mode.FLOP_RULE, flops.mode(s, run), "step " + s + ", run " + run);
             }
@@ -90,14 +90,14 @@ class StepThreadsTest {
             long run = t.begin();
             Mode m0 = t.mode(0, run), m1 = t.mode(1, run);
             assertTrue(m0 != Mode.FLOP_RULE && m1 != Mode.FLOP_RULE && m0 != m1, "neighbouring steps measured in opposite modes: " + m0 + ", " + m1);
-            t.record(0, m0, m0 == Mode.ALL ? 600 : 1000, null); // step 0: 40% faster on all threads
-            t.record(1, m1, m1 == Mode.ALL ? 980 : 1000, null); // step 1: 2% faster, within the margin
+            t.record(0, run, m0, m0 == Mode.ALL ? 600 : 1000, null); // step 0: 40% faster on all threads
+            t.record(1, run, m1, m1 == Mode.ALL ? 980 : 1000, null); // step 1: 2% faster, within the margin
             t.end(2000);
         }
         assertEquals(Mode.ALL, t.chosen(0));
         assertEquals(Mode.ONE, t.chosen(1), "a gain within the margin stays on one thread");
         assertEquals(Mode.ALL, t.mode(0, t.begin()), "the choice is kept");
-        t.record(0, Mode.ALL, 600, "another kernel's prepared object");
+        t.record(0, 99, Mode.ALL, 600, "another kernel's prepared object");
         assertNull(t.chosen(0), "a step prepared again by another kernel is measured again");
         Parallel.setThreads(1);
         assertEquals(Mode.FLOP_RULE, t.mode(1, t.begin()), "nothing to choose on one thread");
