@@ -26,6 +26,9 @@ import java.util.function.IntConsumer;
  * helper that has not started by the time the caller has handed out every task (its core is busy:
  * a loaded machine) is not waited for, its job is withdrawn. A helper idle
  * for a minute ends (as a cached pool's threads do), so a refreshed bundle leaves no thread behind.
+ *
+ * <p>Whether a piece of work is split at all: {@link #sized} keeps work below {@link #INLINE_FLOPS} on the calling
+ * thread; a caller that measured better (a network's plan, per step) runs it {@link #inline} or {@link #spread}.
  */
 public final class Parallel {
     public static final String THREADS_PROPERTY = "opsgi.threads";
