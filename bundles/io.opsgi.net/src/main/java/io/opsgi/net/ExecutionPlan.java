@@ -1,6 +1,5 @@
 package io.opsgi.net;
 
-import io.opsgi.kernel.support.Parallel;
 import io.opsgi.net.Fusion.BatchNormFold;
 import io.opsgi.net.Fusion.Group;
 import io.opsgi.net.NetworkRunner.KernelSource;
@@ -10,6 +9,7 @@ import io.opsgi.op.Concat;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
+import io.opsgi.op.IntraOp;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Operators;
 import io.opsgi.op.PreparedConv2d;
@@ -229,8 +229,8 @@ public final class ExecutionPlan {
                         : leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
                 StepThreads.Mode mode = threads.mode(i, run);
                 switch (mode) {
-                    case ONE -> Parallel.inline(() -> v[s.value] = s.run(lease, v, slotSet));
-                    case ALL -> Parallel.spread(() -> v[s.value] = s.run(lease, v, slotSet));
+                    case ONE -> IntraOp.run(IntraOp.Split.ONE, () -> v[s.value] = s.run(lease, v, slotSet));
+                    case ALL -> IntraOp.run(IntraOp.Split.ALL, () -> v[s.value] = s.run(lease, v, slotSet));
                     default -> v[s.value] = s.run(lease, v, slotSet);
                 }
                 long nanos = System.nanoTime() - t0;
@@ -297,11 +297,11 @@ public final class ExecutionPlan {
     /** The line under the step tables saying how the threads column was chosen. */
     private String describeThreads() {
         if (options.threads() == ThreadChoice.FLOPS) {
-            return String.format(Locale.ROOT, "threads: flop rule (%s=flops): convs below %d flops on the calling thread, other steps as their kernels split them%n",
-                    ThreadChoice.PROPERTY, Parallel.INLINE_FLOPS);
+            return String.format(Locale.ROOT, "threads: flop rule (%s=flops): convs below opsgi.inlineFlops (default 2^22) flops on the calling thread, "
+                    + "other steps as their kernels split them%n", ThreadChoice.PROPERTY);
         }
         return String.format(Locale.ROOT, "threads: per step, measured on 1 and on all %d intra-op threads while the plan warms up (medians 1 / all in brackets; "
-                + "flop rule until then; %s=flops for the flop rule alone)%s%n", Parallel.configuredThreads(), ThreadChoice.PROPERTY, threads.progress());
+                + "flop rule until then; %s=flops for the flop rule alone)%s%n", IntraOp.threads(), ThreadChoice.PROPERTY, threads.progress());
     }
 
     // ------------------------------------------------------------------ steps

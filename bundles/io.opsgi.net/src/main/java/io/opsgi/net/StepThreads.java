@@ -1,6 +1,6 @@
 package io.opsgi.net;
 
-import io.opsgi.kernel.support.Parallel;
+import io.opsgi.op.IntraOp;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Which steps of a plan run on all intra-op threads and which on the calling thread alone, chosen per step by
  * measuring both on the step's real geometry while the plan warms up (cuDNN's benchmark mode, FFTW's planner):
- * the flop rule ({@link Parallel#sized}: convs below {@code opsgi.inlineFlops} on the calling thread, the other
+ * the flop rule ({@code Parallel.sized}: convs below {@code opsgi.inlineFlops} on the calling thread, the other
  * kernels split by their own grain) cannot see the hand-off's real cost, which made MobileNetV2 and SqueezeNet
  * slower on two threads than on one.
  *
  * <p>The plan runs under the flop rule until it has run for {@link Tuning#warmNanos} and {@link Tuning#warmRuns}
  * (the JIT compiles the kernels meanwhile); then each step runs alternately on one thread
- * ({@link Parallel#inline}) and on all ({@link Parallel#spread}), neighbouring steps in opposite modes, until each
+ * ({@link IntraOp.Split#ONE}) and on all ({@link IntraOp.Split#ALL}), neighbouring steps in opposite modes, until each
  * mode has {@link Tuning#samples} times; the step then runs on all threads only if the median there is
  * {@link Tuning#margin} below the median on one (a tie stays on one thread: it costs a core for nothing). Each step
  * decides alone and the choice is kept. A change of the thread count measures again from the warm-up; a step whose
@@ -69,12 +69,12 @@ final class StepThreads {
         for (int i = 0; i < steps; i++) {
             this.steps[i] = new Choice();
         }
-        this.forThreads = Parallel.configuredThreads();
+        this.forThreads = IntraOp.threads();
     }
 
     /** Starts a run: its index (the parity of the measuring modes). A changed thread count starts the measurement over. */
     long begin() {
-        int t = Parallel.configuredThreads();
+        int t = IntraOp.threads();
         if (t != forThreads) {
             synchronized (this) {
                 if (t != forThreads) {

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import io.opsgi.kernel.support.Parallel;
 import io.opsgi.net.ExecutionPlan.Options;
 import io.opsgi.net.ExecutionPlan.ThreadChoice;
 import io.opsgi.net.Fusion.BatchNormFold;
 import io.opsgi.net.StepThreads.Mode;
 import io.opsgi.net.StepThreads.Tuning;
+import io.opsgi.op.IntraOp;
 import io.opsgi.tensor.Npy;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Path;
@@ -32,16 +32,16 @@ class StepThreadsTest {
     private static final ClasspathKernelSource KERNELS = new ClasspathKernelSource();
     /** No warm-up, three timings per mode: a decision after seven runs. */
     private static final Tuning QUICK = new Tuning(0, 1, 0, 3, 0.05);
-    private final int before = Parallel.configuredThreads();
+    private final int before = IntraOp.threads();
 
     @AfterEach
     void restore() {
-        Parallel.setThreads(before);
+        IntraOp.setThreads(before);
     }
 
     @Test
     void everyStepsChoiceIsMeasuredAndRecorded() throws Exception {
-        Parallel.setThreads(2);
+        IntraOp.setThreads(2);
         Example e = example("resnet_bottleneck_block");
         ExecutionPlan plan = ExecutionPlan.of(e.net, e.weights, Options.FUSED.withThreads(ThreadChoice.MEASURED), BatchNormFold.EXACT, QUICK);
         assertTrue(plan.describe().contains("measured at warm-up"), plan.describe());
@@ -61,7 +61,7 @@ class StepThreadsTest {
 
     @Test
     void theFlopRuleOptionMeasuresNothing() throws Exception {
-        Parallel.setThreads(2);
+        IntraOp.setThreads(2);
         Example e = example("resnet_bottleneck_block");
         ExecutionPlan plan = ExecutionPlan.of(e.net, e.weights, Options.FUSED.withThreads(ThreadChoice.FLOPS), BatchNormFold.EXACT, QUICK);
         for (int r = 0; r < 2 * QUICK.samples() + 2; r++) {
@@ -80,7 +80,7 @@ class StepThreadsTest {
 
     @Test
     void theMeasurementAlternatesModesAfterTheWarmUpAndDecidesFromTheMedians() {
-        Parallel.setThreads(2);
+        IntraOp.setThreads(2);
         StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 2, 0, 3, 0.05), 2);
         assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()), "the first runs warm up under the flop rule");
         t.end(1000);
@@ -99,10 +99,10 @@ class StepThreadsTest {
         assertEquals(Mode.ALL, t.mode(0, t.begin()), "the choice is kept");
         t.record(0, 99, Mode.ALL, 600, "another kernel's prepared object");
         assertNull(t.chosen(0), "a step prepared again by another kernel is measured again");
-        Parallel.setThreads(1);
+        IntraOp.setThreads(1);
         assertEquals(Mode.FLOP_RULE, t.mode(1, t.begin()), "nothing to choose on one thread");
         assertTrue(t.describe(1).startsWith("1 (1 configured)"), t.describe(1));
-        Parallel.setThreads(2);
+        IntraOp.setThreads(2);
         t.begin();
         assertNull(t.chosen(1), "another thread count measures again");
     }
@@ -110,7 +110,7 @@ class StepThreadsTest {
     /** The warm-up lasts while runs still get faster (the JIT compiling): until two windows in a row gain less than 5%. */
     @Test
     void theWarmUpLastsUntilRunsStopGettingFaster() {
-        Parallel.setThreads(2);
+        IntraOp.setThreads(2);
         StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 1, 2, 1, 0.05), 1);
         long[] runs = {1000, 900, 500, 400, 400, 390, 395, 399};
         for (int i = 0; i < runs.length; i++) {
@@ -130,19 +130,19 @@ class StepThreadsTest {
 
     /**
      * Whatever the plan chooses, the output is the same: each example with every step forced onto the calling thread
-     * ({@link Parallel#inline}), and with every step spread over two threads however small ({@link Parallel#spread}),
+     * ({@link IntraOp.Split#ONE}), and with every step spread over two threads however small ({@link IntraOp.Split#ALL}),
      * gives the same bits, and so does the measured plan once it has chosen.
      */
     @TestFactory
     Stream<DynamicTest> theSameBitsOnOneAndOnTwoThreads() throws Exception {
         return Examples.all().stream().map(dir -> dynamicTest(dir.getFileName().toString(), () -> {
-            Parallel.setThreads(2);
+            IntraOp.setThreads(2);
             try {
                 Example e = example(dir.getFileName().toString());
                 ExecutionPlan flops = ExecutionPlan.of(e.net, e.weights, Options.FUSED.withThreads(ThreadChoice.FLOPS), BatchNormFold.EXACT, QUICK);
                 Tensor[] one = new Tensor[1], all = new Tensor[1];
-                Parallel.inline(() -> one[0] = flops.run(KERNELS, e.x).output());
-                Parallel.spread(() -> all[0] = flops.run(KERNELS, e.x).output());
+                IntraOp.run(IntraOp.Split.ONE, () -> one[0] = flops.run(KERNELS, e.x).output());
+                IntraOp.run(IntraOp.Split.ALL, () -> all[0] = flops.run(KERNELS, e.x).output());
                 assertArrayEquals(one[0].toArray(), all[0].toArray(), dir + ": every step on one thread vs on two");
                 // one timing per mode (the person detector's runs are slow before the JIT has compiled them)
                 Tuning once = new Tuning(0, 1, 0, 1, 0.05);
@@ -154,7 +154,7 @@ class StepThreadsTest {
                 }
                 assertNotNull(measured.threadChoices().get(0), dir + ": chosen after the measurement");
             } finally {
-                Parallel.setThreads(before);
+                IntraOp.setThreads(before);
             }
         }));
     }
