@@ -66,7 +66,7 @@ public class ModelTrial {
         if (engine.equals("opsgi")) {
             Opsgi o = Opsgi.load(files, threads);
             call = o::run;
-            close = () -> { };
+            close = () -> System.out.print(o.plan().describe()); // into the trial's log: each step's threads and their medians
         } else {
             Ort o = new Ort(files, threads);
             call = o::run;

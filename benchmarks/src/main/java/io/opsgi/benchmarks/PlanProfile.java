@@ -127,6 +127,8 @@ public final class PlanProfile {
         double s = sum;
         byKernel.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.1f%% |%n", e.getKey(), e.getValue(), 100 * e.getValue() / s));
+        System.out.println();
+        System.out.print(plan.describe()); // the threads each step chose, with its medians on one and on all threads
         System.out.printf(Locale.ROOT, "# load average at end: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     }
 

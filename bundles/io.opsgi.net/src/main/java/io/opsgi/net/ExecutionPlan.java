@@ -9,6 +9,7 @@ import io.opsgi.op.Concat;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
+import io.opsgi.op.IntraOp;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Operators;
 import io.opsgi.op.PreparedConv2d;
@@ -51,10 +52,47 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe: concurrent runs take separate buffer sets.
  */
 public final class ExecutionPlan {
-    /** Whether layers are fused (batch norm folding, epilogues, buffer reuse); off = the layer-by-layer reference. */
-    public record Options(boolean fuse) {
+    /**
+     * Whether layers are fused (batch norm folding, epilogues, buffer reuse); off = the layer-by-layer reference.
+     * {@code threads}: how each step's intra-op threads are chosen ({@link ThreadChoice}).
+     */
+    public record Options(boolean fuse, ThreadChoice threads) {
         public static final Options FUSED = new Options(true);
         public static final Options UNFUSED = new Options(false);
+
+        /** {@code fuse}, with the threads chosen as {@code opsgi.plan.threads} says ({@link ThreadChoice#configured()}). */
+        public Options(boolean fuse) {
+            this(fuse, ThreadChoice.configured());
+        }
+
+        public Options withThreads(ThreadChoice t) {
+            return new Options(fuse, t);
+        }
+    }
+
+    /**
+     * How a plan chooses whether a step runs on all intra-op threads or on the calling thread alone:
+     * {@link #MEASURED} (the default) times both on the step's own geometry while the plan warms up and keeps the
+     * faster ({@code StepThreads}); {@link #FLOPS} leaves it to the kernels' flop rule ({@code opsgi.inlineFlops}).
+     * Chosen by the system property {@code opsgi.plan.threads} = {@code measure} or {@code flops}.
+     */
+    public enum ThreadChoice {
+        MEASURED, FLOPS;
+
+        public static final String PROPERTY = "opsgi.plan.threads";
+
+        /** The choice {@code opsgi.plan.threads} names; an unknown value is reported in one line and the default kept. */
+        public static ThreadChoice configured() {
+            String v = System.getProperty(PROPERTY);
+            if (v == null || v.isBlank() || v.trim().equals("measure")) {
+                return MEASURED;
+            }
+            if (v.trim().equals("flops")) {
+                return FLOPS;
+            }
+            System.err.println("opsgi: ignoring " + PROPERTY + "=" + v + " (must be measure or flops)");
+            return MEASURED;
+        }
     }
 
     private final Network net;
@@ -64,11 +102,15 @@ public final class ExecutionPlan {
     /** Buffer sizes by slot; a run takes a set of buffers and gives it back. */
     private final int[] slotSizes;
     private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
+    /** Which steps run on all intra-op threads: measured while warming up, or the flop rule. */
+    private final StepThreads threads;
 
-    private ExecutionPlan(Network net, Options options, List<Step> steps, int values, int[] slotSizes, int inputValue, int outputValue) {
+    private ExecutionPlan(Network net, Options options, List<Step> steps, int values, int[] slotSizes, int inputValue, int outputValue,
+            StepThreads.Tuning tuning) {
         this.net = net;
         this.options = options;
         this.steps = List.copyOf(steps);
+        this.threads = new StepThreads(options.threads(), tuning, steps.size());
         this.values = values;
         this.slotSizes = slotSizes;
         this.inputValue = inputValue;
@@ -81,6 +123,10 @@ public final class ExecutionPlan {
     }
 
     static ExecutionPlan of(Network net, Weights weights, Options options, BatchNormFold folder) {
+        return of(net, weights, options, folder, StepThreads.Tuning.DEFAULT);
+    }
+
+    static ExecutionPlan of(Network net, Weights weights, Options options, BatchNormFold folder, StepThreads.Tuning tuning) {
         List<Group> groups = Fusion.groups(net, options.fuse());
         Map<String, Integer> ids = new HashMap<>();
         ids.put(NetworkDescription.INPUT, 0);
@@ -132,7 +178,7 @@ public final class ExecutionPlan {
                 }
             }
         }
-        return new ExecutionPlan(net, options, steps, ids.size(), slotSizes.stream().mapToInt(Integer::intValue).toArray(), 0, out);
+        return new ExecutionPlan(net, options, steps, ids.size(), slotSizes.stream().mapToInt(Integer::intValue).toArray(), 0, out, tuning);
     }
 
     /**
@@ -173,14 +219,25 @@ public final class ExecutionPlan {
             Tensor[] v = new Tensor[values];
             v[inputValue] = input;
             List<LayerRun> runs = new ArrayList<>(steps.size());
+            long run = threads.begin();
             long start = System.nanoTime();
-            for (Step s : steps) {
+            float[][] slotSet = slots;
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
                 long t0 = System.nanoTime();
                 KernelLease<? extends Kernel> lease = s.op() == null ? null
                         : leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
-                v[s.value] = s.run(lease, v, slots);
-                runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), System.nanoTime() - t0));
+                StepThreads.Mode mode = threads.mode(i, run);
+                switch (mode) {
+                    case ONE -> IntraOp.run(IntraOp.Split.ONE, () -> v[s.value] = s.run(lease, v, slotSet));
+                    case ALL -> IntraOp.run(IntraOp.Split.ALL, () -> v[s.value] = s.run(lease, v, slotSet));
+                    default -> v[s.value] = s.run(lease, v, slotSet);
+                }
+                long nanos = System.nanoTime() - t0;
+                threads.record(i, run, mode, nanos, s.madeBy());
+                runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), nanos));
             }
+            threads.end(System.nanoTime() - start);
             Tensor y = v[outputValue];
             for (float[] slot : slots) {
                 if (slot == y.buffer()) { // a kernel-less last layer (flatten) shares a reused buffer: the caller gets a copy
@@ -196,10 +253,10 @@ public final class ExecutionPlan {
 
     /** The steps: which layers each runs, with what epilogue, into which buffer (for the summary). */
     public String describe() {
-        TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer").right(0);
-        int i = 1;
-        for (Step s : steps) {
-            t.row(i++, s.describeLayers(), s.describeCall(), s.outputShape(), s.describeBuffer());
+        TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer", "threads").right(0);
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            t.row(i + 1, s.describeLayers(), s.describeCall(), s.outputShape(), s.describeBuffer(), threads.describe(i));
         }
         long fused = steps.stream().filter(s -> s instanceof ConvStep c && c.group.fused()).count();
         long pooled = 0;
@@ -219,20 +276,32 @@ public final class ExecutionPlan {
         return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; layout NCHW between steps%n",
                 options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused)
                 + t.toText()
+                + describeThreads()
                 + (options.fuse() ? String.format(Locale.ROOT, "conv and concat buffers: %d reused by liveness, %s, where their layers one by one allocate %s per run%n",
                         slotSizes.length, NetworkSummary.megabytes(pooled), NetworkSummary.megabytes(perLayer)) : "");
     }
 
-    /** The per-step report of a run of this plan: layers, time, the kernel that answered. */
+    /** The per-step report of a run of this plan: layers, time, the kernel that answered, the step's threads. */
     public String runTable(NetworkRunner.Result r) {
-        TextTable table = TextTable.withHeader("step", "layers", "output shape", "time ms", "kernel").right(0).right(3);
+        TextTable table = TextTable.withHeader("step", "layers", "output shape", "time ms", "kernel", "threads").right(0).right(3);
         for (int i = 0; i < r.layers().size(); i++) {
             LayerRun run = r.layers().get(i);
             Step s = steps.get(i);
             table.row(i + 1, s.describeLayers(), s.outputShape(), String.format(Locale.ROOT, "%.3f", run.nanos() / 1e6),
-                    run.servedBy() == null ? "- (no kernel)" : run.servedBy().variant() + (s instanceof ConvStep ? " (prepared)" : ""));
+                    run.servedBy() == null ? "- (no kernel)" : run.servedBy().variant() + (s instanceof ConvStep ? " (prepared)" : ""),
+                    threads.describe(i));
         }
-        return table.toText() + String.format(Locale.ROOT, "total: %.3f ms%n", r.nanos() / 1e6);
+        return table.toText() + String.format(Locale.ROOT, "total: %.3f ms%n", r.nanos() / 1e6) + describeThreads();
+    }
+
+    /** The line under the step tables saying how the threads column was chosen. */
+    private String describeThreads() {
+        if (options.threads() == ThreadChoice.FLOPS) {
+            return String.format(Locale.ROOT, "threads: flop rule (%s=flops): convs below opsgi.inlineFlops (default 2^22) flops on the calling thread, "
+                    + "other steps as their kernels split them%n", ThreadChoice.PROPERTY);
+        }
+        return String.format(Locale.ROOT, "threads: per step, measured on 1 and on all %d intra-op threads while the plan warms up (medians 1 / all in brackets; "
+                + "flop rule until then; %s=flops for the flop rule alone)%s%n", IntraOp.threads(), ThreadChoice.PROPERTY, threads.progress());
     }
 
     // ------------------------------------------------------------------ steps
@@ -258,6 +327,11 @@ public final class ExecutionPlan {
 
         KernelDescriptor servedBy(KernelLease<? extends Kernel> lease) {
             return lease.servedBy();
+        }
+
+        /** What the step's kernel prepared (a new object after a swap, so the step's threads are measured again); null if nothing. */
+        Object madeBy() {
+            return null;
         }
 
         abstract String describeLayers();
@@ -485,6 +559,12 @@ public final class ExecutionPlan {
         }
 
         @Override
+        Object madeBy() {
+            Prepared p = prepared.get();
+            return p == null ? null : p.conv();
+        }
+
+        @Override
         String describeLayers() {
             return group.describe();
         }
@@ -504,6 +584,15 @@ public final class ExecutionPlan {
         String describeBuffer() {
             return slot < 0 ? "new (network output)" : "#" + slot;
         }
+    }
+
+    /** Each step's thread choice (null: not chosen, or the flop rule), for tests. */
+    List<StepThreads.Mode> threadChoices() {
+        List<StepThreads.Mode> r = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            r.add(threads.chosen(i));
+        }
+        return r;
     }
 
     /** Layer names by step, for tests. */

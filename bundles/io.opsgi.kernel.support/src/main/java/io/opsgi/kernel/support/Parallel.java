@@ -1,5 +1,6 @@
 package io.opsgi.kernel.support;
 
+import io.opsgi.op.IntraOp;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -26,11 +27,13 @@ import java.util.function.IntConsumer;
  * helper that has not started by the time the caller has handed out every task (its core is busy:
  * a loaded machine) is not waited for, its job is withdrawn. A helper idle
  * for a minute ends (as a cached pool's threads do), so a refreshed bundle leaves no thread behind.
+ *
+ * <p>Whether a piece of work is split at all: {@link #sized} keeps work below {@link #INLINE_FLOPS} on the calling
+ * thread; a caller that measured better (a network's plan, per step) runs it {@link #inline} or {@link #spread}.
  */
 public final class Parallel {
-    public static final String THREADS_PROPERTY = "opsgi.threads";
+    public static final String THREADS_PROPERTY = IntraOp.THREADS_PROPERTY;
 
-    private static volatile int threads = initialThreads();
     private static final ThreadLocal<Boolean> ON_POOL = ThreadLocal.withInitial(() -> false);
     private static final AtomicInteger NAMES = new AtomicInteger();
     /** How long a helper (and a caller waiting for one) spins before parking. */
@@ -43,17 +46,29 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** The intra-op thread count kernels use now. */
+    /**
+     * The intra-op threads a call made now can use: the configured count, or 1 inside {@link #inline} and on a
+     * helper (where every {@link #forEach} runs on the calling thread), so a kernel that splits its work by this
+     * count does not cut an inline run into pieces meant for threads it will not get (the GEMM would pack its
+     * operand once per piece). Likewise inside {@code IntraOp.run(Split.ONE, ...)}.
+     */
     public static int threads() {
-        return threads;
+        return onCallerOnly() ? 1 : IntraOp.threads();
+    }
+
+    /** The configured intra-op thread count ({@link #setThreads}, kept in {@link IntraOp}), wherever it is asked. */
+    public static int configuredThreads() {
+        return IntraOp.threads();
     }
 
     /** Sets the intra-op thread count (at least 1); takes effect for calls that start afterwards. */
     public static void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("opsgi.threads must be at least 1, got " + n);
-        }
-        threads = n;
+        IntraOp.setThreads(n);
+    }
+
+    /** Whether every loop of this thread runs on it alone: on a helper, inside {@link #inline}, or asked so ({@link IntraOp.Split#ONE}). */
+    private static boolean onCallerOnly() {
+        return ON_POOL.get() || IntraOp.split() == IntraOp.Split.ONE;
     }
 
     /**
@@ -77,19 +92,32 @@ public final class Parallel {
         }
     }
 
-    /** {@code body} inline if {@code flops} is below {@link #INLINE_FLOPS}, else as it is (its loops on all threads). */
+    /**
+     * {@code body} inline if {@code flops} is below {@link #INLINE_FLOPS}, else as it is (its loops on all threads);
+     * as the caller asked instead, if it did ({@link IntraOp#run}: {@code ALL} as it is, {@code ONE} inline).
+     */
     public static void sized(long flops, Runnable body) {
-        if (flops < INLINE_FLOPS) {
-            inline(body);
-        } else {
+        IntraOp.Split asked = IntraOp.split();
+        if (asked == IntraOp.Split.ALL || (asked == IntraOp.Split.DEFAULT && flops >= INLINE_FLOPS)) {
             body.run();
+        } else {
+            inline(body);
         }
+    }
+
+    /**
+     * Runs {@code body} with its loops on all threads whatever their size: the {@link #sized} rule is not
+     * applied inside it (a plan that measured a step faster on all threads runs it so). Inside {@link #inline}
+     * or on a helper it still runs on the calling thread.
+     */
+    public static void spread(Runnable body) {
+        IntraOp.run(IntraOp.Split.ALL, body);
     }
 
     /** Runs {@code task.accept(i)} for every i in [0, tasks), on up to {@link #threads()} threads; returns when all are done. */
     public static void forEach(int tasks, IntConsumer task) {
-        int workers = Math.min(threads, tasks);
-        if (workers <= 1 || ON_POOL.get()) {
+        int workers = Math.min(IntraOp.threads(), tasks);
+        if (workers <= 1 || onCallerOnly()) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
             }
@@ -258,12 +286,16 @@ public final class Parallel {
         }
     }
 
-    /** Splits [0, n) into about {@code threads() * 4} contiguous ranges of at least {@code grain} and runs {@code body} on each. */
+    /**
+     * Splits [0, n) into about {@code threads() * 4} contiguous ranges of at least {@code grain} and runs {@code body} on
+     * each; on one thread (or inline) into one range: pieces nobody else takes only add calls.
+     */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
             return;
         }
-        int chunks = Math.max(1, Math.min(threads * 4, n / Math.max(1, grain)));
+        int t = threads();
+        int chunks = t <= 1 ? 1 : Math.max(1, Math.min(t * 4, n / Math.max(1, grain)));
         int size = (n + chunks - 1) / chunks;
         int count = (n + size - 1) / size;
         forEach(count, c -> body.run(c * size, Math.min(n, (c + 1) * size)));
@@ -274,21 +306,5 @@ public final class Parallel {
     @org.osgi.annotation.versioning.ConsumerType
     public interface RangeBody {
         void run(int from, int to);
-    }
-
-    private static int initialThreads() {
-        String value = System.getProperty(THREADS_PROPERTY);
-        if (value != null && !value.isBlank()) {
-            try {
-                int n = Integer.parseInt(value.trim());
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall through to the default, as an absent property would
-            }
-            System.err.println("opsgi: ignoring " + THREADS_PROPERTY + "=" + value + " (must be an integer >= 1)");
-        }
-        return Runtime.getRuntime().availableProcessors();
     }
 }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
-    private final int before = Parallel.threads();
+    private final int before = Parallel.configuredThreads();
 
     @AfterEach
     void restore() {
@@ -124,6 +126,51 @@ class ParallelTest {
         for (int i = 0; i < 64; i++) {
             assertEquals(1, seen.get(i));
         }
+    }
+
+    /** Inline, a kernel that splits by threads() gets 1, as on a one-thread configuration; the configured count stays readable. */
+    @Test
+    void insideInlineThreadsIsOne() {
+        Parallel.setThreads(2);
+        int[] seen = new int[2];
+        Parallel.inline(() -> {
+            seen[0] = Parallel.threads();
+            seen[1] = Parallel.configuredThreads();
+        });
+        assertEquals(1, seen[0]);
+        assertEquals(2, seen[1]);
+        assertEquals(2, Parallel.threads(), "back to the configured count after inline");
+    }
+
+    /** sized keeps small work on the calling thread; inside spread it splits it over the helpers like large work. */
+    @Test
+    void spreadLiftsTheFlopRule() {
+        Parallel.setThreads(2);
+        Set<Thread> small = ConcurrentHashMap.newKeySet(), spread = ConcurrentHashMap.newKeySet();
+        Parallel.sized(1, () -> Parallel.forEach(64, i -> small.add(Thread.currentThread())));
+        assertEquals(Set.of(Thread.currentThread()), small, "below the flop rule: the calling thread alone");
+        for (int attempt = 0; attempt < 200 && spread.size() < 2; attempt++) { // a helper whose core is busy may miss a call
+            Parallel.spread(() -> Parallel.sized(1, () -> Parallel.forEach(64, i -> {
+                spread.add(Thread.currentThread());
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            })));
+        }
+        assertTrue(spread.size() >= 2, "inside spread a helper took tasks too: " + spread);
+    }
+
+    @Test
+    void oneThreadRunsARangeAsOnePiece() {
+        Parallel.setThreads(1);
+        AtomicIntegerArray pieces = new AtomicIntegerArray(1);
+        Parallel.forRange(1000, 3, (from, to) -> {
+            pieces.incrementAndGet(0);
+            assertEquals(0, from);
+            assertEquals(1000, to);
+        });
+        assertEquals(1, pieces.get(0));
     }
 
     @Test
