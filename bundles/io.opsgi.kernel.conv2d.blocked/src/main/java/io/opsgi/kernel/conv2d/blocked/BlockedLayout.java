@@ -88,4 +88,14 @@ final class BlockedLayout {
         int tiles = (g.oh() + rows - 1) / rows;
         return g.n() * pairs * tiles;
     }
+
+    /** Whether the strips can read the input kept channel-blocked ({@link Strips#twoBlocksBlocked}): stride 1 or 2, dilation 1. */
+    boolean readsBlocked() {
+        return (g.strideW() == 1 || g.strideW() == 2) && g.dilationW() == 1;
+    }
+
+    /** Zero columns right of the input that a blocked input needs: the last tap of the last computed pixel (the dropped ones included). */
+    int blockedInputRight() {
+        return (int) Math.max(0, (long) (owStrips - 1) * g.strideW() + g.kw() - 1 - g.padLeft() - (g.w() - 1));
+    }
 }
