@@ -236,6 +236,11 @@ public final class BlockedConv2d implements Conv2dKernel {
         float[] in;
         if (io != null && io.x() != null) {
             in = x; // read in place
+        } else if (lay.blocksFromNchw()) {
+            ChannelBlocks blocks = new ChannelBlocks(LANES, g.padLeft(), g.padLeft() + g.w() + lay.blockedInputRight());
+            in = s.input = grow(s.input, (int) blocks.size(g.n(), g.cIn(), g.h(), g.w()));
+            toBlocks(lay, x, in, blocks);
+            io = new Io(blocks, io == null ? null : io.residual(), io == null ? null : io.y());
         } else {
             in = s.input = grow(s.input, lay.inputSize());
             if (lay.channelRows) {
@@ -253,18 +258,19 @@ public final class BlockedConv2d implements Conv2dKernel {
         }
         int rowsPerTask = lay.rowsPerTask(threads);
         int tiles = (g.oh() + rowsPerTask - 1) / rowsPerTask;
+        Io runIo = io;
         if (packInTasks) {
             Parallel.forEach(lay.pairs, pair -> {
                 packPair(lay, w, packed, pair);
                 for (int n = 0; n < g.n(); n++) {
-                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh(), e, residual, null);
+                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh(), e, residual, runIo);
                 }
             });
         } else {
             Parallel.forEach(tasks, task -> {
                 int tile = task % tiles, pair = (task / tiles) % lay.pairs, n = task / tiles / lay.pairs;
                 int from = tile * rowsPerTask, to = Math.min(g.oh(), from + rowsPerTask);
-                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to, e, residual, io);
+                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to, e, residual, runIo);
             });
         }
     }
@@ -486,6 +492,43 @@ public final class BlockedConv2d implements Conv2dKernel {
                             System.arraycopy(x, (n * cIn + c) * plane + r * wd + col0 + t0, out, dst + t0, t1 - t0);
                         }
                         Arrays.fill(out, dst + t1, dst + win, 0f);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * x (n, cIn, h, w) to {@code blocks} ({@link ChannelBlocks}: (n, cIn blocks, h, width, LANES)), the zero columns
+     * written, the lanes past cIn left as they are (never read): the stride-2 input, read by {@link Strips#twoBlocksBlockedS2}.
+     */
+    private static void toBlocks(BlockedLayout lay, float[] x, float[] out, ChannelBlocks blocks) {
+        ConvGeometry g = lay.g;
+        int h = g.h(), wd = g.w(), cIn = g.cIn(), plane = h * wd, width = blocks.width(), left = blocks.left();
+        int cBlocks = (cIn + LANES - 1) / LANES;
+        Parallel.forRange(g.n() * h, 4, (from, to) -> {
+            int[] tileRows = new int[16];
+            for (int row = from; row < to; row++) {
+                int n = row / h, r = row % h;
+                for (int cb = 0; cb < cBlocks; cb++) {
+                    int dst = (((n * cBlocks + cb) * h + r) * width) * LANES, src0 = (n * cIn + cb * LANES) * plane + r * wd;
+                    int lanes = Math.min(LANES, cIn - cb * LANES);
+                    Arrays.fill(out, dst, dst + left * LANES, 0f);
+                    Arrays.fill(out, dst + (left + wd) * LANES, dst + width * LANES, 0f);
+                    int inside = dst + left * LANES;
+                    // Whole 16x16 tiles (16 channels x 16 columns) in registers, the rest one by one.
+                    int colTiled = Transpose16.AVAILABLE && lanes == 16 ? wd / 16 * 16 : 0;
+                    for (int col = 0; col < colTiled; col += 16) {
+                        for (int j = 0; j < 16; j++) {
+                            tileRows[j] = inside + (col + j) * LANES;
+                        }
+                        Transpose16.tile(x, src0 + col, plane, out, tileRows);
+                    }
+                    for (int l = 0; l < lanes; l++) {
+                        int src = src0 + l * plane;
+                        for (int col = colTiled; col < wd; col++) {
+                            out[inside + col * LANES + l] = x[src + col];
+                        }
                     }
                 }
             }
