@@ -287,7 +287,9 @@ public final class ExecutionPlan {
         TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer", "layout out").right(0);
         int i = 1;
         for (Step s : steps) {
-            t.row(i++, s.describeLayers(), s.describeCall(), s.outputShape(), s.describeBuffer(), describeLayout(s));
+            KeptLayouts k = kept.get();
+            boolean blocked = options.keepLayouts() && k != null && k.written(s.value) != null;
+            t.row(i++, s.describeLayers(), s.describeCall(), s.outputShape(), blocked ? "own (blocked)" : s.describeBuffer(), describeLayout(s));
         }
         long fused = steps.stream().filter(s -> s instanceof ConvStep c && c.group.fused()).count();
         long pooled = 0;
