@@ -249,11 +249,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                 channelsLast(lay, x, in);
             }
         }
-        // Chunked reductions keep every row of a task in its own buffer.
-        boolean chunked = io != null && io.x() != null && lay.chunkBlocks() < (g.cIn() + LANES - 1) / LANES;
-        int rowsHeld = !chunked ? 1 : packInTasks ? g.oh() : lay.rowsPerTask(threads);
-        float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize() * rowsHeld);
-        int taskRows = lay.rowBufferSize() * rowsHeld;
+        float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
         int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
         for (int i = 0; i < g.kh(); i++) {
             for (int j = 0; j < lay.tapsPerRow; j++) {
@@ -267,14 +263,14 @@ public final class BlockedConv2d implements Conv2dKernel {
             Parallel.forEach(lay.pairs, pair -> {
                 packPair(lay, w, packed, pair);
                 for (int n = 0; n < g.n(); n++) {
-                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * taskRows, n, pair, 0, g.oh(), e, residual, runIo);
+                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh(), e, residual, runIo);
                 }
             });
         } else {
             Parallel.forEach(tasks, task -> {
                 int tile = task % tiles, pair = (task / tiles) % lay.pairs, n = task / tiles / lay.pairs;
                 int from = tile * rowsPerTask, to = Math.min(g.oh(), from + rowsPerTask);
-                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * taskRows, n, pair, from, to, e, residual, runIo);
+                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to, e, residual, runIo);
             });
         }
     }
@@ -287,33 +283,37 @@ public final class BlockedConv2d implements Conv2dKernel {
         int block0 = 2 * pair;
         boolean two = block0 + 1 < lay.blocks;
         int wPair = pair * lay.pairStride();
+        int second = rowBase + lay.owStrips * LANES;
         int[] tileRows = new int[16];
         int pending = from; // rows unblocked but not yet through the epilogue
         ChannelBlocks xb = io == null ? null : io.x();
         // The epilogue on the strip outputs (blocked) when the residual or the output is blocked, else on NCHW runs after unblocking.
         boolean blockedEpilogue = io != null && (io.residual() != null || io.y() != null);
         float[] gathered = blockedEpilogue && e.residual() && io.residual() == null ? new float[g.ow() * LANES] : null;
-        // A blocked input whose pair weights exceed L2 is summed chunk by chunk over all the rows (each row's strips in its own buffer).
-        int cBlocks = (c + LANES - 1) / LANES, chunk = lay.chunkBlocks();
-        boolean chunked = xb != null && chunk < cBlocks;
-        if (chunked) {
-            for (int cb0 = 0; cb0 < cBlocks; cb0 += chunk) {
-                for (int oh = from; oh < to; oh++) {
-                    blockedRow(lay, xb, x, w, b, rows, rowBase + (oh - from) * lay.rowBufferSize(), n, oh, block0, two, wPair, cb0,
-                            Math.min(cBlocks, cb0 + chunk), cb0 > 0);
-                }
-            }
-        }
         for (int oh = from; oh < to; oh++) {
-            int rb = chunked ? rowBase + (oh - from) * lay.rowBufferSize() : rowBase, second = rb + lay.owStrips * LANES;
             int top = oh * g.strideH() - g.padTop();
             // Taps are numbered row-major, so a row's taps inside the input are one range [t0, t1).
             int t0 = ConvTaps.first(top, g.dilationH()) * lay.tapsPerRow;
             int t1 = Math.max(t0, ConvTaps.end(top, g.dilationH(), g.h(), g.kh()) * lay.tapsPerRow);
             int rowStart = (n * g.h() + top) * lay.rowWidth * c;
             if (xb != null) {
-                if (!chunked) {
-                    blockedRow(lay, xb, x, w, b, rows, rb, n, oh, block0, two, wPair, 0, cBlocks, false);
+                int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
+                int rowStep = g.dilationH() * xb.width() * LANES, blockStep = g.h() * xb.width() * LANES, cBlocks = (c + LANES - 1) / LANES;
+                for (int strip = 0; strip < lay.strips; strip++) {
+                    int ow0 = strip * Strips.PIXELS;
+                    int x0 = (((n * cBlocks) * g.h() + top) * xb.width() + ow0 * g.strideW() - g.padLeft() + xb.left()) * LANES;
+                    int o0 = rowBase + ow0 * LANES, o1 = second + ow0 * LANES;
+                    if (g.strideW() == 1) {
+                        if (two) {
+                            Strips.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                        } else {
+                            Strips.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                        }
+                    } else if (two) {
+                        Strips.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                    } else {
+                        Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                    }
                 }
             } else if (lay.channelRows) {
                 int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
@@ -321,10 +321,10 @@ public final class BlockedConv2d implements Conv2dKernel {
                 for (int strip = 0; strip < lay.strips; strip++) {
                     int x0 = ((n * g.h() + top) * lay.strips + strip) * window, ow0 = strip * Strips.PIXELS;
                     if (two) {
-                        Strips.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rb + ow0 * LANES,
+                        Strips.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
                                 second + ow0 * LANES);
                     } else {
-                        Strips.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rb + ow0 * LANES);
+                        Strips.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
                     }
                 }
             }
@@ -332,20 +332,20 @@ public final class BlockedConv2d implements Conv2dKernel {
                 int ow0 = strip * Strips.PIXELS;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
-                    Strips.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rb + ow0 * LANES,
+                    Strips.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
                             second + ow0 * LANES);
                 } else {
-                    Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rb + ow0 * LANES);
+                    Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
                 }
             }
             if (blockedEpilogue) {
                 for (int bl = 0; bl < (two ? 2 : 1); bl++) {
-                    int k0 = (block0 + bl) * LANES, at = rb + bl * lay.owStrips * LANES;
+                    int k0 = (block0 + bl) * LANES, at = rowBase + bl * lay.owStrips * LANES;
                     float[] r = residual;
                     int rAt = 0;
                     if (e.residual() && io.residual() != null) {
-                        ChannelBlocks rl = io.residual();
-                        rAt = (((n * lay.blocks + block0 + bl) * g.oh() + oh) * rl.width() + rl.left()) * LANES;
+                        ChannelBlocks rb = io.residual();
+                        rAt = (((n * lay.blocks + block0 + bl) * g.oh() + oh) * rb.width() + rb.left()) * LANES;
                     } else if (e.residual()) {
                         gatherRow(lay, residual, n, k0, oh, gathered);
                         r = gathered;
@@ -354,10 +354,10 @@ public final class BlockedConv2d implements Conv2dKernel {
                 }
             }
             if (io != null && io.y() != null) {
-                blockRow(lay, rows, rb, y, io.y(), n, block0, two ? 2 : 1, oh);
+                blockRow(lay, rows, rowBase, y, io.y(), n, block0, two ? 2 : 1, oh);
                 continue;
             }
-            unblockRow(lay, rows, rb, y, n, block0, two ? 2 : 1, oh, tileRows);
+            unblockRow(lay, rows, rowBase, y, n, block0, two ? 2 : 1, oh, tileRows);
             if (!blockedEpilogue && !e.isNone() && ((oh + 1 - pending) * g.ow() >= EPILOGUE_RUN || oh + 1 == to)) {
                 epilogue(lay, y, n, block0, two ? 2 : 1, pending, oh + 1, e, residual);
                 pending = oh + 1;
@@ -378,32 +378,6 @@ public final class BlockedConv2d implements Conv2dKernel {
             int k0 = (block0 + bl) * LANES, lanes = Math.min(LANES, g.cOut() - k0);
             for (int l = 0; l < lanes; l++) {
                 VectorEpilogue.apply(e, y, (n * g.cOut() + k0 + l) * plane + from * ow, (to - from) * ow, k0 + l, residual);
-            }
-        }
-    }
-
-    /** The strips of output row oh for input channel blocks [cb0, cb1) of a blocked input, into the row buffer at {@code rb}. */
-    private static void blockedRow(BlockedLayout lay, ChannelBlocks xb, float[] x, float[] w, float[] b, float[] rows, int rb, int n, int oh,
-            int block0, boolean two, int wPair, int cb0, int cb1, boolean accumulate) {
-        ConvGeometry g = lay.g;
-        int c = g.cIn(), top = oh * g.strideH() - g.padTop();
-        int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
-        int rowStep = g.dilationH() * xb.width() * LANES, blockStep = g.h() * xb.width() * LANES, cBlocks = (c + LANES - 1) / LANES;
-        int second = rb + lay.owStrips * LANES;
-        for (int strip = 0; strip < lay.strips; strip++) {
-            int ow0 = strip * Strips.PIXELS;
-            int x0 = (((n * cBlocks) * g.h() + top) * xb.width() + ow0 * g.strideW() - g.padLeft() + xb.left()) * LANES;
-            int o0 = rb + ow0 * LANES, o1 = second + ow0 * LANES;
-            if (g.strideW() == 1) {
-                if (two) {
-                    Strips.twoBlocksBlocked(x, x0, rowStep, blockStep, c, cb0, cb1, accumulate, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
-                } else {
-                    Strips.oneBlockBlocked(x, x0, rowStep, blockStep, c, cb0, cb1, accumulate, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
-                }
-            } else if (two) {
-                Strips.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, cb0, cb1, accumulate, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
-            } else {
-                Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, cb0, cb1, accumulate, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
             }
         }
     }

@@ -94,22 +94,6 @@ final class BlockedLayout {
         return (g.strideW() == 1 || g.strideW() == 2) && g.dilationW() == 1;
     }
 
-    /** Bytes of one pair's weights the strips sum over before moving to the next row: half of this machine's 512 KB L2 ({@code -Dopsgi.blocked.weightChunkBytes=N} for measurements). */
-    static final long WEIGHT_CHUNK_BYTES = Long.getLong("opsgi.blocked.weightChunkBytes", 256 * 1024);
-
-    /**
-     * Input channel blocks per chunk of the reduction when the input is channel-blocked: all of them unless one pair's
-     * weights exceed {@link #WEIGHT_CHUNK_BYTES} (ResNet's layer3 and layer4: 295 and 590 KB), which would otherwise
-     * stream from L3 once per strip (in ResNet-18 layer4's convs took 1.8-1.9 ms per run against 1.4 for the other
-     * convs of equal flops).
-     */
-    int chunkBlocks() {
-        int cBlocks = (g.cIn() + lanes - 1) / lanes;
-        long perBlock = (long) taps * lanes * 2 * lanes * Float.BYTES;
-        long chunks = Math.max(1, (perBlock * cBlocks + WEIGHT_CHUNK_BYTES - 1) / WEIGHT_CHUNK_BYTES);
-        return (int) ((cBlocks + chunks - 1) / chunks);
-    }
-
     /**
      * Whether an NCHW input is converted to channel blocks rather than channels last: stride 2 with at least a block of
      * input channels (measured on ResNet-18's stride-2 3x3 convs, blocked strips in place against channels last, both

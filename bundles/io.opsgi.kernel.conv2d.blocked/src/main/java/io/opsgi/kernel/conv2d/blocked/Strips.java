@@ -249,39 +249,21 @@ final class Strips {
      * channel and tap is {@code k·LANES} floats after pixel 0, a constant offset as in the windows, and the next
      * channel of a block is the next float. {@code x0} is the index of (image, block 0, input row {@code top},
      * the strip's first padded column, lane 0); kernel row i at {@code + i·rowStep}, column j at {@code + j·LANES},
-     * channel block cb at {@code + cb·blockStep}. No conversion of the input at all. Only the input channel blocks
-     * {@code [cb0, cb1)} are summed, into accumulators that start at the bias or, if {@code accumulate}, at what
-     * {@code out} holds (a deep layer's reduction is cut into chunks whose weights stay in L2 over several rows).
+     * channel block cb at {@code + cb·blockStep}. No conversion of the input at all.
      */
-    static void twoBlocksBlocked(float[] x, int x0, int rowStep, int blockStep, int cIn, int cb0, int cb1, boolean accumulate, int kw, int i0, int i1, float[] w, int wPair,
+    static void twoBlocksBlocked(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
             float[] b, int b0, float[] out, int out0, int out1) {
         FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
         FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
         FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
-        if (accumulate) {
-            a0 = FloatVector.fromArray(SPECIES, out, out0);
-            a1 = FloatVector.fromArray(SPECIES, out, out0 + LANES);
-            a2 = FloatVector.fromArray(SPECIES, out, out0 + 2 * LANES);
-            a3 = FloatVector.fromArray(SPECIES, out, out0 + 3 * LANES);
-            a4 = FloatVector.fromArray(SPECIES, out, out0 + 4 * LANES);
-            a5 = FloatVector.fromArray(SPECIES, out, out0 + 5 * LANES);
-            a6 = FloatVector.fromArray(SPECIES, out, out0 + 6 * LANES);
-            c0 = FloatVector.fromArray(SPECIES, out, out1);
-            c1 = FloatVector.fromArray(SPECIES, out, out1 + LANES);
-            c2 = FloatVector.fromArray(SPECIES, out, out1 + 2 * LANES);
-            c3 = FloatVector.fromArray(SPECIES, out, out1 + 3 * LANES);
-            c4 = FloatVector.fromArray(SPECIES, out, out1 + 4 * LANES);
-            c5 = FloatVector.fromArray(SPECIES, out, out1 + 5 * LANES);
-            c6 = FloatVector.fromArray(SPECIES, out, out1 + 6 * LANES);
-        }
-        int tapStride = cIn * PAIR;
-        if (i0 < i1 && cb0 < cb1) {
+        int tapStride = cIn * PAIR, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
             int i = i0;
             do {
                 int j = 0;
                 do {
-                    int wq = wPair + (i * kw + j) * tapStride + cb0 * LANES * PAIR, xt = x0 + i * rowStep + j * LANES;
-                    int cb = cb0;
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
                     do {
                         int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
                         do {
@@ -310,7 +292,7 @@ final class Strips {
                             c6 = v.fma(p, c6);
                             wq += PAIR;
                         } while (++q < end);
-                    } while (++cb < cb1);
+                    } while (++cb < cBlocks);
                 } while (++j < kw);
             } while (++i < i1);
         }
@@ -331,27 +313,18 @@ final class Strips {
     }
 
     /** {@link #twoBlocksBlocked} for a pair holding one block: weights [tap][cIn][lane]. */
-    static void oneBlockBlocked(float[] x, int x0, int rowStep, int blockStep, int cIn, int cb0, int cb1, boolean accumulate, int kw, int i0, int i1, float[] w, int wPair,
+    static void oneBlockBlocked(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
             float[] b, int b0, float[] out, int out0) {
         FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
         FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
-        if (accumulate) {
-            a0 = FloatVector.fromArray(SPECIES, out, out0);
-            a1 = FloatVector.fromArray(SPECIES, out, out0 + LANES);
-            a2 = FloatVector.fromArray(SPECIES, out, out0 + 2 * LANES);
-            a3 = FloatVector.fromArray(SPECIES, out, out0 + 3 * LANES);
-            a4 = FloatVector.fromArray(SPECIES, out, out0 + 4 * LANES);
-            a5 = FloatVector.fromArray(SPECIES, out, out0 + 5 * LANES);
-            a6 = FloatVector.fromArray(SPECIES, out, out0 + 6 * LANES);
-        }
-        int tapStride = cIn * LANES;
-        if (i0 < i1 && cb0 < cb1) {
+        int tapStride = cIn * LANES, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
             int i = i0;
             do {
                 int j = 0;
                 do {
-                    int wq = wPair + (i * kw + j) * tapStride + cb0 * LANES * LANES, xt = x0 + i * rowStep + j * LANES;
-                    int cb = cb0;
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
                     do {
                         int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
                         do {
@@ -365,7 +338,7 @@ final class Strips {
                             a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + 6 * LANES]), a6);
                             wq += LANES;
                         } while (++q < end);
-                    } while (++cb < cb1);
+                    } while (++cb < cBlocks);
                 } while (++j < kw);
             } while (++i < i1);
         }
@@ -379,35 +352,19 @@ final class Strips {
     }
 
     /** {@link #twoBlocksBlocked} for stride 2: pixel k at {@code 2k·LANES}, column j of the kernel at {@code j·LANES}. */
-    static void twoBlocksBlockedS2(float[] x, int x0, int rowStep, int blockStep, int cIn, int cb0, int cb1, boolean accumulate, int kw, int i0, int i1, float[] w, int wPair,
+    static void twoBlocksBlockedS2(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
             float[] b, int b0, float[] out, int out0, int out1) {
         FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
         FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
         FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
-        if (accumulate) {
-            a0 = FloatVector.fromArray(SPECIES, out, out0);
-            a1 = FloatVector.fromArray(SPECIES, out, out0 + LANES);
-            a2 = FloatVector.fromArray(SPECIES, out, out0 + 2 * LANES);
-            a3 = FloatVector.fromArray(SPECIES, out, out0 + 3 * LANES);
-            a4 = FloatVector.fromArray(SPECIES, out, out0 + 4 * LANES);
-            a5 = FloatVector.fromArray(SPECIES, out, out0 + 5 * LANES);
-            a6 = FloatVector.fromArray(SPECIES, out, out0 + 6 * LANES);
-            c0 = FloatVector.fromArray(SPECIES, out, out1);
-            c1 = FloatVector.fromArray(SPECIES, out, out1 + LANES);
-            c2 = FloatVector.fromArray(SPECIES, out, out1 + 2 * LANES);
-            c3 = FloatVector.fromArray(SPECIES, out, out1 + 3 * LANES);
-            c4 = FloatVector.fromArray(SPECIES, out, out1 + 4 * LANES);
-            c5 = FloatVector.fromArray(SPECIES, out, out1 + 5 * LANES);
-            c6 = FloatVector.fromArray(SPECIES, out, out1 + 6 * LANES);
-        }
-        int tapStride = cIn * PAIR;
-        if (i0 < i1 && cb0 < cb1) {
+        int tapStride = cIn * PAIR, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
             int i = i0;
             do {
                 int j = 0;
                 do {
-                    int wq = wPair + (i * kw + j) * tapStride + cb0 * LANES * PAIR, xt = x0 + i * rowStep + j * LANES;
-                    int cb = cb0;
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
                     do {
                         int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
                         do {
@@ -436,7 +393,7 @@ final class Strips {
                             c6 = v.fma(p, c6);
                             wq += PAIR;
                         } while (++q < end);
-                    } while (++cb < cb1);
+                    } while (++cb < cBlocks);
                 } while (++j < kw);
             } while (++i < i1);
         }
@@ -457,27 +414,18 @@ final class Strips {
     }
 
     /** {@link #twoBlocksBlockedS2} for a pair holding one block. */
-    static void oneBlockBlockedS2(float[] x, int x0, int rowStep, int blockStep, int cIn, int cb0, int cb1, boolean accumulate, int kw, int i0, int i1, float[] w, int wPair,
+    static void oneBlockBlockedS2(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
             float[] b, int b0, float[] out, int out0) {
         FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
         FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
-        if (accumulate) {
-            a0 = FloatVector.fromArray(SPECIES, out, out0);
-            a1 = FloatVector.fromArray(SPECIES, out, out0 + LANES);
-            a2 = FloatVector.fromArray(SPECIES, out, out0 + 2 * LANES);
-            a3 = FloatVector.fromArray(SPECIES, out, out0 + 3 * LANES);
-            a4 = FloatVector.fromArray(SPECIES, out, out0 + 4 * LANES);
-            a5 = FloatVector.fromArray(SPECIES, out, out0 + 5 * LANES);
-            a6 = FloatVector.fromArray(SPECIES, out, out0 + 6 * LANES);
-        }
-        int tapStride = cIn * LANES;
-        if (i0 < i1 && cb0 < cb1) {
+        int tapStride = cIn * LANES, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
             int i = i0;
             do {
                 int j = 0;
                 do {
-                    int wq = wPair + (i * kw + j) * tapStride + cb0 * LANES * LANES, xt = x0 + i * rowStep + j * LANES;
-                    int cb = cb0;
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
                     do {
                         int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
                         do {
@@ -491,7 +439,7 @@ final class Strips {
                             a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + 12 * LANES]), a6);
                             wq += LANES;
                         } while (++q < end);
-                    } while (++cb < cb1);
+                    } while (++cb < cBlocks);
                 } while (++j < kw);
             } while (++i < i1);
         }
