@@ -58,6 +58,9 @@ final class Run implements Callable<Integer> {
             + "no epilogues, no prepared kernels, one allocation per layer")
     boolean noFuse;
 
+    @Option(names = "--no-keep-layout", description = "keep NCHW between all steps of the fused plan (each blocked conv converts its own input and output) instead of keeping the channel-blocked layout between conv steps whose kernels exchange it")
+    boolean noKeepLayout;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         for (Path p : new Path[] {model, input, expected}) {
@@ -101,7 +104,7 @@ final class Run implements Callable<Integer> {
         // Kernels that arrived with the container may still be under verification.
         opsgi.registry.awaitSettled(Commands.SETTLE_MILLIS);
         NetworkRunner.KernelSource kernels = NetworkRunner.KernelSource.of(opsgi.registry);
-        ExecutionPlan plan = ExecutionPlan.of(net, weights, noFuse ? ExecutionPlan.Options.UNFUSED : ExecutionPlan.Options.FUSED);
+        ExecutionPlan plan = ExecutionPlan.of(net, weights, noFuse ? ExecutionPlan.Options.UNFUSED : noKeepLayout ? ExecutionPlan.Options.FUSED_NCHW : ExecutionPlan.Options.FUSED);
         NetworkRunner.Result r = null;
         long[] nanos = new long[repeat];
         Progress progress = new Progress("run", repeat);

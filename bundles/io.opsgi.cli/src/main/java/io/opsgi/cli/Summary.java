@@ -31,6 +31,9 @@ final class Summary implements Callable<Integer> {
     @Option(names = "--no-fuse", description = "show the layer-by-layer plan instead of the fused one (batch norm folded, activations and residual adds in the conv's epilogue)")
     boolean noFuse;
 
+    @Option(names = "--no-keep-layout", description = "show the fused plan with NCHW between all steps (no channel-blocked layout kept between conv steps)")
+    boolean noKeepLayout;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(model)) {
@@ -45,7 +48,7 @@ final class Summary implements Callable<Integer> {
             Network net = Network.plan(d);
             System.out.print(io.opsgi.net.NetworkSummary.table(net));
             System.out.println();
-            System.out.print(ExecutionPlan.describe(net, noFuse ? ExecutionPlan.Options.UNFUSED : ExecutionPlan.Options.FUSED));
+            System.out.print(ExecutionPlan.describe(net, noFuse ? ExecutionPlan.Options.UNFUSED : noKeepLayout ? ExecutionPlan.Options.FUSED_NCHW : ExecutionPlan.Options.FUSED));
             return 0;
         } catch (NetworkException | OnnxException e) {
             System.err.println("summary: " + e.getMessage());

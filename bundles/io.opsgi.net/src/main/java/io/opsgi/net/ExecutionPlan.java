@@ -5,6 +5,7 @@ import io.opsgi.net.Fusion.Group;
 import io.opsgi.net.NetworkRunner.KernelSource;
 import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.op.BatchNorm;
+import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Concat;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
@@ -12,6 +13,7 @@ import io.opsgi.op.Epilogue;
 import io.opsgi.op.IntraOp;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Operators;
+import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelLease;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A planned network made ready to run many times: the layers grouped into steps ({@link Fusion}:
@@ -53,20 +56,24 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ExecutionPlan {
     /**
-     * Whether layers are fused (batch norm folding, epilogues, buffer reuse); off = the layer-by-layer reference.
-     * {@code threads}: how each step's intra-op threads are chosen ({@link ThreadChoice}).
+     * Whether layers are fused (batch norm folding, epilogues, buffer reuse; off = the layer-by-layer reference);
+     * in a fused plan, whether the channel-blocked layout is kept between conv steps whose kernels can exchange it
+     * ({@link KeptLayouts}; off = NCHW between all steps); {@code threads}: how each step's intra-op threads are
+     * chosen ({@link ThreadChoice}).
      */
-    public record Options(boolean fuse, ThreadChoice threads) {
+    public record Options(boolean fuse, boolean keepLayouts, ThreadChoice threads) {
         public static final Options FUSED = new Options(true);
+        /** Fused, but NCHW between every two steps (each blocked conv converts its input and output itself). */
+        public static final Options FUSED_NCHW = new Options(true, false, ThreadChoice.configured());
         public static final Options UNFUSED = new Options(false);
 
-        /** {@code fuse}, with the threads chosen as {@code opsgi.plan.threads} says ({@link ThreadChoice#configured()}). */
+        /** Fused with kept layouts, or the layer-by-layer reference; threads as {@code opsgi.plan.threads} says ({@link ThreadChoice#configured()}). */
         public Options(boolean fuse) {
-            this(fuse, ThreadChoice.configured());
+            this(fuse, fuse, ThreadChoice.configured());
         }
 
         public Options withThreads(ThreadChoice t) {
-            return new Options(fuse, t);
+            return new Options(fuse, keepLayouts, t);
         }
     }
 
@@ -104,6 +111,10 @@ public final class ExecutionPlan {
     private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
     /** Which steps run on all intra-op threads: measured while warming up, or the flop rule. */
     private final StepThreads threads;
+    /** The layouts kept between steps, decided for the kernels of {@link KeptLayouts#kernelsKey}; null until a run decides. */
+    private final AtomicReference<KeptLayouts> kept = new AtomicReference<>();
+    /** The layout the producer of a kept value is told to write: identity, except in the test that shows a wrong hand-off is caught. */
+    private volatile UnaryOperator<ChannelBlocks> skew = UnaryOperator.identity();
 
     private ExecutionPlan(Network net, Options options, List<Step> steps, int values, int[] slotSizes, int inputValue, int outputValue,
             StepThreads.Tuning tuning) {
@@ -215,6 +226,8 @@ public final class ExecutionPlan {
             }
         }
         Map<String, KernelLease<? extends Kernel>> leases = new HashMap<>();
+        KeptLayouts k = null;
+        float[][] blocked = null;
         try {
             Tensor[] v = new Tensor[values];
             v[inputValue] = input;
@@ -222,16 +235,30 @@ public final class ExecutionPlan {
             long run = threads.begin();
             long start = System.nanoTime();
             float[][] slotSet = slots;
+            if (options.fuse() && options.keepLayouts()) {
+                KernelLease<? extends Kernel> conv = null;
+                for (Step s : steps) {
+                    if (s instanceof ConvStep) {
+                        conv = leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
+                        break;
+                    }
+                }
+                k = conv == null ? null : keptLayouts(conv);
+                blocked = k == null ? null : k.take();
+            }
+            KeptLayouts keptSet = k;
+            float[][] blockedSet = blocked;
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 long t0 = System.nanoTime();
                 KernelLease<? extends Kernel> lease = s.op() == null ? null
                         : leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
                 StepThreads.Mode mode = threads.mode(i, run);
+                int step = i;
                 switch (mode) {
-                    case ONE -> IntraOp.run(IntraOp.Split.ONE, () -> v[s.value] = s.run(lease, v, slotSet));
-                    case ALL -> IntraOp.run(IntraOp.Split.ALL, () -> v[s.value] = s.run(lease, v, slotSet));
-                    default -> v[s.value] = s.run(lease, v, slotSet);
+                    case ONE -> IntraOp.run(IntraOp.Split.ONE, () -> v[s.value] = runStep(s, lease, v, slotSet, keptSet, blockedSet, step));
+                    case ALL -> IntraOp.run(IntraOp.Split.ALL, () -> v[s.value] = runStep(s, lease, v, slotSet, keptSet, blockedSet, step));
+                    default -> v[s.value] = runStep(s, lease, v, slotSet, keptSet, blockedSet, step);
                 }
                 long nanos = System.nanoTime() - t0;
                 threads.record(i, run, mode, nanos, s.madeBy());
@@ -248,15 +275,78 @@ public final class ExecutionPlan {
         } finally {
             leases.values().forEach(KernelLease::close);
             buffers.offer(slots);
+            if (blocked != null) {
+                k.release(blocked);
+            }
         }
+    }
+
+    /** One step of a run: a conv step with kept layouts reads and writes them, any other step NCHW. */
+    private Tensor runStep(Step s, KernelLease<? extends Kernel> lease, Tensor[] v, float[][] slots, KeptLayouts k, float[][] blocked, int i) {
+        return k != null && s instanceof ConvStep c ? c.runKept(lease, v, slots, k, blocked, i, kept) : s.run(lease, v, slots);
+    }
+
+    /**
+     * The kept layouts for the kernels this run's conv lease holds: decided again (every conv step prepared on those
+     * kernels first) when they changed since the last decision, or after a prepared run failed.
+     */
+    @SuppressWarnings("unchecked")
+    private KeptLayouts keptLayouts(KernelLease<? extends Kernel> lease) {
+        KernelLease<Conv2dKernel> conv = (KernelLease<Conv2dKernel>) lease;
+        Object key = conv.kernelsKey();
+        KeptLayouts k = kept.get();
+        if (k != null && k.kernelsKey.equals(key)) {
+            return k;
+        }
+        List<KeptLayouts.ConvUse> convs = new ArrayList<>();
+        List<List<Integer>> readers = new ArrayList<>();
+        for (int v = 0; v < values; v++) {
+            readers.add(new ArrayList<>());
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            for (int v : s.in) {
+                if (!readers.get(v).contains(i)) {
+                    readers.get(v).add(i);
+                }
+            }
+            if (s instanceof ConvStep c) {
+                convs.add(new KeptLayouts.ConvUse(i, c.prepared(conv).conv(), c.in[0], c.group.residual() == null ? -1 : c.in[1], c.value,
+                        c.outputShape()));
+            }
+        }
+        k = KeptLayouts.decide(key, steps.size(), values, convs, readers, outputValue, skew);
+        kept.set(k);
+        return k;
+    }
+
+    /** Tells the producer of every kept value to write a different layout than its readers read: a wrong hand-off, for the test that it is caught. */
+    void skewKeptLayouts(UnaryOperator<ChannelBlocks> wrong) {
+        skew = wrong;
+        kept.set(null);
+    }
+
+    /** Values kept blocked by the last decision (empty before the first run), for tests. */
+    List<String> keptValues() {
+        KeptLayouts k = kept.get();
+        List<String> r = new ArrayList<>();
+        if (k != null) {
+            for (int v : k.keptValues()) {
+                r.add(steps.get(v - 1).describeLayers());
+            }
+        }
+        return r;
     }
 
     /** The steps: which layers each runs, with what epilogue, into which buffer (for the summary). */
     public String describe() {
-        TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer", "threads").right(0);
+        TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer", "layout out", "threads").right(0);
+        KeptLayouts k = kept.get();
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
-            t.row(i + 1, s.describeLayers(), s.describeCall(), s.outputShape(), s.describeBuffer(), threads.describe(i));
+            boolean blocked = options.keepLayouts() && k != null && k.written(s.value) != null;
+            t.row(i + 1, s.describeLayers(), s.describeCall(), s.outputShape(), blocked ? "own (blocked)" : s.describeBuffer(), describeLayout(s),
+                    threads.describe(i));
         }
         long fused = steps.stream().filter(s -> s instanceof ConvStep c && c.group.fused()).count();
         long pooled = 0;
@@ -273,12 +363,42 @@ public final class ExecutionPlan {
                 perLayer += s.outputShape().size();
             }
         }
-        return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; layout NCHW between steps%n",
-                options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused)
+        String layouts = !options.fuse() ? "layout NCHW between steps"
+                : !options.keepLayouts() ? "layout NCHW between steps (--no-keep-layout)"
+                : "blocked layout kept between conv steps whose kernels exchange it, NCHW elsewhere (--no-keep-layout: NCHW between all steps)";
+        return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; %s%n",
+                options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused, layouts)
                 + t.toText()
                 + describeThreads()
                 + (options.fuse() ? String.format(Locale.ROOT, "conv and concat buffers: %d reused by liveness, %s, where their layers one by one allocate %s per run%n",
                         slotSizes.length, NetworkSummary.megabytes(pooled), NetworkSummary.megabytes(perLayer)) : "");
+    }
+
+    /**
+     * The layout of a step's output: as decided for the kernels of the last run, or before any run (the summary, which
+     * runs no kernel) whether the structure allows keeping it blocked: a conv step whose readers are all conv steps.
+     */
+    private String describeLayout(Step s) {
+        if (!(s instanceof ConvStep) || !options.fuse() || !options.keepLayouts() || s.value == outputValue) {
+            return "NCHW";
+        }
+        KeptLayouts k = kept.get();
+        if (k != null) {
+            ChannelBlocks c = k.written(s.value);
+            return c == null ? "NCHW" : c.describe(s.outputShape().dim(3));
+        }
+        boolean readers = false;
+        for (Step r : steps) {
+            for (int v : r.in) {
+                if (v == s.value) {
+                    if (!(r instanceof ConvStep)) {
+                        return "NCHW";
+                    }
+                    readers = true;
+                }
+            }
+        }
+        return readers ? "blocked if its kernels exchange it" : "NCHW";
     }
 
     /** The per-step report of a run of this plan: layers, time, the kernel that answered, the step's threads. */
@@ -535,13 +655,7 @@ public final class ExecutionPlan {
             float[] x = values[in[0]].buffer();
             float[] residual = group.residual() == null ? null : values[in[1]].buffer();
             float[] y = slot >= 0 ? slots[slot] : new float[group.last().outputShape().size()];
-            Object key = conv.kernelsKey();
-            Prepared p = prepared.get();
-            if (p == null || !p.kernelsKey().equals(key)) {
-                PreparedConv2d made = conv.kernel().prepare(g, weight, bias, epilogue);
-                p = new Prepared(key, made, conv.servedBy());
-                prepared.set(p);
-            }
+            Prepared p = prepared(conv);
             try {
                 p.conv().run(x, residual, y);
             } catch (RuntimeException e) {
@@ -550,6 +664,60 @@ public final class ExecutionPlan {
                 epilogue.applyAll(y, g.cOut(), g.oh() * g.ow(), residual);
             }
             return Tensor.wrap(group.last().outputShape(), y);
+        }
+
+        /** The prepared conv for the lease's kernels: made again when they changed. */
+        Prepared prepared(KernelLease<Conv2dKernel> conv) {
+            Object key = conv.kernelsKey();
+            Prepared p = prepared.get();
+            if (p == null || !p.kernelsKey().equals(key)) {
+                PreparedConv2d made = conv.kernel().prepare(g, weight, bias, epilogue);
+                p = new Prepared(key, made, conv.servedBy());
+                prepared.set(p);
+            }
+            return p;
+        }
+
+        /**
+         * The step with the layouts of {@code k}: x, residual and output each NCHW or blocked as decided, on the
+         * prepared conv the decision was made with. Returns the output tensor, or null when the output is kept
+         * blocked (in {@code blocked[value]}). If the prepared run throws, the step answers through the plain call
+         * on the lease's chain (blocked inputs converted to NCHW, the output converted back) and the layouts are
+         * decided again next run.
+         */
+        @SuppressWarnings("unchecked")
+        Tensor runKept(KernelLease<? extends Kernel> lease, Tensor[] values, float[][] slots, KeptLayouts k, float[][] blocked, int index,
+                AtomicReference<KeptLayouts> decided) {
+            ChannelBlocks xl = k.read(in[0]), rl = group.residual() == null ? null : k.read(in[1]), yl = k.written(value);
+            if (xl == null && rl == null && yl == null) {
+                return run(lease, values, slots);
+            }
+            float[] x = xl == null ? values[in[0]].buffer() : blocked[in[0]];
+            float[] residual = group.residual() == null ? null : rl == null ? values[in[1]].buffer() : blocked[in[1]];
+            Shape out = group.last().outputShape();
+            float[] y = yl != null ? blocked[value] : slot >= 0 ? slots[slot] : new float[out.size()];
+            PreparedBlockedConv2d p = (PreparedBlockedConv2d) k.prepared[index];
+            try {
+                p.run(x, xl, residual, rl, y, yl);
+            } catch (RuntimeException e) {
+                decided.compareAndSet(k, null);
+                prepared.set(null);
+                KernelLease<Conv2dKernel> conv = (KernelLease<Conv2dKernel>) lease;
+                float[] xn = xl == null ? x : nchw(xl, g.inputShape(), x), rn = rl == null ? residual : nchw(rl, out, residual);
+                float[] yn = yl == null ? y : new float[out.size()];
+                conv.kernel().conv2d(g, xn, weight, bias, yn);
+                epilogue.applyAll(yn, g.cOut(), g.oh() * g.ow(), rn);
+                if (yl != null) {
+                    yl.fromNchw(out.dim(0), out.dim(1), out.dim(2), out.dim(3), yn, y);
+                }
+            }
+            return yl == null ? Tensor.wrap(out, y) : null;
+        }
+
+        private static float[] nchw(ChannelBlocks layout, Shape s, float[] blocked) {
+            float[] r = new float[s.size()];
+            layout.toNchw(s.dim(0), s.dim(1), s.dim(2), s.dim(3), blocked, r);
+            return r;
         }
 
         @Override

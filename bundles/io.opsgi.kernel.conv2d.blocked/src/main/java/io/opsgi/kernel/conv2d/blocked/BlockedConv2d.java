@@ -4,11 +4,13 @@ import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
+import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
+import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,7 +72,7 @@ public final class BlockedConv2d implements Conv2dKernel {
             float[] packed = s.weights = grow(s.weights, lay.pairs * lay.pairStride());
             float[] packedBias = s.bias = grow(s.bias, lay.blocks * LANES);
             packBias(g, bias, packedBias);
-            execute(lay, x, w, packed, packedBias, false, Epilogue.NONE, null, y, s);
+            execute(lay, x, w, packed, packedBias, false, Epilogue.NONE, null, y, s, null);
         } finally {
             spare.set(s);
         }
@@ -80,20 +82,127 @@ public final class BlockedConv2d implements Conv2dKernel {
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
         check(g);
-        return PreparedConv.of(this, g, epilogue, () -> {
-            BlockedLayout lay = new BlockedLayout(g, LANES);
-            float[] packed = new float[lay.pairs * lay.pairStride()], packedBias = new float[lay.blocks * LANES];
+        BlockedLayout lay = new BlockedLayout(g, LANES);
+        float[][] packing = new float[2][];
+        PreparedConv2d plain = PreparedConv.of(this, g, epilogue, () -> {
+            float[] packed = packing[0] = new float[lay.pairs * lay.pairStride()], packedBias = packing[1] = new float[lay.blocks * LANES];
             Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
             packBias(g, bias, packedBias);
-            return (x, residual, y) -> {
-                Scratch s = take();
-                try {
-                    execute(lay, x, null, packed, packedBias, true, epilogue, residual, y, s);
-                } finally {
-                    spare.set(s);
-                }
-            };
+            return (x, residual, y) -> run(lay, x, packed, packedBias, epilogue, residual, y, null);
         });
+        return new Prepared(plain, lay, packing[0], packing[1]);
+    }
+
+    /** One prepared run: NCHW throughout ({@code io == null}) or with some of x, residual, y kept blocked. */
+    private void run(BlockedLayout lay, float[] x, float[] packed, float[] packedBias, Epilogue e, float[] residual, float[] y, Io io) {
+        Scratch s = take();
+        try {
+            execute(lay, x, null, packed, packedBias, true, e, residual, y, s, io);
+        } finally {
+            spare.set(s);
+        }
+    }
+
+    /** The layouts of one run's x, residual and y: null is NCHW. */
+    private record Io(ChannelBlocks x, ChannelBlocks residual, ChannelBlocks y) {
+    }
+
+    /**
+     * A prepared blocked conv that also reads and writes {@link ChannelBlocks} of {@link #LANES} lanes: a blocked input is
+     * read in place by {@link Strips#twoBlocksBlocked} (stride 1) or {@link Strips#twoBlocksBlockedS2} (stride 2), no
+     * conversion; a blocked output is each finished row's [block][pixel][lane] strip outputs copied as they are.
+     */
+    private final class Prepared implements PreparedBlockedConv2d {
+        private final PreparedConv2d plain;
+        private final BlockedLayout lay;
+        private final float[] packed, packedBias;
+        private final long flops;
+
+        Prepared(PreparedConv2d plain, BlockedLayout lay, float[] packed, float[] packedBias) {
+            this.plain = plain;
+            this.lay = lay;
+            this.packed = packed;
+            this.packedBias = packedBias;
+            ConvGeometry g = lay.g;
+            this.flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cIn() * g.kh() * g.kw();
+        }
+
+        @Override
+        public Conv2dKernel kernel() {
+            return BlockedConv2d.this;
+        }
+
+        @Override
+        public ConvGeometry geometry() {
+            return plain.geometry();
+        }
+
+        @Override
+        public Epilogue epilogue() {
+            return plain.epilogue();
+        }
+
+        @Override
+        public void run(float[] x, float[] residual, float[] y) {
+            plain.run(x, residual, y);
+        }
+
+        @Override
+        public Object layoutOwner() {
+            return BlockedConv2d.class;
+        }
+
+        @Override
+        public int lanes() {
+            return LANES;
+        }
+
+        @Override
+        public boolean readsBlocked() {
+            return lay.readsBlocked();
+        }
+
+        @Override
+        public boolean writesBlocked() {
+            return true;
+        }
+
+        @Override
+        public int inputLeft() {
+            return lay.g.padLeft();
+        }
+
+        @Override
+        public int inputRight() {
+            return lay.blockedInputRight();
+        }
+
+        @Override
+        public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, ChannelBlocks yLayout) {
+            ConvGeometry g = lay.g;
+            if (xLayout == null && residualLayout == null && yLayout == null) {
+                plain.run(x, residual, y);
+                return;
+            }
+            check(xLayout, g.n(), g.cIn(), g.h(), g.w(), "input");
+            check(residualLayout, g.n(), g.cOut(), g.oh(), g.ow(), "residual");
+            check(yLayout, g.n(), g.cOut(), g.oh(), g.ow(), "output");
+            if (xLayout != null && (!readsBlocked() || xLayout.left() < inputLeft() || xLayout.width() - xLayout.left() - g.w() < inputRight())) {
+                throw new IllegalArgumentException("blocked conv2d " + g + " cannot read the input as " + xLayout.describe(g.w())
+                        + ": it needs stride 1 or 2, dilation 1, " + inputLeft() + " zero columns left and " + inputRight() + " right");
+            }
+            if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
+                return;
+            }
+            Io io = new Io(xLayout, residualLayout, yLayout);
+            Parallel.sized(flops, () -> BlockedConv2d.this.run(lay, x, packed, packedBias, plain.epilogue(), residual, y, io));
+        }
+
+        private void check(ChannelBlocks c, int n, int ch, int h, int w, String what) {
+            if (c != null && (c.lanes() != LANES || c.left() + (long) w > c.width())) {
+                throw new IllegalArgumentException("blocked conv2d: the " + what + " as " + c + " is not a layout of " + LANES + " lanes holding " + w + " columns");
+            }
+        }
     }
 
     private static void check(ConvGeometry g) {
@@ -116,7 +225,7 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     /** One call: packs w into {@code packed} unless {@code packedAlready}, converts the input, runs the strips. */
     private static void execute(BlockedLayout lay, float[] x, float[] w, float[] packed, float[] packedBias, boolean packedAlready, Epilogue e,
-            float[] residual, float[] y, Scratch s) {
+            float[] residual, float[] y, Scratch s, Io io) {
         ConvGeometry g = lay.g;
         int threads = Parallel.threads();
         int tasks = lay.tasksFor(threads);
@@ -124,11 +233,21 @@ public final class BlockedConv2d implements Conv2dKernel {
         if (!packedAlready && !packInTasks) {
             Parallel.forEach(lay.pairs, pair -> packPair(lay, w, packed, pair));
         }
-        float[] in = s.input = grow(s.input, lay.inputSize());
-        if (lay.channelRows) {
-            channelRows(lay, x, in);
+        float[] in;
+        if (io != null && io.x() != null) {
+            in = x; // read in place
+        } else if (lay.blocksFromNchw()) {
+            ChannelBlocks blocks = new ChannelBlocks(LANES, g.padLeft(), g.padLeft() + g.w() + lay.blockedInputRight());
+            in = s.input = grow(s.input, (int) blocks.size(g.n(), g.cIn(), g.h(), g.w()));
+            toBlocks(lay, x, in, blocks);
+            io = new Io(blocks, io == null ? null : io.residual(), io == null ? null : io.y());
         } else {
-            channelsLast(lay, x, in);
+            in = s.input = grow(s.input, lay.inputSize());
+            if (lay.channelRows) {
+                channelRows(lay, x, in);
+            } else {
+                channelsLast(lay, x, in);
+            }
         }
         float[] rows = s.rows = grow(s.rows, Math.max(tasks, lay.pairs) * lay.rowBufferSize());
         int[] tapOffset = new int[g.kh() * lay.tapsPerRow];
@@ -139,25 +258,26 @@ public final class BlockedConv2d implements Conv2dKernel {
         }
         int rowsPerTask = lay.rowsPerTask(threads);
         int tiles = (g.oh() + rowsPerTask - 1) / rowsPerTask;
+        Io runIo = io;
         if (packInTasks) {
             Parallel.forEach(lay.pairs, pair -> {
                 packPair(lay, w, packed, pair);
                 for (int n = 0; n < g.n(); n++) {
-                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh(), e, residual);
+                    runRows(lay, in, packed, packedBias, tapOffset, y, rows, pair * lay.rowBufferSize(), n, pair, 0, g.oh(), e, residual, runIo);
                 }
             });
         } else {
             Parallel.forEach(tasks, task -> {
                 int tile = task % tiles, pair = (task / tiles) % lay.pairs, n = task / tiles / lay.pairs;
                 int from = tile * rowsPerTask, to = Math.min(g.oh(), from + rowsPerTask);
-                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to, e, residual);
+                runRows(lay, in, packed, packedBias, tapOffset, y, rows, task * lay.rowBufferSize(), n, pair, from, to, e, residual, runIo);
             });
         }
     }
 
     /** Output rows [from, to) of image n for block pair {@code pair}. */
     private static void runRows(BlockedLayout lay, float[] x, float[] w, float[] b, int[] tapOffset, float[] y, float[] rows,
-            int rowBase, int n, int pair, int from, int to, Epilogue e, float[] residual) {
+            int rowBase, int n, int pair, int from, int to, Epilogue e, float[] residual, Io io) {
         ConvGeometry g = lay.g;
         int c = g.cIn(), step = g.strideW() * c;
         int block0 = 2 * pair;
@@ -166,13 +286,36 @@ public final class BlockedConv2d implements Conv2dKernel {
         int second = rowBase + lay.owStrips * LANES;
         int[] tileRows = new int[16];
         int pending = from; // rows unblocked but not yet through the epilogue
+        ChannelBlocks xb = io == null ? null : io.x();
+        // The epilogue on the strip outputs (blocked) when the residual or the output is blocked, else on NCHW runs after unblocking.
+        boolean blockedEpilogue = io != null && (io.residual() != null || io.y() != null);
+        float[] gathered = blockedEpilogue && e.residual() && io.residual() == null ? new float[g.ow() * LANES] : null;
         for (int oh = from; oh < to; oh++) {
             int top = oh * g.strideH() - g.padTop();
             // Taps are numbered row-major, so a row's taps inside the input are one range [t0, t1).
             int t0 = ConvTaps.first(top, g.dilationH()) * lay.tapsPerRow;
             int t1 = Math.max(t0, ConvTaps.end(top, g.dilationH(), g.h(), g.kh()) * lay.tapsPerRow);
             int rowStart = (n * g.h() + top) * lay.rowWidth * c;
-            if (lay.channelRows) {
+            if (xb != null) {
+                int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
+                int rowStep = g.dilationH() * xb.width() * LANES, blockStep = g.h() * xb.width() * LANES, cBlocks = (c + LANES - 1) / LANES;
+                for (int strip = 0; strip < lay.strips; strip++) {
+                    int ow0 = strip * Strips.PIXELS;
+                    int x0 = (((n * cBlocks) * g.h() + top) * xb.width() + ow0 * g.strideW() - g.padLeft() + xb.left()) * LANES;
+                    int o0 = rowBase + ow0 * LANES, o1 = second + ow0 * LANES;
+                    if (g.strideW() == 1) {
+                        if (two) {
+                            Strips.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                        } else {
+                            Strips.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                        }
+                    } else if (two) {
+                        Strips.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                    } else {
+                        Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                    }
+                }
+            } else if (lay.channelRows) {
                 int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
                 int window = c * Strips.WINDOW, rowStep = g.dilationH() * lay.strips * window;
                 for (int strip = 0; strip < lay.strips; strip++) {
@@ -185,7 +328,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                     }
                 }
             }
-            for (int strip = 0; strip < (lay.channelRows ? 0 : lay.strips); strip++) {
+            for (int strip = 0; strip < (lay.channelRows || xb != null ? 0 : lay.strips); strip++) {
                 int ow0 = strip * Strips.PIXELS;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
@@ -195,8 +338,27 @@ public final class BlockedConv2d implements Conv2dKernel {
                     Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
                 }
             }
+            if (blockedEpilogue) {
+                for (int bl = 0; bl < (two ? 2 : 1); bl++) {
+                    int k0 = (block0 + bl) * LANES, at = rowBase + bl * lay.owStrips * LANES;
+                    float[] r = residual;
+                    int rAt = 0;
+                    if (e.residual() && io.residual() != null) {
+                        ChannelBlocks rb = io.residual();
+                        rAt = (((n * lay.blocks + block0 + bl) * g.oh() + oh) * rb.width() + rb.left()) * LANES;
+                    } else if (e.residual()) {
+                        gatherRow(lay, residual, n, k0, oh, gathered);
+                        r = gathered;
+                    }
+                    VectorEpilogue.applyBlocked(e, rows, at, g.ow(), k0, Math.min(LANES, g.cOut() - k0), r, rAt);
+                }
+            }
+            if (io != null && io.y() != null) {
+                blockRow(lay, rows, rowBase, y, io.y(), n, block0, two ? 2 : 1, oh);
+                continue;
+            }
             unblockRow(lay, rows, rowBase, y, n, block0, two ? 2 : 1, oh, tileRows);
-            if (!e.isNone() && ((oh + 1 - pending) * g.ow() >= EPILOGUE_RUN || oh + 1 == to)) {
+            if (!blockedEpilogue && !e.isNone() && ((oh + 1 - pending) * g.ow() >= EPILOGUE_RUN || oh + 1 == to)) {
                 epilogue(lay, y, n, block0, two ? 2 : 1, pending, oh + 1, e, residual);
                 pending = oh + 1;
             }
@@ -217,6 +379,30 @@ public final class BlockedConv2d implements Conv2dKernel {
             for (int l = 0; l < lanes; l++) {
                 VectorEpilogue.apply(e, y, (n * g.cOut() + k0 + l) * plane + from * ow, (to - from) * ow, k0 + l, residual);
             }
+        }
+    }
+
+    /** Residual row oh of channels [k0, k0 + LANES) from NCHW into [pixel][lane] (lanes past cOut left as they are). */
+    private static void gatherRow(BlockedLayout lay, float[] residual, int n, int k0, int oh, float[] out) {
+        ConvGeometry g = lay.g;
+        int ow = g.ow(), plane = g.oh() * ow, lanes = Math.min(LANES, g.cOut() - k0);
+        for (int l = 0; l < lanes; l++) {
+            int src = (n * g.cOut() + k0 + l) * plane + oh * ow;
+            for (int p = 0; p < ow; p++) {
+                out[p * LANES + l] = residual[src + p];
+            }
+        }
+    }
+
+    /** Copies one output row from [block][pixel][lane] into the blocked output as it is, and zeroes the row's padding columns. */
+    private static void blockRow(BlockedLayout lay, float[] rows, int rowBase, float[] y, ChannelBlocks yb, int n, int block0, int count, int oh) {
+        ConvGeometry g = lay.g;
+        int ow = g.ow(), width = yb.width(), left = yb.left();
+        for (int bl = 0; bl < count; bl++) {
+            int row = ((n * lay.blocks + block0 + bl) * g.oh() + oh) * width * LANES;
+            Arrays.fill(y, row, row + left * LANES, 0f);
+            System.arraycopy(rows, rowBase + bl * lay.owStrips * LANES, y, row + left * LANES, ow * LANES);
+            Arrays.fill(y, row + (left + ow) * LANES, row + width * LANES, 0f);
         }
     }
 
@@ -306,6 +492,43 @@ public final class BlockedConv2d implements Conv2dKernel {
                             System.arraycopy(x, (n * cIn + c) * plane + r * wd + col0 + t0, out, dst + t0, t1 - t0);
                         }
                         Arrays.fill(out, dst + t1, dst + win, 0f);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * x (n, cIn, h, w) to {@code blocks} ({@link ChannelBlocks}: (n, cIn blocks, h, width, LANES)), the zero columns
+     * written, the lanes past cIn left as they are (never read): the stride-2 input, read by {@link Strips#twoBlocksBlockedS2}.
+     */
+    private static void toBlocks(BlockedLayout lay, float[] x, float[] out, ChannelBlocks blocks) {
+        ConvGeometry g = lay.g;
+        int h = g.h(), wd = g.w(), cIn = g.cIn(), plane = h * wd, width = blocks.width(), left = blocks.left();
+        int cBlocks = (cIn + LANES - 1) / LANES;
+        Parallel.forRange(g.n() * h, 4, (from, to) -> {
+            int[] tileRows = new int[16];
+            for (int row = from; row < to; row++) {
+                int n = row / h, r = row % h;
+                for (int cb = 0; cb < cBlocks; cb++) {
+                    int dst = (((n * cBlocks + cb) * h + r) * width) * LANES, src0 = (n * cIn + cb * LANES) * plane + r * wd;
+                    int lanes = Math.min(LANES, cIn - cb * LANES);
+                    Arrays.fill(out, dst, dst + left * LANES, 0f);
+                    Arrays.fill(out, dst + (left + wd) * LANES, dst + width * LANES, 0f);
+                    int inside = dst + left * LANES;
+                    // Whole 16x16 tiles (16 channels x 16 columns) in registers, the rest one by one.
+                    int colTiled = Transpose16.AVAILABLE && lanes == 16 ? wd / 16 * 16 : 0;
+                    for (int col = 0; col < colTiled; col += 16) {
+                        for (int j = 0; j < 16; j++) {
+                            tileRows[j] = inside + (col + j) * LANES;
+                        }
+                        Transpose16.tile(x, src0 + col, plane, out, tileRows);
+                    }
+                    for (int l = 0; l < lanes; l++) {
+                        int src = src0 + l * plane;
+                        for (int col = colTiled; col < wd; col++) {
+                            out[inside + col * LANES + l] = x[src + col];
+                        }
                     }
                 }
             }

@@ -242,4 +242,213 @@ final class Strips {
         a5.intoArray(out, out0 + 5 * LANES);
         a6.intoArray(out, out0 + 6 * LANES);
     }
+
+    /**
+     * {@link #twoBlocksRows} on an input kept channel-blocked between convs ({@code io.opsgi.op.ChannelBlocks}:
+     * (n, cIn blocks, h, width, LANES), zero columns around each row), stride 1: pixel k of the strip for one
+     * channel and tap is {@code k·LANES} floats after pixel 0, a constant offset as in the windows, and the next
+     * channel of a block is the next float. {@code x0} is the index of (image, block 0, input row {@code top},
+     * the strip's first padded column, lane 0); kernel row i at {@code + i·rowStep}, column j at {@code + j·LANES},
+     * channel block cb at {@code + cb·blockStep}. No conversion of the input at all.
+     */
+    static void twoBlocksBlocked(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0, int out1) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
+        int tapStride = cIn * PAIR, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
+            int i = i0;
+            do {
+                int j = 0;
+                do {
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
+                    do {
+                        int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
+                        do {
+                            FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                            FloatVector v = FloatVector.fromArray(SPECIES, w, wq + LANES);
+                            FloatVector p = FloatVector.broadcast(SPECIES, x[q]);
+                            a0 = u.fma(p, a0);
+                            c0 = v.fma(p, c0);
+                            p = FloatVector.broadcast(SPECIES, x[q + 1 * LANES]);
+                            a1 = u.fma(p, a1);
+                            c1 = v.fma(p, c1);
+                            p = FloatVector.broadcast(SPECIES, x[q + 2 * LANES]);
+                            a2 = u.fma(p, a2);
+                            c2 = v.fma(p, c2);
+                            p = FloatVector.broadcast(SPECIES, x[q + 3 * LANES]);
+                            a3 = u.fma(p, a3);
+                            c3 = v.fma(p, c3);
+                            p = FloatVector.broadcast(SPECIES, x[q + 4 * LANES]);
+                            a4 = u.fma(p, a4);
+                            c4 = v.fma(p, c4);
+                            p = FloatVector.broadcast(SPECIES, x[q + 5 * LANES]);
+                            a5 = u.fma(p, a5);
+                            c5 = v.fma(p, c5);
+                            p = FloatVector.broadcast(SPECIES, x[q + 6 * LANES]);
+                            a6 = u.fma(p, a6);
+                            c6 = v.fma(p, c6);
+                            wq += PAIR;
+                        } while (++q < end);
+                    } while (++cb < cBlocks);
+                } while (++j < kw);
+            } while (++i < i1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+        c0.intoArray(out, out1);
+        c1.intoArray(out, out1 + LANES);
+        c2.intoArray(out, out1 + 2 * LANES);
+        c3.intoArray(out, out1 + 3 * LANES);
+        c4.intoArray(out, out1 + 4 * LANES);
+        c5.intoArray(out, out1 + 5 * LANES);
+        c6.intoArray(out, out1 + 6 * LANES);
+    }
+
+    /** {@link #twoBlocksBlocked} for a pair holding one block: weights [tap][cIn][lane]. */
+    static void oneBlockBlocked(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        int tapStride = cIn * LANES, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
+            int i = i0;
+            do {
+                int j = 0;
+                do {
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
+                    do {
+                        int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
+                        do {
+                            FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                            a0 = u.fma(FloatVector.broadcast(SPECIES, x[q]), a0);
+                            a1 = u.fma(FloatVector.broadcast(SPECIES, x[q + 1 * LANES]), a1);
+                            a2 = u.fma(FloatVector.broadcast(SPECIES, x[q + 2 * LANES]), a2);
+                            a3 = u.fma(FloatVector.broadcast(SPECIES, x[q + 3 * LANES]), a3);
+                            a4 = u.fma(FloatVector.broadcast(SPECIES, x[q + 4 * LANES]), a4);
+                            a5 = u.fma(FloatVector.broadcast(SPECIES, x[q + 5 * LANES]), a5);
+                            a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + 6 * LANES]), a6);
+                            wq += LANES;
+                        } while (++q < end);
+                    } while (++cb < cBlocks);
+                } while (++j < kw);
+            } while (++i < i1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+    }
+
+    /** {@link #twoBlocksBlocked} for stride 2: pixel k at {@code 2k·LANES}, column j of the kernel at {@code j·LANES}. */
+    static void twoBlocksBlockedS2(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0, int out1) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
+        int tapStride = cIn * PAIR, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
+            int i = i0;
+            do {
+                int j = 0;
+                do {
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
+                    do {
+                        int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
+                        do {
+                            FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                            FloatVector v = FloatVector.fromArray(SPECIES, w, wq + LANES);
+                            FloatVector p = FloatVector.broadcast(SPECIES, x[q]);
+                            a0 = u.fma(p, a0);
+                            c0 = v.fma(p, c0);
+                            p = FloatVector.broadcast(SPECIES, x[q + 2 * LANES]);
+                            a1 = u.fma(p, a1);
+                            c1 = v.fma(p, c1);
+                            p = FloatVector.broadcast(SPECIES, x[q + 4 * LANES]);
+                            a2 = u.fma(p, a2);
+                            c2 = v.fma(p, c2);
+                            p = FloatVector.broadcast(SPECIES, x[q + 6 * LANES]);
+                            a3 = u.fma(p, a3);
+                            c3 = v.fma(p, c3);
+                            p = FloatVector.broadcast(SPECIES, x[q + 8 * LANES]);
+                            a4 = u.fma(p, a4);
+                            c4 = v.fma(p, c4);
+                            p = FloatVector.broadcast(SPECIES, x[q + 10 * LANES]);
+                            a5 = u.fma(p, a5);
+                            c5 = v.fma(p, c5);
+                            p = FloatVector.broadcast(SPECIES, x[q + 12 * LANES]);
+                            a6 = u.fma(p, a6);
+                            c6 = v.fma(p, c6);
+                            wq += PAIR;
+                        } while (++q < end);
+                    } while (++cb < cBlocks);
+                } while (++j < kw);
+            } while (++i < i1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+        c0.intoArray(out, out1);
+        c1.intoArray(out, out1 + LANES);
+        c2.intoArray(out, out1 + 2 * LANES);
+        c3.intoArray(out, out1 + 3 * LANES);
+        c4.intoArray(out, out1 + 4 * LANES);
+        c5.intoArray(out, out1 + 5 * LANES);
+        c6.intoArray(out, out1 + 6 * LANES);
+    }
+
+    /** {@link #twoBlocksBlockedS2} for a pair holding one block. */
+    static void oneBlockBlockedS2(float[] x, int x0, int rowStep, int blockStep, int cIn, int kw, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float[] out, int out0) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        int tapStride = cIn * LANES, cBlocks = (cIn + LANES - 1) / LANES;
+        if (i0 < i1 && cIn > 0) {
+            int i = i0;
+            do {
+                int j = 0;
+                do {
+                    int wq = wPair + (i * kw + j) * tapStride, xt = x0 + i * rowStep + j * LANES;
+                    int cb = 0;
+                    do {
+                        int q = xt + cb * blockStep, end = q + Math.min(LANES, cIn - cb * LANES);
+                        do {
+                            FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                            a0 = u.fma(FloatVector.broadcast(SPECIES, x[q]), a0);
+                            a1 = u.fma(FloatVector.broadcast(SPECIES, x[q + 2 * LANES]), a1);
+                            a2 = u.fma(FloatVector.broadcast(SPECIES, x[q + 4 * LANES]), a2);
+                            a3 = u.fma(FloatVector.broadcast(SPECIES, x[q + 6 * LANES]), a3);
+                            a4 = u.fma(FloatVector.broadcast(SPECIES, x[q + 8 * LANES]), a4);
+                            a5 = u.fma(FloatVector.broadcast(SPECIES, x[q + 10 * LANES]), a5);
+                            a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + 12 * LANES]), a6);
+                            wq += LANES;
+                        } while (++q < end);
+                    } while (++cb < cBlocks);
+                } while (++j < kw);
+            } while (++i < i1);
+        }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+    }
 }

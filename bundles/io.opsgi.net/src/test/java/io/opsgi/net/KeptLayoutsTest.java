@@ -1,0 +1,140 @@
+package io.opsgi.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.conformance.TensorComparison;
+import io.opsgi.op.ChannelBlocks;
+import io.opsgi.op.Conv2dKernel;
+import io.opsgi.op.Kernel;
+import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelLease;
+import io.opsgi.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channel-blocked layout kept between conv steps (ResNet's basic blocks, with a stride-2 block and its 1x1
+ * downsample): which values stay blocked, the same bits as the fused plan with NCHW between all steps (the blocked
+ * kernel sums in the same order either way), within the network tolerance of the unfused reference plan; a wrong
+ * hand-off is caught; a swap to a kernel without a blocked entry point falls back to NCHW.
+ */
+class KeptLayoutsTest {
+    private static final ClasspathKernelSource KERNELS = new ClasspathKernelSource();
+
+    /** Stem, a basic block, a stride-2 block with a 1x1 downsample, a basic block, a max pool. */
+    static Network resnetLike() {
+        return Network.plan(NetworkBuilder.network("resnet-like", 1, 3, 20, 20).seeded(11)
+                .conv2d("c0", 3, 16, 3, "padding", 1).layer("r0", "relu")
+                .conv2d("c1", 16, 16, 3, "padding", 1).batchNorm("b1", 16).layer("r1", "relu")
+                .conv2d("c2", 16, 16, 3, "padding", 1).add("a2", "c2", "r0").layer("r2", "relu")
+                .conv2d("c3", 16, 32, 3, "padding", 1, "stride", 2).layer("r3", "relu")
+                .conv2d("c4", 32, 32, 3, "padding", 1)
+                .conv2d("down", 16, 32, 1, "stride", 2).from("r2")
+                .add("a4", "c4", "down").layer("r4", "relu")
+                .conv2d("c5", 32, 32, 3, "padding", 1).add("a5", "c5", "r4").layer("r5", "relu")
+                .layer("pool", "max_pool2d", "kernel_size", 2).build());
+    }
+
+    static Tensor input(Network net) {
+        Tensor x = Tensor.wrap(net.inputShape(), new float[net.inputShape().size()]);
+        for (int i = 0; i < x.buffer().length; i++) {
+            x.buffer()[i] = (i * 7 % 13 - 6) * 0.125f;
+        }
+        return x;
+    }
+
+    @Test
+    void keptLayoutsGiveTheNchwPlansBitsAndMatchTheReferencePlan() throws Exception {
+        Network net = resnetLike();
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        ExecutionPlan kept = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        Tensor y = kept.run(KERNELS, x).output();
+        // c2's output is also read by the 1x1 downsample (gemm, NCHW); c5's by the pool; the downsample is gemm's.
+        assertEquals(List.of("c0 + r0", "c1 + b1 (folded) + r1", "c3 + r3", "c4 + a4 (residual down) + r4"), kept.keptValues());
+        Tensor nchw = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED_NCHW).run(KERNELS, x).output();
+        Tensor reference = ExecutionPlan.of(net, weights, ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertTrue(Arrays.equals(nchw.toArray(), y.toArray()), "kept layouts vs NCHW between steps: not the same bits");
+        assertWithin(reference, y, NetworkTolerance.of(net, reference), "kept layouts vs the unfused reference plan");
+        assertTrue(Arrays.equals(y.toArray(), kept.run(KERNELS, x).output().toArray()), "a second run (reused blocked buffers) gives the same bits");
+    }
+
+    /** Producers told to write the columns one further right than their readers read them (same buffer size): every kept hand-off is shifted. */
+    @Test
+    void aWrongHandOffIsCaught() throws Exception {
+        Network net = resnetLike();
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        Tensor reference = ExecutionPlan.of(net, weights, ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        ExecutionPlan plan = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        plan.skewKeptLayouts(l -> new ChannelBlocks(l.lanes(), l.left() + 1, l.width()));
+        Tensor y = plan.run(KERNELS, x).output();
+        assertFalse(plan.keptValues().isEmpty());
+        assertFalse(TensorComparison.compare("output", reference, y, NetworkTolerance.of(net, reference)).passed(),
+                "a hand-off in the wrong layout went unnoticed");
+    }
+
+    /** The summary shows each step's output layout: a candidate before any run, the decision after one; the option switches it off. */
+    @Test
+    void theSummaryShowsTheLayoutPerStep() throws Exception {
+        Network net = resnetLike();
+        String before = ExecutionPlan.describe(net, ExecutionPlan.Options.FUSED);
+        assertTrue(before.contains("blocked layout kept between conv steps") && before.contains("blocked if its kernels exchange it"), before);
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        plan.run(KERNELS, input(net));
+        String after = plan.describe();
+        assertTrue(after.matches("(?s).*c3 \\+ r3 .*blocked\\d+ \\(cols 1\\+w\\+\\d+\\).*"), after);
+        String off = ExecutionPlan.describe(net, ExecutionPlan.Options.FUSED_NCHW);
+        assertTrue(off.contains("layout NCHW between steps (--no-keep-layout)") && !off.contains("blocked"), off);
+    }
+
+    /** A swap to a conv kernel without a blocked entry point: the next run decides again, all NCHW, still right. */
+    @Test
+    void aSwapToAKernelWithoutBlocksFallsBackToNchw() throws Exception {
+        Network net = resnetLike();
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        ExecutionPlan plan = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        Tensor before = plan.run(KERNELS, x).output();
+        assertFalse(plan.keptValues().isEmpty());
+        NetworkRunner.KernelSource swapped = new NetworkRunner.KernelSource() {
+            @Override
+            public <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
+                KernelLease<K> inner = KERNELS.lease(op, type);
+                K kernel = inner.kernel() instanceof Conv2dKernel c ? type.cast((Conv2dKernel) c::conv2d) : inner.kernel(); // no prepare of its own
+                return new KernelLease<>() {
+                    public K kernel() {
+                        return kernel;
+                    }
+
+                    public KernelDescriptor descriptor() {
+                        return inner.descriptor();
+                    }
+
+                    public KernelDescriptor servedBy() {
+                        return inner.servedBy();
+                    }
+
+                    public Object kernelsKey() {
+                        return "swapped";
+                    }
+
+                    public void close() {
+                        inner.close();
+                    }
+                };
+            }
+        };
+        Tensor after = plan.run(swapped, x).output();
+        assertEquals(List.of(), plan.keptValues(), "no kernel offers blocks any more");
+        assertWithin(before, after, NetworkTolerance.of(net, before), "after the swap");
+    }
+
+    private static void assertWithin(Tensor expected, Tensor actual, io.opsgi.op.Tolerance t, String what) {
+        TensorComparison cmp = TensorComparison.compare("output", expected, actual, t);
+        assertTrue(cmp.passed(), () -> what + ": " + cmp.problem());
+    }
+}
