@@ -83,7 +83,7 @@ public class LiveChecksBench {
                 Candidate c = new Candidate(k.kernel(), List.of(call.op()), k.variant(), k.ranking(), id++, k.origin());
                 served.add(c);
                 gate.add(c);
-                measure(c, geometryClass, work);
+                measure(family, call, c, geometryClass, work);
                 // Past probation, as a kernel is after its first 100 live calls: this measures the steady state (each
                 // probation call runs guarded; on a loaded machine a hand-off can cost a scheduler time slice).
                 c.attempts.set(Leases.PROBATION_CALLS);
@@ -157,7 +157,7 @@ public class LiveChecksBench {
      * deadline is scaled as in the container and a call large enough takes the guarded path (a worker
      * thread, private outputs) that the live checks add.
      */
-    private void measure(Candidate c, String geometryClass, long work) {
+    static void measure(Class<Kernel> family, StandardCall call, Candidate c, String geometryClass, long work) {
         if (!KernelChain.supports(family, c.kernel, call.args()[0])) {
             return;
         }
@@ -171,7 +171,8 @@ public class LiveChecksBench {
         c.measured(call.op(), geometryClass, best, (double) best / Math.max(1, work));
     }
 
-    private static Logger quietLogger() {
+    /** A logger that says nothing: the registry's lines would interleave with JMH's. */
+    static Logger quietLogger() {
         return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (p, m, a) -> m.getReturnType() == boolean.class ? false : m.getReturnType() == String.class ? "bench" : null);
     }

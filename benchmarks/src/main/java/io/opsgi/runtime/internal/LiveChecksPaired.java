@@ -11,7 +11,6 @@ import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.runtime.chain.KernelChain;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +62,7 @@ public final class LiveChecksPaired {
 
     private final StandardCall call;
     private final Class<Kernel> family;
-    private final Logger log = quietLogger();
+    private final Logger log = LiveChecksBench.quietLogger();
     private final GateState gate;
     private final Leases leases;
     private final List<Candidate> served = new ArrayList<>();
@@ -99,7 +98,7 @@ public final class LiveChecksPaired {
                 Candidate c = new Candidate(k.kernel(), List.of(call.op()), k.variant(), k.ranking(), id++, k.origin());
                 served.add(c);
                 gate.add(c);
-                measure(c, geometryClass, work);
+                LiveChecksBench.measure(family, call, c, geometryClass, work);
             }
         }
     }
@@ -241,25 +240,5 @@ public final class LiveChecksPaired {
             k = j + 1; // P(X < k) = P(X <= j) <= 2.5%
         }
         return k;
-    }
-
-    /** The kernel's time on this workload as the gate records it (best of 1 s of calls), so deadlines and the guard's rule scale as in a container. */
-    private void measure(Candidate c, String geometryClass, long work) {
-        if (!KernelChain.supports(family, c.kernel, call.args()[0])) {
-            return;
-        }
-        Runnable r = call.bind(c.kernel);
-        long best = Long.MAX_VALUE, start = System.nanoTime();
-        for (int i = 0; i < 5 || System.nanoTime() - start < 1_000_000_000L; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        c.measured(call.op(), geometryClass, best, (double) best / Math.max(1, work));
-    }
-
-    private static Logger quietLogger() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (p, m, a) -> m.getReturnType() == boolean.class ? false : m.getReturnType() == String.class ? "bench" : null);
     }
 }
