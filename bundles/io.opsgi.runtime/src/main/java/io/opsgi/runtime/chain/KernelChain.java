@@ -389,12 +389,8 @@ public final class KernelChain implements InvocationHandler {
 
     private static boolean allFinite(Object[] args, int[] written) {
         for (int p : written) {
-            if (args[p] instanceof float[] a) {
-                for (float v : a) {
-                    if (!Float.isFinite(v)) {
-                        return false;
-                    }
-                }
+            if (args[p] instanceof float[] a && !FiniteScan.allFinite(a)) {
+                return false;
             }
         }
         return true;
