@@ -1,16 +1,10 @@
 package io.opsgi.runtime.internal;
 
 import io.opsgi.benchmarks.StandardCall;
-import io.opsgi.conformance.ClasspathKernels;
-import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.live.LiveTolerances;
-import io.opsgi.op.GeometryClass;
 import io.opsgi.op.Kernel;
-import io.opsgi.runtime.chain.KernelChain;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.runtime.KernelState;
-import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,30 +58,19 @@ public class LiveChecksBench {
     private ShadowChecks shadow;
     private final List<Candidate> served = new ArrayList<>();
 
-    @SuppressWarnings("unchecked")
     @Setup(Level.Trial)
     public void setup() {
-        call = StandardCall.of(workload);
-        family = (Class<Kernel>) call.family();
-        Logger log = quietLogger();
-        Selection selection = new Selection();
-        gate = new GateState(selection, new KernelEventPosts(), log);
-        leases = new Leases(selection, gate, log, () -> 1_000);
-        gate.start(false, Duration.ofSeconds(120)); // the shipped kernels, proven by the suite: eligible as they arrive
-        long id = 1;
-        Object[] args = call.args();
-        String geometryClass = GeometryClass.of(args[0]);
-        long work = KernelChain.work(args);
-        for (DiscoveredKernel k : ClasspathKernels.discover(LiveChecksBench.class.getClassLoader())) {
-            if (k.serves(call.op())) {
-                Candidate c = new Candidate(k.kernel(), List.of(call.op()), k.variant(), k.ranking(), id++, k.origin());
-                served.add(c);
-                gate.add(c);
-                measure(family, call, c, geometryClass, work);
-                // Past probation, as a kernel is after its first 100 live calls: this measures the steady state (each
-                // probation call runs guarded; on a loaded machine a hand-off can cost a scheduler time slice).
-                c.attempts.set(Leases.PROBATION_CALLS);
-            }
+        Logger log = LiveWorkload.quietLogger();
+        LiveWorkload w = LiveWorkload.of(workload, log);
+        call = w.call();
+        family = w.family();
+        gate = w.gate();
+        leases = w.leases();
+        served.addAll(w.served());
+        for (Candidate c : served) {
+            // Past probation, as a kernel is after its first 100 live calls: this measures the steady state (each
+            // probation call runs guarded; on a loaded machine a hand-off can cost a scheduler time slice).
+            c.attempts.set(Leases.PROBATION_CALLS);
         }
         if (checks.equals("on")) {
             shadow = new ShadowChecks(KernelRegistry.DEFAULT_SHADOW_RATE, KernelRegistry.DEFAULT_SHADOW_BUDGET, LiveTolerances::new,
@@ -150,30 +133,5 @@ public class LiveChecksBench {
             System.out.printf("%s: shadow checks run: %d, busy %.2f%% of the trial's wall time (budget %.2f%%)%n", workload, shadow.checked(),
                     100 * shadow.busyShare(), 100 * KernelRegistry.DEFAULT_SHADOW_BUDGET);
         }
-    }
-
-    /**
-     * Records the kernel's time on this workload as the gate would (best of a few calls), so the
-     * deadline is scaled as in the container and a call large enough takes the guarded path (a worker
-     * thread, private outputs) that the live checks add.
-     */
-    static void measure(Class<Kernel> family, StandardCall call, Candidate c, String geometryClass, long work) {
-        if (!KernelChain.supports(family, c.kernel, call.args()[0])) {
-            return;
-        }
-        Runnable r = call.bind(c.kernel);
-        long best = Long.MAX_VALUE, start = System.nanoTime();
-        for (int i = 0; i < 5 || System.nanoTime() - start < 1_000_000_000L; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        c.measured(call.op(), geometryClass, best, (double) best / Math.max(1, work));
-    }
-
-    /** A logger that says nothing: the registry's lines would interleave with JMH's. */
-    static Logger quietLogger() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (p, m, a) -> m.getReturnType() == boolean.class ? false : m.getReturnType() == String.class ? "bench" : null);
     }
 }

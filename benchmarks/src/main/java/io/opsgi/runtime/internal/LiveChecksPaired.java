@@ -1,17 +1,12 @@
 package io.opsgi.runtime.internal;
 
 import io.opsgi.benchmarks.StandardCall;
-import io.opsgi.conformance.ClasspathKernels;
-import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.live.LiveTolerances;
-import io.opsgi.op.GeometryClass;
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.OperatorRegistry;
-import io.opsgi.runtime.chain.KernelChain;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -62,7 +57,7 @@ public final class LiveChecksPaired {
 
     private final StandardCall call;
     private final Class<Kernel> family;
-    private final Logger log = LiveChecksBench.quietLogger();
+    private final Logger log = LiveWorkload.quietLogger();
     private final GateState gate;
     private final Leases leases;
     private final List<Candidate> served = new ArrayList<>();
@@ -81,26 +76,13 @@ public final class LiveChecksPaired {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private LiveChecksPaired(String workload) {
-        call = StandardCall.of(workload);
-        family = (Class<Kernel>) call.family();
-        Selection selection = new Selection();
-        gate = new GateState(selection, new KernelEventPosts(), log);
-        leases = new Leases(selection, gate, log, () -> 1_000);
-        gate.start(false, Duration.ofSeconds(120)); // the shipped kernels, proven by the suite: eligible as they arrive
-        long id = 1;
-        Object[] args = call.args();
-        String geometryClass = GeometryClass.of(args[0]);
-        long work = KernelChain.work(args);
-        for (DiscoveredKernel k : ClasspathKernels.discover(LiveChecksPaired.class.getClassLoader())) {
-            if (k.serves(call.op())) {
-                Candidate c = new Candidate(k.kernel(), List.of(call.op()), k.variant(), k.ranking(), id++, k.origin());
-                served.add(c);
-                gate.add(c);
-                LiveChecksBench.measure(family, call, c, geometryClass, work);
-            }
-        }
+        LiveWorkload w = LiveWorkload.of(workload, log);
+        call = w.call();
+        family = w.family();
+        gate = w.gate();
+        leases = w.leases();
+        served.addAll(w.served());
     }
 
     /** Switches the checks as a user's configuration would: the registry's own code applies it. */
