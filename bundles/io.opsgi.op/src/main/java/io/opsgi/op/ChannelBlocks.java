@@ -5,8 +5,10 @@ package io.opsgi.op;
  * instead of NCHW: {@code (n, ceil(c / lanes), h, width, lanes)}, value (n, ch, r, col) at
  * {@code (((n·blocks + ch / lanes)·h + r)·width + left + col)·lanes + ch % lanes}. The columns outside
  * {@code [left, left + w)} are zero, so a convolution reading it needs no test for its horizontal padding;
- * the lanes past c are unspecified. A layout belongs to the kernel that wrote it
- * ({@link PreparedBlockedConv2d#layoutOwner()}); the conversions here are the plain reference ones, used
+ * the lanes past c are unspecified (a reader must not let them reach a real channel). Kernels that read and
+ * write exactly this layout name {@code ChannelBlocks.class} as their {@link PreparedBlockedConv2d#layoutOwner()}
+ * and so exchange values with one another (a depthwise conv between two pointwise ones, as in MobileNet); a kernel
+ * with a private variant of it names its own owner. The conversions here are the plain reference ones, used
  * where a plan falls back to NCHW and by tests.
  */
 public record ChannelBlocks(int lanes, int left, int width) {

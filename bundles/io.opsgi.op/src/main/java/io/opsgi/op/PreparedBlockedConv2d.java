@@ -11,7 +11,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface PreparedBlockedConv2d extends PreparedConv2d {
-    /** Who defines the layout (e.g. the kernel's class): blocked values pass only between equal owners. */
+    /**
+     * Who defines the layout: blocked values pass only between equal owners. {@code ChannelBlocks.class} for the
+     * layout exactly as {@link ChannelBlocks} specifies it (shared by every kernel that says so), the kernel's own
+     * class for a private variant.
+     */
     Object layoutOwner();
 
     /** Floats per channel block of the layout this conv reads and writes. */

@@ -149,7 +149,7 @@ public final class BlockedConv2d implements Conv2dKernel {
 
         @Override
         public Object layoutOwner() {
-            return BlockedConv2d.class;
+            return ChannelBlocks.class;
         }
 
         @Override
