@@ -36,9 +36,11 @@ import picocli.CommandLine.Option;
  * imported, the fused {@link io.opsgi.net.ExecutionPlan} on the best kernels, as {@code ./opsgi run} runs it) against ONNX Runtime on the same
  * file and PyTorch on the same module ({@code peers/torch_models.py}), at each thread count and batch
  * size. Every engine's output is checked against PyTorch's expected output first (within the
- * network's depth-scaled tolerance); then JMH times opsgi and ONNX Runtime (SampleTime, one fork per
- * trial) and the Python peer times PyTorch the same way. Prints and writes a markdown table (median
- * ms, ratio = best peer's time / opsgi's) and an HTML page.
+ * network's depth-scaled tolerance); then JMH times opsgi and ONNX Runtime (SampleTime) in several forks per
+ * trial, the trials interleaved round by round so that a slow spell of the machine falls on every engine alike, and
+ * the Python peer times PyTorch. A JVM's JIT decisions make forks of the same code differ by up to 30% on this kind
+ * of VM, so a cell is the median of its forks' medians, shown with their range. Prints and writes a markdown table
+ * (median ms, ratio = best peer's time / opsgi's) and an HTML page.
  */
 public final class ModelBench {
     record Trial(String model, int batch, int threads, String engine) {
@@ -56,6 +58,8 @@ public final class ModelBench {
         List<Integer> batches;
         @Option(names = "--quick", description = "short budgets, one JVM: a smoke run, not numbers to publish")
         boolean quick;
+        @Option(names = "--forks", defaultValue = "3", description = "JVMs per trial, interleaved round by round (default ${DEFAULT-VALUE})")
+        int forks;
         @Option(names = "--work", required = true)
         Path work;
         @Option(names = "--results", required = true)
@@ -99,9 +103,10 @@ public final class ModelBench {
         Files.createDirectories(opt.work);
         List<String> problems = precheck();
         Map<Trial, Double> ms = new LinkedHashMap<>();
-        timeJmh(ms);
+        Map<Trial, List<Double>> forks = timeJmh();
+        forks.forEach((t, l) -> ms.put(t, median(l)));
         timeTorch(ms);
-        String md = table(ms, load, start, problems);
+        String md = table(ms, forks, load, start, problems);
         System.out.println();
         System.out.println(md);
         Files.createDirectories(opt.results);
@@ -146,36 +151,47 @@ public final class ModelBench {
         return problems;
     }
 
-    private void timeJmh(Map<Trial, Double> ms) throws IOException {
-        int warm = opt.quick ? 1 : 3, iters = opt.quick ? 2 : 5, iterMs = opt.quick ? 500 : 1000;
+    /** Each trial's fork medians, the forks run round by round over all trials. */
+    private Map<Trial, List<Double>> timeJmh() throws IOException {
+        int warm = opt.quick ? 1 : 3, iters = opt.quick ? 2 : 5, iterMs = opt.quick ? 500 : 1000, rounds = opt.quick ? 1 : Math.max(1, opt.forks);
         System.setProperty(ModelTrial.DIR_PROPERTY, opt.dir.toAbsolutePath().toString());
-        for (String m : opt.models) {
-            for (int b : opt.batches) {
-                for (int t : opt.threads) {
-                    for (String engine : List.of("opsgi", "ORT")) {
-                        String name = m + "-b" + b + "-" + t + "t-" + engine;
-                        Path out = opt.work.resolve(name + ".json");
-                        ChainedOptionsBuilder o = new OptionsBuilder().include("^" + Pattern.quote(ModelTrial.class.getName() + ".run") + "$")
-                                .warmupIterations(warm).warmupTime(TimeValue.milliseconds(iterMs))
-                                .measurementIterations(iters).measurementTime(TimeValue.milliseconds(iterMs))
-                                .forks(opt.quick ? 0 : 1).threads(1).shouldFailOnError(true)
-                                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dopsgi.threads=" + t,
-                                        "-Xmx3g", "-D" + ModelTrial.DIR_PROPERTY + "=" + opt.dir.toAbsolutePath())
-                                .param("model", m).param("batch", String.valueOf(b)).param("threads", String.valueOf(t)).param("engine", engine)
-                                .resultFormat(ResultFormatType.JSON).result(out.toString()).output(opt.work.resolve(name + ".log").toString());
-                        System.setProperty("jmh.ignoreLock", "true");
-                        try {
-                            Collection<RunResult> r = new Runner(o.build()).run();
-                            double median = r.iterator().next().getPrimaryResult().getStatistics().getPercentile(50);
-                            ms.put(new Trial(m, b, t, engine), median);
-                            log("%-14s b%d %dt %-6s %10.3f ms", m, b, t, engine, median);
-                        } catch (Exception e) {
-                            log("%-14s b%d %dt %-6s ERROR (not timed): %s; see %s.log", m, b, t, engine, e.getMessage(), name);
+        Map<Trial, List<Double>> forks = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String m : opt.models) {
+                for (int b : opt.batches) {
+                    for (int t : opt.threads) {
+                        for (String engine : List.of("opsgi", "ORT")) {
+                            String name = m + "-b" + b + "-" + t + "t-" + engine + "-fork" + round;
+                            Path out = opt.work.resolve(name + ".json");
+                            ChainedOptionsBuilder o = new OptionsBuilder().include("^" + Pattern.quote(ModelTrial.class.getName() + ".run") + "$")
+                                    .warmupIterations(warm).warmupTime(TimeValue.milliseconds(iterMs))
+                                    .measurementIterations(iters).measurementTime(TimeValue.milliseconds(iterMs))
+                                    .forks(opt.quick ? 0 : 1).threads(1).shouldFailOnError(true)
+                                    .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dopsgi.threads=" + t,
+                                            "-Xmx3g", "-D" + ModelTrial.DIR_PROPERTY + "=" + opt.dir.toAbsolutePath())
+                                    .param("model", m).param("batch", String.valueOf(b)).param("threads", String.valueOf(t)).param("engine", engine)
+                                    .resultFormat(ResultFormatType.JSON).result(out.toString()).output(opt.work.resolve(name + ".log").toString());
+                            System.setProperty("jmh.ignoreLock", "true");
+                            try {
+                                Collection<RunResult> r = new Runner(o.build()).run();
+                                double median = r.iterator().next().getPrimaryResult().getStatistics().getPercentile(50);
+                                forks.computeIfAbsent(new Trial(m, b, t, engine), k -> new ArrayList<>()).add(median);
+                                log("%-14s b%d %dt %-6s fork %d/%d %10.3f ms", m, b, t, engine, round, rounds, median);
+                            } catch (Exception e) {
+                                log("%-14s b%d %dt %-6s fork %d ERROR (not timed): %s; see %s.log", m, b, t, engine, round, e.getMessage(), name);
+                            }
                         }
                     }
                 }
             }
         }
+        return forks;
+    }
+
+    private static double median(List<Double> l) {
+        List<Double> s = l.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private void timeTorch(Map<Trial, Double> ms) throws IOException, InterruptedException {
@@ -199,7 +215,7 @@ public final class ModelBench {
         }
     }
 
-    private String table(Map<Trial, Double> ms, String load, Instant start, List<String> problems) {
+    private String table(Map<Trial, Double> ms, Map<Trial, List<Double>> forks, String load, Instant start, List<String> problems) {
         StringBuilder b = new StringBuilder();
         b.append("| model | batch | threads | opsgi ms | ONNX Runtime ms | PyTorch ms | ratio (best peer / opsgi) |\n|---|--:|--:|--:|--:|--:|--:|\n");
         for (String m : opt.models) {
@@ -208,12 +224,14 @@ public final class ModelBench {
                     Double o = ms.get(new Trial(m, batch, t, "opsgi")), ort = ms.get(new Trial(m, batch, t, "ORT")), pt = ms.get(new Trial(m, batch, t, "PyTorch"));
                     double best = Math.min(ort == null ? Double.POSITIVE_INFINITY : ort, pt == null ? Double.POSITIVE_INFINITY : pt);
                     String who = best == Double.POSITIVE_INFINITY ? "" : (ort != null && ort == best ? " ORT" : " PyTorch");
-                    b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |%n", m, batch, t, fmt(o), fmt(ort), fmt(pt),
+                    b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |%n", m, batch, t,
+                            withRange(o, forks.get(new Trial(m, batch, t, "opsgi"))), withRange(ort, forks.get(new Trial(m, batch, t, "ORT"))), fmt(pt),
                             o == null || who.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f vs%s", best / o, who)));
                 }
             }
         }
-        b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 3 x 1 s warm-up, 5 x 1 s measured, one fork per trial; PyTorch: 3 s warm-up, 5 s of calls, median")
+        b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 3 x 1 s warm-up, 5 x 1 s measured; per trial the median of "
+                        + opt.forks + " forks' medians [their range], the forks interleaved round by round; PyTorch: 3 s warm-up, 5 s of calls, median")
                 .append("\n").append(machine()).append("; load average at start: ").append(load).append("; started ").append(start).append("\n");
         if (!problems.isEmpty()) {
             b.append("\nOUTPUT CHECK FAILED (timed anyway):\n");
@@ -231,6 +249,14 @@ public final class ModelBench {
         }
         return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), Java " + System.getProperty("java.version") + ", ONNX Runtime "
                 + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    /** The median and, with several forks, the range of the fork medians. */
+    private static String withRange(Double v, List<Double> forks) {
+        if (v == null || forks == null || forks.size() < 2) {
+            return fmt(v);
+        }
+        return fmt(v) + " [" + fmt(java.util.Collections.min(forks)) + ", " + fmt(java.util.Collections.max(forks)) + "]";
     }
 
     private static String fmt(Double v) {
