@@ -326,6 +326,12 @@ public final class ExecutionPlan {
         kept.set(null);
     }
 
+    /** Blocked buffers in one run's set by the last decision (0 before the first run), for tests. */
+    int blockedBuffers() {
+        KeptLayouts k = kept.get();
+        return k == null ? 0 : k.bufferCount();
+    }
+
     /** Values kept blocked by the last decision (empty before the first run), for tests. */
     List<String> keptValues() {
         KeptLayouts k = kept.get();
@@ -345,7 +351,7 @@ public final class ExecutionPlan {
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             boolean blocked = options.keepLayouts() && k != null && k.written(s.value) != null;
-            t.row(i + 1, s.describeLayers(), s.describeCall(), s.outputShape(), blocked ? "own (blocked)" : s.describeBuffer(), describeLayout(s),
+            t.row(i + 1, s.describeLayers(), s.describeCall(), s.outputShape(), blocked ? "b" + k.bufferOf(s.value) : s.describeBuffer(), describeLayout(s),
                     threads.describe(i));
         }
         long fused = steps.stream().filter(s -> s instanceof ConvStep c && c.group.fused()).count();
@@ -371,7 +377,9 @@ public final class ExecutionPlan {
                 + t.toText()
                 + describeThreads()
                 + (options.fuse() ? String.format(Locale.ROOT, "conv and concat buffers: %d reused by liveness, %s, where their layers one by one allocate %s per run%n",
-                        slotSizes.length, NetworkSummary.megabytes(pooled), NetworkSummary.megabytes(perLayer)) : "");
+                        slotSizes.length, NetworkSummary.megabytes(pooled), NetworkSummary.megabytes(perLayer)) : "")
+                + (options.keepLayouts() && k != null && k.any() ? String.format(Locale.ROOT, "blocked buffers (b#): %d reused by liveness, %s%n",
+                        k.bufferCount(), NetworkSummary.megabytes(k.bufferFloats())) : "");
     }
 
     /**

@@ -5,7 +5,9 @@ import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import io.opsgi.tensor.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 
@@ -19,8 +21,10 @@ import java.util.function.UnaryOperator;
  * needs. A layout belongs to the kernels that decided it: when the lease's kernels change the plan prepares
  * again and decides again (a run in flight finishes on its own decision).
  *
- * <p>Blocked values have buffers of their own (one set per concurrent run), not the liveness pool of the NCHW
- * values: their sizes are known only once the kernels are.
+ * <p>Blocked values have buffers of their own (one set per concurrent run), apart from the NCHW values' (their
+ * sizes are known only once the kernels are), reused by liveness as those are: a buffer whose value's last reader
+ * has run takes a later step's output, so a network blocked from end to end keeps a few buffers hot in cache
+ * instead of one per layer.
  */
 final class KeptLayouts {
     /** A conv step as this decision sees it: its prepared conv, the values it reads (x, residual or -1), its output. */
@@ -32,15 +36,17 @@ final class KeptLayouts {
     final PreparedConv2d[] prepared;
     /** Per value: the layout its producer writes and the layout its readers read (null: NCHW); equal unless a test skews them. */
     private final ChannelBlocks[] written, read;
-    private final int[] sizes;
+    /** Per value: its buffer in a set ({@code -1}: not blocked); per buffer: its size. */
+    private final int[] bufferOf, bufferSizes;
     private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
 
-    private KeptLayouts(Object kernelsKey, PreparedConv2d[] prepared, ChannelBlocks[] written, ChannelBlocks[] read, int[] sizes) {
+    private KeptLayouts(Object kernelsKey, PreparedConv2d[] prepared, ChannelBlocks[] written, ChannelBlocks[] read, int[] bufferOf, int[] bufferSizes) {
         this.kernelsKey = kernelsKey;
         this.prepared = prepared;
         this.written = written;
         this.read = read;
-        this.sizes = sizes;
+        this.bufferOf = bufferOf;
+        this.bufferSizes = bufferSizes;
     }
 
     /**
@@ -92,7 +98,42 @@ final class KeptLayouts {
             read[v] = layout;
             sizes[v] = (int) size;
         }
-        return new KeptLayouts(kernelsKey, prepared, written, read, sizes);
+        int[] bufferOf = new int[values];
+        return new KeptLayouts(kernelsKey, prepared, written, read, bufferOf, share(byStep, readers, sizes, bufferOf));
+    }
+
+    /**
+     * Gives each blocked value a buffer, reusing one whose value has been read for the last time (steps run in order;
+     * a step's output is placed before its inputs are freed, so no conv reads and writes one buffer): the smallest free
+     * buffer that holds it, else a new one. Fills {@code bufferOf} and returns the buffers' sizes.
+     */
+    private static int[] share(ConvUse[] byStep, List<List<Integer>> readers, int[] sizes, int[] bufferOf) {
+        Arrays.fill(bufferOf, -1);
+        int[] lastRead = new int[sizes.length];
+        for (int v = 0; v < sizes.length; v++) {
+            lastRead[v] = readers.get(v).stream().mapToInt(Integer::intValue).max().orElse(-1);
+        }
+        List<Integer> bufferSizes = new ArrayList<>();
+        TreeSet<int[]> free = new TreeSet<>((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+        for (int step = 0; step < byStep.length; step++) {
+            ConvUse c = byStep[step];
+            if (c != null && sizes[c.value()] > 0) {
+                int[] fit = free.ceiling(new int[] {sizes[c.value()], -1});
+                if (fit != null) {
+                    free.remove(fit);
+                    bufferOf[c.value()] = fit[1];
+                } else {
+                    bufferOf[c.value()] = bufferSizes.size();
+                    bufferSizes.add(sizes[c.value()]);
+                }
+            }
+            for (int v = 0; v < sizes.length; v++) {
+                if (bufferOf[v] >= 0 && lastRead[v] == step) {
+                    free.add(new int[] {bufferSizes.get(bufferOf[v]), bufferOf[v]});
+                }
+            }
+        }
+        return bufferSizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The layout the producer of value v writes (null: NCHW). */
@@ -118,9 +159,13 @@ final class KeptLayouts {
     float[][] take() {
         float[][] b = buffers.poll();
         if (b == null) {
-            b = new float[sizes.length][];
-            for (int v = 0; v < sizes.length; v++) {
-                b[v] = sizes[v] == 0 ? null : new float[sizes[v]];
+            float[][] shared = new float[bufferSizes.length][];
+            for (int i = 0; i < shared.length; i++) {
+                shared[i] = new float[bufferSizes[i]];
+            }
+            b = new float[bufferOf.length][];
+            for (int v = 0; v < bufferOf.length; v++) {
+                b[v] = bufferOf[v] < 0 ? null : shared[bufferOf[v]];
             }
         }
         return b;
@@ -128,6 +173,25 @@ final class KeptLayouts {
 
     void release(float[][] b) {
         buffers.offer(b);
+    }
+
+    /** The buffer of kept value v in a set ({@code -1}: not kept), for the summary. */
+    int bufferOf(int v) {
+        return bufferOf[v];
+    }
+
+    /** Floats in one run's set of blocked buffers, for the summary. */
+    long bufferFloats() {
+        long f = 0;
+        for (int size : bufferSizes) {
+            f += size;
+        }
+        return f;
+    }
+
+    /** Buffers in one run's set, for the summary and tests. */
+    int bufferCount() {
+        return bufferSizes.length;
     }
 
     /** Values kept blocked, for tests. */

@@ -55,6 +55,9 @@ class KeptLayoutsTest {
         Tensor y = kept.run(KERNELS, x).output();
         // c2's output is also read by the 1x1 downsample (gemm, NCHW); c5's by the pool; the downsample is gemm's.
         assertEquals(List.of("c0 + r0", "c1 + b1 (folded) + r1", "c3 + r3", "c4 + a4 (residual down) + r4"), kept.keptValues());
+        // c3's output takes the buffer c0's or c1's output leaves (both last read by c2): the same bits below show that no
+        // value's buffer is taken while it is still to be read.
+        assertTrue(kept.blockedBuffers() < kept.keptValues().size(), kept.blockedBuffers() + " blocked buffers for 4 kept values: none reused");
         Tensor nchw = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED_NCHW).run(KERNELS, x).output();
         Tensor reference = ExecutionPlan.of(net, weights, ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
         assertTrue(Arrays.equals(nchw.toArray(), y.toArray()), "kept layouts vs NCHW between steps: not the same bits");
