@@ -283,7 +283,13 @@ public final class ExecutionPlan {
 
     /** One step of a run: a conv step with kept layouts reads and writes them, any other step NCHW. */
     private Tensor runStep(Step s, KernelLease<? extends Kernel> lease, Tensor[] v, float[][] slots, KeptLayouts k, float[][] blocked, int i) {
-        return k != null && s instanceof ConvStep c ? c.runKept(lease, v, slots, k, blocked, i, kept) : s.run(lease, v, slots);
+        if (k != null && s instanceof ConvStep c) {
+            return c.runKept(lease, v, slots, k, blocked, i, kept);
+        }
+        if (k != null && s instanceof ConcatStep c && k.written(c.value) != null) {
+            return c.runBlocked(k, blocked);
+        }
+        return s.run(lease, v, slots);
     }
 
     /**
@@ -299,6 +305,7 @@ public final class ExecutionPlan {
             return k;
         }
         List<KeptLayouts.ConvUse> convs = new ArrayList<>();
+        List<KeptLayouts.ConcatUse> concats = new ArrayList<>();
         List<List<Integer>> readers = new ArrayList<>();
         for (int v = 0; v < values; v++) {
             readers.add(new ArrayList<>());
@@ -313,9 +320,12 @@ public final class ExecutionPlan {
             if (s instanceof ConvStep c) {
                 convs.add(new KeptLayouts.ConvUse(i, c.prepared(conv).conv(), c.in[0], c.group.residual() == null ? -1 : c.in[1], c.value,
                         c.outputShape()));
+            } else if (s instanceof ConcatStep c && c.channelConcat()) {
+                int[] channels = c.layer.inputShapes().stream().mapToInt(x -> x.dim(1)).toArray();
+                concats.add(new KeptLayouts.ConcatUse(i, c.in, channels, c.value, c.outputShape()));
             }
         }
-        k = KeptLayouts.decide(key, steps.size(), values, convs, readers, outputValue, skew);
+        k = KeptLayouts.decide(key, steps.size(), values, convs, concats, readers, outputValue, skew);
         kept.set(k);
         return k;
     }
@@ -387,7 +397,8 @@ public final class ExecutionPlan {
      * runs no kernel) whether the structure allows keeping it blocked: a conv step whose readers are all conv steps.
      */
     private String describeLayout(Step s) {
-        if (!(s instanceof ConvStep) || !options.fuse() || !options.keepLayouts() || s.value == outputValue) {
+        if (!(s instanceof ConvStep || s instanceof ConcatStep c && c.channelConcat()) || !options.fuse() || !options.keepLayouts()
+                || s.value == outputValue) {
             return "NCHW";
         }
         KeptLayouts k = kept.get();
@@ -399,7 +410,7 @@ public final class ExecutionPlan {
         for (Step r : steps) {
             for (int v : r.in) {
                 if (v == s.value) {
-                    if (!(r instanceof ConvStep)) {
+                    if (!(r instanceof ConvStep || r instanceof ConcatStep c && c.channelConcat())) {
                         return "NCHW";
                     }
                     readers = true;
@@ -534,6 +545,8 @@ public final class ExecutionPlan {
         /** Rows (product of the dims before dim), floats per row of each input, floats per row of the output. */
         private final int outer, rowOut;
         private final int[] rows;
+        /** Whether it joins rank-4 values along dim 1, which the kept layouts can do on channel blocks. */
+        private final boolean channels;
 
         ConcatStep(PlannedLayer layer, int[] in, int value, int slot) {
             super(in, value, slot);
@@ -549,6 +562,7 @@ public final class ExecutionPlan {
                 inner *= out.dim(k);
             }
             this.outer = o;
+            this.channels = out.rank() == 4 && d == 1;
             this.rowOut = out.dim(d) * inner;
             this.rows = new int[in.length];
             for (int i = 0; i < in.length; i++) {
@@ -584,6 +598,31 @@ public final class ExecutionPlan {
         @Override
         String describeLayers() {
             return layer.name() + " (" + layer.type() + ")";
+        }
+
+        boolean channelConcat() {
+            return channels;
+        }
+
+        /**
+         * The concat of kept values: per image, each input's channel blocks copied whole after the previous input's
+         * (every input but the last fills its blocks; inputs and output share one layout, zero columns included).
+         */
+        Tensor runBlocked(KeptLayouts k, float[][] blocked) {
+            ChannelBlocks out = k.written(value);
+            Shape o = layer.outputShape();
+            int n = o.dim(0), perRow = o.dim(2) * out.width() * out.lanes();
+            int outBlocks = (o.dim(1) + out.lanes() - 1) / out.lanes();
+            float[] y = blocked[value];
+            int offset = 0;
+            for (int i = 0; i < in.length; i++) {
+                int blocks = (layer.inputShapes().get(i).dim(1) + out.lanes() - 1) / out.lanes();
+                for (int image = 0; image < n; image++) {
+                    System.arraycopy(blocked[in[i]], image * blocks * perRow, y, (image * outBlocks + offset) * perRow, blocks * perRow);
+                }
+                offset += blocks;
+            }
+            return null;
         }
 
         @Override

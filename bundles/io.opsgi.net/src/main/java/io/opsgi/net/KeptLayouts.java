@@ -12,14 +12,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 
 /**
- * Which values of a fused plan stay channel-blocked between conv steps ({@link ChannelBlocks}), decided once per
- * set of serving kernels: a conv step's output is kept blocked when its prepared conv writes blocks and every
- * step reading it is a conv step whose prepared conv reads them (as its input, or as its residual) with the same
- * {@link PreparedBlockedConv2d#layoutOwner() layout owner}; everything else (pools, linear, concat, flatten, a
- * kernel without a blocked entry point, the network's output) stays NCHW, so conversion happens once, inside the
- * first and the last conv of a blocked run. The zero columns of a kept value are the widest any of its readers
- * needs. A layout belongs to the kernels that decided it: when the lease's kernels change the plan prepares
- * again and decides again (a run in flight finishes on its own decision).
+ * Which values of a fused plan stay channel-blocked between steps ({@link ChannelBlocks}), decided once per set of
+ * serving kernels: a conv step's output is kept blocked when its prepared conv writes blocks and every step reading
+ * it takes them: a conv step whose prepared conv reads them (as its input, or as its residual) with the same
+ * {@link PreparedBlockedConv2d#layoutOwner() layout owner}, or a channel concat whose output is kept too (it copies
+ * whole blocks: SqueezeNet's fire modules). Everything else (pools, linear, flatten, a kernel without a blocked entry
+ * point, the network's output) stays NCHW, so conversion happens once, inside the first and the last conv of a
+ * blocked run. The zero columns of a kept value are the widest any of its readers needs. A layout belongs to the
+ * kernels that decided it: when the lease's kernels change the plan prepares again and decides again (a run in
+ * flight finishes on its own decision).
  *
  * <p>Blocked values have buffers of their own (one set per concurrent run), apart from the NCHW values' (their
  * sizes are known only once the kernels are), reused by liveness as those are: a buffer whose value's last reader
@@ -50,64 +51,179 @@ final class KeptLayouts {
     }
 
     /**
-     * Decides the layouts. {@code readers[v]}: for value v, the steps reading it ({@code convs} by step index; a reader
-     * that is not a conv step is absent from it); {@code outputValue} stays NCHW. {@code skew} maps the layout a value's
-     * producer is told to write (identity in the product; tests make a wrong hand-off with it).
+     * A channel concat step as this decision sees it (rank-4 values joined along dim 1): the values it joins, their
+     * channel counts, its output. Kept blocked, it copies whole channel blocks, so every input but the last must fill
+     * its blocks ({@code channels % lanes == 0}).
      */
-    static KeptLayouts decide(Object kernelsKey, int steps, int values, List<ConvUse> convs, List<List<Integer>> readers, int outputValue,
-            UnaryOperator<ChannelBlocks> skew) {
+    record ConcatUse(int step, int[] inputs, int[] channels, int value, Shape output) {
+    }
+
+    /**
+     * Decides the layouts. {@code readers[v]}: for value v, the steps reading it ({@code convs} and {@code concats} by
+     * step index; a reader that is neither is absent from both); {@code outputValue} stays NCHW. {@code skew} maps the
+     * layout a value's producer is told to write (identity in the product; tests make a wrong hand-off with it).
+     *
+     * <p>A value is kept blocked when its producer writes blocks (a conv whose prepared conv does, or a channel concat
+     * of kept values of one owner) and every reader reads them (a conv reading blocks of that owner, or such a concat).
+     * A concat's inputs and output share one layout, so their zero columns are the widest any reader of any of them
+     * needs, and the concat copies whole blocks.
+     */
+    static KeptLayouts decide(Object kernelsKey, int steps, int values, List<ConvUse> convs, List<ConcatUse> concats, List<List<Integer>> readers,
+            int outputValue, UnaryOperator<ChannelBlocks> skew) {
         PreparedConv2d[] prepared = new PreparedConv2d[steps];
         ConvUse[] byStep = new ConvUse[steps];
+        ConcatUse[] concatAt = new ConcatUse[steps];
         for (ConvUse c : convs) {
             prepared[c.step()] = c.conv();
             byStep[c.step()] = c;
         }
-        ChannelBlocks[] written = new ChannelBlocks[values], read = new ChannelBlocks[values];
-        int[] sizes = new int[values];
-        for (ConvUse producer : convs) {
-            int v = producer.value();
-            if (v == outputValue || !(producer.conv() instanceof PreparedBlockedConv2d p) || !p.writesBlocked() || producer.output().rank() != 4
-                    || readers.get(v).isEmpty()) {
-                continue;
+        concats.forEach(c -> concatAt[c.step()] = c);
+        Shape[] shapes = new Shape[values];
+        Object[] owner = new Object[values];
+        int[] lanes = new int[values];
+        for (ConvUse c : convs) {
+            shapes[c.value()] = c.output();
+            if (c.value() != outputValue && c.conv() instanceof PreparedBlockedConv2d p && p.writesBlocked() && c.output().rank() == 4) {
+                owner[c.value()] = p.layoutOwner();
+                lanes[c.value()] = p.lanes();
             }
-            int left = 0, right = 0;
-            boolean keep = true;
-            for (int r : readers.get(v)) {
-                ConvUse reader = byStep[r];
-                if (reader == null || !(reader.conv() instanceof PreparedBlockedConv2d q) || !q.layoutOwner().equals(p.layoutOwner())
-                        || q.lanes() != p.lanes() || reader.x() == v && !q.readsBlocked()) {
-                    keep = false;
-                    break;
-                }
-                if (reader.x() == v) {
-                    left = Math.max(left, q.inputLeft());
-                    right = Math.max(right, q.inputRight());
-                }
-            }
-            Shape s = producer.output();
-            long width = (long) left + s.dim(3) + right;
-            if (!keep || width > Integer.MAX_VALUE) {
-                continue;
-            }
-            ChannelBlocks layout = new ChannelBlocks(p.lanes(), left, (int) width);
-            long size = layout.size(s.dim(0), s.dim(1), s.dim(2), s.dim(3));
-            if (size > Integer.MAX_VALUE - 64) {
-                continue;
-            }
-            written[v] = skew.apply(layout);
-            read[v] = layout;
-            sizes[v] = (int) size;
         }
+        for (ConcatUse c : concats) { // in step order: a concat's inputs are decided before it
+            shapes[c.value()] = c.output();
+            Object o = owner[c.inputs()[0]];
+            boolean joins = c.value() != outputValue && c.output().rank() == 4 && o != null;
+            for (int i = 0; joins && i < c.inputs().length; i++) {
+                int in = c.inputs()[i];
+                joins = o.equals(owner[in]) && lanes[in] == lanes[c.inputs()[0]] && (i == c.inputs().length - 1 || c.channels()[i] % lanes[in] == 0);
+            }
+            if (joins) {
+                owner[c.value()] = o;
+                lanes[c.value()] = lanes[c.inputs()[0]];
+            }
+        }
+        ConcatUse[] concatOf = new ConcatUse[values];
+        concats.forEach(c -> concatOf[c.value()] = c);
+        ChannelBlocks[] layouts;
+        do {
+            // Drop what a reader cannot take, and concats of dropped values, until nothing changes.
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (int v = 0; v < values; v++) {
+                    if (owner[v] != null && !keepable(v, owner, lanes, byStep, concatAt, concatOf[v], readers.get(v))) {
+                        owner[v] = null;
+                        changed = true;
+                    }
+                }
+            }
+            layouts = layouts(values, owner, lanes, shapes, concats, byStep, readers);
+        } while (layouts == null);
+        ChannelBlocks[] written = new ChannelBlocks[values];
+        int[] sizes = new int[values];
+        for (int v = 0; v < values; v++) {
+            if (layouts[v] != null) {
+                written[v] = skew.apply(layouts[v]);
+                sizes[v] = (int) layouts[v].size(shapes[v].dim(0), shapes[v].dim(1), shapes[v].dim(2), shapes[v].dim(3));
+            }
+        }
+        int[] produced = new int[steps];
+        Arrays.fill(produced, -1);
+        convs.forEach(c -> produced[c.step()] = c.value());
+        concats.forEach(c -> produced[c.step()] = c.value());
         int[] bufferOf = new int[values];
-        return new KeptLayouts(kernelsKey, prepared, written, read, bufferOf, share(byStep, readers, sizes, bufferOf));
+        return new KeptLayouts(kernelsKey, prepared, written, layouts, bufferOf, share(produced, readers, sizes, bufferOf));
+    }
+
+    /**
+     * The layout of each kept value: one per group of values joined by concats, with the widest zero columns any conv
+     * reading one of them needs. Null if a value would not fit in an array: its group is then dropped ({@code owner}
+     * null) and the caller decides again.
+     */
+    private static ChannelBlocks[] layouts(int values, Object[] owner, int[] lanes, Shape[] shapes, List<ConcatUse> concats, ConvUse[] byStep,
+            List<List<Integer>> readers) {
+        int[] group = new int[values];
+        for (int v = 0; v < values; v++) {
+            group[v] = v;
+        }
+        for (ConcatUse c : concats) {
+            if (owner[c.value()] != null) {
+                for (int in : c.inputs()) {
+                    group[root(group, in)] = root(group, c.value());
+                }
+            }
+        }
+        int[] left = new int[values], right = new int[values];
+        for (int v = 0; v < values; v++) {
+            for (int r : owner[v] == null ? List.<Integer>of() : readers.get(v)) {
+                if (byStep[r] != null && byStep[r].x() == v) {
+                    PreparedBlockedConv2d q = (PreparedBlockedConv2d) byStep[r].conv();
+                    left[root(group, v)] = Math.max(left[root(group, v)], q.inputLeft());
+                    right[root(group, v)] = Math.max(right[root(group, v)], q.inputRight());
+                }
+            }
+        }
+        ChannelBlocks[] layouts = new ChannelBlocks[values];
+        for (int v = 0; v < values; v++) {
+            if (owner[v] == null) {
+                continue;
+            }
+            Shape s = shapes[v];
+            int g = root(group, v);
+            long width = (long) left[g] + s.dim(3) + right[g];
+            ChannelBlocks layout = width > Integer.MAX_VALUE ? null : new ChannelBlocks(lanes[v], left[g], (int) width);
+            if (layout == null || layout.size(s.dim(0), s.dim(1), s.dim(2), s.dim(3)) > Integer.MAX_VALUE - 64) {
+                for (int u = 0; u < values; u++) {
+                    if (root(group, u) == g) {
+                        owner[u] = null;
+                    }
+                }
+                return null;
+            }
+            layouts[v] = layout;
+        }
+        return layouts;
+    }
+
+    /**
+     * Whether kept value v can stay blocked: every reader takes it so (a conv of its owner and lanes, reading blocks if
+     * v is its input, or a kept concat), and if a concat makes it, every value it joins is kept.
+     */
+    private static boolean keepable(int v, Object[] owner, int[] lanes, ConvUse[] byStep, ConcatUse[] concatAt, ConcatUse madeBy, List<Integer> readers) {
+        if (readers.isEmpty()) {
+            return false;
+        }
+        for (int r : readers) {
+            ConvUse reader = byStep[r];
+            boolean ok = reader != null ? reader.conv() instanceof PreparedBlockedConv2d q && q.layoutOwner().equals(owner[v]) && q.lanes() == lanes[v]
+                    && (reader.x() != v || q.readsBlocked())
+                    : concatAt[r] != null && owner[concatAt[r].value()] != null;
+            if (!ok) {
+                return false;
+            }
+        }
+        if (madeBy != null) {
+            for (int in : madeBy.inputs()) {
+                if (owner[in] == null) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int root(int[] group, int v) {
+        while (group[v] != v) {
+            v = group[v] = group[group[v]];
+        }
+        return v;
     }
 
     /**
      * Gives each blocked value a buffer, reusing one whose value has been read for the last time (steps run in order;
-     * a step's output is placed before its inputs are freed, so no conv reads and writes one buffer): the smallest free
-     * buffer that holds it, else a new one. Fills {@code bufferOf} and returns the buffers' sizes.
+     * a step's output is placed before its inputs are freed, so no step reads and writes one buffer): the smallest free
+     * buffer that holds it, else a new one. {@code produced[step]}: the value a step writes, or -1. Fills
+     * {@code bufferOf} and returns the buffers' sizes.
      */
-    private static int[] share(ConvUse[] byStep, List<List<Integer>> readers, int[] sizes, int[] bufferOf) {
+    private static int[] share(int[] produced, List<List<Integer>> readers, int[] sizes, int[] bufferOf) {
         Arrays.fill(bufferOf, -1);
         int[] lastRead = new int[sizes.length];
         for (int v = 0; v < sizes.length; v++) {
@@ -115,16 +231,16 @@ final class KeptLayouts {
         }
         List<Integer> bufferSizes = new ArrayList<>();
         TreeSet<int[]> free = new TreeSet<>((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
-        for (int step = 0; step < byStep.length; step++) {
-            ConvUse c = byStep[step];
-            if (c != null && sizes[c.value()] > 0) {
-                int[] fit = free.ceiling(new int[] {sizes[c.value()], -1});
+        for (int step = 0; step < produced.length; step++) {
+            int value = produced[step];
+            if (value >= 0 && sizes[value] > 0) {
+                int[] fit = free.ceiling(new int[] {sizes[value], -1});
                 if (fit != null) {
                     free.remove(fit);
-                    bufferOf[c.value()] = fit[1];
+                    bufferOf[value] = fit[1];
                 } else {
-                    bufferOf[c.value()] = bufferSizes.size();
-                    bufferSizes.add(sizes[c.value()]);
+                    bufferOf[value] = bufferSizes.size();
+                    bufferSizes.add(sizes[value]);
                 }
             }
             for (int v = 0; v < sizes.length; v++) {

@@ -65,6 +65,41 @@ class KeptLayoutsTest {
         assertTrue(Arrays.equals(y.toArray(), kept.run(KERNELS, x).output().toArray()), "a second run (reused blocked buffers) gives the same bits");
     }
 
+    /**
+     * Fire-like modules of 3x3 convs (every conv the blocked kernel's): two concats of full channel blocks stay blocked
+     * (one read by a conv, one joining a concat's output with an earlier value), a concat whose first input fills part of a
+     * block (3 channels) and a concat read by the pool stay NCHW; same bits as NCHW between all steps, within the reference plan's
+     * tolerance, on a batch of 2.
+     */
+    @Test
+    void channelConcatsOfFullBlocksStayBlocked() throws Exception {
+        Network net = Network.plan(NetworkBuilder.network("fire-like", 2, 3, 12, 12).seeded(5)
+                .conv2d("stem", 3, 16, 3, "padding", 1).layer("r0", "relu")
+                .conv2d("e1", 16, 16, 3, "padding", 1).from("r0")
+                .conv2d("e3", 16, 16, 3, "padding", 1).from("r0")
+                .layer("cat1", "concat", "dim", 1).from("e1", "e3")
+                .conv2d("sq", 32, 16, 3, "padding", 1).layer("r1", "relu")
+                .layer("cat2", "concat", "dim", 1).from("r1", "cat1")
+                .conv2d("half", 48, 3, 3, "padding", 1)
+                .conv2d("e4", 3, 16, 3, "padding", 1).from("half")
+                .layer("cat3", "concat", "dim", 1).from("half", "e4")
+                .conv2d("c5", 19, 16, 3, "padding", 1)
+                .conv2d("c6", 16, 16, 3, "padding", 1).from("c5")
+                .conv2d("c7", 16, 16, 3, "padding", 1).from("c5")
+                .layer("cat4", "concat", "dim", 1).from("c6", "c7")
+                .layer("pool", "max_pool2d", "kernel_size", 2).build());
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        ExecutionPlan kept = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        Tensor y = kept.run(KERNELS, x).output();
+        assertEquals(List.of("stem + r0", "e1", "e3", "cat1 (concat)", "sq + r1", "cat2 (concat)", "c5"), kept.keptValues());
+        Tensor nchw = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED_NCHW).run(KERNELS, x).output();
+        Tensor reference = ExecutionPlan.of(net, weights, ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertTrue(Arrays.equals(nchw.toArray(), y.toArray()), "blocked concats vs NCHW between steps: not the same bits");
+        assertWithin(reference, y, NetworkTolerance.of(net, reference), "blocked concats vs the unfused reference plan");
+        assertTrue(Arrays.equals(y.toArray(), kept.run(KERNELS, x).output().toArray()), "a second run gives the same bits");
+    }
+
     /** Producers told to write the columns one further right than their readers read them (same buffer size): every kept hand-off is shifted. */
     @Test
     void aWrongHandOffIsCaught() throws Exception {
