@@ -48,7 +48,7 @@ def median_ms(fn, warmup_s, measure_s, min_calls):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--models", required=True, help="comma-separated names of examples/onnx/export.py's FULL models")
+    p.add_argument("--models", required=True, help="comma-separated names of examples/onnx/export.py's FULL models, or example_<name> for a shipped example")
     p.add_argument("--dir", required=True, help="where export.py --bench wrote them")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--batches", default="1,8")
@@ -62,9 +62,12 @@ def main():
     results = []
     with torch.inference_mode():
         for name in args.models.split(","):
-            ctor, shape, _ = export.FULL[name]
             torch.set_num_threads(1)
-            model, _ = export.built(name, ctor, shape)
+            if name.startswith("example_"):  # a shipped example, with its committed weights
+                model, _ = export.shipped_example(name[len("example_"):])
+            else:
+                ctor, shape, _ = export.FULL[name]
+                model, _ = export.built(name, ctor, shape)
             for batch in [int(b) for b in args.batches.split(",")]:
                 suffix = "" if batch == 1 else f".b{batch}"
                 x = torch.from_numpy(np.load(os.path.join(args.dir, name, f"input{suffix}.npy")))

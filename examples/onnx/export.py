@@ -5,7 +5,8 @@ and PyTorch's output, for opsgi's ONNX importer to be proven against.
     /usr/bin/python3 examples/onnx/export.py           # the small models, committed (CI runs them)
     /usr/bin/python3 examples/onnx/export.py --full    # also ResNet-18, MobileNetV2, SqueezeNet 1.1 at full
                                                        # size into examples/onnx/full/ (git-ignored, ~80 MB)
-    /usr/bin/python3 examples/onnx/export.py --bench   # --full plus batch-8 files for benchmarks/run-models
+    /usr/bin/python3 examples/onnx/export.py --bench   # --full plus batch-8 files and the shipped examples
+                                                       # (full/example_<name>/) for benchmarks/run-models
 
 Every model is built with random weights (nothing is downloaded): torchvision's own initialisation
 under a fixed seed, then batch-norm running statistics calibrated as training would set them (a few
@@ -89,6 +90,9 @@ SMALL = {
     "mobilenet_v2_w035_c10": (lambda: torchvision_model("mobilenet_v2", width_mult=0.35, num_classes=10), (1, 3, 96, 96), OPSET11),
     "unet_small": (lambda: UNet(), (1, 3, 64, 64), BOTH),
 }
+# The shipped examples/ networks as whole-model benchmarks (--bench: into full/example_<name>/, with batch-8 files).
+BENCH_EXAMPLES = ["person_detector", "resnet_basic_block", "resnet_bottleneck_block", "mobilenet_v2_inverted_residual",
+                  "unet_up_transposed", "unet_up_bilinear", "classifier_head"]
 FULL = {
     "resnet18": (lambda: torchvision_model("resnet18"), (1, 3, 224, 224), BOTH),
     "mobilenet_v2": (lambda: torchvision_model("mobilenet_v2"), (1, 3, 224, 224), BOTH),
@@ -216,6 +220,8 @@ def main():
     print(f"small: torch {torch.__version__}, {total:,} bytes, content sha256 {digest.hexdigest()}")
     if args.full or args.bench:
         full = {name: export(name, *built(name, ctor, shape), opsets, bench=args.bench) for name, (ctor, shape, opsets) in FULL.items()}
+        if args.bench:
+            full.update({"example_" + name: export(name, *shipped_example(name), DEFAULT, bench=True) for name in BENCH_EXAMPLES})
         digest, total = write_all(os.path.join(HERE, "full"), full)
         print(f"full: {total:,} bytes, content sha256 {digest.hexdigest()}")
 
