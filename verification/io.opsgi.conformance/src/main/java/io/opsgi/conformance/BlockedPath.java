@@ -105,7 +105,7 @@ public final class BlockedPath {
     }
 
     /** Whether {@code kernel} prepared for {@code g} (zero weights, no epilogue or a residual) reads or writes the shared blocked layout. */
-    static boolean blockedOn(Conv2dKernel kernel, ConvGeometry g) {
+    public static boolean blockedOn(Conv2dKernel kernel, ConvGeometry g) {
         try {
             long weights = (long) g.cOut() * g.cInPerGroup() * g.kh() * g.kw();
             if (weights > 1 << 24 || !kernel.supports(g)) {

@@ -30,7 +30,12 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
         /** Writes a blocked output's columns [left, left + ow) only: whatever the buffer held stays in its zero columns. */
         GARBAGE_IN_A_ZERO_COLUMN,
         /** Takes a blocked residual as none: the epilogue adds zeros (an NCHW residual is added). */
-        IGNORES_BLOCKED_RESIDUAL
+        IGNORES_BLOCKED_RESIDUAL,
+        /**
+         * Computes a blocked run into one scratch array of the prepared conv and copies it out: right on one thread, wrong
+         * when a plan's concurrent runs share the prepared conv.
+         */
+        SCRATCH_SHARED_BY_RUNS
     }
 
     private static final DirectConv2d REFERENCE = new DirectConv2d();
@@ -59,6 +64,7 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
     private final class Blocked implements PreparedBlockedConv2d {
         private final PreparedConv2d plain;
         private final float[] w, bias;
+        private float[] scratch = new float[0];
 
         Blocked(PreparedConv2d plain, float[] w, float[] bias) {
             this.plain = plain;
@@ -70,6 +76,12 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
         public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, ChannelBlocks yLayout) {
             ConvGeometry g = geometry();
             float[] out = new float[g.n() * g.cOut() * g.oh() * g.ow()];
+            if (bug == Bug.SCRATCH_SHARED_BY_RUNS) {
+                if (scratch.length != out.length) {
+                    scratch = new float[out.length];
+                }
+                out = scratch;
+            }
             if (xLayout == null) {
                 REFERENCE.conv2d(g, x, w, bias, out);
             } else if (bug == Bug.LANES_PAST_C_REACH_A_CHANNEL) {
@@ -89,6 +101,9 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
                 r = bug == Bug.IGNORES_BLOCKED_RESIDUAL ? new float[out.length] : read(residualLayout, g.n(), g.cOut(), g.oh(), g.ow(), residual, 0);
             }
             epilogue().applyAll(out, g.cOut(), g.oh() * g.ow(), r);
+            if (bug == Bug.SCRATCH_SHARED_BY_RUNS) {
+                Thread.yield(); // another run's turn to write the scratch
+            }
             if (yLayout == null) {
                 System.arraycopy(out, 0, y, 0, out.length);
             } else if (bug == Bug.GARBAGE_IN_A_ZERO_COLUMN) {

@@ -65,6 +65,7 @@ final class ConcurrencyCheck {
         if (calls.isEmpty()) {
             return new Outcome(0, null);
         }
+        List<Call> plain = calls.stream().filter(c -> c.via() == kernel).toList(), shared = calls.stream().filter(c -> c.via() != kernel).toList();
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicInteger made = new AtomicInteger();
         CyclicBarrier start = new CyclicBarrier(THREADS);
@@ -76,16 +77,13 @@ final class ConcurrencyCheck {
                 try {
                     start.await();
                     for (int round = 0; failure.get() == null && (round < MIN_ROUNDS || System.nanoTime() < deadline); round++) {
+                        // Through a shared prepared conv: every thread in the same order, so that they run the same one at once.
+                        for (int i = 0; i < shared.size() && failure.get() == null; i++) {
+                            call(shared.get(i), id, made, failure);
+                        }
                         // Each thread walks the cases from its own offset: at any moment the threads run different ones.
-                        for (int i = 0; i < calls.size() && failure.get() == null; i++) {
-                            Call call = calls.get((i + id * calls.size() / THREADS) % calls.size());
-                            String problem = check(call);
-                            made.incrementAndGet();
-                            if (problem != null) {
-                                failure.compareAndSet(null, "wrong under concurrency: case " + call.c().name() + " [" + call.c().attrsText()
-                                        + "]" + call.how() + " on thread " + (id + 1) + " of " + THREADS + " (call " + made.get()
-                                        + " of this check; right when called alone): " + problem);
-                            }
+                        for (int i = 0; i < plain.size() && failure.get() == null; i++) {
+                            call(plain.get((i + id * plain.size() / THREADS) % plain.size()), id, made, failure);
                         }
                     }
                 } catch (Exception e) {
@@ -107,6 +105,15 @@ final class ConcurrencyCheck {
             }
         }
         return new Outcome(made.get(), failure.get());
+    }
+
+    private static void call(Call call, int id, AtomicInteger made, AtomicReference<String> failure) {
+        String problem = check(call);
+        made.incrementAndGet();
+        if (problem != null) {
+            failure.compareAndSet(null, "wrong under concurrency: case " + call.c().name() + " [" + call.c().attrsText() + "]" + call.how() + " on thread "
+                    + (id + 1) + " of " + THREADS + " (call " + made.get() + " of this check; right when called alone): " + problem);
+        }
     }
 
     /** The valid cases, largest first, with new values and the answer computed on this one thread. */
