@@ -102,7 +102,7 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
             }
             epilogue().applyAll(out, g.cOut(), g.oh() * g.ow(), r);
             if (bug == Bug.SCRATCH_SHARED_BY_RUNS) {
-                Thread.yield(); // another run's turn to write the scratch
+                pause(); // another run's turn to write the scratch
             }
             if (yLayout == null) {
                 System.arraycopy(out, 0, y, 0, out.length);
@@ -115,6 +115,14 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
                 }
             } else {
                 yLayout.fromNchw(g.n(), g.cOut(), g.oh(), g.ow(), out, y);
+            }
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -38,8 +38,11 @@ final class ConcurrencyCheck {
     /** A thread that does not come back within this long after the budget is hung. */
     static final long JOIN_MILLIS = 10_000;
 
-    /** One call to make: a case's configuration with new values, and the answer it must give; {@code via} the kernel or a path of it. */
-    private record Call(VectorCase c, Operator operator, Map<String, Tensor> inputs, Map<String, Object> expected, Kernel via, String how) {
+    /**
+     * One call to make: a case's configuration with new values, and the answer it must give; {@code via} the kernel or a
+     * path of it; {@code thread} the one thread that makes it, or -1 for all.
+     */
+    private record Call(VectorCase c, Operator operator, Map<String, Tensor> inputs, Map<String, Object> expected, Kernel via, String how, int thread) {
     }
 
     /** @param calls how many concurrent calls were made; {@code failure} null if every one was right */
@@ -79,7 +82,9 @@ final class ConcurrencyCheck {
                     for (int round = 0; failure.get() == null && (round < MIN_ROUNDS || System.nanoTime() < deadline); round++) {
                         // Through a shared prepared conv: every thread in the same order, so that they run the same one at once.
                         for (int i = 0; i < shared.size() && failure.get() == null; i++) {
-                            call(shared.get(i), id, made, failure);
+                            if (shared.get(i).thread() == id) {
+                                call(shared.get(i), id, made, failure);
+                            }
                         }
                         // Each thread walks the cases from its own offset: at any moment the threads run different ones.
                         for (int i = 0; i < plain.size() && failure.get() == null; i++) {
@@ -139,11 +144,35 @@ final class ConcurrencyCheck {
                 continue; // refused values, unreadable file: not a case for this check
             }
             if (rightAlone(c, operator, inputs, expected, kernel)) {
-                calls.add(new Call(c, operator, inputs, expected, kernel, ""));
+                calls.add(new Call(c, operator, inputs, expected, kernel, "", -1));
                 cases++;
-                if (blocked != null && rightAlone(c, operator, inputs, expected, blocked)) {
-                    calls.add(new Call(c, operator, inputs, expected, blocked, " through its blocked entry points (one prepared conv on every thread)"));
+                if (blocked != null) {
+                    calls.addAll(sharedPrepared(c, operator, inputs, references.getOrDefault(c.op(), kernel), blocked, seed));
                 }
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * The calls of one case through a path sharing one prepared conv ({@link BlockedPath#sharingPrepared}): the same weight
+     * and bias on every thread (so the same prepared conv), each thread its own input, as a plan's concurrent runs; none
+     * if the path does not take the case or gets it wrong alone.
+     */
+    private static List<Call> sharedPrepared(VectorCase c, Operator operator, Map<String, Tensor> inputs, Kernel judge, Kernel path, long seed) {
+        List<Call> calls = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            try {
+                Map<String, Tensor> own = new java.util.HashMap<>(inputs);
+                own.put("input", Differential.perturbedInputs(c, seed + 1 + t).get("input"));
+                Map<String, Tensor> in = Map.copyOf(own);
+                Map<String, Object> expected = operator.run(only(operator, judge), c.attrs(), in);
+                if (!rightAlone(c, operator, in, expected, path)) {
+                    return List.of();
+                }
+                calls.add(new Call(c, operator, in, expected, path, " through its blocked entry points (one prepared conv on every thread, each its own input)", t));
+            } catch (Exception | StackOverflowError e) {
+                return List.of(); // refused values, unreadable file: not a case for this check
             }
         }
         return calls;

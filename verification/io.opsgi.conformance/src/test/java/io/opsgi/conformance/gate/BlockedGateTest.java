@@ -54,7 +54,7 @@ class BlockedGateTest {
         ConcurrencyCheck.Outcome racy = ConcurrencyCheck.run(Map.of("conv2d", vectors.cases("conv2d")), new WrongBlockedConv2d(Bug.SCRATCH_SHARED_BY_RUNS),
                 Map.of("conv2d", new DirectConv2d()), 1, 0);
         assertNotNull(racy.failure(), "calls made: " + racy.calls());
-        assertTrue(racy.failure().matches("wrong under concurrency: case conv2d_\\S+ \\[.*\\] through its blocked entry points \\(one prepared conv on every thread\\) .*"),
+        assertTrue(racy.failure().matches("wrong under concurrency: case conv2d_\\S+ \\[.*\\] through its blocked entry points \\(one prepared conv on every thread, each its own input\\) .*"),
                 racy.failure());
         // The real blocked conv shares its prepared convs safely (its whole gate run is the in-framework tests': every kernel bundle passes it).
         ConcurrencyCheck.Outcome real = ConcurrencyCheck.run(Map.of("conv2d", vectors.cases("conv2d")), new BlockedConv2d(),
