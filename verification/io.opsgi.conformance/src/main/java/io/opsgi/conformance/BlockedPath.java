@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A kernel's blocked entry points ({@link PreparedBlockedConv2d}: the {@link ChannelBlocks} a network plan keeps between
  * convs) as a plain conv2d kernel, so that every check written for plain calls (vectors, differential cases, properties,
  * the gate) replays them: each call prepares with the call's weights and, when the prepared conv follows the shared layout
- * (owner {@code ChannelBlocks.class}) and reads or writes it, runs it with a blocked input, a blocked output or both (one
- * of the three per geometry and salt, {@link #choose}), converted with the reference conversions. The blocked values are
+ * (owner {@code ChannelBlocks.class}) and reads or writes it, runs it with its input, output and (for half of the
+ * geometries, prepared with a residual: see {@code Conv2d}) residual each blocked or NCHW, at least one blocked (one
+ * combination per geometry and salt, {@link #choose}), converted with the reference conversions. The blocked values are
  * as hostile as the contract allows: a spare zero column on each side of those the kernel asks for, NaN in the lanes past
  * the channels (unspecified: a kernel letting them reach a real channel fails), NaN in every float of the output buffer
  * before the run (a reused buffer: all the layout defines must be written). A blocked output's zero columns must be zero
