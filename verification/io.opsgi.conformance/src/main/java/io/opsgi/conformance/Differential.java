@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A seeded randomized differential check: each valid vector case's configuration (attributes and
@@ -28,7 +29,8 @@ public final class Differential {
     }
 
     /**
-     * Plain calls, then (for a kernel with one) calls through its prepare step ({@link PreparedPath})
+     * Plain calls, then (for a kernel with one) calls through its prepare step ({@link PreparedPath}),
+     * its blocked entry points ({@link BlockedPath}, the combination of blocked tensors chosen with the seed)
      * and its values-only path ({@link ValuesOnlyPath}).
      */
     public static Result check(VectorCase c, Kernel kernel, Kernel reference, long seed) {
@@ -36,20 +38,23 @@ public final class Differential {
         if (plain.verdict() != Verdict.PASSED) {
             return plain;
         }
-        Result p = second(c, PreparedPath.of(kernel), reference, seed, "through its prepare step: ");
+        Result p = second(c, PreparedPath.of(kernel), reference, seed, path -> "through its prepare step: ");
         if (p == null) {
-            p = second(c, ValuesOnlyPath.of(kernel), reference, seed, "values only (no indices): ");
+            p = second(c, BlockedPath.of(kernel, seed), reference, seed, path -> "through its blocked entry points (" + BlockedPath.lastCall(path) + "): ");
+        }
+        if (p == null) {
+            p = second(c, ValuesOnlyPath.of(kernel), reference, seed, path -> "values only (no indices): ");
         }
         return p != null ? p : plain;
     }
 
     /** Calls through a second path of the kernel ({@code path}, may be null): the failure, or null. */
-    private static Result second(VectorCase c, Kernel path, Kernel reference, long seed, String how) {
+    private static Result second(VectorCase c, Kernel path, Kernel reference, long seed, Function<Kernel, String> how) {
         if (path == null) {
             return null;
         }
         Result p = checkCalls(c, path, reference, seed);
-        return p.verdict() == Verdict.FAILED ? new Result(c, Verdict.FAILED, how + p.problem()) : null;
+        return p.verdict() == Verdict.FAILED ? new Result(c, Verdict.FAILED, how.apply(path) + p.problem()) : null;
     }
 
     private static Result checkCalls(VectorCase c, Kernel kernel, Kernel reference, long seed) {
@@ -75,7 +80,7 @@ public final class Differential {
         } catch (KernelChain.UnsupportedGeometryException e) {
             return new Result(c, Verdict.NOT_APPLICABLE, "the kernel does not support this geometry");
         } catch (RuntimeException | StackOverflowError e) {
-            return new Result(c, Verdict.FAILED, "threw " + Replay.text(e));
+            return new Result(c, Verdict.FAILED, Replay.threw(e));
         }
         List<String> problems = Replay.compareOutputs(c, inputs, expected, actual, "the reference kernel").problems();
         return problems.isEmpty() ? new Result(c, Verdict.PASSED, null)

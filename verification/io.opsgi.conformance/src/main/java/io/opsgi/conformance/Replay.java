@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Replays reference cases against kernels through the op contracts ({@link Operator#run}), as a
@@ -75,8 +76,8 @@ public final class Replay {
 
     /**
      * {@code c} against {@code kernel}; skipped if the kernel is not of the op's kernel type. A kernel
-     * with a prepare step ({@link PreparedPath}) or a values-only path ({@link ValuesOnlyPath}) must pass
-     * the case through it as well. Never throws.
+     * with a prepare step ({@link PreparedPath}), blocked entry points ({@link BlockedPath}) or a values-only
+     * path ({@link ValuesOnlyPath}) must pass the case through them as well. Never throws.
      */
     public CaseResult run(VectorCase c, Kernel kernel, String variant) {
         try {
@@ -84,9 +85,12 @@ public final class Replay {
             if (!plain.passed() || c.isErrorCase()) {
                 return plain;
             }
-            CaseResult p = second(c, PreparedPath.of(kernel), variant, "through its prepare step: ");
+            CaseResult p = second(c, PreparedPath.of(kernel), variant, path -> "through its prepare step: ");
             if (p == null) {
-                p = second(c, ValuesOnlyPath.of(kernel), variant, "values only (no indices): ");
+                p = second(c, BlockedPath.of(kernel), variant, path -> "through its blocked entry points (" + BlockedPath.lastCall(path) + "): ");
+            }
+            if (p == null) {
+                p = second(c, ValuesOnlyPath.of(kernel), variant, path -> "values only (no indices): ");
             }
             return p != null ? p : plain;
         } catch (Throwable t) {
@@ -94,14 +98,14 @@ public final class Replay {
         }
     }
 
-    /** {@code c} through a second path of the kernel ({@code path}, may be null): its failure, or null. */
-    private static CaseResult second(VectorCase c, Kernel path, String variant, String how) {
+    /** {@code c} through a second path of the kernel ({@code path}, may be null): its failure, or null. {@code how} says how it was called. */
+    private static CaseResult second(VectorCase c, Kernel path, String variant, Function<Kernel, String> how) {
         if (path == null) {
             return null;
         }
         CaseResult p = replay(c, path, variant);
         return p.status() == CaseResult.Status.FAILED
-                ? CaseResult.failed(c, variant, how + p.reason(), p.maxAbsError(), p.maxUlpError(), p.toleranceUse(), p.worst(), p.actual())
+                ? CaseResult.failed(c, variant, how.apply(path) + p.reason(), p.maxAbsError(), p.maxUlpError(), p.toleranceUse(), p.worst(), p.actual())
                 : null;
     }
 
@@ -153,7 +157,7 @@ public final class Replay {
         if (thrown != null) {
             String problem = thrown instanceof OpException o
                     ? "refused a valid case with rule '" + o.rule() + "': " + o.getMessage()
-                    : "threw " + text(thrown);
+                    : threw(thrown);
             return CaseResult.failed(c, variant, join(mutation, problem));
         }
         Map<String, Object> expected;
@@ -248,6 +252,11 @@ public final class Replay {
 
     private static String join(String a, String b) {
         return a == null ? b : b == null ? a : a + "\n" + b;
+    }
+
+    /** What a kernel's call that threw {@code t} did wrong: the exception, or the layout rule a blocked call broke (one line). */
+    static String threw(Throwable t) {
+        return t instanceof BlockedPath.Violation v ? v.rule() : "threw " + text(t);
     }
 
     /** The exception and where it came from: enough to find the bug without a debugger. */

@@ -1,5 +1,6 @@
 package io.opsgi.properties;
 
+import io.opsgi.conformance.BlockedPath;
 import io.opsgi.conformance.ClasspathKernels;
 import io.opsgi.conformance.DiscoveredKernel;
 import io.opsgi.conformance.PreparedPath;
@@ -27,6 +28,8 @@ import net.jqwik.api.Arbitrary;
 public final class Kernels {
     /** The suffix of a kernel's prepare path among the variants drawn (e.g. {@code gemm+prepared}). */
     public static final String PREPARED = "+prepared";
+    /** The suffix of a kernel's blocked entry points among the variants drawn (e.g. {@code blocked+blocked}). */
+    public static final String BLOCKED = "+blocked";
     private static volatile Scope installed;
 
     private Kernels() {
@@ -58,7 +61,10 @@ public final class Kernels {
             return restricted ? (List) wrappedReferences.computeIfAbsent(family, f -> (List) wrap(family, references)) : underTest(family);
         }
 
-        /** Each kernel, and after it each kernel's prepare path ({@link PreparedPath}) as a variant of its own. */
+        /**
+         * Each kernel, and after it each kernel's prepare path ({@link PreparedPath}) and, for a conv with blocked entry points
+         * ({@link BlockedPath#offers}), those ({@link BlockedPath}) as variants of their own.
+         */
         private static <K extends Kernel> List<KernelUnderTest<K>> wrap(Class<K> family, List<DiscoveredKernel> kernels) {
             List<KernelUnderTest<K>> all = new ArrayList<>();
             kernels.stream().filter(d -> family.isInstance(d.kernel()))
@@ -66,6 +72,9 @@ public final class Kernels {
             kernels.stream().filter(d -> family.isInstance(d.kernel()) && PreparedPath.of(d.kernel()) != null)
                     .map(d -> new KernelUnderTest<>(d.ops(), d.variant() + PREPARED, d.origin(),
                             KernelChain.only(family, family.cast(PreparedPath.of(d.kernel()))))).forEach(all::add);
+            kernels.stream().filter(d -> family.isInstance(d.kernel()) && BlockedPath.offers(d.kernel()))
+                    .map(d -> new KernelUnderTest<>(d.ops(), d.variant() + BLOCKED, d.origin(),
+                            KernelChain.only(family, family.cast(BlockedPath.of(d.kernel()))))).forEach(all::add);
             return List.copyOf(all);
         }
     }

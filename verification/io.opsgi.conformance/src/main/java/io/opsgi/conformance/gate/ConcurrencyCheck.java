@@ -1,5 +1,6 @@
 package io.opsgi.conformance.gate;
 
+import io.opsgi.conformance.BlockedPath;
 import io.opsgi.conformance.Differential;
 import io.opsgi.conformance.VectorCase;
 import io.opsgi.op.Kernel;
@@ -22,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * answer computed beforehand on one thread. Kernels must be thread-safe; one that keeps state in a
  * shared buffer is right on one thread and wrong here. The threads start together at a barrier and
  * call until the budget ({@link #BUDGET_MILLIS} unless configured, {@link GateVerifier#CONCURRENCY_MILLIS})
- * has passed (after at least {@link #MIN_ROUNDS} rounds each) or the first wrong answer.
+ * has passed (after at least {@link #MIN_ROUNDS} rounds each) or the first wrong answer. A conv kernel with blocked
+ * entry points is also called through them ({@link BlockedPath#sharingPrepared}): one prepared conv per case, run
+ * from every thread, as a network plan's concurrent runs share it.
  */
 final class ConcurrencyCheck {
     /** More threads than the 2 cores of the CI machines, so calls also interleave by preemption. */
@@ -35,8 +38,11 @@ final class ConcurrencyCheck {
     /** A thread that does not come back within this long after the budget is hung. */
     static final long JOIN_MILLIS = 10_000;
 
-    /** One call to make: a case's configuration with new values, and the answer it must give. */
-    private record Call(VectorCase c, Operator operator, Map<String, Tensor> inputs, Map<String, Object> expected) {
+    /**
+     * One call to make: a case's configuration with new values, and the answer it must give; {@code via} the kernel or a
+     * path of it; {@code thread} the one thread that makes it, or -1 for all.
+     */
+    private record Call(VectorCase c, Operator operator, Map<String, Tensor> inputs, Map<String, Object> expected, Kernel via, String how, int thread) {
     }
 
     /** @param calls how many concurrent calls were made; {@code failure} null if every one was right */
@@ -62,6 +68,7 @@ final class ConcurrencyCheck {
         if (calls.isEmpty()) {
             return new Outcome(0, null);
         }
+        List<Call> plain = calls.stream().filter(c -> c.via() == kernel).toList(), shared = calls.stream().filter(c -> c.via() != kernel).toList();
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicInteger made = new AtomicInteger();
         CyclicBarrier start = new CyclicBarrier(THREADS);
@@ -73,16 +80,15 @@ final class ConcurrencyCheck {
                 try {
                     start.await();
                     for (int round = 0; failure.get() == null && (round < MIN_ROUNDS || System.nanoTime() < deadline); round++) {
-                        // Each thread walks the cases from its own offset: at any moment the threads run different ones.
-                        for (int i = 0; i < calls.size() && failure.get() == null; i++) {
-                            Call call = calls.get((i + id * calls.size() / THREADS) % calls.size());
-                            String problem = check(call, kernel);
-                            made.incrementAndGet();
-                            if (problem != null) {
-                                failure.compareAndSet(null, "wrong under concurrency: case " + call.c().name() + " [" + call.c().attrsText()
-                                        + "] on thread " + (id + 1) + " of " + THREADS + " (call " + made.get()
-                                        + " of this check; right when called alone): " + problem);
+                        // Through a shared prepared conv: every thread in the same order, so that they run the same one at once.
+                        for (int i = 0; i < shared.size() && failure.get() == null; i++) {
+                            if (shared.get(i).thread() == id) {
+                                call(shared.get(i), id, made, failure);
                             }
+                        }
+                        // Each thread walks the cases from its own offset: at any moment the threads run different ones.
+                        for (int i = 0; i < plain.size() && failure.get() == null; i++) {
+                            call(plain.get((i + id * plain.size() / THREADS) % plain.size()), id, made, failure);
                         }
                     }
                 } catch (Exception e) {
@@ -106,37 +112,86 @@ final class ConcurrencyCheck {
         return new Outcome(made.get(), failure.get());
     }
 
+    private static void call(Call call, int id, AtomicInteger made, AtomicReference<String> failure) {
+        String problem = check(call);
+        made.incrementAndGet();
+        if (problem != null) {
+            failure.compareAndSet(null, "wrong under concurrency: case " + call.c().name() + " [" + call.c().attrsText() + "]" + call.how() + " on thread "
+                    + (id + 1) + " of " + THREADS + " (call " + made.get() + " of this check; right when called alone): " + problem);
+        }
+    }
+
     /** The valid cases, largest first, with new values and the answer computed on this one thread. */
     private static List<Call> prepare(Map<String, List<VectorCase>> casesByOp, Kernel kernel, Map<String, Kernel> references, long seed) {
         List<VectorCase> all = new ArrayList<>();
         casesByOp.values().forEach(cases -> cases.stream().filter(c -> !c.isErrorCase()).forEach(all::add));
         all.sort(Comparator.comparingLong((VectorCase c) -> c.inputs().values().stream().mapToLong(p -> p.toFile().length()).sum()).reversed());
         List<Call> calls = new ArrayList<>();
+        Kernel blocked = BlockedPath.sharingPrepared(kernel);
+        int cases = 0;
         for (VectorCase c : all) {
-            if (calls.size() == MAX_CASES) {
+            if (cases == MAX_CASES) {
                 break;
             }
             Operator operator = Operators.get(c.op());
+            Map<String, Tensor> inputs;
+            Map<String, Object> expected;
             try {
-                Map<String, Tensor> inputs = Differential.perturbedInputs(c, seed);
+                inputs = Differential.perturbedInputs(c, seed);
                 Kernel judge = references.getOrDefault(c.op(), kernel);
-                Map<String, Object> expected = operator.run(only(operator, judge), c.attrs(), inputs);
-                // A case the kernel gets wrong alone is the vector replay's to report, not this check's.
-                Map<String, Object> alone = operator.run(only(operator, kernel), c.attrs(), inputs);
-                if (Differential.compare(c, inputs, expected, alone, "the reference kernel").isEmpty()) {
-                    calls.add(new Call(c, operator, inputs, expected));
-                }
+                expected = operator.run(only(operator, judge), c.attrs(), inputs);
             } catch (Exception | StackOverflowError e) {
-                // unsupported geometry, refused values, unreadable file: not a case for this check
+                continue; // refused values, unreadable file: not a case for this check
+            }
+            if (rightAlone(c, operator, inputs, expected, kernel)) {
+                calls.add(new Call(c, operator, inputs, expected, kernel, "", -1));
+                cases++;
+                if (blocked != null) {
+                    calls.addAll(sharedPrepared(c, operator, inputs, references.getOrDefault(c.op(), kernel), blocked, seed));
+                }
             }
         }
         return calls;
     }
 
-    /** Null if the kernel's answer is right, else what was wrong. */
-    private static String check(Call call, Kernel kernel) {
+    /**
+     * The calls of one case through a path sharing one prepared conv ({@link BlockedPath#sharingPrepared}): the same weight
+     * and bias on every thread (so the same prepared conv), each thread its own input, as a plan's concurrent runs; none
+     * if the path does not take the case or gets it wrong alone.
+     */
+    private static List<Call> sharedPrepared(VectorCase c, Operator operator, Map<String, Tensor> inputs, Kernel judge, Kernel path, long seed) {
+        List<Call> calls = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            try {
+                Map<String, Tensor> own = new java.util.HashMap<>(inputs);
+                own.put("input", Differential.perturbedInputs(c, seed + 1 + t).get("input"));
+                Map<String, Tensor> in = Map.copyOf(own);
+                Map<String, Object> expected = operator.run(only(operator, judge), c.attrs(), in);
+                if (!rightAlone(c, operator, in, expected, path)) {
+                    return List.of();
+                }
+                calls.add(new Call(c, operator, in, expected, path, " through its blocked entry points (one prepared conv on every thread, each its own input)", t));
+            } catch (Exception | StackOverflowError e) {
+                return List.of(); // refused values, unreadable file: not a case for this check
+            }
+        }
+        return calls;
+    }
+
+    /** Whether {@code kernel} gives the answer alone; a case it gets wrong alone is the vector replay's to report, not this check's. */
+    private static boolean rightAlone(VectorCase c, Operator operator, Map<String, Tensor> inputs, Map<String, Object> expected, Kernel kernel) {
         try {
-            Map<String, Object> actual = call.operator().run(only(call.operator(), kernel), call.c().attrs(), call.inputs());
+            Map<String, Object> alone = operator.run(only(operator, kernel), c.attrs(), inputs);
+            return Differential.compare(c, inputs, expected, alone, "the reference kernel").isEmpty();
+        } catch (Exception | StackOverflowError e) {
+            return false; // unsupported geometry, or a failure the replay reports
+        }
+    }
+
+    /** Null if the kernel's answer is right, else what was wrong. */
+    private static String check(Call call) {
+        try {
+            Map<String, Object> actual = call.operator().run(only(call.operator(), call.via()), call.c().attrs(), call.inputs());
             List<String> problems = Differential.compare(call.c(), call.inputs(), call.expected(), actual, "the reference kernel");
             return problems.isEmpty() ? null : String.join("; ", problems);
         } catch (RuntimeException | StackOverflowError e) {

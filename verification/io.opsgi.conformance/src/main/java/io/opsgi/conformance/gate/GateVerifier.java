@@ -38,7 +38,9 @@ import org.osgi.service.log.LoggerFactory;
  * with new seeded values ({@link Differential}); then gives the right answers when called from
  * several threads at once ({@link ConcurrencyCheck}); then gives the reference's answers on inputs
  * of realistic size within a bound, and is timed against the kernels now serving the op on those
- * ({@link SpeedTrial}); the best times go into the report, and the runtime selects by them. Vectors
+ * ({@link SpeedTrial}); the best times go into the report, and the runtime selects by them. The vectors and the
+ * differential check also call each kernel's other paths (its prepare step, its blocked entry points, max pool's
+ * values-only path: {@link Replay#run(VectorCase, Kernel, String)}), so a kernel wrong on one of them never serves. Vectors
  * come from {@code opsgi.vectors} if set, else from the copy bundled in this bundle.
  */
 @Component(service = KernelVerifier.class, configurationPid = GateVerifier.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -102,6 +104,15 @@ public final class GateVerifier implements KernelVerifier {
         }
         log.error("Ignoring {}={}: not a whole number of milliseconds >= 0; using {}", CONCURRENCY_MILLIS, value, ConcurrencyCheck.BUDGET_MILLIS);
         return ConcurrencyCheck.BUDGET_MILLIS;
+    }
+
+    /** A judge of values only (vectors, differential, concurrency within the minimum rounds), outside a framework: for tests. */
+    static GateVerifier valuesOnly(ReferenceVectors vectors) {
+        GateVerifier v = new GateVerifier();
+        v.vectors = vectors;
+        v.sizeAndSpeed = false;
+        v.concurrencyMillis = 0;
+        return v;
     }
 
     @Override
