@@ -1,7 +1,6 @@
 package io.opsgi.kernel.conv2d.depthwise;
 
 import static io.opsgi.kernel.conv2d.depthwise.DepthwiseRows.L;
-import static io.opsgi.kernel.conv2d.depthwise.DepthwiseRows.S;
 
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
@@ -15,7 +14,6 @@ import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * The prepared depthwise conv: NCHW runs go to the plane path of {@link DepthwiseConv2d}; runs with x, residual or y
@@ -227,8 +225,6 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
             buffers = new float[][] {new float[bufferSize], new float[bufferSize]};
         }
         try {
-            FloatVector bv = FloatVector.fromArray(S, bias, k0);
-            FloatVector sc = FloatVector.fromArray(S, scale, k0), sh = FloatVector.fromArray(S, shift, k0);
             float[] res = residual;
             if (residual != null && rl == null) {
                 res = buffers[1];
@@ -250,11 +246,11 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
                 }
                 int rAt = rl != null ? ((plane * oh + r) * rl.width() + rl.left()) * L : (r - r0) * ow * L;
                 if (threeByThree && g.strideW() == 1 && ow >= 8) {
-                    DepthwiseRows.threeS1(x, x0, rowStep, i0, i1, weights, wAt, bv, inRegisters, sc, sh, res, rAt, out, o0, ow);
+                    DepthwiseRows.threeS1x8(x, x0, rowStep, i0, i1, weights, wAt, bias, k0, inRegisters, scale, shift, res, rAt, out, o0, ow);
                 } else if (threeByThree && g.strideW() == 2 && ow >= 8) {
-                    DepthwiseRows.threeS2(x, x0, rowStep, i0, i1, weights, wAt, bv, inRegisters, sc, sh, res, rAt, out, o0, ow);
+                    DepthwiseRows.threeS2x8(x, x0, rowStep, i0, i1, weights, wAt, bias, k0, inRegisters, scale, shift, res, rAt, out, o0, ow);
                 } else {
-                    DepthwiseRows.general(x, x0, tapOffset, i0 * g.kw(), i1 * g.kw(), g.strideW() * L, weights, wAt, bv, inRegisters, sc, sh, res,
+                    DepthwiseRows.general(x, x0, tapOffset, i0 * g.kw(), i1 * g.kw(), g.strideW() * L, weights, wAt, bias, k0, inRegisters, scale, shift, res,
                             rAt, out, o0, ow);
                 }
                 if (inRegisters == null && !epilogue.isNone()) {

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The micro-kernels of the channel-blocked depthwise conv ({@link BlockedDepthwise}): one output row of one block of
  * {@link #L} channels, where one vector is {@code L} channels of one pixel, so each output vector is the sum over taps
  * of an input vector times that tap's weight vector (lanes are channels: no broadcast, no shuffle, any stride). Several
- * output columns are computed at once in registers, the epilogue applied to them before their one store.
+ * output columns are computed at once in registers, and the epilogue is applied to them right after their store, in L1.
  *
  * <p>Input pixel (row, col) of the block at {@code x[x0 + row·rowStep + col·L]} relative to the output row's first tap,
  * so the horizontal padding reads the layout's zero columns and the vertical padding is the clipped tap-row range
@@ -35,8 +35,9 @@ final class DepthwiseRows {
      * vectors the 8 outputs read are each loaded once and used by every output that reads them.
      * Input pixel q of kernel row i at {@code x[x0 + i·rowStep + (p·1 + q)·L]} for output column p.
      */
-    static void threeS1(float[] x, int x0, int rowStep, int i0, int i1, float[] w, int wAt, FloatVector bias, VectorEpilogue e,
-            FloatVector scale, FloatVector shift, float[] res, int r0, float[] out, int o0, int ow) {
+    static void threeS1x8(float[] x, int x0, int rowStep, int i0, int i1, float[] w, int wAt, float[] biases, int k0, VectorEpilogue e,
+            float[] scale, float[] shift, float[] res, int r0, float[] out, int o0, int ow) {
+        FloatVector bias = FloatVector.fromArray(S, biases, k0);
         for (int c = 0; ; c += 8) {
             int p = Math.min(c, ow - 8);
             FloatVector a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
@@ -69,24 +70,17 @@ final class DepthwiseRows {
                 } while (++i < i1);
             }
             int o = o0 + p * L, r = r0 + p * L;
-            if (e == null) {
-                a0.intoArray(out, o);
-                a1.intoArray(out, o + 1 * L);
-                a2.intoArray(out, o + 2 * L);
-                a3.intoArray(out, o + 3 * L);
-                a4.intoArray(out, o + 4 * L);
-                a5.intoArray(out, o + 5 * L);
-                a6.intoArray(out, o + 6 * L);
-                a7.intoArray(out, o + 7 * L);
-            } else {
-                e.applyInRegisters(a0, scale, shift, res, r).intoArray(out, o);
-                e.applyInRegisters(a1, scale, shift, res, r + 1 * L).intoArray(out, o + 1 * L);
-                e.applyInRegisters(a2, scale, shift, res, r + 2 * L).intoArray(out, o + 2 * L);
-                e.applyInRegisters(a3, scale, shift, res, r + 3 * L).intoArray(out, o + 3 * L);
-                e.applyInRegisters(a4, scale, shift, res, r + 4 * L).intoArray(out, o + 4 * L);
-                e.applyInRegisters(a5, scale, shift, res, r + 5 * L).intoArray(out, o + 5 * L);
-                e.applyInRegisters(a6, scale, shift, res, r + 6 * L).intoArray(out, o + 6 * L);
-                e.applyInRegisters(a7, scale, shift, res, r + 7 * L).intoArray(out, o + 7 * L);
+
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + L);
+            a2.intoArray(out, o + 2 * L);
+            a3.intoArray(out, o + 3 * L);
+            a4.intoArray(out, o + 4 * L);
+            a5.intoArray(out, o + 5 * L);
+            a6.intoArray(out, o + 6 * L);
+            a7.intoArray(out, o + 7 * L);
+            if (e != null) {
+                finish(e, scale, shift, k0, res, r, out, o, 8);
             }
             if (p + 8 >= ow) {
                 return;
@@ -101,8 +95,9 @@ final class DepthwiseRows {
      * vectors the 8 outputs read are each loaded once and used by every output that reads them, with no shuffle: the stride only spaces the loads.
      * Input pixel q of kernel row i at {@code x[x0 + i·rowStep + (p·2 + q)·L]} for output column p.
      */
-    static void threeS2(float[] x, int x0, int rowStep, int i0, int i1, float[] w, int wAt, FloatVector bias, VectorEpilogue e,
-            FloatVector scale, FloatVector shift, float[] res, int r0, float[] out, int o0, int ow) {
+    static void threeS2x8(float[] x, int x0, int rowStep, int i0, int i1, float[] w, int wAt, float[] biases, int k0, VectorEpilogue e,
+            float[] scale, float[] shift, float[] res, int r0, float[] out, int o0, int ow) {
+        FloatVector bias = FloatVector.fromArray(S, biases, k0);
         for (int c = 0; ; c += 8) {
             int p = Math.min(c, ow - 8);
             FloatVector a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
@@ -149,24 +144,17 @@ final class DepthwiseRows {
                 } while (++i < i1);
             }
             int o = o0 + p * L, r = r0 + p * L;
-            if (e == null) {
-                a0.intoArray(out, o);
-                a1.intoArray(out, o + 1 * L);
-                a2.intoArray(out, o + 2 * L);
-                a3.intoArray(out, o + 3 * L);
-                a4.intoArray(out, o + 4 * L);
-                a5.intoArray(out, o + 5 * L);
-                a6.intoArray(out, o + 6 * L);
-                a7.intoArray(out, o + 7 * L);
-            } else {
-                e.applyInRegisters(a0, scale, shift, res, r).intoArray(out, o);
-                e.applyInRegisters(a1, scale, shift, res, r + 1 * L).intoArray(out, o + 1 * L);
-                e.applyInRegisters(a2, scale, shift, res, r + 2 * L).intoArray(out, o + 2 * L);
-                e.applyInRegisters(a3, scale, shift, res, r + 3 * L).intoArray(out, o + 3 * L);
-                e.applyInRegisters(a4, scale, shift, res, r + 4 * L).intoArray(out, o + 4 * L);
-                e.applyInRegisters(a5, scale, shift, res, r + 5 * L).intoArray(out, o + 5 * L);
-                e.applyInRegisters(a6, scale, shift, res, r + 6 * L).intoArray(out, o + 6 * L);
-                e.applyInRegisters(a7, scale, shift, res, r + 7 * L).intoArray(out, o + 7 * L);
+
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + L);
+            a2.intoArray(out, o + 2 * L);
+            a3.intoArray(out, o + 3 * L);
+            a4.intoArray(out, o + 4 * L);
+            a5.intoArray(out, o + 5 * L);
+            a6.intoArray(out, o + 6 * L);
+            a7.intoArray(out, o + 7 * L);
+            if (e != null) {
+                finish(e, scale, shift, k0, res, r, out, o, 8);
             }
             if (p + 8 >= ow) {
                 return;
@@ -175,12 +163,14 @@ final class DepthwiseRows {
     }
 
     /**
-     * Any kernel, stride and dilation: one output row, four output columns at a time (the last four moved left to end at
-     * {@code ow}), one column at a time if {@code ow < 4}. Tap t (row-major, {@code [t0, t1)} inside the input rows) of
+     * Any kernel, stride and dilation, and 3x3 rows narrower than eight columns: one output row, four output columns at a time (the last four moved left to end at
+     * {@code ow}), one column at a time if {@code ow < 4}. (A 3x3 copy of the eight-column kernels for four columns measured
+     * twice as slow as this on 7-wide rows: C2 17 boxed its vectors, 800 KB allocated per call.) Tap t (row-major, {@code [t0, t1)} inside the input rows) of
      * output column p reads {@code x[x0 + tapOffset[t] + p·colStep]}, its weights at {@code w[wAt + t·L]}.
      */
-    static void general(float[] x, int x0, int[] tapOffset, int t0, int t1, int colStep, float[] w, int wAt, FloatVector bias, VectorEpilogue e,
-            FloatVector scale, FloatVector shift, float[] res, int r0, float[] out, int o0, int ow) {
+    static void general(float[] x, int x0, int[] tapOffset, int t0, int t1, int colStep, float[] w, int wAt, float[] biases, int k0, VectorEpilogue e,
+            float[] scale, float[] shift, float[] res, int r0, float[] out, int o0, int ow) {
+        FloatVector bias = FloatVector.fromArray(S, biases, k0);
         if (ow < 4) {
             for (int p = 0; p < ow; p++) {
                 FloatVector a = bias;
@@ -190,7 +180,10 @@ final class DepthwiseRows {
                         a = FloatVector.fromArray(S, x, at + tapOffset[t]).fma(FloatVector.fromArray(S, w, wAt + t * L), a);
                     } while (++t < t1);
                 }
-                (e == null ? a : e.applyInRegisters(a, scale, shift, res, r0 + p * L)).intoArray(out, o0 + p * L);
+                a.intoArray(out, o0 + p * L);
+                if (e != null) {
+                    finish(e, scale, shift, k0, res, r0 + p * L, out, o0 + p * L, 1);
+                }
             }
             return;
         }
@@ -209,20 +202,28 @@ final class DepthwiseRows {
                 } while (++t < t1);
             }
             int o = o0 + p * L, r = r0 + p * L;
-            if (e == null) {
-                a0.intoArray(out, o);
-                a1.intoArray(out, o + L);
-                a2.intoArray(out, o + 2 * L);
-                a3.intoArray(out, o + 3 * L);
-            } else {
-                e.applyInRegisters(a0, scale, shift, res, r).intoArray(out, o);
-                e.applyInRegisters(a1, scale, shift, res, r + L).intoArray(out, o + L);
-                e.applyInRegisters(a2, scale, shift, res, r + 2 * L).intoArray(out, o + 2 * L);
-                e.applyInRegisters(a3, scale, shift, res, r + 3 * L).intoArray(out, o + 3 * L);
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + L);
+            a2.intoArray(out, o + 2 * L);
+            a3.intoArray(out, o + 3 * L);
+            if (e != null) {
+                finish(e, scale, shift, k0, res, r, out, o, 4);
             }
             if (p + 4 >= ow) {
                 return;
             }
+        }
+    }
+
+    /**
+     * The epilogue on {@code count} output vectors just stored at {@code out[o..]} (still in L1), lanes of channels from
+     * {@code k0}. A loop of its own rather than the epilogue on each accumulator before its store: inlined eight times
+     * into the row kernels it passed C2's node budget (NodeCountInliningCutoff), and a call taking a vector boxes it.
+     */
+    private static void finish(VectorEpilogue e, float[] scale, float[] shift, int k0, float[] res, int r, float[] out, int o, int count) {
+        FloatVector sc = FloatVector.fromArray(S, scale, k0), sh = FloatVector.fromArray(S, shift, k0);
+        for (int k = 0; k < count; k++) {
+            e.applyInRegisters(FloatVector.fromArray(S, out, o + k * L), sc, sh, res, r + k * L).intoArray(out, o + k * L);
         }
     }
 }
