@@ -36,14 +36,14 @@ public final class DepthwiseBlockedAB {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         Parallel.setThreads(1);
         // channels, input size, stride
-        int[][] shapes = System.getProperty("dw.shapes") != null ? new int[][] {{960, 7, 1}, {576, 14, 2}, {144, 56, 1}} : new int[][] {{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1}, {576, 14, 1},
+        int[][] shapes = {{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1}, {576, 14, 1},
             {576, 14, 2}, {960, 7, 1}};
         System.out.printf(Locale.ROOT, "# load average: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.println("c x h, stride | us (CPU median): NCHW>NCHW, blocked>blocked, NCHW>blocked, blocked>NCHW | GFLOP/s same order"
                 + " | ns per output NCHW / blocked | blocked/NCHW");
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         Random r = new Random(1);
-        Epilogue relu6 = Boolean.getBoolean("dw.none") ? Epilogue.NONE : Epilogue.NONE.withActivation(ActivationAttrs.of(Activation.RELU6));
+        Epilogue relu6 = Epilogue.NONE.withActivation(ActivationAttrs.of(Activation.RELU6));
         for (int[] s : shapes) {
             int c = s[0], hw = s[1], stride = s[2];
             ConvGeometry g = Conv2d.geometry(Shape.of(1, c, hw, hw), Shape.of(c, 1, 3, 3), Shape.of(c),
