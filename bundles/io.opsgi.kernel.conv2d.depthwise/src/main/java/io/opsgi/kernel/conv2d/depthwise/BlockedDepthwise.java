@@ -16,8 +16,9 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The prepared depthwise conv: NCHW runs go to the plane path of {@link DepthwiseConv2d}; runs with x, residual or y
- * in {@link ChannelBlocks} (the shared layout, {@code L} = one vector of lanes) compute in blocks, one vector = {@code L}
+ * The prepared depthwise conv: NCHW runs go to the plane path of {@link DepthwiseConv2d} (but on small planes, see
+ * {@link #SMALL_PLANE}); runs with x, residual or y in {@link ChannelBlocks} (the shared layout, {@code L} = one vector of
+ * lanes) compute in blocks, one vector = {@code L}
  * channels of one pixel ({@link DepthwiseRows}), as ONNX Runtime's NCHWc depthwise kernel does. Blocked for every
  * geometry with channel multiplier 1 (any kernel, stride, dilation and padding); with a multiplier an output lane
  * would read another lane's channel, so those answer false from {@link #readsBlocked()} and {@link #writesBlocked()}.
@@ -31,6 +32,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class BlockedDepthwise implements PreparedBlockedConv2d {
     /** Output pixels per task buffer: 64 KB of NCHW output (or residual) in blocks, still in L2 when transposed. */
     private static final int TASK_PIXELS = 1024;
+    /**
+     * Output planes this small run NCHW to NCHW through blocks too: MobileNetV2's 14x14 and 7x7 depthwise convs measured
+     * 1.3-3x faster so (converting both ways included; CPU time, alternated in one JVM), its 28x28 and larger ones 1.2-1.4x slower.
+     */
+    private static final int SMALL_PLANE = 256;
 
     private final DepthwiseConv2d kernel;
     private final PreparedConv2d plain;
@@ -38,7 +44,7 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
     private final Epilogue epilogue;
     /** The epilogue in registers, or null (none, or exp-based: then {@link VectorEpilogue#applyBlocked} after the store). */
     private final VectorEpilogue inRegisters;
-    private final boolean blocked, threeByThree;
+    private final boolean blocked, threeByThree, smallPlanes;
     private final int blocks, taps, right;
     private final long flops;
     /** Weights [block][tap][lane], bias, scale and shift [block][lane]; lanes past c are 0 (scale 1). */
@@ -54,6 +60,7 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
         VectorEpilogue ve = VectorEpilogue.of(epilogue);
         this.inRegisters = ve != null && ve.inRegisters() ? ve : null;
         this.blocked = g.cOut() == g.cIn();
+        this.smallPlanes = blocked && (long) g.oh() * g.ow() <= SMALL_PLANE;
         this.threeByThree = g.kh() == 3 && g.kw() == 3 && g.dilationH() == 1 && g.dilationW() == 1;
         this.blocks = (g.cOut() + L - 1) / L;
         this.taps = g.kh() * g.kw();
@@ -94,7 +101,7 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
 
     @Override
     public void run(float[] x, float[] residual, float[] y) {
-        plain.run(x, residual, y);
+        run(x, null, residual, null, y, null);
     }
 
     @Override
@@ -129,7 +136,7 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
 
     @Override
     public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, ChannelBlocks yLayout) {
-        if (xLayout == null && residualLayout == null && yLayout == null) {
+        if (xLayout == null && residualLayout == null && yLayout == null && !smallPlanes) {
             plain.run(x, residual, y);
             return;
         }
@@ -141,15 +148,15 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
             throw new IllegalArgumentException("depthwise conv2d: " + (x == null ? "input" : "output") + " is null");
         }
         check(x, xLayout, g.cIn(), g.h(), g.w(), "input");
-        check(residual, residualLayout, g.cOut(), g.oh(), g.ow(), "residual");
+        float[] r = epilogue.residual() ? residual : null; // a residual the epilogue does not add is not read
+        check(r, residualLayout, g.cOut(), g.oh(), g.ow(), "residual");
         check(y, yLayout, g.cOut(), g.oh(), g.ow(), "output");
         if (xLayout != null && (xLayout.left() < inputLeft() || xLayout.width() - xLayout.left() - g.w() < inputRight())) {
             throw new IllegalArgumentException("depthwise conv2d " + g + " cannot read the input as " + xLayout.describe(g.w()) + ": it needs "
                     + inputLeft() + " zero columns left and " + inputRight() + " right");
         }
-        if (epilogue.residual() != (residual != null)) {
-            throw new IllegalArgumentException("depthwise conv2d: the epilogue " + epilogue.describe() + (residual == null ? " needs" : " has no")
-                    + " residual");
+        if (epilogue.residual() && r == null) {
+            throw new IllegalArgumentException("depthwise conv2d: the epilogue " + epilogue.describe() + " needs a residual");
         }
         if (g.n() == 0 || g.oh() == 0 || g.ow() == 0) {
             if (yLayout != null) {
@@ -157,7 +164,7 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
             }
             return;
         }
-        Parallel.sized(flops, () -> compute(x, xLayout, residual, residualLayout, y, yLayout));
+        Parallel.sized(flops, () -> compute(x, xLayout, r, residualLayout, y, yLayout));
     }
 
     /** A layout of L lanes holding w columns, and an array large enough for it (or for NCHW where the layout is null); a null array passes. */

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The depthwise conv's channel-blocked entry point ({@link BlockedDepthwise}): every combination of x, residual and y NCHW
- * or {@link ChannelBlocks} against the kernel's own NCHW run (bit for bit: same summation order, same epilogue
- * arithmetic) and against the reference kernel followed by the reference epilogue ({@link Epilogue#applyAll}): bit for
+ * or {@link ChannelBlocks} against the kernel's own plane path ({@link DepthwiseConv2d#conv2d} and the epilogue; bit for
+ * bit: same summation order, same epilogue arithmetic) and against the reference kernel followed by the reference epilogue ({@link Epilogue#applyAll}): bit for
  * bit on small integers (every sum exact, the epilogue the same float operations), within the conv2d rounding bound on
  * real data. Blocked inputs and residuals carry extra zero columns and NaN in the lanes past c (unspecified, never to
  * reach a channel); outputs start as NaN, so every float the layout defines must be written, its zero columns as zeros.
@@ -127,7 +127,7 @@ class BlockedDepthwiseTest {
     }
 
     /**
-     * All eight layout combinations of one case: bit for bit the kernel's NCHW run; on integers bit for bit the reference
+     * All eight layout combinations of one case: bit for bit the kernel's plane path; on integers bit for bit the reference
      * conv plus the reference epilogue, on real data within 8·sqrt(K)·2^-24 of the conv's absolute-value scale (K taps; the
      * bound carried through the 1-Lipschitz activations and the exact-enough residual add), and the inputs unchanged.
      */
@@ -143,8 +143,13 @@ class BlockedDepthwiseTest {
         PreparedBlockedConv2d p = (PreparedBlockedConv2d) kernel.prepare(g, w, bias, e);
         assertEquals(ChannelBlocks.class, p.layoutOwner());
         assertTrue(p.readsBlocked() && p.writesBlocked(), "multiplier 1 is read and written blocked: " + k);
+        // The kernel's own plane path (unprepared, then the reference epilogue): what every run must give bit for bit.
+        float[] planes = new float[outSize];
+        kernel.conv2d(g, x, w, bias, planes);
+        e.applyAll(planes, c, plane, residual);
         float[] nchw = new float[outSize];
-        p.run(x, residual, nchw);
+        p.run(x, residual, nchw); // through blocks on planes of at most 256 pixels, else the plane path
+        assertBits(k + " " + e.describe() + " prepared NCHW run", nchw, planes);
         float[] reference = new float[outSize];
         REFERENCE.conv2d(g, x, w, bias, reference);
         float[] scale = null;
@@ -177,10 +182,14 @@ class BlockedDepthwiseTest {
                 assertZeroColumns(yl, g.ow(), ys, what);
             }
             String layouts = what + " x " + xl + " residual " + rl + " y " + yl;
-            for (int j = 0; j < outSize; j++) {
-                if (Float.floatToIntBits(got[j]) != Float.floatToIntBits(nchw[j])) {
-                    fail(layouts + ": output " + j + " is " + got[j] + ", the NCHW run gives " + nchw[j]);
-                }
+            assertBits(layouts, got, planes);
+        }
+    }
+
+    private static void assertBits(String what, float[] got, float[] planes) {
+        for (int j = 0; j < got.length; j++) {
+            if (Float.floatToIntBits(got[j]) != Float.floatToIntBits(planes[j])) {
+                fail(what + ": output " + j + " is " + got[j] + ", the plane path gives " + planes[j]);
             }
         }
     }
