@@ -252,6 +252,37 @@ public final class VectorEpilogue {
         }
     }
 
+    /**
+     * Whether {@link #applyInRegisters} computes this epilogue (everything but the exp-based activations, which go
+     * through {@link #applyBlocked} once the values are stored).
+     */
+    public boolean inRegisters() {
+        return kind != EXP_OR_OTHER;
+    }
+
+    /**
+     * {@link #applyBlocked} on one channel-blocked vector still in registers (a kernel's accumulator before its store):
+     * {@code scale} and {@code shift} are the lanes' per-channel values (used only if the epilogue has them), the
+     * residual vector at {@code residual[rAt]} (only if it adds one). The same operations in the same order, so the
+     * same bits. Only where {@link #inRegisters}.
+     */
+    public FloatVector applyInRegisters(FloatVector v, FloatVector scale, FloatVector shift, float[] residual, int rAt) {
+        if (affine) {
+            v = v.mul(scale).add(shift);
+        }
+        if (add) {
+            v = v.add(FloatVector.fromArray(S, residual, rAt));
+        }
+        return switch (kind) {
+            case RELU -> v.blend(0f, v.compare(VectorOperators.LT, 0f));
+            case CLAMP -> cppMin(cppMax(v, FloatVector.broadcast(S, lo)), FloatVector.broadcast(S, hi));
+            case LEAKY -> v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not());
+            case HARDSWISH -> v.mul(cppMin(cppMax(v.add(3f), FloatVector.zero(S)), FloatVector.broadcast(S, 6f))).div(6f);
+            case HARDSIGMOID -> cppMin(cppMax(v.add(3f), FloatVector.zero(S)), FloatVector.broadcast(S, 6f)).div(6f);
+            default -> v;
+        };
+    }
+
     /** C++ std::max(a, b) = (a &lt; b) ? b : a, per lane. */
     private static FloatVector cppMax(FloatVector a, FloatVector b) {
         VectorMask<Float> less = a.compare(VectorOperators.LT, b);

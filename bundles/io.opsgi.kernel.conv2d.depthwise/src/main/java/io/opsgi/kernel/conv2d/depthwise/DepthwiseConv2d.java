@@ -34,7 +34,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  *
  * <p>Prepared ({@link #prepare}): the weights are copied once, a call below {@link Parallel#INLINE_FLOPS} runs on
  * the calling thread alone, and the epilogue is applied to each
- * output plane right after it is computed, while it is still in L1.
+ * output plane right after it is computed, while it is still in L1. The prepared conv also reads and writes the
+ * channel-blocked layout a network keeps between convs ({@link BlockedDepthwise}, multiplier 1).
  *
  * <p>Summation order: bias first, then taps row by row, one FMA (a single rounding) per term.
  * Results differ from the reference kernel within the conv2d tolerance.
@@ -74,10 +75,11 @@ public final class DepthwiseConv2d implements Conv2dKernel {
         if (!supports(g)) {
             throw new IllegalArgumentException("depthwise conv2d computes groups = in_channels only, got " + g);
         }
-        return PreparedConv.of(this, g, epilogue, () -> {
+        PreparedConv2d plain = PreparedConv.of(this, g, epilogue, () -> {
             float[] weights = w.clone(), b = bias == null ? null : bias.clone();
             return (x, residual, y) -> compute(g, x, weights, b, epilogue, residual, y);
         });
+        return new BlockedDepthwise(this, plain, g, w, bias, epilogue);
     }
 
     private void compute(ConvGeometry g, float[] x, float[] w, float[] bias, Epilogue epilogue, float[] residual, float[] y) {
