@@ -4,6 +4,7 @@ import static io.opsgi.kernel.conv2d.gemm.PointwiseStrips.LANES;
 import static io.opsgi.kernel.conv2d.gemm.PointwiseStrips.PIXELS;
 
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.Transpose16;
 import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
@@ -24,17 +25,23 @@ import java.util.Arrays;
  * <p>A blocked run is the NCHWc scheme: a strip of {@link PointwiseStrips#PIXELS} output pixels of a row times two
  * output-channel blocks in vector accumulators, started at the bias, each input value broadcast against weight vectors
  * packed once here to [pair of blocks][cIn][2·LANES] (zero lanes past cOut). The input is read in place in either
- * layout (no packing); a row's last strip starts at {@code ow - PIXELS}, overlapping the one before, instead of a
- * narrower kernel. A blocked output is stored as it is, the residual added and relu/clamp applied in registers; other
- * epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}). An NCHW output or residual
- * goes through a small per-task strip buffer, transposed as the strip is stored (or before it is read).
+ * layout (no packing, only the real channels broadcast); a row's last strip starts at {@code ow - PIXELS}, overlapping
+ * the one before, instead of a narrower kernel. A blocked output is stored as it is, the residual added and relu/clamp
+ * applied in registers; other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
+ * An NCHW output (or residual) of a pair goes through a per-thread [block][pixel][lane] buffer of a chunk of rows,
+ * transposed 16x16 in registers ({@link Transpose16}) after (before) the strips.
  *
- * <p>Threads ({@link Parallel}): tasks over (chunk of output rows, pair of blocks), chunks small enough that their
- * input stays in L2 while each pair's weights pass over it; below {@link Parallel#INLINE_FLOPS} on the calling thread.
+ * <p>Threads ({@link Parallel}): tasks over (chunk of output rows of one image, group of block pairs), chunks small
+ * enough that their input stays in L2 while each pair's weights pass over it, pairs split into groups only when there
+ * are too few chunks for the threads; below {@link Parallel#INLINE_FLOPS} on the calling thread.
  */
 final class PointwiseBlocked implements PreparedBlockedConv2d {
     /** Input floats per task's chunk of rows: a pair's sweep over the chunk rereads it from L2, not memory. */
     private static final int CHUNK_FLOATS = 32 * 1024;
+    /** Pixels per chunk when a pair's outputs (or residual) go through a buffer to or from NCHW: 32 KB per buffer. */
+    private static final int BUFFER_PIXELS = 256;
+    /** Each thread's buffers: a pair's outputs bound for NCHW and its NCHW residual, as [block][pixel][lane]. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
     private final PreparedConv2d plain;
     private final ConvGeometry g;
@@ -173,74 +180,87 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     }
 
     private void execute(float[] x, ChannelBlocks xl, float[] residual, ChannelBlocks rl, float[] y, ChannelBlocks yl) {
-        int rows = g.n() * g.oh();
-        long inRow = (long) (xl == null ? g.cIn() : (g.cIn() + LANES - 1) / LANES * LANES) * g.w() * g.strideH();
-        int perChunk = (int) Math.max(1, Math.min(rows, CHUNK_FLOATS / Math.max(1, inRow)));
-        int threads = Parallel.threads();
-        if (threads > 1) { // enough tasks to balance: at least 4 per thread where the rows allow
-            perChunk = Math.max(1, Math.min(perChunk, (int) ((long) rows * pairs / (4L * threads))));
+        int oh = g.oh(), ow = g.ow(), inBlocks = (g.cIn() + LANES - 1) / LANES;
+        boolean nchwOut = yl == null, nchwResidual = residual != null && rl == null;
+        // Rows per chunk: its input within CHUNK_FLOATS; NCHW outputs or residuals of a pair within BUFFER_PIXELS.
+        long inRow = (long) inBlocks * LANES * g.w() * g.strideH();
+        int perChunk = (int) Math.max(1, Math.min(oh, CHUNK_FLOATS / inRow));
+        if (nchwOut || nchwResidual) {
+            perChunk = Math.max(1, Math.min(perChunk, BUFFER_PIXELS / ow));
         }
-        int chunk = perChunk, chunks = (rows + chunk - 1) / chunk;
-        Parallel.forEach(chunks * pairs, task -> {
-            int c = task / pairs, pair = task % pairs;
-            float[] strip = yl != null && (residual == null || rl != null) ? null : new float[4 * PIXELS * LANES];
-            for (int row = c * chunk, end = Math.min(rows, row + chunk); row < end; row++) {
-                runRow(x, xl, residual, rl, y, yl, row / g.oh(), row % g.oh(), pair, strip);
+        int rowsPerChunk = perChunk, chunksPerImage = (oh + perChunk - 1) / perChunk, chunks = g.n() * chunksPerImage;
+        int threads = Parallel.threads();
+        // Pairs split into groups only to give every thread work.
+        int groups = threads <= 1 || chunks >= 4 * threads ? 1 : Math.min(pairs, (4 * threads + chunks - 1) / chunks);
+        int perGroup = (pairs + groups - 1) / groups, groupCount = (pairs + perGroup - 1) / perGroup;
+        Parallel.forEach(chunks * groupCount, task -> {
+            int chunk = task / groupCount, group = task % groupCount;
+            int n = chunk / chunksPerImage, r0 = chunk % chunksPerImage * rowsPerChunk, r1 = Math.min(oh, r0 + rowsPerChunk);
+            float[][] s = SCRATCH.get();
+            // The input: blocked, or NCHW read in place too (each value broadcast where it is; converting the chunk to
+            // blocks first measured slower, as the strips reread it only once per pair).
+            int xRow0, xRowStep, groupLen, groupStep;
+            if (xl != null) {
+                xRow0 = ((n * inBlocks * g.h() + r0 * g.strideH()) * xl.width() + xl.left()) * LANES;
+                xRowStep = g.strideH() * xl.width() * LANES;
+                groupLen = LANES;
+                groupStep = g.h() * xl.width() * LANES;
+            } else {
+                xRow0 = (n * g.cIn() * g.h() + r0 * g.strideH()) * g.w();
+                xRowStep = g.strideH() * g.w();
+                groupLen = 1;
+                groupStep = g.h() * g.w();
+            }
+            int pixels = (r1 - r0) * ow;
+            float[] out = nchwOut ? (s[0] = grow(s[0], 2 * LANES * pixels)) : y;
+            float[] res = nchwResidual ? (s[1] = grow(s[1], 2 * LANES * pixels)) : residual;
+            for (int pair = group * perGroup, end = Math.min(pairs, pair + perGroup); pair < end; pair++) {
+                int block0 = 2 * pair, blocks = Math.min(2, outBlocks - block0), k0 = block0 * LANES;
+                if (nchwResidual) {
+                    transposeIn(residual, n, r0, r1, k0, blocks, res);
+                }
+                for (int r = r0; r < r1; r++) {
+                    int oRow0, oRow1, rRow0 = 0, rRow1 = 0;
+                    if (nchwOut) {
+                        oRow0 = (r - r0) * ow * LANES;
+                        oRow1 = oRow0 + pixels * LANES;
+                    } else {
+                        oRow0 = ((n * outBlocks + block0) * oh + r) * yl.width() * LANES;
+                        oRow1 = oRow0 + oh * yl.width() * LANES;
+                        for (int b = 0; b < blocks; b++) {
+                            int row = b == 0 ? oRow0 : oRow1;
+                            Arrays.fill(y, row, row + yl.left() * LANES, 0f);
+                            Arrays.fill(y, row + (yl.left() + ow) * LANES, row + yl.width() * LANES, 0f);
+                        }
+                        oRow0 += yl.left() * LANES;
+                        oRow1 += yl.left() * LANES;
+                    }
+                    if (nchwResidual) {
+                        rRow0 = (r - r0) * ow * LANES;
+                        rRow1 = rRow0 + pixels * LANES;
+                    } else if (residual != null) {
+                        rRow0 = (((n * outBlocks + block0) * oh + r) * rl.width() + rl.left()) * LANES;
+                        rRow1 = rRow0 + oh * rl.width() * LANES;
+                    }
+                    runRow(x, xRow0 + (r - r0) * xRowStep, groupLen, groupStep, xl != null, out, oRow0, oRow1, res, rRow0, rRow1, pair, blocks, k0);
+                }
+                if (nchwOut) {
+                    transposeOut(out, y, n, r0, r1, k0, blocks);
+                }
             }
         });
     }
 
-    /** Output row r of image n, the pair's blocks. {@code strip}: [2 blocks][PIXELS][LANES] of outputs, then as much for an NCHW residual. */
-    private void runRow(float[] x, ChannelBlocks xl, float[] residual, ChannelBlocks rl, float[] y, ChannelBlocks yl, int n, int r, int pair,
-            float[] strip) {
-        int ow = g.ow(), oh = g.oh(), block0 = 2 * pair, blocks = Math.min(2, outBlocks - block0), k0 = block0 * LANES;
-        int inBlocks = (g.cIn() + LANES - 1) / LANES, ir = r * g.strideH();
-        // The input, channel 0 of column 0 of row ir; distances between pixels, channel groups.
-        int x0, ps, groupLen, groupStep;
-        if (xl != null) {
-            groupStep = g.h() * xl.width() * LANES;
-            x0 = ((n * inBlocks * g.h() + ir) * xl.width() + xl.left()) * LANES;
-            ps = g.strideW() * LANES;
-            groupLen = LANES;
-        } else {
-            groupStep = g.h() * g.w();
-            x0 = (n * g.cIn() * g.h() + ir) * g.w();
-            ps = g.strideW();
-            groupLen = 1;
-        }
-        // The output and residual rows of both blocks: blocked rows, or the strip buffer.
-        int yRow0 = 0, yRow1 = 0, rRow0 = 0, rRow1 = 0;
-        if (yl != null) {
-            yRow0 = ((n * outBlocks + block0) * oh + r) * yl.width() * LANES;
-            yRow1 = yRow0 + oh * yl.width() * LANES;
-            for (int b = 0; b < blocks; b++) {
-                int row = b == 0 ? yRow0 : yRow1;
-                Arrays.fill(y, row, row + yl.left() * LANES, 0f);
-                Arrays.fill(y, row + (yl.left() + ow) * LANES, row + yl.width() * LANES, 0f);
-            }
-            yRow0 += yl.left() * LANES;
-            yRow1 += yl.left() * LANES;
-        }
-        if (residual != null && rl != null) {
-            rRow0 = (((n * outBlocks + block0) * oh + r) * rl.width() + rl.left()) * LANES;
-            rRow1 = rRow0 + oh * rl.width() * LANES;
-        }
+    /** One output row of the pair's blocks: x at {@code x0} (channel 0 of column 0), outputs and residual at column 0 of each block. */
+    private void runRow(float[] x, int x0, int groupLen, int groupStep, boolean blockedX, float[] out, int oRow0, int oRow1, float[] res, int rRow0, int rRow1,
+            int pair, int blocks, int k0) {
+        int ow = g.ow(), ps = g.strideW() * (blockedX ? LANES : 1), wq = pair * pairStride();
+        float[] fused = inRegisters ? res : null;
         // Strips of PIXELS, the last one ending at ow (overlapping the one before); a row narrower than a strip pixel by pixel.
         int count = ow >= PIXELS ? PIXELS : 1;
         for (int col = 0; col < ow; col += count) {
             int c0 = Math.min(col, ow - count);
-            float[] out = yl != null ? y : strip;
-            int o0 = yl != null ? yRow0 + c0 * LANES : 0, o1 = yl != null ? yRow1 + c0 * LANES : PIXELS * LANES;
-            float[] res = residual;
-            int q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
-            if (residual != null && rl == null) {
-                gatherResidual(residual, n, r, c0, count, k0, blocks, strip);
-                res = strip;
-                q0 = 2 * PIXELS * LANES;
-                q1 = 3 * PIXELS * LANES;
-            }
-            float[] fused = inRegisters ? res : null;
-            int xs = x0 + c0 * ps, wq = pair * pairStride();
+            int xs = x0 + c0 * ps, o0 = oRow0 + c0 * LANES, o1 = oRow1 + c0 * LANES, q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
             if (count == PIXELS && blocks == 2) {
                 PointwiseStrips.two(x, xs, ps, groupLen, groupStep, g.cIn(), packed, wq, packedBias, k0, out, o0, o1, fused, q0, q1, act, lo, hi);
             } else if (count == PIXELS) {
@@ -255,37 +275,57 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
                             res, b == 0 ? q0 : q1);
                 }
             }
-            if (yl == null) {
-                scatterOutput(strip, y, n, r, c0, count, k0, blocks);
-            }
         }
     }
 
-    /** Residual pixels [c0, c0 + count) of row r, channels of the pair, from NCHW into the strip buffer's second half. */
-    private void gatherResidual(float[] residual, int n, int r, int c0, int count, int k0, int blocks, float[] strip) {
-        int plane = g.oh() * g.ow();
+    /** The residual of rows [r0, r1) of image n, channels [k0, k0 + blocks·LANES), NCHW, to [block][pixel][lane]. */
+    private void transposeIn(float[] residual, int n, int r0, int r1, int k0, int blocks, float[] out) {
+        int plane = g.oh() * g.ow(), pixels = (r1 - r0) * g.ow();
+        int[] tileRows = new int[16];
         for (int b = 0; b < blocks; b++) {
-            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES), dst0 = (2 + b) * PIXELS * LANES;
+            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES), src0 = (n * g.cOut() + k0 + b * LANES) * plane + r0 * g.ow();
+            int dst = b * pixels * LANES;
+            int tiled = Transpose16.AVAILABLE && lanes == 16 ? pixels / 16 * 16 : 0;
+            for (int p = 0; p < tiled; p += 16) {
+                for (int i = 0; i < 16; i++) {
+                    tileRows[i] = dst + (p + i) * LANES;
+                }
+                Transpose16.tile(residual, src0 + p, plane, out, tileRows);
+            }
             for (int l = 0; l < lanes; l++) {
-                int src = (n * g.cOut() + k0 + b * LANES + l) * plane + r * g.ow() + c0;
-                for (int p = 0; p < count; p++) {
-                    strip[dst0 + p * LANES + l] = residual[src + p];
+                for (int p = tiled, src = src0 + l * plane; p < pixels; p++) {
+                    out[dst + p * LANES + l] = residual[src + p];
                 }
             }
         }
     }
 
-    /** The strip buffer's outputs (pixels [c0, c0 + count) of row r, the pair's real channels) into NCHW y. */
-    private void scatterOutput(float[] strip, float[] y, int n, int r, int c0, int count, int k0, int blocks) {
-        int plane = g.oh() * g.ow();
+    /** [block][pixel][lane] outputs of rows [r0, r1) of image n, channels [k0, k0 + blocks·LANES), into NCHW y (real channels only). */
+    private void transposeOut(float[] buffer, float[] y, int n, int r0, int r1, int k0, int blocks) {
+        int plane = g.oh() * g.ow(), pixels = (r1 - r0) * g.ow();
+        int[] tileRows = new int[16];
         for (int b = 0; b < blocks; b++) {
-            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES), src0 = b * PIXELS * LANES;
+            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES), dst0 = (n * g.cOut() + k0 + b * LANES) * plane + r0 * g.ow();
+            int src = b * pixels * LANES;
+            int tiled = Transpose16.AVAILABLE && lanes == 16 ? pixels / 16 * 16 : 0;
+            for (int l = 0; l < 16 && tiled > 0; l++) {
+                tileRows[l] = dst0 + l * plane;
+            }
+            for (int p = 0; p < tiled; p += 16) {
+                Transpose16.tile(buffer, src + p * LANES, LANES, y, tileRows);
+                for (int l = 0; l < 16; l++) {
+                    tileRows[l] += 16;
+                }
+            }
             for (int l = 0; l < lanes; l++) {
-                int dst = (n * g.cOut() + k0 + b * LANES + l) * plane + r * g.ow() + c0;
-                for (int p = 0; p < count; p++) {
-                    y[dst + p] = strip[src0 + p * LANES + l];
+                for (int p = tiled, dst = dst0 + l * plane; p < pixels; p++) {
+                    y[dst + p] = buffer[src + p * LANES + l];
                 }
             }
         }
+    }
+
+    private static float[] grow(float[] a, int size) {
+        return a != null && a.length >= size ? a : new float[size];
     }
 }
