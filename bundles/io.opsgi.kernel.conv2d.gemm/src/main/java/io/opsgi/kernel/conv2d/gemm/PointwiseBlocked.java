@@ -3,6 +3,7 @@ package io.opsgi.kernel.conv2d.gemm;
 import static io.opsgi.kernel.conv2d.gemm.PointwiseStrips.LANES;
 import static io.opsgi.kernel.conv2d.gemm.PointwiseStrips.PIXELS;
 
+import io.opsgi.kernel.gemm.Sgemm;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.Transpose16;
 import io.opsgi.kernel.support.VectorEpilogue;
@@ -23,8 +24,10 @@ import java.util.Arrays;
  * kernel). Its NCHW run ({@link #run(float[], float[], float[])}) is the GEMM's, unchanged.
  *
  * <p>A blocked run is the NCHWc scheme: a strip of {@link PointwiseStrips#PIXELS} output pixels of a row times two
- * output-channel blocks in vector accumulators, started at the bias, each input value broadcast against weight vectors
- * packed once here to [pair of blocks][cIn][2·LANES] (zero lanes past cOut). The input is read in place in either
+ * output-channel blocks in vector accumulators, each input value broadcast against weight vectors packed once here to
+ * [pair of blocks][cIn][2·LANES] (zero lanes past cOut). The sums are taken in the GEMM's K blocks and stored as it
+ * stores them (bias added to the first block's sum), so every layout combination gives the NCHW run's bits and a plan
+ * keeping blocks gives the bits of one that does not. The input is read in place in either
  * layout (no packing, only the real channels broadcast); a row's last strip starts at {@code ow - PIXELS}, overlapping
  * the one before, instead of a narrower kernel. A blocked output is stored as it is, the residual added and relu/clamp
  * applied in registers; other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
@@ -47,7 +50,11 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private final ConvGeometry g;
     private final Epilogue e;
     private final int outBlocks, pairs;
-    private final float[] packed, packedBias;
+    private final float[] packed;
+    /** The bias padded to whole blocks, or null (no bias: the sums are stored as they are, as the GEMM stores them). */
+    private final float[] bias;
+    /** Input channels per K block: the GEMM's ({@link Sgemm#kBlock}). */
+    private final int kBlock;
     /** The epilogue part done in registers by the strips, and whether the rest needs {@link VectorEpilogue#applyBlocked}. */
     private final int act;
     private final float lo, hi;
@@ -68,10 +75,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         this.outBlocks = (g.cOut() + LANES - 1) / LANES;
         this.pairs = (outBlocks + 1) / 2;
         this.packed = new float[pairs * pairStride()];
-        this.packedBias = new float[pairs * 2 * LANES];
-        if (bias != null) {
-            System.arraycopy(bias, 0, packedBias, 0, g.cOut());
-        }
+        this.bias = bias == null ? null : Arrays.copyOf(bias, pairs * 2 * LANES);
+        this.kBlock = Sgemm.kBlock(g.cIn());
         Parallel.forEach(pairs, pair -> pack(w, pair));
         ActivationAttrs a = e.activation();
         boolean simpleAct = a == null || a.fn() == Activation.RELU || a.fn() == Activation.RELU6 || a.fn() == Activation.HARDTANH;
@@ -261,13 +266,20 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         for (int col = 0; col < ow; col += count) {
             int c0 = Math.min(col, ow - count);
             int xs = x0 + c0 * ps, o0 = oRow0 + c0 * LANES, o1 = oRow1 + c0 * LANES, q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
-            if (count == PIXELS && blocks == 2) {
-                PointwiseStrips.two(x, xs, ps, groupLen, groupStep, g.cIn(), packed, wq, packedBias, k0, out, o0, o1, fused, q0, q1, act, lo, hi);
-            } else if (count == PIXELS) {
-                PointwiseStrips.one(x, xs, ps, groupLen, groupStep, g.cIn(), packed, wq, packedBias, k0, out, o0, fused, q0, act, lo, hi);
-            } else {
-                PointwiseStrips.pixel(x, xs, groupLen, groupStep, g.cIn(), packed, wq, blocks, packedBias, k0, out, o0, o1, fused, q0, q1, act, lo,
-                        hi);
+            // K blocks as the GEMM takes them, so that the sums are its bits; the epilogue in registers with the last.
+            for (int c = 0; c < g.cIn(); c += kBlock) {
+                int cEnd = Math.min(g.cIn(), c + kBlock);
+                boolean first = c == 0, last = cEnd == g.cIn();
+                float[] bias = first ? this.bias : null, r = last ? fused : null;
+                int a = last ? act : PointwiseStrips.NONE, wc = wq + c * blocks * LANES;
+                if (count == PIXELS && blocks == 2) {
+                    PointwiseStrips.two(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, bias, k0, !first, out, o0, o1, r, q0, q1, a, lo, hi);
+                } else if (count == PIXELS) {
+                    PointwiseStrips.one(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, bias, k0, !first, out, o0, r, q0, a, lo, hi);
+                } else {
+                    PointwiseStrips.pixel(x, xs, groupLen, groupStep, c, cEnd, packed, wc, blocks, bias, k0, !first, out, o0, o1, r, q0, q1, a,
+                            lo, hi);
+                }
             }
             if (!inRegisters) {
                 for (int b = 0; b < blocks; b++) {

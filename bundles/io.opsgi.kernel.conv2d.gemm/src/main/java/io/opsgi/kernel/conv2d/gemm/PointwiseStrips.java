@@ -16,11 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  * plane). Only the {@code cIn} real channels are broadcast, so lanes past cIn of a blocked input (unspecified,
  * possibly NaN) never reach an output.
  *
- * <p>The accumulators start at the packed bias; at the end, if {@code act} says so, the residual (vectors at
- * {@code res[r0 + p·LANES]}) is added and relu ({@link #RELU}) or clamp ({@link #CLAMP}) applied in registers, with
- * the reference's operations ({@code VectorEpilogue}'s bits); then pixel p of block 0 is stored at
- * {@code out[o0 + p·LANES]} (block 1 at {@code o1}). Summation order per output: bias, then input channel 0, 1, ...,
- * one FMA each, whatever the layouts, so every layout combination gives the same bits.
+ * <p>Each call sums input channels [cFrom, cTo) (a K block of the GEMM, {@link PointwiseBlocked#kBlock}) from zero,
+ * one FMA per channel in order, and stores the sum as the GEMM's {@code MicroKernel} stores a K block: the first one
+ * plus the bias ({@code b} at {@code b0}, null for none), a later one added to the value stored before
+ * ({@code accumulate}). After the last block, if asked, the residual (vectors at {@code res[r0 + p·LANES]}) is added and
+ * relu ({@link #RELU}) or clamp ({@link #CLAMP}) applied in registers with {@code VectorEpilogue}'s operations. Pixel p of
+ * block 0 is stored at {@code out[o0 + p·LANES]} (block 1 at {@code o1}). So every output is the NCHW GEMM's bits,
+ * whatever the layouts.
  *
  * <p>Loops are do-while loops, as in the blocked conv's strips: C2 keeps vector accumulators in registers through
  * nested do-while loops.
@@ -37,18 +39,18 @@ final class PointwiseStrips {
     private PointwiseStrips() {
     }
 
-    static void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cIn, float[] w, int wq0, float[] b, int b0,
-            float[] out, int o0, int o1, float[] res, int r0, int r1, int act, float lo, float hi) {
-        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
-        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
-        FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
+    static void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] b, int b0,
+            boolean accumulate, float[] out, int o0, int o1, float[] res, int r0, int r1, int act, float lo, float hi) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
+        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero;
         int s1 = ps, s2 = 2 * ps, s3 = 3 * ps, s4 = 4 * ps, s5 = 5 * ps, s6 = 6 * ps;
-        int groups = (cIn + groupLen - 1) / groupLen;
         int wq = wq0;
-        if (cIn > 0) {
-            int g = 0;
+        if (cFrom < cTo) {
+            int g = cFrom / groupLen, c = cFrom, q = x0 + g * groupStep + (cFrom - g * groupLen);
             do {
-                int q = x0 + g * groupStep, end = q + Math.min(groupLen, cIn - g * groupLen);
+                int end = q + Math.min(groupLen - (c - g * groupLen), cTo - c);
+                c += end - q;
                 do {
                     FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
                     FloatVector v = FloatVector.fromArray(SPECIES, w, wq + LANES);
@@ -75,36 +77,38 @@ final class PointwiseStrips {
                     c6 = v.fma(p, c6);
                     wq += PAIR;
                 } while (++q < end);
-            } while (++g < groups);
+                g++;
+                q = x0 + g * groupStep;
+            } while (c < cTo);
         }
-        finish(a0, act, lo, hi, res, r0).intoArray(out, o0);
-        finish(a1, act, lo, hi, res, r0 + LANES).intoArray(out, o0 + LANES);
-        finish(a2, act, lo, hi, res, r0 + 2 * LANES).intoArray(out, o0 + 2 * LANES);
-        finish(a3, act, lo, hi, res, r0 + 3 * LANES).intoArray(out, o0 + 3 * LANES);
-        finish(a4, act, lo, hi, res, r0 + 4 * LANES).intoArray(out, o0 + 4 * LANES);
-        finish(a5, act, lo, hi, res, r0 + 5 * LANES).intoArray(out, o0 + 5 * LANES);
-        finish(a6, act, lo, hi, res, r0 + 6 * LANES).intoArray(out, o0 + 6 * LANES);
-        finish(c0, act, lo, hi, res, r1).intoArray(out, o1);
-        finish(c1, act, lo, hi, res, r1 + LANES).intoArray(out, o1 + LANES);
-        finish(c2, act, lo, hi, res, r1 + 2 * LANES).intoArray(out, o1 + 2 * LANES);
-        finish(c3, act, lo, hi, res, r1 + 3 * LANES).intoArray(out, o1 + 3 * LANES);
-        finish(c4, act, lo, hi, res, r1 + 4 * LANES).intoArray(out, o1 + 4 * LANES);
-        finish(c5, act, lo, hi, res, r1 + 5 * LANES).intoArray(out, o1 + 5 * LANES);
-        finish(c6, act, lo, hi, res, r1 + 6 * LANES).intoArray(out, o1 + 6 * LANES);
+        store(a0, b, b0, accumulate, act, lo, hi, res, r0, out, o0);
+        store(a1, b, b0, accumulate, act, lo, hi, res, r0 + LANES, out, o0 + LANES);
+        store(a2, b, b0, accumulate, act, lo, hi, res, r0 + 2 * LANES, out, o0 + 2 * LANES);
+        store(a3, b, b0, accumulate, act, lo, hi, res, r0 + 3 * LANES, out, o0 + 3 * LANES);
+        store(a4, b, b0, accumulate, act, lo, hi, res, r0 + 4 * LANES, out, o0 + 4 * LANES);
+        store(a5, b, b0, accumulate, act, lo, hi, res, r0 + 5 * LANES, out, o0 + 5 * LANES);
+        store(a6, b, b0, accumulate, act, lo, hi, res, r0 + 6 * LANES, out, o0 + 6 * LANES);
+        store(c0, b, b0 + LANES, accumulate, act, lo, hi, res, r1, out, o1);
+        store(c1, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + LANES, out, o1 + LANES);
+        store(c2, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 2 * LANES, out, o1 + 2 * LANES);
+        store(c3, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 3 * LANES, out, o1 + 3 * LANES);
+        store(c4, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 4 * LANES, out, o1 + 4 * LANES);
+        store(c5, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 5 * LANES, out, o1 + 5 * LANES);
+        store(c6, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 6 * LANES, out, o1 + 6 * LANES);
     }
 
     /** {@link #two} for the last block of an odd block count: weights [cIn][lane]. */
-    static void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cIn, float[] w, int wq0, float[] b, int b0,
-            float[] out, int o0, float[] res, int r0, int act, float lo, float hi) {
-        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
-        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+    static void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] b, int b0,
+            boolean accumulate, float[] out, int o0, float[] res, int r0, int act, float lo, float hi) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
         int s1 = ps, s2 = 2 * ps, s3 = 3 * ps, s4 = 4 * ps, s5 = 5 * ps, s6 = 6 * ps;
-        int groups = (cIn + groupLen - 1) / groupLen;
         int wq = wq0;
-        if (cIn > 0) {
-            int g = 0;
+        if (cFrom < cTo) {
+            int g = cFrom / groupLen, c = cFrom, q = x0 + g * groupStep + (cFrom - g * groupLen);
             do {
-                int q = x0 + g * groupStep, end = q + Math.min(groupLen, cIn - g * groupLen);
+                int end = q + Math.min(groupLen - (c - g * groupLen), cTo - c);
+                c += end - q;
                 do {
                     FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
                     a0 = u.fma(FloatVector.broadcast(SPECIES, x[q]), a0);
@@ -116,38 +120,52 @@ final class PointwiseStrips {
                     a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + s6]), a6);
                     wq += LANES;
                 } while (++q < end);
-            } while (++g < groups);
+                g++;
+                q = x0 + g * groupStep;
+            } while (c < cTo);
         }
-        finish(a0, act, lo, hi, res, r0).intoArray(out, o0);
-        finish(a1, act, lo, hi, res, r0 + LANES).intoArray(out, o0 + LANES);
-        finish(a2, act, lo, hi, res, r0 + 2 * LANES).intoArray(out, o0 + 2 * LANES);
-        finish(a3, act, lo, hi, res, r0 + 3 * LANES).intoArray(out, o0 + 3 * LANES);
-        finish(a4, act, lo, hi, res, r0 + 4 * LANES).intoArray(out, o0 + 4 * LANES);
-        finish(a5, act, lo, hi, res, r0 + 5 * LANES).intoArray(out, o0 + 5 * LANES);
-        finish(a6, act, lo, hi, res, r0 + 6 * LANES).intoArray(out, o0 + 6 * LANES);
+        store(a0, b, b0, accumulate, act, lo, hi, res, r0, out, o0);
+        store(a1, b, b0, accumulate, act, lo, hi, res, r0 + LANES, out, o0 + LANES);
+        store(a2, b, b0, accumulate, act, lo, hi, res, r0 + 2 * LANES, out, o0 + 2 * LANES);
+        store(a3, b, b0, accumulate, act, lo, hi, res, r0 + 3 * LANES, out, o0 + 3 * LANES);
+        store(a4, b, b0, accumulate, act, lo, hi, res, r0 + 4 * LANES, out, o0 + 4 * LANES);
+        store(a5, b, b0, accumulate, act, lo, hi, res, r0 + 5 * LANES, out, o0 + 5 * LANES);
+        store(a6, b, b0, accumulate, act, lo, hi, res, r0 + 6 * LANES, out, o0 + 6 * LANES);
     }
 
     /**
      * One output pixel of {@code blocks} (1 or 2) blocks: rows narrower than a strip. Weights of the pair
      * {@code blocks·LANES} wide.
      */
-    static void pixel(float[] x, int x0, int groupLen, int groupStep, int cIn, float[] w, int wq0, int blocks, float[] b, int b0,
-            float[] out, int o0, int o1, float[] res, int r0, int r1, int act, float lo, float hi) {
-        FloatVector a = FloatVector.fromArray(SPECIES, b, b0), c = blocks == 2 ? FloatVector.fromArray(SPECIES, b, b0 + LANES) : a;
+    static void pixel(float[] x, int x0, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, int blocks, float[] b, int b0,
+            boolean accumulate, float[] out, int o0, int o1, float[] res, int r0, int r1, int act, float lo, float hi) {
+        FloatVector a = FloatVector.zero(SPECIES), c = a;
         int stride = blocks * LANES, wq = wq0;
-        for (int g = 0; g * groupLen < cIn; g++) {
-            for (int q = x0 + g * groupStep, end = q + Math.min(groupLen, cIn - g * groupLen); q < end; q++, wq += stride) {
-                FloatVector p = FloatVector.broadcast(SPECIES, x[q]);
-                a = FloatVector.fromArray(SPECIES, w, wq).fma(p, a);
-                if (blocks == 2) {
-                    c = FloatVector.fromArray(SPECIES, w, wq + LANES).fma(p, c);
-                }
+        for (int ch = cFrom; ch < cTo; ch++, wq += stride) {
+            FloatVector p = FloatVector.broadcast(SPECIES, x[x0 + ch / groupLen * groupStep + ch % groupLen]);
+            a = FloatVector.fromArray(SPECIES, w, wq).fma(p, a);
+            if (blocks == 2) {
+                c = FloatVector.fromArray(SPECIES, w, wq + LANES).fma(p, c);
             }
         }
-        finish(a, act, lo, hi, res, r0).intoArray(out, o0);
+        store(a, b, b0, accumulate, act, lo, hi, res, r0, out, o0);
         if (blocks == 2) {
-            finish(c, act, lo, hi, res, r1).intoArray(out, o1);
+            store(c, b, b0 + LANES, accumulate, act, lo, hi, res, r1, out, o1);
         }
+    }
+
+    /**
+     * Stores a K block's sum as the GEMM's store does (the first block's plus the bias, if any; a later block's added to
+     * the stored value), then, after the last block, the residual add and the activation as VectorEpilogue computes them.
+     */
+    private static void store(FloatVector v, float[] b, int bAt, boolean accumulate, int act, float lo, float hi, float[] res, int at,
+            float[] out, int oAt) {
+        if (accumulate) {
+            v = FloatVector.fromArray(SPECIES, out, oAt).add(v);
+        } else if (b != null) {
+            v = v.add(FloatVector.fromArray(SPECIES, b, bAt));
+        }
+        finish(v, act, lo, hi, res, at).intoArray(out, oAt);
     }
 
     /** The residual add and the activation, as VectorEpilogue and Epilogue#apply compute them. */

@@ -33,14 +33,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The 1x1 conv's channel-blocked runs ({@link PointwiseBlocked}): every combination of x, residual and y NCHW or
  * {@link ChannelBlocks} (extra zero columns of random width, NaN in the lanes past c, the output buffer full of NaN
- * before the run) gives
- * <ul>
- * <li>the same bits as every other combination, at 1 and 2 threads (one summation order: bias, then channel by channel);</li>
- * <li>without an epilogue, the float64 brute force (OPERATOR-SEMANTICS §1) within the conv2d tolerance
- * {@code (K+1)·2⁻²⁴·(Σ|x·w| + |bias|) + 1e-6} (see {@link GemmConv2dTest}), and the NCHW GEMM run within twice it;</li>
- * <li>with an epilogue, the bits of its own plain sum followed by {@link Epilogue#applyAll} (the separate passes);</li>
- * <li>zeros in the output's zero columns, and inputs unchanged.</li>
- * </ul>
+ * before the run) gives the bits of the NCHW GEMM run with the same epilogue (the micro-kernel sums in the GEMM's
+ * K blocks and order), at 1 and 2 threads, zeros in the output's zero columns, and leaves its inputs unchanged. The plain
+ * sum through the blocked path is also checked against the float64 brute force (OPERATOR-SEMANTICS §1) within the
+ * conv2d tolerance {@code (K+1)·2⁻²⁴·(Σ|x·w| + |bias|) + 1e-6} (see {@link GemmConv2dTest}). Cases with K above the
+ * GEMM's K block (256) check the blocks' hand-over.
  */
 class PointwiseBlockedTest {
     private static final GemmConv2d KERNEL = new GemmConv2d();
@@ -70,7 +67,8 @@ class PointwiseBlockedTest {
         check(new Case(2, 96, 7, 7, 24, 1, true), r, 1);
         check(new Case(1, 128, 13, 13, 16, 1, true), r, 2);
         check(new Case(1, 64, 13, 15, 128, 2, false), r, 3);
-        check(new Case(1, 300, 9, 8, 33, 1, true), r, 4);
+        check(new Case(1, 300, 9, 8, 33, 1, true), r, 4);   // two K blocks of 150: the second starts inside input block 9
+        check(new Case(2, 530, 3, 9, 20, 2, false), r, 5);  // three K blocks, no bias, n = 2
     }
 
     /** Every layout combination of case k with one of the epilogues, against the reference, the GEMM and each other. */
@@ -98,14 +96,10 @@ class PointwiseBlockedTest {
         assertWithinScaledTolerance(k + " vs float64", Tensor.of(g.outputShape(), sum), ref.y(), ref.scale(), relative, 1e-6);
         float[] gemm = new float[outSize];
         raw.run(x, null, gemm);
-        double[] gemm64 = new double[outSize];
-        for (int j = 0; j < outSize; j++) {
-            gemm64[j] = gemm[j];
-        }
-        assertWithinScaledTolerance(k + " vs the NCHW GEMM", Tensor.of(g.outputShape(), sum), gemm64, ref.scale(), 2 * relative, 2e-6);
-        // The epilogue on that sum, as the separate pass computes it: the bits every blocked run must give.
-        float[] want = sum.clone();
-        e.applyAll(want, g.cOut(), g.oh() * g.ow(), residual);
+        assertBitsEqual(gemm, sum, k + " plain sum, x blocked: not the NCHW GEMM's bits");
+        // With the epilogue: the bits of the NCHW GEMM run (fused epilogue proven against the separate passes in GemmConv2dTest).
+        float[] want = new float[outSize];
+        p.run(x, residual, want);
 
         for (int threads = 1; threads <= 2; threads++) {
             Parallel.setThreads(threads);
@@ -132,17 +126,20 @@ class PointwiseBlockedTest {
                     yl.toNchw(g.n(), g.cOut(), g.oh(), g.ow(), ys, got);
                     assertZeroColumns(yl, g, ys, k);
                 }
-                for (int j = 0; j < outSize; j++) {
-                    if (Float.floatToIntBits(got[j]) != Float.floatToIntBits(want[j])) {
-                        fail(k + " " + e.describe() + " x " + xl + " residual " + rl + " y " + yl + " threads " + threads + ": output " + j + " is "
-                                + got[j] + ", its sum with the separate epilogue gives " + want[j]);
-                    }
-                }
+                assertBitsEqual(want, got, k + " " + e.describe() + " x " + xl + " residual " + rl + " y " + yl + " threads " + threads);
             }
         }
         assertArrayEquals(xBefore, x, "input written");
         assertArrayEquals(wBefore, w, "weights written");
         assertArrayEquals(residualBefore, residual, "residual written");
+    }
+
+    private static void assertBitsEqual(float[] want, float[] got, String what) {
+        for (int j = 0; j < want.length; j++) {
+            if (Float.floatToIntBits(got[j]) != Float.floatToIntBits(want[j])) {
+                fail(what + ": output " + j + " is " + got[j] + ", the NCHW GEMM run gives " + want[j]);
+            }
+        }
     }
 
     /** The epilogues: those applied in registers (relu, clamp, residual) and those applied on the stored strip. */
