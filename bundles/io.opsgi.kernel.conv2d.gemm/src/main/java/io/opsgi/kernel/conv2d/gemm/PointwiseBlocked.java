@@ -29,8 +29,9 @@ import java.util.Arrays;
  * stores them (bias added to the first block's sum), so every layout combination gives the NCHW run's bits and a plan
  * keeping blocks gives the bits of one that does not. The input is read in place in either
  * layout (no packing, only the real channels broadcast); a row's last strip starts at {@code ow - PIXELS}, overlapping
- * the one before, instead of a narrower kernel. A blocked output is stored as it is, the residual added and relu/clamp
- * applied in registers; other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
+ * the one before, instead of a narrower kernel. A strip's sums go to a small buffer and from there, the bias (or the
+ * previous K block) and the residual added and relu/clamp applied on the way, into the output's place (a blocked
+ * output as it is); other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
  * An NCHW output (or residual) of a pair goes through a per-thread [block][pixel][lane] buffer of a chunk of rows,
  * transposed 16x16 in registers ({@link Transpose16}) after (before) the strips.
  *
@@ -43,22 +44,22 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private static final int CHUNK_FLOATS = 32 * 1024;
     /** Pixels per chunk when a pair's outputs (or residual) go through a buffer to or from NCHW: 32 KB per buffer. */
     private static final int BUFFER_PIXELS = 256;
-    /** Each thread's buffers: a pair's outputs bound for NCHW and its NCHW residual, as [block][pixel][lane]. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+    /** Each thread's buffers: a pair's outputs bound for NCHW and its NCHW residual, as [block][pixel][lane]; a strip's sums. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
     private final PreparedConv2d plain;
     private final ConvGeometry g;
     private final Epilogue e;
     private final int outBlocks, pairs;
     private final float[] packed;
-    /** The bias padded to whole blocks, or null (no bias: the sums are stored as they are, as the GEMM stores them). */
+    /** The bias padded to whole blocks, or null (none: the sums stored as they are, as the GEMM stores them). */
     private final float[] bias;
     /** Input channels per K block: the GEMM's ({@link Sgemm#kBlock}). */
     private final int kBlock;
-    /** The epilogue part done in registers by the strips, and whether the rest needs {@link VectorEpilogue#applyBlocked}. */
+    /** The epilogue part done by {@link PointwiseStrips#store}, and whether it is all of it (else {@link VectorEpilogue#applyBlocked}). */
     private final int act;
     private final float lo, hi;
-    private final boolean inRegisters;
+    private final boolean fusedInStore;
     private final long flops;
 
     /** Whether a prepared conv of {@code g} reads and writes blocks: 1x1, groups 1, every output reading an input pixel. */
@@ -80,8 +81,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         Parallel.forEach(pairs, pair -> pack(w, pair));
         ActivationAttrs a = e.activation();
         boolean simpleAct = a == null || a.fn() == Activation.RELU || a.fn() == Activation.RELU6 || a.fn() == Activation.HARDTANH;
-        this.inRegisters = e.scale() == null && e.shift() == null && simpleAct;
-        this.act = !inRegisters || a == null ? PointwiseStrips.NONE : a.fn() == Activation.RELU ? PointwiseStrips.RELU : PointwiseStrips.CLAMP;
+        this.fusedInStore = e.scale() == null && e.shift() == null && simpleAct;
+        this.act = !fusedInStore || a == null ? PointwiseStrips.NONE : a.fn() == Activation.RELU ? PointwiseStrips.RELU : PointwiseStrips.CLAMP;
         this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
         this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
         this.flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cIn();
@@ -219,6 +220,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             int pixels = (r1 - r0) * ow;
             float[] out = nchwOut ? (s[0] = grow(s[0], 2 * LANES * pixels)) : y;
             float[] res = nchwResidual ? (s[1] = grow(s[1], 2 * LANES * pixels)) : residual;
+            float[] acc = s[2] = grow(s[2], 2 * PIXELS * LANES);
             for (int pair = group * perGroup, end = Math.min(pairs, pair + perGroup); pair < end; pair++) {
                 int block0 = 2 * pair, blocks = Math.min(2, outBlocks - block0), k0 = block0 * LANES;
                 if (nchwResidual) {
@@ -247,7 +249,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
                         rRow0 = (((n * outBlocks + block0) * oh + r) * rl.width() + rl.left()) * LANES;
                         rRow1 = rRow0 + oh * rl.width() * LANES;
                     }
-                    runRow(x, xRow0 + (r - r0) * xRowStep, groupLen, groupStep, xl != null, out, oRow0, oRow1, res, rRow0, rRow1, pair, blocks, k0);
+                    runRow(x, xRow0 + (r - r0) * xRowStep, groupLen, groupStep, xl != null, acc, out, oRow0, oRow1, res, rRow0, rRow1, pair, blocks, k0);
                 }
                 if (nchwOut) {
                     transposeOut(out, y, n, r0, r1, k0, blocks);
@@ -257,31 +259,33 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     }
 
     /** One output row of the pair's blocks: x at {@code x0} (channel 0 of column 0), outputs and residual at column 0 of each block. */
-    private void runRow(float[] x, int x0, int groupLen, int groupStep, boolean blockedX, float[] out, int oRow0, int oRow1, float[] res, int rRow0, int rRow1,
-            int pair, int blocks, int k0) {
+    private void runRow(float[] x, int x0, int groupLen, int groupStep, boolean blockedX, float[] acc, float[] out, int oRow0, int oRow1,
+            float[] res, int rRow0, int rRow1, int pair, int blocks, int k0) {
         int ow = g.ow(), ps = g.strideW() * (blockedX ? LANES : 1), wq = pair * pairStride();
-        float[] fused = inRegisters ? res : null;
+        float[] fused = fusedInStore ? res : null;
         // Strips of PIXELS, the last one ending at ow (overlapping the one before); a row narrower than a strip pixel by pixel.
         int count = ow >= PIXELS ? PIXELS : 1;
         for (int col = 0; col < ow; col += count) {
             int c0 = Math.min(col, ow - count);
             int xs = x0 + c0 * ps, o0 = oRow0 + c0 * LANES, o1 = oRow1 + c0 * LANES, q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
-            // K blocks as the GEMM takes them, so that the sums are its bits; the epilogue in registers with the last.
+            // K blocks as the GEMM takes them, so that the sums are its bits: each block's sums into the buffer, then stored
+            // as the GEMM stores them (the first with the bias, later ones added), the epilogue's residual and relu/clamp with the last.
             for (int c = 0; c < g.cIn(); c += kBlock) {
-                int cEnd = Math.min(g.cIn(), c + kBlock);
+                int cEnd = Math.min(g.cIn(), c + kBlock), wc = wq + c * blocks * LANES;
                 boolean first = c == 0, last = cEnd == g.cIn();
-                float[] bias = first ? this.bias : null, r = last ? fused : null;
-                int a = last ? act : PointwiseStrips.NONE, wc = wq + c * blocks * LANES;
                 if (count == PIXELS && blocks == 2) {
-                    PointwiseStrips.two(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, bias, k0, !first, out, o0, o1, r, q0, q1, a, lo, hi);
+                    PointwiseStrips.two(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, acc, 0, PIXELS * LANES);
                 } else if (count == PIXELS) {
-                    PointwiseStrips.one(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, bias, k0, !first, out, o0, r, q0, a, lo, hi);
+                    PointwiseStrips.one(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, acc, 0);
                 } else {
-                    PointwiseStrips.pixel(x, xs, groupLen, groupStep, c, cEnd, packed, wc, blocks, bias, k0, !first, out, o0, o1, r, q0, q1, a,
-                            lo, hi);
+                    PointwiseStrips.pixel(x, xs, groupLen, groupStep, c, cEnd, packed, wc, blocks, acc, 0, PIXELS * LANES);
+                }
+                for (int bl = 0; bl < blocks; bl++) {
+                    PointwiseStrips.store(acc, bl * PIXELS * LANES, count, first ? bias : null, k0 + bl * LANES, !first,
+                            last ? act : PointwiseStrips.NONE, lo, hi, last ? fused : null, bl == 0 ? q0 : q1, out, bl == 0 ? o0 : o1);
                 }
             }
-            if (!inRegisters) {
+            if (!fusedInStore) {
                 for (int b = 0; b < blocks; b++) {
                     VectorEpilogue.applyBlocked(e, out, b == 0 ? o0 : o1, count, k0 + b * LANES, Math.min(LANES, g.cOut() - k0 - b * LANES),
                             res, b == 0 ? q0 : q1);

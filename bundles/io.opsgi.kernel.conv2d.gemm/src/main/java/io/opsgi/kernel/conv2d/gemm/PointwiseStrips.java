@@ -16,13 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * plane). Only the {@code cIn} real channels are broadcast, so lanes past cIn of a blocked input (unspecified,
  * possibly NaN) never reach an output.
  *
- * <p>Each call sums input channels [cFrom, cTo) (a K block of the GEMM, {@link PointwiseBlocked#kBlock}) from zero,
- * one FMA per channel in order, and stores the sum as the GEMM's {@code MicroKernel} stores a K block: the first one
- * plus the bias ({@code b} at {@code b0}, null for none), a later one added to the value stored before
- * ({@code accumulate}). After the last block, if asked, the residual (vectors at {@code res[r0 + p·LANES]}) is added and
- * relu ({@link #RELU}) or clamp ({@link #CLAMP}) applied in registers with {@code VectorEpilogue}'s operations. Pixel p of
- * block 0 is stored at {@code out[o0 + p·LANES]} (block 1 at {@code o1}). So every output is the NCHW GEMM's bits,
- * whatever the layouts.
+ * <p>Each call sums input channels [cFrom, cTo) (a K block of the GEMM, {@code Sgemm.kBlock}) from zero, one FMA per
+ * channel in order, and stores pixel p's sums of block 0 at {@code out[o0 + p·LANES]} (block 1 at {@code o1}), a small
+ * buffer still in L1; {@link #store} then finishes them into the output as the GEMM stores a K block, so every output
+ * is the NCHW GEMM's bits, whatever the layouts.
  *
  * <p>Loops are do-while loops, as in the blocked conv's strips: C2 keeps vector accumulators in registers through
  * nested do-while loops.
@@ -39,8 +36,8 @@ final class PointwiseStrips {
     private PointwiseStrips() {
     }
 
-    static void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] b, int b0,
-            boolean accumulate, float[] out, int o0, int o1, float[] res, int r0, int r1, int act, float lo, float hi) {
+    static void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0,
+            int o1) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero;
@@ -81,25 +78,24 @@ final class PointwiseStrips {
                 q = x0 + g * groupStep;
             } while (c < cTo);
         }
-        store(a0, b, b0, accumulate, act, lo, hi, res, r0, out, o0);
-        store(a1, b, b0, accumulate, act, lo, hi, res, r0 + LANES, out, o0 + LANES);
-        store(a2, b, b0, accumulate, act, lo, hi, res, r0 + 2 * LANES, out, o0 + 2 * LANES);
-        store(a3, b, b0, accumulate, act, lo, hi, res, r0 + 3 * LANES, out, o0 + 3 * LANES);
-        store(a4, b, b0, accumulate, act, lo, hi, res, r0 + 4 * LANES, out, o0 + 4 * LANES);
-        store(a5, b, b0, accumulate, act, lo, hi, res, r0 + 5 * LANES, out, o0 + 5 * LANES);
-        store(a6, b, b0, accumulate, act, lo, hi, res, r0 + 6 * LANES, out, o0 + 6 * LANES);
-        store(c0, b, b0 + LANES, accumulate, act, lo, hi, res, r1, out, o1);
-        store(c1, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + LANES, out, o1 + LANES);
-        store(c2, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 2 * LANES, out, o1 + 2 * LANES);
-        store(c3, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 3 * LANES, out, o1 + 3 * LANES);
-        store(c4, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 4 * LANES, out, o1 + 4 * LANES);
-        store(c5, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 5 * LANES, out, o1 + 5 * LANES);
-        store(c6, b, b0 + LANES, accumulate, act, lo, hi, res, r1 + 6 * LANES, out, o1 + 6 * LANES);
+        a0.intoArray(out, o0);
+        a1.intoArray(out, o0 + LANES);
+        a2.intoArray(out, o0 + 2 * LANES);
+        a3.intoArray(out, o0 + 3 * LANES);
+        a4.intoArray(out, o0 + 4 * LANES);
+        a5.intoArray(out, o0 + 5 * LANES);
+        a6.intoArray(out, o0 + 6 * LANES);
+        c0.intoArray(out, o1);
+        c1.intoArray(out, o1 + LANES);
+        c2.intoArray(out, o1 + 2 * LANES);
+        c3.intoArray(out, o1 + 3 * LANES);
+        c4.intoArray(out, o1 + 4 * LANES);
+        c5.intoArray(out, o1 + 5 * LANES);
+        c6.intoArray(out, o1 + 6 * LANES);
     }
 
     /** {@link #two} for the last block of an odd block count: weights [cIn][lane]. */
-    static void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] b, int b0,
-            boolean accumulate, float[] out, int o0, float[] res, int r0, int act, float lo, float hi) {
+    static void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
         int s1 = ps, s2 = 2 * ps, s3 = 3 * ps, s4 = 4 * ps, s5 = 5 * ps, s6 = 6 * ps;
@@ -124,21 +120,21 @@ final class PointwiseStrips {
                 q = x0 + g * groupStep;
             } while (c < cTo);
         }
-        store(a0, b, b0, accumulate, act, lo, hi, res, r0, out, o0);
-        store(a1, b, b0, accumulate, act, lo, hi, res, r0 + LANES, out, o0 + LANES);
-        store(a2, b, b0, accumulate, act, lo, hi, res, r0 + 2 * LANES, out, o0 + 2 * LANES);
-        store(a3, b, b0, accumulate, act, lo, hi, res, r0 + 3 * LANES, out, o0 + 3 * LANES);
-        store(a4, b, b0, accumulate, act, lo, hi, res, r0 + 4 * LANES, out, o0 + 4 * LANES);
-        store(a5, b, b0, accumulate, act, lo, hi, res, r0 + 5 * LANES, out, o0 + 5 * LANES);
-        store(a6, b, b0, accumulate, act, lo, hi, res, r0 + 6 * LANES, out, o0 + 6 * LANES);
+        a0.intoArray(out, o0);
+        a1.intoArray(out, o0 + LANES);
+        a2.intoArray(out, o0 + 2 * LANES);
+        a3.intoArray(out, o0 + 3 * LANES);
+        a4.intoArray(out, o0 + 4 * LANES);
+        a5.intoArray(out, o0 + 5 * LANES);
+        a6.intoArray(out, o0 + 6 * LANES);
     }
 
     /**
      * One output pixel of {@code blocks} (1 or 2) blocks: rows narrower than a strip. Weights of the pair
      * {@code blocks·LANES} wide.
      */
-    static void pixel(float[] x, int x0, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, int blocks, float[] b, int b0,
-            boolean accumulate, float[] out, int o0, int o1, float[] res, int r0, int r1, int act, float lo, float hi) {
+    static void pixel(float[] x, int x0, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, int blocks, float[] out, int o0,
+            int o1) {
         FloatVector a = FloatVector.zero(SPECIES), c = a;
         int stride = blocks * LANES, wq = wq0;
         for (int ch = cFrom; ch < cTo; ch++, wq += stride) {
@@ -148,38 +144,42 @@ final class PointwiseStrips {
                 c = FloatVector.fromArray(SPECIES, w, wq + LANES).fma(p, c);
             }
         }
-        store(a, b, b0, accumulate, act, lo, hi, res, r0, out, o0);
+        a.intoArray(out, o0);
         if (blocks == 2) {
-            store(c, b, b0 + LANES, accumulate, act, lo, hi, res, r1, out, o1);
+            c.intoArray(out, o1);
         }
     }
 
     /**
-     * Stores a K block's sum as the GEMM's store does (the first block's plus the bias, if any; a later block's added to
-     * the stored value), then, after the last block, the residual add and the activation as VectorEpilogue computes them.
+     * Stores {@code count} vectors of a K block's sums ({@code acc[a0 + p·LANES]}) as the GEMM's MicroKernel stores a K
+     * block: the first block's plus the bias ({@code b} at {@code bAt}, null for none), a later one added to the value
+     * stored before ({@code accumulate}); after the last block, if asked, the residual ({@code res[rAt + p·LANES]}, null
+     * for none) is added and relu or clamp applied, with VectorEpilogue's operations. A loop of its own over arrays, with
+     * no helper taking vectors: when the strip kernels did this, or called a helper C2 did not inline, C2 boxed the
+     * accumulators (8-40x slower, depending on the order of compilation).
      */
-    private static void store(FloatVector v, float[] b, int bAt, boolean accumulate, int act, float lo, float hi, float[] res, int at,
+    static void store(float[] acc, int a0, int count, float[] b, int bAt, boolean accumulate, int act, float lo, float hi, float[] res, int rAt,
             float[] out, int oAt) {
-        if (accumulate) {
-            v = FloatVector.fromArray(SPECIES, out, oAt).add(v);
-        } else if (b != null) {
-            v = v.add(FloatVector.fromArray(SPECIES, b, bAt));
+        FloatVector bias = !accumulate && b != null ? FloatVector.fromArray(SPECIES, b, bAt) : null;
+        FloatVector zero = FloatVector.zero(SPECIES), low = FloatVector.broadcast(SPECIES, lo), high = FloatVector.broadcast(SPECIES, hi);
+        for (int p = 0; p < count; p++) {
+            int o = oAt + p * LANES;
+            FloatVector v = FloatVector.fromArray(SPECIES, acc, a0 + p * LANES);
+            if (accumulate) {
+                v = v.add(FloatVector.fromArray(SPECIES, out, o));
+            } else if (bias != null) {
+                v = v.add(bias);
+            }
+            if (res != null) {
+                v = v.add(FloatVector.fromArray(SPECIES, res, rAt + p * LANES));
+            }
+            if (act == RELU) {
+                v = v.blend(zero, v.compare(VectorOperators.LT, 0f));  // v < 0 ? 0 : v
+            } else if (act == CLAMP) {
+                v = v.blend(low, v.compare(VectorOperators.LT, low));   // C++ max(v, lo) = v < lo ? lo : v
+                v = v.blend(high, high.compare(VectorOperators.LT, v)); // C++ min(v, hi) = hi < v ? hi : v
+            }
+            v.intoArray(out, o);
         }
-        finish(v, act, lo, hi, res, at).intoArray(out, oAt);
-    }
-
-    /** The residual add and the activation, as VectorEpilogue and Epilogue#apply compute them. */
-    private static FloatVector finish(FloatVector v, int act, float lo, float hi, float[] res, int at) {
-        if (res != null) {
-            v = v.add(FloatVector.fromArray(SPECIES, res, at));
-        }
-        if (act == RELU) {
-            v = v.blend(FloatVector.zero(SPECIES), v.compare(VectorOperators.LT, 0f)); // v < 0 ? 0 : v
-        } else if (act == CLAMP) {
-            FloatVector low = FloatVector.broadcast(SPECIES, lo), high = FloatVector.broadcast(SPECIES, hi);
-            v = v.blend(low, v.compare(VectorOperators.LT, low));      // C++ max(v, lo) = v < lo ? lo : v
-            v = v.blend(high, high.compare(VectorOperators.LT, v));    // C++ min(v, hi) = hi < v ? hi : v
-        }
-        return v;
     }
 }
