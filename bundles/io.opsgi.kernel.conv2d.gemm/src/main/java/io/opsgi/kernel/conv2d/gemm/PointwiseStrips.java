@@ -30,7 +30,7 @@ final class PointwiseStrips {
     private static final int PAIR = 2 * LANES;
     /** Pixels per strip: 7 divides every ResNet and MobileNet width (112, 56, 28, 14, 7); 14 accumulators + 2 weights + 1 broadcast in 32 registers. */
     static final int PIXELS = 7;
-    /** What the kernel applies after the sum (else only the bias): nothing more, relu, clamp(lo, hi); plus the residual if res != null. */
+    /** What {@link #store} applies after the last K block: nothing, relu, clamp(lo, hi) (the residual too if res != null). */
     static final int NONE = 0, RELU = 1, CLAMP = 2;
 
     private PointwiseStrips() {
