@@ -30,6 +30,15 @@ public final class Sgemm {
 
     /** K per packed block: a KC x NR panel of B (32 KB at 256 x 32) stays in the 48 KB L1. */
     static final int KC = 256;
+    /**
+     * The K block of a product of inner dimension {@code k}: every element's sum is taken block by block, each from zero
+     * with one FMA per term in order, the first block's stored with the bias ({@link RowOutput}), each later one added to
+     * the value stored. A kernel that sums so gets this class's bits (the blocked 1x1 conv does).
+     */
+    public static int kBlock(int k) {
+        return balanced(Math.max(k, 1), KC, 1);
+    }
+
     /** Rows per A block: 144 x 256 floats (144 KB) stay in L2 across a whole B block. */
     static final int MC = 12 * MR;
     /** Columns per packed B block (1 MB at 256 x 1024). */

@@ -33,7 +33,9 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * <p>Prepared ({@link #prepare}): the GEMM reads the weight rows in place, so there is nothing to
  * pack; the weights are copied once, and the epilogue runs on each tile of the product as it is
  * stored, instead of as separate layers each with a pass over the whole output; a call below
- * {@link Parallel#INLINE_FLOPS} runs on the calling thread alone.
+ * {@link Parallel#INLINE_FLOPS} runs on the calling thread alone. A 1x1 conv (groups 1, unpadded, any stride) is
+ * prepared as a {@link PointwiseBlocked}: the same GEMM for NCHW, and an NCHWc micro-kernel when the plan keeps its
+ * input, residual or output channel-blocked ({@link io.opsgi.op.ChannelBlocks}).
  *
  * <p>Every geometry is served, depthwise too: there each product has one weight row, so the
  * 8-row register tile is 1/8 used, yet it still measured 3.5-6x faster than the reference loop
@@ -57,11 +59,12 @@ public final class GemmConv2d implements Conv2dKernel {
 
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
-        return PreparedConv.of(this, g, epilogue, () -> {
+        PreparedConv2d plain = PreparedConv.of(this, g, epilogue, () -> {
             float[] weights = w.clone(), b = bias == null ? null : bias.clone();
             VectorEpilogue e = VectorEpilogue.of(epilogue);
             return (x, residual, y) -> compute(g, x, weights, b, e, residual, y);
         });
+        return PointwiseBlocked.serves(g) ? new PointwiseBlocked(plain, g, w, bias, epilogue) : plain;
     }
 
     private static void compute(ConvGeometry g, float[] x, float[] w, float[] bias, VectorEpilogue e, float[] residual, float[] y) {
