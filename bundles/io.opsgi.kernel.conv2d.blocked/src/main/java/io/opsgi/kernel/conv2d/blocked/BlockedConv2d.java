@@ -549,6 +549,12 @@ public final class BlockedConv2d implements Conv2dKernel {
                 int col = src + m0 * s + p - left;
                 if (s == 1) {
                     System.arraycopy(x, col, phases, base + m0, m1 - m0);
+                } else if (s == 2) {
+                    // One induction variable and a constant scale, so the JIT drops the bounds checks (measured: the general
+                    // loop below took 13% of a 3x3 stride-2 stem).
+                    for (int m = 0; m < m1 - m0; m++) {
+                        phases[base + m0 + m] = x[col + 2 * m];
+                    }
                 } else {
                     for (int m = base + m0; m < base + m1; m++, col += s) {
                         phases[m] = x[col];
