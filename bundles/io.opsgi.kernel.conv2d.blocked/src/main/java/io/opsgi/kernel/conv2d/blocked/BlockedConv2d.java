@@ -4,6 +4,7 @@ import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
+import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
@@ -289,6 +290,13 @@ public final class BlockedConv2d implements Conv2dKernel {
         int[] tileRows = new int[16];
         int pending = from; // rows unblocked but not yet through the epilogue
         ChannelBlocks xb = io == null ? null : io.x();
+        // Tap runs (not a blocked input, read in place by other strips) clamp in registers when the epilogue is only relu, relu6
+        // or hardtanh: no pass over the strip outputs.
+        float[] clamp = lay.tapRuns && xb == null ? clampOf(e) : null;
+        float lo = clamp == null ? Float.NEGATIVE_INFINITY : clamp[0], hi = clamp == null ? Float.POSITIVE_INFINITY : clamp[1];
+        if (clamp != null) {
+            e = Epilogue.NONE;
+        }
         // The epilogue on the strip outputs (blocked) when the residual or the output is blocked, or with tap runs (few input channels:
         // the strips are quick and a second pass over the NCHW runs showed); else on NCHW runs after unblocking.
         boolean blockedEpilogue = lay.tapRuns || io != null && (io.residual() != null || io.y() != null);
@@ -326,10 +334,10 @@ public final class BlockedConv2d implements Conv2dKernel {
                     int x0 = ((n * g.h() + top) * lay.chunks + strip / Strips.RUN_STRIPS) * chunk + strip % Strips.RUN_STRIPS * Strips.PIXELS;
                     int ow0 = strip * Strips.PIXELS;
                     if (two) {
-                        Strips.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                        Strips.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
                                 second + ow0 * LANES);
                     } else {
-                        Strips.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                        Strips.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
                     }
                 }
             } else if (lay.channelRows) {
@@ -380,6 +388,20 @@ public final class BlockedConv2d implements Conv2dKernel {
                 pending = oh + 1;
             }
         }
+    }
+
+    /** {lo, hi} when the epilogue is a clamp alone (relu, relu6, hardtanh: no scale, shift or residual), else null. */
+    private static float[] clampOf(Epilogue e) {
+        ActivationAttrs a = e.activation();
+        if (a == null || e.scale() != null || e.shift() != null || e.residual()) {
+            return null;
+        }
+        return switch (a.fn()) {
+            case RELU -> new float[] {0f, Float.POSITIVE_INFINITY};
+            case RELU6 -> new float[] {0f, 6f};
+            case HARDTANH -> new float[] {a.minVal(), a.maxVal()};
+            default -> null;
+        };
     }
 
     /**

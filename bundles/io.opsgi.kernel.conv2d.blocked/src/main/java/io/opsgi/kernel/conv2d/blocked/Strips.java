@@ -1,6 +1,7 @@
 package io.opsgi.kernel.conv2d.blocked;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -254,10 +255,11 @@ final class Strips {
      * {@code RUN} further: one kernel row is a single reduction of {@code taps} = kw·cIn steps (21 for a 7x7 RGB conv,
      * not 7 of 3), whatever the stride. {@code x0} is the index of (image, input row {@code top}, chunk, tap 0, the strip's
      * first pixel); kernel rows {@code [i0, i1)} are summed, row i at {@code x0 + i·rowStep}, with the weights
-     * [row i][taps][block][lane] of the pair.
+     * [row i][taps][block][lane] of the pair. The results are clamped to [{@code lo}, {@code hi}] in registers (the
+     * epilogue's relu, relu6 or hardtanh; -inf and +inf for none).
      */
     static void twoBlocksTaps(float[] x, int x0, int rowStep, int taps, int i0, int i1, float[] w, int wPair,
-            float[] b, int b0, float[] out, int out0, int out1) {
+            float[] b, int b0, float lo, float hi, float[] out, int out0, int out1) {
         FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
         FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
         FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
@@ -296,6 +298,37 @@ final class Strips {
                 } while (q < end);
             } while (++i < i1);
         }
+        // v < lo ? lo : v, then hi < v ? hi : v, as VectorEpilogue computes relu, relu6 and hardtanh (NaN and -0 included),
+        // written out: under an if, or through a helper method, C2 boxed the accumulators (measured: 10x slower).
+        FloatVector l = FloatVector.broadcast(SPECIES, lo), u = FloatVector.broadcast(SPECIES, hi);
+        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+        a0 = a0.blend(u, u.compare(VectorOperators.LT, a0));
+        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+        a1 = a1.blend(u, u.compare(VectorOperators.LT, a1));
+        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+        a2 = a2.blend(u, u.compare(VectorOperators.LT, a2));
+        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+        a3 = a3.blend(u, u.compare(VectorOperators.LT, a3));
+        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
+        a4 = a4.blend(u, u.compare(VectorOperators.LT, a4));
+        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
+        a5 = a5.blend(u, u.compare(VectorOperators.LT, a5));
+        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
+        a6 = a6.blend(u, u.compare(VectorOperators.LT, a6));
+        c0 = c0.blend(l, c0.compare(VectorOperators.LT, l));
+        c0 = c0.blend(u, u.compare(VectorOperators.LT, c0));
+        c1 = c1.blend(l, c1.compare(VectorOperators.LT, l));
+        c1 = c1.blend(u, u.compare(VectorOperators.LT, c1));
+        c2 = c2.blend(l, c2.compare(VectorOperators.LT, l));
+        c2 = c2.blend(u, u.compare(VectorOperators.LT, c2));
+        c3 = c3.blend(l, c3.compare(VectorOperators.LT, l));
+        c3 = c3.blend(u, u.compare(VectorOperators.LT, c3));
+        c4 = c4.blend(l, c4.compare(VectorOperators.LT, l));
+        c4 = c4.blend(u, u.compare(VectorOperators.LT, c4));
+        c5 = c5.blend(l, c5.compare(VectorOperators.LT, l));
+        c5 = c5.blend(u, u.compare(VectorOperators.LT, c5));
+        c6 = c6.blend(l, c6.compare(VectorOperators.LT, l));
+        c6 = c6.blend(u, u.compare(VectorOperators.LT, c6));
         a0.intoArray(out, out0);
         a1.intoArray(out, out0 + LANES);
         a2.intoArray(out, out0 + 2 * LANES);
@@ -314,7 +347,7 @@ final class Strips {
 
     /** {@link #twoBlocksTaps} for a pair holding one block: weights [row][taps][lane]. */
     static void oneBlockTaps(float[] x, int x0, int rowStep, int taps, int i0, int i1, float[] w, int wPair,
-            float[] b, int b0, float[] out, int out0) {
+            float[] b, int b0, float lo, float hi, float[] out, int out0) {
         FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
         FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
         int runsLength = taps * RUN, rowStride = taps * LANES;
@@ -337,6 +370,23 @@ final class Strips {
                 } while (q < end);
             } while (++i < i1);
         }
+        // v < lo ? lo : v, then hi < v ? hi : v, as VectorEpilogue computes relu, relu6 and hardtanh (NaN and -0 included),
+        // written out: under an if, or through a helper method, C2 boxed the accumulators (measured: 10x slower).
+        FloatVector l = FloatVector.broadcast(SPECIES, lo), u = FloatVector.broadcast(SPECIES, hi);
+        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+        a0 = a0.blend(u, u.compare(VectorOperators.LT, a0));
+        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+        a1 = a1.blend(u, u.compare(VectorOperators.LT, a1));
+        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+        a2 = a2.blend(u, u.compare(VectorOperators.LT, a2));
+        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+        a3 = a3.blend(u, u.compare(VectorOperators.LT, a3));
+        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
+        a4 = a4.blend(u, u.compare(VectorOperators.LT, a4));
+        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
+        a5 = a5.blend(u, u.compare(VectorOperators.LT, a5));
+        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
+        a6 = a6.blend(u, u.compare(VectorOperators.LT, a6));
         a0.intoArray(out, out0);
         a1.intoArray(out, out0 + LANES);
         a2.intoArray(out, out0 + 2 * LANES);
