@@ -4,6 +4,7 @@ import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
+import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
@@ -243,7 +244,9 @@ public final class BlockedConv2d implements Conv2dKernel {
             io = new Io(blocks, io == null ? null : io.residual(), io == null ? null : io.y());
         } else {
             in = s.input = grow(s.input, lay.inputSize());
-            if (lay.channelRows) {
+            if (lay.tapRuns) {
+                tapRuns(lay, x, in);
+            } else if (lay.channelRows) {
                 channelRows(lay, x, in);
             } else {
                 channelsLast(lay, x, in);
@@ -287,9 +290,18 @@ public final class BlockedConv2d implements Conv2dKernel {
         int[] tileRows = new int[16];
         int pending = from; // rows unblocked but not yet through the epilogue
         ChannelBlocks xb = io == null ? null : io.x();
-        // The epilogue on the strip outputs (blocked) when the residual or the output is blocked, else on NCHW runs after unblocking.
-        boolean blockedEpilogue = io != null && (io.residual() != null || io.y() != null);
-        float[] gathered = blockedEpilogue && e.residual() && io.residual() == null ? new float[g.ow() * LANES] : null;
+        // Tap runs (not a blocked input, read in place by other strips) clamp in registers when the epilogue is only relu, relu6
+        // or hardtanh: no pass over the strip outputs.
+        float[] clamp = lay.tapRuns && xb == null ? clampOf(e) : null;
+        float lo = clamp == null ? Float.NEGATIVE_INFINITY : clamp[0], hi = clamp == null ? Float.POSITIVE_INFINITY : clamp[1];
+        if (clamp != null) {
+            e = Epilogue.NONE;
+        }
+        // The epilogue on the strip outputs (blocked) when the residual or the output is blocked, or with tap runs (few input channels:
+        // the strips are quick and a second pass over the NCHW runs showed); else on NCHW runs after unblocking.
+        boolean blockedEpilogue = lay.tapRuns || io != null && (io.residual() != null || io.y() != null);
+        boolean residualBlocked = io != null && io.residual() != null;
+        float[] gathered = blockedEpilogue && e.residual() && !residualBlocked ? new float[g.ow() * LANES] : null;
         for (int oh = from; oh < to; oh++) {
             int top = oh * g.strideH() - g.padTop();
             // Taps are numbered row-major, so a row's taps inside the input are one range [t0, t1).
@@ -315,6 +327,19 @@ public final class BlockedConv2d implements Conv2dKernel {
                         Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
                     }
                 }
+            } else if (lay.tapRuns) {
+                int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
+                int chunk = lay.rowTaps() * Strips.RUN, rowStep = g.dilationH() * lay.chunks * chunk;
+                for (int strip = 0; strip < lay.strips; strip++) {
+                    int x0 = ((n * g.h() + top) * lay.chunks + strip / Strips.RUN_STRIPS) * chunk + strip % Strips.RUN_STRIPS * Strips.PIXELS;
+                    int ow0 = strip * Strips.PIXELS;
+                    if (two) {
+                        Strips.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
+                                second + ow0 * LANES);
+                    } else {
+                        Strips.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
+                    }
+                }
             } else if (lay.channelRows) {
                 int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
                 int window = c * Strips.WINDOW, rowStep = g.dilationH() * lay.strips * window;
@@ -328,7 +353,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                     }
                 }
             }
-            for (int strip = 0; strip < (lay.channelRows || xb != null ? 0 : lay.strips); strip++) {
+            for (int strip = 0; strip < (lay.channelRows || lay.tapRuns || xb != null ? 0 : lay.strips); strip++) {
                 int ow0 = strip * Strips.PIXELS;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
@@ -343,7 +368,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                     int k0 = (block0 + bl) * LANES, at = rowBase + bl * lay.owStrips * LANES;
                     float[] r = residual;
                     int rAt = 0;
-                    if (e.residual() && io.residual() != null) {
+                    if (e.residual() && residualBlocked) {
                         ChannelBlocks rb = io.residual();
                         rAt = (((n * lay.blocks + block0 + bl) * g.oh() + oh) * rb.width() + rb.left()) * LANES;
                     } else if (e.residual()) {
@@ -363,6 +388,20 @@ public final class BlockedConv2d implements Conv2dKernel {
                 pending = oh + 1;
             }
         }
+    }
+
+    /** {lo, hi} when the epilogue is a clamp alone (relu, relu6, hardtanh: no scale, shift or residual), else null. */
+    private static float[] clampOf(Epilogue e) {
+        ActivationAttrs a = e.activation();
+        if (a == null || e.scale() != null || e.shift() != null || e.residual()) {
+            return null;
+        }
+        return switch (a.fn()) {
+            case RELU -> new float[] {0f, Float.POSITIVE_INFINITY};
+            case RELU6 -> new float[] {0f, 6f};
+            case HARDTANH -> new float[] {a.minVal(), a.maxVal()};
+            default -> null;
+        };
     }
 
     /**
@@ -496,6 +535,67 @@ public final class BlockedConv2d implements Conv2dKernel {
                 }
             }
         });
+    }
+
+    /**
+     * x (n, cIn, h, w) to tap runs (n, h, chunk, kw·cIn, RUN) ({@link BlockedLayout#tapRuns}): float t of run (j, c) of
+     * chunk k holds the value of channel c that pixel o = k·RUN_STRIPS·PIXELS + t reads at kernel column j, padded column
+     * o·strideW + j·dilationW, zero outside the input (t < RUN_STRIPS·PIXELS; the last floats are not read). Each input
+     * row is first split into its stride phases (phase p: padded columns p, p + s, ...), in which a run is consecutive,
+     * so every run is one array copy.
+     */
+    private static void tapRuns(BlockedLayout lay, float[] x, float[] out) {
+        ConvGeometry g = lay.g;
+        Parallel.forRange(g.n() * g.h(), 4, (from, to) -> {
+            float[] phases = new float[(int) (g.cIn() * g.strideW() * lay.phaseLength())];
+            for (int row = from; row < to; row++) {
+                tapRunsRow(lay, x, row, phases, out);
+            }
+        });
+    }
+
+    /** {@link #tapRuns} of input row {@code row} (image row / h, row row % h), one call per row so that the JIT compiles it whole. */
+    private static void tapRunsRow(BlockedLayout lay, float[] x, int row, float[] phases, float[] out) {
+        ConvGeometry g = lay.g;
+        int h = g.h(), wd = g.w(), cIn = g.cIn(), left = g.padLeft();
+        int s = g.strideW(), kw = g.kw(), dw = g.dilationW(), length = (int) lay.phaseLength();
+        int n = row / h, r = row % h;
+        for (int c = 0; c < cIn; c++) {
+            int src = (n * cIn + c) * h * wd + r * wd;
+            for (int p = 0; p < s; p++) {
+                // phase p, float m: padded column m·s + p, input column m·s + p - left
+                int base = (c * s + p) * length;
+                int m0 = Math.min(length, Math.max(0, Math.floorDiv(left - p + s - 1, s)));
+                int m1 = Math.max(m0, Math.min(length, Math.floorDiv(wd + left - p + s - 1, s)));
+                Arrays.fill(phases, base, base + m0, 0f);
+                int col = src + m0 * s + p - left;
+                if (s == 1) {
+                    System.arraycopy(x, col, phases, base + m0, m1 - m0);
+                } else if (s == 2) {
+                    // One induction variable and a constant scale, so the JIT drops the bounds checks (measured: the general
+                    // loop below took 13% of a 3x3 stride-2 stem).
+                    for (int m = 0; m < m1 - m0; m++) {
+                        phases[base + m0 + m] = x[col + 2 * m];
+                    }
+                } else {
+                    for (int m = base + m0; m < base + m1; m++, col += s) {
+                        phases[m] = x[col];
+                    }
+                }
+                Arrays.fill(phases, base + m1, base + length, 0f);
+            }
+        }
+        int pixels = Strips.RUN_STRIPS * Strips.PIXELS;
+        int dst = row * lay.chunks * lay.rowTaps() * Strips.RUN;
+        for (int chunk = 0; chunk < lay.chunks; chunk++) {
+            int o0 = chunk * pixels, count = Math.min(pixels, lay.owStrips - o0);
+            for (int j = 0; j < kw; j++) {
+                int at = (j * dw) % s * length + o0 + j * dw / s;
+                for (int c = 0; c < cIn; c++, dst += Strips.RUN) {
+                    System.arraycopy(phases, c * s * length + at, out, dst, count);
+                }
+            }
+        }
     }
 
     /**

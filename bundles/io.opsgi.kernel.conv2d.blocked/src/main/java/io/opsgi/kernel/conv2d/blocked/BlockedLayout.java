@@ -21,6 +21,8 @@ import io.opsgi.op.ConvGeometry;
 final class BlockedLayout {
     final ConvGeometry g;
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
+    /** Chunks of {@link Strips#RUN_STRIPS} strips per output row ({@link #tapRuns}). */
+    final int chunks;
     /** Taps per kernel row and floats per tap ({@link Strips}): a whole row of kw·cIn with dilation 1, else kw of cIn. */
     final int tapsPerRow, tapLength;
     /**
@@ -30,6 +32,17 @@ final class BlockedLayout {
      * strips run {@link Strips#twoBlocksRows}; otherwise channels last and {@link Strips#twoBlocks}.
      */
     final boolean channelRows;
+    /**
+     * Few input channels ({@code cIn <=} {@link #SMALL_CIN}, a network's first conv): the input is copied as tap runs,
+     * {@code (n, h, chunk, kw·cIn, RUN)}: for each chunk of {@link Strips#RUN_STRIPS} strips, kernel column j and channel
+     * c, the values that the chunk's consecutive pixels read at that tap (an im2col of one kernel row, done once per input
+     * row, whatever the stride and dilation). One kernel row is then a reduction of kw·cIn values at a constant stride
+     * ({@link Strips#twoBlocksTaps}), not cIn values per tap: 21 for 7x7 and 9 for 3x3 on RGB instead of 3.
+     * Takes precedence over {@link #channelRows} and channels last.
+     */
+    final boolean tapRuns;
+    /** Input channels up to which {@link #tapRuns} is used. */
+    static final int SMALL_CIN = 4;
 
     BlockedLayout(ConvGeometry g, int lanes) {
         this.g = g;
@@ -39,8 +52,10 @@ final class BlockedLayout {
         taps = g.kh() * g.kw();
         tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
-        channelRows = g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - Strips.PIXELS + 1;
+        tapRuns = g.cIn() <= SMALL_CIN;
+        channelRows = !tapRuns && g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - Strips.PIXELS + 1;
         strips = (g.ow() + Strips.PIXELS - 1) / Strips.PIXELS;
+        chunks = (strips + Strips.RUN_STRIPS - 1) / Strips.RUN_STRIPS;
         owStrips = strips * Strips.PIXELS;
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
     }
@@ -58,12 +73,32 @@ final class BlockedLayout {
         long rows = (long) g.n() * pairs * g.oh() * rowBufferSize();
         long lastTapRow = (long) (g.kh() - 1) * g.dilationH() * Math.max(g.padLeft() + (long) g.w(), lastRead() + 1) * g.cIn();
         long windows = (long) g.n() * g.h() * strips * g.cIn() * Strips.WINDOW;
-        return packed < limit && input < limit && rows < limit && lastTapRow < limit && windows < limit;
+        long runs = (long) g.n() * g.h() * chunks * g.kw() * g.cIn() * Strips.RUN;
+        long phases = (long) g.cIn() * g.strideW() * phaseLength();
+        return packed < limit && input < limit && rows < limit && lastTapRow < limit && windows < limit && runs < limit
+                && phases < limit;
     }
 
-    /** Floats of the converted input: windows ({@link #channelRows}) or channels last. */
+    /** Floats of the converted input: tap windows, windows ({@link #channelRows}) or channels last. */
     int inputSize() {
+        if (tapRuns) {
+            return g.n() * g.h() * chunks * rowTaps() * Strips.RUN;
+        }
         return channelRows ? g.n() * g.h() * strips * g.cIn() * Strips.WINDOW : g.n() * g.h() * rowWidth * g.cIn();
+    }
+
+    /** Runs per chunk and input row with {@link #tapRuns}: the kw·cIn taps of one kernel row. */
+    int rowTaps() {
+        return g.kw() * g.cIn();
+    }
+
+    /**
+     * Floats of one stride phase of a padded input row with {@link #tapRuns}: phase p holds padded columns
+     * p, p + s, p + 2s, ...; pixel o reads at kernel column j phase (j·dilationW) mod s at o + (j·dilationW) div s,
+     * so the strips' pixels (the dropped ones included) need owStrips + ((kw - 1)·dilationW) div s floats.
+     */
+    long phaseLength() {
+        return owStrips + (long) (g.kw() - 1) * g.dilationW() / g.strideW();
     }
 
     /** Floats of the packed weights of one pair: [tap][cIn][block of the pair][lane]. */

@@ -1,6 +1,7 @@
 package io.opsgi.kernel.conv2d.blocked;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -41,6 +42,10 @@ final class Strips {
     static final int PIXELS = 7;
     /** Floats of one channel's input window in {@link #twoBlocksRows}: the strip's pixels and up to 9 more columns. */
     static final int WINDOW = 16;
+    /** Floats of one tap run ({@link #twoBlocksTaps}): {@link #RUN_STRIPS} strips' pixels and two unused floats. */
+    static final int RUN = 128;
+    /** Strips per chunk of tap runs. */
+    static final int RUN_STRIPS = RUN / PIXELS;
 
     private Strips() {
     }
@@ -234,6 +239,154 @@ final class Strips {
                 } while (++j < kw);
             } while (++i < i1);
         }
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+    }
+
+    /**
+     * {@link #twoBlocksRows} for few input channels on the input as tap runs ({@link BlockedLayout#tapRuns}): for each
+     * kernel column j and channel c of a kernel row, a run of {@link #RUN} floats holds the values that consecutive
+     * pixels read at that tap, so the strip's 7 pixels are 7 consecutive floats and the next (j, c) a constant
+     * {@code RUN} further: one kernel row is a single reduction of {@code taps} = kw·cIn steps (21 for a 7x7 RGB conv,
+     * not 7 of 3), whatever the stride. {@code x0} is the index of (image, input row {@code top}, chunk, tap 0, the strip's
+     * first pixel); kernel rows {@code [i0, i1)} are summed, row i at {@code x0 + i·rowStep}, with the weights
+     * [row i][taps][block][lane] of the pair. The results are clamped to [{@code lo}, {@code hi}] in registers (the
+     * epilogue's relu, relu6 or hardtanh; -inf and +inf for none).
+     */
+    static void twoBlocksTaps(float[] x, int x0, int rowStep, int taps, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float lo, float hi, float[] out, int out0, int out1) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0), bias1 = FloatVector.fromArray(SPECIES, b, b0 + LANES);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        FloatVector c0 = bias1, c1 = bias1, c2 = bias1, c3 = bias1, c4 = bias1, c5 = bias1, c6 = bias1;
+        int runsLength = taps * RUN, rowStride = taps * PAIR;
+        if (i0 < i1 && taps > 0) {
+            int i = i0;
+            do {
+                int q = x0 + i * rowStep, end = q + runsLength;
+                int wq = wPair + i * rowStride;
+                do {
+                    FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                    FloatVector v = FloatVector.fromArray(SPECIES, w, wq + LANES);
+                    FloatVector p = FloatVector.broadcast(SPECIES, x[q]);
+                    a0 = u.fma(p, a0);
+                    c0 = v.fma(p, c0);
+                    p = FloatVector.broadcast(SPECIES, x[q + 1]);
+                    a1 = u.fma(p, a1);
+                    c1 = v.fma(p, c1);
+                    p = FloatVector.broadcast(SPECIES, x[q + 2]);
+                    a2 = u.fma(p, a2);
+                    c2 = v.fma(p, c2);
+                    p = FloatVector.broadcast(SPECIES, x[q + 3]);
+                    a3 = u.fma(p, a3);
+                    c3 = v.fma(p, c3);
+                    p = FloatVector.broadcast(SPECIES, x[q + 4]);
+                    a4 = u.fma(p, a4);
+                    c4 = v.fma(p, c4);
+                    p = FloatVector.broadcast(SPECIES, x[q + 5]);
+                    a5 = u.fma(p, a5);
+                    c5 = v.fma(p, c5);
+                    p = FloatVector.broadcast(SPECIES, x[q + 6]);
+                    a6 = u.fma(p, a6);
+                    c6 = v.fma(p, c6);
+                    wq += PAIR;
+                    q += RUN;
+                } while (q < end);
+            } while (++i < i1);
+        }
+        // v < lo ? lo : v, then hi < v ? hi : v, as VectorEpilogue computes relu, relu6 and hardtanh (NaN and -0 included),
+        // written out: under an if, or through a helper method, C2 boxed the accumulators (measured: 10x slower).
+        FloatVector l = FloatVector.broadcast(SPECIES, lo), u = FloatVector.broadcast(SPECIES, hi);
+        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+        a0 = a0.blend(u, u.compare(VectorOperators.LT, a0));
+        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+        a1 = a1.blend(u, u.compare(VectorOperators.LT, a1));
+        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+        a2 = a2.blend(u, u.compare(VectorOperators.LT, a2));
+        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+        a3 = a3.blend(u, u.compare(VectorOperators.LT, a3));
+        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
+        a4 = a4.blend(u, u.compare(VectorOperators.LT, a4));
+        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
+        a5 = a5.blend(u, u.compare(VectorOperators.LT, a5));
+        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
+        a6 = a6.blend(u, u.compare(VectorOperators.LT, a6));
+        c0 = c0.blend(l, c0.compare(VectorOperators.LT, l));
+        c0 = c0.blend(u, u.compare(VectorOperators.LT, c0));
+        c1 = c1.blend(l, c1.compare(VectorOperators.LT, l));
+        c1 = c1.blend(u, u.compare(VectorOperators.LT, c1));
+        c2 = c2.blend(l, c2.compare(VectorOperators.LT, l));
+        c2 = c2.blend(u, u.compare(VectorOperators.LT, c2));
+        c3 = c3.blend(l, c3.compare(VectorOperators.LT, l));
+        c3 = c3.blend(u, u.compare(VectorOperators.LT, c3));
+        c4 = c4.blend(l, c4.compare(VectorOperators.LT, l));
+        c4 = c4.blend(u, u.compare(VectorOperators.LT, c4));
+        c5 = c5.blend(l, c5.compare(VectorOperators.LT, l));
+        c5 = c5.blend(u, u.compare(VectorOperators.LT, c5));
+        c6 = c6.blend(l, c6.compare(VectorOperators.LT, l));
+        c6 = c6.blend(u, u.compare(VectorOperators.LT, c6));
+        a0.intoArray(out, out0);
+        a1.intoArray(out, out0 + LANES);
+        a2.intoArray(out, out0 + 2 * LANES);
+        a3.intoArray(out, out0 + 3 * LANES);
+        a4.intoArray(out, out0 + 4 * LANES);
+        a5.intoArray(out, out0 + 5 * LANES);
+        a6.intoArray(out, out0 + 6 * LANES);
+        c0.intoArray(out, out1);
+        c1.intoArray(out, out1 + LANES);
+        c2.intoArray(out, out1 + 2 * LANES);
+        c3.intoArray(out, out1 + 3 * LANES);
+        c4.intoArray(out, out1 + 4 * LANES);
+        c5.intoArray(out, out1 + 5 * LANES);
+        c6.intoArray(out, out1 + 6 * LANES);
+    }
+
+    /** {@link #twoBlocksTaps} for a pair holding one block: weights [row][taps][lane]. */
+    static void oneBlockTaps(float[] x, int x0, int rowStep, int taps, int i0, int i1, float[] w, int wPair,
+            float[] b, int b0, float lo, float hi, float[] out, int out0) {
+        FloatVector bias0 = FloatVector.fromArray(SPECIES, b, b0);
+        FloatVector a0 = bias0, a1 = bias0, a2 = bias0, a3 = bias0, a4 = bias0, a5 = bias0, a6 = bias0;
+        int runsLength = taps * RUN, rowStride = taps * LANES;
+        if (i0 < i1 && taps > 0) {
+            int i = i0;
+            do {
+                int q = x0 + i * rowStep, end = q + runsLength;
+                int wq = wPair + i * rowStride;
+                do {
+                    FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
+                    a0 = u.fma(FloatVector.broadcast(SPECIES, x[q]), a0);
+                    a1 = u.fma(FloatVector.broadcast(SPECIES, x[q + 1]), a1);
+                    a2 = u.fma(FloatVector.broadcast(SPECIES, x[q + 2]), a2);
+                    a3 = u.fma(FloatVector.broadcast(SPECIES, x[q + 3]), a3);
+                    a4 = u.fma(FloatVector.broadcast(SPECIES, x[q + 4]), a4);
+                    a5 = u.fma(FloatVector.broadcast(SPECIES, x[q + 5]), a5);
+                    a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + 6]), a6);
+                    wq += LANES;
+                    q += RUN;
+                } while (q < end);
+            } while (++i < i1);
+        }
+        // v < lo ? lo : v, then hi < v ? hi : v, as VectorEpilogue computes relu, relu6 and hardtanh (NaN and -0 included),
+        // written out: under an if, or through a helper method, C2 boxed the accumulators (measured: 10x slower).
+        FloatVector l = FloatVector.broadcast(SPECIES, lo), u = FloatVector.broadcast(SPECIES, hi);
+        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+        a0 = a0.blend(u, u.compare(VectorOperators.LT, a0));
+        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+        a1 = a1.blend(u, u.compare(VectorOperators.LT, a1));
+        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+        a2 = a2.blend(u, u.compare(VectorOperators.LT, a2));
+        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+        a3 = a3.blend(u, u.compare(VectorOperators.LT, a3));
+        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
+        a4 = a4.blend(u, u.compare(VectorOperators.LT, a4));
+        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
+        a5 = a5.blend(u, u.compare(VectorOperators.LT, a5));
+        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
+        a6 = a6.blend(u, u.compare(VectorOperators.LT, a6));
         a0.intoArray(out, out0);
         a1.intoArray(out, out0 + LANES);
         a2.intoArray(out, out0 + 2 * LANES);

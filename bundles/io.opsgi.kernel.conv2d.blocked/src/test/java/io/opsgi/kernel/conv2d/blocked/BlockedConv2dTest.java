@@ -267,7 +267,7 @@ class BlockedConv2dTest {
         return new ConvGeometry(1, channels, 5, 5, channels, 3, 3, 1, 1, 0, 0, 1, 1, groups, 3, 3);
     }
 
-    private static Tensor gaussian(Random r, int... dims) {
+    static Tensor gaussian(Random r, int... dims) {
         Shape s = Shape.of(dims);
         float[] v = new float[s.size()];
         for (int i = 0; i < v.length; i++) {
@@ -276,7 +276,7 @@ class BlockedConv2dTest {
         return Tensor.of(s, v);
     }
 
-    private static Tensor abs(Tensor t) {
+    static Tensor abs(Tensor t) {
         float[] v = t.toArray();
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.abs(v[i]);

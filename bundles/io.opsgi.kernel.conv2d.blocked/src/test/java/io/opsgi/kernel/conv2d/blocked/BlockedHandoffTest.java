@@ -117,7 +117,7 @@ class BlockedHandoffTest {
         return b;
     }
 
-    private static void assertZeroColumns(ChannelBlocks l, ConvGeometry g, float[] y, Case k) {
+    static void assertZeroColumns(ChannelBlocks l, ConvGeometry g, float[] y, Case k) {
         int row = l.width() * l.lanes();
         for (int start = 0; start < y.length; start += row) {
             for (int col = 0; col < l.width(); col++) {
