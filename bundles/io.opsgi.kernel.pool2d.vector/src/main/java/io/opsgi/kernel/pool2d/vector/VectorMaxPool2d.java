@@ -80,11 +80,14 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
         final int[] chosen = new int[L];
         /** The fast path's column maxima of one output row (as keys), with -inf keys around them for the padding. */
         final int[] columns;
+        /** As {@link #columns}, for the second output row of a pair ({@link #threeByTwoRows}). */
+        final int[] nextColumns;
 
         Scratch(RowTaps taps, int kh) {
             rows = new WindowRows(taps, kh);
             columns = new int[taps.before + taps.after + L];
             Arrays.fill(columns, KEY_NEG_INF);
+            nextColumns = columns.clone();
         }
     }
 
@@ -157,8 +160,20 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
     }
 
     /**
-     * {@link #fastRows} for windows 3 columns wide at column stride 2 (ResNet's stem pool), taking the
-     * columns in pairs instead of as zipped taps: the keys read at a window start s and at s + 1,
+     * {@link #fastRows} for windows 3 columns wide at column stride 2 (the stem pools of ResNet and
+     * SqueezeNet), with two changes.
+     *
+     * <p>Pairs of output rows: for 3 window rows at row stride 2 (dilation 1), output rows oh and oh + 1
+     * read input rows hs .. hs + 4, sharing row hs + 2; one pass down the columns reads the five rows
+     * once and leaves both rows' column maxima ({@link #pairColumns}).
+     *
+     * <p>Raw bits first: floats whose sign bit is clear are in the order of their bits as ints, NaNs
+     * (of that sign) above +inf, so their maximum needs no {@link #key}, and, with no -0.0 among them,
+     * no tie can differ in its bits. A pair whose rows hold only such floats (the usual case after a
+     * ReLU) is taken on the raw bits; once a pair of a plane meets a sign bit (a negative number, -0.0,
+     * -inf or a NaN with its sign set), the rest of the plane goes by keys.
+     *
+     * <p>Along the columns ({@link #alongColumns}) the keys read at a window start s and at s + 1,
      * maximised lane by lane, hold max(c[s+2j], c[s+2j+1]) and max(c[s+2j+1], c[s+2j+2]) in lanes 2j
      * and 2j+1; viewed as longs, one shift brings the pair together for one more maximum: output j's
      * window, in lane 2j (or, shifted the other way, in lane 2j+1 for the next L/2 outputs). Per L
@@ -170,40 +185,120 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
         int width = g.w(), dh = g.dilationH(), kh = g.kh();
         int strideH = g.strideH(), padH = g.padH(), padW = g.padW();
         int height = g.h(), outH = g.oh(), outW = g.ow();
-        int[] columns = s.columns;
+        boolean pairs = kh == 3 && strideH == 2 && dh == 1;
+        // the column pass reads whole vectors from each row's start
+        int reach = RowTaps.roundUp(width);
         int pad = taps.before;
         int rowsEnd = to * outW;
         int plane = from / outH;
+        boolean signed = false;
         for (int r = from, oh = from - plane * outH; r < to; r++, oh++) {
             if (oh == outH) {
                 oh = 0;
                 plane++;
+                signed = false;
             }
+            int planeStart = plane * height * width;
             int hs = Windows.start(oh, strideH, padH);
-            s.rows.locate(taps, x, plane * height * width, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
-            columnMaxima(s.rows, width, columns, pad);
-            int out = r * outW;
-            boolean zero = false;
-            for (int ow0 = 0, at = pad - padW; ow0 < outW; ow0 += L, at += 2 * L) {
-                // outputs ow0 .. ow0+L/2-1 in the even lanes, the next L/2 in the odd lanes: RowTaps' zipped order
-                IntVector low = IntVector.fromArray(I, columns, at).max(IntVector.fromArray(I, columns, at + 1));
-                low = low.max(low.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsInts());
-                IntVector high = IntVector.fromArray(I, columns, at + L).max(IntVector.fromArray(I, columns, at + L + 1));
-                high = high.max(high.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 32).reinterpretAsInts());
-                IntVector bits = unkey(RowTaps.inOrder(RowTaps.zip(low, high), RowTaps.ZIPPED));
-                int n = Math.min(L, outW - ow0);
-                if (out + ow0 + L <= rowsEnd) {
-                    // whole vector: lanes past this row's end land on rows this loop writes next
-                    bits.reinterpretAsFloats().intoArray(y, out + ow0);
-                } else {
-                    RowTaps.store(bits.reinterpretAsFloats(), y, out + ow0, n, s.tail);
+            if (pairs && r + 1 < to && oh + 1 < outH) {
+                // Row oh + 1 exists, so its window starts inside: hs + 2 < H; and hs >= -1 (pad <= 1).
+                // Rows outside the input are replaced by a row of the same window (a maximum is idempotent).
+                int b = planeStart + (hs + 1) * width;
+                int a = hs >= 0 ? b - width : b;
+                int c = b + width;
+                int d = hs + 3 < height ? c + width : c;
+                int e = hs + 4 < height ? d + width : d;
+                if (e + reach <= x.length) {
+                    if (!signed) {
+                        signed = pairColumns(x, a, b, c, d, e, width, s.columns, s.nextColumns, pad, false);
+                    }
+                    if (signed) {
+                        pairColumns(x, a, b, c, d, e, width, s.columns, s.nextColumns, pad, true);
+                    }
+                    boolean zero = alongColumns(s.columns, pad - padW, outW, y, r * outW, rowsEnd, s.tail, signed);
+                    boolean nextZero = alongColumns(s.nextColumns, pad - padW, outW, y, (r + 1) * outW, rowsEnd, s.tail, signed);
+                    if (zero) {
+                        exactRow(g, taps, x, y, null, plane, oh, s);
+                    }
+                    if (nextZero) {
+                        exactRow(g, taps, x, y, null, plane, oh + 1, s);
+                    }
+                    r++;
+                    oh++;
+                    continue;
                 }
-                zero |= anyZero(bits, n);
             }
-            if (zero) {
+            s.rows.locate(taps, x, planeStart, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
+            columnMaxima(s.rows, width, s.columns, pad);
+            if (alongColumns(s.columns, pad - padW, outW, y, r * outW, rowsEnd, s.tail, true)) {
                 exactRow(g, taps, x, y, null, plane, oh, s);
             }
         }
+    }
+
+    /**
+     * The column maxima of input rows {a, b, c} into {@code top} and of {c, d, e} into {@code bottom}
+     * (row starts in x, whole vectors readable from each), from column {@code pad}, -inf keys after
+     * them. With {@code keyed} they are keys; otherwise raw bits, and the answer says whether a float
+     * read had its sign bit set, in which case the raw maxima are not the floats' maxima.
+     */
+    private static boolean pairColumns(float[] x, int a, int b, int c, int d, int e, int width, int[] top, int[] bottom, int pad,
+            boolean keyed) {
+        IntVector signs = IntVector.zero(I);
+        if (keyed) {
+            for (int col = 0; col < width; col += L) {
+                IntVector mid = key(FloatVector.fromArray(F, x, c + col).reinterpretAsInts());
+                key(FloatVector.fromArray(F, x, a + col).reinterpretAsInts()).max(key(FloatVector.fromArray(F, x, b + col).reinterpretAsInts()))
+                        .max(mid).intoArray(top, pad + col);
+                mid.max(key(FloatVector.fromArray(F, x, d + col).reinterpretAsInts())).max(key(FloatVector.fromArray(F, x, e + col).reinterpretAsInts()))
+                        .intoArray(bottom, pad + col);
+            }
+        } else {
+            for (int col = 0; col < width; col += L) {
+                IntVector va = FloatVector.fromArray(F, x, a + col).reinterpretAsInts();
+                IntVector vb = FloatVector.fromArray(F, x, b + col).reinterpretAsInts();
+                IntVector vc = FloatVector.fromArray(F, x, c + col).reinterpretAsInts();
+                IntVector vd = FloatVector.fromArray(F, x, d + col).reinterpretAsInts();
+                IntVector ve = FloatVector.fromArray(F, x, e + col).reinterpretAsInts();
+                // lanes past column W-1 count too: at worst a needless turn to keys
+                signs = signs.or(va.or(vb)).or(vc.or(vd).or(ve));
+                va.max(vb).max(vc).intoArray(top, pad + col);
+                vc.max(vd).max(ve).intoArray(bottom, pad + col);
+            }
+        }
+        // the last vector wrote past column W-1: those columns are padding again
+        IntVector.broadcast(I, KEY_NEG_INF).intoArray(top, pad + width);
+        IntVector.broadcast(I, KEY_NEG_INF).intoArray(bottom, pad + width);
+        return signs.reduceLanes(VectorOperators.OR) < 0;
+    }
+
+    /**
+     * One output row of a 3-wide, stride-2 window from its column maxima ({@code columns[at]} is input
+     * column -padW), stored at {@code y[out]}: keys are turned back into floats, raw bits stored as
+     * they are. Answers whether the row must be redone exactly (keys only: a zero among its outputs).
+     */
+    private static boolean alongColumns(int[] columns, int first, int outW, float[] y, int out, int rowsEnd, float[] tail, boolean keyed) {
+        boolean zero = false;
+        for (int ow0 = 0, at = first; ow0 < outW; ow0 += L, at += 2 * L) {
+            // outputs ow0 .. ow0+L/2-1 in the even lanes, the next L/2 in the odd lanes: RowTaps' zipped order
+            IntVector low = IntVector.fromArray(I, columns, at).max(IntVector.fromArray(I, columns, at + 1));
+            low = low.max(low.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsInts());
+            IntVector high = IntVector.fromArray(I, columns, at + L).max(IntVector.fromArray(I, columns, at + L + 1));
+            high = high.max(high.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 32).reinterpretAsInts());
+            IntVector max = RowTaps.inOrder(RowTaps.zip(low, high), RowTaps.ZIPPED);
+            IntVector bits = keyed ? unkey(max) : max;
+            int n = Math.min(L, outW - ow0);
+            if (out + ow0 + L <= rowsEnd) {
+                // whole vector: lanes past this row's end land on rows this loop writes next
+                bits.reinterpretAsFloats().intoArray(y, out + ow0);
+            } else {
+                RowTaps.store(bits.reinterpretAsFloats(), y, out + ow0, n, tail);
+            }
+            if (keyed) {
+                zero |= anyZero(bits, n);
+            }
+        }
+        return zero;
     }
 
     /** Whether one of the first {@code n} lanes of {@code bits} is +0.0 or -0.0. */
