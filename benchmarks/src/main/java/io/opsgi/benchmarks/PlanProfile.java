@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code -XX:StartFlightRecording=filename=x.jfr,settings=profile}) for what happens inside each step.
  * With 0 seconds it prints the cold first run, step by step, and ends: what a one-shot {@code ./opsgi run} sees.
  *
- * <pre>java ... io.opsgi.benchmarks.PlanProfile MODEL INPUT.npy [threads] [warmup-seconds] [seconds] [warm]</pre>
- * ({@code warm}: the experiment of a background warm-up on a small conv while the model loads, see the README's cold start)
+ * <pre>java ... io.opsgi.benchmarks.PlanProfile MODEL INPUT.npy [threads] [warmup-seconds] [seconds] [warm] [nchw]</pre>
+ * ({@code warm}: the experiment of a background warm-up on a small conv while the model loads, see the README's cold start;
+ * {@code nchw}: the fused plan with NCHW between all steps, {@code --no-keep-layout}, to set against the default)
  */
 public final class PlanProfile {
     private PlanProfile() {
@@ -56,12 +57,13 @@ public final class PlanProfile {
         // Experiment (6th argument "warm"): JIT-warm the conv path on a small conv in the background while the model loads.
         AtomicBoolean loaded = new AtomicBoolean();
         Thread warm = new Thread(() -> warmConv(kernels, loaded), "warm-up");
-        if (args.length > 5 && args[5].equals("warm")) {
+        List<String> flags = args.length > 5 ? List.of(args).subList(5, args.length) : List.of();
+        if (flags.contains("warm")) {
             warm.start();
         }
         NetworkDescription d = OnnxModel.isOnnx(model) ? OnnxModel.read(model).description() : NetworkDescription.read(model);
         Network net = Network.plan(d);
-        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), flags.contains("nchw") ? ExecutionPlan.Options.FUSED_NCHW : ExecutionPlan.Options.FUSED);
         loaded.set(true);
         warm.join();
         System.out.printf(Locale.ROOT, "# %s, %d thread(s); load average at start: %s%n", model, threads, Files.readString(Path.of("/proc/loadavg")).trim());
