@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the lanes j with bit d set in row i for the lanes j-d of row i+d. The rows are sixteen named
  * locals, not an array, so that C2 keeps them in registers.
  *
- * <p>Shared by the kernels that convert between NCHW and {@link io.opsgi.op.ChannelBlocks} (the depthwise conv, the gemm
- * conv's blocked 1x1).
+ * <p>Shared by the kernels that convert between NCHW and {@link io.opsgi.op.ChannelBlocks} (the blocked conv, the
+ * depthwise conv, the gemm conv's blocked 1x1).
  */
 public final class Transpose16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;

@@ -2,6 +2,7 @@ package io.opsgi.kernel.conv2d.blocked;
 
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.Transpose16;
 import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.ActivationAttrs;
