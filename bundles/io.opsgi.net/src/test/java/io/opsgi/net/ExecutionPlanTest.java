@@ -129,6 +129,26 @@ class ExecutionPlanTest {
     }
 
     /**
+     * ONNX's HardSigmoid (alpha·x + beta, here ONNX's 0.2 and 0.5) is not PyTorch's hardsigmoid ((x + 3) / 6) that an
+     * epilogue computes: it stays a layer of its own, and the fused plan answers as the layer-by-layer one. (Fused, the
+     * output at x = 1 would be 0.667 instead of 0.7.) PyTorch's form still fuses.
+     */
+    @Test
+    void onnxHardSigmoidIsNotFusedAsPyTorchs() throws Exception {
+        Network net = Network.plan(NetworkBuilder.network("hs", 1, 4, 6, 6).seeded(3)
+                .conv2d("c1", 4, 8, 3, "padding", 1).layer("hs", "hardsigmoid", "alpha", 0.2, "beta", 0.5)
+                .conv2d("c2", 8, 8, 3, "padding", 1).layer("hs2", "hardsigmoid").build());
+        ExecutionPlan plan = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.FUSED);
+        assertEquals(List.of(List.of("c1"), List.of("hs"), List.of("c2", "hs2")), plan.stepLayers());
+        Tensor x = Tensor.wrap(net.inputShape(), new float[net.inputShape().size()]);
+        for (int i = 0; i < x.buffer().length; i++) {
+            x.buffer()[i] = (i % 9 - 4) * 0.5f;
+        }
+        Tensor ref = ExecutionPlan.of(net, Weights.load(net), ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertWithin(ref, plan.run(KERNELS, x).output(), NetworkTolerance.of(net, ref), "fused vs layer by layer");
+    }
+
+    /**
      * Two fire modules (squeezenet's squeeze 1x1, expand 1x1 and 3x3, concat) on a batch of 2: each concat copies
      * into a buffer of the plan, the second into the first's once the first is dead, and the conv buffers are freed
      * by the concat (it copies, so its inputs need not live on as a flatten's do). The last concat, along the width

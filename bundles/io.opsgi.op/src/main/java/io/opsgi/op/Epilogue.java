@@ -42,8 +42,9 @@ public final class Epilogue {
      * copied; their length is checked against the output channels when a kernel prepares with it.
      */
     public static Epilogue of(float[] scale, float[] shift, boolean residual, ActivationAttrs activation) {
-        if (activation != null && !FUSABLE.contains(activation.fn())) {
-            throw new IllegalArgumentException("an epilogue applies " + FUSABLE + ", not " + activation.fn().op());
+        if (activation != null && !fusable(activation)) {
+            throw new IllegalArgumentException("an epilogue applies " + FUSABLE + " in PyTorch's form, not " + activation.fn().op()
+                    + (activation.onnxForm() ? " in ONNX's form" : ""));
         }
         return new Epilogue(scale == null ? null : scale.clone(), shift == null ? null : shift.clone(), residual, activation);
     }
@@ -64,8 +65,9 @@ public final class Epilogue {
         return new Epilogue(scale, shift, true, null);
     }
 
+    /** Whether an epilogue can apply {@code a}: a {@link #FUSABLE} function in PyTorch's form (ONNX's HardSigmoid, alpha·x + beta, runs as its own layer). */
     public static boolean fusable(ActivationAttrs a) {
-        return a != null && FUSABLE.contains(a.fn());
+        return a != null && FUSABLE.contains(a.fn()) && !(a.fn() == Activation.HARDSIGMOID && a.onnxForm());
     }
 
     public boolean isNone() {
