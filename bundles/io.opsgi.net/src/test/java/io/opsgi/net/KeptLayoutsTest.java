@@ -175,6 +175,134 @@ class KeptLayoutsTest {
         assertWithin(before, after, NetworkTolerance.of(net, before), "after the swap");
     }
 
+    /**
+     * The layout trial: with the real kernels it chooses and both layouts give the same bits; with a conv whose blocked
+     * runs take 2 ms longer (its NCHW runs as fast as before) it chooses NCHW between steps; a swap starts it over.
+     */
+    @Test
+    void theLayoutTrialKeepsLayoutsOnlyWhereTheyAreFaster() throws Exception {
+        Network net = resnetLike();
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        LayoutTrial.Tuning quick = new LayoutTrial.Tuning(0, 4, 5, 0.03);
+        ExecutionPlan plan = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        plan.layoutTrial(quick);
+        Tensor first = plan.run(KERNELS, x).output();
+        for (int i = 0; i < 13 && plan.keepsLayouts() == null; i++) {
+            assertTrue(Arrays.equals(first.toArray(), plan.run(KERNELS, x).output().toArray()), "kept and NCHW runs: not the same bits");
+        }
+        assertTrue(plan.keepsLayouts() != null, "no choice after 4 warm-up runs and 5 samples of each layout");
+        assertTrue(plan.describe().contains("measured at warm-up: kept"), plan.describe());
+
+        NetworkRunner.KernelSource slowBlocks = new NetworkRunner.KernelSource() {
+            @Override
+            public <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
+                KernelLease<K> inner = KERNELS.lease(op, type);
+                K kernel = inner.kernel() instanceof Conv2dKernel c ? type.cast(new SlowBlocks(c)) : inner.kernel();
+                return new KernelLease<>() {
+                    public K kernel() {
+                        return kernel;
+                    }
+
+                    public KernelDescriptor descriptor() {
+                        return inner.descriptor();
+                    }
+
+                    public KernelDescriptor servedBy() {
+                        return inner.servedBy();
+                    }
+
+                    public Object kernelsKey() {
+                        return "slow blocks";
+                    }
+
+                    public void close() {
+                        inner.close();
+                    }
+                };
+            }
+        };
+        for (int i = 0; i < 14 && (i < 2 || plan.keepsLayouts() == null); i++) {
+            assertWithin(first, plan.run(slowBlocks, x).output(), NetworkTolerance.of(net, first), "with the slow blocked runs");
+        }
+        assertEquals(Boolean.FALSE, plan.keepsLayouts(), () -> "blocked runs 2 ms slower per conv, yet: " + plan.describe());
+        assertTrue(plan.describe().contains("NCHW between steps, faster here"), plan.describe());
+    }
+
+    /** A conv whose prepared convs are the real ones, except that every run reading or writing blocks first sleeps 2 ms. */
+    private record SlowBlocks(Conv2dKernel real) implements Conv2dKernel {
+        @Override
+        public void conv2d(io.opsgi.op.ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+            real.conv2d(g, x, w, bias, y);
+        }
+
+        @Override
+        public boolean supports(io.opsgi.op.ConvGeometry g) {
+            return real.supports(g);
+        }
+
+        @Override
+        public io.opsgi.op.PreparedConv2d prepare(io.opsgi.op.ConvGeometry g, float[] w, float[] bias, io.opsgi.op.Epilogue e) {
+            io.opsgi.op.PreparedConv2d p = real.prepare(g, w, bias, e);
+            if (!(p instanceof io.opsgi.op.PreparedBlockedConv2d b)) {
+                return p;
+            }
+            Conv2dKernel self = this;
+            return new io.opsgi.op.PreparedBlockedConv2d() {
+                public Conv2dKernel kernel() {
+                    return self;
+                }
+
+                public io.opsgi.op.ConvGeometry geometry() {
+                    return b.geometry();
+                }
+
+                public io.opsgi.op.Epilogue epilogue() {
+                    return b.epilogue();
+                }
+
+                public void run(float[] x, float[] residual, float[] y) {
+                    b.run(x, residual, y);
+                }
+
+                public Object layoutOwner() {
+                    return b.layoutOwner();
+                }
+
+                public int lanes() {
+                    return b.lanes();
+                }
+
+                public boolean readsBlocked() {
+                    return b.readsBlocked();
+                }
+
+                public boolean writesBlocked() {
+                    return b.writesBlocked();
+                }
+
+                public int inputLeft() {
+                    return b.inputLeft();
+                }
+
+                public int inputRight() {
+                    return b.inputRight();
+                }
+
+                public void run(float[] x, ChannelBlocks xl, float[] residual, ChannelBlocks rl, float[] y, ChannelBlocks yl) {
+                    if (xl != null || rl != null || yl != null) {
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    b.run(x, xl, residual, rl, y, yl);
+                }
+            };
+        }
+    }
+
     private static void assertWithin(Tensor expected, Tensor actual, io.opsgi.op.Tolerance t, String what) {
         TensorComparison cmp = TensorComparison.compare("output", expected, actual, t);
         assertTrue(cmp.passed(), () -> what + ": " + cmp.problem());
