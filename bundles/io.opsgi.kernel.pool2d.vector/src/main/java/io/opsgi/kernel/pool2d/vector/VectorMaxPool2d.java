@@ -14,8 +14,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
 
@@ -56,9 +54,6 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
      * 0, 1, ..., L-1: lane i is below n for the first n lanes. (Loaded where it is used; {@code indexInRange}
      * with a limit known only at run time is not compiled to vector code on Java 17.)
      */
-    /** Ints in half a vector: {@link #rawAlongColumns} narrows L/2 longs to them. */
-    private static final VectorSpecies<Integer> I_HALF = VectorSpecies.of(int.class, VectorShape.forBitSize(I.vectorBitSize() / 2));
-    private static final int HALF = L / 2;
     private static final int[] LANE_INDEX = java.util.stream.IntStream.range(0, L).toArray();
 
     @Override
@@ -67,8 +62,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
         OutputRows.forEach(g, (from, to) -> {
             Scratch s = new Scratch(taps, g.kh());
             if (indices == null && g.kw() == 3 && g.strideW() == 2 && g.dilationW() == 1) {
-                int done = g.kh() == 3 && g.strideH() == 2 && g.dilationH() == 1 && unsignedRow(g, x, from) ? rawPairRows(g, taps, x, y, from, to, s) : from;
-                threeByTwoRows(g, taps, x, y, done, to, s);
+                threeByTwoRows(g, taps, x, y, from, to, s);
             } else if (indices == null) {
                 fastRows(g, taps, x, y, from, to, s);
             } else {
@@ -86,17 +80,11 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
         final int[] chosen = new int[L];
         /** The fast path's column maxima of one output row (as keys), with -inf keys around them for the padding. */
         final int[] columns;
-        /** As {@link #columns}, for the second output row of a pair ({@link #rawPairRows}). */
-        final int[] nextColumns;
-        /** The five input rows of a pair, whole vectors each, where reading them in place would leave the input ({@link #rawPairRows}). */
-        final float[] stagedPair;
 
         Scratch(RowTaps taps, int kh) {
             rows = new WindowRows(taps, kh);
             columns = new int[taps.before + taps.after + L];
             Arrays.fill(columns, KEY_NEG_INF);
-            nextColumns = columns.clone();
-            stagedPair = new float[5 * RowTaps.roundUp(taps.width)];
         }
     }
 
@@ -214,156 +202,6 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             }
             if (zero) {
                 exactRow(g, taps, x, y, null, plane, oh, s);
-            }
-        }
-    }
-
-    /**
-     * 3x3 windows at stride 2 (dilation 1; the stem pools of ResNet and SqueezeNet), values only, on the
-     * floats' raw bits, for output rows {@code [from, to)} as long as every float read has its sign bit
-     * clear (the usual case after a ReLU); answers the first row not done, which {@link #threeByTwoRows}
-     * takes from there by keys.
-     *
-     * <p>Floats whose sign bit is clear are in the order of their bits as ints, NaNs (of that sign)
-     * above +inf, so their maximum needs no {@link #key}; with no -0.0 among them no tie can differ in its
-     * bits, so no row is redone for a zero. Output rows oh and oh + 1 of a plane read input rows hs .. hs + 4,
-     * sharing row hs + 2: one pass down the columns reads the five rows once for both
-     * ({@link #rawPairColumns}); a plane's last row of an odd count goes alone. Along the columns as in
-     * {@link #threeByTwoRows}. A row outside the input is replaced by a row of the same window (a maximum
-     * is idempotent). A float with its sign bit set (a negative number, -0.0, -inf or a NaN with its sign
-     * set) stops it (at most one pass wasted per call and thread).
-     *
-     * <p>Vector code that runs once per call stays interpreted for thousands of calls, each op
-     * through the Vector API's Java fallback (measured: +0.08 ms a call for one wasted pass, and calls
-     * of several ms when the keyed path ran only the tensor's last rows). So the tensor's last rows are
-     * staged and go through the same code as the rest, and {@link #unsignedRow} keeps inputs that are
-     * plainly signed off this path altogether.
-     *
-     * <p>Measured 2026-12-06 (one thread, CPU time, load 2.5, inputs as after a ReLU): 64x111x111 ceil
-     * 0.345 -> 0.140 ms, 128x55x55 0.190 -> 0.094, 256x27x27 0.121 -> 0.064, 64x112x112 pad 1 0.306 ->
-     * 0.161; signed inputs unchanged. Open: in one JVM where both this path and the keyed one run hot
-     * (signed and unsigned inputs), whichever was compiled second ran up to 2x slower (Java 17).
-     */
-    private static int rawPairRows(PoolGeometry g, RowTaps taps, float[] x, float[] y, int from, int to, Scratch s) {
-        int width = g.w(), height = g.h(), outH = g.oh(), outW = g.ow();
-        int strideH = g.strideH(), padH = g.padH();
-        int pad = taps.before;
-        int first = pad - g.padW();
-        int reach = RowTaps.roundUp(width);
-        int rowsEnd = to * outW;
-        int plane = from / outH;
-        for (int r = from, oh = from - plane * outH; r < to; r += 2, oh += 2) {
-            if (oh >= outH) {
-                oh -= outH;
-                plane++;
-            }
-            // oh may be a plane's last row; its pair's second row then belongs to the next plane: not stored
-            boolean pair = r + 1 < to && oh + 1 < outH;
-            int planeStart = plane * height * width;
-            int hs = Windows.start(oh, strideH, padH);
-            // each window's rows clamped into the input: h in [max(hs, 0), min(hs + 2, H - 1)]
-            int top = Math.max(hs, 0), bottom = Math.min(hs + 2, height - 1);
-            int a = planeStart + top * width;
-            int b = planeStart + Math.min(Math.max(hs + 1, top), bottom) * width;
-            int c = planeStart + bottom * width;
-            int d = c, e = c;
-            if (pair) {
-                // row oh + 1's window starts inside the input: hs + 2 < H
-                int nextBottom = Math.min(hs + 4, height - 1);
-                d = planeStart + Math.min(hs + 3, nextBottom) * width;
-                e = planeStart + nextBottom * width;
-            }
-            float[] src = x;
-            if (e + reach > x.length) {
-                // the tensor's last rows: staged, so that the same (hot) code reads them
-                src = s.stagedPair;
-                int i = 0;
-                for (int row : new int[] {a, b, c, d, e}) {
-                    System.arraycopy(x, row, src, i, width);
-                    i += reach;
-                }
-                a = 0;
-                b = reach;
-                c = 2 * reach;
-                d = 3 * reach;
-                e = 4 * reach;
-            }
-            if (rawPairColumns(src, a, b, c, d, e, width, s.columns, s.nextColumns, pad)) {
-                return r;
-            }
-            rawAlongColumns(s.columns, first, outW, y, r * outW, rowsEnd, s.tail);
-            if (pair) {
-                rawAlongColumns(s.nextColumns, first, outW, y, (r + 1) * outW, rowsEnd, s.tail);
-            } else {
-                r--;
-                oh--;
-            }
-        }
-        return to;
-    }
-
-    /**
-     * Whether the first input row of output row {@code r}'s window has no float with its sign bit set:
-     * a scalar look (plain code is compiled soon) before trying {@link #rawPairRows}.
-     */
-    private static boolean unsignedRow(PoolGeometry g, float[] x, int r) {
-        int plane = r / g.oh();
-        int h = Math.max(Windows.start(r - plane * g.oh(), g.strideH(), g.padH()), 0);
-        for (int i = (plane * g.h() + h) * g.w(), end = i + g.w(); i < end; i++) {
-            if (Float.floatToRawIntBits(x[i]) < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The column maxima of input rows {a, b, c} into {@code top} and of {c, d, e} into {@code bottom}
-     * as raw bits (row starts in x, whole vectors readable from each), from column {@code pad}, -inf
-     * keys after them. Answers whether a float read had its sign bit set, in which case the raw maxima
-     * are not the floats' maxima.
-     */
-    private static boolean rawPairColumns(float[] x, int a, int b, int c, int d, int e, int width, int[] top, int[] bottom, int pad) {
-        IntVector signs = IntVector.zero(I);
-        for (int col = 0; col < width; col += L) {
-            IntVector va = FloatVector.fromArray(F, x, a + col).reinterpretAsInts();
-            IntVector vb = FloatVector.fromArray(F, x, b + col).reinterpretAsInts();
-            IntVector vc = FloatVector.fromArray(F, x, c + col).reinterpretAsInts();
-            IntVector vd = FloatVector.fromArray(F, x, d + col).reinterpretAsInts();
-            IntVector ve = FloatVector.fromArray(F, x, e + col).reinterpretAsInts();
-            // lanes past column W-1 count too: at worst a needless turn to keys
-            signs = signs.or(va.or(vb)).or(vc.or(vd).or(ve));
-            va.max(vb).max(vc).intoArray(top, pad + col);
-            vc.max(vd).max(ve).intoArray(bottom, pad + col);
-        }
-        // the last vector wrote past column W-1: those columns are padding again
-        IntVector.broadcast(I, KEY_NEG_INF).intoArray(top, pad + width);
-        IntVector.broadcast(I, KEY_NEG_INF).intoArray(bottom, pad + width);
-        return signs.reduceLanes(VectorOperators.OR) < 0;
-    }
-
-    /**
-     * One output row from its column maxima as raw bits ({@code columns[first]} is input column -padW),
-     * stored at {@code y[out]} as they are. Per L/2 outputs: the maxima read at a window start s and
-     * at s + 2 hold max(c[s+2j], c[s+2j+2]) in lane 2j, and the first read, viewed as longs and shifted,
-     * c[s+2j+1]: one more maximum gives output j in lane 2j, and narrowing the longs to ints keeps those
-     * lanes, in order. (The blend and shuffle of {@link #threeByTwoRows} ran in the Vector API's Java
-     * fallback here in a JFR profile on Java 17, half of the time; a narrowing has no constant.)
-     */
-    private static void rawAlongColumns(int[] columns, int first, int outW, float[] y, int out, int rowsEnd, float[] tail) {
-        for (int ow0 = 0, at = first; ow0 < outW; ow0 += HALF, at += L) {
-            IntVector here = IntVector.fromArray(I, columns, at);
-            IntVector odd = here.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsInts();
-            IntVector max = here.max(IntVector.fromArray(I, columns, at + 2)).max(odd);
-            FloatVector bits = max.reinterpretAsLongs().convertShape(VectorOperators.L2I, I_HALF, 0).reinterpretAsFloats();
-            if (out + ow0 + HALF <= rowsEnd) {
-                // whole vector: lanes past this row's end land on rows this loop writes next
-                bits.intoArray(y, out + ow0);
-            } else {
-                bits.intoArray(tail, 0);
-                for (int i = 0, n = Math.min(HALF, outW - ow0); i < n; i++) {
-                    y[out + ow0 + i] = tail[i];
-                }
             }
         }
     }

@@ -23,27 +23,6 @@ final class PoolData {
         return Tensor.of(Shape.of(n, c, h, w), v);
     }
 
-    /**
-     * An (n, c, h, w) tensor as after a ReLU: about a third +0.0, the rest uniform in [0, 4) with now and then
-     * +inf or a NaN (sign bit clear); with {@code signRate > 0} about one element in {@code signRate} has its
-     * sign bit set (-0.0, -1, -inf or a NaN with its sign set).
-     */
-    static Tensor nonNegative(Random r, int n, int c, int h, int w, int signRate) {
-        float[] v = new float[n * c * h * w];
-        for (int i = 0; i < v.length; i++) {
-            if (signRate > 0 && r.nextInt(signRate) == 0) {
-                v[i] = SIGNED[r.nextInt(SIGNED.length)];
-            } else {
-                int pick = r.nextInt(60);
-                v[i] = pick < 20 ? 0f : pick == 20 ? Float.POSITIVE_INFINITY : pick == 21 ? Float.NaN : r.nextFloat() * 4;
-            }
-        }
-        return Tensor.of(Shape.of(n, c, h, w), v);
-    }
-
-    /** Floats with their sign bit set, among them a NaN (x86's default NaN has it). */
-    private static final float[] SIGNED = {-0f, -1f, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xffc00000)};
-
     /** Bit-for-bit equality as the conformance suite judges it: every NaN alike, -0.0 apart from 0.0. */
     static int firstDifference(Tensor expected, Tensor actual) {
         if (!expected.shape().equals(actual.shape())) {

@@ -71,51 +71,6 @@ class VectorMaxPool2dTest {
         }
     }
 
-    /**
-     * 3x3 windows at stride 2 on inputs as after a ReLU, values only: pairs of output rows on raw bits,
-     * turned to keys for the rest of a plane by a float with its sign bit set (rare, dense, or never),
-     * at odd and even heights and widths, both paddings, ceil mode, several planes, on one and two threads
-     * (a thread's rows can start or end inside a pair).
-     */
-    @Test
-    void threeByThreeStrideTwoOnNonNegativeInputsMatchesTheReference() {
-        Random r = new Random(1713);
-        int before = Parallel.threads();
-        try {
-            for (int i = 0; i < 400; i++) {
-                Parallel.setThreads(1 + i % 2);
-                int pad = r.nextInt(2);
-                MaxPool2dAttrs a = new MaxPool2dAttrs(HW.of(3), HW.of(2), HW.of(pad), HW.of(1), r.nextBoolean());
-                int[] signRates = {0, 0, 400, 7};
-                Tensor x = PoolData.nonNegative(r, 1 + r.nextInt(2), 1 + r.nextInt(3), 3 + r.nextInt(14), 3 + r.nextInt(4 * RowTaps.L + 3),
-                        signRates[r.nextInt(signRates.length)]);
-                int at = PoolData.firstDifference(MaxPool2d.apply(reference, x, a), MaxPool2d.apply(vector, x, a));
-                assertEquals(-1, at, () -> a + " on " + x.shape() + ": element " + at);
-            }
-        } finally {
-            Parallel.setThreads(before);
-        }
-    }
-
-    /** Every geometry on inputs as after a ReLU, values only, against the reference. */
-    @Test
-    void randomGeometriesOnNonNegativeInputsMatchTheReference() {
-        Random r = new Random(31);
-        for (int i = 0; i < 1500; i++) {
-            HW k = HW.of(2 + r.nextInt(4), 2 + r.nextInt(4));
-            HW s = HW.of(1 + r.nextInt(3), 1 + r.nextInt(3));
-            HW p = HW.of(r.nextInt(k.h() / 2 + 1), r.nextInt(k.w() / 2 + 1));
-            HW d = r.nextInt(3) == 0 ? HW.of(1 + r.nextInt(2), 1 + r.nextInt(2)) : HW.of(1);
-            MaxPool2dAttrs a = new MaxPool2dAttrs(k, s, p, d, r.nextBoolean());
-            Tensor x = PoolData.nonNegative(r, 1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(20), 1 + r.nextInt(70), r.nextInt(3) == 0 ? 50 : 0);
-            Tensor expected = OutputSizeTooSmall.resultOrNull(() -> MaxPool2d.apply(reference, x, a));
-            if (expected != null) {
-                int at = PoolData.firstDifference(expected, MaxPool2d.apply(vector, x, a));
-                assertEquals(-1, at, () -> a + " on " + x.shape() + ": element " + at);
-            }
-        }
-    }
-
     @Test
     void resnetStemPoolMatchesTheReferenceOnTwoThreads() {
         int before = Parallel.threads();
