@@ -113,8 +113,6 @@ public final class ExecutionPlan {
     private final StepThreads threads;
     /** The layouts kept between steps, decided for the kernels of {@link KeptLayouts#kernelsKey}; null until a run decides. */
     private final AtomicReference<KeptLayouts> kept = new AtomicReference<>();
-    /** Whether runs keep layouts at all: measured against NCHW between steps while the plan warms up. */
-    private volatile LayoutTrial layoutTrial;
     /** The layout the producer of a kept value is told to write: identity, except in the test that shows a wrong hand-off is caught. */
     private volatile UnaryOperator<ChannelBlocks> skew = UnaryOperator.identity();
 
@@ -124,8 +122,6 @@ public final class ExecutionPlan {
         this.options = options;
         this.steps = List.copyOf(steps);
         this.threads = new StepThreads(options.threads(), tuning, steps.size());
-        // A test measuring the threads with a tuning of its own measures them alone: layouts kept, no trial first.
-        this.layoutTrial = new LayoutTrial(tuning == StepThreads.Tuning.DEFAULT ? LayoutTrial.Tuning.DEFAULT : LayoutTrial.Tuning.NONE);
         this.values = values;
         this.slotSizes = slotSizes;
         this.inputValue = inputValue;
@@ -232,8 +228,6 @@ public final class ExecutionPlan {
         Map<String, KernelLease<? extends Kernel>> leases = new HashMap<>();
         KeptLayouts k = null;
         float[][] blocked = null;
-        LayoutTrial trial = layoutTrial;
-        Object trialKey = null;
         try {
             Tensor[] v = new Tensor[values];
             v[inputValue] = input;
@@ -249,8 +243,7 @@ public final class ExecutionPlan {
                         break;
                     }
                 }
-                trialKey = conv == null ? null : conv.kernelsKey();
-                k = conv == null || !trial.keepsLayouts(trialKey) ? null : keptLayouts(conv);
+                k = conv == null ? null : keptLayouts(conv);
                 blocked = k == null ? null : k.take();
             }
             KeptLayouts keptSet = k;
@@ -271,13 +264,7 @@ public final class ExecutionPlan {
                 threads.record(i, run, mode, nanos, s.madeBy());
                 runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), nanos));
             }
-            long total = System.nanoTime() - start;
-            if (trialKey != null) {
-                trial.record(trialKey, k != null, total);
-            }
-            if (trialKey == null || !trial.measuring()) { // threads are measured once the layouts are chosen: their alternations would mix
-                threads.end(total);
-            }
+            threads.end(System.nanoTime() - start);
             Tensor y = v[outputValue];
             for (float[] slot : slots) {
                 if (slot == y.buffer()) { // a kernel-less last layer (flatten) shares a reused buffer: the caller gets a copy
@@ -343,16 +330,6 @@ public final class ExecutionPlan {
         return k;
     }
 
-    /** Measures the layouts with {@code tuning} from the next run on (tests: a shorter trial). */
-    void layoutTrial(LayoutTrial.Tuning tuning) {
-        layoutTrial = new LayoutTrial(tuning);
-    }
-
-    /** Whether the layout trial has chosen kept layouts (null: still measuring), for tests. */
-    Boolean keepsLayouts() {
-        return layoutTrial.choice();
-    }
-
     /** Tells the producer of every kept value to write a different layout than its readers read: a wrong hand-off, for the test that it is caught. */
     void skewKeptLayouts(UnaryOperator<ChannelBlocks> wrong) {
         skew = wrong;
@@ -404,8 +381,7 @@ public final class ExecutionPlan {
         }
         String layouts = !options.fuse() ? "layout NCHW between steps"
                 : !options.keepLayouts() ? "layout NCHW between steps (--no-keep-layout)"
-                : "blocked layout kept between conv steps whose kernels exchange it, NCHW elsewhere, if faster than NCHW between all steps: "
-                        + layoutTrial.describe() + " (--no-keep-layout: NCHW between all steps)";
+                : "blocked layout kept between conv steps whose kernels exchange it, NCHW elsewhere (--no-keep-layout: NCHW between all steps)";
         return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; %s%n",
                 options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused, layouts)
                 + t.toText()
