@@ -45,8 +45,19 @@ class PreparedConv2dProperties {
         return ConvCases.conv2d();
     }
 
+    /**
+     * The kernels themselves, not their prepare or blocked paths as variants (the prepare step is called directly here):
+     * drawn from all, those were 7 of 11 conv2d variants, and the discarded tries exhausted the property.
+     */
+    @Provide
+    Arbitrary<KernelUnderTest<Conv2dKernel>> plainKernels() {
+        List<KernelUnderTest<Conv2dKernel>> plain = Kernels.of(Conv2dKernel.class).stream()
+                .filter(k -> !k.variant().endsWith(Kernels.PREPARED) && !k.variant().endsWith(Kernels.BLOCKED)).toList();
+        return plain.isEmpty() ? Kernels.arbitrary(Conv2dKernel.class) : Arbitraries.of(plain);
+    }
+
     @Property(tries = 300)
-    void anEpilogueIsTheSeparateLayersArithmetic(@ForAll KernelUnderTest<Conv2dKernel> k, @ForAll("cases") Conv2dCase c) {
+    void anEpilogueIsTheSeparateLayersArithmetic(@ForAll("plainKernels") KernelUnderTest<Conv2dKernel> k, @ForAll("cases") Conv2dCase c) {
         Assume.that(!k.variant().endsWith(Kernels.PREPARED) && !k.variant().endsWith(Kernels.BLOCKED)); // the prepare step is called directly here
         Tensor b = c.biasTensor();
         ConvGeometry g = Conv2d.geometry(c.inputShape(), c.weightShape(), b == null ? null : b.shape(), c.attrs());
