@@ -48,6 +48,43 @@ public final class Transpose16 {
         return VectorMask.fromArray(S, m, 0);
     }
 
+    /**
+     * {@code lanes} channels of an NCHW tensor, {@code pixels} pixels each, into [pixel][lane] rows of {@code stride} floats:
+     * {@code out[dst + p·stride + l] = nchw[src + l·plane + p]}. Whole 16x16 tiles in registers where a row holds 16 full lanes.
+     */
+    public static void toPixelRows(float[] nchw, int src, int plane, int pixels, int lanes, float[] out, int dst, int stride) {
+        int tiled = AVAILABLE && lanes == 16 && stride == 16 ? pixels / 16 * 16 : 0;
+        int[] at = new int[16];
+        for (int p = 0; p < tiled; p += 16) {
+            for (int j = 0; j < 16; j++) {
+                at[j] = dst + (p + j) * stride;
+            }
+            tile(nchw, src + p, plane, out, at);
+        }
+        for (int p = tiled; p < pixels; p++) {
+            for (int l = 0; l < lanes; l++) {
+                out[dst + p * stride + l] = nchw[src + l * plane + p];
+            }
+        }
+    }
+
+    /** The inverse of {@link #toPixelRows}: {@code nchw[dst + l·plane + p] = rows[src + p·stride + l]} for the real lanes. */
+    public static void fromPixelRows(float[] rows, int src, int stride, int pixels, int lanes, float[] nchw, int dst, int plane) {
+        int tiled = AVAILABLE && lanes == 16 && stride == 16 ? pixels / 16 * 16 : 0;
+        int[] at = new int[16];
+        for (int p = 0; p < tiled; p += 16) {
+            for (int j = 0; j < 16; j++) {
+                at[j] = dst + j * plane + p;
+            }
+            tile(rows, src + p * stride, stride, nchw, at);
+        }
+        for (int p = tiled; p < pixels; p++) {
+            for (int l = 0; l < lanes; l++) {
+                nchw[dst + l * plane + p] = rows[src + p * stride + l];
+            }
+        }
+    }
+
     /** {@code dst[rows[j] + i] = src[srcOff + i*srcStride + j]} for i, j in [0, 16). */
     public static void tile(float[] src, int srcOff, int srcStride, float[] dst, int[] rows) {
         FloatVector t;

@@ -308,39 +308,13 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
 
     /** Pixels [p0, p1) of the NCHW residual's channels [k0, k0 + real) of image n into {@code out} as [pixel][lane]. */
     private void gather(float[] residual, int n, int k0, int real, int p0, int p1, float[] out) {
-        int plane = g.oh() * g.ow(), src = (n * g.cOut() + k0) * plane, p = p0;
-        if (Transpose16.AVAILABLE && real == 16) {
-            int[] at = new int[16];
-            for (; p + 16 <= p1; p += 16) {
-                for (int j = 0; j < 16; j++) {
-                    at[j] = (p - p0 + j) * L;
-                }
-                Transpose16.tile(residual, src + p, plane, out, at);
-            }
-        }
-        for (; p < p1; p++) {
-            for (int l = 0; l < real; l++) {
-                out[(p - p0) * L + l] = residual[src + l * plane + p];
-            }
-        }
+        int plane = g.oh() * g.ow();
+        Transpose16.toPixelRows(residual, (n * g.cOut() + k0) * plane + p0, plane, p1 - p0, real, out, 0, L);
     }
 
     /** {@code rows} ([pixel][lane], pixels [p0, p1) of the output plane) into the NCHW output's channels [k0, k0 + real) of image n. */
     private void scatter(float[] rows, int n, int k0, int real, int p0, int p1, float[] y) {
-        int plane = g.oh() * g.ow(), dst = (n * g.cOut() + k0) * plane, p = p0;
-        if (Transpose16.AVAILABLE && real == 16) {
-            int[] at = new int[16];
-            for (; p + 16 <= p1; p += 16) {
-                for (int j = 0; j < 16; j++) {
-                    at[j] = dst + j * plane + p;
-                }
-                Transpose16.tile(rows, (p - p0) * L, L, y, at);
-            }
-        }
-        for (; p < p1; p++) {
-            for (int l = 0; l < real; l++) {
-                y[dst + l * plane + p] = rows[(p - p0) * L + l];
-            }
-        }
+        int plane = g.oh() * g.ow();
+        Transpose16.fromPixelRows(rows, 0, L, p1 - p0, real, y, (n * g.cOut() + k0) * plane + p0, plane);
     }
 }

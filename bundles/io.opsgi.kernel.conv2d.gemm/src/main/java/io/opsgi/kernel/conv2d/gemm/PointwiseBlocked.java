@@ -297,47 +297,18 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     /** The residual of rows [r0, r1) of image n, channels [k0, k0 + blocks·LANES), NCHW, to [block][pixel][lane]. */
     private void transposeIn(float[] residual, int n, int r0, int r1, int k0, int blocks, float[] out) {
         int plane = g.oh() * g.ow(), pixels = (r1 - r0) * g.ow();
-        int[] tileRows = new int[16];
         for (int b = 0; b < blocks; b++) {
-            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES), src0 = (n * g.cOut() + k0 + b * LANES) * plane + r0 * g.ow();
-            int dst = b * pixels * LANES;
-            int tiled = Transpose16.AVAILABLE && lanes == 16 ? pixels / 16 * 16 : 0;
-            for (int p = 0; p < tiled; p += 16) {
-                for (int i = 0; i < 16; i++) {
-                    tileRows[i] = dst + (p + i) * LANES;
-                }
-                Transpose16.tile(residual, src0 + p, plane, out, tileRows);
-            }
-            for (int l = 0; l < lanes; l++) {
-                for (int p = tiled, src = src0 + l * plane; p < pixels; p++) {
-                    out[dst + p * LANES + l] = residual[src + p];
-                }
-            }
+            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES);
+            Transpose16.toPixelRows(residual, (n * g.cOut() + k0 + b * LANES) * plane + r0 * g.ow(), plane, pixels, lanes, out, b * pixels * LANES, LANES);
         }
     }
 
     /** [block][pixel][lane] outputs of rows [r0, r1) of image n, channels [k0, k0 + blocks·LANES), into NCHW y (real channels only). */
     private void transposeOut(float[] buffer, float[] y, int n, int r0, int r1, int k0, int blocks) {
         int plane = g.oh() * g.ow(), pixels = (r1 - r0) * g.ow();
-        int[] tileRows = new int[16];
         for (int b = 0; b < blocks; b++) {
-            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES), dst0 = (n * g.cOut() + k0 + b * LANES) * plane + r0 * g.ow();
-            int src = b * pixels * LANES;
-            int tiled = Transpose16.AVAILABLE && lanes == 16 ? pixels / 16 * 16 : 0;
-            for (int l = 0; l < 16 && tiled > 0; l++) {
-                tileRows[l] = dst0 + l * plane;
-            }
-            for (int p = 0; p < tiled; p += 16) {
-                Transpose16.tile(buffer, src + p * LANES, LANES, y, tileRows);
-                for (int l = 0; l < 16; l++) {
-                    tileRows[l] += 16;
-                }
-            }
-            for (int l = 0; l < lanes; l++) {
-                for (int p = tiled, dst = dst0 + l * plane; p < pixels; p++) {
-                    y[dst + p] = buffer[src + p * LANES + l];
-                }
-            }
+            int lanes = Math.min(LANES, g.cOut() - k0 - b * LANES);
+            Transpose16.fromPixelRows(buffer, b * pixels * LANES, LANES, pixels, lanes, y, (n * g.cOut() + k0 + b * LANES) * plane + r0 * g.ow(), plane);
         }
     }
 
