@@ -24,6 +24,8 @@ import org.osgi.util.tracker.ServiceTracker;
 @Component(immediate = true)
 public final class CommandLineRunner {
     private static final String ARGUMENTS = "launcher.arguments";
+    /** How long a command waits for deploy/'s configuration files to reach Config Admin. */
+    private static final long DEPLOYED_CONFIGURATION_MILLIS = 30_000;
 
     @Reference
     private OperatorRegistry registry;
@@ -64,6 +66,7 @@ public final class CommandLineRunner {
 
         @Override
         public Integer call() {
+            DeployedConfiguration.await(context, DEPLOYED_CONFIGURATION_MILLIS);
             return Commands.execute(registry, context, args);
         }
     }
