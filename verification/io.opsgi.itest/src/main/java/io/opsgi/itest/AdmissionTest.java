@@ -102,9 +102,9 @@ class AdmissionTest extends WithRegistry {
             install(FixtureBundles.relu(jars, "slow", 500, "slow"));
             KernelDescriptor slow = awaitState(RELU, "slow", KernelState.VERIFIED);
             assertTrue(slow.report().passed(), slow.report().text());
-            long slowNanos = slow.measuredNanos(GeometryClass.ALL).orElseThrow();
-            long vectorNanos = describe(RELU, "vector").measuredNanos(GeometryClass.ALL).orElseThrow();
-            long directNanos = describe(RELU, "direct").measuredNanos(GeometryClass.ALL).orElseThrow();
+            long slowNanos = measured(slow);
+            long vectorNanos = measured(describe(RELU, "vector"));
+            long directNanos = measured(describe(RELU, "direct"));
             // It sleeps 1 ms per 2,048 elements: at least 392 ms on the 64x112x112 workload (always timed), whatever the load.
             assertTrue(slowNanos >= 392_000_000L && slowNanos > vectorNanos && slowNanos > directNanos,
                     "slow " + slowNanos + " ns, vector " + vectorNanos + " ns, direct " + directNanos + " ns");
@@ -121,6 +121,12 @@ class AdmissionTest extends WithRegistry {
         } finally {
             caller.stop();
         }
+    }
+
+    /** A relu kernel's measured time; a missing one fails naming the kernel, its report and the registry's state. */
+    private long measured(KernelDescriptor relu) {
+        return relu.measuredNanos(GeometryClass.ALL).orElseThrow(() -> new AssertionError(
+                relu.variant() + " has no measured time: " + (relu.report() == null ? "no report yet" : relu.report().text()) + "\n" + state()));
     }
 
     @Test
