@@ -16,6 +16,7 @@ import io.opsgi.op.Epilogue;
 import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A prepared 1x1 conv (groups 1, no padding, any stride) that also reads and writes {@link ChannelBlocks} of
@@ -34,6 +35,11 @@ import java.util.Arrays;
  * output as it is); other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
  * An NCHW output (or residual) of a pair goes through a per-thread [block][pixel][lane] buffer of a chunk of rows,
  * transposed 16x16 in registers ({@link Transpose16}) after (before) the strips.
+ *
+ * <p>A blocked input with an NCHW output (and residual) on a large plane runs the GEMM on the input converted to NCHW
+ * ({@link #gemmForNchwOutput}): the same bits, and there the GEMM's 12 x 32 tiles beat the strips plus their output
+ * transposes (measured in {@code PointwiseBlockedAB}, column D against A: 512->1000 at 13x13 1.35 against 1.17 ms,
+ * 16->96 at 112x112 0.79 against 0.51 ms; the strips win on 7x7 planes and on contractions).
  *
  * <p>Threads ({@link Parallel}): tasks over (chunk of output rows of one image, group of block pairs), chunks small
  * enough that their input stays in L2 while each pair's weights pass over it, pairs split into groups only when there
@@ -61,6 +67,10 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private final float lo, hi;
     private final boolean fusedInStore;
     private final long flops;
+    /** Whether a blocked input with NCHW output and residual goes to the GEMM (see the class comment). */
+    private final boolean gemmForNchwOutput;
+    /** Inputs converted to NCHW for the GEMM, reused across calls (one per concurrent call). */
+    private final ConcurrentLinkedQueue<float[]> nchwInputs = new ConcurrentLinkedQueue<>();
 
     /** Whether a prepared conv of {@code g} reads and writes blocks: 1x1, groups 1, every output reading an input pixel. */
     static boolean serves(ConvGeometry g) {
@@ -86,6 +96,17 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
         this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
         this.flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cIn();
+        this.gemmForNchwOutput = gemmForNchwOutput(g);
+    }
+
+    /**
+     * Where the GEMM on the input converted to NCHW beats the strips writing NCHW: expansions at stride 1 (the input to
+     * convert smaller than the output to transpose) on planes of at least 128 pixels (four GEMM column panels, little
+     * padding waste). Measured on MobileNetV2's, SqueezeNet's and ResNet-18's 1x1 shapes ({@code PointwiseBlockedAB}):
+     * there 0.55-0.88 of the strips' time; on contractions and stride 2 the conversion cost more than it saved.
+     */
+    static boolean gemmForNchwOutput(ConvGeometry g) {
+        return g.cOut() > g.cIn() && g.strideH() == 1 && g.strideW() == 1 && (long) g.oh() * g.ow() >= 128;
     }
 
     private int pairStride() {
@@ -169,7 +190,34 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         if (g.n() == 0 || g.cOut() == 0) {
             return;
         }
+        if (xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput) {
+            gemmOnNchw(x, xLayout, residual, y);
+            return;
+        }
         Parallel.sized(flops, () -> execute(x, xLayout, e.residual() ? residual : null, residualLayout, y, yLayout));
+    }
+
+    /** The NCHW run on the blocked input converted to NCHW: the GEMM's bits, as every layout gives. */
+    private void gemmOnNchw(float[] x, ChannelBlocks xl, float[] residual, float[] y) {
+        int c = g.cIn(), h = g.h(), w = g.w(), inBlocks = (c + LANES - 1) / LANES;
+        int size = g.n() * c * h * w;
+        float[] xn = nchwInputs.poll();
+        if (xn == null || xn.length < size) {
+            xn = new float[size];
+        }
+        float[] nchw = xn;
+        try {
+            Parallel.forEach(g.n() * inBlocks, plane -> {
+                int n = plane / inBlocks, k0 = plane % inBlocks * LANES, lanes = Math.min(LANES, c - k0);
+                for (int r = 0; r < h; r++) {
+                    Transpose16.fromPixelRows(x, ((plane * h + r) * xl.width() + xl.left()) * LANES, LANES, w, lanes, nchw,
+                            (n * c + k0) * h * w + r * w, h * w);
+                }
+            });
+            plain.run(nchw, residual, y);
+        } finally {
+            nchwInputs.offer(xn);
+        }
     }
 
     /** One clear line for a layout of other lanes, too few columns, or an array too short for it. */

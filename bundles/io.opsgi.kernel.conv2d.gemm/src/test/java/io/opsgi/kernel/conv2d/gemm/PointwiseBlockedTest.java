@@ -69,6 +69,14 @@ class PointwiseBlockedTest {
         check(new Case(1, 64, 13, 15, 128, 2, false), r, 3);
         check(new Case(1, 300, 9, 8, 33, 1, true), r, 4);   // two K blocks of 150: the second starts inside input block 9
         check(new Case(2, 530, 3, 9, 20, 2, false), r, 5);  // three K blocks, no bias, n = 2
+        // Blocked in, NCHW out through the GEMM on the converted input: expansions on 144 and 330 pixels, n = 2, 2 K blocks.
+        check(new Case(2, 20, 12, 12, 40, 1, true), r, 6);
+        check(new Case(1, 300, 15, 22, 310, 1, false), r, 2);
+        assertTrue(PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(2, 20, 12, 12), Shape.of(40, 20, 1, 1), null, Conv2dAttrs.defaults()))
+                && PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 300, 15, 22), Shape.of(310, 300, 1, 1), null, Conv2dAttrs.defaults()))
+                && !PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 320, 7, 7), Shape.of(1280, 320, 1, 1), null, Conv2dAttrs.defaults()))
+                && !PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 144, 56, 56), Shape.of(24, 144, 1, 1), null, Conv2dAttrs.defaults())),
+                "the cases above take the paths they name");
     }
 
     /** Every layout combination of case k with one of the epilogues, against the reference, the GEMM and each other. */
