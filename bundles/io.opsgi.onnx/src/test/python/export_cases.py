@@ -93,6 +93,20 @@ class ShuffleUnit(nn.Module):
         return y[:, 1:5, 1:, :-1]
 
 
+class TransformInput(nn.Module):
+    """GoogLeNet's and Inception V3's transform_input (torchvision's with pretrained weights): x[:, i] is a Gather of data
+    along C with a scalar index; x[:, [1, 2]] one with a run of indices."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 2, 1)
+
+    def forward(self, x):
+        c0 = torch.unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
+        c2 = torch.unsqueeze(x[:, 2], 1) * (0.225 / 0.5) + (0.406 - 0.5) / 0.5
+        return torch.cat([self.conv(torch.cat([c0, x[:, 1:2], c2], 1)), x[:, [1, 2]]], 1)
+
+
 class ViewHead(nn.Module):
     """x.view(x.size(0), -1): the Shape -> Gather -> Unsqueeze -> Concat -> Reshape subgraph."""
 
@@ -248,6 +262,8 @@ def main():
     torch.manual_seed(14)
     export("shuffle_unit", ShuffleUnit(), (2, 6, 5, 5))
     export("shuffle_unit_opset11", ShuffleUnit(), (2, 6, 5, 5), opset=11)
+    torch.manual_seed(15)
+    export("transform_input", TransformInput(), (2, 3, 5, 4))
 
     # ---- hand-written graphs: ONNX rules PyTorch does not export, expected output computed here
     rng = np.random.default_rng(0)

@@ -55,8 +55,12 @@ final class Folding {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** Gather of constants along axis (negative indices count from the end). */
+    /** Gather of constants along axis (negative indices count from the end); of data, a run of channels. */
     static void gather(Importer m) {
+        if (m.in(0) instanceof Data x) {
+            gatherChannels(m, x, m.konst(1, "indices"));
+            return;
+        }
         Const data = m.konst(0, "data");
         Const idx = m.konst(1, "indices");
         int r = data.rank();
@@ -219,12 +223,7 @@ final class Folding {
         boolean channels = lo[0] != 0 || hi[0] != s.dim(1), spatial = lo[1] != 0 || lo[2] != 0 || hi[1] != s.dim(2) || hi[2] != s.dim(3);
         Data y = x;
         if (channels) {
-            long n = s.dim(0), hw = (long) s.dim(2) * s.dim(3);
-            Data rows = m.emit("/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(n, 1, s.dim(1), hw)), Map.of());
-            Data kept = m.emit("/channels", "pad", List.of(rows.layer()),
-                    Map.of("pad", Importer.longsToList(0, 0, -lo[0], -(s.dim(1) - hi[0]))), Map.of());
-            y = m.emit(spatial ? "/sliced" : "", "reshape", List.of(kept.layer()),
-                    Map.of("shape", Importer.longsToList(n, hi[0] - lo[0], s.dim(2), s.dim(3))), Map.of());
+            y = cropChannels(m, x, lo[0], hi[0], new long[] {s.dim(0), hi[0] - lo[0], s.dim(2), s.dim(3)}, spatial ? "/sliced" : "");
         }
         if (spatial) {
             Map<String, Object> a = new LinkedHashMap<>();
@@ -232,6 +231,41 @@ final class Folding {
             y = m.emit("pad", y, a);
         }
         m.set(0, y); // a slice that takes everything adds no layer
+    }
+
+    /**
+     * Channels lo..hi-1 of a 4-D input, reshaped to {@code out}: a crop of rows of the input viewed as (N, 1, C, H*W)
+     * (reshapes of contiguous data), between two reshapes.
+     */
+    private static Data cropChannels(Importer m, Data x, long lo, long hi, long[] out, String suffix) {
+        Shape s = x.shape();
+        long n = s.dim(0), hw = (long) s.dim(2) * s.dim(3);
+        Data rows = m.emit(suffix + "/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(n, 1, s.dim(1), hw)), Map.of());
+        Data kept = m.emit(suffix + "/channels", "pad", List.of(rows.layer()), Map.of("pad", Importer.longsToList(0, 0, -lo, -(s.dim(1) - hi))), Map.of());
+        return m.emit(suffix, "reshape", List.of(kept.layer()), Map.of("shape", Importer.longsToList(out)), Map.of());
+    }
+
+    /**
+     * Gather of data along C of a 4-D input with consecutive ascending indices (GoogLeNet's and Inception V3's
+     * transform_input: x[:, 0], a scalar index, drops the axis): a channel crop. Other gathers of data are refused.
+     */
+    private static void gatherChannels(Importer m, Data x, Const idx) {
+        Shape s = x.shape();
+        long axis = m.attrInt("axis", 0);
+        long[] ix = idx.longs();
+        int c = s.rank() == 4 ? s.dim(1) : 0;
+        boolean run = s.rank() == 4 && wrap(axis, 4) == 1 && idx.rank() <= 1 && ix.length > 0;
+        for (int i = 0; run && i < ix.length; i++) {
+            long j = wrap(ix[i], c);
+            run = j >= 0 && j < c && (i == 0 || j == wrap(ix[i - 1], c) + 1);
+        }
+        if (!run) {
+            throw refuse("gathers data of shape " + s + " along axis " + axis + " with indices " + str(ix)
+                    + "; opsgi gathers data only as consecutive ascending channels (axis 1) of a 4-D input");
+        }
+        long lo = wrap(ix[0], c);
+        long[] out = idx.rank() == 0 ? new long[] {s.dim(0), s.dim(2), s.dim(3)} : new long[] {s.dim(0), ix.length, s.dim(2), s.dim(3)};
+        m.set(0, cropChannels(m, x, lo, lo + ix.length, out, ""));
     }
 
     private static Const pick(Const c, long[] dims, int[] src) {
