@@ -77,6 +77,36 @@ class Residual(nn.Module):
         return F.relu(x + self.bn(self.conv(x)))
 
 
+class ShuffleUnit(nn.Module):
+    """ShuffleNet V2's unit: x.chunk(2, dim=1) (Slice along C, its bounds from Shape arithmetic), one half through a conv,
+    concatenated, channel_shuffle (a 5-D view and transpose); then a slice along C, H and W at once."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 1)
+
+    def forward(self, x):
+        a, b = x.chunk(2, dim=1)
+        y = torch.cat([a, F.relu(self.conv(b))], 1)
+        n, c, h, w = y.shape
+        y = y.view(n, 2, c // 2, h, w).transpose(1, 2).reshape(n, c, h, w)
+        return y[:, 1:5, 1:, :-1]
+
+
+class TransformInput(nn.Module):
+    """GoogLeNet's and Inception V3's transform_input (torchvision's with pretrained weights): x[:, i] is a Gather of data
+    along C with a scalar index; x[:, [1, 2]] one with a run of indices."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 2, 1)
+
+    def forward(self, x):
+        c0 = torch.unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
+        c2 = torch.unsqueeze(x[:, 2], 1) * (0.225 / 0.5) + (0.406 - 0.5) / 0.5
+        return torch.cat([self.conv(torch.cat([c0, x[:, 1:2], c2], 1)), x[:, [1, 2]]], 1)
+
+
 class ViewHead(nn.Module):
     """x.view(x.size(0), -1): the Shape -> Gather -> Unsqueeze -> Concat -> Reshape subgraph."""
 
@@ -229,6 +259,11 @@ def main():
     export("reduce_mean", MeanHead(), (2, 3, 6, 6))
     torch.manual_seed(12)
     export("mlp_opset9", nn.Sequential(nn.Flatten(), nn.Linear(12, 6), nn.ReLU(), nn.Linear(6, 2)), (3, 3, 2, 2), opset=9)
+    torch.manual_seed(14)
+    export("shuffle_unit", ShuffleUnit(), (2, 6, 5, 5))
+    export("shuffle_unit_opset11", ShuffleUnit(), (2, 6, 5, 5), opset=11)
+    torch.manual_seed(15)
+    export("transform_input", TransformInput(), (2, 3, 5, 4))
 
     # ---- hand-written graphs: ONNX rules PyTorch does not export, expected output computed here
     rng = np.random.default_rng(0)
@@ -300,6 +335,11 @@ def main():
     y = xg.T @ bg.T + 0.5 * cg
     graph("gemm_full_c", [helper.make_node("Gemm", ["x", "b", "c"], ["y"], transA=1, transB=1, beta=0.5)], xg, y.astype(np.float32),
           [("b", bg), ("c", cg)])
+
+    # One Slice along C, H and W at once (axes [3, 1, 2], a negative end, an end past the size): x[:, 1:5, 1:, :-1]
+    xs = rng.standard_normal((2, 6, 5, 5)).astype(np.float32)
+    graph("slice_channels_spatial", [helper.make_node("Slice", ["x", "st", "en", "ax"], ["y"])], xs, xs[:, 1:5, 1:, :-1],
+          [("st", np.array([0, 1, 1], dtype=np.int64)), ("en", np.array([-1, 5, 99], dtype=np.int64)), ("ax", np.array([3, 1, 2], dtype=np.int64))])
 
 
 if __name__ == "__main__":

@@ -55,8 +55,12 @@ final class Folding {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** Gather of constants along axis (negative indices count from the end). */
+    /** Gather of constants along axis (negative indices count from the end); of data, a run of channels. */
     static void gather(Importer m) {
+        if (m.in(0) instanceof Data x) {
+            gatherChannels(m, x, m.konst(1, "indices"));
+            return;
+        }
         Const data = m.konst(0, "data");
         Const idx = m.konst(1, "indices");
         int r = data.rank();
@@ -190,35 +194,78 @@ final class Folding {
         return pick(c, out, strided(out, strides, c.size()));
     }
 
-    /** Slice of data with step 1 along H and W of a 4-D input: a pad of negative sizes (a crop). Other slices of data are refused. */
+    /**
+     * Slice of data with step 1 along C, H and W of a 4-D input (ShuffleNet's x.chunk(2, dim=1)): a pad of negative sizes (a crop).
+     * A channel slice crops the input viewed as (N, 1, C, H*W), where the channels are rows (reshapes of contiguous data).
+     * Other slices of data are refused.
+     */
     private static void cropSpatial(Importer m, Data x, long[] starts, long[] ends, long[] axes, long[] steps) {
         Shape s = x.shape();
         if (s.rank() != 4) {
-            throw refuse("slices data of shape " + s + "; opsgi slices data only along H and W of a 4-D input");
+            throw refuse("slices data of shape " + s + "; opsgi slices data only along C, H and W of a 4-D input");
         }
-        long[] lo = {0, 0}, hi = {s.dim(2), s.dim(3)};
+        long[] lo = {0, 0, 0}, hi = {s.dim(1), s.dim(2), s.dim(3)}; // C, H, W
         for (int i = 0; i < starts.length; i++) {
             int ax = (int) wrap(axes == null ? i : axes[i], 4);
             long st = steps == null ? 1 : steps[i];
             long n = ax >= 0 && ax < 4 ? s.dim(ax) : 0;
             long b = clamp(wrap(starts[i], n), 0, n), e = clamp(ends[i] < 0 && ends[i] > Long.MIN_VALUE / 2 ? ends[i] + n : ends[i], 0, n);
-            if (ax == 2 || ax == 3) {
+            if (ax >= 1 && ax <= 3) {
                 if (st != 1) {
                     throw refuse("slices data with step " + st + "; only step 1 is supported");
                 }
-                lo[ax - 2] = b;
-                hi[ax - 2] = Math.max(b, e);
+                lo[ax - 1] = b;
+                hi[ax - 1] = Math.max(b, e);
             } else if (b != 0 || e != n || st != 1) {
-                throw refuse("slices data along axis " + ax + "; opsgi slices data only along H and W of a 4-D input");
+                throw refuse("slices data along axis " + ax + "; opsgi slices data only along C, H and W of a 4-D input");
             }
         }
-        if (lo[0] == 0 && lo[1] == 0 && hi[0] == s.dim(2) && hi[1] == s.dim(3)) {
-            m.set(0, x); // takes everything: no layer
-            return;
+        boolean channels = lo[0] != 0 || hi[0] != s.dim(1), spatial = lo[1] != 0 || lo[2] != 0 || hi[1] != s.dim(2) || hi[2] != s.dim(3);
+        Data y = x;
+        if (channels) {
+            y = cropChannels(m, x, lo[0], hi[0], new long[] {s.dim(0), hi[0] - lo[0], s.dim(2), s.dim(3)}, spatial ? "/sliced" : "");
         }
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("pad", Importer.longsToList(-lo[1], -(s.dim(3) - hi[1]), -lo[0], -(s.dim(2) - hi[0])));
-        m.set(0, m.emit("pad", x, a));
+        if (spatial) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("pad", Importer.longsToList(-lo[2], -(s.dim(3) - hi[2]), -lo[1], -(s.dim(2) - hi[1])));
+            y = m.emit("pad", y, a);
+        }
+        m.set(0, y); // a slice that takes everything adds no layer
+    }
+
+    /**
+     * Channels lo..hi-1 of a 4-D input, reshaped to {@code out}: a crop of rows of the input viewed as (N, 1, C, H*W)
+     * (reshapes of contiguous data), between two reshapes.
+     */
+    private static Data cropChannels(Importer m, Data x, long lo, long hi, long[] out, String suffix) {
+        Shape s = x.shape();
+        long n = s.dim(0), hw = (long) s.dim(2) * s.dim(3);
+        Data rows = m.emit(suffix + "/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(n, 1, s.dim(1), hw)), Map.of());
+        Data kept = m.emit(suffix + "/channels", "pad", List.of(rows.layer()), Map.of("pad", Importer.longsToList(0, 0, -lo, -(s.dim(1) - hi))), Map.of());
+        return m.emit(suffix, "reshape", List.of(kept.layer()), Map.of("shape", Importer.longsToList(out)), Map.of());
+    }
+
+    /**
+     * Gather of data along C of a 4-D input with consecutive ascending indices (GoogLeNet's and Inception V3's
+     * transform_input: x[:, 0], a scalar index, drops the axis): a channel crop. Other gathers of data are refused.
+     */
+    private static void gatherChannels(Importer m, Data x, Const idx) {
+        Shape s = x.shape();
+        long axis = m.attrInt("axis", 0);
+        long[] ix = idx.longs();
+        int c = s.rank() == 4 ? s.dim(1) : 0;
+        boolean run = s.rank() == 4 && wrap(axis, 4) == 1 && idx.rank() <= 1 && ix.length > 0;
+        for (int i = 0; run && i < ix.length; i++) {
+            long j = wrap(ix[i], c);
+            run = j >= 0 && j < c && (i == 0 || j == wrap(ix[i - 1], c) + 1);
+        }
+        if (!run) {
+            throw refuse("gathers data of shape " + s + " along axis " + axis + " with indices " + str(ix)
+                    + "; opsgi gathers data only as consecutive ascending channels (axis 1) of a 4-D input");
+        }
+        long lo = wrap(ix[0], c);
+        long[] out = idx.rank() == 0 ? new long[] {s.dim(0), s.dim(2), s.dim(3)} : new long[] {s.dim(0), ix.length, s.dim(2), s.dim(3)};
+        m.set(0, cropChannels(m, x, lo, lo + ix.length, out, ""));
     }
 
     private static Const pick(Const c, long[] dims, int[] src) {

@@ -72,6 +72,10 @@ class OnnxCasesTest {
         assertCaught("conv_transpose_output_shape", d -> replaceAttr(d, "pad", List.of(-2, 0, 0, -1)));
         // AveragePool: ONNX's count_include_pad defaults to 0, PyTorch's to True
         assertCaught("pools", d -> replaceAttr(d, "count_include_pad", true));
+        // Slice along C (x.chunk(2, dim=1)): the first half's crop one channel off (channels 1-3 for 0-2) keeps the shape
+        assertCaught("shuffle_unit", d -> replaceAttr(d, "pad", List.of(0, 0, -1, -2)));
+        // Gather of data along C (x[:, 0]): channel 1 for channel 0 keeps the shape
+        assertCaught("transform_input", d -> replaceAttr(d, "pad", List.of(0, 0, -1, -1)));
     }
 
     private static List<LayerSpec> replaceAttr(NetworkDescription d, String key, Object value) {

@@ -64,6 +64,20 @@ class OnnxRefusalTest {
     }
 
     @Test
+    void a_gather_of_data_other_than_a_run_of_channels_is_refused() throws IOException {
+        Graphs g = graph(1, 4, 3, 3)
+                .node("Gather", List.of("x", "skip"), List.of("a"), attr("axis", 1L))
+                .node("Gather", List.of("x", "one"), List.of("b"), attr("axis", 2L))
+                .node("Concat", List.of("a", "b"), List.of("y"), attr("axis", 1L))
+                .init(longs("skip", new long[] {2}, 0, 2))
+                .init(longs("one", new long[] {1}, 1));
+        OnnxException e = refused(g);
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Gather_0'", "along axis 1 with indices [0, 2]", "consecutive ascending channels");
+        assertProblem(e, "node 'Gather_1'", "along axis 2 with indices [1]", "consecutive ascending channels");
+    }
+
+    @Test
     void a_file_that_is_not_onnx_gets_one_line() throws IOException {
         Path text = dir.resolve("text.onnx");
         Files.writeString(text, "{\"name\": \"not a model\"}\n");
