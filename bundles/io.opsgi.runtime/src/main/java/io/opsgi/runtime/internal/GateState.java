@@ -109,7 +109,9 @@ final class GateState implements VerificationGate.Owner {
         Candidate c = candidates.remove(serviceId);
         if (c != null) {
             c.ticket++; // a verification still running for it no longer counts
-            if (c.isReference() && c.state.eligible()) {
+            // A reference that was serving, or about to (pending: a refresh can stop it again before its verification
+            // ends), is expected back: calls wait for it rather than fail while no other kernel of its ops is there.
+            if (c.isReference() && (c.state.eligible() || c.state == KernelState.PENDING)) {
                 long now = System.nanoTime();
                 c.ops.forEach(op -> referenceGone.put(op, now));
             }
