@@ -3,10 +3,14 @@ package io.opsgi.cli;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -62,22 +66,24 @@ final class DeployedConfiguration {
 
     /** The files whose configuration (FileInstall names the file in it) is not there yet. */
     private static List<File> notApplied(ConfigurationAdmin admin, List<File> files) {
+        Set<Object> applied = new HashSet<>();
+        try {
+            Configuration[] all = admin.listConfigurations(null);
+            for (Configuration c : all == null ? new Configuration[0] : all) {
+                Dictionary<String, Object> p = c.getProperties();
+                if (p != null) {
+                    applied.add(p.get(FILENAME));
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            return files;
+        }
         List<File> missing = new ArrayList<>();
         for (File f : files) {
-            String key = f.getAbsoluteFile().toURI().toString(); // FileInstall's key for the file
-            try {
-                if (admin.listConfigurations("(" + FILENAME + "=" + escape(key) + ")") == null) {
-                    missing.add(f);
-                }
-            } catch (IOException | InvalidSyntaxException e) {
+            if (!applied.contains(f.getAbsoluteFile().toURI().toString())) { // FileInstall's key for the file
                 missing.add(f);
             }
         }
         return missing;
-    }
-
-    /** RFC 1960's escapes for a filter value. */
-    private static String escape(String value) {
-        return value.replaceAll("([\\\\*()])", "\\\\$1");
     }
 }

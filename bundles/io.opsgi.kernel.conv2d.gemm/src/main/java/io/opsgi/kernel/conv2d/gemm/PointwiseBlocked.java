@@ -67,8 +67,6 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private final float lo, hi;
     private final boolean fusedInStore;
     private final long flops;
-    /** Whether a blocked input with NCHW output and residual goes to the GEMM (see the class comment). */
-    private final boolean gemmForNchwOutput;
     /** Inputs converted to NCHW for the GEMM, reused across calls (one per concurrent call). */
     private final ConcurrentLinkedQueue<float[]> nchwInputs = new ConcurrentLinkedQueue<>();
 
@@ -96,7 +94,6 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
         this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
         this.flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cIn();
-        this.gemmForNchwOutput = gemmForNchwOutput(g);
     }
 
     /**
@@ -190,7 +187,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         if (g.n() == 0 || g.cOut() == 0) {
             return;
         }
-        if (xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput) {
+        if (xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput(g)) {
             gemmOnNchw(x, xLayout, residual, y);
             return;
         }
