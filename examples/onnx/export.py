@@ -3,7 +3,7 @@
 and PyTorch's output, for opsgi's ONNX importer to be proven against.
 
     /usr/bin/python3 examples/onnx/export.py           # the small models, committed (CI runs them)
-    /usr/bin/python3 examples/onnx/export.py --full    # also ResNet-18, MobileNetV2, SqueezeNet 1.1 at full
+    /usr/bin/python3 examples/onnx/export.py --full    # instead: ResNet-18, MobileNetV2, SqueezeNet 1.1 at full
                                                        # size into examples/onnx/full/ (git-ignored, ~80 MB)
     /usr/bin/python3 examples/onnx/export.py --bench   # --full plus batch-8 files and the shipped examples
                                                        # (full/example_<name>/) for benchmarks/run-models
@@ -16,9 +16,11 @@ and/or at opset 11 as model.opset11.onnx (which, per model: SMALL, SHIPPED, FULL
 (opset 11 keeps batch norms as BatchNormalization nodes, see onnx_bytes), with input.npy and expected.npy (PyTorch's output for that input, eval mode, one thread) and
 expected.json (torch version, opsets, output shape, parameter count).
 
-Deterministic: fixed seeds, one thread; two runs write byte-identical files (the sha256 printed at
-the end). The shipped examples/ networks are exported from the module examples/generate.py builds,
-with the committed weights, and their output is checked equal to the committed expected.npy.
+Deterministic: fixed seeds, one thread; two runs on one kind of CPU write byte-identical files (the sha256
+printed at the end). Another kind writes other last bits (PyTorch picks its kernels per CPU: AVX2 or
+AVX-512, and the batch-norm calibration runs on them), so --full and --bench leave the committed small set
+alone. The shipped examples/ networks are exported from the module examples/generate.py builds, with the
+committed weights, and their output is checked against the committed expected.npy.
 """
 import os
 import sys
@@ -183,7 +185,10 @@ def shipped_example(name):
     with torch.no_grad():
         y = model(x)
     want = np.load(os.path.join(EXAMPLES, name, "expected.npy"))
-    assert np.array_equal(y.numpy(), want), f"{name}: the module does not reproduce examples/{name}/expected.npy"
+    # Not bit for bit: PyTorch picks its conv kernels per CPU (AVX2 or AVX-512), which changes the sums' order and the
+    # last bits (person_detector: 1.2e-7 of 0.36 on an AVX2 machine); another network would differ by far more.
+    err = float(np.abs(y.numpy() - want).max())
+    assert err <= 1e-5 * float(np.abs(want).max()), f"{name}: the module does not reproduce examples/{name}/expected.npy (max error {err})"
     return model, x
 
 
@@ -211,14 +216,15 @@ def main():
     p.add_argument("--bench", action="store_true", help="--full plus batch-8 files")
     args = p.parse_args()
     torch.set_num_threads(1)
-    small = {}
-    for name, (ctor, shape, opsets) in SMALL.items():
-        small[name] = export(name, *built(name, ctor, shape), opsets)
-    for name, opsets in SHIPPED.items():
-        small["example_" + name] = export(name, *shipped_example(name), opsets)
-    digest, total = write_all(HERE, small)
-    print(f"small: torch {torch.__version__}, {total:,} bytes, content sha256 {digest.hexdigest()}")
-    if args.full or args.bench:
+    if not (args.full or args.bench):
+        small = {}
+        for name, (ctor, shape, opsets) in SMALL.items():
+            small[name] = export(name, *built(name, ctor, shape), opsets)
+        for name, opsets in SHIPPED.items():
+            small["example_" + name] = export(name, *shipped_example(name), opsets)
+        digest, total = write_all(HERE, small)
+        print(f"small: torch {torch.__version__}, {total:,} bytes, content sha256 {digest.hexdigest()}")
+    else:
         full = {name: export(name, *built(name, ctor, shape), opsets, bench=args.bench) for name, (ctor, shape, opsets) in FULL.items()}
         if args.bench:
             full.update({"example_" + name: export(name, *shipped_example(name), DEFAULT, bench=True) for name in BENCH_EXAMPLES})

@@ -1,9 +1,12 @@
 package io.opsgi.net;
 
 import io.opsgi.op.IntraOp;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Which steps of a plan run on all intra-op threads and which on the calling thread alone, chosen per step by
@@ -18,7 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * mode has {@link Tuning#samples} times; the step then runs on all threads only if the median there is
  * {@link Tuning#margin} below the median on one (a tie stays on one thread: it costs a core for nothing). Each step
  * decides alone and the choice is kept. A change of the thread count measures again from the warm-up; a step whose
- * kernel was prepared again (a swap) measures again. With {@link ExecutionPlan.ThreadChoice#FLOPS}, or one thread
+ * kernel was prepared again (a swap) measures again.
+ *
+ * <p>The JIT's compiler threads share the cores: while C2 compiles, the second thread's half of a step waits for a
+ * core, so a step measured then looks slower on all threads than it is (SqueezeNet at two threads: 7.6 ms in the
+ * benchmark forks that chose while C2 still compiled, 5.5 ms in the one that chose after). So the warm-up also waits
+ * for a window in which the JIT compiled for at most {@link Tuning#jitShare} of the window's time (but not beyond
+ * {@link #PATIENCE} times the warm-up), and a measurement during which the JIT compiled more than that is discarded
+ * and taken again, at most {@link #ROUNDS} times (the JVM's {@link CompilationMXBean}; without its time, never). With {@link ExecutionPlan.ThreadChoice#FLOPS}, or one thread
  * configured, nothing is measured and every step runs as the flop rule says.
  *
  * <p>A step's output does not depend on the choice: the fast kernels split their work over output elements (rows,
@@ -44,18 +54,46 @@ final class StepThreads {
      * fastest run of a window of {@code window} runs has twice in a row not improved on the earlier windows' by 5% (the
      * JIT is done; 0: no such check); then {@code samples} timings per mode. {@link #DEFAULT} for plans, shorter in tests.
      */
-    record Tuning(long warmNanos, int warmRuns, int window, int samples, double margin) {
-        /** Done within benchmarks' 3 s of warm-up on the three ONNX models on an idle machine. */
-        static final Tuning DEFAULT = new Tuning(1_000_000_000L, 10, 8, 15, 0.05);
+    record Tuning(long warmNanos, int warmRuns, int window, int samples, double margin, double jitShare) {
+        /** Done within benchmarks' 5 s of warm-up on the three ONNX models on an idle machine. */
+        static final Tuning DEFAULT = new Tuning(1_000_000_000L, 10, 8, 15, 0.05, 0.1);
+
+        /** Without regard to the JIT (tests). */
+        Tuning(long warmNanos, int warmRuns, int window, int samples, double margin) {
+            this(warmNanos, warmRuns, window, samples, margin, Double.POSITIVE_INFINITY);
+        }
+    }
+
+    /** The warm-up stops waiting for a quiet JIT after this many times its length (a container compiling other code). */
+    static final int PATIENCE = 10;
+    /** Measurements taken at most, the last one kept however busy the JIT was. */
+    static final int ROUNDS = 3;
+
+    /** Nanoseconds the JIT has compiled so far (summed over its threads), or a constant when the JVM does not say. */
+    static final LongSupplier JIT_NANOS = jitNanos();
+
+    private static LongSupplier jitNanos() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return () -> 0L;
+        }
+        return () -> jit.getTotalCompilationTime() * 1_000_000L;
     }
 
     private final ExecutionPlan.ThreadChoice rule;
     private final Tuning tuning;
+    private final LongSupplier jit;
     private final Choice[] steps;
     private final AtomicLong runs = new AtomicLong();
-    /** The warm-up so far: time, runs, the current window's and the earlier windows' fastest run, windows without gain. */
-    private long warmedNanos, warmedRuns, windowMin = Long.MAX_VALUE, bestMin = Long.MAX_VALUE;
+    /**
+     * The warm-up so far: time, runs, the current window's and the earlier windows' fastest run, windows without gain;
+     * the current window's time and the JIT's time at its start.
+     */
+    private long warmedNanos, warmedRuns, windowMin = Long.MAX_VALUE, bestMin = Long.MAX_VALUE, windowNanos, windowJit;
     private int inWindow, flatWindows;
+    /** The current measurement: its round (from 1), the runs' time so far and the JIT's time at its start. */
+    private int round;
+    private long measuredNanos, measureJit;
     private volatile boolean warm;
     /** The run after which the last step chose (-1: not all have). */
     private volatile long allChosenAt = -1;
@@ -63,13 +101,20 @@ final class StepThreads {
     private volatile int forThreads;
 
     StepThreads(ExecutionPlan.ThreadChoice rule, Tuning tuning, int steps) {
+        this(rule, tuning, steps, JIT_NANOS);
+    }
+
+    /** {@code jit}: the JIT's compile time so far, in nanoseconds. */
+    StepThreads(ExecutionPlan.ThreadChoice rule, Tuning tuning, int steps, LongSupplier jit) {
         this.rule = rule;
         this.tuning = tuning;
+        this.jit = jit;
         this.steps = new Choice[steps];
         for (int i = 0; i < steps; i++) {
             this.steps[i] = new Choice();
         }
         this.forThreads = IntraOp.threads();
+        this.windowJit = jit.getAsLong();
     }
 
     /** Starts a run: its index (the parity of the measuring modes). A changed thread count starts the measurement over. */
@@ -113,8 +158,11 @@ final class StepThreads {
         }
         Choice c = steps[step];
         if (c.key != key) {
-            c.reset(key); // prepared again (another kernel): measure again
-            allChosenAt = -1;
+            synchronized (this) {
+                c.reset(key); // prepared again (another kernel): measure again
+                allChosenAt = -1;
+                startMeasurement(1);
+            }
             return;
         }
         if (mode == Mode.FLOP_RULE || c.chosen != null) {
@@ -122,8 +170,31 @@ final class StepThreads {
         }
         c.add(mode, nanos, tuning);
         if (c.chosen != null && Arrays.stream(steps).allMatch(s -> s.chosen != null)) {
-            allChosenAt = run;
+            synchronized (this) {
+                if (allChosenAt >= 0 || Arrays.stream(steps).anyMatch(s -> s.chosen == null)) {
+                    return; // another run's step decided last, or a measurement started again meanwhile
+                }
+                if (round < ROUNDS && jitBusy(jit.getAsLong() - measureJit, measuredNanos)) {
+                    for (Choice s : steps) {
+                        s.reset(s.key);
+                    }
+                    startMeasurement(round + 1);
+                    return;
+                }
+                allChosenAt = run;
+            }
         }
+    }
+
+    /** Whether the JIT compiled for more than its share of {@code nanos} of runs. */
+    private boolean jitBusy(long compiledNanos, long nanos) {
+        return compiledNanos > tuning.jitShare() * nanos;
+    }
+
+    private synchronized void startMeasurement(int r) {
+        round = r;
+        measuredNanos = 0;
+        measureJit = jit.getAsLong();
     }
 
     /** Where the measurement stands, for the line under the step table. */
@@ -132,29 +203,45 @@ final class StepThreads {
             return "";
         }
         long at = allChosenAt;
-        return at >= 0 ? "; every step chosen after run " + (at + 1) : runs.get() == 0 ? "" : "; still measuring after " + runs.get() + " runs";
+        if (at < 0) {
+            return runs.get() == 0 ? "" : "; still measuring after " + runs.get() + " runs";
+        }
+        int r = round;
+        return "; every step chosen after run " + (at + 1) + (r > 1 ? " (measurement " + r + ": the JIT compiled during the one before)" : "");
     }
 
     /** Ends a run of {@code nanos}: counted towards the warm-up. */
     void end(long nanos) {
-        if (warm || !measuring()) {
+        if (!measuring() || allChosenAt >= 0) {
             return;
         }
         synchronized (this) {
+            if (warm) {
+                measuredNanos += nanos;
+                return;
+            }
             warmedNanos += nanos;
             warmedRuns++;
             boolean flat = tuning.window() == 0;
             if (!flat) {
                 windowMin = Math.min(windowMin, nanos);
+                windowNanos += nanos;
                 if (++inWindow == tuning.window()) {
-                    flatWindows = bestMin != Long.MAX_VALUE && windowMin >= 0.95 * bestMin ? flatWindows + 1 : 0;
+                    long now = jit.getAsLong();
+                    boolean quiet = !jitBusy(now - windowJit, windowNanos);
+                    flatWindows = quiet && bestMin != Long.MAX_VALUE && windowMin >= 0.95 * bestMin ? flatWindows + 1 : 0;
                     bestMin = Math.min(bestMin, windowMin);
                     windowMin = Long.MAX_VALUE;
+                    windowNanos = 0;
+                    windowJit = now;
                     inWindow = 0;
                 }
-                flat = flatWindows >= 2;
+                flat = flatWindows >= 2 || tuning.warmNanos() > 0 && warmedNanos >= PATIENCE * tuning.warmNanos();
             }
             warm = flat && warmedRuns >= tuning.warmRuns() && warmedNanos >= tuning.warmNanos();
+            if (warm) {
+                startMeasurement(1);
+            }
         }
     }
 
@@ -165,6 +252,9 @@ final class StepThreads {
         bestMin = Long.MAX_VALUE;
         inWindow = 0;
         flatWindows = 0;
+        windowNanos = 0;
+        windowJit = jit.getAsLong();
+        round = 0;
         warm = false;
     }
 

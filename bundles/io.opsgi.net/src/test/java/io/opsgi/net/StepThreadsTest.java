@@ -120,6 +120,92 @@ class StepThreadsTest {
         assertTrue(t.mode(0, t.begin()) != Mode.FLOP_RULE, "measuring after two windows without gain");
     }
 
+    /**
+     * The JIT's compiler threads take the cores the second thread would use: a window of runs during which the JIT
+     * compiled for more than a tenth of the window's time does not end the warm-up, however flat the runs.
+     */
+    @Test
+    void theWarmUpWaitsForAQuietJit() {
+        IntraOp.setThreads(2);
+        long[] jit = {0};
+        StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 1, 2, 1, 0.05, 0.1), 1, () -> jit[0]);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()), "run " + i + ": the JIT compiles, still warming up");
+            t.end(1000);
+            jit[0] += 300; // 30% of each run's time
+        }
+        for (int i = 0; i < 6; i++) { // two windows to find the best run again, two without gain
+            assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()), "quiet run " + i + ": two quiet windows without gain first");
+            t.end(1000);
+            jit[0] += 50; // 5%
+        }
+        assertTrue(t.mode(0, t.begin()) != Mode.FLOP_RULE, "measuring after two quiet windows without gain");
+    }
+
+    /** A container that compiles other code all the time still measures: after {@link StepThreads#PATIENCE} warm-ups. */
+    @Test
+    void theWarmUpStopsWaitingForTheJitAfterItsPatience() {
+        IntraOp.setThreads(2);
+        long[] jit = {0};
+        StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(1000, 1, 2, 1, 0.05, 0.1), 1, () -> jit[0]);
+        for (int i = 0; i < StepThreads.PATIENCE; i++) {
+            assertEquals(Mode.FLOP_RULE, t.mode(0, t.begin()), "run " + i);
+            t.end(1000);
+            jit[0] += 1000;
+        }
+        assertTrue(t.mode(0, t.begin()) != Mode.FLOP_RULE, "measuring after " + StepThreads.PATIENCE + " warm-ups' time");
+    }
+
+    /**
+     * A measurement during which the JIT compiled is taken again (here it made all threads look 40% slower), at most
+     * {@link StepThreads#ROUNDS} times; the summary says which measurement decided.
+     */
+    @Test
+    void aMeasurementDuringWhichTheJitCompiledIsTakenAgain() {
+        IntraOp.setThreads(2);
+        long[] jit = {0};
+        StepThreads t = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 1, 0, 3, 0.05, 0.1), 1, () -> jit[0]);
+        t.mode(0, t.begin());
+        t.end(1000); // warm
+        boolean[] busy = {true};
+        int measured = measureUntilChosen(t, () -> {
+            jit[0] += busy[0] ? 500 : 0;
+            return busy[0] ? 1400 : 600; // on all threads: slower while the JIT compiles, 40% faster after
+        });
+        assertEquals(6, measured, "the first measurement: three timings per mode");
+        assertNull(t.chosen(0), "not chosen: the JIT compiled for 50% of the measurement");
+        busy[0] = false;
+        measureUntilChosen(t, () -> 600);
+        assertEquals(Mode.ALL, t.chosen(0), "the second measurement, with the JIT quiet, decides");
+        assertTrue(t.progress().contains("measurement 2"), t.progress());
+
+        StepThreads always = new StepThreads(ThreadChoice.MEASURED, new Tuning(0, 1, 0, 3, 0.05, 0.1), 1, () -> jit[0]);
+        always.mode(0, always.begin());
+        always.end(1000);
+        for (int r = 1; r <= StepThreads.ROUNDS; r++) {
+            measureUntilChosen(always, () -> {
+                jit[0] += 500;
+                return 1400;
+            });
+        }
+        assertEquals(Mode.ONE, always.chosen(0), "the last measurement is kept however busy the JIT");
+        assertTrue(always.progress().contains("measurement " + StepThreads.ROUNDS), always.progress());
+    }
+
+    /** Runs one step's measurement (one thread: 1000 ns; all threads: {@code allNanos}) until it chooses or starts again; the runs. */
+    private static int measureUntilChosen(StepThreads t, java.util.function.LongSupplier allNanos) {
+        for (int runs = 1; ; runs++) {
+            long run = t.begin();
+            Mode m = t.mode(0, run);
+            assertTrue(m != Mode.FLOP_RULE, "measuring");
+            t.record(0, run, m, m == Mode.ALL ? allNanos.getAsLong() : 1000, null);
+            t.end(1000);
+            if (t.chosen(0) != null || runs == 6) {
+                return runs;
+            }
+        }
+    }
+
     @Test
     void allThreadsOnlyWhenClearlyFaster() {
         assertEquals(Mode.ALL, StepThreads.decide(new long[] {100, 100, 300}, new long[] {80, 90, 85}, 0.05));
