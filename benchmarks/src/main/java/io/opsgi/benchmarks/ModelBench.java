@@ -153,7 +153,7 @@ public final class ModelBench {
 
     /** Each trial's fork medians, the forks run round by round over all trials. */
     private Map<Trial, List<Double>> timeJmh() throws IOException {
-        int warm = opt.quick ? 1 : 3, iters = opt.quick ? 2 : 5, iterMs = opt.quick ? 500 : 1000, rounds = opt.quick ? 1 : Math.max(1, opt.forks);
+        int warm = opt.quick ? 1 : 5, iters = opt.quick ? 2 : 5, iterMs = opt.quick ? 500 : 1000, rounds = opt.quick ? 1 : Math.max(1, opt.forks);
         System.setProperty(ModelTrial.DIR_PROPERTY, opt.dir.toAbsolutePath().toString());
         Map<Trial, List<Double>> forks = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
@@ -230,7 +230,7 @@ public final class ModelBench {
                 }
             }
         }
-        b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 3 x 1 s warm-up, 5 x 1 s measured; per trial the median of "
+        b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 5 x 1 s warm-up, 5 x 1 s measured; per trial the median of "
                         + opt.forks + " forks' medians [their range], the forks interleaved round by round; PyTorch: 3 s warm-up, 5 s of calls, median")
                 .append("\n").append(machine()).append("; load average at start: ").append(load).append("; started ").append(start).append("\n");
         if (!problems.isEmpty()) {
