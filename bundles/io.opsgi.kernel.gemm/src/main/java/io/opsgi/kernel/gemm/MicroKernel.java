@@ -5,12 +5,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked inner kernels: a 12 x {@link #NR} or 8 x NR tile of C from that many rows of
- * A and one packed B panel (NR = two vectors of columns, k-major). The 24 accumulators of the tall
- * tile, the two B vectors and the broadcast A value fit the 32 vector registers of AVX-512, so the
- * k loop is loads, broadcasts and FMAs only. The 8-row tile exists so that C's row count splits
- * into tiles without waste (64 = 4·12 + 2·8; most layer widths are multiples of 4). Both are
- * unrolled by hand because the JIT keeps locals, not array elements, in registers.
+ * The register-blocked inner kernels: a tall ({@link #MR} rows) or short ({@link #MR_SHORT}) x {@link #NR} tile
+ * of C from that many rows of A and one packed B panel (NR = two vectors of columns, k-major). With 32 vector
+ * registers (AVX-512) the tiles are 12 and 8 rows: the 24 accumulators of the tall tile, the two B vectors and the
+ * broadcast A value fit, so the k loop is loads, broadcasts and FMAs only. With 16 (AVX2) they are 6 and 4 rows
+ * (12 accumulators + 3): the 12-row tile there spills accumulators to the stack on every k step. The short tile
+ * exists so that C's row count splits into tiles without waste (64 = 4·12 + 2·8 = 10·6 + 4; most layer widths are
+ * multiples of 4). All are unrolled by hand because the JIT keeps locals, not array elements, in registers. The
+ * tile's height does not change a single bit: every element's sum runs over k in order, one FMA per term.
  *
  * <p>A is read where it lies, through a row stride and a k stride: row-major A (rs = lda, ks = 1),
  * transposed A (rs = 1, ks = lda) or a zero-padded packed tail panel (rs = 1, ks = MR) all run the
@@ -28,10 +30,15 @@ import jdk.incubator.vector.VectorSpecies;
 final class MicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
+    /**
+     * Whether the machine has 32 vector registers (AVX-512, whose preferred species is 512 bits) rather than 16
+     * (AVX2, 256 bits; taken for anything narrower too).
+     */
+    static final boolean WIDE_REGISTER_FILE = S.vectorBitSize() >= 512;
     /** Rows of the tall tile, and of a packed A tail panel. */
-    static final int MR = 12;
+    static final int MR = WIDE_REGISTER_FILE ? 12 : 6;
     /** Rows of the short tile. */
-    static final int MR_SHORT = 8;
+    static final int MR_SHORT = WIDE_REGISTER_FILE ? 8 : 4;
     /** Columns of a tile (and of a packed B panel): two vectors. */
     static final int NR = 2 * V;
 
@@ -48,6 +55,26 @@ final class MicroKernel {
      *                   being channel {@code biasAt + r} (null: none)
      * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
      */
+    /** A tall tile ({@link #MR} rows): {@link #tile12} or {@link #tile6}, as the register file holds. */
+    static void tall(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
+        if (WIDE_REGISTER_FILE) {
+            tile12(kc, a, ai, rs, ks, b, bi, c, ci, ldc, rows, cols, accumulate, bias, biasAt, out, finish, acc);
+        } else {
+            tile6(kc, a, ai, rs, ks, b, bi, c, ci, ldc, rows, cols, accumulate, bias, biasAt, out, finish, acc);
+        }
+    }
+
+    /** A short tile ({@link #MR_SHORT} rows): {@link #tile8} or {@link #tile4}, as the register file holds. */
+    static void low(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
+        if (WIDE_REGISTER_FILE) {
+            tile8(kc, a, ai, rs, ks, b, bi, c, ci, ldc, rows, cols, accumulate, bias, biasAt, out, finish, acc);
+        } else {
+            tile4(kc, a, ai, rs, ks, b, bi, c, ci, ldc, rows, cols, accumulate, bias, biasAt, out, finish, acc);
+        }
+    }
+
     static void tile12(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
             boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
         FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
@@ -202,6 +229,110 @@ final class MicroKernel {
         c7a.intoArray(acc, 7 * NR);
         c7b.intoArray(acc, 7 * NR + V);
         store(acc, c, ci, ldc, rows, cols, 8, accumulate, bias, biasAt, out, finish);
+    }
+
+    /**
+     * C[ci + r*ldc + j] (+)= Σ_p a[ai + r*rs + p*ks] · b[bi + p*NR + j] for r &lt; rows &lt;= 6, j &lt; cols;
+     * all 6 rows of A are read, so they must exist (a packed tail panel is zero-padded).
+     *
+     * @param accumulate add to C (beta 1) instead of overwriting it (beta 0)
+     * @param bias       when not accumulating, row r's sum + {@code bias[biasAt + r]} is stored (null: none)
+     * @param out        with {@code finish} (the last K block), its epilogue is applied as the tile is stored, row r
+     *                   being channel {@code biasAt + r} (null: none)
+     * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
+     */
+    static void tile6(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
+        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+        FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+        FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+        // Where row r of the tile starts in A.
+        int a0 = ai, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
+        for (int p = 0, q = 0; p < kc; p++, q += ks, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + q]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(S, a[a1 + q]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(S, a[a2 + q]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(S, a[a3 + q]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(S, a[a4 + q]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(S, a[a5 + q]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+        }
+        // Spilled, not stored from here: this method must stay small enough for C1 to compile (see above).
+        c0a.intoArray(acc, 0 * NR);
+        c0b.intoArray(acc, 0 * NR + V);
+        c1a.intoArray(acc, 1 * NR);
+        c1b.intoArray(acc, 1 * NR + V);
+        c2a.intoArray(acc, 2 * NR);
+        c2b.intoArray(acc, 2 * NR + V);
+        c3a.intoArray(acc, 3 * NR);
+        c3b.intoArray(acc, 3 * NR + V);
+        c4a.intoArray(acc, 4 * NR);
+        c4b.intoArray(acc, 4 * NR + V);
+        c5a.intoArray(acc, 5 * NR);
+        c5b.intoArray(acc, 5 * NR + V);
+        store(acc, c, ci, ldc, rows, cols, 6, accumulate, bias, biasAt, out, finish);
+    }
+
+    /**
+     * C[ci + r*ldc + j] (+)= Σ_p a[ai + r*rs + p*ks] · b[bi + p*NR + j] for r &lt; rows &lt;= 4, j &lt; cols;
+     * all 4 rows of A are read, so they must exist (a packed tail panel is zero-padded).
+     *
+     * @param accumulate add to C (beta 1) instead of overwriting it (beta 0)
+     * @param bias       when not accumulating, row r's sum + {@code bias[biasAt + r]} is stored (null: none)
+     * @param out        with {@code finish} (the last K block), its epilogue is applied as the tile is stored, row r
+     *                   being channel {@code biasAt + r} (null: none)
+     * @param acc        MR·NR floats of scratch: the finished tile passes through it on its way to C
+     */
+    static void tile4(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
+            boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc) {
+        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+        // Where row r of the tile starts in A.
+        int a0 = ai, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
+        for (int p = 0, q = 0; p < kc; p++, q += ks, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + q]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(S, a[a1 + q]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(S, a[a2 + q]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(S, a[a3 + q]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+        }
+        // Spilled, not stored from here: this method must stay small enough for C1 to compile (see above).
+        c0a.intoArray(acc, 0 * NR);
+        c0b.intoArray(acc, 0 * NR + V);
+        c1a.intoArray(acc, 1 * NR);
+        c1b.intoArray(acc, 1 * NR + V);
+        c2a.intoArray(acc, 2 * NR);
+        c2b.intoArray(acc, 2 * NR + V);
+        c3a.intoArray(acc, 3 * NR);
+        c3b.intoArray(acc, 3 * NR + V);
+        store(acc, c, ci, ldc, rows, cols, 4, accumulate, bias, biasAt, out, finish);
     }
 
     /**

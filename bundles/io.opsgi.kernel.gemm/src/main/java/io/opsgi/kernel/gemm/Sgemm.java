@@ -39,8 +39,8 @@ public final class Sgemm {
         return balanced(Math.max(k, 1), KC, 1);
     }
 
-    /** Rows per A block: 144 x 256 floats (144 KB) stay in L2 across a whole B block. */
-    static final int MC = 12 * MR;
+    /** Rows per A block (a multiple of both tile heights): 144 x 256 floats (144 KB) stay in L2 across a whole B block. */
+    static final int MC = 144;
     /** Columns per packed B block (1 MB at 256 x 1024). */
     static final int NC = 32 * NR;
     /** Below this many flops a call runs on one thread: a hand-off costs tens of microseconds. */
@@ -172,8 +172,9 @@ public final class Sgemm {
 
     /**
      * Rows [ic .. ic+mcb) of C, columns [jc .. jc+ncb), K block [pc .. pc+kcb) (B packed in the
-     * scratch): 12-row tiles, then 8-row ones where they fit the rest exactly (a rest of 4 trades
-     * one 12 for two 8s), then one zero-padded packed panel for whatever no tile height fits. The first
+     * scratch): tall tiles, then short ones where they fit the rest exactly (with 12 and 8 rows, a rest of 4 trades
+     * one 12 for two 8s; with 6 and 4, a rest of 2 one 6 for two 4s), then one zero-padded packed panel for whatever
+     * no tile height fits. The first
      * K block adds the output's bias as it stores, the last ({@code finish}) applies its epilogue as it stores.
      */
     private static void rowBlock(Operands op, Scratch s, int ic, int mcb, int jc, int ncb, int pc, int kcb, int rs, int ks,
@@ -199,18 +200,18 @@ public final class Sgemm {
             int cAt = op.cOff + ic * op.ldc + jc + q, aAt = op.aOff + ic * rs + pc * ks;
             int r = 0;
             for (int t = 0; t < tall; t++, r += MR) {
-                MicroKernel.tile12(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR, cols, accumulate, bias,
+                MicroKernel.tall(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR, cols, accumulate, bias,
                         row0 + r, out, finish, s.acc);
             }
             for (int t = 0; t < shortTiles; t++, r += MR_SHORT) {
-                MicroKernel.tile8(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR_SHORT, cols, accumulate,
+                MicroKernel.low(kcb, op.a, aAt + r * rs, rs, ks, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, MR_SHORT, cols, accumulate,
                         bias, row0 + r, out, finish, s.acc);
             }
             if (rest > MR_SHORT) {
-                MicroKernel.tile12(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
+                MicroKernel.tall(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
                         out, finish, s.acc);
             } else if (rest > 0) {
-                MicroKernel.tile8(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
+                MicroKernel.low(kcb, s.a, 0, 1, MR, s.b, bAt, op.c, cAt + r * op.ldc, op.ldc, rest, cols, accumulate, bias, row0 + r,
                         out, finish, s.acc);
             }
         }

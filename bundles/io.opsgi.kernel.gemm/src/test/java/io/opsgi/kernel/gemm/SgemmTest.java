@@ -59,11 +59,13 @@ class SgemmTest {
 
     static Stream<Case> cases() {
         List<Case> list = new ArrayList<>();
-        // Edges of the blocking: 1, primes, one below/above MR (12), NR (32), KC (256), MC (144), NC (1024);
-        // row counts that take 8-row tiles (8, 16 = 8+8, 20 = 12+8, 28 = 12+8+8, 4 = a padded 8).
+        // Edges of the blocking: 1, primes, one below/above MR (12 with 32 vector registers, 6 with 16), NR (32 or 16),
+        // KC (256), MC (144), NC (1024); row counts that take short tiles (8, 16 = 8+8, 20 = 12+8, 28 = 12+8+8,
+        // 4 = a padded 8; with 16 registers 4, 10 = 6+4, 14 = 6+4+4, 2 = a padded 4).
         int[][] sizes = {{1, 1, 1}, {1, 7, 3}, {5, 1, 2}, {2, 3, 1}, {11, 31, 17}, {13, 33, 19}, {12, 32, 256}, {23, 97, 257},
             {37, 65, 5}, {144, 96, 31}, {145, 33, 513}, {29, 1025, 7}, {3, 2053, 11}, {131, 257, 300}, {64, 196, 576},
-            {251, 49, 600}, {8, 33, 9}, {16, 64, 64}, {20, 40, 30}, {28, 31, 300}, {4, 50, 20}};
+            {251, 49, 600}, {8, 33, 9}, {16, 64, 64}, {20, 40, 30}, {28, 31, 300}, {4, 50, 20},
+            {6, 17, 13}, {7, 15, 40}, {10, 33, 21}, {14, 65, 270}, {2, 16, 9}};
         Random r = new Random(2024);
         int i = 0;
         for (int[] s : sizes) {
