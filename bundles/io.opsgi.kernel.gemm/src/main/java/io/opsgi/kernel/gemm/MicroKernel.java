@@ -1,6 +1,7 @@
 package io.opsgi.kernel.gemm;
 
 import io.opsgi.kernel.support.VectorEpilogue;
+import io.opsgi.kernel.support.VectorRegisters;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,11 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class MicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
-    /**
-     * Whether the machine has 32 vector registers (AVX-512, whose preferred species is 512 bits) rather than 16
-     * (AVX2, 256 bits; taken for anything narrower too).
-     */
-    static final boolean WIDE_REGISTER_FILE = S.vectorBitSize() >= 512;
+    /** Whether the machine has 32 vector registers (AVX-512) rather than 16 (AVX2). */
+    static final boolean WIDE_REGISTER_FILE = VectorRegisters.COUNT >= 32;
     /** Rows of the tall tile, and of a packed A tail panel. */
     static final int MR = WIDE_REGISTER_FILE ? 12 : 6;
     /** Rows of the short tile. */
