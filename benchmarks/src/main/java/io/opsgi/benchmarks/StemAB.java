@@ -84,14 +84,19 @@ public final class StemAB {
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).reduceLanes(VectorOperators.ADD);
     }
 
+    /** A blocked conv loaded from its own classes directory. */
+    static Conv2dKernel blockedConvFrom(Path classes) throws Exception {
+        ClassLoader l = new OwnBlockedConv(classes.toUri().toURL());
+        return (Conv2dKernel) l.loadClass("io.opsgi.kernel.conv2d.blocked.BlockedConv2d").getConstructor().newInstance();
+    }
+
     public static void main(String[] args) throws Exception {
         double warmup = Double.parseDouble(args[0]);
         int calls = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         Conv2dKernel[] kernels = new Conv2dKernel[2];
         for (int v = 0; v < 2; v++) {
-            ClassLoader l = new OwnBlockedConv(Path.of(args[3 + v]).toUri().toURL());
-            kernels[v] = (Conv2dKernel) l.loadClass("io.opsgi.kernel.conv2d.blocked.BlockedConv2d").getConstructor().newInstance();
+            kernels[v] = blockedConvFrom(Path.of(args[3 + v]));
         }
         Parallel.setThreads(threads);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
