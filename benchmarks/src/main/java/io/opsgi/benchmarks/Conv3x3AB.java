@@ -20,7 +20,7 @@ import java.util.Random;
 /**
  * ResNet-18's and SqueezeNet 1.1's 3x3 convs (prepared, no epilogue, 1 thread) on two builds of the blocked conv, each
  * loaded from its own classes directory ({@link StemAB}'s loader), calls alternated A/B in one JVM: the calling thread's
- * CPU time per call, median; input and output NCHW, or both kept blocked (as the plans run them). Prints this JVM's FMA
+ * CPU time per call, median (and the fastest call); input and output NCHW, or both kept blocked (as the plans run them). Prints this JVM's FMA
  * ceiling measured the same way, each build's share of it, and whether A and B gave the same bits.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp (benchmarks class path) io.opsgi.benchmarks.Conv3x3AB \
@@ -49,7 +49,7 @@ public final class Conv3x3AB {
         double peak = StemAB.fmaPeak(cpu);
         System.out.printf(Locale.ROOT, "# load %s; A %s, B %s; FMA ceiling (CPU time, 1 thread): %.1f GFLOP/s, %d lanes%n",
                 Files.readString(Path.of("/proc/loadavg")).trim(), args[2], args[3], peak, jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length());
-        System.out.println("shape | in/out | A us | A GFLOP/s (% peak) | B us | B GFLOP/s (% peak) | B/A | same bits");
+        System.out.println("shape | in/out | A us | A GFLOP/s (% peak) | B us | B GFLOP/s (% peak) | B/A | fastest call A / B GFLOP/s | same bits");
         Random r = new Random(1);
         for (Object[] s : shapes) {
             if (!((String) s[0]).contains(filter)) {
@@ -92,8 +92,8 @@ public final class Conv3x3AB {
                 Arrays.sort(t[1]);
                 double a = t[0][calls / 2] / 1e3, bb = t[1][calls / 2] / 1e3;
                 double ga = flops / a / 1e3, gb = flops / bb / 1e3;
-                System.out.printf(Locale.ROOT, "%s | %s | %.0f | %.1f (%.0f%%) | %.0f | %.1f (%.0f%%) | %.3f | %s%n", s[0], blocked == 0 ? "NCHW" : "blocked",
-                        a, ga, 100 * ga / peak, bb, gb, 100 * gb / peak, bb / a, Arrays.equals(y[0], y[1]));
+                System.out.printf(Locale.ROOT, "%s | %s | %.0f | %.1f (%.0f%%) | %.0f | %.1f (%.0f%%) | %.3f | %.1f / %.1f | %s%n", s[0], blocked == 0 ? "NCHW" : "blocked",
+                        a, ga, 100 * ga / peak, bb, gb, 100 * gb / peak, bb / a, flops / t[0][0], flops / t[1][0], Arrays.equals(y[0], y[1]));
             }
         }
     }
