@@ -70,6 +70,7 @@ final class BlockedLayout {
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
     }
 
+    /** {@link #pixels} for output rows of {@code ow} pixels on vectors of {@code lanes} floats. */
     static int pixels(int ow, int lanes) {
         if (lanes != 8) {
             return Strips.PIXELS;
