@@ -22,9 +22,10 @@ final class BlockedLayout {
     final ConvGeometry g;
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
     /**
-     * Pixels per strip: {@link Strips#PIXELS}, or with 8 lanes {@link Strips#PIXELS_AVX2} unless that computes over 10% more
-     * dropped pixels per row than 7 would (widths 14, 13 and 7: 18 pixels for 14, 12 for 7; measured, 8 lanes: 6-pixel strips
-     * were 1.3-1.4x slower on 7-wide rows, up to 1.5x faster on 28- and 56-wide ones).
+     * Pixels per strip: {@link Strips#PIXELS}, or with 8 lanes {@link Strips#PIXELS_AVX2} unless that computes over 30% more
+     * dropped pixels per row than 7 would (only 7-wide rows keep 7: 12 pixels for 7). Measured on 8 lanes, the fastest of
+     * 100-150 calls (the sibling vCPU quiet): 6-pixel strips 1.3-1.9x faster at widths 56, 28, 14 and 13, equal at 7,
+     * where the medians at load 6-8 were 1.3-1.4x slower.
      */
     final int pixels;
     /** Strips per chunk of tap runs: as many as one {@link Strips#RUN} holds. */
@@ -76,7 +77,7 @@ final class BlockedLayout {
             return Strips.PIXELS;
         }
         long six = roundUp(ow, Strips.PIXELS_AVX2), seven = roundUp(ow, Strips.PIXELS);
-        return six * 10 <= seven * 11 ? Strips.PIXELS_AVX2 : Strips.PIXELS;
+        return six * 10 <= seven * 13 ? Strips.PIXELS_AVX2 : Strips.PIXELS;
     }
 
     private static long roundUp(int ow, int pixels) {
