@@ -291,6 +291,7 @@ public final class BlockedConv2d implements Conv2dKernel {
         int[] tileRows = new int[16];
         int pending = from; // rows unblocked but not yet through the epilogue
         ChannelBlocks xb = io == null ? null : io.x();
+        boolean six = lay.pixels == Strips.PIXELS_AVX2; // the strips of Strips6
         // Tap runs (not a blocked input, read in place by other strips) clamp in registers when the epilogue is only relu, relu6
         // or hardtanh: no pass over the strip outputs.
         float[] clamp = lay.tapRuns && xb == null ? clampOf(e) : null;
@@ -313,55 +314,98 @@ public final class BlockedConv2d implements Conv2dKernel {
                 int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
                 int rowStep = g.dilationH() * xb.width() * LANES, blockStep = g.h() * xb.width() * LANES, cBlocks = (c + LANES - 1) / LANES;
                 for (int strip = 0; strip < lay.strips; strip++) {
-                    int ow0 = strip * Strips.PIXELS;
+                    int ow0 = strip * lay.pixels;
                     int x0 = (((n * cBlocks) * g.h() + top) * xb.width() + ow0 * g.strideW() - g.padLeft() + xb.left()) * LANES;
                     int o0 = rowBase + ow0 * LANES, o1 = second + ow0 * LANES;
                     if (g.strideW() == 1) {
                         if (two) {
-                            Strips.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                            if (six) {
+                                Strips6.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                            } else {
+                                Strips.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                            }
                         } else {
-                            Strips.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                            if (six) {
+                                Strips6.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                            } else {
+                                Strips.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                            }
                         }
                     } else if (two) {
-                        Strips.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                        if (six) {
+                            Strips6.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                        } else {
+                            Strips.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
+                        }
                     } else {
-                        Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                        if (six) {
+                            Strips6.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                        } else {
+                            Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
+                        }
                     }
                 }
             } else if (lay.tapRuns) {
                 int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
                 int chunk = lay.rowTaps() * Strips.RUN, rowStep = g.dilationH() * lay.chunks * chunk;
                 for (int strip = 0; strip < lay.strips; strip++) {
-                    int x0 = ((n * g.h() + top) * lay.chunks + strip / Strips.RUN_STRIPS) * chunk + strip % Strips.RUN_STRIPS * Strips.PIXELS;
-                    int ow0 = strip * Strips.PIXELS;
+                    int x0 = ((n * g.h() + top) * lay.chunks + strip / lay.runStrips) * chunk + strip % lay.runStrips * lay.pixels;
+                    int ow0 = strip * lay.pixels;
                     if (two) {
-                        Strips.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
+                        if (six) {
+                            Strips6.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
                                 second + ow0 * LANES);
+                        } else {
+                            Strips.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
+                                second + ow0 * LANES);
+                        }
                     } else {
-                        Strips.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
+                        if (six) {
+                            Strips6.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
+                        } else {
+                            Strips.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
+                        }
                     }
                 }
             } else if (lay.channelRows) {
                 int i0 = ConvTaps.first(top, g.dilationH()), i1 = ConvTaps.end(top, g.dilationH(), g.h(), g.kh());
                 int window = c * Strips.WINDOW, rowStep = g.dilationH() * lay.strips * window;
                 for (int strip = 0; strip < lay.strips; strip++) {
-                    int x0 = ((n * g.h() + top) * lay.strips + strip) * window, ow0 = strip * Strips.PIXELS;
+                    int x0 = ((n * g.h() + top) * lay.strips + strip) * window, ow0 = strip * lay.pixels;
                     if (two) {
-                        Strips.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                        if (six) {
+                            Strips6.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
                                 second + ow0 * LANES);
+                        } else {
+                            Strips.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                                second + ow0 * LANES);
+                        }
                     } else {
-                        Strips.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                        if (six) {
+                            Strips6.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                        } else {
+                            Strips.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                        }
                     }
                 }
             }
             for (int strip = 0; strip < (lay.channelRows || lay.tapRuns || xb != null ? 0 : lay.strips); strip++) {
-                int ow0 = strip * Strips.PIXELS;
+                int ow0 = strip * lay.pixels;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
-                    Strips.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                    if (six) {
+                        Strips6.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
                             second + ow0 * LANES);
+                    } else {
+                        Strips.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                            second + ow0 * LANES);
+                    }
                 } else {
-                    Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                    if (six) {
+                        Strips6.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                    } else {
+                        Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
+                    }
                 }
             }
             if (blockedEpilogue) {
@@ -514,7 +558,7 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     /**
      * x (n, cIn, h, w) to windows (n, h, strip, cIn, WINDOW) ({@link BlockedLayout#channelRows}): window float t
-     * of strip s is padded column s·PIXELS + t, input column s·PIXELS + t - padLeft, zero outside the input.
+     * of strip s is padded column s·pixels + t, input column s·pixels + t - padLeft, zero outside the input.
      */
     private static void channelRows(BlockedLayout lay, float[] x, float[] out) {
         ConvGeometry g = lay.g;
@@ -523,7 +567,7 @@ public final class BlockedConv2d implements Conv2dKernel {
             for (int row = from; row < to; row++) {
                 int n = row / h, r = row % h;
                 for (int strip = 0; strip < strips; strip++) {
-                    int col0 = strip * Strips.PIXELS - left; // input column of window float 0
+                    int col0 = strip * lay.pixels - left; // input column of window float 0
                     int t0 = Math.max(0, -col0), t1 = Math.max(t0, Math.min(win, wd - col0));
                     for (int c = 0; c < cIn; c++) {
                         int dst = ((row * strips + strip) * cIn + c) * win;
@@ -540,8 +584,8 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     /**
      * x (n, cIn, h, w) to tap runs (n, h, chunk, kw·cIn, RUN) ({@link BlockedLayout#tapRuns}): float t of run (j, c) of
-     * chunk k holds the value of channel c that pixel o = k·RUN_STRIPS·PIXELS + t reads at kernel column j, padded column
-     * o·strideW + j·dilationW, zero outside the input (t < RUN_STRIPS·PIXELS; the last floats are not read). Each input
+     * chunk k holds the value of channel c that pixel o = k·runStrips·pixels + t reads at kernel column j, padded column
+     * o·strideW + j·dilationW, zero outside the input (t < runStrips·pixels; the last floats are not read). Each input
      * row is first split into its stride phases (phase p: padded columns p, p + s, ...), in which a run is consecutive,
      * so every run is one array copy.
      */
@@ -586,7 +630,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                 Arrays.fill(phases, base + m1, base + length, 0f);
             }
         }
-        int pixels = Strips.RUN_STRIPS * Strips.PIXELS;
+        int pixels = lay.runStrips * lay.pixels;
         int dst = row * lay.chunks * lay.rowTaps() * Strips.RUN;
         for (int chunk = 0; chunk < lay.chunks; chunk++) {
             int o0 = chunk * pixels, count = Math.min(pixels, lay.owStrips - o0);

@@ -7,7 +7,7 @@ import io.opsgi.op.ConvGeometry;
  *
  * <p>Output channels are cut into {@code blocks} blocks of {@code lanes} (one vector; the last
  * zero-padded) and handled two at a time ({@code pairs}; the last pair has one block when
- * {@code blocks} is odd). Each output row is cut into strips of {@link Strips#PIXELS} pixels; the
+ * {@code blocks} is odd). Each output row is cut into strips of {@link #pixels} pixels; the
  * last strip may run past {@code ow} ({@code owStrips} columns in all), and those extra pixels are
  * computed and dropped, so every strip is full width.
  *
@@ -21,12 +21,21 @@ import io.opsgi.op.ConvGeometry;
 final class BlockedLayout {
     final ConvGeometry g;
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
-    /** Chunks of {@link Strips#RUN_STRIPS} strips per output row ({@link #tapRuns}). */
+    /**
+     * Pixels per strip: {@link Strips#PIXELS}, or with 8 lanes {@link Strips#PIXELS_AVX2} unless that computes over 30% more
+     * dropped pixels per row than 7 would (only 7-wide rows keep 7: 12 pixels for 7). Measured on 8 lanes, the fastest of
+     * 100-150 calls (the sibling vCPU quiet): 6-pixel strips 1.3-1.9x faster at widths 56, 28, 14 and 13, equal at 7,
+     * where the medians at load 6-8 were 1.3-1.4x slower.
+     */
+    final int pixels;
+    /** Strips per chunk of tap runs: as many as one {@link Strips#RUN} holds. */
+    final int runStrips;
+    /** Chunks of {@link #runStrips} strips per output row ({@link #tapRuns}). */
     final int chunks;
     /** Taps per kernel row and floats per tap ({@link Strips}): a whole row of kw·cIn with dilation 1, else kw of cIn. */
     final int tapsPerRow, tapLength;
     /**
-     * Stride 1, horizontal dilation 1 and kw <= {@link Strips#WINDOW} - {@link Strips#PIXELS} + 1: the input is
+     * Stride 1, horizontal dilation 1 and kw <= {@link Strips#WINDOW} - {@link #pixels} + 1: the input is
      * copied as windows, {@code (n, h, strip, cIn, WINDOW)}: for each strip and channel the WINDOW padded
      * columns from the strip's first pixel on (neighbouring windows overlap by kw - 1 columns), and the
      * strips run {@link Strips#twoBlocksRows}; otherwise channels last and {@link Strips#twoBlocks}.
@@ -34,7 +43,7 @@ final class BlockedLayout {
     final boolean channelRows;
     /**
      * Few input channels ({@code cIn <=} {@link #SMALL_CIN}, a network's first conv): the input is copied as tap runs,
-     * {@code (n, h, chunk, kw·cIn, RUN)}: for each chunk of {@link Strips#RUN_STRIPS} strips, kernel column j and channel
+     * {@code (n, h, chunk, kw·cIn, RUN)}: for each chunk of {@link #runStrips} strips, kernel column j and channel
      * c, the values that the chunk's consecutive pixels read at that tap (an im2col of one kernel row, done once per input
      * row, whatever the stride and dilation). One kernel row is then a reduction of kw·cIn values at a constant stride
      * ({@link Strips#twoBlocksTaps}), not cIn values per tap: 21 for 7x7 and 9 for 3x3 on RGB instead of 3.
@@ -53,11 +62,26 @@ final class BlockedLayout {
         tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
         tapRuns = g.cIn() <= SMALL_CIN;
-        channelRows = !tapRuns && g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - Strips.PIXELS + 1;
-        strips = (g.ow() + Strips.PIXELS - 1) / Strips.PIXELS;
-        chunks = (strips + Strips.RUN_STRIPS - 1) / Strips.RUN_STRIPS;
-        owStrips = strips * Strips.PIXELS;
+        pixels = pixels(g.ow(), lanes);
+        runStrips = Strips.RUN / pixels;
+        channelRows = !tapRuns && g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - pixels + 1;
+        strips = (g.ow() + pixels - 1) / pixels;
+        chunks = (strips + runStrips - 1) / runStrips;
+        owStrips = strips * pixels;
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
+    }
+
+    /** {@link #pixels} for output rows of {@code ow} pixels on vectors of {@code lanes} floats. */
+    static int pixels(int ow, int lanes) {
+        if (lanes != 8) {
+            return Strips.PIXELS;
+        }
+        long six = roundUp(ow, Strips.PIXELS_AVX2), seven = roundUp(ow, Strips.PIXELS);
+        return six * 10 <= seven * 13 ? Strips.PIXELS_AVX2 : Strips.PIXELS;
+    }
+
+    private static long roundUp(int ow, int pixels) {
+        return ((long) ow + pixels - 1) / pixels * pixels;
     }
 
     /** Padded column read by the last tap of the last computed pixel. */

@@ -40,12 +40,15 @@ final class Strips {
     private static final int PAIR = 2 * LANES;
     /** Pixels per strip: 7 divides every ResNet and MobileNet width (112, 56, 28, 14, 7). */
     static final int PIXELS = 7;
+    /**
+     * Pixels per strip of {@link Strips6}, for 8 lanes (AVX2), whose 16 registers do not hold 7 x 2 accumulators, the two
+     * weight vectors and a broadcast; {@link BlockedLayout#pixels} chooses.
+     */
+    static final int PIXELS_AVX2 = 6;
     /** Floats of one channel's input window in {@link #twoBlocksRows}: the strip's pixels and up to 9 more columns. */
     static final int WINDOW = 16;
-    /** Floats of one tap run ({@link #twoBlocksTaps}): {@link #RUN_STRIPS} strips' pixels and two unused floats. */
+    /** Floats of one tap run ({@link #twoBlocksTaps}): the pixels of {@link BlockedLayout#runStrips} strips (126: 18 of 7 or 21 of 6), two floats unused. */
     static final int RUN = 128;
-    /** Strips per chunk of tap runs. */
-    static final int RUN_STRIPS = RUN / PIXELS;
 
     private Strips() {
     }

@@ -1,0 +1,47 @@
+package io.opsgi.kernel.conv2d.blocked;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.op.Conv2d;
+import io.opsgi.op.Conv2dAttrs;
+import io.opsgi.op.ConvGeometry;
+import io.opsgi.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which strip width a layout takes ({@link BlockedLayout#pixels}): 6 pixels ({@link Strips6}) on 8 lanes, where 7 x 2
+ * accumulators spill, unless 6-pixel strips compute over 30% more pixels per row than 7 would; 7 on any other vector size.
+ * The values follow from that rule: a width w computes ceil(w / p)·p pixels per row.
+ */
+class StripWidthTest {
+    @Test
+    void eightLanesTakeSixPixelsWhereTheyWasteLittle() {
+        // 112 -> 114 of 112, 56 -> 60 of 56, 55 -> 60 of 56, 28 -> 30 of 28, 27 -> 30 of 28, 14 -> 18 of 14, 13 -> 18 of 14:
+        // at most 29% more
+        for (int ow : new int[] {112, 111, 56, 55, 28, 27, 14, 13}) {
+            assertEquals(6, BlockedLayout.pixels(ow, 8), "width " + ow);
+        }
+        // 7 -> 12 of 7: 71% more, so 7
+        assertEquals(7, BlockedLayout.pixels(7, 8), "width 7");
+    }
+
+    @Test
+    void otherVectorSizesKeepSevenPixels() {
+        for (int ow : new int[] {112, 56, 28, 14, 7, 1}) {
+            assertEquals(7, BlockedLayout.pixels(ow, 16), "width " + ow);
+            assertEquals(7, BlockedLayout.pixels(ow, 4), "width " + ow);
+        }
+    }
+
+    @Test
+    void sixPixelStripsCoverTheRowAndTheirWindowsHoldEveryTap() {
+        ConvGeometry g = Conv2d.geometry(Shape.of(1, 64, 56, 56), Shape.of(64, 64, 3, 3), null, Conv2dAttrs.defaults().withPadding(1));
+        BlockedLayout lay = new BlockedLayout(g, 8);
+        assertEquals(6, lay.pixels);
+        assertEquals(10, lay.strips);
+        assertEquals(60, lay.owStrips);
+        assertTrue(lay.channelRows, "3x3 stride 1 reads windows");
+        assertEquals(Strips.RUN / 6, lay.runStrips);
+    }
+}
