@@ -1,5 +1,6 @@
 package io.opsgi.kernel.conv2d.blocked;
 
+import io.opsgi.kernel.support.VectorRegisters;
 import io.opsgi.op.ConvGeometry;
 
 /**
@@ -22,7 +23,8 @@ final class BlockedLayout {
     final ConvGeometry g;
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
     /**
-     * Pixels per strip: {@link Strips#PIXELS}, or with 8 lanes {@link Strips#PIXELS_AVX2} unless that computes over 30% more
+     * Pixels per strip: {@link Strips#PIXELS}, or with 16 vector registers ({@link VectorRegisters}: AVX2, 8 lanes)
+     * {@link Strips#PIXELS_AVX2} unless that computes over 30% more
      * dropped pixels per row than 7 would (only 7-wide rows keep 7: 12 pixels for 7). Measured on 8 lanes, the fastest of
      * 100-150 calls (the sibling vCPU quiet): 6-pixel strips 1.3-1.9x faster at widths 56, 28, 14 and 13, equal at 7,
      * where the medians at load 6-8 were 1.3-1.4x slower.
@@ -62,7 +64,7 @@ final class BlockedLayout {
         tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
         tapRuns = g.cIn() <= SMALL_CIN;
-        pixels = pixels(g.ow(), lanes);
+        pixels = pixels(g.ow(), VectorRegisters.COUNT);
         runStrips = Strips.RUN / pixels;
         channelRows = !tapRuns && g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - pixels + 1;
         strips = (g.ow() + pixels - 1) / pixels;
@@ -71,9 +73,9 @@ final class BlockedLayout {
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
     }
 
-    /** {@link #pixels} for output rows of {@code ow} pixels on vectors of {@code lanes} floats. */
-    static int pixels(int ow, int lanes) {
-        if (lanes != 8) {
+    /** {@link #pixels} for output rows of {@code ow} pixels on a machine with {@code registers} vector registers. */
+    static int pixels(int ow, int registers) {
+        if (registers >= 32) {
             return Strips.PIXELS;
         }
         long six = roundUp(ow, Strips.PIXELS_AVX2), seven = roundUp(ow, Strips.PIXELS);
