@@ -72,6 +72,7 @@ final class Lowering {
             op(b, m -> binary(m, b.toLowerCase(java.util.Locale.ROOT)));
         }
         op("Concat", Lowering::concat, "axis");
+        op("Split", Lowering::split, "axis", "split");
         op("Flatten", Lowering::flatten, "axis");
         op("Reshape", Lowering::reshape, "allowzero");
         op("Transpose", Lowering::transpose, "perm");
@@ -644,6 +645,45 @@ final class Lowering {
             in.add(m.data(i).layer());
         }
         m.set(0, m.emit("", "concat", in, Map.of("dim", (int) axis), Map.of()));
+    }
+
+    /**
+     * Split along {@code axis} (default 0) into the sizes {@code split} (an attribute before opset 13, an input from 13)
+     * or, without them, into equal parts, one per output (torch.split / chunk). Each part is a crop of the input.
+     */
+    static void split(Importer m) {
+        Data x = m.data(0);
+        Shape s = x.shape();
+        int r = s.rank();
+        long axis = m.attrInt("axis", 0);
+        if (axis < -r || axis >= r) {
+            throw refuse("axis=" + axis + " is out of range for an input of rank " + r);
+        }
+        int ax = (int) (axis < 0 ? axis + r : axis);
+        long size = s.dim(ax);
+        int parts = m.node.getOutputCount();
+        if (m.opset >= 13 && m.attr("split") != null) {
+            throw refuse("split is an input from opset 13, not an attribute");
+        }
+        long[] sizes = m.opset < 13 ? m.attrInts("split") : m.has(1) ? m.konst(1, "split").longs() : null;
+        if (sizes == null) {
+            if (size % parts != 0) {
+                throw refuse("dimension " + ax + " of the input " + s + " (size " + size + ") does not split into " + parts + " equal parts");
+            }
+            sizes = new long[parts];
+            Arrays.fill(sizes, size / parts);
+        }
+        if (sizes.length != parts || Arrays.stream(sizes).anyMatch(v -> v < 0) || Arrays.stream(sizes).sum() != size) {
+            throw refuse("split=" + str(sizes) + " must give " + parts + " non-negative sizes (one per output) summing to dimension " + ax
+                    + " of the input " + s + " (size " + size + ")");
+        }
+        long lo = 0;
+        for (int i = 0; i < parts; i++) {
+            long[] out = Arrays.stream(s.toArray()).asLongStream().toArray();
+            out[ax] = sizes[i];
+            m.set(i, parts == 1 ? x : Folding.crop(m, x, ax, lo, lo + sizes[i], out, "/part" + i));
+            lo += sizes[i];
+        }
     }
 
     /** ONNX Flatten is always 2-D: [prod(dims before axis), prod(dims from axis)]; axis 1 is nn.Flatten's start_dim 1. */

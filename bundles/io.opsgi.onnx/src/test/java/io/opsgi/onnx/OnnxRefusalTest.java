@@ -49,7 +49,7 @@ class OnnxRefusalTest {
     @Test
     void every_problem_of_a_model_is_reported_together_one_line_each() throws IOException {
         Graphs g = graph(1, 2, 4, 4)
-                .node("Erf", List.of("x"), List.of("a"))
+                .node("Hardmax", List.of("x"), List.of("a"))
                 .node("Relu", List.of("a"), List.of("b")) // reads a refused node's output: skipped, not a second problem
                 .node("LeakyRelu", List.of("x"), List.of("c"), attr("alpha", 0.1f), attr("beta", 2f))
                 .node("BatchNormalization", List.of("x", "s", "s", "s", "s"), List.of("d"), attr("training_mode", 1L))
@@ -57,10 +57,25 @@ class OnnxRefusalTest {
                 .init(floats("s", new long[] {2}, 1, 1));
         OnnxException e = refused(g);
         assertEquals(3, e.problems().size(), e.getMessage());
-        assertProblem(e, "node 'Erf_0' (Erf, opset 14)", "the op Erf is not supported");
+        assertProblem(e, "node 'Hardmax_0' (Hardmax, opset 14)", "the op Hardmax is not supported");
         assertProblem(e, "node 'LeakyRelu_2' (LeakyRelu, opset 14)", "the attribute 'beta' is not supported");
         assertProblem(e, "node 'BatchNormalization_3' (BatchNormalization, opset 14)", "training_mode=1", "inference");
         assertTrue(e.getMessage().startsWith("m.onnx: 3 problems:"), e.getMessage());
+    }
+
+    @Test
+    void a_split_whose_sizes_do_not_cover_the_axis_is_refused() throws IOException {
+        Graphs g = graph(1, 5, 3, 3)
+                .node("Split", List.of("x"), List.of("a", "b"), attr("axis", 1L))
+                .node("Split", List.of("x", "sizes"), List.of("c", "d"), attr("axis", 1L))
+                .node("Split", List.of("x"), List.of("e", "f"), attr("axis", 4L))
+                .node("Concat", List.of("a", "b", "c", "d", "e", "f"), List.of("y"), attr("axis", 1L))
+                .init(longs("sizes", new long[] {2}, 2, 4));
+        OnnxException e = refused(g);
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Split_0'", "dimension 1 of the input [1, 5, 3, 3] (size 5) does not split into 2 equal parts");
+        assertProblem(e, "node 'Split_1'", "split=[2, 4] must give 2 non-negative sizes", "summing to dimension 1", "(size 5)");
+        assertProblem(e, "node 'Split_2'", "axis=4 is out of range for an input of rank 4");
     }
 
     @Test
