@@ -12,8 +12,8 @@ Each case's model is rewritten in two ways, both recorded in the case, and its b
 committed (`<case>.model.onnx`) so a replay imports exactly what was written:
 - opsgi networks take one input, so every graph input after the first becomes an initializer
   holding the value onnx fed it (weights, shapes, scales, pads, the other operand);
-- a case of an op whose outputs are all its result (Split's parts) is written once per output,
-  the graph keeping that one output (`<case>_<output>`): an opsgi network gives one output;
+- a case of an op whose outputs are all its result (Split's parts; LayerNormalization's Y, Mean
+  and InvStdDev) is written once per output, the graph keeping that one output (`<case>_<output>`): an opsgi network gives one output;
 - a case whose opset is below 9 (opsgi imports opsets 9 to 17) is written at opset 13, where the
   op has the very same definition (checked: its schema's since_version is unchanged).
 Cases with a non-float32 tensor, a sequence or an optional are kept too (model only): the importer
@@ -51,11 +51,13 @@ OPS = {
     "Softmax": "softmax", "LogSoftmax": "logsoftmax", "Gemm": "gemm", "MatMul": "matmul", "Add": "add",
     "Sub": "sub", "Mul": "mul", "Div": "div", "Concat": "concat", "Flatten": "flatten", "Reshape": "reshape",
     "Transpose": "transpose", "Resize": "resize", "Upsample": "upsample", "Pad": "pad", "Identity": "identity",
-    "Dropout": "dropout", "Split": "split",
+    "Dropout": "dropout", "Split": "split", "Sqrt": "sqrt", "Erf": "erf", "Pow": "pow", "ReduceMean": "reducemean",
+    "LayerNormalization": "layernormalization",
 }
-# Ops whose cases have several outputs that are all the op's result (not training statistics or masks): an opsgi
+# Ops whose cases have several outputs that are all the op's result (Split's parts; LayerNormalization's Y, Mean and
+# InvStdDev), not training statistics or masks: an opsgi
 # network gives one output, so each such case is written once per output, the graph keeping that one output.
-ONE_CASE_PER_OUTPUT = {"Split"}
+ONE_CASE_PER_OUTPUT = {"Split", "LayerNormalization"}
 # Integer cases whose float32 twin has the same meaning: these ops only move, pick or compare values.
 EXACT_IN_FLOAT = {"Pad", "MaxPool", "Clip"}
 
