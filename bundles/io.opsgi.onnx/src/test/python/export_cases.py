@@ -367,5 +367,16 @@ def main():
                                                             helper.make_node("Concat", ["p2", "p0", "p1"], ["y"], axis=-1)],
               xp, np.concatenate([xp[..., 4:], xp[..., :2], xp[..., 2:4]], -1), opset=opset)
 
+    # ReduceMean over runs of axes other than H and W: the last axis (keepdims 0), the middle axes [1, 2] of a 4-D
+    # input (negative axes), and every axis (axes absent); expected from numpy in float64
+    xr = rng.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    graph("reduce_mean_last_axis_keepdims0", [helper.make_node("ReduceMean", ["x"], ["y"], axes=[-1], keepdims=0)], xr,
+          xr.astype(np.float64).mean(-1).astype(np.float32))
+    graph("reduce_mean_middle_axes", [helper.make_node("ReduceMean", ["x"], ["y"], axes=[-3, 2])], xr,
+          xr.astype(np.float64).mean((1, 2), keepdims=True).astype(np.float32))
+    graph("reduce_mean_all_axes", [helper.make_node("ReduceMean", ["x"], ["y"])], xr,
+          xr.astype(np.float64).mean(keepdims=True).astype(np.float32))
+
+
 if __name__ == "__main__":
     main()

@@ -403,9 +403,10 @@ final class Lowering {
     }
 
     /**
-     * LayerNormalization (opset 17) over axes axis..rank-1, written as its ONNX function body (which PyTorch's
-     * layer_norm also computes): D = X - mean(X), InvStdDev = 1 / sqrt(mean(D*D) + epsilon), Y = D * InvStdDev * Scale + B,
-     * in float32 (stash_type 1). The Mean and InvStdDev outputs are those intermediate values.
+     * LayerNormalization (opset 17) over axes axis..rank-1, written as its ONNX function body: D = X - mean(X),
+     * InvStdDev = 1 / sqrt(mean(D*D) + epsilon), Y = D * InvStdDev * Scale + B, in float32 (stash_type 1); PyTorch's
+     * layer_norm normalizes with the same mean and reciprocal standard deviation, in another order of roundings. The Mean
+     * and InvStdDev outputs are those intermediate values.
      */
     static void layerNorm(Importer m) {
         Data x = m.data(0);
