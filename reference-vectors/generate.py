@@ -337,6 +337,8 @@ ACTIVATIONS = {
     "tanh": ({}, lambda x, a: torch.tanh(x)),
     "softplus": ({"beta": 1.0, "threshold": 20.0}, lambda x, a: F.softplus(x, a["beta"], a["threshold"])),
     "softsign": ({}, lambda x, a: F.softsign(x)),
+    "sqrt": ({}, lambda x, a: torch.sqrt(x)),
+    "erf": ({}, lambda x, a: torch.erf(x)),
     "softmax": ({"dim": 1}, lambda x, a: F.softmax(x, a["dim"])),
     "log_softmax": ({"dim": 1}, lambda x, a: F.log_softmax(x, a["dim"])),
 }
@@ -1577,6 +1579,11 @@ def gen_activations(s):
     c("selu", "onnx_special_values", t(SPECIAL), alpha=2.0, gamma=1.5, tags=["onnx", "special_values"])
     c("selu", "onnx_near_zero_negative", tiny, alpha=2.0, gamma=1.5, tags=["onnx", "corner"])
     c("softsign", "formula_points", t([1.0, -1.0, 3.0, 1e7, -1e7, 1e30, 16777216.0, 0.1, -0.0, 0.0]), tags=["corner"])
+    # sqrt: the random_4d case is half NaN (negative inputs); exact squares, subnormals and the largest float
+    c("sqrt", "positive_4d", Rand("sqrt_positive").randn(2, 3, 4, 5, scale=3.0).abs())
+    c("sqrt", "formula_points", t([4.0, 2.0, 0.25, 1e-38, 1.4e-45, 3.4e38, 1e-7, 0.0, -0.0, -1e-30]), tags=["corner"])
+    c("erf", "saturation", t([-6.0, -4.0, -3.0, -1e-4, 1e-4, 3.0, 4.0, 6.0]), tags=["corner"])
+    c("erf", "near_zero", tiny, tags=["corner"])
     c("hardtanh", "custom_range", Rand("ht").randn(3, 4, 5, scale=3), min_val=-2.0, max_val=0.5)
     c("hardtanh", "custom_range_special", t(SPECIAL), min_val=0.25, max_val=6.0, tags=["special_values"])
     c("softplus", "beta_2_threshold_3", Rand("sp").randn(3, 4, 5, scale=3), beta=2.0, threshold=3.0)

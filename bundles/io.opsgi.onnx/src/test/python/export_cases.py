@@ -93,6 +93,22 @@ class ShuffleUnit(nn.Module):
         return y[:, 1:5, 1:, :-1]
 
 
+class Splits(nn.Module):
+    """torch.split exported as Split (the sizes an attribute before opset 13, an input from 13): equal halves and
+    unequal parts along C (ShuffleNet's channel split), then unequal parts along W."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 1)
+
+    def forward(self, x):
+        a, b = torch.split(x, 3, dim=1)
+        p, q, r = torch.split(x, [1, 2, 3], dim=1)
+        y = torch.cat([a, F.relu(self.conv(b)), r, q * 2, p], 1)
+        u, v = torch.split(y, [1, 3], dim=3)
+        return torch.cat([v, u], 3)
+
+
 class TransformInput(nn.Module):
     """GoogLeNet's and Inception V3's transform_input (torchvision's with pretrained weights): x[:, i] is a Gather of data
     along C with a scalar index; x[:, [1, 2]] one with a run of indices."""
@@ -264,6 +280,9 @@ def main():
     export("shuffle_unit_opset11", ShuffleUnit(), (2, 6, 5, 5), opset=11)
     torch.manual_seed(15)
     export("transform_input", TransformInput(), (2, 3, 5, 4))
+    torch.manual_seed(16)
+    export("split", Splits(), (2, 6, 5, 4))
+    export("split_opset11", Splits(), (2, 6, 5, 4), opset=11)
 
     # ---- hand-written graphs: ONNX rules PyTorch does not export, expected output computed here
     rng = np.random.default_rng(0)
@@ -340,6 +359,23 @@ def main():
     xs = rng.standard_normal((2, 6, 5, 5)).astype(np.float32)
     graph("slice_channels_spatial", [helper.make_node("Slice", ["x", "st", "en", "ax"], ["y"])], xs, xs[:, 1:5, 1:, :-1],
           [("st", np.array([0, 1, 1], dtype=np.int64)), ("en", np.array([-1, 5, 99], dtype=np.int64)), ("ax", np.array([3, 1, 2], dtype=np.int64))])
+
+    # Split without sizes: equal parts, one per output (axis -1 of a 3-D input), the parts concatenated in reverse order
+    xp = rng.standard_normal((2, 3, 6)).astype(np.float32)
+    for opset in (11, 13):
+        graph(f"split_equal_parts_last_axis_opset{opset}", [helper.make_node("Split", ["x"], ["p0", "p1", "p2"], axis=-1),
+                                                            helper.make_node("Concat", ["p2", "p0", "p1"], ["y"], axis=-1)],
+              xp, np.concatenate([xp[..., 4:], xp[..., :2], xp[..., 2:4]], -1), opset=opset)
+
+    # ReduceMean over runs of axes other than H and W: the last axis (keepdims 0), the middle axes [1, 2] of a 4-D
+    # input (negative axes), and every axis (axes absent); expected from numpy in float64
+    xr = rng.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    graph("reduce_mean_last_axis_keepdims0", [helper.make_node("ReduceMean", ["x"], ["y"], axes=[-1], keepdims=0)], xr,
+          xr.astype(np.float64).mean(-1).astype(np.float32))
+    graph("reduce_mean_middle_axes", [helper.make_node("ReduceMean", ["x"], ["y"], axes=[-3, 2])], xr,
+          xr.astype(np.float64).mean((1, 2), keepdims=True).astype(np.float32))
+    graph("reduce_mean_all_axes", [helper.make_node("ReduceMean", ["x"], ["y"])], xr,
+          xr.astype(np.float64).mean(keepdims=True).astype(np.float32))
 
 
 if __name__ == "__main__":

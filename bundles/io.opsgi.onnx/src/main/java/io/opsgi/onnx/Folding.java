@@ -233,15 +233,29 @@ final class Folding {
         m.set(0, y); // a slice that takes everything adds no layer
     }
 
+    /** Channels lo..hi-1 of a 4-D input, reshaped to {@code out}. */
+    private static Data cropChannels(Importer m, Data x, long lo, long hi, long[] out, String suffix) {
+        return crop(m, x, 1, lo, hi, out, suffix);
+    }
+
     /**
-     * Channels lo..hi-1 of a 4-D input, reshaped to {@code out}: a crop of rows of the input viewed as (N, 1, C, H*W)
+     * Elements lo..hi-1 along {@code axis} of data of any rank, reshaped to {@code out}: a crop of the rows of the input
+     * viewed as (outer, 1, size, inner), outer and inner the products of the dimensions before and after the axis
      * (reshapes of contiguous data), between two reshapes.
      */
-    private static Data cropChannels(Importer m, Data x, long lo, long hi, long[] out, String suffix) {
+    static Data crop(Importer m, Data x, int axis, long lo, long hi, long[] out, String suffix) {
         Shape s = x.shape();
-        long n = s.dim(0), hw = (long) s.dim(2) * s.dim(3);
-        Data rows = m.emit(suffix + "/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(n, 1, s.dim(1), hw)), Map.of());
-        Data kept = m.emit(suffix + "/channels", "pad", List.of(rows.layer()), Map.of("pad", Importer.longsToList(0, 0, -lo, -(s.dim(1) - hi))), Map.of());
+        long outer = 1, inner = 1;
+        for (int d = 0; d < s.rank(); d++) {
+            if (d < axis) {
+                outer *= s.dim(d);
+            } else if (d > axis) {
+                inner *= s.dim(d);
+            }
+        }
+        long size = s.dim(axis);
+        Data rows = m.emit(suffix + "/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(outer, 1, size, inner)), Map.of());
+        Data kept = m.emit(suffix + "/crop", "pad", List.of(rows.layer()), Map.of("pad", Importer.longsToList(0, 0, -lo, -(size - hi))), Map.of());
         return m.emit(suffix, "reshape", List.of(kept.layer()), Map.of("shape", Importer.longsToList(out)), Map.of());
     }
 

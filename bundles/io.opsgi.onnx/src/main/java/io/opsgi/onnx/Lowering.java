@@ -48,6 +48,7 @@ final class Lowering {
         op("GlobalAveragePool", m -> global(m, "global_avg_pool2d"));
         op("GlobalMaxPool", m -> global(m, "global_max_pool2d"));
         op("ReduceMean", Lowering::reduceMean, "axes", "keepdims");
+        op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
         op("BatchNormalization", Lowering::batchNorm, "epsilon", "momentum", "spatial", "training_mode");
         op("Relu", m -> activation(m, "relu", Map.of()));
         op("Sigmoid", m -> activation(m, "sigmoid", Map.of()));
@@ -56,6 +57,9 @@ final class Lowering {
         op("Softplus", m -> activation(m, "softplus", Map.of()));
         op("Softsign", m -> activation(m, "softsign", Map.of()));
         op("HardSwish", m -> activation(m, "hardswish", Map.of()));
+        op("Sqrt", m -> activation(m, "sqrt", Map.of()));
+        op("Erf", m -> activation(m, "erf", Map.of()));
+        op("Pow", Lowering::pow);
         op("LeakyRelu", m -> activation(m, "leaky_relu", Map.of("negative_slope", (double) m.attrFloat("alpha", 0.01f))), "alpha");
         op("Elu", m -> activation(m, "elu", Map.of("alpha", (double) m.attrFloat("alpha", 1f))), "alpha");
         op("Celu", m -> activation(m, "celu", Map.of("alpha", (double) m.attrFloat("alpha", 1f))), "alpha");
@@ -72,6 +76,7 @@ final class Lowering {
             op(b, m -> binary(m, b.toLowerCase(java.util.Locale.ROOT)));
         }
         op("Concat", Lowering::concat, "axis");
+        op("Split", Lowering::split, "axis", "split");
         op("Flatten", Lowering::flatten, "axis");
         op("Reshape", Lowering::reshape, "allowzero");
         op("Transpose", Lowering::transpose, "perm");
@@ -343,17 +348,103 @@ final class Lowering {
         m.set(0, m.emit(type, x, Map.of()));
     }
 
-    /** ReduceMean over H and W of a 4-D input (x.mean((2, 3)) in PyTorch) is a global average pool; other axes are refused. */
+    /**
+     * ReduceMean over a run of consecutive axes (all of them when axes is absent). Over H and W of a 4-D input
+     * (x.mean((2, 3))) it is a global average pool; otherwise see {@link #mean}. Axes that are not consecutive are refused.
+     */
     static void reduceMean(Importer m) {
-        Data x = input4d(m, "data");
+        Data x = m.data(0);
+        int r = x.shape().rank();
         long[] axes = m.attrInts("axes");
-        long[] norm = axes == null ? new long[0] : Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
-        if (!Arrays.equals(norm, new long[] {2, 3})) {
-            throw refuse("axes=" + (axes == null ? "all" : str(axes)) + "; only the mean over H and W (axes [2, 3]) is supported");
+        long[] norm = axes == null ? java.util.stream.LongStream.range(0, r).toArray() : Arrays.stream(axes).map(a -> a < 0 ? a + r : a).sorted().toArray();
+        boolean consecutive = norm.length > 0 && norm[0] >= 0 && norm[norm.length - 1] < r && norm[norm.length - 1] - norm[0] == norm.length - 1
+                && Arrays.stream(norm).distinct().count() == norm.length;
+        if (!consecutive) {
+            throw refuse("axes=" + (axes == null ? "all" : str(axes)) + " for an input of rank " + r + "; opsgi takes the mean over one run of consecutive axes");
         }
         boolean keep = m.attrInt("keepdims", 1) != 0;
-        Data y = m.emit(keep ? "" : "/pool", "global_avg_pool2d", List.of(x.layer()), Map.of(), Map.of());
-        m.set(0, keep ? y : m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(x.shape().dim(0), x.shape().dim(1))), Map.of()));
+        if (r == 4 && Arrays.equals(norm, new long[] {2, 3})) {
+            Data y = m.emit(keep ? "" : "/pool", "global_avg_pool2d", List.of(x.layer()), Map.of(), Map.of());
+            m.set(0, keep ? y : m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(x.shape().dim(0), x.shape().dim(1))), Map.of()));
+            return;
+        }
+        m.set(0, mean(m, x, (int) norm[0], (int) norm[norm.length - 1], keep, ""));
+    }
+
+    /**
+     * The mean over axes first..last of data of any rank: the input viewed as (outer, len, inner), permuted to
+     * (outer, inner, len) when inner > 1, viewed as (1, outer*inner, len, 1) and averaged by a global average pool
+     * (a reduction of length len, with its tolerance), then reshaped to the input's dims with those axes 1 (keep) or gone.
+     */
+    private static Data mean(Importer m, Data x, int first, int last, boolean keep, String suffix) {
+        Shape s = x.shape();
+        long outer = 1, len = 1, inner = 1;
+        List<Long> out = new ArrayList<>();
+        for (int d = 0; d < s.rank(); d++) {
+            if (d < first) {
+                outer *= s.dim(d);
+            } else if (d > last) {
+                inner *= s.dim(d);
+            } else {
+                len *= s.dim(d);
+            }
+            if (d < first || d > last || keep) {
+                out.add(d < first || d > last ? (long) s.dim(d) : 1L);
+            }
+        }
+        Data rows = x;
+        if (inner > 1) {
+            Data three = m.emit(suffix + "/3d", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, len, inner)), Map.of());
+            rows = m.emit(suffix + "/last", "permute", List.of(three.layer()), Map.of("dims", intsToList(0, 2, 1)), Map.of());
+        }
+        Data view = m.emit(suffix + "/rows", "reshape", List.of(rows.layer()), Map.of("shape", longsToList(1, outer * inner, len, 1)), Map.of());
+        Data pooled = m.emit(suffix + "/mean", "global_avg_pool2d", List.of(view.layer()), Map.of(), Map.of());
+        return m.emit(suffix, "reshape", List.of(pooled.layer()), Map.of("shape", longsToList(out.stream().mapToLong(Long::longValue).toArray())), Map.of());
+    }
+
+    /**
+     * LayerNormalization (opset 17) over axes axis..rank-1, written as its ONNX function body: D = X - mean(X),
+     * InvStdDev = 1 / sqrt(mean(D*D) + epsilon), Y = D * InvStdDev * Scale + B, in float32 (stash_type 1); PyTorch's
+     * layer_norm normalizes with the same mean and reciprocal standard deviation, in another order of roundings. The Mean
+     * and InvStdDev outputs are those intermediate values.
+     */
+    static void layerNorm(Importer m) {
+        Data x = m.data(0);
+        int r = x.shape().rank();
+        long axis = m.attrInt("axis", -1);
+        if (axis < -r || axis >= r) {
+            throw refuse("axis=" + axis + " is out of range for an input of rank " + r);
+        }
+        if (m.attrInt("stash_type", 1) != 1) {
+            throw refuse("stash_type=" + m.attrInt("stash_type", 1) + "; opsgi computes the statistics in float32 only (stash_type 1)");
+        }
+        int first = (int) (axis < 0 ? axis + r : axis);
+        Const scale = m.konst(1, "Scale");
+        requireFloat(scale, "the Scale");
+        Const bias = m.has(2) ? m.konst(2, "B") : null;
+        if (bias != null) {
+            requireFloat(bias, "the B");
+        }
+        Data mean = mean(m, x, first, r - 1, true, "/mean");
+        Data d = m.emit("/deviation", "sub", List.of(x.layer(), mean.layer()), Map.of(), Map.of());
+        Data squared = m.emit("/squared", "mul", List.of(d.layer(), d.layer()), Map.of(), Map.of());
+        Data var = mean(m, squared, first, r - 1, true, "/variance");
+        Data eps = scalarConstant(m, "/epsilon", m.attrFloat("epsilon", 1e-5f));
+        Data varEps = m.emit("/variance_eps", "add", List.of(var.layer(), eps.layer()), Map.of(), Map.of());
+        Data std = m.emit("/stddev", "sqrt", List.of(varEps.layer()), Map.of(), Map.of());
+        Data inv = m.emit("/invstddev", "div", List.of(scalarConstant(m, "/one", 1f).layer(), std.layer()), Map.of(), Map.of());
+        Data normalized = m.emit("/normalized", "mul", List.of(d.layer(), inv.layer()), Map.of(), Map.of());
+        Data y = m.emit(bias != null ? "/scaled" : "", "mul", List.of(normalized.layer(), m.data(1).layer()), Map.of(), Map.of());
+        if (bias != null) {
+            y = m.emit("", "add", List.of(y.layer(), m.data(2).layer()), Map.of(), Map.of());
+        }
+        m.set(0, y);
+        m.set(1, mean);
+        m.set(2, inv);
+    }
+
+    private static Data scalarConstant(Importer m, String suffix, float v) {
+        return m.emit(suffix, "constant", List.of(), Map.of("shape", List.of()), Map.of("value", Tensor.of(Shape.of(), v)));
     }
 
     // ------------------------------------------------------------------ normalization, activations
@@ -391,6 +482,29 @@ final class Lowering {
 
     static void activation(Importer m, String type, Map<String, Object> attrs) {
         m.set(0, m.emit(type, m.data(0), attrs));
+    }
+
+    /**
+     * Pow with a constant scalar exponent 1, 2 or 3: the identity, x*x and (x*x)*x, exactly what PyTorch's pow
+     * (ATen's pow_tensor_scalar_optimized_kernel) and ONNX Runtime compute for those exponents. Other exponents need a
+     * pow function opsgi does not have, and an exponent from the data a binary pow: both refused.
+     */
+    static void pow(Importer m) {
+        Data x = m.data(0);
+        Const e = m.constOrNull(1);
+        if (e == null || e.size() != 1 || e.rank() > Math.max(1, x.shape().rank())) {
+            throw refuse("the exponent Y " + (e == null ? "is computed from the data" : "has dims " + str(e.dims()))
+                    + "; opsgi supports a constant scalar exponent 1, 2 or 3");
+        }
+        double p = e.get(0);
+        if (p == 1) {
+            m.set(0, x);
+        } else if (p == 2 || p == 3) {
+            Data square = m.emit(p == 3 ? "/square" : "", "mul", List.of(x.layer(), x.layer()), Map.of(), Map.of());
+            m.set(0, p == 2 ? square : m.emit("", "mul", List.of(square.layer(), x.layer()), Map.of(), Map.of()));
+        } else {
+            throw refuse("the exponent Y=" + p + "; opsgi supports a constant scalar exponent 1, 2 or 3");
+        }
     }
 
     /** ONNX's defaults are PyTorch's constants rounded to float32: those keep PyTorch's (bit-exact) form. */
@@ -644,6 +758,45 @@ final class Lowering {
             in.add(m.data(i).layer());
         }
         m.set(0, m.emit("", "concat", in, Map.of("dim", (int) axis), Map.of()));
+    }
+
+    /**
+     * Split along {@code axis} (default 0) into the sizes {@code split} (an attribute before opset 13, an input from 13)
+     * or, without them, into equal parts, one per output (torch.split / chunk). Each part is a crop of the input.
+     */
+    static void split(Importer m) {
+        Data x = m.data(0);
+        Shape s = x.shape();
+        int r = s.rank();
+        long axis = m.attrInt("axis", 0);
+        if (axis < -r || axis >= r) {
+            throw refuse("axis=" + axis + " is out of range for an input of rank " + r);
+        }
+        int ax = (int) (axis < 0 ? axis + r : axis);
+        long size = s.dim(ax);
+        int parts = m.node.getOutputCount();
+        if (m.opset >= 13 && m.attr("split") != null) {
+            throw refuse("split is an input from opset 13, not an attribute");
+        }
+        long[] sizes = m.opset < 13 ? m.attrInts("split") : m.has(1) ? m.konst(1, "split").longs() : null;
+        if (sizes == null) {
+            if (size % parts != 0) {
+                throw refuse("dimension " + ax + " of the input " + s + " (size " + size + ") does not split into " + parts + " equal parts");
+            }
+            sizes = new long[parts];
+            Arrays.fill(sizes, size / parts);
+        }
+        if (sizes.length != parts || Arrays.stream(sizes).anyMatch(v -> v < 0) || Arrays.stream(sizes).sum() != size) {
+            throw refuse("split=" + str(sizes) + " must give " + parts + " non-negative sizes (one per output) summing to dimension " + ax
+                    + " of the input " + s + " (size " + size + ")");
+        }
+        long lo = 0;
+        for (int i = 0; i < parts; i++) {
+            long[] out = Arrays.stream(s.toArray()).asLongStream().toArray();
+            out[ax] = sizes[i];
+            m.set(i, parts == 1 ? x : Folding.crop(m, x, ax, lo, lo + sizes[i], out, "/part" + i));
+            lo += sizes[i];
+        }
     }
 
     /** ONNX Flatten is always 2-D: [prod(dims before axis), prod(dims from axis)]; axis 1 is nn.Flatten's start_dim 1. */

@@ -49,7 +49,7 @@ class OnnxRefusalTest {
     @Test
     void every_problem_of_a_model_is_reported_together_one_line_each() throws IOException {
         Graphs g = graph(1, 2, 4, 4)
-                .node("Erf", List.of("x"), List.of("a"))
+                .node("Hardmax", List.of("x"), List.of("a"))
                 .node("Relu", List.of("a"), List.of("b")) // reads a refused node's output: skipped, not a second problem
                 .node("LeakyRelu", List.of("x"), List.of("c"), attr("alpha", 0.1f), attr("beta", 2f))
                 .node("BatchNormalization", List.of("x", "s", "s", "s", "s"), List.of("d"), attr("training_mode", 1L))
@@ -57,10 +57,43 @@ class OnnxRefusalTest {
                 .init(floats("s", new long[] {2}, 1, 1));
         OnnxException e = refused(g);
         assertEquals(3, e.problems().size(), e.getMessage());
-        assertProblem(e, "node 'Erf_0' (Erf, opset 14)", "the op Erf is not supported");
+        assertProblem(e, "node 'Hardmax_0' (Hardmax, opset 14)", "the op Hardmax is not supported");
         assertProblem(e, "node 'LeakyRelu_2' (LeakyRelu, opset 14)", "the attribute 'beta' is not supported");
         assertProblem(e, "node 'BatchNormalization_3' (BatchNormalization, opset 14)", "training_mode=1", "inference");
         assertTrue(e.getMessage().startsWith("m.onnx: 3 problems:"), e.getMessage());
+    }
+
+    @Test
+    void a_split_whose_sizes_do_not_cover_the_axis_is_refused() throws IOException {
+        Graphs g = graph(1, 5, 3, 3)
+                .node("Split", List.of("x"), List.of("a", "b"), attr("axis", 1L))
+                .node("Split", List.of("x", "sizes"), List.of("c", "d"), attr("axis", 1L))
+                .node("Split", List.of("x"), List.of("e", "f"), attr("axis", 4L))
+                .node("Concat", List.of("a", "b", "c", "d", "e", "f"), List.of("y"), attr("axis", 1L))
+                .init(longs("sizes", new long[] {2}, 2, 4));
+        OnnxException e = refused(g);
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Split_0'", "dimension 1 of the input [1, 5, 3, 3] (size 5) does not split into 2 equal parts");
+        assertProblem(e, "node 'Split_1'", "split=[2, 4] must give 2 non-negative sizes", "summing to dimension 1", "(size 5)");
+        assertProblem(e, "node 'Split_2'", "axis=4 is out of range for an input of rank 4");
+    }
+
+    @Test
+    void a_pow_other_than_a_constant_1_2_or_3_a_mean_over_separate_axes_and_a_float64_layer_norm_are_refused() throws IOException {
+        Graphs g = graph(1, 2, 3, 3)
+                .node("Pow", List.of("x", "half"), List.of("a"))
+                .node("Pow", List.of("x", "x"), List.of("b"))
+                .node("ReduceMean", List.of("x"), List.of("c"), ints("axes", 1, 3))
+                .node("LayerNormalization", List.of("x", "s"), List.of("d"), attr("stash_type", 11L))
+                .node("Concat", List.of("a", "b", "c", "d"), List.of("y"), attr("axis", 1L))
+                .init(floats("half", new long[] {}, 0.5f))
+                .init(floats("s", new long[] {3}, 1, 1, 1));
+        OnnxException e = refused(g);
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Pow_0'", "the exponent Y=0.5; opsgi supports a constant scalar exponent 1, 2 or 3");
+        assertProblem(e, "node 'Pow_1'", "the exponent Y is computed from the data");
+        assertProblem(e, "node 'ReduceMean_2'", "axes=[1, 3] for an input of rank 4", "one run of consecutive axes");
+        assertProblem(e, "node 'LayerNormalization_3' (LayerNormalization, opset 14)", "stash_type=11", "float32 only");
     }
 
     @Test
@@ -183,12 +216,12 @@ class OnnxRefusalTest {
 
     @Test
     void the_message_of_a_name_with_control_characters_stays_one_line() throws IOException {
-        Graphs g = graph(1, 2).node(io.opsgi.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Erf").setName("evil\nname\u001b[31m")
+        Graphs g = graph(1, 2).node(io.opsgi.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Hardmax").setName("evil\nname\u001b[31m")
                 .addInput("x").addOutput("y").build());
         Path f = g.write(dir, "evil");
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.read(f));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
-        assertTrue(new String(e.getMessage().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("Erf"));
+        assertTrue(new String(e.getMessage().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("Hardmax"));
     }
 }

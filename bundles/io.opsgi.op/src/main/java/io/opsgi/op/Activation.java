@@ -2,7 +2,7 @@ package io.opsgi.op;
 
 import java.util.List;
 
-/** The element-wise activations, by PyTorch's functional names. */
+/** The element-wise functions of one input (activations and math functions), by PyTorch's names. */
 public enum Activation {
     // Bit-exact: selection, clamping, or one rounding per element (x*slope; hardswish's x*clamp(x+3)/6
     // and hardsigmoid's clamp(x+3)/6 in ATen's order), which Java reproduces.
@@ -33,7 +33,11 @@ public enum Activation {
     // x / (|x| + 1): an exact abs, one rounded addition and one rounded division, in torch's order.
     SOFTSIGN("softsign", ToleranceClass.BIT_EXACT,
             "ONNX Softsign is x / (1 + |x|), the same function as torch.nn.functional.softsign (x / (|x| + 1)); float addition commutes, so"
-                    + " both orders round alike");
+                    + " both orders round alike"),
+    // torch.sqrt: IEEE sqrt is correctly rounded (NaN below 0, -0 for -0), so every kernel agrees bit for bit.
+    SQRT("sqrt", ToleranceClass.BIT_EXACT),
+    // torch.erf: not correctly rounded in float (Sleef or libm).
+    ERF("erf", ToleranceClass.ASSERT_CLOSE);
 
     private final String op;
     private final ToleranceClass tolerance;

@@ -65,7 +65,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
     @Provide
     Arbitrary<ActivationCase> piecewiseLinear() {
         return PadBatchNormActivationCases.activation(Activation.RELU, Activation.RELU6, Activation.LEAKY_RELU, Activation.HARDTANH,
-                Activation.HARDSWISH, Activation.HARDSIGMOID, Activation.SOFTSIGN);
+                Activation.HARDSWISH, Activation.HARDSIGMOID, Activation.SOFTSIGN, Activation.SQRT);
     }
 
     /** PyTorch 1.13's float32 formulas (OPERATOR-SEMANTICS §9), in C++'s std::min/std::max order, bit for bit. */
@@ -84,6 +84,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
                 case HARDTANH: y[i] = clamp(v, a.minVal(), a.maxVal()); break;
                 case HARDSWISH: y[i] = v * clamp(v + 3f, 0f, 6f) / 6f; break;
                 case SOFTSIGN: y[i] = v / (Math.abs(v) + 1f); break; // F.softsign: input / (input.abs() + 1)
+                case SQRT: y[i] = (float) StrictMath.sqrt(v); break; // IEEE sqrt, correctly rounded
                 default: // hardsigmoid; ONNX's form: max(0, min(1, alpha*x + beta)), as torch.clamp(alpha * x + beta, 0, 1)
                     y[i] = a.onnxForm() ? clamp(a.alpha() * v + a.beta(), 0f, 1f) : clamp(v + 3f, 0f, 6f) / 6f;
                     break;
@@ -95,7 +96,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
     @Provide
     Arbitrary<ActivationCase> transcendental() {
         return PadBatchNormActivationCases.activation(Activation.ELU, Activation.SELU, Activation.CELU, Activation.GELU, Activation.SILU,
-                Activation.MISH, Activation.SIGMOID, Activation.TANH, Activation.SOFTPLUS);
+                Activation.MISH, Activation.SIGMOID, Activation.TANH, Activation.SOFTPLUS, Activation.ERF);
     }
 
     /**
@@ -122,6 +123,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
                 case MISH: r = v * Math.tanh(Math.log1p(Math.exp(v))); break;
                 case SIGMOID: r = 1 / (1 + Math.exp(-v)); break;
                 case TANH: r = Math.tanh(v); break;
+                case ERF: r = Erf.erf(v); break;
                 default: r = (float) (x.getFlat(i) * a.beta()) > a.threshold() ? v : Math.log1p(Math.exp(a.beta() * v)) / a.beta(); break; // softplus
             }
             y[i] = (float) r;

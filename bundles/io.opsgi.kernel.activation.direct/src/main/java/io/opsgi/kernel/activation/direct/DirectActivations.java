@@ -23,7 +23,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  */
 @Component(service = {Kernel.class, ElementwiseKernel.class, PReluKernel.class, SoftmaxKernel.class})
 @KernelInfo(variant = "direct", op = {"relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "hardswish",
-        "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "prelu", "softmax", "log_softmax"})
+        "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "prelu", "softmax",
+        "log_softmax"})
 @ServiceRanking(0)
 public final class DirectActivations implements ElementwiseKernel, PReluKernel, SoftmaxKernel {
     /** torch.nn.functional.selu's constants, rounded to float as {@code Scalar.to<float>()} does. */
@@ -126,6 +127,16 @@ public final class DirectActivations implements ElementwiseKernel, PReluKernel, 
             case TANH:
                 for (int i = 0; i < x.length; i++) {
                     y[i] = tanh(x[i]);
+                }
+                break;
+            case SQRT:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = (float) Math.sqrt(x[i]); // sqrt in double rounded to float is the correctly rounded float sqrt
+                }
+                break;
+            case ERF:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = (float) SpecialFunctions.erf(x[i]);
                 }
                 break;
             case SOFTPLUS:

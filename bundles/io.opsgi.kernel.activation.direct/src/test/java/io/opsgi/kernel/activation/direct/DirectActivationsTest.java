@@ -243,6 +243,24 @@ class DirectActivationsTest {
     }
 
     @Test
+    void special_values_sqrt_erf() {
+        // IEEE sqrt: sqrt(-inf) is NaN, sqrt(-0.0) = -0.0; erf(+-inf) = +-1, erf keeps the sign of zero
+        assertSpecial(ActivationAttrs.of(Activation.SQRT), NAN, INF, NAN, -0f, 0f);
+        assertSpecial(ActivationAttrs.of(Activation.ERF), NAN, 1f, -1f, -0f, 0f);
+    }
+
+    @Test
+    void sqrt_and_erf_against_their_definitions() {
+        // sqrt is correctly rounded: within half an ulp (<= 2^-24 relative) of the exact root; NaN below 0
+        float[] y = apply(ActivationAttrs.of(Activation.SQRT), GRID);
+        for (int i = 0; i < GRID.length; i++) {
+            double exact = Math.sqrt(GRID[i]);
+            assertTrue(GRID[i] < 0 ? Float.isNaN(y[i]) : Math.abs(y[i] - exact) <= ULP1 * exact + Float.MIN_VALUE, "sqrt(" + GRID[i] + ") = " + y[i]);
+        }
+        assertClose("erf", ActivationAttrs.of(Activation.ERF), DirectActivationsTest::seriesErf, 0, 0, 2 * ULP1);
+    }
+
+    @Test
     void gelu_erf_form_against_definition() {
         // float 1 + erf cancels in the left tail: absolute error up to |x|/2 * 2^-24 (§10: "an absolute
         // tolerance is required"), plus a few ulp of y
