@@ -104,9 +104,10 @@ public final class Table {
         });
     }
 
-    /** {@link FmaPeak}'s results: JMH throughput with one operation per flop. */
+    /** {@link FmaPeak}'s results: JMH throughput with one operation per flop of one lane. */
     private void readPeak(ObjectMapper m, Path peakDir) throws IOException {
-        forEachResult(m, peakDir, "ops/s", (f, r) -> peak.put(r.path("threads").asInt(), r.path("primaryMetric").path("score").asDouble() / 1e9));
+        forEachResult(m, peakDir, "ops/s",
+                (f, r) -> peak.put(r.path("threads").asInt(), r.path("primaryMetric").path("score").asDouble() * FmaPeak.lanes() / 1e9));
     }
 
     /** Every JMH result in the JSON files of {@code dir} (none if it does not exist), each checked to be in {@code unit}. */
