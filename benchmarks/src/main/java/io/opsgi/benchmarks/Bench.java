@@ -302,7 +302,7 @@ public final class Bench {
             System.setProperty("jmh.ignoreLock", String.valueOf(otherJmhRunning()));
             try {
                 RunResult r = new Runner(o.build()).run().iterator().next();
-                log("FMA peak, %d thread(s): %.1f GFLOP/s", t, r.getPrimaryResult().getScore() / 1e9);
+                log("FMA peak, %d thread(s): %.1f GFLOP/s", t, r.getPrimaryResult().getScore() * FmaPeak.lanes() / 1e9);
             } catch (RunnerException | RuntimeException e) {
                 Files.deleteIfExists(out);
                 log("FMA peak, %d thread(s): ERROR (not measured): %s", t, e.getMessage());
