@@ -223,7 +223,7 @@ final class Folding {
         boolean channels = lo[0] != 0 || hi[0] != s.dim(1), spatial = lo[1] != 0 || lo[2] != 0 || hi[1] != s.dim(2) || hi[2] != s.dim(3);
         Data y = x;
         if (channels) {
-            y = cropChannels(m, x, lo[0], hi[0], new long[] {s.dim(0), hi[0] - lo[0], s.dim(2), s.dim(3)}, spatial ? "/sliced" : "");
+            y = crop(m, x, 1, lo[0], hi[0], new long[] {s.dim(0), hi[0] - lo[0], s.dim(2), s.dim(3)}, spatial ? "/sliced" : "");
         }
         if (spatial) {
             Map<String, Object> a = new LinkedHashMap<>();
@@ -231,11 +231,6 @@ final class Folding {
             y = m.emit("pad", y, a);
         }
         m.set(0, y); // a slice that takes everything adds no layer
-    }
-
-    /** Channels lo..hi-1 of a 4-D input, reshaped to {@code out}. */
-    private static Data cropChannels(Importer m, Data x, long lo, long hi, long[] out, String suffix) {
-        return crop(m, x, 1, lo, hi, out, suffix);
     }
 
     /**
@@ -279,7 +274,7 @@ final class Folding {
         }
         long lo = wrap(ix[0], c);
         long[] out = idx.rank() == 0 ? new long[] {s.dim(0), s.dim(2), s.dim(3)} : new long[] {s.dim(0), ix.length, s.dim(2), s.dim(3)};
-        m.set(0, cropChannels(m, x, lo, lo + ix.length, out, ""));
+        m.set(0, crop(m, x, 1, lo, lo + ix.length, out, ""));
     }
 
     private static Const pick(Const c, long[] dims, int[] src) {
