@@ -48,6 +48,21 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     /** Scratch kept between calls; a concurrent call finding it taken allocates its own. */
     private final AtomicReference<Scratch> spare = new AtomicReference<>();
+    /** Pixels per strip, or 0 for this machine's choice per layer ({@link BlockedLayout#pixels(int, int)}). */
+    private final int stripPixels;
+
+    public BlockedConv2d() {
+        this(0);
+    }
+
+    /** With strips of {@code stripPixels} pixels in every layer (one of {@link StripWidths}): tests run every width on any machine. */
+    BlockedConv2d(int stripPixels) {
+        this.stripPixels = stripPixels;
+    }
+
+    private BlockedLayout layout(ConvGeometry g) {
+        return stripPixels == 0 ? new BlockedLayout(g, LANES) : new BlockedLayout(g, LANES, stripPixels);
+    }
 
     @Override
     public boolean supports(ConvGeometry g) {
@@ -68,7 +83,7 @@ public final class BlockedConv2d implements Conv2dKernel {
         if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
             return;
         }
-        BlockedLayout lay = new BlockedLayout(g, LANES);
+        BlockedLayout lay = layout(g);
         Scratch s = take();
         try {
             float[] packed = s.weights = grow(s.weights, lay.pairs * lay.pairStride());
@@ -84,7 +99,7 @@ public final class BlockedConv2d implements Conv2dKernel {
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
         check(g);
-        BlockedLayout lay = new BlockedLayout(g, LANES);
+        BlockedLayout lay = layout(g);
         float[][] packing = new float[2][];
         PreparedConv2d plain = PreparedConv.of(this, g, epilogue, () -> {
             float[] packed = packing[0] = new float[lay.pairs * lay.pairStride()], packedBias = packing[1] = new float[lay.blocks * LANES];
@@ -291,7 +306,7 @@ public final class BlockedConv2d implements Conv2dKernel {
         int[] tileRows = new int[16];
         int pending = from; // rows unblocked but not yet through the epilogue
         ChannelBlocks xb = io == null ? null : io.x();
-        boolean six = lay.pixels == Strips.PIXELS_AVX2; // the strips of Strips6
+        Strips k = lay.kernels;
         // Tap runs (not a blocked input, read in place by other strips) clamp in registers when the epilogue is only relu, relu6
         // or hardtanh: no pass over the strip outputs.
         float[] clamp = lay.tapRuns && xb == null ? clampOf(e) : null;
@@ -319,30 +334,14 @@ public final class BlockedConv2d implements Conv2dKernel {
                     int o0 = rowBase + ow0 * LANES, o1 = second + ow0 * LANES;
                     if (g.strideW() == 1) {
                         if (two) {
-                            if (six) {
-                                Strips6.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
-                            } else {
-                                Strips.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
-                            }
+                            k.twoBlocksBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
                         } else {
-                            if (six) {
-                                Strips6.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
-                            } else {
-                                Strips.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
-                            }
+                            k.oneBlockBlocked(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
                         }
                     } else if (two) {
-                        if (six) {
-                            Strips6.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
-                        } else {
-                            Strips.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
-                        }
+                        k.twoBlocksBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0, o1);
                     } else {
-                        if (six) {
-                            Strips6.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
-                        } else {
-                            Strips.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
-                        }
+                        k.oneBlockBlockedS2(x, x0, rowStep, blockStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, o0);
                     }
                 }
             } else if (lay.tapRuns) {
@@ -352,19 +351,10 @@ public final class BlockedConv2d implements Conv2dKernel {
                     int x0 = ((n * g.h() + top) * lay.chunks + strip / lay.runStrips) * chunk + strip % lay.runStrips * lay.pixels;
                     int ow0 = strip * lay.pixels;
                     if (two) {
-                        if (six) {
-                            Strips6.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
-                                second + ow0 * LANES);
-                        } else {
-                            Strips.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
-                                second + ow0 * LANES);
-                        }
+                        k.twoBlocksTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES,
+                            second + ow0 * LANES);
                     } else {
-                        if (six) {
-                            Strips6.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
-                        } else {
-                            Strips.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
-                        }
+                        k.oneBlockTaps(x, x0, rowStep, lay.rowTaps(), i0, i1, w, wPair, b, block0 * LANES, lo, hi, rows, rowBase + ow0 * LANES);
                     }
                 }
             } else if (lay.channelRows) {
@@ -373,19 +363,10 @@ public final class BlockedConv2d implements Conv2dKernel {
                 for (int strip = 0; strip < lay.strips; strip++) {
                     int x0 = ((n * g.h() + top) * lay.strips + strip) * window, ow0 = strip * lay.pixels;
                     if (two) {
-                        if (six) {
-                            Strips6.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
-                                second + ow0 * LANES);
-                        } else {
-                            Strips.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
-                                second + ow0 * LANES);
-                        }
+                        k.twoBlocksRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                            second + ow0 * LANES);
                     } else {
-                        if (six) {
-                            Strips6.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
-                        } else {
-                            Strips.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
-                        }
+                        k.oneBlockRows(x, x0, rowStep, c, g.kw(), i0, i1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
                     }
                 }
             }
@@ -393,19 +374,10 @@ public final class BlockedConv2d implements Conv2dKernel {
                 int ow0 = strip * lay.pixels;
                 int xBase = rowStart + ow0 * step;
                 if (two) {
-                    if (six) {
-                        Strips6.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
-                            second + ow0 * LANES);
-                    } else {
-                        Strips.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
-                            second + ow0 * LANES);
-                    }
+                    k.twoBlocks(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES,
+                        second + ow0 * LANES);
                 } else {
-                    if (six) {
-                        Strips6.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
-                    } else {
-                        Strips.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
-                    }
+                    k.oneBlock(x, xBase, step, lay.tapLength, tapOffset, t0, t1, w, wPair, b, block0 * LANES, rows, rowBase + ow0 * LANES);
                 }
             }
             if (blockedEpilogue) {

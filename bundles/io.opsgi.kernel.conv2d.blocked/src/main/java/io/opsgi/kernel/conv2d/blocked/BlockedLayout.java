@@ -23,13 +23,10 @@ final class BlockedLayout {
     final ConvGeometry g;
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
     /**
-     * Pixels per strip: {@link Strips#PIXELS}, or with 16 vector registers ({@link VectorRegisters}: AVX2, 8 lanes)
-     * {@link Strips#PIXELS_AVX2} unless that computes over 30% more
-     * dropped pixels per row than 7 would (only 7-wide rows keep 7: 12 pixels for 7). Measured on 8 lanes, the fastest of
-     * 100-150 calls (the sibling vCPU quiet): 6-pixel strips 1.3-1.9x faster at widths 56, 28, 14 and 13, equal at 7,
-     * where the medians at load 6-8 were 1.3-1.4x slower.
+     * Pixels per strip ({@link #pixels(int, int)}), and the strip kernels of that width.
      */
     final int pixels;
+    final Strips kernels;
     /** Strips per chunk of tap runs: as many as one {@link Strips#RUN} holds. */
     final int runStrips;
     /** Chunks of {@link #runStrips} strips per output row ({@link #tapRuns}). */
@@ -56,6 +53,11 @@ final class BlockedLayout {
     static final int SMALL_CIN = 4;
 
     BlockedLayout(ConvGeometry g, int lanes) {
+        this(g, lanes, pixels(g.ow(), VectorRegisters.COUNT));
+    }
+
+    /** With strips of {@code pixels} pixels, one of the generated widths ({@link StripWidths}), whatever this machine's rule. */
+    BlockedLayout(ConvGeometry g, int lanes, int pixels) {
         this.g = g;
         this.lanes = lanes;
         blocks = (g.cOut() + lanes - 1) / lanes;
@@ -64,7 +66,8 @@ final class BlockedLayout {
         tapsPerRow = g.dilationW() == 1 ? 1 : g.kw();
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
         tapRuns = g.cIn() <= SMALL_CIN;
-        pixels = pixels(g.ow(), VectorRegisters.COUNT);
+        this.pixels = pixels;
+        kernels = Strips.of(pixels);
         runStrips = Strips.RUN / pixels;
         channelRows = !tapRuns && g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - pixels + 1;
         strips = (g.ow() + pixels - 1) / pixels;
@@ -73,13 +76,18 @@ final class BlockedLayout {
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
     }
 
-    /** {@link #pixels} for output rows of {@code ow} pixels on a machine with {@code registers} vector registers. */
+    /**
+     * Pixels per strip for output rows of {@code ow} pixels on a machine with {@code registers} vector registers: 7 with 32
+     * (AVX-512). With 16 (AVX2, 8 lanes) 7 x 2 accumulators spill; there 6, unless 6-pixel strips compute over 30% more
+     * pixels per row than 4-pixel ones (7-wide rows: 12 pixels against 8), then 4. Measured on 8 lanes (Zen 3): 6-pixel
+     * strips 1.3-1.9x faster than 7 at widths 56, 28, 14 and 13 (the fastest of 100-150 calls); 4-pixel ones on 7-wide
+     * rows: docs/PERFORMANCE-LOG.md.
+     */
     static int pixels(int ow, int registers) {
         if (registers >= 32) {
-            return Strips.PIXELS;
+            return Strips.WIDEST;
         }
-        long six = roundUp(ow, Strips.PIXELS_AVX2), seven = roundUp(ow, Strips.PIXELS);
-        return six * 10 <= seven * 13 ? Strips.PIXELS_AVX2 : Strips.PIXELS;
+        return roundUp(ow, 6) * 10 <= roundUp(ow, 4) * 13 ? 6 : 4;
     }
 
     private static long roundUp(int ow, int pixels) {

@@ -118,18 +118,18 @@ class BlockedConv2dTest {
         Random r = new Random(17);
         for (int i = 0; i < 150; i++) {
             Parallel.setThreads(1 + i % 2);
-            assertPreparedExact(randomCase(r), r);
+            assertPreparedExact(kernel, randomCase(r), r);
         }
         // Rows long enough that a task's epilogue runs in several pieces, an odd block count, and rows
         // shorter than a vector (the tails go through the scalar epilogue).
         for (int threads = 1; threads <= 2; threads++) {
             Parallel.setThreads(threads);
-            assertPreparedExact(new Case(1, 8, 37, 37, 40, 3, 3, Conv2dAttrs.defaults().withPadding(1), true), r);
-            assertPreparedExact(new Case(2, 16, 7, 7, 48, 3, 3, Conv2dAttrs.defaults().withPadding(1), false), r);
+            assertPreparedExact(kernel, new Case(1, 8, 37, 37, 40, 3, 3, Conv2dAttrs.defaults().withPadding(1), true), r);
+            assertPreparedExact(kernel, new Case(2, 16, 7, 7, 48, 3, 3, Conv2dAttrs.defaults().withPadding(1), false), r);
         }
     }
 
-    private void assertPreparedExact(Case k, Random r) {
+    static void assertPreparedExact(BlockedConv2d kernel, Case k, Random r) {
         {
             Tensor x = smallIntegers(r, k.n, k.c, k.h, k.w), w = smallIntegers(r, k.k, k.c, k.kh, k.kw);
             Tensor b = k.bias ? smallIntegers(r, k.k) : null;

@@ -43,19 +43,19 @@ class BlockedHandoffTest {
         int checked = 0;
         for (int i = 0; i < 300; i++) {
             Parallel.setThreads(1 + i % 2);
-            checked += check(BlockedConv2dTest.randomCase(r), r) ? 1 : 0;
+            checked += check(kernel, BlockedConv2dTest.randomCase(r), r) ? 1 : 0;
         }
         for (int threads = 1; threads <= 2; threads++) {
             Parallel.setThreads(threads);
-            check(new Case(1, 64, 14, 14, 64, 3, 3, Conv2dAttrs.defaults().withPadding(1), true), r);             // resnet, stride 1
-            check(new Case(1, 64, 14, 14, 128, 3, 3, Conv2dAttrs.defaults().withPadding(1).withStride(2), true), r); // resnet, stride 2
-            check(new Case(2, 20, 9, 23, 40, 3, 3, Conv2dAttrs.defaults().withPadding(1).withStride(2), false), r);  // odd blocks, partial lanes
+            check(kernel, new Case(1, 64, 14, 14, 64, 3, 3, Conv2dAttrs.defaults().withPadding(1), true), r);             // resnet, stride 1
+            check(kernel, new Case(1, 64, 14, 14, 128, 3, 3, Conv2dAttrs.defaults().withPadding(1).withStride(2), true), r); // resnet, stride 2
+            check(kernel, new Case(2, 20, 9, 23, 40, 3, 3, Conv2dAttrs.defaults().withPadding(1).withStride(2), false), r);  // odd blocks, partial lanes
         }
         assertTrue(checked > 100, "too few random geometries the kernel supports: " + checked);
     }
 
     /** Every combination of NCHW and blocked for x, residual and y against the all-NCHW run; false if the kernel declines g. */
-    private boolean check(Case k, Random r) {
+    static boolean check(BlockedConv2d kernel, Case k, Random r) {
         Tensor x = BlockedConv2dTest.smallIntegers(r, k.n(), k.c(), k.h(), k.w()), w = BlockedConv2dTest.smallIntegers(r, k.k(), k.c(), k.kh(), k.kw());
         Tensor b = k.bias() ? BlockedConv2dTest.smallIntegers(r, k.k()) : null;
         ConvGeometry g = Conv2d.geometry(x.shape(), w.shape(), b == null ? null : b.shape(), k.attrs());
