@@ -22,10 +22,10 @@ class MicroKernelTest {
 
     private static Tile tile(int height) {
         return switch (height) {
-            case 12 -> MicroKernel::tile12;
-            case 8 -> MicroKernel::tile8;
-            case 6 -> MicroKernel::tile6;
-            case 4 -> MicroKernel::tile4;
+            case 12 -> Tile12::multiply;
+            case 8 -> Tile8::multiply;
+            case 6 -> Tile6::multiply;
+            case 4 -> Tile4::multiply;
             default -> throw new IllegalArgumentException("no tile of " + height + " rows");
         };
     }
@@ -43,7 +43,7 @@ class MicroKernelTest {
             b[i] = r.nextFloat() - 0.5f;
         }
         float[] mine = byTiles(tile(height), height, a, b, rows, k);
-        float[] tall = byTiles(MicroKernel::tile12, 12, a, b, rows, k);
+        float[] tall = byTiles(Tile12::multiply, 12, a, b, rows, k);
         assertArrayEquals(tall, mine, height + "-row tiles give the 12-row tiles' bits");
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < NR; j++) {

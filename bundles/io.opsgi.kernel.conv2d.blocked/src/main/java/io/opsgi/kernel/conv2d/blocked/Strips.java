@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast once and multiplied into both blocks' weight vectors.
  *
  * <p>One subclass per strip width ({@link #WIDTHS}), generated at build time from {@code src/build/Strips.template}
- * by {@code src/build/GenerateStrips.java}: C2 keeps the accumulators in registers only as separate locals, so each
+ * by {@code bundles/build/Unroll.java}: C2 keeps the accumulators in registers only as separate locals, so each
  * width is its own unrolled code, and the template keeps the widths identical in all but the unrolling. Every width
  * sums in the same order and gives the same bits.
  *
