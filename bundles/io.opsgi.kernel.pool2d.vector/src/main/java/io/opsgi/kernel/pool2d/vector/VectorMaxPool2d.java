@@ -35,7 +35,8 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  *     being order-free, it is taken separably: first down the window rows at full width, then
  *     along the window columns. That equals the reference's choice unless two candidates tie with
  *     different bits, and the only such floats are -0.0 and 0.0: a row with a zero among its
- *     outputs is redone exactly. NaNs map above +inf, so a window with a NaN gives NaN, as the
+ *     outputs is redone exactly if its window rows hold a -0.0 (after a relu most output rows
+ *     have a +0.0 maximum, and redoing each of them made the pool several times slower; -0.0 is rare there). NaNs map above +inf, so a window with a NaN gives NaN, as the
  *     reference's does (its payload may differ, which the conformance suite does not compare).</li>
  * </ul>
  */
@@ -48,6 +49,8 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
     private static final int NAN_TURN = (1 << 23) - 1;
     /** The key of -inf, the smallest: what padding reads. */
     private static final int KEY_NEG_INF = Integer.MIN_VALUE;
+    /** The bits of -0.0, the smallest int. */
+    private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0.0f);
     /** Marks a lane whose window chose nothing (empty, or all -inf): its index is the window's first valid element. */
     private static final int NONE = -1;
     /**
@@ -90,7 +93,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
 
     /**
      * Global output rows {@code [from, to)} by integer keys, values only; a row that produced a
-     * zero is redone by {@link #exactRow}. One method for the whole range, as the per-row work is
+     * zero is redone by {@link #exactRow} when its window rows hold a -0.0. One method for the whole range, as the per-row work is
      * small enough for a call per row to show.
      */
     private static void fastRows(PoolGeometry g, RowTaps taps, float[] x, float[] y, int from, int to, Scratch s) {
@@ -112,7 +115,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             int hs = Windows.start(oh, strideH, padH);
             s.rows.locate(taps, x, plane * height * width, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
             // 1. Down the window's rows.
-            columnMaxima(s.rows, width, columns, pad);
+            boolean negativeZero = columnMaxima(s.rows, width, columns, pad, s.chosen);
             // 2. Along the window's columns.
             int out = r * outW;
             boolean zero = false;
@@ -135,25 +138,41 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
                 }
                 zero |= anyZero(bits, n);
             }
-            if (zero) {
+            if (zero && negativeZero) {
                 exactRow(g, taps, x, y, null, plane, oh, s);
             }
         }
     }
 
-    /** The maximum key of every input column of the window rows {@code rows} into {@code columns[pad ..]}, -inf keys after them. */
-    private static void columnMaxima(WindowRows rows, int width, int[] columns, int pad) {
+    /**
+     * The maximum key of every input column of the window rows {@code rows} into {@code columns[pad ..]}, -inf keys after
+     * them; returns whether the rows hold a -0.0 (the lanes read past their last column count too: a false alarm costs
+     * only an exact redo). -0.0's bits are the smallest int, so a minimum of the bits tells; it passes through
+     * {@code lowest} (L ints) between column vectors, as a vector carried by both loops would be boxed by Java 17's JIT.
+     */
+    private static boolean columnMaxima(WindowRows rows, int width, int[] columns, int pad, int[] lowest) {
         float[] src = rows.src;
         int first = rows.first, step = rows.step, count = rows.count;
+        Arrays.fill(lowest, 0);
         for (int c = 0; c < width; c += L) {
             IntVector max = IntVector.broadcast(I, KEY_NEG_INF);
+            IntVector low = IntVector.fromArray(I, lowest, 0);
             for (int i = 0, at = first + c; i < count; i++, at += step) {
-                max = max.max(key(FloatVector.fromArray(F, src, at).reinterpretAsInts()));
+                IntVector bits = FloatVector.fromArray(F, src, at).reinterpretAsInts();
+                low = low.min(bits);
+                max = max.max(key(bits));
             }
             max.intoArray(columns, pad + c);
+            low.intoArray(lowest, 0);
         }
         // the last vector wrote past column W-1: those columns are padding again
         IntVector.broadcast(I, KEY_NEG_INF).intoArray(columns, pad + width);
+        for (int v : lowest) {
+            if (v == NEGATIVE_ZERO_BITS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -181,7 +200,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             }
             int hs = Windows.start(oh, strideH, padH);
             s.rows.locate(taps, x, plane * height * width, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
-            columnMaxima(s.rows, width, columns, pad);
+            boolean negativeZero = columnMaxima(s.rows, width, columns, pad, s.chosen);
             int out = r * outW;
             boolean zero = false;
             for (int ow0 = 0, at = pad - padW; ow0 < outW; ow0 += L, at += 2 * L) {
@@ -200,7 +219,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
                 }
                 zero |= anyZero(bits, n);
             }
-            if (zero) {
+            if (zero && negativeZero) {
                 exactRow(g, taps, x, y, null, plane, oh, s);
             }
         }

@@ -86,6 +86,31 @@ class VectorMaxPool2dTest {
         }
     }
 
+    /**
+     * A relu's output: half the values +0.0, so most output rows have a +0.0 maximum, and a few -0.0 (relu keeps -0.0)
+     * that must win a tie they come first in. The fast paths redo a row exactly only when its window rows hold a -0.0.
+     */
+    @Test
+    void reluOutputsWithARareNegativeZeroMatchTheReference() {
+        Random r = new Random(99);
+        MaxPool2dAttrs[] attrs = {new MaxPool2dAttrs(HW.of(3), HW.of(2), HW.of(1), HW.of(1), false), MaxPool2dAttrs.of(2),
+            new MaxPool2dAttrs(HW.of(3), HW.of(1), HW.of(1), HW.of(1), true)};
+        for (int i = 0; i < 60; i++) {
+            float[] v = new float[2 * 3 * 17 * 37];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = r.nextBoolean() ? 0f : r.nextInt(4);
+            }
+            for (int j = 0; j < i % 4; j++) {
+                v[r.nextInt(v.length)] = -0f;
+            }
+            Tensor x = Tensor.of(io.opsgi.tensor.Shape.of(2, 3, 17, 37), v);
+            for (MaxPool2dAttrs a : attrs) {
+                int at = PoolData.firstDifference(MaxPool2d.apply(reference, x, a), MaxPool2d.apply(vector, x, a));
+                assertEquals(-1, at, () -> a + ", case " + r + ": element " + at);
+            }
+        }
+    }
+
     @Test
     void nanPropagatesWithTheIndexOfTheLastNan() {
         Pooled r = MaxPool2d.applyWithIndices(vector, plane(2, 2, NAN, 5, 3, NAN), MaxPool2dAttrs.of(2));
