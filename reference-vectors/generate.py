@@ -364,7 +364,7 @@ def run_linear(a, i):
     return {"output": F.linear(i["input"], i["weight"], i.get("bias"))}
 
 
-BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div}
+BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow}
 
 
 def binary_runner(fn):
@@ -1673,13 +1673,17 @@ def gen_linear(s):
 
 
 def gen_binary(s):
-    """add, sub, mul, div with torch's broadcasting: each op on the same shapes, a per-channel operand on
-    either side (operand order), scalars, outer broadcasts, empty tensors, IEEE specials, and errors."""
+    """add, sub, mul, div, pow with torch's broadcasting: each op on the same shapes, a per-channel operand on
+    either side (operand order), scalars, outer broadcasts, empty tensors, IEEE specials, and errors. pow's
+    random bases are |N(0, 1)| (a negative base to a fractional power is only NaN), its special cases below."""
     for op in BINARY:
         def c(name, a, b, rule=None, tags=()):
             full = f"{op}_{name}"
             R = Rand(full)
-            s.case(op, full, {}, {"input": R.data(a), "other": R.data(b)}, rule=rule, tags=tags)
+            x = R.data(a)
+            if op == "pow" and not isinstance(a, torch.Tensor):
+                x = x.abs()
+            s.case(op, full, {}, {"input": x, "other": R.data(b)}, rule=rule, tags=tags)
         c("residual_4d", (2, 3, 4, 5), (2, 3, 4, 5))
         c("per_channel_other", (2, 3, 4, 5), (3, 1, 1), tags=["broadcast", "per_channel"])
         c("per_channel_input", (3, 1, 1), (2, 3, 4, 5), tags=["broadcast", "per_channel", "operand_order"])
@@ -1709,6 +1713,23 @@ def gen_binary(s):
             c(f"sweep_{n:02d}", b, a, tags=["sweep", "broadcast"])  # the full-rank operand first: the gate repeats input's batch
     x, y = t([3.0, -3.0, 0.0, -0.0, 1.0, INF, 1.0, 7.0]), t([0.0, 0.0, 0.0, 0.0, -0.0, INF, 3.0, 7.0])
     s.case("div", "div_by_zero_and_true_division", {}, {"input": x, "other": y}, tags=["corner", "inf", "nan", "signed"])
+    gen_pow(s)
+
+
+def gen_pow(s):
+    """pow's own cases: every pair of C99 powf's special operands (a (P, 1) base against a (P,) exponent), negative
+    bases with integer exponents (the sign's parity), large and tiny results (overflow, subnormals), onnx's examples."""
+    p = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.0, -2.0, 3.0, -3.0]
+    s.case("pow", "pow_special_pairs", {}, {"input": t(p, len(p), 1), "other": t(p)}, tags=["special_values", "nan", "inf", "signed", "broadcast"])
+    R = Rand("pow_negative_base_integer_exponents")
+    s.case("pow", "pow_negative_base_integer_exponents", {}, {"input": -R.uniform(0.5, 2.0, 4, 9), "other": t([-4, -3, -2, -1, 0, 1, 2, 3, 4])},
+           tags=["broadcast", "signed"])
+    s.case("pow", "pow_overflow_and_subnormal", {}, {"input": t([10.0, 10.0, 10.0, 10.0, 0.5, 0.5, 2.0, 2.0]),
+                                                      "other": t([38.0, 39.0, -45.0, -46.0, 149.0, 150.0, 127.0, 128.0])}, tags=["corner", "inf"])
+    s.case("pow", "pow_onnx_bcast_array", {}, {"input": t([1, 2, 3, 4, 5, 6], 2, 3), "other": t([1, 2, 3])}, tags=["example", "broadcast"])
+    R = Rand("pow_fractional_exponents")
+    s.case("pow", "pow_fractional_exponents", {}, {"input": R.uniform(0.0, 4.0, 2, 3, 4, 5), "other": R.uniform(-3.0, 3.0, 3, 1, 1)},
+           tags=["broadcast", "per_channel"])
 
 
 def gen_matmul(s):

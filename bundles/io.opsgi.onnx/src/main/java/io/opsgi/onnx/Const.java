@@ -168,6 +168,19 @@ record Const(long[] dims, float[] floats, long[] ints, int dtype) {
                 }
                 return new Const(dims, null, v, dtype);
             }
+            case UINT32: case UINT64: {
+                // both in uint64_data when not raw; a uint64 beyond int64 cannot be held as an integer value here
+                int width = dtype == UINT32 ? 4 : 8;
+                check(what, raw, raw ? b.remaining() : t.getUint64DataCount(), raw ? (long) width * count : count);
+                long[] v = new long[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = !raw ? t.getUint64Data(i) : width == 4 ? Integer.toUnsignedLong(b.getInt(4 * i)) : b.getLong(8 * i);
+                    if (v[i] < 0) {
+                        throw new IllegalArgumentException(what + " holds the uint64 value " + Long.toUnsignedString(v[i]) + ", beyond the int64 range opsgi reads");
+                    }
+                }
+                return new Const(dims, null, v, dtype);
+            }
             default:
                 throw new IllegalArgumentException(what + " holds " + typeName(dtype) + "; opsgi reads float32, float64 and integer tensors");
         }

@@ -409,6 +409,10 @@ final class Lowering {
      * and InvStdDev outputs are those intermediate values.
      */
     static void layerNorm(Importer m) {
+        if (m.opset < 17) {
+            // onnx's checker: "No Op registered for LayerNormalization with domain_version of 16"
+            throw refuse("LayerNormalization exists from opset 17; the file imports opset " + m.opset + ", which has no such op");
+        }
         Data x = m.data(0);
         int r = x.shape().rank();
         long axis = m.attrInt("axis", -1);
@@ -485,26 +489,45 @@ final class Lowering {
     }
 
     /**
-     * Pow with a constant scalar exponent 1, 2 or 3: the identity, x*x and (x*x)*x, exactly what PyTorch's pow
-     * (ATen's pow_tensor_scalar_optimized_kernel) and ONNX Runtime compute for those exponents. Other exponents need a
-     * pow function opsgi does not have, and an exponent from the data a binary pow: both refused.
+     * Pow: a float32 base to an exponent of float32 or (from opset 12) any integer type, broadcast multidirectionally,
+     * onto the pow op (C's powf: the exact power rounded to float). A constant scalar exponent 1, 2 or 3 is the identity,
+     * x*x and (x*x)*x instead: what ONNX Runtime computes for a scalar 2 or 3 (its PowImpl special case) and PyTorch's
+     * pow too (ATen's pow_tensor_scalar_optimized_kernel); x*x*x rounds twice, where powf rounds once.
      */
     static void pow(Importer m) {
+        if (m.in(0) instanceof Const base) {
+            requireFloat(base, "the base X");
+        }
         Data x = m.data(0);
         Const e = m.constOrNull(1);
-        if (e == null || e.size() != 1 || e.rank() > Math.max(1, x.shape().rank())) {
-            throw refuse("the exponent Y " + (e == null ? "is computed from the data" : "has dims " + str(e.dims()))
-                    + "; opsgi supports a constant scalar exponent 1, 2 or 3");
+        if (e != null && e.size() == 1 && e.rank() <= x.shape().rank()) {
+            double p = e.get(0);
+            if (p == 1) {
+                m.set(0, x);
+                return;
+            }
+            if (p == 2 || p == 3) {
+                Data square = m.emit(p == 3 ? "/square" : "", "mul", List.of(x.layer(), x.layer()), Map.of(), Map.of());
+                m.set(0, p == 2 ? square : m.emit("", "mul", List.of(square.layer(), x.layer()), Map.of(), Map.of()));
+                return;
+            }
         }
-        double p = e.get(0);
-        if (p == 1) {
-            m.set(0, x);
-        } else if (p == 2 || p == 3) {
-            Data square = m.emit(p == 3 ? "/square" : "", "mul", List.of(x.layer(), x.layer()), Map.of(), Map.of());
-            m.set(0, p == 2 ? square : m.emit("", "mul", List.of(square.layer(), x.layer()), Map.of(), Map.of()));
-        } else {
-            throw refuse("the exponent Y=" + p + "; opsgi supports a constant scalar exponent 1, 2 or 3");
+        Data exponent = e == null || e.dtype() == Const.FLOAT ? m.data(1) : integerExponent(m, e);
+        m.set(0, m.emit("", "pow", List.of(x.layer(), exponent.layer()), Map.of(), Map.of()));
+    }
+
+    /** An integer exponent as the float32 values opsgi computes with: exact up to 2^24 in magnitude, refused beyond. */
+    private static Data integerExponent(Importer m, Const e) {
+        if (e.isFloat()) {
+            throw refuse("the exponent Y holds " + Const.typeName(e.dtype()) + "; opsgi takes a float32 or integer exponent");
         }
+        for (long v : e.ints()) {
+            if (Math.abs(v) > 1 << 24) {
+                throw refuse("the exponent Y holds the " + Const.typeName(e.dtype()) + " value " + v
+                        + "; opsgi computes with float32 exponents, exact up to 2^24 in magnitude");
+            }
+        }
+        return m.emit("/exponent", "constant", List.of(), Map.of("shape", longsToList(e.dims())), Map.of("value", Tensor.of(e.shape(), e.asFloats())));
     }
 
     /** ONNX's defaults are PyTorch's constants rounded to float32: those keep PyTorch's (bit-exact) form. */
@@ -518,30 +541,65 @@ final class Lowering {
         activation(m, "selu", a);
     }
 
-    /** The slope must broadcast per channel (C at axis 1, ones elsewhere) or be a single value. */
+    /**
+     * y = x < 0 ? slope * x : x with the slope broadcast unidirectionally to x (aligned at the last dimension). torch's
+     * prelu is x >= 0 ? x : w * x, the same for every x (-0 and NaN pass through both), with w along dimension 1 of an
+     * (N, C, ...) view: so x is viewed as (outer, C, inner), C the span of x's dimensions from the slope's first to its
+     * last dimension that is not 1, and the slope expanded over that span. One exact prelu for any slope that
+     * broadcasts; a slope of one value per channel (C, 1, 1) keeps x's own shape.
+     */
     static void prelu(Importer m) {
         Data x = m.data(0);
         Const slope = m.konst(1, "slope");
         requireFloat(slope, "the slope");
         Shape xs = x.shape();
+        int r = xs.rank();
         long[] sd = slope.dims();
-        int channels = xs.rank() >= 2 ? xs.dim(1) : 1;
-        boolean single = slope.size() == 1 && sd.length <= Math.max(1, xs.rank());
-        boolean perChannel = false;
-        if (!single && xs.rank() >= 2 && sd.length <= xs.rank()) {
-            perChannel = true;
-            for (int i = 0; i < sd.length; i++) {
-                int axis = xs.rank() - sd.length + i;
-                perChannel &= axis == 1 ? sd[i] == channels : sd[i] == 1;
+        int offset = r - sd.length, first = -1, last = -1;
+        for (int i = 0; i < sd.length; i++) {
+            if (offset < 0 || sd[i] != 1 && sd[i] != xs.dim(offset + i)) {
+                throw refuse("the slope has dims " + str(sd) + ", which do not broadcast unidirectionally to the input " + xs
+                        + " (aligned at the last dimension, each must be 1 or the input's)");
             }
-            perChannel &= sd.length >= xs.rank() - 1;
+            if (sd[i] != 1) {
+                first = first < 0 ? offset + i : first;
+                last = offset + i;
+            }
         }
-        if (!single && !perChannel) {
-            throw refuse("the slope has dims " + str(sd) + " for an input " + xs + "; supported: one value, or one per channel broadcast along axis 1 (e.g. ["
-                    + channels + ", 1, 1])");
+        if (first < 0) {
+            m.set(0, m.emit("", "prelu", List.of(x.layer()), Map.of("num_parameters", 1), Map.of("weight", Tensor.of(Shape.of(1), slope.floats()[0]))));
+            return;
         }
-        int n = single ? 1 : channels;
-        m.set(0, m.emit("", "prelu", List.of(x.layer()), Map.of("num_parameters", n), Map.of("weight", Tensor.of(Shape.of(n), slope.floats()))));
+        long outer = 1, channels = 1, inner = 1;
+        for (int d = 0; d < r; d++) {
+            if (d < first) {
+                outer *= xs.dim(d);
+            } else if (d > last) {
+                inner *= xs.dim(d);
+            } else {
+                channels *= xs.dim(d);
+            }
+        }
+        float[] w = new float[Math.toIntExact(channels)];
+        for (int c = 0; c < w.length; c++) {
+            int at = 0; // the slope element of span index c: its own strides, 0 along its size-1 dimensions
+            for (int d = last, rest = c, stride = 1; d >= first; d--) {
+                int size = (int) sd[d - offset];
+                at += size == 1 ? 0 : (rest % xs.dim(d)) * stride;
+                rest /= xs.dim(d);
+                stride *= size;
+            }
+            w[c] = slope.floats()[at];
+        }
+        Map<String, Object> a = Map.of("num_parameters", w.length);
+        Map<String, Tensor> weight = Map.of("weight", Tensor.of(Shape.of(w.length), w));
+        if (first == 1 && last == 1) {
+            m.set(0, m.emit("", "prelu", List.of(x.layer()), a, weight));
+            return;
+        }
+        Data view = m.emit("/view", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, channels, inner)), Map.of());
+        Data y = m.emit("/prelu", "prelu", List.of(view.layer()), a, weight);
+        m.set(0, m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(xs.toArray())), Map.of()));
     }
 
     /** Bounds as attributes before opset 11, as optional constant inputs from 11; a missing bound is unbounded. */

@@ -5,6 +5,7 @@ import static io.opsgi.onnx.Graphs.floats;
 import static io.opsgi.onnx.Graphs.graph;
 import static io.opsgi.onnx.Graphs.ints;
 import static io.opsgi.onnx.Graphs.longs;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,21 +80,35 @@ class OnnxRefusalTest {
     }
 
     @Test
-    void a_pow_other_than_a_constant_1_2_or_3_a_mean_over_separate_axes_and_a_float64_layer_norm_are_refused() throws IOException {
+    void an_integer_base_an_inexact_exponent_a_mean_over_separate_axes_and_a_float64_layer_norm_are_refused() throws IOException {
         Graphs g = graph(1, 2, 3, 3)
-                .node("Pow", List.of("x", "half"), List.of("a"))
-                .node("Pow", List.of("x", "x"), List.of("b"))
+                .node("Pow", List.of("x", "big"), List.of("a"))
+                .node("Pow", List.of("seven", "x"), List.of("b"))
                 .node("ReduceMean", List.of("x"), List.of("c"), ints("axes", 1, 3))
                 .node("LayerNormalization", List.of("x", "s"), List.of("d"), attr("stash_type", 11L))
                 .node("Concat", List.of("a", "b", "c", "d"), List.of("y"), attr("axis", 1L))
-                .init(floats("half", new long[] {}, 0.5f))
-                .init(floats("s", new long[] {3}, 1, 1, 1));
+                .init(longs("big", new long[] {}, (1 << 24) + 1))
+                .init(longs("seven", new long[] {}, 7))
+                .init(floats("s", new long[] {3}, 1, 1, 1))
+                .opset(17);
         OnnxException e = refused(g);
         assertEquals(4, e.problems().size(), e.getMessage());
-        assertProblem(e, "node 'Pow_0'", "the exponent Y=0.5; opsgi supports a constant scalar exponent 1, 2 or 3");
-        assertProblem(e, "node 'Pow_1'", "the exponent Y is computed from the data");
+        assertProblem(e, "node 'Pow_0' (Pow, opset 17)", "the exponent Y holds the int64 value 16777217", "exact up to 2^24");
+        assertProblem(e, "node 'Pow_1'", "the base X holds int64; opsgi computes in float32 only");
         assertProblem(e, "node 'ReduceMean_2'", "axes=[1, 3] for an input of rank 4", "one run of consecutive axes");
-        assertProblem(e, "node 'LayerNormalization_3' (LayerNormalization, opset 14)", "stash_type=11", "float32 only");
+        assertProblem(e, "node 'LayerNormalization_3' (LayerNormalization, opset 17)", "stash_type=11", "float32 only");
+    }
+
+    @Test
+    void a_layer_normalization_before_opset_17_is_refused() throws IOException {
+        Graphs g = graph(2, 3).node("LayerNormalization", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {3}, 1, 1, 1));
+        for (int opset : new int[] {9, 13, 16}) {
+            OnnxException e = refused(g.opset(opset));
+            assertEquals(1, e.problems().size(), e.getMessage());
+            assertProblem(e, "node 'LayerNormalization_0' (LayerNormalization, opset " + opset + ")",
+                    "LayerNormalization exists from opset 17; the file imports opset " + opset + ", which has no such op");
+        }
+        assertDoesNotThrow(() -> OnnxModel.read(g.opset(17).write(dir, "opset17")), "opset 17 has LayerNormalization");
     }
 
     @Test
@@ -189,8 +204,8 @@ class OnnxRefusalTest {
                 .init(floats("s", new long[] {4}, 1, 1, 2, 2))), "node 'Resize_0' (Resize, opset 14)", "mode='cubic'");
         assertProblem(refused(graph(1, 2, 4, 4).node("MaxPool", List.of("x"), List.of("y", "i"), ints("kernel_shape", 2, 2))
                 .node("Add", List.of("i", "i"), List.of("z"))), "node 'MaxPool_0' (MaxPool, opset 14)", "Indices", "read by the graph");
-        assertProblem(refused(graph(1, 3, 2, 2).node("PRelu", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {2, 2}, 1, 2, 3, 4))),
-                "node 'PRelu_0' (PRelu, opset 14)", "slope has dims [2, 2]");
+        assertProblem(refused(graph(1, 3, 2, 2).node("PRelu", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {3, 2}, 1, 2, 3, 4, 5, 6))),
+                "node 'PRelu_0' (PRelu, opset 14)", "the slope has dims [3, 2], which do not broadcast unidirectionally to the input [1, 3, 2, 2]");
         assertProblem(refused(graph(1, 2, 4, 4).node("Dropout", List.of("x", "r", "t"), List.of("y")).init(floats("r", new long[0], 0.5f))
                 .init(TensorProto.newBuilder().setName("t").setDataType(TensorProto.DataType.BOOL_VALUE).addInt32Data(1).build())),
                 "node 'Dropout_0' (Dropout, opset 14)", "training_mode=true");

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The binary element-wise contracts {@code add}, {@code sub}, {@code mul} and {@code div}
- * ({@code torch.add/sub/mul/div(input, other)}, alpha 1, true division) with torch's broadcasting:
- * one {@link BinaryKernel} family, one shape rule, one schema each.
+ * The binary element-wise contracts {@code add}, {@code sub}, {@code mul}, {@code div} and {@code pow}
+ * ({@code torch.add/sub/mul/div/pow(input, other)}, alpha 1, true division, pow as {@link Pow#of}) with
+ * torch's broadcasting: one {@link BinaryKernel} family, one shape rule, one schema each.
  */
 public final class Binary {
     private Binary() {
@@ -59,7 +59,7 @@ public final class Binary {
         return strides;
     }
 
-    /** {@code input op other} after broadcasting; one correctly rounded float operation per element. Inputs are never written. */
+    /** {@code input op other} after broadcasting; one float operation per element (see {@link BinaryOp}). Inputs are never written. */
     public static Tensor apply(BinaryKernel kernel, BinaryOp op, Tensor input, Tensor other) {
         BroadcastGeometry g = plan(op, input.shape(), other.shape());
         float[] y = new float[g.output().size()];
@@ -87,20 +87,39 @@ public final class Binary {
             Operator o = new OperatorSpec(op.op(), BinaryKernel.class, List.of("input", "other"), (kernel, attrs, in) ->
                     Map.of("output", apply((BinaryKernel) kernel, op, Operators.required(op.op(), in, "input"), Operators.required(op.op(), in, "other"))));
             OPERATORS.add(o);
-            /*
-             * One correctly rounded operation per element: bit-exact on PyTorch's inputs (measured: torch
-             * 1.13's CPU add/sub/mul/div equal numpy's float32 a op b bit for bit, also with a 0-d, a (C,1,1)
-             * or a (W,) operand; div is a true division there, not a * (1/b)). In a network the two inputs
-             * already differ from PyTorch's and the result is rounded once more: one unit of depth.
-             */
-            SCHEMAS.add(OpSchema.of(op.op(), o, n -> outputShape(op.op(), n.input(), n.shape("other")))
-                    .withField((n, in, out) -> in.get(0).merge(in.get(1)))
-                    .withNetworkDepth((n, out) -> 1.0)
-                    .withOnnxNote("ONNX " + onnxName(op) + " (opset 7 and later) broadcasts multidirectionally as numpy does, the same rule as torch's;"
-                            + " opset 6 and older broadcast only with the explicit broadcast/axis attributes, which opsgi does not import")
-                    .withOnnxNote(op == BinaryOp.DIV ? "ONNX Div on float tensors is true division, as torch.div with rounding_mode None"
-                            : "ONNX " + onnxName(op) + " has no alpha: torch's alpha other than 1 is not part of this op"));
+            SCHEMAS.add(op == BinaryOp.POW ? powSchema(o) : arithmeticSchema(op, o));
         }
+    }
+
+    /*
+     * One correctly rounded operation per element: bit-exact on PyTorch's inputs (measured: torch
+     * 1.13's CPU add/sub/mul/div equal numpy's float32 a op b bit for bit, also with a 0-d, a (C,1,1)
+     * or a (W,) operand; div is a true division there, not a * (1/b)). In a network the two inputs
+     * already differ from PyTorch's and the result is rounded once more: one unit of depth.
+     */
+    private static OpSchema arithmeticSchema(BinaryOp op, Operator o) {
+        return OpSchema.of(op.op(), o, n -> outputShape(op.op(), n.input(), n.shape("other")))
+                .withField((n, in, out) -> in.get(0).merge(in.get(1)))
+                .withNetworkDepth((n, out) -> 1.0)
+                .withOnnxNote("ONNX " + onnxName(op) + " (opset 7 and later) broadcasts multidirectionally as numpy does, the same rule as torch's;"
+                        + " opset 6 and older broadcast only with the explicit broadcast/axis attributes, which opsgi does not import")
+                .withOnnxNote(op == BinaryOp.DIV ? "ONNX Div on float tensors is true division, as torch.div with rounding_mode None"
+                        : "ONNX " + onnxName(op) + " has no alpha: torch's alpha other than 1 is not part of this op");
+    }
+
+    /*
+     * PyTorch's tensor ** tensor is Sleef's powf (1.0 ulp) on whole vectors and std::pow on the tail; opsgi's
+     * is the double power rounded to float: up to 1 ulp apart (Pow#of), so a libm op's tolerance, assert_close.
+     */
+    private static OpSchema powSchema(Operator o) {
+        return OpSchema.of(Pow.OP, o, n -> outputShape(Pow.OP, n.input(), n.shape("other")))
+                .withTolerance(ToleranceClass.ASSERT_CLOSE)
+                .withField((n, in, out) -> in.get(0).merge(in.get(1)))
+                .withOnnxNote("ONNX Pow (opset 7 and later) broadcasts multidirectionally as numpy does, the same rule as torch's")
+                .withOnnxNote("ONNX Pow's exponent may be an integer tensor (from opset 12): the importer reads its values as float32 exponents,"
+                        + " exact up to 2^24 in magnitude; an integer base is refused (opsgi computes float32 only)")
+                .withOnnxNote("ONNX Runtime computes a scalar exponent 2 or 3 as x*x and x*x*x, as torch.pow(tensor, 2 or 3) does;"
+                        + " the importer lowers those to mul, this op is the general power");
     }
 
     private static String onnxName(BinaryOp op) {

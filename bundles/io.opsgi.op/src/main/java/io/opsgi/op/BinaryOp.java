@@ -2,14 +2,16 @@ package io.opsgi.op;
 
 /**
  * The binary element-wise ops, by PyTorch's names: {@code torch.add} (alpha 1), {@code torch.sub}
- * (alpha 1), {@code torch.mul} and {@code torch.div} (true division, rounding_mode None). Each output
- * element is one correctly rounded float operation on the two broadcast operands.
+ * (alpha 1), {@code torch.mul} and {@code torch.div} (true division, rounding_mode None), each output
+ * element one correctly rounded float operation on the two broadcast operands; and {@code torch.pow}
+ * of two float tensors, C's powf with its special cases ({@link Pow#of}).
  */
 public enum BinaryOp {
     ADD("add", "+"),
     SUB("sub", "-"),
     MUL("mul", "*"),
-    DIV("div", "/");
+    DIV("div", "/"),
+    POW("pow", "**");
 
     private final String op;
     private final String symbol;

@@ -19,7 +19,7 @@ public final class Operators {
                 LpPool2d.SCHEMA, Pad.SCHEMA, BatchNorm.SCHEMA, Linear.SCHEMA, Add.SCHEMA, Upsample.SCHEMA, Resize.SCHEMA, Flatten.SCHEMA, Dropout.SCHEMA,
                 Concat.SCHEMA, Reshape.SCHEMA, Permute.SCHEMA, Constant.SCHEMA));
         all.addAll(Activations.schemas());
-        all.addAll(Binary.schemas().subList(1, BinaryOp.values().length)); // sub, mul, div (add is above, in its old place)
+        all.addAll(Binary.schemas().subList(1, BinaryOp.values().length)); // sub, mul, div, pow (add is above, in its old place)
         all.add(Matmul.SCHEMA);
         Map<String, OpSchema> schemas = new LinkedHashMap<>();
         Map<String, Operator> operators = new LinkedHashMap<>();

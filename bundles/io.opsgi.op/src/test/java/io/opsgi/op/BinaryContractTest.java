@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The add/sub/mul/div contract: torch's broadcasting, its error, and the geometry the kernels get. */
+/** The add/sub/mul/div/pow contract: torch's broadcasting, its error, and the geometry the kernels get. */
 class BinaryContractTest {
     private static final BinaryKernel NO_KERNEL = (g, a, b, y) -> fail("binary kernel called: the contract must refuse first");
 
@@ -84,8 +84,8 @@ class BinaryContractTest {
     }
 
     @Test
-    void schemas_are_bit_exact_and_write_their_onnx_notes() {
-        for (BinaryOp b : BinaryOp.values()) {
+    void arithmetic_schemas_are_bit_exact_and_write_their_onnx_notes() {
+        for (BinaryOp b : List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV)) {
             OpSchema s = Operators.schema(b.op());
             OpNode node = new OpNode(b.op(), Map.of("input", shape(2, 3, 4, 5), "other", shape(3, 1, 1)), Map.of());
             assertEquals(shape(2, 3, 4, 5), s.outputShape(node));
@@ -94,5 +94,16 @@ class BinaryContractTest {
             assertFalse(s.onnxNotes().isEmpty(), b.op());
         }
         assertTrue(Operators.schema("div").onnxNotes().stream().anyMatch(n -> n.contains("true division")));
+    }
+
+    @Test
+    void pow_is_a_libm_op_with_assert_close() {
+        OpSchema s = Operators.schema("pow");
+        OpNode node = new OpNode("pow", Map.of("input", shape(3, 4, 5), "other", shape(5)), Map.of());
+        assertEquals(shape(3, 4, 5), s.outputShape(node));
+        assertEquals(ToleranceClass.ASSERT_CLOSE, s.toleranceClass(node, shape(3, 4, 5)));
+        assertEquals(ToleranceClass.LIBM_DEPTH, s.networkDepth(node, shape(3, 4, 5)));
+        assertTrue(s.onnxNotes().stream().anyMatch(n -> n.contains("integer tensor")));
+        assertRule("pow", "shape_mismatch", () -> Pow.outputShape(shape(3, 4, 5), shape(3)), "tensor a (5)", "tensor b (3)", "dimension 2");
     }
 }

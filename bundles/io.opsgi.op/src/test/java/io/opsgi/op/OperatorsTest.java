@@ -20,7 +20,7 @@ class OperatorsTest {
                 "linear", "add", "upsample", "resize", "relu", "relu6", "leaky_relu", "elu", "selu", "celu",
                 "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "prelu", "softmax",
                 "log_softmax",
-                "sub", "mul", "div", "matmul");
+                "sub", "mul", "div", "pow", "matmul");
         assertEquals(expected, names);
         for (String n : expected) {
             assertTrue(Operators.exists(n), n);

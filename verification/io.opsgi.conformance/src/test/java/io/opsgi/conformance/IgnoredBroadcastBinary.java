@@ -2,9 +2,10 @@ package io.opsgi.conformance;
 
 import io.opsgi.op.BinaryKernel;
 import io.opsgi.op.BroadcastGeometry;
+import io.opsgi.op.Pow;
 
 /**
- * A deliberately wrong add/sub/mul/div that ignores broadcast dimensions: it reads each operand at
+ * A deliberately wrong add/sub/mul/div/pow that ignores broadcast dimensions: it reads each operand at
  * {@code i % its length}, which is right for equal shapes and a trailing (W,) operand, and wrong for a
  * (C, 1, 1) one or an outer broadcast (a scalar, of length 1, it happens to read right).
  */
@@ -18,6 +19,7 @@ final class IgnoredBroadcastBinary implements BinaryKernel {
                 case SUB -> a - b;
                 case MUL -> a * b;
                 case DIV -> a / b;
+                case POW -> Pow.of(a, b);
             };
         }
     }

@@ -220,8 +220,8 @@ class ReplayCatchesWrongKernelsTest {
     }
 
     @Test
-    void swappedOperandsFailSubAndDivAndOnlyWhereTheOperandsDiffer() {
-        for (String op : List.of("add", "sub", "mul", "div")) {
+    void swappedOperandsFailSubDivAndPowAndOnlyWhereTheOperandsDiffer() {
+        for (String op : List.of("add", "sub", "mul", "div", "pow")) {
             int failed = 0;
             for (VectorCase c : vectors.cases(op)) {
                 CaseResult r = replay.run(c, new SwappedOperandsBinary(), "swapped");
@@ -231,25 +231,28 @@ class ReplayCatchesWrongKernelsTest {
                     failed++;
                 }
             }
-            if (op.equals("sub") || op.equals("div")) {
+            if (!op.equals("add") && !op.equals("mul")) {
                 assertTrue(failed >= 10, op + ": only " + failed + " cases caught the swapped operands");
             }
         }
         CaseResult r = replay.run(vectors.find("sub_per_channel_input").orElseThrow(), new SwappedOperandsBinary(), "swapped");
         assertTrue(r.failed() && r.describe().contains("sub_per_channel_input"), r::describe);
+        CaseResult pow = replay.run(vectors.find("pow_onnx_bcast_array").orElseThrow(), new SwappedOperandsBinary(), "swapped");
+        assertTrue(pow.failed(), "[1, 2, 3] ** x is not x ** [1, 2, 3]:\n" + pow.describe());
     }
 
     @Test
     void ignoringABroadcastDimensionFailsTheBroadcastCasesOnly() {
-        for (String op : List.of("add", "sub", "mul", "div")) {
+        for (String op : List.of("add", "sub", "mul", "div", "pow")) {
             for (VectorCase c : vectors.cases(op)) {
                 CaseResult r = replay.run(c, new IgnoredBroadcastBinary(), "ignores-broadcast");
                 String name = c.name().substring(op.length() + 1);
-                if (List.of("per_channel_other", "per_channel_input", "per_channel_4d_other", "per_sample_channel", "outer")
-                        .contains(name)) {
+                if (List.of("per_channel_other", "per_channel_input", "per_channel_4d_other", "per_sample_channel", "outer", "special_pairs",
+                        "fractional_exponents").contains(name)) {
                     assertTrue(r.failed(), "a broadcast the kernel ignores must fail:\n" + r.describe());
                 }
-                if (List.of("residual_4d", "last_dim_vector", "scalar_other", "scalar_input", "rank1", "special_values").contains(name)) {
+                if (List.of("residual_4d", "last_dim_vector", "scalar_other", "scalar_input", "rank1", "special_values", "onnx_bcast_array")
+                        .contains(name)) {
                     assertTrue(r.passed(), "i % length is right here, so the case must pass:\n" + r.describe());
                 }
             }

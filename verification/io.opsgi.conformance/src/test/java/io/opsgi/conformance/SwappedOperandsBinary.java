@@ -2,10 +2,11 @@ package io.opsgi.conformance;
 
 import io.opsgi.op.BinaryKernel;
 import io.opsgi.op.BroadcastGeometry;
+import io.opsgi.op.Pow;
 
 /**
- * A deliberately wrong add/sub/mul/div: right indices, operands swapped (other op input), the
- * classic bug of a per-channel fast path written as {@code value - x}. Only sub and div can notice.
+ * A deliberately wrong add/sub/mul/div/pow: right indices, operands swapped (other op input), the
+ * classic bug of a per-channel fast path written as {@code value - x}. Only sub, div and pow can notice.
  */
 final class SwappedOperandsBinary implements BinaryKernel {
     @Override
@@ -23,6 +24,7 @@ final class SwappedOperandsBinary implements BinaryKernel {
                 case SUB -> x - z;
                 case MUL -> x * z;
                 case DIV -> x / z;
+                case POW -> Pow.of(x, z);
             };
         }
     }

@@ -15,7 +15,7 @@ import net.jqwik.api.domains.Domain;
 import net.jqwik.api.domains.DomainContext;
 
 /**
- * add, sub, mul, div: the kernel contract and IEEE arithmetic's laws under torch's broadcasting, bit
+ * add, sub, mul, div, pow: the kernel contract and IEEE arithmetic's laws under torch's broadcasting, bit
  * for bit, on data with +-0, +-inf and NaN: the formula element by element, broadcasting equals
  * explicit expansion, add and mul commute, a - b = a + (-b).
  */
@@ -60,13 +60,17 @@ class BinaryProperties implements KernelContract<BinaryKernel, BinaryCase> {
         return List.of("input", "other");
     }
 
-    /** One IEEE operation in Java's float arithmetic, the formula every kernel must reproduce. */
+    /**
+     * One IEEE operation in Java's float arithmetic, the formula every kernel must reproduce; pow is the double
+     * power rounded to float, with C99 powf's answer 1 where Java's pow says NaN (1 ** anything, (-1) ** +-inf).
+     */
     static float formula(BinaryOp op, float a, float b) {
         return switch (op) {
             case ADD -> a + b;
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
+            case POW -> a == 1 || (a == -1 && Float.isInfinite(b)) ? 1 : (float) StrictMath.pow(a, b);
         };
     }
 

@@ -5,19 +5,20 @@ import io.opsgi.op.BinaryOp;
 import io.opsgi.op.BroadcastGeometry;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
+import io.opsgi.op.Pow;
 import io.opsgi.tensor.Shape;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
 
 /**
- * The reference add, sub, mul and div with broadcasting: the output walked in row-major order,
- * each operand's position following it through the broadcast strides, and one correctly rounded
- * float operation per element, which is
+ * The reference add, sub, mul, div and pow with broadcasting: the output walked in row-major order,
+ * each operand's position following it through the broadcast strides, and one float operation per
+ * element. For add to div that is one correctly rounded operation, which is
  * what PyTorch computes too (bit for bit, the sign of zero and NaN included; div is a true
- * division, never a multiplication by a reciprocal).
+ * division, never a multiplication by a reciprocal); pow is the contract's {@link Pow#of}.
  */
 @Component(service = {Kernel.class, BinaryKernel.class})
-@KernelInfo(op = {"add", "sub", "mul", "div"}, variant = "direct")
+@KernelInfo(op = {"add", "sub", "mul", "div", "pow"}, variant = "direct")
 @ServiceRanking(0)
 public final class DirectBinary implements BinaryKernel {
 
@@ -54,6 +55,8 @@ public final class DirectBinary implements BinaryKernel {
                 return a * b;
             case DIV:
                 return a / b;
+            case POW:
+                return Pow.of(a, b);
             default:
                 throw new IllegalArgumentException("direct binary: unknown op " + op.op());
         }

@@ -5,12 +5,13 @@ import static io.opsgi.testing.TensorAsserts.assertBits;
 import io.opsgi.op.Add;
 import io.opsgi.op.Binary;
 import io.opsgi.op.BinaryOp;
+import io.opsgi.op.Pow;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import io.opsgi.testing.InputsUnchanged;
 import org.junit.jupiter.api.Test;
 
-/** add, sub, mul, div through the contract: one IEEE float operation per element, broadcast as torch does. */
+/** add, sub, mul, div, pow through the contract: one IEEE float operation per element, broadcast as torch does. */
 class DirectBinaryTest {
     private final DirectBinary kernel = new DirectBinary();
 
@@ -53,5 +54,24 @@ class DirectBinaryTest {
         // one rounded quotient per element; x / 0 follows IEEE (-inf, NaN)
         Tensor x = Tensor.of(Shape.of(4), 3, 1, -1, 0);
         assertBits(new float[] {1, 1f / 3f, Float.NEGATIVE_INFINITY, Float.NaN}, Binary.apply(kernel, BinaryOp.DIV, x, Tensor.of(Shape.of(4), 3, 3, 0, 0)));
+    }
+
+    @Test
+    void powBroadcastsTheExponentAlongTheLastAxis() {
+        // onnx's pow_bcast_array: x [[1, 2, 3], [4, 5, 6]] ** y [1, 2, 3] = [[1, 4, 27], [4, 25, 216]]
+        Tensor x = Tensor.of(Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+        Tensor y = Tensor.of(Shape.of(3), 1, 2, 3);
+        assertBits(new float[] {1, 4, 27, 4, 25, 216}, Pow.apply(kernel, x, y));
+        // operand order: 1 ** x, 2 ** x, 3 ** x
+        assertBits(new float[] {1, 4, 27, 1, 32, 729}, Pow.apply(kernel, y, x));
+    }
+
+    @Test
+    void powFollowsCNotJavaWhereTheyDiffer() {
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY;
+        Tensor base = Tensor.of(Shape.of(5), 1, 1, -1, -1, -8);
+        Tensor exponent = Tensor.of(Shape.of(5), nan, -inf, inf, 0.5f, 1f / 3f);
+        // torch 1.13: 1 ** NaN = 1, 1 ** -inf = 1, (-1) ** inf = 1; a negative base to a fractional power is NaN
+        assertBits(new float[] {1, 1, 1, nan, nan}, Pow.apply(kernel, base, exponent));
     }
 }

@@ -9,12 +9,15 @@ import io.opsgi.op.Binary;
 import io.opsgi.op.BinaryOp;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The vector kernel equals one IEEE operation per element on the shapes it takes, and declines the rest. */
 class VectorBinaryTest {
     private final VectorBinary kernel = new VectorBinary();
+    /** The ops its descriptor lists; pow goes down the chain to the reference. */
+    private static final List<BinaryOp> SERVED = List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV);
 
     private static Tensor random(long seed, int... dims) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -32,6 +35,7 @@ class VectorBinaryTest {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
+            case POW -> throw new AssertionError("the vector kernel does not serve pow");
         };
     }
 
@@ -40,7 +44,7 @@ class VectorBinaryTest {
         Tensor x = random(1, 2, 3, 5, 7), c = random(2, 3, 1, 1);
         assertTrue(kernel.supports(Binary.plan(BinaryOp.SUB, x.shape(), c.shape())));
         assertTrue(kernel.supports(Binary.plan(BinaryOp.SUB, c.shape(), x.shape())));
-        for (BinaryOp op : BinaryOp.values()) {
+        for (BinaryOp op : SERVED) {
             float[] xc = new float[x.size()], cx = new float[x.size()];
             for (int i = 0; i < xc.length; i++) {
                 float channel = c.getFlat((i / 35) % 3);
@@ -66,7 +70,7 @@ class VectorBinaryTest {
     @Test
     void sameShapeAndScalar() {
         Tensor a = random(3, 4, 37), b = random(4, 4, 37), s = random(5);
-        for (BinaryOp op : BinaryOp.values()) {
+        for (BinaryOp op : SERVED) {
             float[] ab = new float[a.size()], as = new float[a.size()];
             for (int i = 0; i < ab.length; i++) {
                 ab[i] = op(op, a.getFlat(i), b.getFlat(i));
@@ -86,7 +90,7 @@ class VectorBinaryTest {
                 Parallel.setThreads(threads);
                 for (int n : new int[] {VectorBinary.CHUNK - 1, VectorBinary.CHUNK + 1, 3 * VectorBinary.CHUNK + 17}) {
                     Tensor a = random(n, n), b = random(n + 1, n);
-                    for (BinaryOp op : BinaryOp.values()) {
+                    for (BinaryOp op : SERVED) {
                         float[] ab = new float[n];
                         for (int i = 0; i < n; i++) {
                             ab[i] = op(op, a.getFlat(i), b.getFlat(i));

@@ -1,0 +1,69 @@
+package io.opsgi.onnx;
+
+import static io.opsgi.onnx.Graphs.floats;
+import static io.opsgi.onnx.Graphs.graph;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opsgi.net.ClasspathKernelSource;
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkRunner;
+import io.opsgi.net.Weights;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PRelu and Pow with the broadcasts onnx's node cases do not reach, imported, run on the test classpath's
+ * kernels and checked against ONNX's formula written out here element by element.
+ */
+class OnnxBroadcastOpsTest {
+    @TempDir
+    Path dir;
+
+    private Tensor run(Graphs g, Tensor x) throws IOException {
+        Network net = Network.plan(OnnxModel.read(g.write(dir, "m"), x.shape()).description());
+        return new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
+    }
+
+    private static Tensor random(long seed, double lo, double hi, int... dims) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[Shape.of(dims).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (lo + r.nextDouble() * (hi - lo));
+        }
+        return Tensor.wrap(Shape.of(dims), v);
+    }
+
+    /** A slope [3, 1, 5] on x [3, 4, 5]: expanded along the middle dimension inside its span; bit-exact (one multiply or a copy). */
+    @Test
+    void preluSlopeWithASizeOneDimensionInsideItsSpan() throws IOException {
+        Tensor slope = random(1, -2, 2, 3, 1, 5), x = random(2, -3, 3, 3, 4, 5);
+        Tensor y = run(graph(3, 4, 5).node("PRelu", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {3, 1, 5}, slope.buffer())), x);
+        assertEquals(x.shape(), y.shape());
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int k = 0; k < 5; k++) {
+                    float v = x.getFlat((i * 4 + j) * 5 + k), want = v < 0 ? slope.getFlat(i * 5 + k) * v : v; // ONNX: where(x < 0, slope * x, x)
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y.getFlat((i * 4 + j) * 5 + k)), "y[" + i + ", " + j + ", " + k + "]");
+                }
+            }
+        }
+    }
+
+    /** An exponent computed from the data (x ** x, x in (0.1, 3)): within 1 ulp of the rounded power (Java's Math.pow agrees with C's away from |x| = 1). */
+    @Test
+    void powWithAnExponentFromTheData() throws IOException {
+        Tensor x = random(3, 0.1, 3, 2, 3, 4);
+        Tensor y = run(graph(2, 3, 4).node("Pow", List.of("x", "x"), List.of("y")), x);
+        for (int i = 0; i < x.size(); i++) {
+            float v = x.getFlat(i), want = (float) Math.pow(v, v);
+            assertTrue(Math.abs(y.getFlat(i) - want) <= Math.ulp(want), "x ** x at " + v + ": " + y.getFlat(i) + ", want " + want);
+        }
+    }
+}
