@@ -10,7 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * Copies blocks of B, and the short last panel of A, into the layouts {@link MicroKernel} reads:
+ * Copies blocks of A and B into the layouts {@link MicroKernel} reads:
  * contiguous, in the order the k loop consumes them, and zero-padded to whole panels, so the kernel
  * runs without bounds logic.
  */
@@ -19,15 +19,21 @@ final class Packing {
     }
 
     /**
-     * The last, short panel of A: rows [i0 .. i0+rows) x [k0 .. k0+kc), rows &lt; MR, as
-     * {@code dst[p·MR + ii] = A[i0 + ii][k0 + p]}, rows past {@code rows} zero, so that the full-height
-     * kernel can read it. A[i][p] is {@code a[offset + i·ld + p]}, or {@code a[offset + p·ld + i]} if transposed.
+     * A panel of A for a tile of {@code height} rows: rows [i0 .. i0+rows) x [k0 .. k0+kc), rows &lt;= height, as
+     * {@code dst[at + p·height + ii] = A[i0 + ii][k0 + p]}, rows past {@code rows} zero, so that the full-height kernel
+     * can read it. A[i][p] is {@code a[offset + i·ld + p]}, or {@code a[offset + p·ld + i]} if transposed.
      */
-    static void packTailA(float[] a, int offset, int ld, boolean transposed, int i0, int rows, int k0, int kc, float[] dst) {
-        Arrays.fill(dst, 0, kc * MR, 0f);
-        for (int ii = 0; ii < rows; ii++) {
-            for (int p = 0; p < kc; p++) {
-                dst[p * MR + ii] = transposed ? a[offset + (k0 + p) * ld + i0 + ii] : a[offset + (i0 + ii) * ld + k0 + p];
+    static void packA(float[] a, int offset, int ld, boolean transposed, int i0, int rows, int height, int k0, int kc, float[] dst,
+            int at) {
+        if (rows < height) {
+            Arrays.fill(dst, at, at + kc * height, 0f);
+        }
+        int rowStep = transposed ? 1 : ld, kStep = transposed ? ld : 1;
+        // k outside, rows inside: the panel is written in order (the block does not fit L1; writes a panel row apart
+        // measured slower), A read as `rows` streams.
+        for (int p = 0, src = offset + i0 * rowStep + k0 * kStep, d = at; p < kc; p++, src += kStep, d += height) {
+            for (int ii = 0, from = src; ii < rows; ii++, from += rowStep) {
+                dst[d + ii] = a[from];
             }
         }
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MicroKernelTest {
     /** One tile of {@code height} rows: C[r][j] = Σ_p A[r][p]·B[p][j] over a packed B panel (k-major, NR columns). */
     private interface Tile {
-        void run(int kc, float[] a, int ai, int rs, int ks, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
+        void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, int rows, int cols,
                 boolean accumulate, float[] bias, int biasAt, RowOutput out, boolean finish, float[] acc);
     }
 
@@ -59,9 +59,10 @@ class MicroKernelTest {
     }
 
     private static float[] byTiles(Tile t, int height, float[] a, float[] b, int rows, int k) {
-        float[] c = new float[rows * NR], acc = new float[12 * NR];
+        float[] c = new float[rows * NR], acc = new float[12 * NR], panel = new float[height * k];
         for (int r0 = 0; r0 < rows; r0 += height) {
-            t.run(k, a, r0 * k, k, 1, b, 0, c, r0 * NR, NR, height, NR, false, null, 0, null, false, acc);
+            Packing.packA(a, 0, k, false, r0, height, height, 0, k, panel, 0);
+            t.run(k, panel, 0, b, 0, c, r0 * NR, NR, height, NR, false, null, 0, null, false, acc);
         }
         return c;
     }
