@@ -398,8 +398,8 @@ def resize_output_size(a, hw):
 
 def resize_check(a, x):
     """The contract's refusals, each a ValueError naming the rule (ONNX itself has no error strings for these)."""
-    if a.get("mode") not in ("nearest", "linear"):
-        raise ValueError(f"resize: mode must be nearest or linear, got {a.get('mode')!r}")
+    if a.get("mode") not in ("nearest", "linear", "cubic"):
+        raise ValueError(f"resize: mode must be nearest, linear or cubic, got {a.get('mode')!r}")
     if a.get("coordinate_transformation_mode") not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
                                                        "tf_half_pixel_for_nn"):
         raise ValueError(f"resize: unsupported coordinate_transformation_mode {a.get('coordinate_transformation_mode')!r}")
@@ -424,7 +424,9 @@ def resize_reference(a, plane):
     """onnx 1.12's interpolate_nd on one (H, W) plane. Its missing tf_half_pixel_for_nn ((x + 0.5)/scale) is its
     asymmetric mode (x/scale) at x + 0.5, through interpolate_nd_with_x."""
     from onnx.backend.test.case.node import resize as ref
-    coeffs = (lambda r: ref.nearest_coeffs(r, mode=a["nearest_mode"])) if a["mode"] == "nearest" else ref.linear_coeffs
+    coeffs = {"nearest": lambda r: ref.nearest_coeffs(r, mode=a["nearest_mode"]), "linear": ref.linear_coeffs,
+              "cubic": lambda r: ref.cubic_coeffs(r, A=cubic_a(a))}[a["mode"]]
+    kw = {"exclude_outside": bool(a.get("exclude_outside", 0))}
     H, W = plane.shape
     out = resize_output_size(a, (H, W))
     if a.get("sizes") is not None:
@@ -440,9 +442,9 @@ def resize_reference(a, plane):
         for j in range(out[1]):
             if ctm == "tf_half_pixel_for_nn":
                 y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i + 0.5, j + 0.5], coeffs,
-                                                    coordinate_transformation_mode="asymmetric")
+                                                    coordinate_transformation_mode="asymmetric", **kw)
             else:
-                y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i, j], coeffs, coordinate_transformation_mode=ctm)
+                y[i, j] = ref.interpolate_nd_with_x(plane, 2, scales, [i, j], coeffs, coordinate_transformation_mode=ctm, **kw)
     return y
 
 
@@ -468,6 +470,12 @@ def resize_by_spec(a, plane):
                 up = r != 0 and {"round_prefer_floor": r > 0.5, "round_prefer_ceil": r >= 0.5, "floor": False,
                                  "ceil": True}[a["nearest_mode"]]
                 res.append([(min(max(f + up, 0), n - 1), 1.0)])
+            elif a["mode"] == "cubic":
+                # Keys' kernel at the distance of each of the four taps f-1 .. f+2; outside taps weigh 0 with
+                # exclude_outside (the rest renormalized), else read the edge element
+                idx = [f - 1 + k for k in range(4)]
+                wts = [0.0 if a.get("exclude_outside") and not 0 <= i < n else keys(p - i, cubic_a(a)) for i in idx]
+                res.append([(min(max(i, 0), n - 1), w / sum(wts)) for i, w in zip(idx, wts)])
             else:
                 res.append([(min(max(f, 0), n - 1), 1 - r), (min(max(f + 1, 0), n - 1), r)])
         return res
@@ -477,6 +485,18 @@ def resize_by_spec(a, plane):
         for j, tc in enumerate(cols):
             y[i, j] = sum(wr * sum(wc * float(plane[r, c]) for c, wc in tc) for r, wr in tr)
     return y
+
+
+def cubic_a(a):
+    return a.get("cubic_coeff_a", -0.75)
+
+
+def keys(d, A):
+    """Keys' cubic convolution kernel W(d) with coefficient A (Keys 1981, eq. 15)."""
+    d = abs(d)
+    if d <= 1:
+        return (A + 2) * d ** 3 - (A + 3) * d ** 2 + 1
+    return A * d ** 3 - 5 * A * d ** 2 + 8 * A * d - 4 * A if d < 2 else 0.0
 
 
 def resize_torch_twin(a, x):
@@ -489,10 +509,12 @@ def resize_torch_twin(a, x):
         # (W=7, scale 0.6: torch's 3*float(1/0.6) rounds to 5.0, ONNX's 3/0.6 is 4.9999998)
         whole = all(o % n == 0 for o, n in zip(size, x.shape[-2:]))
         return F.interpolate(x, mode="nearest", **kw) if whole else None
-    if mode == "linear" and ctm == "pytorch_half_pixel" and min(size) == 1:
+    if mode in ("linear", "cubic") and ctm == "pytorch_half_pixel" and min(size) == 1:
         return None  # ONNX reads element 0 for an output of length 1; torch's bilinear reads the centre (in/2 - 0.5)
     if mode == "linear" and ctm in ("pytorch_half_pixel", "align_corners"):
         return F.interpolate(x, mode="bilinear", align_corners=ctm == "align_corners", **kw)
+    if mode == "cubic" and ctm in ("pytorch_half_pixel", "align_corners") and cubic_a(a) == -0.75 and not a.get("exclude_outside"):
+        return F.interpolate(x, mode="bicubic", align_corners=ctm == "align_corners", **kw)
     return None
 
 
@@ -1802,6 +1824,12 @@ def gen_resize(s):
         c(f"linear_{ctm}_sizes_7x5", (2, 1, 4, 3), "linear", ctm, sizes=(7, 5), tags=["linear", ctm])
         c(f"linear_{ctm}_down_scales_0_6", (1, 2, 5, 7), "linear", ctm, scales=(0.6, 0.6), tags=["linear", ctm])
         c(f"linear_{ctm}_sizes_down_3x2", (1, 1, 8, 5), "linear", ctm, sizes=(3, 2), tags=["linear", ctm])
+        c(f"cubic_{ctm}_up_scales_2x3", (1, 2, 3, 4), "cubic", ctm, scales=(2.0, 3.0), tags=["cubic", ctm])
+        c(f"cubic_{ctm}_sizes_7x5", (2, 1, 4, 3), "cubic", ctm, sizes=(7, 5), tags=["cubic", ctm])
+        c(f"cubic_{ctm}_down_scales_0_6", (1, 2, 5, 7), "cubic", ctm, scales=(0.6, 0.6), tags=["cubic", ctm])
+        c(f"cubic_{ctm}_sizes_down_3x2", (1, 1, 8, 5), "cubic", ctm, sizes=(3, 2), tags=["cubic", ctm])
+        c(f"cubic_{ctm}_exclude_outside_a_n0p5_scales_1_7", (1, 1, 5, 4), "cubic", ctm, scales=(1.7, 0.7), cubic_coeff_a=-0.5,
+          exclude_outside=1, tags=["cubic", ctm, "exclude_outside"])
     # ONNX's own node-test inputs
     c("example_upsample_scales_nearest", arange(1, 1, 2, 2), "nearest", "half_pixel", scales=(2.0, 3.0), tags=["example"])
     c("example_downsample_scales_linear", arange(1, 1, 2, 4), "linear", "half_pixel", scales=(0.6, 0.6), tags=["example"])
@@ -1813,6 +1841,12 @@ def gen_resize(s):
       sizes=(8, 8), tags=["example"])
     c("example_upsample_sizes_nearest_round_prefer_ceil_asymmetric", arange(1, 1, 4, 4), "nearest", "asymmetric",
       "round_prefer_ceil", sizes=(8, 8), tags=["example"])
+    c("example_upsample_scales_cubic", arange(1, 1, 4, 4), "cubic", "half_pixel", scales=2.0, tags=["example", "cubic"])
+    c("example_downsample_scales_cubic", arange(1, 1, 4, 4), "cubic", "half_pixel", scales=0.8, tags=["example", "cubic"])
+    c("example_upsample_scales_cubic_a_n0p5_exclude_outside", arange(1, 1, 4, 4), "cubic", "half_pixel", scales=2.0,
+      cubic_coeff_a=-0.5, exclude_outside=1, tags=["example", "cubic", "exclude_outside"])
+    c("example_upsample_scales_cubic_asymmetric", arange(1, 1, 4, 4), "cubic", "asymmetric", scales=2.0, tags=["example", "cubic"])
+    c("example_downsample_sizes_cubic", arange(1, 1, 4, 4), "cubic", "half_pixel", sizes=(3, 3), tags=["example", "cubic"])
     # PyTorch's exports: F.interpolate nearest (asymmetric/floor) and bilinear (pytorch_half_pixel, align_corners)
     c("torch_nearest_scale_2", (2, 3, 4, 5), "nearest", "asymmetric", "floor", scales=2.0, tags=["torch"])
     c("torch_nearest_sizes_odd", (1, 2, 5, 3), "nearest", "asymmetric", "floor", sizes=(11, 7), tags=["torch"])
@@ -1820,6 +1854,9 @@ def gen_resize(s):
     c("torch_bilinear_sizes_down", (1, 2, 9, 8), "linear", "pytorch_half_pixel", sizes=(4, 3), tags=["torch"])
     c("torch_bilinear_align_corners_scale_2", (1, 2, 5, 6), "linear", "align_corners", scales=2.0, tags=["torch"])
     c("torch_bilinear_align_corners_sizes", (1, 1, 4, 7), "linear", "align_corners", sizes=(9, 3), tags=["torch"])
+    c("torch_bicubic_scale_2", (1, 3, 6, 5), "cubic", "pytorch_half_pixel", scales=2.0, tags=["torch", "cubic"])
+    c("torch_bicubic_sizes_down", (1, 2, 9, 8), "cubic", "pytorch_half_pixel", sizes=(4, 3), tags=["torch", "cubic"])
+    c("torch_bicubic_align_corners_sizes", (1, 1, 4, 7), "cubic", "align_corners", sizes=(9, 3), tags=["torch", "cubic"])
     # corners
     c("pytorch_half_pixel_output_1", (1, 1, 5, 4), "linear", "pytorch_half_pixel", sizes=(1, 1), tags=["corner"])
     c("align_corners_output_1", (1, 1, 5, 4), "linear", "align_corners", sizes=(1, 3), tags=["corner"])
@@ -1831,10 +1868,16 @@ def gen_resize(s):
       extrapolation_value=0.5, cubic_coeff_a=-0.5, tags=["corner"])
     c("larger_linear_half_pixel", (1, 3, 17, 23), "linear", "half_pixel", sizes=(40, 31))
     c("larger_nearest_round_prefer_floor", (1, 3, 17, 23), "nearest", "half_pixel", sizes=(40, 31))
+    c("larger_cubic_half_pixel", (1, 3, 17, 23), "cubic", "half_pixel", sizes=(40, 31), tags=["cubic"])
+    c("cubic_output_1_align_corners", (1, 1, 5, 4), "cubic", "align_corners", sizes=(1, 3), tags=["corner", "cubic"])
+    c("cubic_input_1x1", (1, 2, 1, 1), "cubic", "half_pixel", sizes=(3, 2), tags=["corner", "cubic"])
+    c("cubic_input_1x3_exclude_outside", (1, 2, 1, 3), "cubic", "half_pixel", sizes=(3, 5), exclude_outside=1,
+      tags=["corner", "cubic", "exclude_outside"])
+    c("cubic_step_edge_overshoots", t([0, 0, 0, 1, 1, 1] * 2, 1, 1, 2, 6), "cubic", "half_pixel", scales=(1.0, 2.5),
+      tags=["corner", "cubic"])
 
     x = (1, 1, 4, 4)
     e = lambda name, rule, *a, x=x, **k: c("err_" + name, x, *a, rule=rule, **k)  # noqa: E731
-    e("mode_cubic", "resize_mode", "cubic", scales=2.0)
     e("mode_unknown", "resize_mode", "area", scales=2.0)
     e("tf_crop_and_resize", "coordinate_transformation_mode", "linear", "tf_crop_and_resize", scales=2.0)
     e("nearest_mode_unknown", "nearest_mode", "nearest", "half_pixel", "round", scales=2.0)
@@ -1884,6 +1927,31 @@ def gen_upsample(s):
     c("bilinear_recompute_scale_factor", (1, 2, 5, 5), scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)
     c("bilinear_zero_batch", (0, 2, 3, 3), scale_factor=2, mode="bilinear", tags=["zero_batch"])
     c("bilinear_unet_28_to_56", (1, 4, 28, 28), scale_factor=2, mode="bilinear", align_corners=False, tags=["example"])
+    # bicubic (A = -0.75; taps clamped at the border; the position is not clamped at 0, unlike bilinear's)
+    for align in (None, False, True):
+        label = {None: "default", False: "align_false", True: "align_true"}[align]
+        c(f"bicubic_{label}_example_ramp_5_to_7", arange(1, 1, 1, 5, start=0.0), size=(1, 7), mode="bicubic",
+          align_corners=align, tags=["example", "bicubic"])
+        c(f"bicubic_{label}_scale_2", (1, 3, 4, 5), scale_factor=2, mode="bicubic", align_corners=align, tags=["bicubic"])
+        c(f"bicubic_{label}_scale_1_5", (2, 2, 5, 5), scale_factor=1.5, mode="bicubic", align_corners=align, tags=["bicubic"])
+        c(f"bicubic_{label}_scale_1_7x2_2", (1, 2, 6, 4), scale_factor=(1.7, 2.2), mode="bicubic", align_corners=align,
+          tags=["bicubic"])
+        c(f"bicubic_{label}_size_9x4", (1, 2, 4, 6), size=(9, 4), mode="bicubic", align_corners=align, tags=["bicubic"])
+        c(f"bicubic_{label}_down_0_5", (1, 2, 8, 7), scale_factor=0.5, mode="bicubic", align_corners=align, tags=["bicubic"])
+        c(f"bicubic_{label}_down_0_3x0_6", (1, 1, 13, 9), scale_factor=(0.3, 0.6), mode="bicubic", align_corners=align,
+          tags=["bicubic"])
+        c(f"bicubic_{label}_one_channel", (2, 1, 5, 4), scale_factor=(2.5, 1.5), mode="bicubic", align_corners=align,
+          tags=["corner", "bicubic"])
+        c(f"bicubic_{label}_output_1x1", (1, 2, 4, 4), size=(1, 1), mode="bicubic", align_corners=align, tags=["corner", "bicubic"])
+        c(f"bicubic_{label}_recompute_scale_factor", (1, 2, 5, 5), scale_factor=(1.5, 2.2), mode="bicubic", align_corners=align,
+          recompute_scale_factor=True, tags=["bicubic"])
+    c("bicubic_input_1x1", (1, 3, 1, 1), size=(3, 4), mode="bicubic", tags=["corner", "bicubic"])
+    c("bicubic_input_2x1", (1, 2, 2, 1), size=(5, 3), mode="bicubic", tags=["corner", "bicubic"])
+    c("bicubic_same_size_copies", (1, 2, 5, 6), size=(5, 6), mode="bicubic", tags=["corner", "bicubic"])
+    c("bicubic_step_edge_overshoots", t([0, 0, 0, 1, 1, 1] * 2, 1, 1, 2, 6), scale_factor=(1.0, 2.5), mode="bicubic",
+      tags=["corner", "bicubic"])
+    c("bicubic_zero_batch", (0, 2, 3, 3), scale_factor=2, mode="bicubic", tags=["zero_batch", "bicubic"])
+    c("bicubic_larger_33x29_to_47x61", (1, 2, 33, 29), size=(47, 61), mode="bicubic", tags=["bicubic"])
     # errors
     x = (1, 2, 5, 5)
     c("err_size_and_scale_factor", x, size=3, scale_factor=2, rule="size_or_scale_factor")

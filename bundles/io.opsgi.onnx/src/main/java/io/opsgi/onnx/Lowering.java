@@ -973,8 +973,9 @@ final class Lowering {
 
     /**
      * Upsample (opset 9) and Resize (10: scales; 11-17: roi, scales, sizes) onto resize: nearest or
-     * linear over H and W only (N and C scales must be 1). Opsets 9 and 10 scale as "asymmetric"
-     * with nearest rounding down (up when shrinking), as ONNX Runtime does.
+     * linear over H and W only (N and C scales must be 1), and from opset 11 cubic (with cubic_coeff_a
+     * and exclude_outside). Opsets 9 and 10 scale as "asymmetric" with nearest rounding down (up when
+     * shrinking), as ONNX Runtime does.
      */
     static void resize(Importer m) {
         Data x = input4d(m, "X");
@@ -982,18 +983,19 @@ final class Lowering {
         if (mode.equals("bilinear")) {
             mode = "linear"; // Upsample-7's spelling
         }
-        if (!mode.equals("nearest") && !mode.equals("linear")) {
-            throw refuse("mode='" + mode + "'; supported: nearest, linear");
-        }
         boolean legacy = m.node.getOpType().equals("Upsample") || m.opset < 11;
+        if (!mode.equals("nearest") && !mode.equals("linear") && (legacy || !mode.equals("cubic"))) {
+            throw refuse("mode='" + mode + "'; supported: nearest, linear" + (legacy ? "" : ", cubic"));
+        }
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("mode", mode);
         Const scales, sizes = null;
         if (legacy) {
             scales = m.konst(1, "scales");
         } else {
-            if (m.attrInt("exclude_outside", 0) != 0) {
-                throw refuse("exclude_outside=1 is not supported");
+            if (mode.equals("cubic")) {
+                a.put("cubic_coeff_a", (double) m.attrFloat("cubic_coeff_a", -0.75f));
+                a.put("exclude_outside", m.attrInt("exclude_outside", 0) != 0);
             }
             String ctm = m.attrString("coordinate_transformation_mode", "half_pixel");
             if (!Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn").contains(ctm)) {

@@ -200,8 +200,11 @@ class OnnxRefusalTest {
         float[] w3 = new float[2 * 2 * 3];
         assertProblem(refused(graph(1, 2, 5).node("Conv", List.of("x", "w"), List.of("y")).init(floats("w", new long[] {2, 2, 3}, w3))),
                 "node 'Conv_0' (Conv, opset 14)", "only 4-D (N, C, H, W) inputs");
-        assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "", "s"), List.of("y"), attr("mode", "cubic"))
-                .init(floats("s", new long[] {4}, 1, 1, 2, 2))), "node 'Resize_0' (Resize, opset 14)", "mode='cubic'");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "", "s"), List.of("y"), attr("mode", "area"))
+                .init(floats("s", new long[] {4}, 1, 1, 2, 2))), "node 'Resize_0' (Resize, opset 14)", "mode='area'; supported: nearest, linear, cubic");
+        // Resize-10 knows no cubic (it came with opset 11)
+        assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "s"), List.of("y"), attr("mode", "cubic"))
+                .init(floats("s", new long[] {4}, 1, 1, 2, 2)).opset(10)), "node 'Resize_0' (Resize, opset 10)", "mode='cubic'; supported: nearest, linear");
         assertProblem(refused(graph(1, 2, 4, 4).node("MaxPool", List.of("x"), List.of("y", "i"), ints("kernel_shape", 2, 2))
                 .node("Add", List.of("i", "i"), List.of("z"))), "node 'MaxPool_0' (MaxPool, opset 14)", "Indices", "read by the graph");
         assertProblem(refused(graph(1, 3, 2, 2).node("PRelu", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {3, 2}, 1, 2, 3, 4, 5, 6))),

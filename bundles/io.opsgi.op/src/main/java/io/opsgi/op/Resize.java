@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The resize contract: ONNX Resize (opsets 10 to 17) on a 4-D (N, C, H, W) input, nearest or linear
- * (bilinear on H and W), the coordinate transformation modes PyTorch's exporter writes, and exactly
+ * The resize contract: ONNX Resize (opsets 10 to 17) on a 4-D (N, C, H, W) input, nearest, linear
+ * (bilinear on H and W) or cubic (bicubic on H and W, with cubic_coeff_a and exclude_outside), the
+ * coordinate transformation modes PyTorch's exporter writes, and exactly
  * one of scales or sizes. Source positions and weights: {@link ResizeGeometry}.
  */
 public final class Resize {
@@ -63,20 +64,22 @@ public final class Resize {
         OpException.check(oh > 0 && ow > 0, OP, "output_size_too_small", "output size must be positive, got input (H: " + h + ", W: " + w
                 + ") and scales " + a.scales() + " giving output (H: " + oh + ", W: " + ow + ")");
         Shapes.output(OP, n, c, oh, ow);
-        return new ResizeGeometry(n, c, h, w, (int) oh, (int) ow, a.mode(), a.transformation(), a.nearestMode(), sh, sw);
+        return new ResizeGeometry(n, c, h, w, (int) oh, (int) ow, a.mode(), a.transformation(), a.nearestMode(), sh, sw, a.cubicCoeffA(),
+                a.excludeOutside());
     }
 
     /**
      * Attributes in ONNX's names: {@code mode}, {@code coordinate_transformation_mode},
      * {@code nearest_mode}, and one of {@code scales} ({@code [sh, sw]}) or {@code sizes}
-     * ({@code [oh, ow]}). {@code exclude_outside}, {@code extrapolation_value} and {@code cubic_coeff_a}
-     * are accepted and mean nothing for the modes served (they act only in cubic and tf_crop_and_resize).
+     * ({@code [oh, ow]}); for cubic {@code cubic_coeff_a} (default −0.75) and {@code exclude_outside}
+     * (0 or 1, default 0), which the other modes ignore, as ONNX does. {@code extrapolation_value} is
+     * accepted and means nothing (it acts only in tf_crop_and_resize, which is refused).
      */
     public static ResizeAttrs attrs(Map<String, ?> map) {
         TorchAttrs t = new TorchAttrs(OP, map);
         String mode = t.string("mode", "nearest");
-        OpException.check(mode.equals("nearest") || mode.equals("linear"), OP, "resize_mode",
-                "mode must be nearest or linear (cubic is not supported), got mode='" + mode + "'");
+        Mode m = Arrays.stream(Mode.values()).filter(v -> v.onnxName().equals(mode)).findFirst()
+                .orElseThrow(() -> new OpException(OP, "resize_mode", "mode must be nearest, linear or cubic, got mode='" + mode + "'"));
         String ct = t.string("coordinate_transformation_mode", "half_pixel");
         CoordinateTransformation transformation = Arrays.stream(CoordinateTransformation.values()).filter(v -> v.onnxName().equals(ct))
                 .findFirst().orElseThrow(() -> new OpException(OP, "coordinate_transformation_mode", "coordinate_transformation_mode must be one of "
@@ -100,7 +103,8 @@ public final class Resize {
             OpException.check(s.length == 2, OP, "pair_length", "sizes must be two ints [oh, ow], got sizes=" + Arrays.toString(s));
             sizes = HW.of(s[0], s[1]);
         }
-        return new ResizeAttrs(mode.equals("nearest") ? Mode.NEAREST : Mode.LINEAR, transformation, nearest, scales, sizes);
+        return new ResizeAttrs(m, transformation, nearest, scales, sizes, t.number("cubic_coeff_a", ResizeAttrs.DEFAULT_CUBIC_COEFF_A),
+                t.raw("exclude_outside") instanceof Boolean b ? b : t.integer("exclude_outside", 0) != 0);
     }
 
     public static final Operator OPERATOR = new OperatorSpec(OP, ResizeKernel.class, List.of("input"), (kernel, attrs, in) ->
@@ -111,13 +115,16 @@ public final class Resize {
      * reference implementation). Linear is {@link ToleranceClass#INTERPOLATION}: the kernel blends in
      * double and rounds once, as the reference does, but ONNX Runtime and PyTorch derive the weights
      * from a float source position, which moves each weight by about S·2^-24 (S the larger input
-     * side): the bound that class is derived for. Nearest reads one input per axis, linear two.
+     * side): the bound that class is derived for. Cubic is the same class: its weights are computed in
+     * double from the same double position as the reference's, so only the 16-term blend's roundings
+     * remain. Nearest reads one input per axis, linear two, cubic four.
      */
     public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
-            .withTolerance(ToleranceClass.BIT_EXACT, "linear: size-scaled",
-                    (n, out) -> attrs(n.attrs()).mode() == Mode.LINEAR ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
+            .withTolerance(ToleranceClass.BIT_EXACT, "linear, cubic: size-scaled",
+                    (n, out) -> attrs(n.attrs()).mode() != Mode.NEAREST ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
             .withField((n, in, out) -> {
-                int taps = attrs(n.attrs()).mode() == Mode.LINEAR ? 2 : 1;
+                Mode mode = attrs(n.attrs()).mode();
+                int taps = mode == Mode.CUBIC ? 4 : mode == Mode.LINEAR ? 2 : 1;
                 Shape x = n.input();
                 return in.get(0).window(taps, taps, (double) x.dim(2) / out.dim(2), (double) x.dim(3) / out.dim(3));
             })
@@ -130,8 +137,11 @@ public final class Resize {
                     + "is asymmetric + floor")
             .withOnnxNote("scales: output floor(in * scale) with the scale as float32; sizes: coordinates use out/in; roi is not read "
                     + "(it matters only for tf_crop_and_resize)")
-            .withOnnxNote("refused: mode cubic and coordinate_transformation_mode tf_crop_and_resize (exclude_outside, extrapolation_value "
-                    + "and cubic_coeff_a act only there, and are accepted and ignored); scales on N or C; inputs other than 4-D")
+            .withOnnxNote("cubic: cubic_coeff_a (default -0.75) and exclude_outside as onnx 1.12's reference; with A = -0.75 and "
+                    + "exclude_outside 0, cubic/pytorch_half_pixel is PyTorch's bicubic with align_corners=False (output lengths above 1) "
+                    + "and cubic/align_corners its align_corners=True, within the interpolation tolerance (PyTorch weights in float)")
+            .withOnnxNote("refused: coordinate_transformation_mode tf_crop_and_resize (extrapolation_value acts only there, and is accepted "
+                    + "and ignored); scales on N or C; inputs other than 4-D")
             .withOnnxNote("source coordinates are computed in double, as ONNX's reference implementation computes them; ONNX Runtime "
                     + "1.29 computes them in float, so where a coordinate lies within a float rounding of an integer or a .5 tie ORT may read "
                     + "the neighbouring element (nearest, e.g. W=7 by scale 0.6: 3/0.6 is 4.9999998, 5.0 in float)")

@@ -6,14 +6,20 @@ import java.util.Objects;
 /**
  * Attributes of resize, as ONNX Resize (opsets 10 to 17) names them: the mode, how an output
  * coordinate maps to the input, how nearest rounds, and exactly one of {@code scales} (per spatial
- * axis, H then W) or {@code sizes} (the output height and width).
+ * axis, H then W) or {@code sizes} (the output height and width); for cubic, the coefficient
+ * {@code cubicCoeffA} (ONNX's {@code cubic_coeff_a}, default −0.75) and {@code excludeOutside} (taps
+ * outside the input get weight 0, the others are renormalized to sum 1).
  */
-public record ResizeAttrs(Mode mode, CoordinateTransformation transformation, NearestMode nearestMode, Scales scales, HW sizes) {
+public record ResizeAttrs(Mode mode, CoordinateTransformation transformation, NearestMode nearestMode, Scales scales, HW sizes, double cubicCoeffA,
+        boolean excludeOutside) {
     static final String OP = Resize.OP;
 
-    /** ONNX's {@code mode}; cubic is refused by the contract. */
+    /** ONNX's default {@code cubic_coeff_a} (PyTorch's and TensorFlow's A; OpenCV's too). */
+    public static final double DEFAULT_CUBIC_COEFF_A = -0.75;
+
+    /** ONNX's {@code mode}. */
     public enum Mode {
-        NEAREST, LINEAR;
+        NEAREST, LINEAR, CUBIC;
 
         public String onnxName() {
             return name().toLowerCase(Locale.ROOT);
@@ -57,6 +63,11 @@ public record ResizeAttrs(Mode mode, CoordinateTransformation transformation, Ne
         OpException.check(sizes == null || !sizes.anyBelow(1), OP, "output_size_too_small", "sizes must be positive, got sizes=" + sizes);
     }
 
+    /** Without the cubic attributes: ONNX's defaults (cubic_coeff_a −0.75, exclude_outside 0). */
+    public ResizeAttrs(Mode mode, CoordinateTransformation transformation, NearestMode nearestMode, Scales scales, HW sizes) {
+        this(mode, transformation, nearestMode, scales, sizes, DEFAULT_CUBIC_COEFF_A, false);
+    }
+
     /** {@code mode} by scales, ONNX's defaults otherwise (half_pixel, round_prefer_floor). */
     public static ResizeAttrs scaled(Mode mode, double h, double w) {
         return new ResizeAttrs(mode, CoordinateTransformation.HALF_PIXEL, NearestMode.ROUND_PREFER_FLOOR, new Scales(h, w), null);
@@ -68,10 +79,15 @@ public record ResizeAttrs(Mode mode, CoordinateTransformation transformation, Ne
     }
 
     public ResizeAttrs with(CoordinateTransformation t) {
-        return new ResizeAttrs(mode, t, nearestMode, scales, sizes);
+        return new ResizeAttrs(mode, t, nearestMode, scales, sizes, cubicCoeffA, excludeOutside);
     }
 
     public ResizeAttrs with(NearestMode n) {
-        return new ResizeAttrs(mode, transformation, n, scales, sizes);
+        return new ResizeAttrs(mode, transformation, n, scales, sizes, cubicCoeffA, excludeOutside);
+    }
+
+    /** With cubic's coefficient A and exclude_outside. */
+    public ResizeAttrs withCubic(double a, boolean exclude) {
+        return new ResizeAttrs(mode, transformation, nearestMode, scales, sizes, a, exclude);
     }
 }

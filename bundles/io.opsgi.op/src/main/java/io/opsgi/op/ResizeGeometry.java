@@ -22,13 +22,31 @@ import io.opsgi.tensor.Shape;
  * (round_prefer_floor: ceiling only above .5; round_prefer_ceil: ceiling from .5), clamped to
  * {@code [0, in - 1]}. <b>linear</b> blends {@code floor} and {@code floor + 1}, clamped to the edge,
  * with weights {@code 1 - r} and {@code r}, {@code r} the fractional part; rows of the two taps along W
- * first, then those along H, in double, rounded once.
+ * first, then those along H, in double, rounded once. <b>cubic</b> (onnx 1.12 {@code cubic_coeffs},
+ * {@code interpolate_1d_with_x}) reads {@code floor − 1 .. floor + 2}, each clamped to the edge (the
+ * reference pads with edge values), with Keys' weights for coefficient A ({@code cubicCoeffA}) at
+ * distances {@code r + 1, r, 1 − r, 2 − r}; at an integer coordinate the reference takes {@code r = 1}
+ * from the element to the left (same output, other taps). With {@code excludeOutside} a tap outside
+ * {@code [0, in − 1]} gets weight 0 and the four weights are divided by their sum.
  */
 public record ResizeGeometry(int n, int c, int h, int w, int oh, int ow, Mode mode, CoordinateTransformation transformation,
-        NearestMode nearestMode, double scaleH, double scaleW) {
+        NearestMode nearestMode, double scaleH, double scaleW, double cubicCoeffA, boolean excludeOutside) {
+
+    /** Without the cubic attributes: ONNX's defaults (cubic_coeff_a −0.75, exclude_outside 0). */
+    public ResizeGeometry(int n, int c, int h, int w, int oh, int ow, Mode mode, CoordinateTransformation transformation, NearestMode nearestMode,
+            double scaleH, double scaleW) {
+        this(n, c, h, w, oh, ow, mode, transformation, nearestMode, scaleH, scaleW, ResizeAttrs.DEFAULT_CUBIC_COEFF_A, false);
+    }
 
     /** The two source indices and weights of every output row (or column) of a linear resize. */
     public record LinearTaps(int[] index0, int[] index1, double[] weight0, double[] weight1) {
+    }
+
+    /**
+     * The four source indices and weights of every output row (or column) of a cubic resize: tap
+     * {@code k} (0 to 3) of output {@code o} reads {@code index[k][o]} with weight {@code weight[k][o]}.
+     */
+    public record CubicTaps(int[][] index, double[][] weight) {
     }
 
     /** Number of (n, c) planes. */
@@ -58,6 +76,16 @@ public record ResizeGeometry(int n, int c, int h, int w, int oh, int ow, Mode mo
     /** Source columns and weights of every output column (linear). */
     public LinearTaps linearColumns() {
         return linear(w, ow, scaleW);
+    }
+
+    /** Source rows and weights of every output row (cubic). */
+    public CubicTaps cubicRows() {
+        return cubic(h, oh, scaleH);
+    }
+
+    /** Source columns and weights of every output column (cubic). */
+    public CubicTaps cubicColumns() {
+        return cubic(w, ow, scaleW);
     }
 
     /** The source coordinate of output {@code x}, see the class comment. */
@@ -95,6 +123,42 @@ public record ResizeGeometry(int n, int c, int h, int w, int oh, int ow, Mode mo
             w0[o] = 1 - w1[o];
         }
         return new LinearTaps(i0, i1, w0, w1);
+    }
+
+    private CubicTaps cubic(int in, int out, double scale) {
+        int[][] index = new int[4][out];
+        double[][] weight = new double[4][out];
+        double a = cubicCoeffA;
+        for (int o = 0; o < out; o++) {
+            double s = source(o, in, out, scale);
+            double f = Math.floor(s);
+            double r = s - f;
+            if (r == 0) {
+                // onnx 1.12: "ratio must be in (0, 1] since we prefer the pixel on the left of x_ori"
+                f -= 1;
+                r = 1;
+            }
+            // cubic_coeffs(ratio, A), written as the reference writes them (distances r + 1, r, 1 - r, 2 - r)
+            double[] k = {((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a, ((a + 2) * r - (a + 3)) * r * r + 1,
+                    ((a + 2) * (1 - r) - (a + 3)) * (1 - r) * (1 - r) + 1,
+                    ((a * ((1 - r) + 1) - 5 * a) * ((1 - r) + 1) + 8 * a) * ((1 - r) + 1) - 4 * a};
+            if (excludeOutside) {
+                double sum = 0;
+                for (int t = 0; t < 4; t++) {
+                    double i = f - 1 + t;
+                    k[t] = i < 0 || i >= in ? 0 : k[t];
+                    sum += k[t];
+                }
+                for (int t = 0; t < 4; t++) {
+                    k[t] /= sum;
+                }
+            }
+            for (int t = 0; t < 4; t++) {
+                index[t][o] = clamp(f - 1 + t, in);
+                weight[t][o] = k[t];
+            }
+        }
+        return new CubicTaps(index, weight);
     }
 
     private static int clamp(double i, int in) {

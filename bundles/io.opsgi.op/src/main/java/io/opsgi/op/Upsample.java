@@ -3,11 +3,12 @@ package io.opsgi.op;
 import io.opsgi.op.UpsampleAttrs.ScaleFactor;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The upsample contract: {@code nn.Upsample} (= {@code F.interpolate}) in nearest and bilinear mode
+ * The upsample contract: {@code nn.Upsample} (= {@code F.interpolate}) in nearest, bilinear and bicubic mode
  * on a 4-D (N, C, H, W) input, PyTorch 1.13's output sizes, source positions and validation. (A 3-D
  * input is not an unbatched image to PyTorch but (N, C, L) for a 1-D upsample; it is refused here.)
  */
@@ -49,7 +50,7 @@ public final class Upsample {
         // With recompute_scale_factor (or an explicit size) the kernels see no scale and use in/out.
         Double sh = a.size() == null && !a.recomputeScaleFactor() ? s.h() : null;
         Double sw = a.size() == null && !a.recomputeScaleFactor() ? s.w() : null;
-        boolean align = a.mode() == UpsampleMode.BILINEAR && a.alignCornersOrFalse();
+        boolean align = a.mode().interpolates() && a.alignCornersOrFalse();
         float rh = a.mode() == UpsampleMode.NEAREST ? scalesValue(sh, h, oh) : areaPixelScale(h, oh, align, sh);
         float rw = a.mode() == UpsampleMode.NEAREST ? scalesValue(sw, w, ow) : areaPixelScale(w, ow, align, sw);
         // An NCHW-contiguous tensor is also channels-last contiguous when C = 1 or H = W = 1 (see UpsampleGeometry).
@@ -72,7 +73,7 @@ public final class Upsample {
 
     /**
      * Attributes from PyTorch's terms: {@code size} (int or [h, w]), {@code scale_factor} (number or
-     * [h, w]), {@code mode} ('nearest' or 'bilinear'), {@code align_corners} (bool or null),
+     * [h, w]), {@code mode} ('nearest', 'bilinear' or 'bicubic'), {@code align_corners} (bool or null),
      * {@code recompute_scale_factor} (bool or null).
      */
     public static UpsampleAttrs attrs(Map<String, ?> map) {
@@ -90,8 +91,8 @@ public final class Upsample {
             scale = new ScaleFactor(v[0], v[1]);
         }
         String mode = t.string("mode", "nearest");
-        UpsampleMode m = mode.equals("nearest") ? UpsampleMode.NEAREST : mode.equals("bilinear") ? UpsampleMode.BILINEAR : null;
-        OpException.check(m != null, OP, "upsample_mode", "mode must be 'nearest' or 'bilinear', got mode='" + mode + "'");
+        UpsampleMode m = Arrays.stream(UpsampleMode.values()).filter(v -> v.torch().equals(mode)).findFirst().orElse(null);
+        OpException.check(m != null, OP, "upsample_mode", "mode must be 'nearest', 'bilinear' or 'bicubic', got mode='" + mode + "'");
         Boolean align = t.has("align_corners") ? t.bool("align_corners", false) : null;
         return new UpsampleAttrs(size, scale, m, align, t.bool("recompute_scale_factor", false));
     }
@@ -114,14 +115,15 @@ public final class Upsample {
             Map.of("output", apply((UpsampleKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs))));
 
     /**
-     * Nearest is a copy (bit-exact); bilinear is {@link ToleranceClass#INTERPOLATION}. Nearest reads one
-     * input per axis, bilinear two; neighbouring outputs are in/out inputs apart.
+     * Nearest is a copy (bit-exact); bilinear and bicubic are {@link ToleranceClass#INTERPOLATION}.
+     * Nearest reads one input per axis, bilinear two, bicubic four; neighbouring outputs are in/out
+     * inputs apart.
      */
     public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
-            .withTolerance(ToleranceClass.BIT_EXACT, "bilinear: size-scaled",
-                    (n, out) -> attrs(n.attrs()).mode() == UpsampleMode.BILINEAR ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
+            .withTolerance(ToleranceClass.BIT_EXACT, "bilinear, bicubic: size-scaled",
+                    (n, out) -> attrs(n.attrs()).mode().interpolates() ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
             .withField((n, in, out) -> {
-                int taps = attrs(n.attrs()).mode() == UpsampleMode.BILINEAR ? 2 : 1;
+                int taps = attrs(n.attrs()).mode().taps();
                 Shape x = n.input();
                 return in.get(0).window(taps, taps, (double) x.dim(2) / out.dim(2), (double) x.dim(3) / out.dim(3));
             });

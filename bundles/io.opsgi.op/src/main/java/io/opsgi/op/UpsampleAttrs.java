@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Attributes of upsample, as {@code nn.Upsample}: exactly one of an output {@code size} and a
  * {@code scaleFactor}; the mode; {@code alignCorners} (null when not given: it may only be given for
- * bilinear, where null means false); and {@code recomputeScaleFactor}, which turns a scale factor into
+ * bilinear and bicubic, where null means false); and {@code recomputeScaleFactor}, which turns a scale factor into
  * an output size and then forgets it (the source indices then use in/out, as with an explicit size).
  */
 public record UpsampleAttrs(HW size, ScaleFactor scaleFactor, UpsampleMode mode, Boolean alignCorners, boolean recomputeScaleFactor) {
@@ -28,7 +28,7 @@ public record UpsampleAttrs(HW size, ScaleFactor scaleFactor, UpsampleMode mode,
         OpException.check(!recomputeScaleFactor || size == null, OP, "recompute_with_size",
                 "recompute_scale_factor is not meaningful with an explicit size, got size=" + size);
         OpException.check(mode != UpsampleMode.NEAREST || alignCorners == null, OP, "align_corners_mode",
-                "align_corners can only be set with the interpolating modes (bilinear), got mode='nearest', align_corners=" + alignCorners);
+                "align_corners can only be set with the interpolating modes (bilinear, bicubic), got mode='nearest', align_corners=" + alignCorners);
     }
 
     /** nearest with one integer scale factor for both dimensions, e.g. 2. */
@@ -41,9 +41,14 @@ public record UpsampleAttrs(HW size, ScaleFactor scaleFactor, UpsampleMode mode,
         return new UpsampleAttrs(null, new ScaleFactor(scale, scale), UpsampleMode.BILINEAR, alignCorners, false);
     }
 
-    /** {@code mode} to an explicit output size; for bilinear, alignCorners false. */
+    /** bicubic with one scale factor for both dimensions. */
+    public static UpsampleAttrs bicubic(double scale, boolean alignCorners) {
+        return new UpsampleAttrs(null, new ScaleFactor(scale, scale), UpsampleMode.BICUBIC, alignCorners, false);
+    }
+
+    /** {@code mode} to an explicit output size; for bilinear and bicubic, alignCorners false. */
     public static UpsampleAttrs toSize(UpsampleMode mode, int h, int w) {
-        return new UpsampleAttrs(HW.of(h, w), null, mode, mode == UpsampleMode.BILINEAR ? Boolean.FALSE : null, false);
+        return new UpsampleAttrs(HW.of(h, w), null, mode, mode.interpolates() ? Boolean.FALSE : null, false);
     }
 
     public UpsampleAttrs withAlignCorners(Boolean a) {

@@ -18,6 +18,13 @@ import io.opsgi.tensor.Shape;
  * real source index is {@code ratio·o} with align_corners, else {@code ratio·(o + 0.5) − 0.5}
  * (computed in double, rounded to float, clamped at 0); {@code i0 = (int) real},
  * {@code i1 = i0 + (i0 < in − 1 ? 1 : 0)}, {@code λ1 = real − i0}, {@code λ0 = 1 − λ1}, in float.
+ *
+ * <p><b>bicubic</b> ({@code HelperInterpCubic::compute_indices_weights}, {@code get_cubic_upsample_coefficients}):
+ * the same real source index, but not clamped at 0 (ATen's {@code cubic=true}); {@code i = floor(real)},
+ * {@code t = real − i}; taps {@code i − 1 .. i + 2}, each clamped to {@code [0, in − 1]} (the border
+ * element repeats); weights Keys' cubic convolution with A = −0.75, in float:
+ * {@code W1(t + 1), W0(t), W0(1 − t), W1(2 − t)}, {@code W0(x) = ((A + 2)x − (A + 3))x² + 1},
+ * {@code W1(x) = ((Ax − 5A)x + 8A)x − 4A}. No copy shortcut for out = in (the weights are then 0, 1, 0, 0).
  */
 public record UpsampleGeometry(int n, int c, int h, int w, int oh, int ow, UpsampleMode mode, boolean alignCorners, float ratioH,
         float ratioW, boolean channelsLastShortcuts) {
@@ -25,6 +32,16 @@ public record UpsampleGeometry(int n, int c, int h, int w, int oh, int ow, Upsam
     /** The two source rows (or columns) and weights of every output row (or column) of a bilinear upsample. */
     public record LinearTaps(int[] index0, int[] index1, float[] lambda0, float[] lambda1) {
     }
+
+    /**
+     * The four source rows (or columns) and weights of every output row (or column) of a bicubic
+     * upsample: tap {@code k} (0 to 3) of output {@code o} reads {@code index[k][o]} with weight {@code weight[k][o]}.
+     */
+    public record CubicTaps(int[][] index, float[][] weight) {
+    }
+
+    /** PyTorch's bicubic coefficient A (ATen's {@code get_cubic_upsample_coefficients}; OpenCV's and TensorFlow's too). */
+    public static final float CUBIC_A = -0.75f;
 
     /** Number of (n, c) planes. */
     public int planes() {
@@ -53,6 +70,16 @@ public record UpsampleGeometry(int n, int c, int h, int w, int oh, int ow, Upsam
     /** Source columns and weights of every output column (bilinear). */
     public LinearTaps linearColumns() {
         return linear(w, ow, ratioW, alignCorners);
+    }
+
+    /** Source rows and weights of every output row (bicubic). */
+    public CubicTaps cubicRows() {
+        return cubic(h, oh, ratioH, alignCorners);
+    }
+
+    /** Source columns and weights of every output column (bicubic). */
+    public CubicTaps cubicColumns() {
+        return cubic(w, ow, ratioW, alignCorners);
     }
 
     static int nearest(int o, int in, int out, float ratio, boolean shortcuts) {
@@ -92,5 +119,37 @@ public record UpsampleGeometry(int n, int c, int h, int w, int oh, int ow, Upsam
             l0[o] = 1f - l1[o];
         }
         return new LinearTaps(i0, i1, l0, l1);
+    }
+
+    static CubicTaps cubic(int in, int out, float ratio, boolean alignCorners) {
+        int[][] index = new int[4][out];
+        float[][] weight = new float[4][out];
+        for (int o = 0; o < out; o++) {
+            // area_pixel_compute_source_index with cubic=true: as for bilinear, but negative positions are kept
+            float real = alignCorners ? ratio * (float) o : (float) (ratio * (o + 0.5) - 0.5);
+            int i = (int) Math.floor(real);
+            float t = real - i;
+            float t2 = 1f - t;
+            weight[0][o] = far(t + 1f);
+            weight[1][o] = near(t);
+            weight[2][o] = near(t2);
+            weight[3][o] = far(t2 + 1f);
+            for (int k = 0; k < 4; k++) {
+                index[k][o] = Math.min(Math.max(i - 1 + k, 0), in - 1);
+            }
+        }
+        return new CubicTaps(index, weight);
+    }
+
+    /** cubic_convolution1: the weight of a tap at distance x in [0, 1], in float as ATen evaluates it. */
+    private static float near(float x) {
+        float a = CUBIC_A;
+        return ((a + 2) * x - (a + 3)) * x * x + 1;
+    }
+
+    /** cubic_convolution2: the weight of a tap at distance x in [1, 2], in float as ATen evaluates it. */
+    private static float far(float x) {
+        float a = CUBIC_A;
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
     }
 }

@@ -4,6 +4,7 @@ import static io.opsgi.op.ContractAssertions.assertRule;
 import static io.opsgi.op.ContractAssertions.attrs;
 import static io.opsgi.op.ContractAssertions.shape;
 import static io.opsgi.op.ContractAssertions.zeros;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,48 @@ class ResizeContractTest {
     }
 
     @Test
+    void cubic_reads_four_edge_clamped_taps_with_keys_weights() {
+        // onnx 1.12 resize_upsample_scales_cubic: 4 -> 8 by half_pixel, output 0 at -0.25: taps -2..1 read 0, 0, 0, 1 (edge padding),
+        // weights W(1.75), W(0.75), W(0.25), W(1.25) of Keys' kernel with A = -0.75
+        ResizeGeometry g = Resize.geometry(shape(1, 1, 4, 4), ResizeAttrs.scaled(Mode.CUBIC, 2, 2));
+        ResizeGeometry.CubicTaps t = g.cubicColumns();
+        assertArrayEquals(new int[] {0, 0, 0, 1}, column(t.index(), 0));
+        double[] w = {t.weight()[0][0], t.weight()[1][0], t.weight()[2][0], t.weight()[3][0]};
+        // W(d) = (A+2)d^3 - (A+3)d^2 + 1 for d <= 1, A d^3 - 5A d^2 + 8A d - 4A for 1 < d < 2 (Keys 1981)
+        assertArrayEquals(new double[] {keys(1.75, -0.75), keys(0.75, -0.75), keys(0.25, -0.75), keys(1.25, -0.75)}, w, 1e-15);
+        // exclude_outside with A = -0.5 (resize_upsample_scales_cubic_a_n0p5_exclude_outside): the taps -2 and -1 weigh 0,
+        // tap 0's W(0.25) = 0.8671875 and tap 1's W(1.25) = -0.0703125 are divided by their sum 0.796875
+        ResizeGeometry.CubicTaps x = Resize.geometry(shape(1, 1, 4, 4), ResizeAttrs.scaled(Mode.CUBIC, 2, 2).withCubic(-0.5, true)).cubicColumns();
+        assertArrayEquals(new double[] {0, 0, 0.8671875 / 0.796875, -0.0703125 / 0.796875},
+                new double[] {x.weight()[0][0], x.weight()[1][0], x.weight()[2][0], x.weight()[3][0]}, 1e-15);
+        // an integer coordinate (asymmetric, output 0 at 0) takes ratio 1 from the element to its left: weight 1 on tap 2
+        ResizeGeometry.CubicTaps a = Resize.geometry(shape(1, 1, 4, 4), ResizeAttrs.scaled(Mode.CUBIC, 2, 2).with(CoordinateTransformation.ASYMMETRIC))
+                .cubicRows();
+        assertArrayEquals(new double[] {0, 0, 1, 0}, new double[] {a.weight()[0][0], a.weight()[1][0], a.weight()[2][0], a.weight()[3][0]});
+    }
+
+    @Test
+    void cubic_attributes_in_onnx_terms() {
+        ResizeAttrs a = Resize.attrs(attrs("mode", "cubic", "scales", List.of(2, 2), "cubic_coeff_a", -0.5, "exclude_outside", 1));
+        assertEquals(Mode.CUBIC, a.mode());
+        assertEquals(-0.5, a.cubicCoeffA());
+        assertTrue(a.excludeOutside());
+        ResizeAttrs d = Resize.attrs(attrs("mode", "cubic", "sizes", List.of(3, 3)));
+        assertEquals(-0.75, d.cubicCoeffA());
+        assertFalse(d.excludeOutside());
+    }
+
+    private static int[] column(int[][] m, int o) {
+        return new int[] {m[0][o], m[1][o], m[2][o], m[3][o]};
+    }
+
+    private static double keys(double d, double a) {
+        return d <= 1 ? (a + 2) * d * d * d - (a + 3) * d * d + 1 : a * d * d * d - 5 * a * d * d + 8 * a * d - 4 * a;
+    }
+
+    @Test
     void one_error_per_rule() {
-        assertRule(OP, "resize_mode", () -> Resize.attrs(attrs("mode", "cubic", "scales", List.of(2, 2))), "cubic is not supported", "mode='cubic'");
+        assertRule(OP, "resize_mode", () -> Resize.attrs(attrs("mode", "area", "scales", List.of(2, 2))), "nearest, linear or cubic", "mode='area'");
         assertRule(OP, "coordinate_transformation_mode", () -> Resize.attrs(attrs("coordinate_transformation_mode", "tf_crop_and_resize",
                 "scales", List.of(2, 2))), "tf_crop_and_resize is not supported");
         assertRule(OP, "nearest_mode", () -> Resize.attrs(attrs("nearest_mode", "round", "scales", List.of(2, 2))), "'round'");

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.opsgi.op.UpsampleAttrs.ScaleFactor;
+import io.opsgi.op.UpsampleGeometry.CubicTaps;
 import io.opsgi.op.UpsampleGeometry.LinearTaps;
 import io.opsgi.tensor.Shape;
 import java.util.List;
@@ -108,6 +109,39 @@ class UpsampleContractTest {
         assertArrayEquals(new int[] {0}, same.index0());
         assertArrayEquals(new float[] {1f}, same.lambda0());
         assertArrayEquals(new float[] {0f}, same.lambda1());
+    }
+
+    @Test
+    void bicubic_taps_are_clamped_and_weighted_by_keys_kernel_with_a_minus_0_75() {
+        // torch 1.13: F.interpolate(arange(5.), size=(1, 7), mode='bicubic') =
+        // [-0.07871747, 0.4752189, 1.3294464, 2.0000002, 2.6705542, 3.5247805, 4.0787168]
+        CubicTaps t = Upsample.geometry(shape(1, 2, 1, 5), UpsampleAttrs.toSize(UpsampleMode.BICUBIC, 1, 7)).cubicColumns();
+        float[] ramp = new float[7];
+        for (int o = 0; o < 7; o++) {
+            for (int k = 0; k < 4; k++) {
+                ramp[o] += t.index()[k][o] * t.weight()[k][o];
+            }
+        }
+        assertArrayEquals(new float[] {-0.07871747f, 0.4752189f, 1.3294464f, 2.0000002f, 2.6705542f, 3.5247805f, 4.0787168f}, ramp, 2e-6f); // float sums: a few ulp
+        // output 0 sits at 0.5*5/7 - 0.5 = -0.14: not clamped to 0 (unlike bilinear), its taps -2..1 are
+        assertArrayEquals(new int[] {0, 0, 0, 1}, new int[] {t.index()[0][0], t.index()[1][0], t.index()[2][0], t.index()[3][0]});
+        assertArrayEquals(new int[] {3, 4, 4, 4}, new int[] {t.index()[0][6], t.index()[1][6], t.index()[2][6], t.index()[3][6]});
+        // align_corners, 3 -> 5: output 1 sits at 0.5, where Keys' kernel with A = -0.75 gives W(1.5) = A/8, W(0.5) = 19/32
+        CubicTaps half = Upsample.geometry(shape(1, 1, 3, 3), UpsampleAttrs.toSize(UpsampleMode.BICUBIC, 5, 5).withAlignCorners(true)).cubicRows();
+        assertArrayEquals(new float[] {-0.09375f, 0.59375f, 0.59375f, -0.09375f},
+                new float[] {half.weight()[0][1], half.weight()[1][1], half.weight()[2][1], half.weight()[3][1]});
+        // out = in: no copy shortcut, but the weights are then exactly 0, 1, 0, 0
+        CubicTaps same = Upsample.geometry(shape(1, 1, 5, 6), UpsampleAttrs.toSize(UpsampleMode.BICUBIC, 5, 6)).cubicRows();
+        assertArrayEquals(new float[] {0f, 1f, 0f, 0f}, new float[] {same.weight()[0][2], same.weight()[1][2], same.weight()[2][2], same.weight()[3][2]});
+    }
+
+    @Test
+    void bicubic_takes_align_corners_and_recomputes_like_bilinear() {
+        UpsampleAttrs a = Upsample.attrs(attrs("scale_factor", 1.5, "mode", "bicubic", "align_corners", true));
+        assertEquals(UpsampleMode.BICUBIC, a.mode());
+        assertEquals(4f / 6f, Upsample.geometry(shape(1, 2, 5, 5), a).ratioH(), "align_corners ignores the scale");
+        assertEquals((float) (1 / 1.5), Upsample.geometry(shape(1, 2, 5, 5), UpsampleAttrs.bicubic(1.5, false)).ratioH());
+        assertEquals(5f / 7f, Upsample.geometry(shape(1, 2, 5, 5), UpsampleAttrs.bicubic(1.5, false).withRecomputeScaleFactor(true)).ratioH());
     }
 
     @Test

@@ -13,6 +13,6 @@ final class HalfPixelResize implements ResizeKernel {
     @Override
     public void resize(ResizeGeometry g, float[] x, float[] y) {
         new DirectResize().resize(new ResizeGeometry(g.n(), g.c(), g.h(), g.w(), g.oh(), g.ow(), g.mode(), CoordinateTransformation.HALF_PIXEL,
-                g.nearestMode(), g.scaleH(), g.scaleW()), x, y);
+                g.nearestMode(), g.scaleH(), g.scaleW(), g.cubicCoeffA(), g.excludeOutside()), x, y);
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.opsgi.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -217,6 +219,65 @@ class ReplayCatchesWrongKernelsTest {
         }
         assertTrue(asymmetricFailed >= 8, "only " + asymmetricFailed + " asymmetric cases caught");
         assertTrue(replay.run(vectors.find("resize_torch_nearest_scale_2").orElseThrow(), new HalfPixelResize(), "half-pixel-always").failed());
+    }
+
+    /** Bicubic with A = -0.5 fails every bicubic case whose weights are not all 0 or 1, and no other upsample case. */
+    @Test
+    void bicubicWithTheWrongCoefficientIsCaught() {
+        int failed = 0, bicubic = 0;
+        for (VectorCase c : vectors.cases("upsample")) {
+            CaseResult r = replay.run(c, WrongBicubicUpsample.catmullRom(), "a-minus-0.5");
+            if (!"bicubic".equals(c.attrs().get("mode"))) {
+                assertTrue(r.passed(), r::describe);
+            } else if (!c.isErrorCase()) {
+                bicubic++;
+                failed += r.failed() ? 1 : 0;
+            }
+        }
+        // passing: zero batch, same size, input 1x1, align_corners output 1x1 and 0.3x0.6 (every position an integer)
+        assertEquals(bicubic - 5, failed, failed + " of " + bicubic + " bicubic cases caught");
+    }
+
+    /**
+     * Bicubic reading 0 outside the input (instead of the border element) fails every bicubic case
+     * except those where no tap of non-zero weight leaves the input: a 1x1 output at the centre of a
+     * 4x4 input, align_corners outputs at integer positions (weights 0, 1, 0, 0), the same size, an
+     * empty batch.
+     */
+    @Test
+    void bicubicWithUnclampedTapsIsCaught() {
+        Set<String> passed = new TreeSet<>();
+        for (VectorCase c : vectors.cases("upsample")) {
+            CaseResult r = replay.run(c, WrongBicubicUpsample.zeroOutside(), "zero-outside");
+            if (!"bicubic".equals(c.attrs().get("mode"))) {
+                assertTrue(r.passed(), r::describe);
+            } else if (!c.isErrorCase() && !r.failed()) {
+                passed.add(c.name().substring("upsample_bicubic_".length()));
+            }
+        }
+        assertEquals(new TreeSet<>(List.of("default_output_1x1", "align_false_output_1x1", "align_true_output_1x1", "align_true_down_0_5",
+                "align_true_down_0_3x0_6", "same_size_copies", "zero_batch")), passed);
+    }
+
+    /** A cubic resize ignoring exclude_outside fails every exclude_outside case; one ignoring cubic_coeff_a every A = -0.5 case. */
+    @Test
+    void cubicResizeIgnoringItsAttributesIsCaught() {
+        for (boolean ignoreExclude : new boolean[] {true, false}) {
+            int failed = 0, affected = 0;
+            for (VectorCase c : vectors.cases("resize")) {
+                CaseResult r = replay.run(c, new CubicAttrsIgnoredResize(ignoreExclude), ignoreExclude ? "exclude-outside-ignored" : "a-ignored");
+                boolean hit = ignoreExclude ? Integer.valueOf(1).equals(c.attrs().get("exclude_outside")) && "cubic".equals(c.attrs().get("mode"))
+                        : c.attrs().get("cubic_coeff_a") != null && "cubic".equals(c.attrs().get("mode"));
+                if (hit) {
+                    affected++;
+                    failed += r.failed() ? 1 : 0;
+                } else {
+                    assertTrue(r.passed(), r::describe);
+                }
+            }
+            assertTrue(affected >= 6, "only " + affected + " cases to catch");
+            assertEquals(affected, failed, (ignoreExclude ? "exclude_outside" : "cubic_coeff_a") + " ignored: " + failed + " of " + affected + " caught");
+        }
     }
 
     @Test

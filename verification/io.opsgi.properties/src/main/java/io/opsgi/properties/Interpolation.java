@@ -65,6 +65,57 @@ final class Interpolation {
         return Nchw.tensor(out, y);
     }
 
+    /**
+     * A separable blend in double: row(i) and col(j) give {index_0, weight_0, index_1, weight_1, ...};
+     * y = sum over row taps of weight * (sum over column taps of weight * x).
+     */
+    static Tensor separable(Tensor input, Shape out, IntFunction<double[]> row, IntFunction<double[]> col) {
+        Nchw x = Nchw.of(input);
+        int oh = out.dim(out.rank() - 2), ow = out.dim(out.rank() - 1);
+        double[] y = new double[x.n() * x.c() * oh * ow];
+        int at = 0;
+        for (int n = 0; n < x.n(); n++) {
+            for (int ch = 0; ch < x.c(); ch++) {
+                for (int i = 0; i < oh; i++) {
+                    double[] r = row.apply(i);
+                    for (int j = 0; j < ow; j++) {
+                        double[] q = col.apply(j);
+                        double sum = 0;
+                        for (int u = 0; u < r.length; u += 2) {
+                            double blend = 0;
+                            for (int v = 0; v < q.length; v += 2) {
+                                blend += x.at(n, ch, (int) r[u], (int) q[v]) * q[v + 1];
+                            }
+                            sum += blend * r[u + 1];
+                        }
+                        y[at++] = sum;
+                    }
+                }
+            }
+        }
+        return Nchw.tensor(out, y);
+    }
+
+    /** Keys' cubic convolution kernel W(d) with coefficient a (Keys 1981): the bicubic weight of a tap at distance d. */
+    static double keys(double d, double a) {
+        d = Math.abs(d);
+        if (d <= 1) {
+            return (a + 2) * d * d * d - (a + 3) * d * d + 1;
+        }
+        return d < 2 ? a * d * d * d - 5 * a * d * d + 8 * a * d - 4 * a : 0;
+    }
+
+    /** The four taps floor(p) - 1 .. floor(p) + 2 of position p, clamped to [0, in - 1], with Keys' weights for a: {index, weight, ...}. */
+    static double[] cubicTaps(double p, int in, double a) {
+        double f = Math.floor(p);
+        double[] t = new double[8];
+        for (int k = 0; k < 4; k++) {
+            t[2 * k] = Math.max(0, Math.min(in - 1, f - 1 + k));
+            t[2 * k + 1] = keys(p - (f - 1 + k), a);
+        }
+        return t;
+    }
+
     /** Every blended output is a convex combination: within its plane's [min, max], up to the interpolation bound's rounding. */
     static void assertWithinPlaneRanges(Object kernel, Tensor input, Tensor output) {
         Nchw x = Nchw.of(input), y = Nchw.of(output);

@@ -142,7 +142,7 @@ final class LayerCases {
         Arbitrary<UpsampleMode> modes = Arbitraries.of(UpsampleMode.class);
         return Combinators.combine(Generators.batch(), ints(1, 3), ints(1, 9), ints(1, 9), modes, Arbitraries.of(true, false), seeds())
                 .flatAs((n, c, h, w, mode, bySize, seed) -> {
-                    Arbitrary<Boolean> align = mode == UpsampleMode.BILINEAR ? Arbitraries.of(Boolean.FALSE, Boolean.TRUE).injectNull(0.3)
+                    Arbitrary<Boolean> align = mode.interpolates() ? Arbitraries.of(Boolean.FALSE, Boolean.TRUE).injectNull(0.3)
                             : Arbitraries.just(null);
                     if (bySize) {
                         return Combinators.combine(Generators.hw(1, 16), align)
@@ -172,7 +172,7 @@ final class LayerCases {
                     c.inputShape(), () -> new UpsampleAttrs(HW.of(3), null, c.mode(), c.alignCorners(), true))),
             new Mutation<>("align_corners_mode", c -> upsampleCall(c, "align_corners_mode", "mode=nearest, align_corners=false", c.inputShape(),
                     () -> new UpsampleAttrs(c.size(), c.scale(), UpsampleMode.NEAREST, false, c.recompute()))),
-            new Mutation<>("upsample_mode", c -> upsampleByName(c, "upsample_mode", "mode='bicubic'", Map.of("scale_factor", 2, "mode", "bicubic"))),
+            new Mutation<>("upsample_mode", c -> upsampleByName(c, "upsample_mode", "mode='area'", Map.of("scale_factor", 2, "mode", "area"))),
             new Mutation<>("pair_length", c -> upsampleByName(c, "pair_length", "size=[2, 2, 2]", Map.of("size", List.of(2, 2, 2)))),
             new Mutation<>("input_rank", c -> {
                 Shape x = Shape.of(c.c(), c.h(), c.w());

@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The laws of linear, add/sub/mul/div, matmul and upsample bite: each deliberately wrong kernel is caught with a shrunk
+ * The laws of linear, add/sub/mul/div, matmul and upsample (nearest, bilinear, bicubic) bite: each deliberately wrong kernel is caught with a shrunk
  * counterexample that reads as shapes and attributes, and the same loops without the bug pass.
  */
 class LayerFixtureProperties {
@@ -112,6 +112,62 @@ class LayerFixtureProperties {
                         }
                     }
                 });
+    }
+
+    /** A bicubic bug: none, Catmull-Rom's A = -0.5 instead of -0.75, or bilinear's clamping of negative positions to 0. */
+    enum BicubicBug { NONE, A_MINUS_HALF, POSITION_CLAMPED_AT_0 }
+
+    /** The textbook bicubic loop from the contract's float ratios: Keys' weights, four border-clamped taps per axis. */
+    private static KernelUnderTest<UpsampleKernel> bicubic(BicubicBug bug) {
+        float a = bug == BicubicBug.A_MINUS_HALF ? -0.5f : -0.75f;
+        return new KernelUnderTest<>(List.of("upsample"), "fixture-bicubic_" + bug.name().toLowerCase(), "fixtures", (g, x, y) -> {
+            int at = 0;
+            for (int p = 0; p < g.planes(); p++) {
+                for (int i = 0; i < g.oh(); i++) {
+                    for (int j = 0; j < g.ow(); j++) {
+                        float pr = position(g.ratioH(), i, g.alignCorners(), bug), pc = position(g.ratioW(), j, g.alignCorners(), bug);
+                        int fr = (int) Math.floor(pr), fc = (int) Math.floor(pc);
+                        double sum = 0;
+                        for (int u = -1; u <= 2; u++) {
+                            double blend = 0;
+                            for (int v = -1; v <= 2; v++) {
+                                int r = Math.max(0, Math.min(g.h() - 1, fr + u)), c = Math.max(0, Math.min(g.w() - 1, fc + v));
+                                blend += x[(p * g.h() + r) * g.w() + c] * Interpolation.keys(pc - (fc + v), a);
+                            }
+                            sum += blend * Interpolation.keys(pr - (fr + u), a);
+                        }
+                        y[at++] = (float) sum;
+                    }
+                }
+            }
+        });
+    }
+
+    private static float position(float ratio, int o, boolean alignCorners, BicubicBug bug) {
+        float real = alignCorners ? ratio * o : (float) (ratio * (o + 0.5) - 0.5);
+        return bug == BicubicBug.POSITION_CLAMPED_AT_0 ? Math.max(0, real) : real;
+    }
+
+    @Provide
+    Arbitrary<UpsampleCase> bicubicCases() {
+        return UPSAMPLE.bicubic();
+    }
+
+    @Property(tries = 300)
+    @ExpectCounterexample(matches = {"^upsample input=\\[\\d+, \\d+, \\d+, \\d+\\] mode=bicubic (size|scale_factor)=\\[.*seed=\\d+$"})
+    void bicubicWithCatmullRomsCoefficientIsCaught(@ForAll("bicubicCases") UpsampleCase c) {
+        UPSAMPLE.bicubicMatchesDefinition(bicubic(BicubicBug.A_MINUS_HALF), c);
+    }
+
+    @Property(tries = 300)
+    @ExpectCounterexample(matches = {"^upsample input=\\[\\d+, \\d+, \\d+, \\d+\\] mode=bicubic (size|scale_factor)=\\[.*seed=\\d+$"})
+    void bicubicClampingNegativePositionsLikeBilinearIsCaught(@ForAll("bicubicCases") UpsampleCase c) {
+        UPSAMPLE.bicubicMatchesDefinition(bicubic(BicubicBug.POSITION_CLAMPED_AT_0), c);
+    }
+
+    @Property(tries = 200)
+    void bicubicFixtureWithoutTheBugPasses(@ForAll("bicubicCases") UpsampleCase c) {
+        UPSAMPLE.bicubicMatchesDefinition(bicubic(BicubicBug.NONE), c);
     }
 
     @Provide

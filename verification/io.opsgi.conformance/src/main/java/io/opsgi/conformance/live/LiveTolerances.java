@@ -9,7 +9,6 @@ import io.opsgi.op.PoolGeometry;
 import io.opsgi.op.Tolerance;
 import io.opsgi.op.ToleranceClass;
 import io.opsgi.op.UpsampleGeometry;
-import io.opsgi.op.UpsampleMode;
 import io.opsgi.runtime.LiveCallJudge;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
@@ -43,7 +42,7 @@ public final class LiveTolerances implements LiveCallJudge {
     }
 
     static Tolerance tolerance(String op, Object geometry, List<float[]> inputs, Tensor expected) {
-        if (geometry instanceof UpsampleGeometry u && u.mode() == UpsampleMode.BILINEAR) {
+        if (geometry instanceof UpsampleGeometry u && u.mode().interpolates()) {
             // The bound needs only the input's height, width and largest magnitude.
             return ToleranceClass.interpolation(Tensor.full(Shape.of(1, 1, u.h(), u.w()), maxAbs(inputs)));
         }

@@ -4,6 +4,7 @@ import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
 import io.opsgi.op.ResizeAttrs.Mode;
 import io.opsgi.op.ResizeGeometry;
+import io.opsgi.op.ResizeGeometry.CubicTaps;
 import io.opsgi.op.ResizeGeometry.LinearTaps;
 import io.opsgi.op.ResizeKernel;
 import org.osgi.service.component.annotations.Component;
@@ -15,7 +16,9 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * <ul>
  * <li>nearest: {@code y[oh, ow] = x[row(oh), col(ow)]}, a copy;</li>
  * <li>linear: along W first, then H, as onnx 1.12's {@code interpolate_nd} nests its axes, in double
- *     and rounded to float once: {@code (x[i0,j0]·w0 + x[i0,j1]·w1)·v0 + (x[i1,j0]·w0 + x[i1,j1]·w1)·v1}.</li>
+ *     and rounded to float once: {@code (x[i0,j0]·w0 + x[i0,j1]·w1)·v0 + (x[i1,j0]·w0 + x[i1,j1]·w1)·v1};</li>
+ * <li>cubic: the same nesting over four taps per axis, in double, rounded once:
+ *     {@code Σ_i (Σ_j x[r_i, c_j]·w_j)·v_i}.</li>
  * </ul>
  * Positions are computed once per call, not per element.
  */
@@ -28,8 +31,10 @@ public final class DirectResize implements ResizeKernel {
     public void resize(ResizeGeometry g, float[] x, float[] y) {
         if (g.mode() == Mode.NEAREST) {
             nearest(g, x, y);
-        } else {
+        } else if (g.mode() == Mode.LINEAR) {
             linear(g, x, y);
+        } else {
+            cubic(g, x, y);
         }
     }
 
@@ -67,6 +72,28 @@ public final class DirectResize implements ResizeKernel {
                     double top = x[row0 + c0] * w0 + x[row0 + c1] * w1;
                     double bottom = x[row1 + c0] * w0 + x[row1 + c1] * w1;
                     y[out++] = (float) (top * v0 + bottom * v1);
+                }
+            }
+        }
+    }
+
+    private static void cubic(ResizeGeometry g, float[] x, float[] y) {
+        CubicTaps rows = g.cubicRows(), cols = g.cubicColumns();
+        int inPlane = g.h() * g.w();
+        for (int p = 0, out = 0; p < g.planes(); p++) {
+            int plane = p * inPlane;
+            for (int i = 0; i < g.oh(); i++) {
+                for (int j = 0; j < g.ow(); j++) {
+                    double sum = 0;
+                    for (int a = 0; a < 4; a++) {
+                        int row = plane + rows.index()[a][i] * g.w();
+                        double blend = 0;
+                        for (int b = 0; b < 4; b++) {
+                            blend += x[row + cols.index()[b][j]] * cols.weight()[b][j];
+                        }
+                        sum += blend * rows.weight()[a][i];
+                    }
+                    y[out++] = (float) sum;
                 }
             }
         }
