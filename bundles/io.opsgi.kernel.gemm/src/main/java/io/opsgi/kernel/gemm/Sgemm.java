@@ -84,8 +84,72 @@ public final class Sgemm {
         multiply(transA, m, n, k, a, aOff, lda, b, false, out, c, cOff, ldc, threads);
     }
 
+    /**
+     * A prepared left operand: A packed once into the panels the tiles read, for an A that does not change between calls
+     * (a layer's weights), so that {@link #multiply(PackedA, int, BPacker, RowOutput, float[], int, int, int)} packs only B.
+     */
+    public static final class PackedA {
+        final int m, k, kc, panels;
+        final float[] data;
+
+        private PackedA(int m, int k) {
+            this.m = m;
+            this.k = k;
+            this.kc = balanced(Math.max(k, 1), KC, 1);
+            this.panels = ceilDiv(m, MR);
+            this.data = new float[Math.multiplyExact(panels * MR, Math.max(k, 1))];
+        }
+
+        /** Rows of A. */
+        public int rows() {
+            return m;
+        }
+
+        /** Columns of A (the inner dimension). */
+        public int depth() {
+            return k;
+        }
+    }
+
+    /**
+     * A[m x k] packed for {@link #multiply(PackedA, int, BPacker, RowOutput, float[], int, int, int)}: A[i][p] is
+     * {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} if {@code transA}; a is not kept.
+     */
+    public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        if (m < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: negative size m=" + m + ", k=" + k);
+        }
+        checkLeading("lda", lda, transA ? m : k);
+        PackedA p = new PackedA(m, k);
+        for (int pc = 0; pc < k; pc += p.kc) {
+            int kcb = Math.min(p.kc, k - pc);
+            for (int t = 0; t < p.panels; t++) {
+                Packing.packA(a, aOff, lda, transA, t * MR, Math.min(MR, m - t * MR), MR, pc, kcb, p.data, packedAt(p, pc, kcb, t));
+            }
+        }
+        return p;
+    }
+
+    /** Where panel {@code t} of the K block starting at {@code pc} (of {@code kcb} steps) begins in a packed A. */
+    private static int packedAt(PackedA a, int pc, int kcb, int t) {
+        return pc * a.panels * MR + t * MR * kcb;
+    }
+
+    /**
+     * {@code C = A·B} for a packed A, C's rows finished as they are stored ({@link RowOutput}), on at most {@code threads}
+     * threads: the same bits as the unpacked call.
+     */
+    public static void multiply(PackedA a, int n, BPacker b, RowOutput out, float[] c, int cOff, int ldc, int threads) {
+        multiply(false, a.m, n, a.k, null, 0, Math.max(a.k, 1), a, b, false, out, c, cOff, ldc, threads);
+    }
+
     private static void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker b, boolean accumulate,
             RowOutput out, float[] c, int cOff, int ldc, int threads) {
+        multiply(transA, m, n, k, a, aOff, lda, null, b, accumulate, out, c, cOff, ldc, threads);
+    }
+
+    private static void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, PackedA packed, BPacker b,
+            boolean accumulate, RowOutput out, float[] c, int cOff, int ldc, int threads) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("sgemm: negative size m=" + m + ", n=" + n + ", k=" + k);
         }
@@ -106,7 +170,7 @@ public final class Sgemm {
             }
             return;
         }
-        Operands op = new Operands(transA, m, n, k, a, aOff, lda, b, accumulate, out, c, cOff, ldc);
+        Operands op = new Operands(transA, m, n, k, a, aOff, lda, packed, b, accumulate, out, c, cOff, ldc);
         int rowPanels = ceilDiv(m, MR), colPanels = ceilDiv(n, NR);
         int tasks = threads <= 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS ? 1 : threads * TASKS_PER_THREAD;
         int[] grid = split(tasks, rowPanels, colPanels, m, n);
@@ -177,6 +241,10 @@ public final class Sgemm {
      */
     private static void rowBlock(Operands op, Scratch s, int ic, int mcb, int jc, int ncb, int pc, int kcb, boolean accumulate,
             boolean finish) {
+        if (op.packed != null) {
+            packedRowBlock(op, s, ic, mcb, jc, ncb, pc, kcb, accumulate, finish);
+            return;
+        }
         int tall = mcb / MR, rest = mcb % MR, shortTiles = 0;
         if (rest == 2 * MR_SHORT - MR && tall > 0) {
             tall--;
@@ -222,6 +290,26 @@ public final class Sgemm {
         }
     }
 
+    /**
+     * {@link #rowBlock} on a prepacked A: its panels of MR rows in place (ic is a multiple of MR: the row parts and
+     * blocks are), the last one zero-padded, so only tall tiles.
+     */
+    private static void packedRowBlock(Operands op, Scratch s, int ic, int mcb, int jc, int ncb, int pc, int kcb, boolean accumulate,
+            boolean finish) {
+        RowOutput out = op.out;
+        float[] bias = out == null || accumulate ? null : out.bias();
+        int row0 = out == null ? 0 : out.firstRow() + ic;
+        int first = ic / MR, tiles = ceilDiv(mcb, MR);
+        for (int q = 0; q < ncb; q += NR) {
+            int cols = Math.min(NR, ncb - q), bAt = q * kcb;
+            int cAt = op.cOff + ic * op.ldc + jc + q;
+            for (int t = 0, r = 0; t < tiles; t++, r += MR) {
+                MicroKernel.tall(kcb, op.packed.data, packedAt(op.packed, pc, kcb, first + t), s.b, bAt, op.c, cAt + r * op.ldc, op.ldc,
+                        Math.min(MR, mcb - r), cols, accumulate, bias, row0 + r, out, finish, s.acc);
+            }
+        }
+    }
+
     /** {@code size} cut into equal blocks of at most {@code max} (rounded up to a multiple of {@code unit}), so no block is a sliver. */
     static int balanced(int size, int max, int unit) {
         int blocks = ceilDiv(size, max);
@@ -239,8 +327,8 @@ public final class Sgemm {
     }
 
     /** One call's operands, shared read-only by its tasks. */
-    private record Operands(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BPacker b, boolean accumulate,
-            RowOutput out, float[] c, int cOff, int ldc) {
+    private record Operands(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, PackedA packed, BPacker b,
+            boolean accumulate, RowOutput out, float[] c, int cOff, int ldc) {
     }
 
     /** A thread's packing buffers (the largest A and B blocks) and the tile spill. */

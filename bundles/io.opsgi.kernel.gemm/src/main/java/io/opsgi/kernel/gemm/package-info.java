@@ -3,5 +3,5 @@
  * by col2im): {@link io.opsgi.kernel.gemm.Sgemm}. A util package: no components.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.opsgi.kernel.gemm;

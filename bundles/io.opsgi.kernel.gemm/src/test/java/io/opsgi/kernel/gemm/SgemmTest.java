@@ -131,6 +131,33 @@ class SgemmTest {
         assertArrayEquals(one, two, k + ": 2 threads differ from 1");
     }
 
+    /**
+     * A packed once ({@link Sgemm#pack}) gives the unpacked call's bits, with a bias per row, on one and two threads, on
+     * the non-accumulating cases (a packed A only stores); A is not read after packing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void packedAGivesTheUnpackedBits(Case k) {
+        if (k.accumulate) {
+            return;
+        }
+        Random r = new Random(k.toString().hashCode() + 1);
+        float[] a = random(r, k.aOff + (k.transA ? k.k : k.m) * k.lda());
+        float[] b = random(r, k.bOff + (k.transB ? k.n : k.k) * k.ldb()), bias = random(r, k.m + 3);
+        Sgemm.PackedA packed = Sgemm.pack(k.transA, k.m, k.k, a, k.aOff, k.lda());
+        float[] unpacked = new float[k.cOff + k.m * k.ldc()];
+        Sgemm.multiply(k.transA, k.m, k.n, k.k, a, k.aOff, k.lda(), BPacker.dense(b, k.bOff, k.ldb(), k.transB),
+                new RowOutput(bias, 3, null, null), unpacked, k.cOff, k.ldc(), 1);
+        java.util.Arrays.fill(a, Float.NaN); // the packed copy must not read it
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            float[] c = new float[unpacked.length];
+            Sgemm.multiply(packed, k.n, BPacker.dense(b, k.bOff, k.ldb(), k.transB), new RowOutput(bias, 3, null, null), c, k.cOff,
+                    k.ldc(), threads);
+            assertArrayEquals(unpacked, c, k + ": packed A on " + threads + " thread(s)");
+        }
+    }
+
     private static float[] run(Case k, float[] a, float[] b, float[] c0, int threads) {
         Parallel.setThreads(threads);
         float[] c = c0.clone();

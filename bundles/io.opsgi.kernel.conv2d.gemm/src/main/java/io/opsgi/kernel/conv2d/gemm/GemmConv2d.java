@@ -30,9 +30,9 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * many small products (groups, batches) run one per thread instead, each thread with its own
  * input scratch.
  *
- * <p>Prepared ({@link #prepare}): the GEMM reads the weight rows in place, so there is nothing to
- * pack; the weights are copied once, and the epilogue runs on each tile of the product as it is
- * stored, instead of as separate layers each with a pass over the whole output; a call below
+ * <p>Prepared ({@link #prepare}): the weights are packed once per group into the GEMM's A panels
+ * ({@link Sgemm#pack}; unprepared calls pack them block by block on every call), and the epilogue runs on each tile of
+ * the product as it is stored, instead of as separate layers each with a pass over the whole output; a call below
  * {@link Parallel#INLINE_FLOPS} runs on the calling thread alone. A 1x1 conv (groups 1, unpadded, any stride) is
  * prepared as a {@link PointwiseBlocked}: the same GEMM for NCHW, and an NCHWc micro-kernel when the plan keeps its
  * input, residual or output channel-blocked ({@link io.opsgi.op.ChannelBlocks}).
@@ -54,35 +54,42 @@ public final class GemmConv2d implements Conv2dKernel {
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        compute(g, x, w, bias, null, null, y);
+        compute(g, x, w, null, bias, null, null, y);
     }
 
     @Override
     public PreparedConv2d prepare(ConvGeometry g, float[] w, float[] bias, Epilogue epilogue) {
         PreparedConv2d plain = PreparedConv.of(this, g, epilogue, () -> {
-            float[] weights = w.clone(), b = bias == null ? null : bias.clone();
+            int og = g.cOutPerGroup(), k = g.cInPerGroup() * g.kh() * g.kw();
+            Sgemm.PackedA[] weights = new Sgemm.PackedA[g.groups()];
+            for (int group = 0; group < weights.length; group++) {
+                weights[group] = Sgemm.pack(false, og, k, w, group * og * k, k);
+            }
+            float[] b = bias == null ? null : bias.clone();
             VectorEpilogue e = VectorEpilogue.of(epilogue);
-            return (x, residual, y) -> compute(g, x, weights, b, e, residual, y);
+            return (x, residual, y) -> compute(g, x, null, weights, b, e, residual, y);
         });
         return PointwiseBlocked.serves(g) ? new PointwiseBlocked(plain, g, w, bias, epilogue) : plain;
     }
 
-    private static void compute(ConvGeometry g, float[] x, float[] w, float[] bias, VectorEpilogue e, float[] residual, float[] y) {
+    /** The products with weights {@code w} as given, or packed per group ({@code packed}, prepared). */
+    private static void compute(ConvGeometry g, float[] x, float[] w, Sgemm.PackedA[] packed, float[] bias, VectorEpilogue e,
+            float[] residual, float[] y) {
         int og = g.cOutPerGroup(), k = g.cInPerGroup() * g.kh() * g.kw(), outPlane = g.oh() * g.ow();
         int products = g.n() * g.groups(), threads = Parallel.threads();
         long flops = 2L * og * outPlane * k;
         if (products >= 2 * threads || flops < SPLIT_MIN_FLOPS) {
-            Parallel.forEach(products, u -> product(g, x, w, bias, e, residual, y, u, 1));
+            Parallel.forEach(products, u -> product(g, x, w, packed, bias, e, residual, y, u, 1));
         } else {
             for (int u = 0; u < products; u++) {
-                product(g, x, w, bias, e, residual, y, u, threads);
+                product(g, x, w, packed, bias, e, residual, y, u, threads);
             }
         }
     }
 
     /** Y_g of image u / groups, group u % groups, on up to {@code threads} threads. */
-    private static void product(ConvGeometry g, float[] x, float[] w, float[] bias, VectorEpilogue e, float[] residual, float[] y, int u,
-            int threads) {
+    private static void product(ConvGeometry g, float[] x, float[] w, Sgemm.PackedA[] packed, float[] bias, VectorEpilogue e,
+            float[] residual, float[] y, int u, int threads) {
         int n = u / g.groups(), group = u % g.groups();
         int cg = g.cInPerGroup(), og = g.cOutPerGroup(), k = cg * g.kh() * g.kw();
         int outPlane = g.oh() * g.ow(), firstIn = group * cg, firstOut = group * og;
@@ -95,8 +102,12 @@ public final class GemmConv2d implements Conv2dKernel {
             PhasedInput src = PhasedInput.of(g, x, n, firstIn, PHASED);
             col = new Im2colPacker(src, g.kh(), g.kw(), g.dilationH(), g.dilationW(), g.ow());
         }
-        Sgemm.multiply(false, og, outPlane, k, w, firstOut * k, k, col, new RowOutput(bias, firstOut, e, residual), y, yAt, outPlane,
-                threads);
+        RowOutput out = new RowOutput(bias, firstOut, e, residual);
+        if (packed != null) {
+            Sgemm.multiply(packed[group], outPlane, col, out, y, yAt, outPlane, threads);
+        } else {
+            Sgemm.multiply(false, og, outPlane, k, w, firstOut * k, k, col, out, y, yAt, outPlane, threads);
+        }
     }
 
     /** 1x1, stride 1, no padding: output position t reads input position t, so im2col is the identity. */
