@@ -44,25 +44,12 @@ final class Interpolation {
 
     /** Bilinear in double: row(i) and col(j) give {i0, i1, lambda1}; y = x[i0] (1 - lambda1) + x[i1] lambda1 along each axis. */
     static Tensor bilinear(Tensor input, Shape out, IntFunction<double[]> row, IntFunction<double[]> col) {
-        Nchw x = Nchw.of(input);
-        int oh = out.dim(out.rank() - 2), ow = out.dim(out.rank() - 1);
-        double[] y = new double[x.n() * x.c() * oh * ow];
-        int at = 0;
-        for (int n = 0; n < x.n(); n++) {
-            for (int ch = 0; ch < x.c(); ch++) {
-                for (int i = 0; i < oh; i++) {
-                    double[] r = row.apply(i);
-                    int r0 = (int) r[0], r1 = (int) r[1];
-                    for (int j = 0; j < ow; j++) {
-                        double[] q = col.apply(j);
-                        int q0 = (int) q[0], q1 = (int) q[1];
-                        y[at++] = (x.at(n, ch, r0, q0) * (1 - q[2]) + x.at(n, ch, r0, q1) * q[2]) * (1 - r[2])
-                                + (x.at(n, ch, r1, q0) * (1 - q[2]) + x.at(n, ch, r1, q1) * q[2]) * r[2];
-                    }
-                }
-            }
-        }
-        return Nchw.tensor(out, y);
+        return separable(input, out, i -> twoTaps(row.apply(i)), j -> twoTaps(col.apply(j)));
+    }
+
+    /** {i0, i1, lambda1} as {@link #separable}'s taps: {i0, 1 - lambda1, i1, lambda1}. */
+    private static double[] twoTaps(double[] t) {
+        return new double[] {t[0], 1 - t[2], t[1], t[2]};
     }
 
     /**
