@@ -75,13 +75,7 @@ final class Folding {
         System.arraycopy(idx.dims(), 0, out, ax, idx.rank());
         System.arraycopy(d, ax + 1, out, ax + idx.rank(), r - ax - 1);
         long n = checkedElements(out);
-        long outer = 1, inner = 1;
-        for (int i = 0; i < ax; i++) {
-            outer *= d[i];
-        }
-        for (int i = ax + 1; i < r; i++) {
-            inner *= d[i];
-        }
+        long outer = Dims.product(d, 0, ax), inner = Dims.product(d, ax + 1, r);
         long[] ix = idx.longs();
         int[] src = new int[(int) n];
         int o = 0;
@@ -240,14 +234,7 @@ final class Folding {
      */
     static Data crop(Importer m, Data x, int axis, long lo, long hi, long[] out, String suffix) {
         Shape s = x.shape();
-        long outer = 1, inner = 1;
-        for (int d = 0; d < s.rank(); d++) {
-            if (d < axis) {
-                outer *= s.dim(d);
-            } else if (d > axis) {
-                inner *= s.dim(d);
-            }
-        }
+        long outer = Dims.product(s, 0, axis), inner = Dims.product(s, axis + 1, s.rank());
         long size = s.dim(axis);
         Data rows = m.emit(suffix + "/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(outer, 1, size, inner)), Map.of());
         Data kept = m.emit(suffix + "/crop", "pad", List.of(rows.layer()), Map.of("pad", Importer.longsToList(0, 0, -lo, -(size - hi))), Map.of());
@@ -457,13 +444,7 @@ final class Folding {
             floats |= c.isFloat();
         }
         int n = (int) checkedElements(out);
-        long outer = 1, inner = 1;
-        for (int k = 0; k < ax; k++) {
-            outer *= out[k];
-        }
-        for (int k = ax + 1; k < r; k++) {
-            inner *= out[k];
-        }
+        long outer = Dims.product(out, 0, ax), inner = Dims.product(out, ax + 1, r);
         float[] f = floats ? new float[n] : null;
         long[] v = floats ? null : new long[n];
         int o = 0;

@@ -378,16 +378,9 @@ final class Lowering {
      */
     private static Data mean(Importer m, Data x, int first, int last, boolean keep, String suffix) {
         Shape s = x.shape();
-        long outer = 1, len = 1, inner = 1;
+        long outer = Dims.product(s, 0, first), len = Dims.product(s, first, last + 1), inner = Dims.product(s, last + 1, s.rank());
         List<Long> out = new ArrayList<>();
         for (int d = 0; d < s.rank(); d++) {
-            if (d < first) {
-                outer *= s.dim(d);
-            } else if (d > last) {
-                inner *= s.dim(d);
-            } else {
-                len *= s.dim(d);
-            }
             if (d < first || d > last || keep) {
                 out.add(d < first || d > last ? (long) s.dim(d) : 1L);
             }
@@ -570,16 +563,7 @@ final class Lowering {
             m.set(0, m.emit("", "prelu", List.of(x.layer()), Map.of("num_parameters", 1), Map.of("weight", Tensor.of(Shape.of(1), slope.floats()[0]))));
             return;
         }
-        long outer = 1, channels = 1, inner = 1;
-        for (int d = 0; d < r; d++) {
-            if (d < first) {
-                outer *= xs.dim(d);
-            } else if (d > last) {
-                inner *= xs.dim(d);
-            } else {
-                channels *= xs.dim(d);
-            }
-        }
+        long outer = Dims.product(xs, 0, first), channels = Dims.product(xs, first, last + 1), inner = Dims.product(xs, last + 1, r);
         float[] w = new float[Math.toIntExact(channels)];
         for (int c = 0; c < w.length; c++) {
             int at = 0; // the slope element of span index c: its own strides, 0 along its size-1 dimensions
@@ -656,14 +640,7 @@ final class Lowering {
             m.set(0, m.emit(type, x, Map.of("dim", a)));
             return;
         }
-        long outer = 1, inner = 1;
-        for (int i = 0; i < r; i++) {
-            if (i < a) {
-                outer *= x.shape().dim(i);
-            } else {
-                inner *= x.shape().dim(i);
-            }
-        }
+        long outer = Dims.product(x.shape(), 0, a), inner = Dims.product(x.shape(), a, r);
         Data flat = m.emit("/2d", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, inner)), Map.of());
         Data y = m.emit("/" + type, type, List.of(flat.layer()), Map.of("dim", 1), Map.of());
         m.set(0, m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(x.shape().toArray())), Map.of()));
@@ -870,10 +847,7 @@ final class Lowering {
             m.set(0, m.emit("flatten", x, Map.of("start_dim", 1, "end_dim", -1)));
             return;
         }
-        long outer = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= x.shape().dim(i);
-        }
+        long outer = Dims.product(x.shape(), 0, a);
         m.set(0, m.emit("", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, x.shape().size() / Math.max(1, outer))), Map.of()));
     }
 
