@@ -52,6 +52,18 @@ public final class GemmConv2d implements Conv2dKernel {
     /** Each calling or pool thread's padded, phase-split input copy, reused across calls. */
     private static final ThreadLocal<float[]> PHASED = ThreadLocal.withInitial(() -> new float[0]);
 
+    /** The blocked 1x1's strip width, or 0 for this machine's choice ({@link PointwiseStrips#pixels}). */
+    private final int pointwisePixels;
+
+    public GemmConv2d() {
+        this(0);
+    }
+
+    /** With the blocked 1x1 on strips of {@code pointwisePixels} (one of {@link PointwiseWidths}): tests run every width. */
+    GemmConv2d(int pointwisePixels) {
+        this.pointwisePixels = pointwisePixels;
+    }
+
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         compute(g, x, w, null, bias, null, null, y);
@@ -69,7 +81,7 @@ public final class GemmConv2d implements Conv2dKernel {
             VectorEpilogue e = VectorEpilogue.of(epilogue);
             return (x, residual, y) -> compute(g, x, null, weights, b, e, residual, y);
         });
-        return PointwiseBlocked.serves(g) ? new PointwiseBlocked(plain, g, w, bias, epilogue) : plain;
+        return PointwiseBlocked.serves(g) ? new PointwiseBlocked(plain, g, w, bias, epilogue, pointwisePixels) : plain;
     }
 
     /** The products with weights {@code w} as given, or packed per group ({@code packed}, prepared). */

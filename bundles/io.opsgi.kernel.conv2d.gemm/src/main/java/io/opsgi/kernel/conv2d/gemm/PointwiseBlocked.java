@@ -1,12 +1,12 @@
 package io.opsgi.kernel.conv2d.gemm;
 
 import static io.opsgi.kernel.conv2d.gemm.PointwiseStrips.LANES;
-import static io.opsgi.kernel.conv2d.gemm.PointwiseStrips.PIXELS;
 
 import io.opsgi.kernel.gemm.Sgemm;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.Transpose16;
 import io.opsgi.kernel.support.VectorEpilogue;
+import io.opsgi.kernel.support.VectorRegisters;
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.ChannelBlocks;
@@ -24,12 +24,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * downsamples exchange blocks with the depthwise and blocked 3x3 convs around them (ONNX Runtime's NCHWc pointwise
  * kernel). Its NCHW run ({@link #run(float[], float[], float[])}) is the GEMM's, unchanged.
  *
- * <p>A blocked run is the NCHWc scheme: a strip of {@link PointwiseStrips#PIXELS} output pixels of a row times two
+ * <p>A blocked run is the NCHWc scheme: a strip of {@link PointwiseStrips#pixels} output pixels of a row times two
  * output-channel blocks in vector accumulators, each input value broadcast against weight vectors packed once here to
  * [pair of blocks][cIn][2·LANES] (zero lanes past cOut). The sums are taken in the GEMM's K blocks and stored as it
  * stores them (bias added to the first block's sum), so every layout combination gives the NCHW run's bits and a plan
  * keeping blocks gives the bits of one that does not. The input is read in place in either
- * layout (no packing, only the real channels broadcast); a row's last strip starts at {@code ow - PIXELS}, overlapping
+ * layout (no packing, only the real channels broadcast); a row's last strip starts at {@code ow - pixels}, overlapping
  * the one before, instead of a narrower kernel. A strip's sums go to a small buffer and from there, the bias (or the
  * previous K block) and the residual added and relu/clamp applied on the way, into the output's place (a blocked
  * output as it is); other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
@@ -67,6 +67,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private final float lo, hi;
     private final boolean fusedInStore;
     private final long flops;
+    /** The strip kernels of this machine's width for the row ({@link PointwiseStrips#pixels}), or of a width a test chose. */
+    private final PointwiseStrips strips;
     /** Inputs converted to NCHW for the GEMM, reused across calls (one per concurrent call). */
     private final ConcurrentLinkedQueue<float[]> nchwInputs = new ConcurrentLinkedQueue<>();
 
@@ -77,8 +79,10 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
                 && (long) g.cIn() * 2 * LANES * ((g.cOut() + 2L * LANES - 1) / (2 * LANES)) < Integer.MAX_VALUE - 64;
     }
 
-    PointwiseBlocked(PreparedConv2d plain, ConvGeometry g, float[] w, float[] bias, Epilogue e) {
+    /** {@code pixels}: the strip width, or 0 for this machine's choice. */
+    PointwiseBlocked(PreparedConv2d plain, ConvGeometry g, float[] w, float[] bias, Epilogue e, int pixels) {
         this.plain = plain;
+        this.strips = PointwiseStrips.of(pixels == 0 ? PointwiseStrips.pixels(g.ow(), VectorRegisters.COUNT) : pixels);
         this.g = g;
         this.e = e;
         this.outBlocks = (g.cOut() + LANES - 1) / LANES;
@@ -265,7 +269,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             int pixels = (r1 - r0) * ow;
             float[] out = nchwOut ? (s[0] = grow(s[0], 2 * LANES * pixels)) : y;
             float[] res = nchwResidual ? (s[1] = grow(s[1], 2 * LANES * pixels)) : residual;
-            float[] acc = s[2] = grow(s[2], 2 * PIXELS * LANES);
+            float[] acc = s[2] = grow(s[2], 2 * PointwiseStrips.WIDEST * LANES);
             for (int pair = group * perGroup, end = Math.min(pairs, pair + perGroup); pair < end; pair++) {
                 int block0 = 2 * pair, blocks = Math.min(2, outBlocks - block0), k0 = block0 * LANES;
                 if (nchwResidual) {
@@ -308,8 +312,9 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             float[] res, int rRow0, int rRow1, int pair, int blocks, int k0) {
         int ow = g.ow(), ps = g.strideW() * (blockedX ? LANES : 1), wq = pair * pairStride();
         float[] fused = fusedInStore ? res : null;
-        // Strips of PIXELS, the last one ending at ow (overlapping the one before); a row narrower than a strip pixel by pixel.
-        int count = ow >= PIXELS ? PIXELS : 1;
+        // Strips of `pixels`, the last one ending at ow (overlapping the one before); a row narrower than a strip pixel by pixel.
+        int pixels = strips.pixels, count = ow >= pixels ? pixels : 1;
+        boolean constantStep = blockedX && g.strideW() == 1;
         for (int col = 0; col < ow; col += count) {
             int c0 = Math.min(col, ow - count);
             int xs = x0 + c0 * ps, o0 = oRow0 + c0 * LANES, o1 = oRow1 + c0 * LANES, q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
@@ -318,15 +323,17 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             for (int c = 0; c < g.cIn(); c += kBlock) {
                 int cEnd = Math.min(g.cIn(), c + kBlock), wc = wq + c * blocks * LANES;
                 boolean first = c == 0, last = cEnd == g.cIn();
-                if (count == PIXELS && blocks == 2) {
-                    PointwiseStrips.two(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, acc, 0, PIXELS * LANES);
-                } else if (count == PIXELS) {
-                    PointwiseStrips.one(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, acc, 0);
+                if (count == pixels && blocks == 2 && constantStep) {
+                    strips.twoBlocked(x, xs, groupStep, c, cEnd, packed, wc, acc, 0, pixels * LANES);
+                } else if (count == pixels && blocks == 2) {
+                    strips.two(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, acc, 0, pixels * LANES);
+                } else if (count == pixels) {
+                    strips.one(x, xs, ps, groupLen, groupStep, c, cEnd, packed, wc, acc, 0);
                 } else {
-                    PointwiseStrips.pixel(x, xs, groupLen, groupStep, c, cEnd, packed, wc, blocks, acc, 0, PIXELS * LANES);
+                    PointwiseStrips.pixel(x, xs, groupLen, groupStep, c, cEnd, packed, wc, blocks, acc, 0, pixels * LANES);
                 }
                 for (int bl = 0; bl < blocks; bl++) {
-                    PointwiseStrips.store(acc, bl * PIXELS * LANES, count, first ? bias : null, k0 + bl * LANES, !first,
+                    PointwiseStrips.store(acc, bl * pixels * LANES, count, first ? bias : null, k0 + bl * LANES, !first,
                             last ? act : PointwiseStrips.NONE, lo, hi, last ? fused : null, bl == 0 ? q0 : q1, out, bl == 0 ? o0 : o1);
                 }
             }

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked micro-kernels of the channel-blocked 1x1 conv ({@link PointwiseBlocked}): a strip of
- * {@link #PIXELS} output pixels of one row times one or two blocks of output channels, each accumulator one vector
+ * {@link #pixels} output pixels of one row times one or two blocks of output channels, each accumulator one vector
  * of channels, all held in registers over the whole reduction; per input channel each pixel's input value is
  * broadcast once against the pair's two weight vectors (packed [cIn][2 blocks][lane], one stream).
  *
@@ -22,112 +22,63 @@ import jdk.incubator.vector.VectorSpecies;
  * is the NCHW GEMM's bits, whatever the layouts.
  *
  * <p>Loops are do-while loops, as in the blocked conv's strips: C2 keeps vector accumulators in registers through
- * nested do-while loops.
+ * nested do-while loops. One subclass per strip width, generated from {@code src/build/PointwiseStrips.template} by
+ * {@code bundles/build/Unroll.java} (the pom's {@code unroll.widths}).
  */
-final class PointwiseStrips {
+abstract class PointwiseStrips {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
-    private static final int PAIR = 2 * LANES;
-    /** Pixels per strip: 7 divides every ResNet and MobileNet width (112, 56, 28, 14, 7); 14 accumulators + 2 weights + 1 broadcast in 32 registers. */
-    static final int PIXELS = 7;
+    static final int PAIR = 2 * LANES;
+    /** The widest strip (7 divides every ResNet and MobileNet width: 112, 56, 28, 14, 7), for scratch sizes. */
+    static final int WIDEST = 7;
     /** What {@link #store} applies after the last K block: nothing, relu, clamp(lo, hi) (the residual too if res != null). */
     static final int NONE = 0, RELU = 1, CLAMP = 2;
 
-    private PointwiseStrips() {
+    /** Pixels per strip. */
+    final int pixels;
+
+    PointwiseStrips(int pixels) {
+        this.pixels = pixels;
     }
 
-    static void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0,
-            int o1) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
-        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero;
-        int s1 = ps, s2 = 2 * ps, s3 = 3 * ps, s4 = 4 * ps, s5 = 5 * ps, s6 = 6 * ps;
-        int wq = wq0;
-        if (cFrom < cTo) {
-            int g = cFrom / groupLen, c = cFrom, q = x0 + g * groupStep + (cFrom - g * groupLen);
-            do {
-                int end = q + Math.min(groupLen - (c - g * groupLen), cTo - c);
-                c += end - q;
-                do {
-                    FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
-                    FloatVector v = FloatVector.fromArray(SPECIES, w, wq + LANES);
-                    FloatVector p = FloatVector.broadcast(SPECIES, x[q]);
-                    a0 = u.fma(p, a0);
-                    c0 = v.fma(p, c0);
-                    p = FloatVector.broadcast(SPECIES, x[q + s1]);
-                    a1 = u.fma(p, a1);
-                    c1 = v.fma(p, c1);
-                    p = FloatVector.broadcast(SPECIES, x[q + s2]);
-                    a2 = u.fma(p, a2);
-                    c2 = v.fma(p, c2);
-                    p = FloatVector.broadcast(SPECIES, x[q + s3]);
-                    a3 = u.fma(p, a3);
-                    c3 = v.fma(p, c3);
-                    p = FloatVector.broadcast(SPECIES, x[q + s4]);
-                    a4 = u.fma(p, a4);
-                    c4 = v.fma(p, c4);
-                    p = FloatVector.broadcast(SPECIES, x[q + s5]);
-                    a5 = u.fma(p, a5);
-                    c5 = v.fma(p, c5);
-                    p = FloatVector.broadcast(SPECIES, x[q + s6]);
-                    a6 = u.fma(p, a6);
-                    c6 = v.fma(p, c6);
-                    wq += PAIR;
-                } while (++q < end);
-                g++;
-                q = x0 + g * groupStep;
-            } while (c < cTo);
+    /** The kernels on strips of {@code pixels} pixels, one of the generated widths ({@link PointwiseWidths#ALL}). */
+    static PointwiseStrips of(int pixels) {
+        for (PointwiseStrips s : PointwiseWidths.ALL) {
+            if (s.pixels == pixels) {
+                return s;
+            }
         }
-        a0.intoArray(out, o0);
-        a1.intoArray(out, o0 + LANES);
-        a2.intoArray(out, o0 + 2 * LANES);
-        a3.intoArray(out, o0 + 3 * LANES);
-        a4.intoArray(out, o0 + 4 * LANES);
-        a5.intoArray(out, o0 + 5 * LANES);
-        a6.intoArray(out, o0 + 6 * LANES);
-        c0.intoArray(out, o1);
-        c1.intoArray(out, o1 + LANES);
-        c2.intoArray(out, o1 + 2 * LANES);
-        c3.intoArray(out, o1 + 3 * LANES);
-        c4.intoArray(out, o1 + 4 * LANES);
-        c5.intoArray(out, o1 + 5 * LANES);
-        c6.intoArray(out, o1 + 6 * LANES);
+        throw new IllegalArgumentException("no pointwise strip kernels of " + pixels + " pixels were generated");
     }
+
+    /**
+     * Pixels per strip for rows of {@code ow} pixels on a machine with {@code registers} vector registers: 7 with 32
+     * (AVX-512: 7 x 2 accumulators, two weights and a broadcast fit). With 16 (AVX2) those spill: 6, unless a row then
+     * computes over 30% more pixels than with 4 (7-wide rows: 12 against 8), then 4, as the blocked 3x3 chooses.
+     */
+    static int pixels(int ow, int registers) {
+        if (registers >= 32) {
+            return WIDEST;
+        }
+        return roundUp(ow, 6) * 10 <= roundUp(ow, 4) * 13 ? 6 : 4;
+    }
+
+    private static long roundUp(int ow, int p) {
+        return ((long) ow + p - 1) / p * p;
+    }
+
+    /** Two blocks: input channels [cFrom, cTo) of the strip's pixels, {@code ps} apart (see the class comment). */
+    abstract void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0,
+            int o1);
+
+    /**
+     * {@link #two} on a blocked input at stride 1 (groups of LANES channels {@code blockStep} apart, pixels LANES apart): the
+     * pixel offsets are constants, not {@code pixels} run-time values the loop must keep.
+     */
+    abstract void twoBlocked(float[] x, int x0, int blockStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0, int o1);
 
     /** {@link #two} for the last block of an odd block count: weights [cIn][lane]. */
-    static void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
-        int s1 = ps, s2 = 2 * ps, s3 = 3 * ps, s4 = 4 * ps, s5 = 5 * ps, s6 = 6 * ps;
-        int wq = wq0;
-        if (cFrom < cTo) {
-            int g = cFrom / groupLen, c = cFrom, q = x0 + g * groupStep + (cFrom - g * groupLen);
-            do {
-                int end = q + Math.min(groupLen - (c - g * groupLen), cTo - c);
-                c += end - q;
-                do {
-                    FloatVector u = FloatVector.fromArray(SPECIES, w, wq);
-                    a0 = u.fma(FloatVector.broadcast(SPECIES, x[q]), a0);
-                    a1 = u.fma(FloatVector.broadcast(SPECIES, x[q + s1]), a1);
-                    a2 = u.fma(FloatVector.broadcast(SPECIES, x[q + s2]), a2);
-                    a3 = u.fma(FloatVector.broadcast(SPECIES, x[q + s3]), a3);
-                    a4 = u.fma(FloatVector.broadcast(SPECIES, x[q + s4]), a4);
-                    a5 = u.fma(FloatVector.broadcast(SPECIES, x[q + s5]), a5);
-                    a6 = u.fma(FloatVector.broadcast(SPECIES, x[q + s6]), a6);
-                    wq += LANES;
-                } while (++q < end);
-                g++;
-                q = x0 + g * groupStep;
-            } while (c < cTo);
-        }
-        a0.intoArray(out, o0);
-        a1.intoArray(out, o0 + LANES);
-        a2.intoArray(out, o0 + 2 * LANES);
-        a3.intoArray(out, o0 + 3 * LANES);
-        a4.intoArray(out, o0 + 4 * LANES);
-        a5.intoArray(out, o0 + 5 * LANES);
-        a6.intoArray(out, o0 + 6 * LANES);
-    }
+    abstract void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0);
 
     /**
      * One output pixel of {@code blocks} (1 or 2) blocks: rows narrower than a strip. Weights of the pair

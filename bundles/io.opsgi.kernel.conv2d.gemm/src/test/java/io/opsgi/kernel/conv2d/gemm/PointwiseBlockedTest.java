@@ -79,8 +79,45 @@ class PointwiseBlockedTest {
                 "the cases above take the paths they name");
     }
 
-    /** Every layout combination of case k with one of the epilogues, against the reference, the GEMM and each other. */
+    /**
+     * Every generated strip width ({@link PointwiseWidths}) on any machine, whichever this machine's rule takes: random
+     * cases and rows of 7, 13, 14 and 56 pixels (strips overlapping at the row's end), every layout, the GEMM's bits.
+     */
+    @Test
+    void everyStripWidthGivesTheGemmBits() {
+        for (PointwiseStrips width : PointwiseWidths.ALL) {
+            GemmConv2d kernel = new GemmConv2d(width.pixels);
+            Random r = new Random(width.pixels);
+            for (int i = 0; i < 12; i++) {
+                check(kernel, new Case(1 + r.nextInt(2), 1 + r.nextInt(40), 1 + r.nextInt(9), 1 + r.nextInt(20), 1 + r.nextInt(70),
+                        1 + r.nextInt(2), r.nextBoolean()), r, i);
+            }
+            check(kernel, new Case(1, 24, 3, 7, 40, 1, true), r, 0);
+            check(kernel, new Case(1, 16, 2, 13, 48, 1, false), r, 2);
+            check(kernel, new Case(1, 33, 2, 14, 20, 1, true), r, 4);
+            check(kernel, new Case(1, 8, 2, 56, 32, 1, true), r, 5);
+        }
+    }
+
+    @Test
+    void theMachinesRuleTakesAGeneratedWidth() {
+        for (int registers : new int[] {16, 32}) {
+            for (int ow = 1; ow <= 120; ow++) {
+                int p = PointwiseStrips.pixels(ow, registers);
+                assertEquals(p, PointwiseStrips.of(p).pixels, "width " + ow + " on " + registers + " registers");
+            }
+        }
+        assertEquals(4, PointwiseStrips.pixels(7, 16), "7-wide rows: 8 pixels computed, not 12");
+        assertEquals(6, PointwiseStrips.pixels(14, 16), "14-wide rows: 18 pixels against 16");
+        assertEquals(7, PointwiseStrips.pixels(56, 32));
+    }
+
     private void check(Case k, Random r, int i) {
+        check(KERNEL, k, r, i);
+    }
+
+    /** Every layout combination of case k with one of the epilogues, against the reference, the GEMM and each other. */
+    private void check(GemmConv2d kernel, Case k, Random r, int i) {
         float[] x = uniformSigned(r, Shape.of(k.n, k.c, k.h, k.w)).toArray();
         float[] w = uniformSigned(r, Shape.of(k.k, k.c, 1, 1)).toArray();
         float[] b = k.bias ? uniformSigned(r, Shape.of(k.k)).toArray() : null;
@@ -90,8 +127,8 @@ class PointwiseBlockedTest {
         float[] residual = e.residual() ? uniformSigned(r, g.outputShape()).toArray() : null;
         float[] xBefore = x.clone(), wBefore = w.clone(), residualBefore = residual == null ? null : residual.clone();
 
-        PreparedBlockedConv2d raw = (PreparedBlockedConv2d) KERNEL.prepare(g, w, b, Epilogue.NONE);
-        PreparedBlockedConv2d p = (PreparedBlockedConv2d) KERNEL.prepare(g, w, b, e);
+        PreparedBlockedConv2d raw = (PreparedBlockedConv2d) kernel.prepare(g, w, b, Epilogue.NONE);
+        PreparedBlockedConv2d p = (PreparedBlockedConv2d) kernel.prepare(g, w, b, e);
         assertEquals(ChannelBlocks.class, p.layoutOwner());
         int lanes = p.lanes();
         // The plain sum through the blocked path (x blocked, y NCHW): the reference and the GEMM within the tolerance.
