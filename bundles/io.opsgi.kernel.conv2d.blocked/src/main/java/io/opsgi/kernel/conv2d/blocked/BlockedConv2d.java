@@ -3,6 +3,7 @@ package io.opsgi.kernel.conv2d.blocked;
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.Transpose16;
+import io.opsgi.kernel.support.Transpose8;
 import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.ActivationAttrs;
@@ -479,6 +480,13 @@ public final class BlockedConv2d implements Conv2dKernel {
                         tileRows[l] = dst0 + l * plane + p;
                     }
                     Transpose16.tile(rows, src0 + p * 16, 16, y, tileRows);
+                }
+            } else if (Transpose8.AVAILABLE && lanes == 8) {
+                for (; p + 8 <= ow; p += 8) {
+                    for (int l = 0; l < 8; l++) {
+                        tileRows[l] = dst0 + l * plane + p;
+                    }
+                    Transpose8.tile(rows, src0 + p * 8, 8, y, tileRows);
                 }
             }
             for (int l = 0; l < lanes; l++) {
