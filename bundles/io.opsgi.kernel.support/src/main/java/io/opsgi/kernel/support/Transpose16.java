@@ -50,16 +50,21 @@ public final class Transpose16 {
 
     /**
      * {@code lanes} channels of an NCHW tensor, {@code pixels} pixels each, into [pixel][lane] rows of {@code stride} floats:
-     * {@code out[dst + p·stride + l] = nchw[src + l·plane + p]}. Whole 16x16 tiles in registers where a row holds 16 full lanes.
+     * {@code out[dst + p·stride + l] = nchw[src + l·plane + p]}. Whole 16x16 (or, with 8 lanes, 8x8) tiles in registers where a
+     * row holds that many full lanes.
      */
     public static void toPixelRows(float[] nchw, int src, int plane, int pixels, int lanes, float[] out, int dst, int stride) {
-        int tiled = AVAILABLE && lanes == 16 && stride == 16 ? pixels / 16 * 16 : 0;
+        int size = tileSize(lanes, stride), tiled = size == 0 ? 0 : pixels / size * size;
         int[] at = new int[16];
-        for (int p = 0; p < tiled; p += 16) {
-            for (int j = 0; j < 16; j++) {
+        for (int p = 0; p < tiled; p += size) {
+            for (int j = 0; j < size; j++) {
                 at[j] = dst + (p + j) * stride;
             }
-            tile(nchw, src + p, plane, out, at);
+            if (size == 16) {
+                tile(nchw, src + p, plane, out, at);
+            } else {
+                Transpose8.tile(nchw, src + p, plane, out, at);
+            }
         }
         for (int p = tiled; p < pixels; p++) {
             for (int l = 0; l < lanes; l++) {
@@ -70,19 +75,28 @@ public final class Transpose16 {
 
     /** The inverse of {@link #toPixelRows}: {@code nchw[dst + l·plane + p] = rows[src + p·stride + l]} for the real lanes. */
     public static void fromPixelRows(float[] rows, int src, int stride, int pixels, int lanes, float[] nchw, int dst, int plane) {
-        int tiled = AVAILABLE && lanes == 16 && stride == 16 ? pixels / 16 * 16 : 0;
+        int size = tileSize(lanes, stride), tiled = size == 0 ? 0 : pixels / size * size;
         int[] at = new int[16];
-        for (int p = 0; p < tiled; p += 16) {
-            for (int j = 0; j < 16; j++) {
+        for (int p = 0; p < tiled; p += size) {
+            for (int j = 0; j < size; j++) {
                 at[j] = dst + j * plane + p;
             }
-            tile(rows, src + p * stride, stride, nchw, at);
+            if (size == 16) {
+                tile(rows, src + p * stride, stride, nchw, at);
+            } else {
+                Transpose8.tile(rows, src + p * stride, stride, nchw, at);
+            }
         }
         for (int p = tiled; p < pixels; p++) {
             for (int l = 0; l < lanes; l++) {
                 nchw[dst + l * plane + p] = rows[src + p * stride + l];
             }
         }
+    }
+
+    /** The register tile for rows of {@code lanes} full lanes {@code stride} apart: 16 or 8 ({@link Transpose8}), 0 for none. */
+    private static int tileSize(int lanes, int stride) {
+        return AVAILABLE && lanes == 16 && stride == 16 ? 16 : Transpose8.AVAILABLE && lanes == 8 && stride == 8 ? 8 : 0;
     }
 
     /** {@code dst[rows[j] + i] = src[srcOff + i*srcStride + j]} for i, j in [0, 16). */
