@@ -22,6 +22,8 @@ public final class Transpose16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     /** Whether vectors are 512 bits (16 floats, the callers' block size); otherwise callers use their scalar loops. */
     public static final boolean AVAILABLE = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
+    /** The register tile of this machine's vectors: 16 (512-bit), 8 (256-bit, {@link Transpose8}) or 0 (none: scalar loops). */
+    public static final int TILE = AVAILABLE ? 16 : Transpose8.AVAILABLE ? 8 : 0;
 
     private static final VectorShuffle<Float> UP8 = up(8), UP4 = up(4), UP2 = up(2), UP1 = up(1);
     private static final VectorShuffle<Float> DOWN8 = down(8), DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
@@ -60,11 +62,7 @@ public final class Transpose16 {
             for (int j = 0; j < size; j++) {
                 at[j] = dst + (p + j) * stride;
             }
-            if (size == 16) {
-                tile(nchw, src + p, plane, out, at);
-            } else {
-                Transpose8.tile(nchw, src + p, plane, out, at);
-            }
+            machineTile(nchw, src + p, plane, out, at);
         }
         for (int p = tiled; p < pixels; p++) {
             for (int l = 0; l < lanes; l++) {
@@ -81,11 +79,7 @@ public final class Transpose16 {
             for (int j = 0; j < size; j++) {
                 at[j] = dst + j * plane + p;
             }
-            if (size == 16) {
-                tile(rows, src + p * stride, stride, nchw, at);
-            } else {
-                Transpose8.tile(rows, src + p * stride, stride, nchw, at);
-            }
+            machineTile(rows, src + p * stride, stride, nchw, at);
         }
         for (int p = tiled; p < pixels; p++) {
             for (int l = 0; l < lanes; l++) {
@@ -94,9 +88,18 @@ public final class Transpose16 {
         }
     }
 
-    /** The register tile for rows of {@code lanes} full lanes {@code stride} apart: 16 or 8 ({@link Transpose8}), 0 for none. */
+    /** The register tile for rows of {@code lanes} full lanes {@code stride} apart: {@link #TILE}, or 0 for none. */
     private static int tileSize(int lanes, int stride) {
-        return AVAILABLE && lanes == 16 && stride == 16 ? 16 : Transpose8.AVAILABLE && lanes == 8 && stride == 8 ? 8 : 0;
+        return lanes == TILE && stride == TILE ? TILE : 0;
+    }
+
+    /** A {@link #TILE} x {@link #TILE} tile: {@code dst[rows[j] + i] = src[srcOff + i*srcStride + j]} ({@link #tile} or {@link Transpose8#tile}). */
+    public static void machineTile(float[] src, int srcOff, int srcStride, float[] dst, int[] rows) {
+        if (TILE == 16) {
+            tile(src, srcOff, srcStride, dst, rows);
+        } else {
+            Transpose8.tile(src, srcOff, srcStride, dst, rows);
+        }
     }
 
     /** {@code dst[rows[j] + i] = src[srcOff + i*srcStride + j]} for i, j in [0, 16). */

@@ -3,7 +3,6 @@ package io.opsgi.kernel.conv2d.blocked;
 import io.opsgi.kernel.support.ConvTaps;
 import io.opsgi.kernel.support.Parallel;
 import io.opsgi.kernel.support.Transpose16;
-import io.opsgi.kernel.support.Transpose8;
 import io.opsgi.kernel.support.PreparedConv;
 import io.opsgi.kernel.support.VectorEpilogue;
 import io.opsgi.op.ActivationAttrs;
@@ -474,19 +473,13 @@ public final class BlockedConv2d implements Conv2dKernel {
             int src0 = rowBase + bl * lay.owStrips * LANES;
             int dst0 = ((n * g.cOut() + k0) * g.oh() + oh) * ow, plane = g.oh() * ow;
             int p = 0;
-            if (Transpose16.AVAILABLE && lanes == 16) {
-                for (; p + 16 <= ow; p += 16) {
-                    for (int l = 0; l < 16; l++) {
+            int t = Transpose16.TILE;
+            if (t != 0 && lanes == t) {
+                for (; p + t <= ow; p += t) {
+                    for (int l = 0; l < t; l++) {
                         tileRows[l] = dst0 + l * plane + p;
                     }
-                    Transpose16.tile(rows, src0 + p * 16, 16, y, tileRows);
-                }
-            } else if (Transpose8.AVAILABLE && lanes == 8) {
-                for (; p + 8 <= ow; p += 8) {
-                    for (int l = 0; l < 8; l++) {
-                        tileRows[l] = dst0 + l * plane + p;
-                    }
-                    Transpose8.tile(rows, src0 + p * 8, 8, y, tileRows);
+                    Transpose16.machineTile(rows, src0 + p * t, t, y, tileRows);
                 }
             }
             for (int l = 0; l < lanes; l++) {
@@ -641,13 +634,13 @@ public final class BlockedConv2d implements Conv2dKernel {
                     Arrays.fill(out, dst, dst + left * LANES, 0f);
                     Arrays.fill(out, dst + (left + wd) * LANES, dst + width * LANES, 0f);
                     int inside = dst + left * LANES;
-                    // Whole 16x16 tiles (16 channels x 16 columns) in registers, the rest one by one.
-                    int colTiled = Transpose16.AVAILABLE && lanes == 16 ? wd / 16 * 16 : 0;
-                    for (int col = 0; col < colTiled; col += 16) {
-                        for (int j = 0; j < 16; j++) {
+                    // Whole tiles (TILE channels x TILE columns) in registers, the rest one by one.
+                    int t = Transpose16.TILE, colTiled = t != 0 && lanes == t ? wd / t * t : 0;
+                    for (int col = 0; col < colTiled; col += t) {
+                        for (int j = 0; j < t; j++) {
                             tileRows[j] = inside + (col + j) * LANES;
                         }
-                        Transpose16.tile(x, src0 + col, plane, out, tileRows);
+                        Transpose16.machineTile(x, src0 + col, plane, out, tileRows);
                     }
                     for (int l = 0; l < lanes; l++) {
                         int src = src0 + l * plane;
@@ -672,14 +665,14 @@ public final class BlockedConv2d implements Conv2dKernel {
                 Arrays.fill(out, dst, dst + left * cIn, 0f);
                 Arrays.fill(out, dst + (left + wd) * cIn, dst + rw * cIn, 0f);
                 int inside = dst + left * cIn, src0 = n * cIn * plane + r * wd;
-                // Whole 16x16 tiles (16 channels x 16 columns) in registers, the rest one by one.
-                int cTiled = Transpose16.AVAILABLE ? cIn / 16 * 16 : 0, colTiled = Transpose16.AVAILABLE ? wd / 16 * 16 : 0;
-                for (int c = 0; c < cTiled; c += 16) {
-                    for (int col = 0; col < colTiled; col += 16) {
-                        for (int j = 0; j < 16; j++) {
+                // Whole tiles (TILE channels x TILE columns) in registers, the rest one by one.
+                int t = Transpose16.TILE, cTiled = t != 0 ? cIn / t * t : 0, colTiled = t != 0 ? wd / t * t : 0;
+                for (int c = 0; c < cTiled; c += t) {
+                    for (int col = 0; col < colTiled; col += t) {
+                        for (int j = 0; j < t; j++) {
                             tileRows[j] = inside + (col + j) * cIn + c;
                         }
-                        Transpose16.tile(x, src0 + c * plane + col, plane, out, tileRows);
+                        Transpose16.machineTile(x, src0 + c * plane + col, plane, out, tileRows);
                     }
                 }
                 for (int c = 0; c < cIn; c++) {
