@@ -287,14 +287,15 @@ final class BlockedDepthwise implements PreparedBlockedConv2d {
                 Arrays.fill(out, row + (left + wd) * L, row + width * L, 0f);
             }
             int src = (n * c + k0) * hw, p = 0;
-            if (Transpose16.AVAILABLE && real == 16) {
-                int[] at = new int[16];
-                for (; p + 16 <= hw; p += 16) {
-                    for (int j = 0; j < 16; j++) {
+            int t = Transpose16.TILE;
+            if (t != 0 && real == t) {
+                int[] at = new int[t];
+                for (; p + t <= hw; p += t) {
+                    for (int j = 0; j < t; j++) {
                         int q = p + j;
                         at[j] = ((plane * h + q / wd) * width + left + q % wd) * L;
                     }
-                    Transpose16.tile(x, src + p, hw, out, at);
+                    Transpose16.machineTile(x, src + p, hw, out, at);
                 }
             }
             for (; p < hw; p++) {
