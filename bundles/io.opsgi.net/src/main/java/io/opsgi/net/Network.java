@@ -122,7 +122,7 @@ public final class Network {
     /** Checks {@code d} and infers every shape; no kernel runs. */
     public static Network plan(NetworkDescription d) {
         List<LayerSpec> specs = d.layers();
-        if (specs.isEmpty()) {
+        if (specs.isEmpty() && d.outputs().isEmpty()) { // with no layers, only the input can be an output (an identity model: its copy)
             throw new NetworkException("no_layers", "the network '" + d.name() + "' has no layers");
         }
         Map<String, Integer> index = new HashMap<>();
