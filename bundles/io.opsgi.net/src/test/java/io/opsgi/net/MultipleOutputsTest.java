@@ -92,6 +92,18 @@ class MultipleOutputsTest {
                 + "\"layers\": [{\"name\": \"fc\", \"type\": \"linear\", \"in_features\": 2, \"out_features\": 3}]}", Path.of(".")).outputs());
     }
 
+    /** An output's tolerance sums the layers it is computed from: c1 alone is one 3x3 conv over 16 channels; pool sees every layer. */
+    @Test
+    void anOutputsDepthIsThatOfTheLayersItIsComputedFrom() {
+        Network net = net();
+        assertEquals(0, NetworkTolerance.depth(net, "input"), "the input is a copy, bit for bit");
+        assertEquals(NetworkTolerance.depth(Network.plan(NetworkBuilder.network("c", 1, 16, 20, 20).conv2d("c1", 16, 16, 3, "padding", 1).build())),
+                NetworkTolerance.depth(net, "c1") - NetworkTolerance.depth(net, "c0"), 1e-12, "c1 adds its own conv's term to c0's");
+        assertEquals(Math.sqrt(3 * 9), NetworkTolerance.depth(net, "c0"), 1e-12, "c0: a sum of 3*3*3 products");
+        assertEquals(NetworkTolerance.depth(net), NetworkTolerance.depth(net, "pool"), 1e-12, "every layer reaches the pool");
+        assertTrue(NetworkTolerance.depth(net, "a4") < NetworkTolerance.depth(net, "pool"));
+    }
+
     @Test
     void aRepeatedOrUnknownOutputIsRefusedInOneLine() {
         NetworkDescription d = KeptLayoutsTest.resnetLike().description();
@@ -107,12 +119,12 @@ class MultipleOutputsTest {
         assertTrue(both.getMessage().contains("give 'output' (one layer name) or 'outputs' (a list of them), not both"), both.getMessage());
     }
 
-    /** Each output within the network tolerance of the reference's (computed from the reference's output). */
+    /** Each output within the tolerance of the layers it is computed from, around the reference's output. */
     private static void assertMatches(Network net, NetworkRunner.Result want, NetworkRunner.Result got, String what) {
         assertEquals(want.outputs().size(), got.outputs().size(), what);
         for (int i = 0; i < want.outputs().size(); i++) {
             Tensor w = want.outputs().get(i);
-            TensorComparison cmp = TensorComparison.compare(net.outputs().get(i), w, got.outputs().get(i), NetworkTolerance.of(net, w));
+            TensorComparison cmp = TensorComparison.compare(net.outputs().get(i), w, got.outputs().get(i), NetworkTolerance.of(net, net.outputs().get(i), w));
             int at = i;
             assertTrue(cmp.passed(), () -> what + ", output '" + net.outputs().get(at) + "': " + cmp.problem());
         }
