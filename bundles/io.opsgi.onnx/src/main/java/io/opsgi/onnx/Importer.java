@@ -121,7 +121,8 @@ final class Importer {
         }
         Importer imp = new Importer(file, model, opset);
         NetworkDescription d = imp.translate(inputShape, name);
-        return new OnnxModel(file, d, opset, (model.getProducerName() + " " + model.getProducerVersion()).trim());
+        return new OnnxModel(file, d, opset, (model.getProducerName() + " " + model.getProducerVersion()).trim(),
+                model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList());
     }
 
     private NetworkDescription translate(Shape requested, String fileName) {

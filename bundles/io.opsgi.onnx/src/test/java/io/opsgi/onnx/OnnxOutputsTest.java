@@ -45,6 +45,7 @@ class OnnxOutputsTest {
         Graphs g = graph(1, 4).node("Relu", List.of("x"), List.of("y")).node("Sigmoid", List.of("y"), List.of("z"))
                 .node("Identity", List.of("y"), List.of("w"))
                 .init(floats("k", new long[] {2}, 0.5f, -2f)).output("z").output("x").output("k").output("w");
+        assertEquals(List.of("y", "z", "x", "k", "w"), OnnxModel.read(g.write(dir, "m")).outputNames());
         Network net = net(g);
         assertEquals(List.of(Shape.of(1, 4), Shape.of(1, 4), Shape.of(1, 4), Shape.of(2), Shape.of(1, 4)), net.outputShapes());
         assertEquals("input", net.outputs().get(2));
