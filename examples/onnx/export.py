@@ -3,6 +3,7 @@
 and PyTorch's output, for opsgi's ONNX importer to be proven against.
 
     /usr/bin/python3 examples/onnx/export.py           # the small models, committed (CI runs them)
+    /usr/bin/python3 examples/onnx/export.py --only two_heads_c10   # only the named small model(s), the others left alone
     /usr/bin/python3 examples/onnx/export.py --full    # instead: ResNet-18, MobileNetV2, SqueezeNet 1.1 at full
                                                        # size into examples/onnx/full/ (git-ignored, ~80 MB)
     /usr/bin/python3 examples/onnx/export.py --bench   # --full plus batch-8 files and the shipped examples
@@ -14,7 +15,9 @@ forward passes in train mode on random batches, cumulative average) and the affi
 away from 1 and 0, then eval mode. Each model is exported at torch's default opset (14) as model.onnx
 and/or at opset 11 as model.opset11.onnx (which, per model: SMALL, SHIPPED, FULL) (batch 1; --bench adds model.b8.onnx, batch 8, default opset),
 (opset 11 keeps batch norms as BatchNormalization nodes, see onnx_bytes), with input.npy and expected.npy (PyTorch's output for that input, eval mode, one thread) and
-expected.json (torch version, opsets, output shape, parameter count).
+expected.json (torch version, opsets, output shape, parameter count). A model with several outputs
+(two_heads_c10) has expected.0.npy, expected.1.npy, ... instead, one per graph output in the graph's order (what
+`./opsgi run --expected` takes, one per output), and expected.json lists output_names and output_shapes.
 
 Deterministic: fixed seeds, one thread; two runs on one kind of CPU write byte-identical files (the sha256
 printed at the end). Another kind writes other last bits (PyTorch picks its kernels per CPU: AVX2 or
@@ -83,6 +86,24 @@ class UNet(nn.Module):
         return self.fine(d1) + F.interpolate(self.coarse(mid), scale_factor=4, mode="nearest")
 
 
+class TwoHeads(nn.Module):
+    """A tiny CNN returning (features, logits), as detectors and feature extractors do: features is the second
+    conv's output before its ReLU (a value a fused plan would fold into the conv's epilogue), read again by the
+    head (conv, ReLU, global average pool, Linear)."""
+    OUTPUT_NAMES = ["features", "logits"]
+
+    def __init__(self, cin=3, w=8, classes=10):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(cin, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU())
+        self.down = nn.Sequential(nn.Conv2d(w, 2 * w, 3, padding=1, stride=2, bias=False), nn.BatchNorm2d(2 * w))
+        self.head = nn.Sequential(nn.ReLU(), nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                                  nn.Linear(2 * w, classes))
+
+    def forward(self, x):
+        features = self.down(self.stem(x))
+        return features, self.head(features)
+
+
 def torchvision_model(name, **kw):
     return getattr(torchvision.models, name)(weights=None, **kw)
 
@@ -109,6 +130,7 @@ SMALL = {
     "mobilenet_v2_w035_c10": (lambda: torchvision_model("mobilenet_v2", width_mult=0.35, num_classes=10), (1, 3, 96, 96), OPSET11),
     "unet_small": (lambda: UNet(), (1, 3, 64, 64), BOTH),
     "convnext_small_c10": (convnext_small, (1, 3, 64, 64), WITH_OPSET17),
+    "two_heads_c10": (lambda: TwoHeads(), (1, 3, 32, 32), BOTH),
 }
 # The shipped examples/ networks as whole-model benchmarks (--bench: into full/example_<name>/, with batch-8 files).
 BENCH_EXAMPLES = ["person_detector", "resnet_basic_block", "resnet_bottleneck_block", "mobilenet_v2_inverted_residual",
@@ -154,7 +176,8 @@ def onnx_bytes(model, x, opset):
     training=PRESERVE (the model is in eval mode), which keeps every batch norm a BatchNormalization node."""
     buf = io.BytesIO()
     mode = torch.onnx.TrainingMode.EVAL if opset == DEFAULT_OPSET else torch.onnx.TrainingMode.PRESERVE
-    torch.onnx.export(model, (x,), buf, opset_version=opset, input_names=["input"], output_names=["output"],
+    names = getattr(model, "OUTPUT_NAMES", ["output"])
+    torch.onnx.export(model, (x,), buf, opset_version=opset, input_names=["input"], output_names=names,
                       do_constant_folding=True, training=mode)
     return buf.getvalue()
 
@@ -169,9 +192,16 @@ def export(name, model, x, opsets, bench=False):
         y = model(x)
     files = {f: onnx_bytes(model, x, opset) for f, opset in opsets.items()}
     files["input.npy"] = npy(x)
-    files["expected.npy"] = npy(y)
+    if isinstance(y, tuple):  # several outputs: one file each, in the graph's order
+        for i, t in enumerate(y):
+            files[f"expected.{i}.npy"] = npy(t)
+        shapes = {"output_names": model.OUTPUT_NAMES, "output_shapes": [list(t.shape) for t in y]}
+        y = y[0]
+    else:
+        files["expected.npy"] = npy(y)
+        shapes = {"output_shape": list(y.shape)}
     meta = {"torch_version": torch.__version__, "torchvision_version": torchvision.__version__,
-            "opsets": dict(opsets), "input_shape": list(x.shape), "output_shape": list(y.shape),
+            "opsets": dict(opsets), "input_shape": list(x.shape), **shapes,
             "parameters": sum(p.numel() for p in model.parameters()), "max_abs_output": float(y.abs().max())}
     if bench:
         x8 = torch.randn((8,) + tuple(x.shape[1:]), generator=torch.Generator().manual_seed(SEED + 8))
@@ -227,7 +257,8 @@ def write_all(root, models):
             digest.update(f"{name}/{f}".encode() + hashlib.sha256(files[f]).digest())
             total += len(files[f])
         meta = json.loads(files["expected.json"])
-        print(f"{name:<32} {meta['parameters']:>11,} parameters  input {meta['input_shape']}  output {meta['output_shape']}"
+        outputs = meta.get("output_shape") or meta["output_shapes"]
+        print(f"{name:<32} {meta['parameters']:>11,} parameters  input {meta['input_shape']}  output {outputs}"
               f"  {sum(len(v) for k, v in files.items() if k.endswith('.onnx')):>11,} bytes of .onnx")
     return digest, total
 
@@ -236,14 +267,18 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--full", action="store_true", help="also the full-size torchvision models into examples/onnx/full/")
     p.add_argument("--bench", action="store_true", help="--full plus batch-8 files")
+    p.add_argument("--only", nargs="+", metavar="NAME", choices=sorted(list(SMALL) + ["example_" + n for n in SHIPPED]),
+                   help="only these small models (folder names); the other committed folders are left alone")
     args = p.parse_args()
     torch.set_num_threads(1)
     if not (args.full or args.bench):
         small = {}
         for name, (ctor, shape, opsets) in SMALL.items():
-            small[name] = export(name, *built(name, ctor, shape), opsets)
+            if not args.only or name in args.only:
+                small[name] = export(name, *built(name, ctor, shape), opsets)
         for name, opsets in SHIPPED.items():
-            small["example_" + name] = export(name, *shipped_example(name), opsets)
+            if not args.only or "example_" + name in args.only:
+                small["example_" + name] = export(name, *shipped_example(name), opsets)
         digest, total = write_all(HERE, small)
         print(f"small: torch {torch.__version__}, {total:,} bytes, content sha256 {digest.hexdigest()}")
     else:

@@ -12,8 +12,6 @@ Each case's model is rewritten in two ways, both recorded in the case, and its b
 committed (`<case>.model.onnx`) so a replay imports exactly what was written:
 - opsgi networks take one input, so every graph input after the first becomes an initializer
   holding the value onnx fed it (weights, shapes, scales, pads, the other operand);
-- a case of an op whose outputs are all its result (Split's parts; LayerNormalization's Y, Mean
-  and InvStdDev) is written once per output, the graph keeping that one output (`<case>_<output>`): an opsgi network gives one output;
 - a case whose opset is below 9 (opsgi imports opsets 9 to 17) is written at opset 13, where the
   op has the very same definition (checked: its schema's since_version is unchanged).
 Cases with a non-float32 tensor, a sequence or an optional are kept too (model only): the importer
@@ -54,10 +52,6 @@ OPS = {
     "Dropout": "dropout", "Split": "split", "Sqrt": "sqrt", "Erf": "erf", "Pow": "pow", "ReduceMean": "reducemean",
     "LayerNormalization": "layernormalization",
 }
-# Ops whose cases have several outputs that are all the op's result (Split's parts; LayerNormalization's Y, Mean and
-# InvStdDev), not training statistics or masks: an opsgi
-# network gives one output, so each such case is written once per output, the graph keeping that one output.
-ONE_CASE_PER_OUTPUT = {"Split", "LayerNormalization"}
 # Integer cases whose float32 twin has the same meaning: these ops only move, pick or compare values.
 EXACT_IN_FLOAT = {"Pad", "MaxPool", "Clip"}
 
@@ -101,8 +95,6 @@ def rewrite(case, name):
         changes.append("inputs " + ", ".join(t.name for t in initializers) + " became initializers")
     opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
     op = graph.node[0].op_type
-    if op in ONE_CASE_PER_OUTPUT:
-        changes.append(f"one case per output: the graph keeps {graph.output[0].name} of {', '.join(graph.node[0].output)}")
     if opset < MIN_OPSET:
         assert onnx.defs.get_schema(op, RAISED_OPSET).since_version == opset, (name, op, opset)
         changes.append(f"opset {opset} raised to {RAISED_OPSET} (same {op} definition)")
@@ -139,21 +131,6 @@ def as_float32(case):
                       rtol=case.rtol, atol=case.atol)
 
 
-def per_output(case):
-    """The case once per graph output: `<case>_<output>`, the node unchanged, the graph keeping that output only."""
-    inputs, outputs = case.data_sets[0]
-    twins = []
-    for i, vi in enumerate(case.model.graph.output):
-        model = onnx.ModelProto()
-        model.CopyFrom(case.model)
-        del model.graph.output[:]
-        model.graph.output.append(vi)
-        name = f"{case.name}_{vi.name}"
-        twins.append(type(case)(name=name, model_name=name, url=None, model_dir=None, model=model,
-                                data_sets=[(inputs, [outputs[i]])], kind="node", rtol=case.rtol, atol=case.atol))
-    return twins
-
-
 def save(folder, file, array):
     np.save(os.path.join(folder, file), np.ascontiguousarray(array))
     return file
@@ -176,8 +153,6 @@ def main():
         twins = [as_float32(c) for c in cases if op in EXACT_IN_FLOAT
                  and {tensor_kind(v) for v in list(c.data_sets[0][0]) + list(c.data_sets[0][1])} - {"float32", "int64"}]
         cases = cases + [t for t in twins if t is not None]
-        if op in ONE_CASE_PER_OUTPUT:
-            cases = [one for c in cases for one in per_output(c)]
         if not cases:
             summary.append(f"{op:20s} no node case in onnx {onnx.__version__}")
             continue

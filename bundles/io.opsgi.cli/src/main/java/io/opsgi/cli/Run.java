@@ -17,7 +17,10 @@ import io.opsgi.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code ./opsgi run MODEL --input x.npy}: plans the network for the input's shape (refusing a bad
  * description before any kernel runs), then runs it through the registry's active kernels and prints
  * per layer the time and the kernel variant that answered. {@code --expected} compares the output
- * with a reference (e.g. PyTorch's) within the network's depth-derived tolerance.
+ * with a reference (e.g. PyTorch's) within the network's depth-derived tolerance. A network with
+ * several outputs takes one {@code --output} and one {@code --expected} per output, in its order.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a network description or ONNX model through the active kernels; print per-layer time and the kernel that ran each layer.")
 final class Run implements Callable<Integer> {
@@ -41,11 +45,13 @@ final class Run implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "input tensor, float32 NPY")
     Path input;
 
-    @Option(names = "--output", paramLabel = "Y.npy", description = "write the output tensor here")
-    Path output;
+    @Option(names = "--output", paramLabel = "Y.npy", description = "write the output tensor here; a network with several outputs: repeat it, "
+            + "one file per output in the network's order (./opsgi summary lists them), or give none")
+    List<Path> outputs = new ArrayList<>();
 
-    @Option(names = "--expected", paramLabel = "E.npy", description = "compare the output with this tensor (exit 1 if it differs beyond the tolerance)")
-    Path expected;
+    @Option(names = "--expected", paramLabel = "E.npy", description = "compare the output with this tensor (exit 1 if it differs beyond the tolerance); "
+            + "a network with several outputs: repeat it, one file per output in the network's order, or give none")
+    List<Path> expected = new ArrayList<>();
 
     @Option(names = "--seed", paramLabel = "N", description = "use seeded weights instead of the description's weight files")
     Long seed;
@@ -63,8 +69,10 @@ final class Run implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        for (Path p : new Path[] {model, input, expected}) {
-            if (p != null && !Files.isRegularFile(p)) {
+        List<Path> inputs = new ArrayList<>(List.of(model, input));
+        inputs.addAll(expected);
+        for (Path p : inputs) {
+            if (!Files.isRegularFile(p)) {
                 System.err.println("run: no such file " + p);
                 return 2;
             }
@@ -73,15 +81,24 @@ final class Run implements Callable<Integer> {
             System.err.println("run: --repeat must be at least 1, got " + repeat);
             return 2;
         }
-        String outputProblem = output == null ? null : OutputFiles.problem(output);
-        if (outputProblem != null) {
-            System.err.println("run: --output " + outputProblem);
-            return 2;
+        for (Path output : outputs) {
+            String outputProblem = OutputFiles.problem(output);
+            if (outputProblem != null) {
+                System.err.println("run: --output " + outputProblem);
+                return 2;
+            }
         }
         Tensor x = readTensor("--input", input);
-        Tensor want = expected == null ? null : readTensor("--expected", expected);
-        if (x == null || (expected != null && want == null)) {
+        if (x == null) {
             return 2;
+        }
+        List<Tensor> wants = new ArrayList<>();
+        for (Path e : expected) {
+            Tensor want = readTensor("--expected", e);
+            if (want == null) {
+                return 2;
+            }
+            wants.add(want);
         }
         Network net;
         Weights weights;
@@ -96,6 +113,11 @@ final class Run implements Callable<Integer> {
                 d = d.withInputShape(x.shape());
             }
             net = Network.plan(d);
+            String counts = fileCounts(net);
+            if (counts != null) {
+                System.err.println("run: " + counts);
+                return 2;
+            }
             weights = Weights.load(net);
         } catch (NetworkException | OnnxException e) {
             System.err.println("run: " + e.getMessage());
@@ -118,30 +140,56 @@ final class Run implements Callable<Integer> {
             System.err.println("run: " + e.getMessage() + "; see ./opsgi list");
             return 1;
         }
-        System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output '" + net.output() + "' "
-                + r.output().shape());
+        boolean several = net.outputs().size() > 1;
+        List<String> described = new ArrayList<>();
+        for (int i = 0; i < net.outputs().size(); i++) {
+            described.add("'" + net.outputs().get(i) + "' " + r.outputs().get(i).shape());
+        }
+        System.out.println(net.description().name() + ": " + net.layers().size() + " layers, input " + x.shape() + " -> output" + (several ? "s " : " ")
+                + String.join(", ", described));
         System.out.print(plan.runTable(r));
         if (repeat > 1) {
             System.out.println(RunTimes.of(nanos).describe());
         }
-        if (r.output().size() <= 16) {
-            System.out.println("output: " + values(r.output()));
-        }
-        if (output != null) {
-            Npy.write(output, r.output());
-            System.out.println("wrote " + output);
-        }
-        if (want != null) {
-            Tolerance t = NetworkTolerance.of(net, want);
-            TensorComparison cmp = TensorComparison.compare("output", want, r.output(), t);
-            System.out.printf(Locale.ROOT, "against %s: max abs error %.3g, tolerance %s (%s): %s%n", expected, cmp.maxAbsError(), t.describe(), t.reason(),
-                    cmp.passed() ? "MATCHES" : "DIFFERS");
-            if (!cmp.passed()) {
-                System.out.println(cmp.problem());
-                return 1;
+        for (int i = 0; i < net.outputs().size(); i++) {
+            if (r.outputs().get(i).size() <= 16) {
+                System.out.println("output" + which(net, i) + ": " + values(r.outputs().get(i)));
             }
         }
-        return 0;
+        for (int i = 0; i < outputs.size(); i++) {
+            Npy.write(outputs.get(i), r.outputs().get(i));
+            System.out.println("wrote " + outputs.get(i) + (several ? " (output '" + net.outputs().get(i) + "')" : ""));
+        }
+        boolean differs = false;
+        for (int i = 0; i < wants.size(); i++) {
+            Tensor want = wants.get(i);
+            Tolerance t = several ? NetworkTolerance.of(net, net.outputs().get(i), want) : NetworkTolerance.of(net, want);
+            TensorComparison cmp = TensorComparison.compare(several ? net.outputs().get(i) : "output", want, r.outputs().get(i), t);
+            System.out.printf(Locale.ROOT, "against %s%s: max abs error %.3g, tolerance %s (%s): %s%n", expected.get(i), several ? " (output '"
+                    + net.outputs().get(i) + "')" : "", cmp.maxAbsError(), t.describe(), t.reason(), cmp.passed() ? "MATCHES" : "DIFFERS");
+            if (!cmp.passed()) {
+                System.out.println(cmp.problem());
+                differs = true;
+            }
+        }
+        return differs ? 1 : 0;
+    }
+
+    /** Null if every --output / --expected count is none or one per output; else why not, naming the outputs in order. */
+    private String fileCounts(Network net) {
+        int n = net.outputs().size();
+        for (var option : List.of(Map.entry("--output", outputs.size()), Map.entry("--expected", expected.size()))) {
+            if (option.getValue() != 0 && option.getValue() != n) {
+                return option.getValue() + " " + option.getKey() + " file" + (option.getValue() == 1 ? "" : "s") + " for " + n + " outputs "
+                        + net.outputs().stream().map(o -> "'" + o + "'").toList() + "; give one per output, in this order, or none";
+            }
+        }
+        return null;
+    }
+
+    /** {@code " 'logits'"} for output i of a network with several, nothing for a one-output network (its messages stay as they were). */
+    private static String which(Network net, int i) {
+        return net.outputs().size() == 1 ? "" : " '" + net.outputs().get(i) + "'";
     }
 
     /** The tensor, or null after saying in one line why it cannot be read. */

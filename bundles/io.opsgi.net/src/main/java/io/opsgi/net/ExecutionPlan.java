@@ -105,7 +105,9 @@ public final class ExecutionPlan {
     private final Network net;
     private final Options options;
     private final List<Step> steps;
-    private final int inputValue, outputValue, values;
+    private final int inputValue, values;
+    /** The values of the network's outputs, in its order; never in a reused buffer, never kept blocked. */
+    private final int[] outputValues;
     /** Buffer sizes by slot; a run takes a set of buffers and gives it back. */
     private final int[] slotSizes;
     private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
@@ -116,7 +118,7 @@ public final class ExecutionPlan {
     /** The layout the producer of a kept value is told to write: identity, except in the test that shows a wrong hand-off is caught. */
     private volatile UnaryOperator<ChannelBlocks> skew = UnaryOperator.identity();
 
-    private ExecutionPlan(Network net, Options options, List<Step> steps, int values, int[] slotSizes, int inputValue, int outputValue,
+    private ExecutionPlan(Network net, Options options, List<Step> steps, int values, int[] slotSizes, int inputValue, int[] outputValues,
             StepThreads.Tuning tuning) {
         this.net = net;
         this.options = options;
@@ -125,7 +127,7 @@ public final class ExecutionPlan {
         this.values = values;
         this.slotSizes = slotSizes;
         this.inputValue = inputValue;
-        this.outputValue = outputValue;
+        this.outputValues = outputValues;
     }
 
     /** Plans {@code net} with its weights (folded copies are made here; {@code weights} are not changed). */
@@ -157,7 +159,11 @@ public final class ExecutionPlan {
                 }
             }
         }
-        int out = ids.get(net.output());
+        int[] outputs = net.outputs().stream().mapToInt(ids::get).toArray();
+        Set<Integer> isOutput = new HashSet<>();
+        for (int o : outputs) {
+            isOutput.add(o);
+        }
         List<Integer> slotSizes = new ArrayList<>();
         Map<Integer, Deque<Integer>> free = new HashMap<>();
         List<Step> steps = new ArrayList<>();
@@ -169,7 +175,7 @@ public final class ExecutionPlan {
             if (g.geometry() != null || copiesInto(g, options)) {
                 int size = g.last().outputShape().size();
                 int slot = -1;
-                if (value != out) {
+                if (!isOutput.contains(value)) { // an output gets a fresh array per run: a later step must not overwrite it
                     Deque<Integer> d = free.get(size);
                     slot = d == null || d.isEmpty() ? -1 : d.pop();
                     if (slot < 0) {
@@ -189,7 +195,7 @@ public final class ExecutionPlan {
                 }
             }
         }
-        return new ExecutionPlan(net, options, steps, ids.size(), slotSizes.stream().mapToInt(Integer::intValue).toArray(), 0, out, tuning);
+        return new ExecutionPlan(net, options, steps, ids.size(), slotSizes.stream().mapToInt(Integer::intValue).toArray(), 0, outputs, tuning);
     }
 
     /**
@@ -265,13 +271,11 @@ public final class ExecutionPlan {
                 runs.add(new LayerRun(s.head(), lease == null ? null : s.servedBy(lease), nanos));
             }
             threads.end(System.nanoTime() - start);
-            Tensor y = v[outputValue];
-            for (float[] slot : slots) {
-                if (slot == y.buffer()) { // a kernel-less last layer (flatten) shares a reused buffer: the caller gets a copy
-                    y = Tensor.wrap(y.shape(), y.toArray());
-                }
+            List<Tensor> outputs = new ArrayList<>(outputValues.length);
+            for (int o : outputValues) {
+                outputs.add(result(v[o], input, slots));
             }
-            return new NetworkRunner.Result(y, runs, System.nanoTime() - start);
+            return new NetworkRunner.Result(outputs, runs, System.nanoTime() - start);
         } finally {
             leases.values().forEach(KernelLease::close);
             buffers.offer(slots);
@@ -279,6 +283,19 @@ public final class ExecutionPlan {
                 k.release(blocked);
             }
         }
+    }
+
+    /**
+     * An output as the caller gets it: a copy when it is the input itself or a kernel-less view of it (the result
+     * never aliases the caller's tensor) or when a kernel-less layer (flatten) made it share a reused buffer; else
+     * the step's own array.
+     */
+    private static Tensor result(Tensor y, Tensor input, float[][] slots) {
+        boolean shared = y.buffer() == input.buffer();
+        for (float[] slot : slots) {
+            shared |= slot == y.buffer();
+        }
+        return shared ? Tensor.wrap(y.shape(), y.toArray()) : y;
     }
 
     /** One step of a run: a conv step with kept layouts reads and writes them, any other step NCHW. */
@@ -325,7 +342,11 @@ public final class ExecutionPlan {
                 concats.add(new KeptLayouts.ConcatUse(i, c.in, channels, c.value, c.outputShape()));
             }
         }
-        k = KeptLayouts.decide(key, steps.size(), values, convs, concats, readers, outputValue, skew);
+        boolean[] outputs = new boolean[values];
+        for (int o : outputValues) {
+            outputs[o] = true;
+        }
+        k = KeptLayouts.decide(key, steps.size(), values, convs, concats, readers, outputs, skew);
         kept.set(k);
         return k;
     }
@@ -398,7 +419,7 @@ public final class ExecutionPlan {
      */
     private String describeLayout(Step s) {
         if (!(s instanceof ConvStep || s instanceof ConcatStep c && c.channelConcat()) || !options.fuse() || !options.keepLayouts()
-                || s.value == outputValue) {
+                || java.util.Arrays.stream(outputValues).anyMatch(o -> o == s.value)) {
             return "NCHW";
         }
         KeptLayouts k = kept.get();

@@ -40,7 +40,7 @@ public record Footprint(long weightBytes, long peakActivationBytes) {
             peak = Math.max(peak, live);
             alive.put(l.name(), out);
             for (String n : l.inputs()) {
-                if (lastUse.get(n) == step && !n.equals(net.output())) {
+                if (lastUse.get(n) == step && !net.isOutput(n)) {
                     Long gone = alive.remove(n);
                     live -= gone == null ? 0 : gone;
                 }

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Which layers of a planned network run as one: a conv2d, then, each only if the layer before it
- * has no other reader and is not the network's output, an inference batch norm (folded into the
+ * has no other reader and is not one of the network's outputs, an inference batch norm (folded into the
  * conv's weights and bias), a residual add (the conv's output plus a tensor computed elsewhere) and
  * an activation the {@link Epilogue} applies. Decided from the network's structure alone, so the
  * summary shows the groups without reading a weight.
@@ -140,10 +140,10 @@ final class Fusion {
         }
     }
 
-    /** The one layer reading {@code l}'s output, if exactly one does (once) and {@code l} is not the network's output. */
+    /** The one layer reading {@code l}'s output, if exactly one does (once) and {@code l} is none of the network's outputs (fused, it would not be written). */
     private static PlannedLayer soleReader(Network net, Map<String, List<PlannedLayer>> readers, PlannedLayer l) {
         List<PlannedLayer> r = readers.getOrDefault(l.name(), List.of());
-        if (r.size() != 1 || l.name().equals(net.output())) {
+        if (r.size() != 1 || net.isOutput(l.name())) {
             return null;
         }
         return r.get(0);

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  * it takes them: a conv step whose prepared conv reads them (as its input, or as its residual) with the same
  * {@link PreparedBlockedConv2d#layoutOwner() layout owner}, or a channel concat whose output is kept too (it copies
  * whole blocks: SqueezeNet's fire modules). Everything else (pools, linear, flatten, a kernel without a blocked entry
- * point, the network's output) stays NCHW, so conversion happens once, inside the first and the last conv of a
+ * point, the network's outputs) stays NCHW, so conversion happens once, inside the first and the last conv of a
  * blocked run. The zero columns of a kept value are the widest any of its readers needs. A layout belongs to the
  * kernels that decided it: when the lease's kernels change the plan prepares again and decides again (a run in
  * flight finishes on its own decision).
@@ -60,7 +60,7 @@ final class KeptLayouts {
 
     /**
      * Decides the layouts. {@code readers[v]}: for value v, the steps reading it ({@code convs} and {@code concats} by
-     * step index; a reader that is neither is absent from both); {@code outputValue} stays NCHW. {@code skew} maps the
+     * step index; a reader that is neither is absent from both); the network's outputs ({@code outputs[v]}) stay NCHW. {@code skew} maps the
      * layout a value's producer is told to write (identity in the product; tests make a wrong hand-off with it).
      *
      * <p>A value is kept blocked when its producer writes blocks (a conv whose prepared conv does, or a channel concat
@@ -69,7 +69,7 @@ final class KeptLayouts {
      * needs, and the concat copies whole blocks.
      */
     static KeptLayouts decide(Object kernelsKey, int steps, int values, List<ConvUse> convs, List<ConcatUse> concats, List<List<Integer>> readers,
-            int outputValue, UnaryOperator<ChannelBlocks> skew) {
+            boolean[] outputs, UnaryOperator<ChannelBlocks> skew) {
         PreparedConv2d[] prepared = new PreparedConv2d[steps];
         ConvUse[] byStep = new ConvUse[steps];
         ConcatUse[] concatAt = new ConcatUse[steps];
@@ -83,7 +83,7 @@ final class KeptLayouts {
         int[] lanes = new int[values];
         for (ConvUse c : convs) {
             shapes[c.value()] = c.output();
-            if (c.value() != outputValue && c.conv() instanceof PreparedBlockedConv2d p && p.writesBlocked() && c.output().rank() == 4) {
+            if (!outputs[c.value()] && c.conv() instanceof PreparedBlockedConv2d p && p.writesBlocked() && c.output().rank() == 4) {
                 owner[c.value()] = p.layoutOwner();
                 lanes[c.value()] = p.lanes();
             }
@@ -91,7 +91,7 @@ final class KeptLayouts {
         for (ConcatUse c : concats) { // in step order: a concat's inputs are decided before it
             shapes[c.value()] = c.output();
             Object o = owner[c.inputs()[0]];
-            boolean joins = c.value() != outputValue && c.output().rank() == 4 && o != null;
+            boolean joins = !outputs[c.value()] && c.output().rank() == 4 && o != null;
             for (int i = 0; joins && i < c.inputs().length; i++) {
                 int in = c.inputs()[i];
                 joins = o.equals(owner[in]) && lanes[in] == lanes[c.inputs()[0]] && (i == c.inputs().length - 1 || c.channels()[i] % lanes[in] == 0);

@@ -34,15 +34,15 @@ public final class Network {
     private final NetworkDescription description;
     private final List<PlannedLayer> layers;
     private final Map<String, PlannedLayer> byName;
-    private final String output;
+    private final List<String> outputs;
 
-    private Network(NetworkDescription description, List<PlannedLayer> layers, String output) {
+    private Network(NetworkDescription description, List<PlannedLayer> layers, List<String> outputs) {
         this.description = description;
         this.layers = List.copyOf(layers);
         Map<String, PlannedLayer> m = new HashMap<>();
         layers.forEach(l -> m.put(l.name(), l));
         this.byName = Map.copyOf(m);
-        this.output = output;
+        this.outputs = List.copyOf(outputs);
     }
 
     public NetworkDescription description() {
@@ -58,17 +58,37 @@ public final class Network {
         return byName.get(name);
     }
 
-    /** The name of the layer whose result is the network's output. */
+    /** The network's outputs in order: layer names, or {@link NetworkDescription#INPUT} for the input itself. */
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /** The first output (the only one of most networks). */
     public String output() {
-        return output;
+        return outputs.get(0);
+    }
+
+    /** Whether value {@code name} (a layer or the input) is one of the outputs: it must outlive the run, as computed. */
+    public boolean isOutput(String name) {
+        return outputs.contains(name);
     }
 
     public Shape inputShape() {
         return description.inputShape();
     }
 
+    /** The shape of the first output. */
     public Shape outputShape() {
-        return byName.get(output).outputShape();
+        return shape(output());
+    }
+
+    /** The outputs' shapes, in the order of {@link #outputs()}. */
+    public List<Shape> outputShapes() {
+        return outputs.stream().map(this::shape).toList();
+    }
+
+    private Shape shape(String value) {
+        return value.equals(NetworkDescription.INPUT) ? inputShape() : byName.get(value).outputShape();
     }
 
     /** Trainable parameters, counted as PyTorch's {@code sum(p.numel() for p in model.parameters())}. */
@@ -102,7 +122,7 @@ public final class Network {
     /** Checks {@code d} and infers every shape; no kernel runs. */
     public static Network plan(NetworkDescription d) {
         List<LayerSpec> specs = d.layers();
-        if (specs.isEmpty()) {
+        if (specs.isEmpty() && d.outputs().isEmpty()) { // with no layers, only the input can be an output (an identity model: its copy)
             throw new NetworkException("no_layers", "the network '" + d.name() + "' has no layers");
         }
         Map<String, Integer> index = new HashMap<>();
@@ -119,9 +139,15 @@ public final class Network {
             inputs.add(checkSpec(i, specs, index));
         }
         List<Integer> order = topologicalOrder(specs, inputs, index);
-        String output = d.output() != null ? d.output() : specs.get(specs.size() - 1).name();
-        if (!index.containsKey(output)) {
-            throw new NetworkException("unknown_input", "the output '" + output + "' is not a layer; layers: " + names(specs));
+        List<String> outputs = d.outputs().isEmpty() ? List.of(specs.get(specs.size() - 1).name()) : d.outputs();
+        Set<String> seen = new HashSet<>();
+        for (String output : outputs) {
+            if (!index.containsKey(output) && !output.equals(NetworkDescription.INPUT)) {
+                throw new NetworkException("unknown_input", "the output '" + output + "' is not a layer; layers: " + names(specs));
+            }
+            if (!seen.add(output)) {
+                throw new NetworkException("duplicate_output", "the output '" + output + "' is listed twice in outputs " + outputs);
+            }
         }
 
         Map<String, Shape> shapes = new HashMap<>();
@@ -135,7 +161,7 @@ public final class Network {
             fields.put(p.name(), p.field());
             planned.add(p);
         }
-        return new Network(d, planned, output);
+        return new Network(d, planned, outputs);
     }
 
     /**

@@ -24,7 +24,7 @@ public final class NetworkBuilder {
     private final Shape input;
     private WeightSource weights = new WeightSource.Seeded(0);
     private final List<LayerSpec> layers = new ArrayList<>();
-    private String output;
+    private List<String> outputs = List.of();
 
     private NetworkBuilder(String name, Shape input) {
         this.name = name;
@@ -87,12 +87,18 @@ public final class NetworkBuilder {
 
     /** Which layer's result is the output (default: the last one added). */
     public NetworkBuilder output(String layerName) {
-        output = layerName;
+        outputs = List.of(layerName);
+        return this;
+    }
+
+    /** The network's outputs in order: layer names, or {@link NetworkDescription#INPUT} (default: the last layer added). */
+    public NetworkBuilder outputs(String... values) {
+        outputs = List.of(values);
         return this;
     }
 
     public NetworkDescription build() {
-        return new NetworkDescription(name, input, weights, layers, output);
+        return new NetworkDescription(name, input, weights, layers, outputs);
     }
 
     private static Object[] concat(Object[] a, Object[] b) {

@@ -29,7 +29,7 @@ import java.util.Set;
 /**
  * The JSON form of a {@link NetworkDescription} (examples/README.md):
  * <pre>
- * {"name": "tiny", "input": [1, 3, 32, 32], "weights": {"npy": "weights"} or {"seed": 7}, "output": "fc",
+ * {"name": "tiny", "input": [1, 3, 32, 32], "weights": {"npy": "weights"} or {"seed": 7}, "output": "fc" or "outputs": ["features", "fc"],
  *  "layers": [{"name": "conv1", "type": "conv2d", "in_channels": 3, "out_channels": 8, "kernel_size": 3, "padding": 1},
  *             {"name": "res", "type": "add", "inputs": ["conv2", "conv1"]}, ...]}
  * </pre>
@@ -42,7 +42,7 @@ public final class NetworkJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
-    private static final Set<String> TOP_LEVEL = Set.of("name", "description", "input", "weights", "layers", "output");
+    private static final Set<String> TOP_LEVEL = Set.of("name", "description", "input", "weights", "layers", "output", "outputs");
 
     private NetworkJson() {
     }
@@ -112,11 +112,34 @@ public final class NetworkJson {
         for (JsonNode l : layers) {
             specs.add(layer(++index, l, where));
         }
-        JsonNode out = root.get("output");
-        if (out != null && !out.isNull() && !out.isTextual()) {
-            throw new NetworkException("json", where + ": 'output' must be a layer name");
+        return new NetworkDescription(name, input, weights, specs, outputs(root, where));
+    }
+
+    /** {@code "output": "fc"} (one output) or {@code "outputs": ["features", "fc"]} (several, in order), not both; neither: the last layer. */
+    private static List<String> outputs(JsonNode root, String where) {
+        JsonNode out = root.get("output"), outs = root.get("outputs");
+        if (out != null && !out.isNull() && outs != null && !outs.isNull()) {
+            throw new NetworkException("json", where + ": give 'output' (one layer name) or 'outputs' (a list of them), not both");
         }
-        return new NetworkDescription(name, input, weights, specs, out == null || out.isNull() ? null : out.asText());
+        if (out != null && !out.isNull()) {
+            if (!out.isTextual()) {
+                throw new NetworkException("json", where + ": 'output' must be a layer name");
+            }
+            return List.of(out.asText());
+        }
+        if (outs == null || outs.isNull()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        if (outs.isArray()) {
+            for (JsonNode o : outs) {
+                names.add(o.isTextual() ? o.asText() : null);
+            }
+        }
+        if (!outs.isArray() || names.isEmpty() || names.contains(null)) {
+            throw new NetworkException("json", where + ": 'outputs' must be a non-empty list of layer names (or 'input')");
+        }
+        return names;
     }
 
     private static String text(JsonNode root, String key, String where) {
@@ -238,8 +261,10 @@ public final class NetworkJson {
             // JSON names weight files or a seed; in-memory tensors have to be written out first
             throw new IllegalArgumentException("a description with in-memory weights cannot be written as JSON; write its weights as NPY files first");
         }
-        if (d.output() != null) {
+        if (d.outputs().size() == 1) {
             root.put("output", d.output());
+        } else if (d.outputs().size() > 1) {
+            d.outputs().forEach(root.putArray("outputs")::add);
         }
         ArrayNode layers = root.putArray("layers");
         for (LayerSpec l : d.layers()) {

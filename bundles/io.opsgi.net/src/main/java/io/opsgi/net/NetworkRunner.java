@@ -37,8 +37,21 @@ public final class NetworkRunner {
         }
     }
 
-    /** The network's output and what ran. */
-    public record Result(Tensor output, List<LayerRun> layers, long nanos) {
+    /** The network's outputs (in the order of {@link Network#outputs()}) and what ran. */
+    public record Result(List<Tensor> outputs, List<LayerRun> layers, long nanos) {
+        public Result {
+            outputs = List.copyOf(outputs);
+        }
+
+        /** A run of a one-output network. */
+        public Result(Tensor output, List<LayerRun> layers, long nanos) {
+            this(List.of(output), layers, nanos);
+        }
+
+        /** The first output (the only one of most networks). */
+        public Tensor output() {
+            return outputs.get(0);
+        }
     }
 
     private final KernelSource kernels;
@@ -74,12 +87,17 @@ public final class NetworkRunner {
             runs.add(new LayerRun(l, servedBy, System.nanoTime() - t0));
             values.put(l.name(), y);
             for (String n : l.inputs()) {
-                if (lastUse.getOrDefault(n, -1) == step && !n.equals(net.output())) {
+                if (lastUse.getOrDefault(n, -1) == step && !net.isOutput(n)) {
                     values.remove(n); // no later layer reads it: let it go
                 }
             }
         }
-        return new Result(values.get(net.output()), runs, System.nanoTime() - start);
+        List<Tensor> outputs = new ArrayList<>();
+        for (String o : net.outputs()) {
+            // the input as an output is a copy: the result never aliases the caller's tensor
+            outputs.add(o.equals(NetworkDescription.INPUT) ? Tensor.wrap(input.shape(), input.toArray()) : values.get(o));
+        }
+        return new Result(outputs, runs, System.nanoTime() - start);
     }
 
     private static Map<String, Integer> lastUses(Network net) {

@@ -2,6 +2,8 @@ package io.opsgi.net;
 
 import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.text.TextTable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,21 +24,35 @@ public final class NetworkSummary {
                     l.macs() == 0 ? "-" : compact(l.macs()), l.field().describeRf(), l.field().describeJump());
             activations += l.outputShape().size();
         }
-        PlannedLayer out = net.layer(net.output());
         StringBuilder sb = new StringBuilder();
         // Names and paths come from the description: escaped like the table's cells.
-        sb.append(TextTable.escape(net.description().name() + ": input " + net.inputShape() + ", output '" + net.output() + "' " + net.outputShape()
+        sb.append(TextTable.escape(net.description().name() + ": input " + net.inputShape() + ", " + describeOutputs(net)
                 + ", weights " + describe(net.description().weights()))).append(System.lineSeparator());
         sb.append(table.toText());
         sb.append(String.format(Locale.ROOT, "total params: %s (trainable, as PyTorch counts them)%s%n", count(net.parameters()),
                 net.buffers() == 0 ? "" : "; buffers: " + count(net.buffers()) + " (batch norm running statistics)"));
         sb.append(net.macs() == Long.MAX_VALUE ? String.format(Locale.ROOT, "total mult-adds: more than %s (beyond a long)%n", count(net.macs()))
                 : String.format(Locale.ROOT, "total mult-adds: %s (%s)%n", count(net.macs()), compact(net.macs())));
-        sb.append(String.format(Locale.ROOT, "receptive field of the output: %s, jump %s%n", out.field().describeRf(), out.field().describeJump()));
+        for (String o : net.outputs()) {
+            PlannedLayer out = net.layer(o);
+            if (out != null) {
+                sb.append(String.format(Locale.ROOT, "receptive field of the output%s: %s, jump %s%n", net.outputs().size() == 1 ? "" : " '" + o + "'",
+                        out.field().describeRf(), out.field().describeJump()));
+            }
+        }
         sb.append(String.format(Locale.ROOT, "sizes (float32): input %s, params %s, buffers %s, activations %s (every layer's output)%n",
                 megabytes(net.inputShape().size()), megabytes(net.parameters()), megabytes(net.buffers()),
                 megabytes(activations)));
         return sb.toString();
+    }
+
+    /** {@code output 'fc' [1, 10]}, or {@code outputs 'features' [1, 8, 4, 4], 'fc' [1, 10]} for several. */
+    private static String describeOutputs(Network net) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < net.outputs().size(); i++) {
+            parts.add("'" + net.outputs().get(i) + "' " + net.outputShapes().get(i));
+        }
+        return (parts.size() == 1 ? "output " : "outputs ") + String.join(", ", parts);
     }
 
     /** The per-layer report of a run: output shape, time, and the kernel variant that answered each layer. */

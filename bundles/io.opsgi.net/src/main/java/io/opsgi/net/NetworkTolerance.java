@@ -4,7 +4,12 @@ import io.opsgi.op.OpSchema;
 import io.opsgi.op.Tolerance;
 import io.opsgi.op.ToleranceClass;
 import io.opsgi.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * How close a whole network's output must come to PyTorch's, built from the per-operator bounds of
@@ -36,7 +41,19 @@ public final class NetworkTolerance {
 
     /** The tolerance for the output of {@code net} where PyTorch gave {@code expected}. */
     public static Tolerance of(Network net, Tensor expected) {
-        double depth = depth(net);
+        return of(depth(net), expected);
+    }
+
+    /**
+     * The tolerance for value {@code output} of {@code net} (one of several outputs) where PyTorch gave {@code expected}:
+     * the sum over the layers it is computed from, not over the whole network (a feature map early in the network
+     * has not been through the head's roundings; the input itself, 0: bit for bit).
+     */
+    public static Tolerance of(Network net, String output, Tensor expected) {
+        return of(depth(net, output), expected);
+    }
+
+    private static Tolerance of(double depth, Tensor expected) {
         double scale = ToleranceClass.maxAbsFinite(expected) + 1;
         double atol = ToleranceClass.REDUCTION_C * ToleranceClass.UNIT_ROUNDOFF * scale * depth;
         return Tolerance.close(ToleranceClass.ASSERT_CLOSE_RTOL, atol, String.format(Locale.ROOT,
@@ -45,6 +62,23 @@ public final class NetworkTolerance {
 
     /** Σ term(layer) over every layer: the network's depth in units of one operator bound (see the class comment). */
     public static double depth(Network net) {
-        return net.layers().stream().mapToDouble(l -> l.schema().networkDepth(l.node(), l.outputShape())).sum();
+        return net.layers().stream().mapToDouble(NetworkTolerance::term).sum();
+    }
+
+    /** Σ term(layer) over the layers value {@code output} is computed from (itself included): every branch reaching it counts. */
+    public static double depth(Network net, String output) {
+        Set<String> upstream = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(output));
+        while (!todo.isEmpty()) {
+            PlannedLayer l = net.layer(todo.pop());
+            if (l != null && upstream.add(l.name())) {
+                todo.addAll(l.inputs());
+            }
+        }
+        return net.layers().stream().filter(l -> upstream.contains(l.name())).mapToDouble(NetworkTolerance::term).sum();
+    }
+
+    private static double term(PlannedLayer l) {
+        return l.schema().networkDepth(l.node(), l.outputShape());
     }
 }

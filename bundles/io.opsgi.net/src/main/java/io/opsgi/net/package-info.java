@@ -6,5 +6,5 @@
  * torchinfo-style; {@link io.opsgi.net.NetworkRunner} runs it on whatever kernels are active.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package io.opsgi.net;

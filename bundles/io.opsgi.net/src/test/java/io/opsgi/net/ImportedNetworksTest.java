@@ -30,7 +30,7 @@ class ImportedNetworksTest {
                 layer("cat", "concat", List.of("input", "k", "input"), Map.of("dim", 1)),
                 layer("flat", "reshape", List.of("cat"), Map.of("shape", List.of(-1, 2))),
                 layer("t", "permute", List.of("flat"), Map.of("dims", List.of(1, 0))));
-        NetworkDescription d = new NetworkDescription("imported", Shape.of(1, 1, 2), new WeightSource.InMemory(Map.of("k", Map.of("value", c))), layers, null);
+        NetworkDescription d = new NetworkDescription("imported", Shape.of(1, 1, 2), new WeightSource.InMemory(Map.of("k", Map.of("value", c))), layers, List.of());
         Network net = Network.plan(d);
         assertEquals(Shape.of(2, 3), net.outputShape());
         assertEquals(2, net.buffers(), "a constant is a buffer, not a trained parameter");
@@ -46,21 +46,21 @@ class ImportedNetworksTest {
     void aTensorInMemoryOfTheWrongShapeOrMissingIsRefusedByThePlan() {
         List<LayerSpec> layers = List.of(layer("fc", "linear", null, Map.of("in_features", 2, "out_features", 3, "bias", false)));
         NetworkException wrong = assertThrows(NetworkException.class, () -> Network.plan(new NetworkDescription("n", Shape.of(1, 2),
-                new WeightSource.InMemory(Map.of("fc", Map.of("weight", Tensor.zeros(2, 3)))), layers, null)));
+                new WeightSource.InMemory(Map.of("fc", Map.of("weight", Tensor.zeros(2, 3)))), layers, List.of())));
         assertEquals("weight_shape", wrong.rule());
         NetworkException missing = assertThrows(NetworkException.class, () -> Network.plan(new NetworkDescription("n", Shape.of(1, 2),
-                new WeightSource.InMemory(Map.of()), layers, null)));
+                new WeightSource.InMemory(Map.of()), layers, List.of())));
         assertEquals("missing_weight", missing.rule());
     }
 
     @Test
     void concatNeedsAnInputAndAConstantNone() {
         NetworkException none = assertThrows(NetworkException.class, () -> Network.plan(new NetworkDescription("n", Shape.of(1, 2),
-                new WeightSource.Seeded(0), List.of(layer("cat", "concat", List.of(), Map.of("dim", 0))), null)));
+                new WeightSource.Seeded(0), List.of(layer("cat", "concat", List.of(), Map.of("dim", 0))), List.of())));
         assertEquals("input_count", none.rule());
         assertTrue(none.getMessage().contains("one or more inputs"), none.getMessage());
         NetworkException reads = assertThrows(NetworkException.class, () -> Network.plan(new NetworkDescription("n", Shape.of(1, 2),
-                new WeightSource.Seeded(0), List.of(layer("k", "constant", List.of("input"), Map.of("shape", List.of(2)))), null)));
+                new WeightSource.Seeded(0), List.of(layer("k", "constant", List.of("input"), Map.of("shape", List.of(2)))), List.of())));
         assertEquals("input_count", reads.rule());
     }
 
@@ -79,7 +79,7 @@ class ImportedNetworksTest {
     @Test
     void jsonCannotHoldWeightsInMemory() {
         NetworkDescription d = new NetworkDescription("n", Shape.of(1, 2), new WeightSource.InMemory(Map.of()),
-                List.of(layer("r", "relu", null, Map.of())), null);
+                List.of(layer("r", "relu", null, Map.of())), List.of());
         assertThrows(IllegalArgumentException.class, () -> NetworkJson.write(d, null));
     }
 }

@@ -121,7 +121,8 @@ final class Importer {
         }
         Importer imp = new Importer(file, model, opset);
         NetworkDescription d = imp.translate(inputShape, name);
-        return new OnnxModel(file, d, opset, (model.getProducerName() + " " + model.getProducerVersion()).trim());
+        return new OnnxModel(file, d, opset, (model.getProducerName() + " " + model.getProducerVersion()).trim(),
+                model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList());
     }
 
     private NetworkDescription translate(Shape requested, String fileName) {
@@ -144,11 +145,6 @@ final class Importer {
                     + "; an opsgi network takes exactly one");
             throw new OnnxException(fileName, problems);
         }
-        if (graph.getOutputCount() != 1) {
-            problems.add("the graph has " + graph.getOutputCount() + " outputs " + graph.getOutputList().stream().map(ValueInfoProto::getName).toList()
-                    + "; an opsgi network gives exactly one");
-            throw new OnnxException(fileName, problems);
-        }
         ValueInfoProto input = inputs.get(0);
         Shape inputShape = inputShape(input, requested);
         if (inputShape == null) {
@@ -159,30 +155,52 @@ final class Importer {
         for (NodeProto n : graph.getNodeList()) {
             used.addAll(n.getInputList());
         }
-        String outputName = graph.getOutput(0).getName();
-        used.add(outputName);
+        List<String> outputNames = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
+        used.addAll(outputNames);
         for (int i = 0; i < graph.getNodeCount(); i++) {
             lower(i, graph.getNode(i));
         }
-        Object out = values.get(outputName);
-        String outputLayer = null;
-        if (out instanceof Data d && !d.layer().equals(NetworkDescription.INPUT)) {
-            outputLayer = d.layer();
-        } else if (!broken.contains(outputName)) {
-            problems.add("the graph's output '" + outputName + "' is " + (out == null ? "produced by no node" : out instanceof Const ? "a constant"
-                    : "the input itself") + "; nothing to run");
-        }
+        List<String> outputs = outputs(outputNames);
         if (!problems.isEmpty()) {
             throw new OnnxException(fileName, problems);
         }
         String name = graph.getName().isEmpty() ? fileName : graph.getName();
-        NetworkDescription d = new NetworkDescription(name, inputShape, new WeightSource.InMemory(weights), layers, outputLayer);
+        NetworkDescription d = new NetworkDescription(name, inputShape, new WeightSource.InMemory(weights), layers, outputs);
         try {
             Network.plan(d); // every layer was planned as it was written: this checks the weights in memory
         } catch (NetworkException e) {
             throw new OnnxException(fileName, List.of("the translated network does not plan (an importer bug, please report): " + e.getMessage()));
         }
         return d;
+    }
+
+    /**
+     * The network's outputs for the graph's, in its order: the layer computing each. The input itself is an output
+     * of the network (returned as a copy); a float32 constant is written as a constant layer (a graph may return
+     * a fixed tensor beside computed ones, as exporters do for anchors); two graph outputs naming one value, or a
+     * value two names alias (Identity), get an identity copy so each output has its own layer.
+     */
+    private List<String> outputs(List<String> outputNames) {
+        List<String> outputs = new ArrayList<>();
+        for (String o : outputNames) {
+            Object v = values.get(o);
+            if (broken.contains(o)) {
+                continue;
+            }
+            if (v == null) {
+                problems.add("the graph's output '" + o + "' is produced by no node");
+            } else if (v instanceof Const c) {
+                if (c.dtype() != Const.FLOAT) {
+                    problems.add("the graph's output '" + o + "' is a constant of " + Const.typeName(c.dtype()) + "; opsgi computes float32 only");
+                } else {
+                    outputs.add(constantLayer(o, c).layer());
+                }
+            } else {
+                String layer = ((Data) v).layer();
+                outputs.add(outputs.contains(layer) ? copy(o, (Data) v).layer() : layer);
+            }
+        }
+        return outputs;
     }
 
     /** The input's shape: declared sizes, symbolic ones from {@code requested} (or 1); float32 only. */
@@ -318,15 +336,24 @@ final class Importer {
             return d;
         }
         String name = node.getInput(i);
+        Const c = (Const) v;
+        requireFloat(c, "the constant '" + name + "'");
+        return constantLayer(name, c);
+    }
+
+    /** The constant layer of float32 constant {@code name}, written the first time it is asked for. */
+    private Data constantLayer(String name, Const c) {
         Data d = materialized.get(name);
         if (d == null) {
-            Const c = (Const) v;
-            requireFloat(c, "the constant '" + name + "'");
-            String layer = unique(name);
-            d = emitNamed(layer, "constant", List.of(), Map.of("shape", longsToList(c.dims())), Map.of("value", c.tensor()));
+            d = emitNamed(unique(name), "constant", List.of(), Map.of("shape", longsToList(c.dims())), Map.of("value", c.tensor()));
             materialized.put(name, d);
         }
         return d;
+    }
+
+    /** A layer of its own for graph output {@code name} whose value another output already gives: the identity at inference. */
+    private Data copy(String name, Data of) {
+        return emitNamed(unique(name), "dropout", List.of(of.layer()), Map.of(), Map.of());
     }
 
     /** Input {@code i}, which must be known at import time. */
@@ -358,10 +385,10 @@ final class Importer {
         }
     }
 
-    /** Refuses a used output {@code i} (BatchNormalization's running statistics, MaxPool's Indices, Dropout's mask). */
-    void refuseUsedOutput(int i, String what) {
+    /** Refuses a used output {@code i} (BatchNormalization's running statistics, MaxPool's Indices, Dropout's mask), saying {@code why}. */
+    void refuseUsedOutput(int i, String what, String why) {
         if (i < node.getOutputCount() && !node.getOutput(i).isEmpty() && used.contains(node.getOutput(i))) {
-            throw refuse("the output " + what + " ('" + node.getOutput(i) + "') is read by the graph; opsgi does not compute it");
+            throw refuse("the output " + what + " ('" + node.getOutput(i) + "') is read by the graph; " + why);
         }
     }
 

@@ -294,7 +294,7 @@ final class Lowering {
      */
     static void pool(Importer m, String type) {
         Data x = input4d(m, "X");
-        m.refuseUsedOutput(1, "Indices");
+        m.refuseUsedOutput(1, "Indices", "int64 positions, and opsgi computes float32 values only");
         long[] ks = m.attrInts("kernel_shape");
         if (ks == null) {
             throw refuse("kernel_shape is required");
@@ -455,7 +455,7 @@ final class Lowering {
             throw refuse("spatial=0; only spatial batch normalization is supported");
         }
         for (int i = 1; i < 5; i++) {
-            m.refuseUsedOutput(i, "running statistics");
+            m.refuseUsedOutput(i, "running statistics", "opsgi does not compute it");
         }
         if (x.shape().rank() < 2) {
             throw refuse("the input has shape " + x.shape() + "; expected (N, C, ...)");
@@ -1054,7 +1054,7 @@ final class Lowering {
                 throw refuse("training_mode=true; only inference is supported");
             }
         }
-        m.refuseUsedOutput(1, "mask");
+        m.refuseUsedOutput(1, "mask", "a bool tensor, and opsgi computes float32 values only");
         m.set(0, m.in(0));
     }
 }

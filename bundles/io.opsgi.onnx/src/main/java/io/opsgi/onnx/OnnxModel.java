@@ -5,6 +5,7 @@ import io.opsgi.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,12 +23,14 @@ public final class OnnxModel {
     private final NetworkDescription description;
     private final int opset;
     private final String producer;
+    private final List<String> outputNames;
 
-    OnnxModel(Path file, NetworkDescription description, int opset, String producer) {
+    OnnxModel(Path file, NetworkDescription description, int opset, String producer, List<String> outputNames) {
         this.file = file;
         this.description = description;
         this.opset = opset;
         this.producer = producer;
+        this.outputNames = List.copyOf(outputNames);
     }
 
     /** Reads {@code file} with the input shape it declares (a symbolic dimension such as a dynamic batch counts as 1). */
@@ -53,9 +56,17 @@ public final class OnnxModel {
         return file.getFileName() != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
     }
 
-    /** The network: layers in the graph's order, the graph's single input and output, the initializers as weights in memory. */
+    /**
+     * The network: layers in the graph's order, the graph's single input, its outputs (in the graph's order, each
+     * named by the layer computing it), the initializers as weights in memory.
+     */
     public NetworkDescription description() {
         return description;
+    }
+
+    /** The graph's output names, in its order: one per output of {@link #description()}, at the same position. */
+    public List<String> outputNames() {
+        return outputNames;
     }
 
     /** The opset of the default (ai.onnx) domain the model was exported with. */

@@ -6,5 +6,5 @@
  * is refused at once, one line per problem ({@link io.opsgi.onnx.OnnxException}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.opsgi.onnx;

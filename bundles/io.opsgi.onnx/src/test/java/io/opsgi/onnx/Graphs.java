@@ -58,6 +58,12 @@ final class Graphs {
         return this;
     }
 
+    /** Another graph output after {@code y}. */
+    Graphs output(String name) {
+        outputs.add(value(name, TensorProto.DataType.FLOAT_VALUE));
+        return this;
+    }
+
     Graphs replaceInput(ValueInfoProto v) {
         inputs.set(0, v);
         return this;

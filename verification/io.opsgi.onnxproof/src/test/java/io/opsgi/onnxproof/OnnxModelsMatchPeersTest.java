@@ -75,35 +75,59 @@ class OnnxModelsMatchPeersTest {
         return models().stream().map(m -> dynamicTest(label(m), () -> check(m)));
     }
 
+    /** PyTorch's outputs: expected.npy, or for a model with several outputs expected.0.npy, expected.1.npy, ... in the graph's order. */
+    static List<Tensor> expected(Path model) throws IOException {
+        Path one = model.resolveSibling("expected.npy");
+        if (Files.exists(one)) {
+            return List.of(Npy.readFloat(one));
+        }
+        List<Tensor> all = new ArrayList<>();
+        for (Path p = model.resolveSibling("expected.0.npy"); Files.exists(p); p = model.resolveSibling("expected." + all.size() + ".npy")) {
+            all.add(Npy.readFloat(p));
+        }
+        assertTrue(!all.isEmpty(), label(model) + ": no expected.npy or expected.0.npy beside it");
+        return all;
+    }
+
+    /** The network tolerance; for one of several outputs, over the layers it is computed from. */
+    private static Tolerance tolerance(Network net, String output, Tensor want) {
+        return net.outputs().size() == 1 ? NetworkTolerance.of(net, want) : NetworkTolerance.of(net, output, want);
+    }
+
     private static void check(Path file) throws Exception {
         Network net = Network.plan(OnnxModel.read(file).description());
         Weights weights = Weights.load(net);
         Tensor x = Npy.readFloat(file.resolveSibling("input.npy"));
-        Tensor torch = Npy.readFloat(file.resolveSibling("expected.npy"));
-        Tensor ort = OnnxRuntimePeer.run(file, x);
-        assertEquals(torch.shape(), net.outputShape(), label(file) + ": output shape, before running");
-
-        // The peers agree with each other within the bound: else the bound (or a peer) is wrong, not opsgi.
-        Tolerance vsTorch = NetworkTolerance.of(net, torch);
-        TensorComparison peers = TensorComparison.compare("ONNX Runtime vs PyTorch", torch, ort, vsTorch);
-        assertTrue(peers.passed(), () -> label(file) + ": " + peers.problem());
+        List<Tensor> torch = expected(file);
+        List<Tensor> ort = OnnxRuntimePeer.runAll(file, x);
+        assertEquals(torch.stream().map(Tensor::shape).toList(), net.outputShapes(), label(file) + ": output shapes, before running");
+        assertEquals(torch.size(), ort.size(), label(file) + ": ONNX Runtime's outputs");
 
         // Layer by layer on the best kernels and on the references, and the fused plan ./opsgi run uses by default.
-        Tensor layers = new NetworkRunner(new ClasspathKernelSource()).run(net, weights, x).output();
-        Tensor fused = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED).run(new ClasspathKernelSource(), x).output();
-        TensorComparison planVsLayers = TensorComparison.compare("fused plan vs layer by layer", layers, fused, NetworkTolerance.of(net, layers));
-        assertTrue(planVsLayers.passed(), () -> label(file) + ": " + planVsLayers.problem());
-        for (var run : List.of(Map.entry("best", layers), Map.entry("direct", new NetworkRunner(ClasspathKernelSource.referenceOnly()).run(net, weights, x).output()),
-                Map.entry("fused", fused))) {
-            String which = run.getKey();
-            Tensor output = run.getValue();
-            TensorComparison a = TensorComparison.compare("opsgi vs PyTorch", torch, output, vsTorch);
-            TensorComparison b = TensorComparison.compare("opsgi vs ONNX Runtime", ort, output, NetworkTolerance.of(net, ort));
-            REPORT.add(String.format(Locale.ROOT, "%-52s %-6s layers %3d depth %7.1f atol %.2e | PyTorch: max err %.2e use %5.1f%% | ORT: max err %.2e use %5.1f%% | ORT vs PyTorch use %5.1f%%",
-                    label(file), which, net.layers().size(), NetworkTolerance.depth(net), vsTorch.atol(), a.maxAbsError(), 100 * a.toleranceUse(),
-                    b.maxAbsError(), 100 * b.toleranceUse(), 100 * peers.toleranceUse()));
-            assertTrue(a.passed(), () -> label(file) + " (" + which + "): " + a.problem());
-            assertTrue(b.passed(), () -> label(file) + " (" + which + "): " + b.problem());
+        List<Tensor> layers = new NetworkRunner(new ClasspathKernelSource()).run(net, weights, x).outputs();
+        List<Tensor> direct = new NetworkRunner(ClasspathKernelSource.referenceOnly()).run(net, weights, x).outputs();
+        List<Tensor> fused = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED).run(new ClasspathKernelSource(), x).outputs();
+        for (int i = 0; i < torch.size(); i++) {
+            String out = label(file) + (torch.size() == 1 ? "" : " output " + i + " '" + net.outputs().get(i) + "'");
+            // The peers agree with each other within the bound: else the bound (or a peer) is wrong, not opsgi.
+            String name = net.outputs().get(i);
+            Tolerance vsTorch = tolerance(net, name, torch.get(i));
+            TensorComparison peers = TensorComparison.compare("ONNX Runtime vs PyTorch", torch.get(i), ort.get(i), vsTorch);
+            assertTrue(peers.passed(), () -> out + ": " + peers.problem());
+            TensorComparison planVsLayers = TensorComparison.compare("fused plan vs layer by layer", layers.get(i), fused.get(i),
+                    tolerance(net, name, layers.get(i)));
+            assertTrue(planVsLayers.passed(), () -> out + ": " + planVsLayers.problem());
+            for (var run : List.of(Map.entry("best", layers.get(i)), Map.entry("direct", direct.get(i)), Map.entry("fused", fused.get(i)))) {
+                String which = run.getKey();
+                Tensor output = run.getValue();
+                TensorComparison a = TensorComparison.compare("opsgi vs PyTorch", torch.get(i), output, vsTorch);
+                TensorComparison b = TensorComparison.compare("opsgi vs ONNX Runtime", ort.get(i), output, tolerance(net, name, ort.get(i)));
+                REPORT.add(String.format(Locale.ROOT, "%-52s %-6s layers %3d depth %7.1f atol %.2e | PyTorch: max err %.2e use %5.1f%% | ORT: max err %.2e use %5.1f%% | ORT vs PyTorch use %5.1f%%",
+                        out, which, net.layers().size(), torch.size() == 1 ? NetworkTolerance.depth(net) : NetworkTolerance.depth(net, name), vsTorch.atol(), a.maxAbsError(), 100 * a.toleranceUse(),
+                        b.maxAbsError(), 100 * b.toleranceUse(), 100 * peers.toleranceUse()));
+                assertTrue(a.passed(), () -> out + " (" + which + "): " + a.problem());
+                assertTrue(b.passed(), () -> out + " (" + which + "): " + b.problem());
+            }
         }
     }
 
