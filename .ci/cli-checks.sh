@@ -22,11 +22,11 @@ check() {
 }
 # one_line NAME: the command's stderr is exactly one line and no stack trace.
 one_line() {
-  if [ "$(echo "$err" | grep -c .)" = 1 ] && ! echo "$err" | grep -qE "^\s+at |Exception in thread"; then ok "$1: $err"
+  if [ "$(echo "$err" | grep -c .)" = 1 ] && ! grep -qE "^\s+at |Exception in thread" <<< "$err"; then ok "$1: $err"
   else fail "$1" "expected one line on stderr, got: $(echo "$err" | head -5)"; fi
 }
 has() { # has NAME TEXT WHERE
-  if echo "$3" | grep -qF -- "$2"; then ok "$1"; else fail "$1" "no '$2' in: $(echo "$3" | head -5)"; fi
+  if grep -qF -- "$2" <<< "$3"; then ok "$1"; else fail "$1" "no '$2' in: $(echo "$3" | head -5)"; fi
 }
 
 # Inputs for the checks below: shared, written before the lanes start.
@@ -140,7 +140,7 @@ rm -f "$OPSGI_DEPLOY/io.opsgi.threads.cfg"
 if command -v tmux >/dev/null; then
   s="opsgi-check-$$"
   tmux new-session -d -s "$s" -x 200 -y 50 "$opsgi shell 2>$work/shell.err"
-  wait_for() { for _ in $(seq 1 120); do tmux capture-pane -p -t "$s" 2>/dev/null | grep -qF -- "$1" && return 0; sleep 1; done; return 1; }
+  wait_for() { for _ in $(seq 1 120); do grep -qF -- "$1" <<< "$(tmux capture-pane -p -t "$s" 2>/dev/null)" && return 0; sleep 1; done; return 1; }
   # The shell prints kernel announcements (a new kernel serving an op) as the gate admits them, straight onto the
   # console: one arriving while a line is typed lands inside it, and one after the prompt leaves the next line
   # without a prompt. Type only once the console has been still for 5 s, on a fresh prompt (an empty line entered
@@ -152,8 +152,8 @@ if command -v tmux >/dev/null; then
     for _ in 1 2 3; do
       still; tmux send-keys -t "$s" C-u Enter; sleep 1; tmux send-keys -t "$s" "opsgi:li"
       # The prompt can come before the opsgi commands are registered: Tab again until they are.
-      for _ in 1 2 3 4 5 6; do tmux send-keys -t "$s" Tab; sleep 5; tmux capture-pane -p -t "$s" | grep -qF "g! opsgi:list" && break; done
-      tmux capture-pane -p -t "$s" | grep -qF "g! opsgi:list" && { completed=yes; break; }
+      for _ in 1 2 3 4 5 6; do tmux send-keys -t "$s" Tab; sleep 5; grep -qF "g! opsgi:list" <<< "$(tmux capture-pane -p -t "$s")" && break; done
+      grep -qF "g! opsgi:list" <<< "$(tmux capture-pane -p -t "$s")" && { completed=yes; break; }
     done
     if [ "$completed" = yes ]; then ok "shell: Tab completes opsgi:li to opsgi:list"; else fail "shell completion" "$(tmux capture-pane -p -t "$s" | grep -v '^ *$' | tail -3)"; fi
     recalled=no
@@ -215,7 +215,7 @@ cat "$work/lane1.log" "$work/lane2.log"
 touch "$root/bundles/io.opsgi.cli/src/main/java/io/opsgi/cli/package-info.java"
 check "a source newer than the jar" 0 "$opsgi" --help && has "./opsgi rebuilds after an edit" "building the container (sources changed" "$err" \
   && has "the build shows a line per module" "opsgi:   io.opsgi.cli" "$err"
-check "no edit since" 0 "$opsgi" --help && if echo "$err" | grep -q "building"; then fail "no rebuild without an edit" "$err"; else ok "no rebuild without an edit"; fi
+check "no edit since" 0 "$opsgi" --help && if grep -q "building" <<< "$err"; then fail "no rebuild without an edit" "$err"; else ok "no rebuild without an edit"; fi
 
 } | tee "$work/main.log"
 passed=$(cat "$work/lane1.log" "$work/lane2.log" "$work/main.log" | grep -c "^ok ")
