@@ -25,29 +25,30 @@ public final class Transpose16 {
     /** The register tile of this machine's vectors: 16 (512-bit), 8 (256-bit, {@link Transpose8}) or 0 (none: scalar loops). */
     public static final int TILE = AVAILABLE ? 16 : Transpose8.AVAILABLE ? 8 : 0;
 
-    private static final VectorShuffle<Float> UP8 = up(8), UP4 = up(4), UP2 = up(2), UP1 = up(1);
-    private static final VectorShuffle<Float> DOWN8 = down(8), DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
-    private static final VectorMask<Float> HIGH8 = high(8), HIGH4 = high(4), HIGH2 = high(2), HIGH1 = high(1);
+    private static final VectorShuffle<Float> UP8 = up(S, 8), UP4 = up(S, 4), UP2 = up(S, 2), UP1 = up(S, 1);
+    private static final VectorShuffle<Float> DOWN8 = down(S, 8), DOWN4 = down(S, 4), DOWN2 = down(S, 2), DOWN1 = down(S, 1);
+    private static final VectorMask<Float> HIGH8 = high(S, 8), HIGH4 = high(S, 4), HIGH2 = high(S, 2), HIGH1 = high(S, 1);
 
     private Transpose16() {
     }
 
-    /** Lane j takes lane j-d where bit d of j is set (the other lanes are blended away). */
-    private static VectorShuffle<Float> up(int d) {
-        return VectorShuffle.fromOp(S, j -> (j & d) != 0 ? j - d : j);
+    /** Lane j takes lane j-d where bit d of j is set (the other lanes are blended away); also {@link Transpose8}'s. */
+    static VectorShuffle<Float> up(VectorSpecies<Float> s, int d) {
+        return VectorShuffle.fromOp(s, j -> (j & d) != 0 ? j - d : j);
     }
 
     /** Lane j takes lane j+d where bit d of j is clear. */
-    private static VectorShuffle<Float> down(int d) {
-        return VectorShuffle.fromOp(S, j -> (j & d) == 0 ? j + d : j);
+    static VectorShuffle<Float> down(VectorSpecies<Float> s, int d) {
+        return VectorShuffle.fromOp(s, j -> (j & d) == 0 ? j + d : j);
     }
 
-    private static VectorMask<Float> high(int d) {
-        boolean[] m = new boolean[16];
-        for (int j = 0; j < 16; j++) {
+    /** The lanes j with bit d set. */
+    static VectorMask<Float> high(VectorSpecies<Float> s, int d) {
+        boolean[] m = new boolean[s.length()];
+        for (int j = 0; j < m.length; j++) {
             m[j] = (j & d) != 0;
         }
-        return VectorMask.fromArray(S, m, 0);
+        return VectorMask.fromArray(s, m, 0);
     }
 
     /**

@@ -14,27 +14,11 @@ public final class Transpose8 {
     /** Whether vectors are 256 bits (8 floats, the callers' block size). */
     public static final boolean AVAILABLE = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 256;
 
-    private static final VectorShuffle<Float> UP4 = up(4), UP2 = up(2), UP1 = up(1);
-    private static final VectorShuffle<Float> DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
-    private static final VectorMask<Float> HIGH4 = high(4), HIGH2 = high(2), HIGH1 = high(1);
+    private static final VectorShuffle<Float> UP4 = Transpose16.up(S, 4), UP2 = Transpose16.up(S, 2), UP1 = Transpose16.up(S, 1);
+    private static final VectorShuffle<Float> DOWN4 = Transpose16.down(S, 4), DOWN2 = Transpose16.down(S, 2), DOWN1 = Transpose16.down(S, 1);
+    private static final VectorMask<Float> HIGH4 = Transpose16.high(S, 4), HIGH2 = Transpose16.high(S, 2), HIGH1 = Transpose16.high(S, 1);
 
     private Transpose8() {
-    }
-
-    private static VectorShuffle<Float> up(int d) {
-        return VectorShuffle.fromOp(S, j -> (j & d) != 0 ? j - d : j);
-    }
-
-    private static VectorShuffle<Float> down(int d) {
-        return VectorShuffle.fromOp(S, j -> (j & d) == 0 ? j + d : j);
-    }
-
-    private static VectorMask<Float> high(int d) {
-        boolean[] m = new boolean[8];
-        for (int j = 0; j < 8; j++) {
-            m[j] = (j & d) != 0;
-        }
-        return VectorMask.fromArray(S, m, 0);
     }
 
     /** {@code dst[rows[j] + i] = src[srcOff + i*srcStride + j]} for i, j in [0, 8). */
