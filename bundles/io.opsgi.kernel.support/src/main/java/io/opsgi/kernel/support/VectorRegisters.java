@@ -15,4 +15,22 @@ public final class VectorRegisters {
 
     private VectorRegisters() {
     }
+
+    /**
+     * Pixels per strip of a kernel holding two blocks of output channels per pixel (2·p accumulators, two weight vectors
+     * and a broadcast), for rows of {@code ow} pixels on a machine with {@code registers} vector registers: 7 with 32
+     * (7 divides every ResNet and MobileNet width). With 16, 7 x 2 spills: 6 (15 registers), unless 6-pixel strips
+     * compute over 30% more pixels per row than 4-pixel ones (11 registers) would, then 4 (7-wide rows: 12 pixels
+     * against 8). Measured on the AVX2 EPYC: docs/PERFORMANCE-LOG.md (2026-12-07). The blocked 3x3 and 1x1 convs read it.
+     */
+    public static int stripPixels(int ow, int registers) {
+        if (registers >= 32) {
+            return 7;
+        }
+        return roundUp(ow, 6) * 10 <= roundUp(ow, 4) * 13 ? 6 : 4;
+    }
+
+    private static long roundUp(int ow, int p) {
+        return ((long) ow + p - 1) / p * p;
+    }
 }

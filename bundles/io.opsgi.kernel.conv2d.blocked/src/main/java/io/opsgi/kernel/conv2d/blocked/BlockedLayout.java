@@ -76,22 +76,9 @@ final class BlockedLayout {
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
     }
 
-    /**
-     * Pixels per strip for output rows of {@code ow} pixels on a machine with {@code registers} vector registers: 7 with 32
-     * (AVX-512). With 16 (AVX2, 8 lanes) 7 x 2 accumulators spill; there 6, unless 6-pixel strips compute over 30% more
-     * pixels per row than 4-pixel ones (7-wide rows: 12 pixels against 8), then 4. Measured on 8 lanes (Zen 3): 6-pixel
-     * strips 1.3-1.9x faster than 7 at widths 56, 28, 14 and 13 (the fastest of 100-150 calls); 4-pixel ones on 7-wide
-     * rows: docs/PERFORMANCE-LOG.md.
-     */
+    /** Pixels per strip for output rows of {@code ow} pixels on a machine with {@code registers} vector registers. */
     static int pixels(int ow, int registers) {
-        if (registers >= 32) {
-            return Strips.WIDEST;
-        }
-        return roundUp(ow, 6) * 10 <= roundUp(ow, 4) * 13 ? 6 : 4;
-    }
-
-    private static long roundUp(int ow, int pixels) {
-        return ((long) ow + pixels - 1) / pixels * pixels;
+        return VectorRegisters.stripPixels(ow, registers);
     }
 
     /** Padded column read by the last tap of the last computed pixel. */

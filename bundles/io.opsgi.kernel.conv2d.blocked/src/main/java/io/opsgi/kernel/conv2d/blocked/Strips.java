@@ -42,12 +42,6 @@ abstract class Strips {
      * of c (C2's range-check elimination recognizes i·scale + offset, not (i·2)·16).
      */
     static final int PAIR = 2 * LANES;
-    /**
-     * 7 pixels per strip divide every ResNet and MobileNet width (112, 56, 28, 14, 7), and 7 x 2 accumulators, two weight
-     * vectors and a broadcast fit 32 vector registers (AVX-512); with 16 (AVX2) they spill, and 6 x 2 (15 registers) or
-     * 4 x 2 (11) do not. The widths generated are {@link StripWidths#ALL}; {@link BlockedLayout#pixels} chooses per layer.
-     */
-    static final int WIDEST = 7;
     /** Floats of one channel's input window in {@link #twoBlocksRows}: the strip's pixels and up to 9 more columns. */
     static final int WINDOW = 16;
     /** Floats of one tap run ({@link #twoBlocksTaps}): the pixels of {@link BlockedLayout#runStrips} strips (126 of 18 x 7 or 21 x 6, 128 of 32 x 4). */

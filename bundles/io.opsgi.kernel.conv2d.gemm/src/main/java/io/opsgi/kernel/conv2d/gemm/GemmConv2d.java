@@ -52,7 +52,7 @@ public final class GemmConv2d implements Conv2dKernel {
     /** Each calling or pool thread's padded, phase-split input copy, reused across calls. */
     private static final ThreadLocal<float[]> PHASED = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** The blocked 1x1's strip width, or 0 for this machine's choice ({@link PointwiseStrips#pixels}). */
+    /** The blocked 1x1's strip width, or 0 for this machine's choice ({@code VectorRegisters.stripPixels}). */
     private final int pointwisePixels;
 
     public GemmConv2d() {

@@ -67,7 +67,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private final float lo, hi;
     private final boolean fusedInStore;
     private final long flops;
-    /** The strip kernels of this machine's width for the row ({@link PointwiseStrips#pixels}), or of a width a test chose. */
+    /** The strip kernels of this machine's width for the row ({@link VectorRegisters#stripPixels}), or of a width a test chose. */
     private final PointwiseStrips strips;
     /** Inputs converted to NCHW for the GEMM, reused across calls (one per concurrent call). */
     private final ConcurrentLinkedQueue<float[]> nchwInputs = new ConcurrentLinkedQueue<>();
@@ -82,7 +82,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     /** {@code pixels}: the strip width, or 0 for this machine's choice. */
     PointwiseBlocked(PreparedConv2d plain, ConvGeometry g, float[] w, float[] bias, Epilogue e, int pixels) {
         this.plain = plain;
-        this.strips = PointwiseStrips.of(pixels == 0 ? PointwiseStrips.pixels(g.ow(), VectorRegisters.COUNT) : pixels);
+        this.strips = PointwiseStrips.of(pixels == 0 ? VectorRegisters.stripPixels(g.ow(), VectorRegisters.COUNT) : pixels);
         this.g = g;
         this.e = e;
         this.outBlocks = (g.cOut() + LANES - 1) / LANES;

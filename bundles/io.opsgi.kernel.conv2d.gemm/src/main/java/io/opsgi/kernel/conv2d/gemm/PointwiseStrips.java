@@ -51,22 +51,6 @@ abstract class PointwiseStrips {
         throw new IllegalArgumentException("no pointwise strip kernels of " + pixels + " pixels were generated");
     }
 
-    /**
-     * Pixels per strip for rows of {@code ow} pixels on a machine with {@code registers} vector registers: 7 with 32
-     * (AVX-512: 7 x 2 accumulators, two weights and a broadcast fit). With 16 (AVX2) those spill: 6, unless a row then
-     * computes over 30% more pixels than with 4 (7-wide rows: 12 against 8), then 4, as the blocked 3x3 chooses.
-     */
-    static int pixels(int ow, int registers) {
-        if (registers >= 32) {
-            return WIDEST;
-        }
-        return roundUp(ow, 6) * 10 <= roundUp(ow, 4) * 13 ? 6 : 4;
-    }
-
-    private static long roundUp(int ow, int p) {
-        return ((long) ow + p - 1) / p * p;
-    }
-
     /** Two blocks: input channels [cFrom, cTo) of the strip's pixels, {@code ps} apart (see the class comment). */
     abstract void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0,
             int o1);
