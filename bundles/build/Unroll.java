@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * the template is a Java source whose class is named {@code <Name>#P}; the lines between {@code //#for k} and
  * {@code //#end} are written once per k = 0..P-1 with {@code #2k} replaced by 2k and {@code #k} by k; {@code #P} is P
  * everywhere. Products by 0 and 1 are tidied ({@code x + 0 * V} is written {@code x}). With LIST, a class of that name
- * holding one instance per width, {@code static final <Name>[] ALL}, in the order given, is written too. A file is
+ * holding one instance per width, {@code static final <Name>[] ALL} in the order given, and {@code of(width)}, is written too. A file is
  * rewritten only when its text changes, so an unchanged build recompiles nothing.
  */
 public final class Unroll {
@@ -94,8 +94,20 @@ public final class Unroll {
             "final class " + listName + " {",
             "    static final " + name + "[] ALL = {" + Arrays.stream(widths).mapToObj(p -> "new " + name + p + "()")
                 .collect(Collectors.joining(", ")) + "};",
+            "    private static final int[] WIDTHS = {" + Arrays.stream(widths).mapToObj(Integer::toString)
+                .collect(Collectors.joining(", ")) + "};",
             "",
             "    private " + listName + "() {",
+            "    }",
+            "",
+            "    /** The instance of {@code width}, one of the widths generated. */",
+            "    static " + name + " of(int width) {",
+            "        for (int i = 0; i < WIDTHS.length; i++) {",
+            "            if (WIDTHS[i] == width) {",
+            "                return ALL[i];",
+            "            }",
+            "        }",
+            "        throw new IllegalArgumentException(\"no " + name + " of width \" + width + \" were generated: \" + java.util.Arrays.toString(WIDTHS));",
             "    }",
             "}",
             "");

@@ -48,7 +48,7 @@ public final class BlockedConv2d implements Conv2dKernel {
 
     /** Scratch kept between calls; a concurrent call finding it taken allocates its own. */
     private final AtomicReference<Scratch> spare = new AtomicReference<>();
-    /** Pixels per strip, or 0 for this machine's choice per layer ({@link BlockedLayout#pixels(int, int)}). */
+    /** Pixels per strip, or 0 for this machine's choice per layer ({@code VectorRegisters.stripPixels}). */
     private final int stripPixels;
 
     public BlockedConv2d() {

@@ -23,7 +23,7 @@ final class BlockedLayout {
     final ConvGeometry g;
     final int lanes, blocks, pairs, taps, owStrips, strips, rowWidth;
     /**
-     * Pixels per strip ({@link #pixels(int, int)}), and the strip kernels of that width.
+     * Pixels per strip ({@link VectorRegisters#stripPixels}), and the strip kernels of that width.
      */
     final int pixels;
     final Strips kernels;
@@ -53,7 +53,7 @@ final class BlockedLayout {
     static final int SMALL_CIN = 4;
 
     BlockedLayout(ConvGeometry g, int lanes) {
-        this(g, lanes, pixels(g.ow(), VectorRegisters.COUNT));
+        this(g, lanes, VectorRegisters.stripPixels(g.ow(), VectorRegisters.COUNT));
     }
 
     /** With strips of {@code pixels} pixels, one of the generated widths ({@link StripWidths}), whatever this machine's rule. */
@@ -67,18 +67,13 @@ final class BlockedLayout {
         tapLength = g.dilationW() == 1 ? g.kw() * g.cIn() : g.cIn();
         tapRuns = g.cIn() <= SMALL_CIN;
         this.pixels = pixels;
-        kernels = Strips.of(pixels);
+        kernels = StripWidths.of(pixels);
         runStrips = Strips.RUN / pixels;
         channelRows = !tapRuns && g.strideW() == 1 && g.dilationW() == 1 && g.kw() <= Strips.WINDOW - pixels + 1;
         strips = (g.ow() + pixels - 1) / pixels;
         chunks = (strips + runStrips - 1) / runStrips;
         owStrips = strips * pixels;
         rowWidth = (int) Math.min(Integer.MAX_VALUE, Math.max(g.padLeft() + (long) g.w(), lastRead() + 1));
-    }
-
-    /** Pixels per strip for output rows of {@code ow} pixels on a machine with {@code registers} vector registers. */
-    static int pixels(int ow, int registers) {
-        return VectorRegisters.stripPixels(ow, registers);
     }
 
     /** Padded column read by the last tap of the last computed pixel. */

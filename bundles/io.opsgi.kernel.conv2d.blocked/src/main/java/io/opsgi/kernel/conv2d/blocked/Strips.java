@@ -53,16 +53,6 @@ abstract class Strips {
         this.pixels = pixels;
     }
 
-    /** The kernels on strips of {@code pixels} pixels, one of the generated widths ({@link StripWidths#ALL}). */
-    static Strips of(int pixels) {
-        for (Strips s : StripWidths.ALL) {
-            if (s.pixels == pixels) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("no strip kernels of " + pixels + " pixels were generated");
-    }
-
     /** {@link #twoBlocksRows} and its siblings on channels-last input: pixel k at {@code xBase + k·step} in tap t at {@code tapOffset[t]}. */
     abstract void twoBlocks(float[] x, int xBase, int step, int inner, int[] tapOffset, int t0, int t1, float[] w, int wPair,
             float[] b, int b0, float[] out, int out0, int out1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opsgi.kernel.conv2d.blocked.BlockedConv2dTest.Case;
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.VectorRegisters;
 import io.opsgi.op.Conv2dAttrs;
 import io.opsgi.op.ConvPadding;
 import io.opsgi.op.HW;
@@ -62,10 +63,10 @@ class EveryStripWidthTest {
     void theMachinesRuleTakesAGeneratedWidth() {
         for (int registers : new int[] {16, 32}) {
             for (int ow = 1; ow <= 120; ow++) {
-                int p = BlockedLayout.pixels(ow, registers);
-                assertEquals(p, Strips.of(p).pixels, "width " + ow + " on " + registers + " registers");
+                int p = VectorRegisters.stripPixels(ow, registers);
+                assertEquals(p, StripWidths.of(p).pixels, "width " + ow + " on " + registers + " registers");
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> Strips.of(5));
+        assertThrows(IllegalArgumentException.class, () -> StripWidths.of(5));
     }
 }

@@ -82,7 +82,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     /** {@code pixels}: the strip width, or 0 for this machine's choice. */
     PointwiseBlocked(PreparedConv2d plain, ConvGeometry g, float[] w, float[] bias, Epilogue e, int pixels) {
         this.plain = plain;
-        this.strips = PointwiseStrips.of(pixels == 0 ? VectorRegisters.stripPixels(g.ow(), VectorRegisters.COUNT) : pixels);
+        this.strips = PointwiseWidths.of(pixels == 0 ? VectorRegisters.stripPixels(g.ow(), VectorRegisters.COUNT) : pixels);
         this.g = g;
         this.e = e;
         this.outBlocks = (g.cOut() + LANES - 1) / LANES;

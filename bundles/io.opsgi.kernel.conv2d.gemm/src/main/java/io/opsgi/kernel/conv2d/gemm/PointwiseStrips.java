@@ -41,16 +41,6 @@ abstract class PointwiseStrips {
         this.pixels = pixels;
     }
 
-    /** The kernels on strips of {@code pixels} pixels, one of the generated widths ({@link PointwiseWidths#ALL}). */
-    static PointwiseStrips of(int pixels) {
-        for (PointwiseStrips s : PointwiseWidths.ALL) {
-            if (s.pixels == pixels) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("no pointwise strip kernels of " + pixels + " pixels were generated");
-    }
-
     /** Two blocks: input channels [cFrom, cTo) of the strip's pixels, {@code ps} apart (see the class comment). */
     abstract void two(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0,
             int o1);

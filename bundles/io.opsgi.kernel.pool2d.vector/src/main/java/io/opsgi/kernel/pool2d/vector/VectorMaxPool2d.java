@@ -81,6 +81,8 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
         final WindowRows rows;
         final float[] tail = new float[L];
         final int[] chosen = new int[L];
+        /** The fast paths' running minimum of the bits read (the -0.0 test of {@link #columnMaxima}). */
+        final int[] lowest = new int[L];
         /** The fast path's column maxima of one output row (as keys), with -inf keys around them for the padding. */
         final int[] columns;
 
@@ -115,7 +117,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             int hs = Windows.start(oh, strideH, padH);
             s.rows.locate(taps, x, plane * height * width, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
             // 1. Down the window's rows.
-            boolean negativeZero = columnMaxima(s.rows, width, columns, pad, s.chosen);
+            boolean negativeZero = columnMaxima(s.rows, width, columns, pad, s.lowest);
             // 2. Along the window's columns.
             int out = r * outW;
             boolean zero = false;
@@ -200,7 +202,7 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
             }
             int hs = Windows.start(oh, strideH, padH);
             s.rows.locate(taps, x, plane * height * width, width, Windows.firstInside(hs, dh), Windows.dilatedEnd(hs, kh, dh, height), dh);
-            boolean negativeZero = columnMaxima(s.rows, width, columns, pad, s.chosen);
+            boolean negativeZero = columnMaxima(s.rows, width, columns, pad, s.lowest);
             int out = r * outW;
             boolean zero = false;
             for (int ow0 = 0, at = pad - padW; ow0 < outW; ow0 += L, at += 2 * L) {
