@@ -32,7 +32,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * layout (no packing, only the real channels broadcast); a row's last strip starts at {@code ow - pixels}, overlapping
  * the one before, instead of a narrower kernel. A strip's sums go to a small buffer and from there, the bias (or the
  * previous K block) and the residual added and relu/clamp applied on the way, into the output's place (a blocked
- * output as it is); other epilogues run on the stored strip while it is in L1 ({@link VectorEpilogue#applyBlocked}).
+ * output as it is); with one K block on a blocked stride-1 input the strip does that in registers
+ * ({@link PointwiseStrips#twoBlockedFinal}); other epilogues run on the stored strip while it is in L1
+ * ({@link VectorEpilogue#applyBlocked}).
  * An NCHW output (or residual) of a pair goes through a per-thread [block][pixel][lane] buffer of a chunk of rows,
  * transposed 16x16 in registers ({@link Transpose16}) after (before) the strips.
  *
@@ -66,6 +68,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     private final int act;
     private final float lo, hi;
     private final boolean fusedInStore;
+    /** The clamp of {@link PointwiseStrips#twoBlockedFinal}: what {@link PointwiseStrips#store} applies as {@code act}. */
+    private final float[] bounds;
     private final long flops;
     /** The strip kernels of this machine's width for the row ({@link VectorRegisters#stripPixels}), or of a width a test chose. */
     private final PointwiseStrips strips;
@@ -97,6 +101,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         this.act = !fusedInStore || a == null ? PointwiseStrips.NONE : a.fn() == Activation.RELU ? PointwiseStrips.RELU : PointwiseStrips.CLAMP;
         this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
         this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
+        this.bounds = PointwiseStrips.bounds(act == PointwiseStrips.NONE ? Float.NEGATIVE_INFINITY : act == PointwiseStrips.RELU ? 0f : lo,
+                act == PointwiseStrips.CLAMP ? hi : Float.POSITIVE_INFINITY);
         this.flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cIn();
     }
 
@@ -315,12 +321,20 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         // Strips of `pixels`, the last one ending at ow (overlapping the one before); a row narrower than a strip pixel by pixel.
         int pixels = strips.pixels, count = ow >= pixels ? pixels : 1;
         boolean constantStep = blockedX && g.strideW() == 1;
+        // One K block on a blocked stride-1 input: the strips finish their sums in registers (twoBlockedFinal), as store() would.
+        boolean finishInStrip = count == pixels && blocks == 2 && constantStep && g.cIn() <= kBlock;
+        float[] biasOrNone = bias == null ? PointwiseStrips.NEG_ZEROS : bias, r = fused == null ? PointwiseStrips.NEG_ZEROS : fused;
+        int bAt = bias == null ? 0 : k0;
         for (int col = 0; col < ow; col += count) {
             int c0 = Math.min(col, ow - count);
             int xs = x0 + c0 * ps, o0 = oRow0 + c0 * LANES, o1 = oRow1 + c0 * LANES, q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
+            if (finishInStrip) {
+                strips.twoBlockedFinal(x, xs, groupStep, g.cIn(), packed, wq, biasOrNone, bAt, r, fused == null ? 0 : q0, fused == null ? 0 : q1, bounds,
+                        out, o0, o1);
+            }
             // K blocks as the GEMM takes them, so that the sums are its bits: each block's sums into the buffer, then stored
             // as the GEMM stores them (the first with the bias, later ones added), the epilogue's residual and relu/clamp with the last.
-            for (int c = 0; c < g.cIn(); c += kBlock) {
+            for (int c = 0; c < (finishInStrip ? 0 : g.cIn()); c += kBlock) {
                 int cEnd = Math.min(g.cIn(), c + kBlock), wc = wq + c * blocks * LANES;
                 boolean first = c == 0, last = cEnd == g.cIn();
                 if (count == pixels && blocks == 2 && constantStep) {

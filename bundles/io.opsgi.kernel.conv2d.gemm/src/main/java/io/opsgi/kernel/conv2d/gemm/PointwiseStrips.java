@@ -51,6 +51,34 @@ abstract class PointwiseStrips {
      */
     abstract void twoBlocked(float[] x, int x0, int blockStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0, int o1);
 
+    /**
+     * {@link #twoBlocked} over all {@code cIn} input channels (one K block) finished in registers and stored into the output,
+     * as {@link #store} finishes a last K block (so the same bits): plus the bias ({@code b[bAt..]}, {@link #NEG_ZEROS} for
+     * none), plus the residual (block 0's pixel p at {@code r[r0 + p·LANES]}, block 1's at {@code r1}; {@link #NEG_ZEROS}
+     * at 0 for none), then clamped to [lo, hi] ({@code bounds}; relu: [0, +inf]; none: [-inf, +inf]): adding -0.0 changes no
+     * float. Skips the buffer and store's pass over it, which cost about as much as the sums on few input channels (measured
+     * in docs/PERFORMANCE-LOG.md, 2026-12-08: 0.57-0.95 of the time on MobileNetV2's and SqueezeNet's 1x1 shapes).
+     */
+    abstract void twoBlockedFinal(float[] x, int x0, int blockStep, int cIn, float[] w, int wq0, float[] b, int bAt, float[] r, int r0,
+            int r1, float[] bounds, float[] out, int o0, int o1);
+
+    /** The {@code bounds} of {@link #twoBlockedFinal}: LANES copies of lo, then LANES of hi. */
+    static float[] bounds(float lo, float hi) {
+        float[] b = new float[2 * LANES];
+        java.util.Arrays.fill(b, 0, LANES, lo);
+        java.util.Arrays.fill(b, LANES, 2 * LANES, hi);
+        return b;
+    }
+
+    /** -0.0, the float that adding changes nothing: the bias and residual of {@link #twoBlockedFinal} when there are none. */
+    static final float[] NEG_ZEROS = negativeZeros(2 * WIDEST * LANES);
+
+    private static float[] negativeZeros(int n) {
+        float[] z = new float[n];
+        java.util.Arrays.fill(z, -0f);
+        return z;
+    }
+
     /** {@link #two} for the last block of an odd block count: weights [cIn][lane]. */
     abstract void one(float[] x, int x0, int ps, int groupLen, int groupStep, int cFrom, int cTo, float[] w, int wq0, float[] out, int o0);
 
