@@ -44,6 +44,16 @@ public final class Unroll {
         for (int p : widths) {
             write(dir.resolve(name + p + ".java"), expand(template, p));
         }
+        // A width dropped from the list since the last build would otherwise stay in the output and fail to compile.
+        Pattern generated = Pattern.compile(Pattern.quote(name) + "(\\d+)\\.java");
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                var m = generated.matcher(f.getFileName().toString());
+                if (m.matches() && Arrays.stream(widths).noneMatch(p -> p == Integer.parseInt(m.group(1)))) {
+                    Files.delete(f);
+                }
+            }
+        }
         if (args.length > 3 && !args[3].isBlank()) {
             write(dir.resolve(args[3] + ".java"), list(pkg, name, args[3], widths));
         }
