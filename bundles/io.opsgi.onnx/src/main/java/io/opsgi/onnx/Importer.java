@@ -164,6 +164,7 @@ final class Importer {
         if (!problems.isEmpty()) {
             throw new OnnxException(fileName, problems);
         }
+        outputs = namedAsTheGraph(outputs, outputNames);
         String name = graph.getName().isEmpty() ? fileName : graph.getName();
         NetworkDescription d = new NetworkDescription(name, inputShape, new WeightSource.InMemory(weights), layers, outputs);
         try {
@@ -201,6 +202,31 @@ final class Importer {
             }
         }
         return outputs;
+    }
+
+    /**
+     * Each output's layer renamed after the graph output it computes, as ONNX Runtime names its results ('logits', not the
+     * node '/fc/Gemm'), so that summaries, {@code ./opsgi run} and the plan say it; kept as it is where another layer (or
+     * the input) already has that name.
+     */
+    private List<String> namedAsTheGraph(List<String> outputs, List<String> outputNames) {
+        Map<String, String> rename = new HashMap<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            String layer = outputs.get(i), name = outputNames.get(i);
+            if (layerNames.contains(layer) && !name.isEmpty() && !name.equals(NetworkDescription.INPUT) && !layerNames.contains(name)
+                    && !rename.containsValue(name)) {
+                rename.put(layer, name);
+            }
+        }
+        layers.replaceAll(l -> new LayerSpec(rename.getOrDefault(l.name(), l.name()), l.type(),
+                l.inputs() == null ? null : l.inputs().stream().map(in -> rename.getOrDefault(in, in)).toList(), l.attrs()));
+        rename.forEach((layer, name) -> {
+            Map<String, Tensor> params = weights.remove(layer);
+            if (params != null) {
+                weights.put(name, params);
+            }
+        });
+        return outputs.stream().map(o -> rename.getOrDefault(o, o)).toList();
     }
 
     /** The input's shape: declared sizes, symbolic ones from {@code requested} (or 1); float32 only. */

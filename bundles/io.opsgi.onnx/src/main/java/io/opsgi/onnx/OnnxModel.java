@@ -58,7 +58,8 @@ public final class OnnxModel {
 
     /**
      * The network: layers in the graph's order, the graph's single input, its outputs (in the graph's order, each
-     * named by the layer computing it), the initializers as weights in memory.
+     * computed by a layer named as the graph names the output, unless another layer already has that name), the
+     * initializers as weights in memory.
      */
     public NetworkDescription description() {
         return description;

@@ -1,5 +1,7 @@
 package io.opsgi.onnx;
 
+import io.opsgi.onnx.proto.Onnx.NodeProto;
+
 import static io.opsgi.onnx.Graphs.floats;
 import static io.opsgi.onnx.Graphs.graph;
 import static io.opsgi.onnx.Graphs.ints;
@@ -12,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.opsgi.net.ClasspathKernelSource;
 import io.opsgi.net.ExecutionPlan;
 import io.opsgi.net.Network;
+import io.opsgi.net.PlannedLayer;
 import io.opsgi.net.NetworkRunner;
 import io.opsgi.net.Weights;
 import io.opsgi.tensor.Shape;
@@ -49,6 +52,8 @@ class OnnxOutputsTest {
         Network net = net(g);
         assertEquals(List.of(Shape.of(1, 4), Shape.of(1, 4), Shape.of(1, 4), Shape.of(2), Shape.of(1, 4)), net.outputShapes());
         assertEquals("input", net.outputs().get(2));
+        // Named as the graph names them, where no other layer has the name; the graph's input keeps the network's name.
+        assertEquals(List.of("y", "z", "input", "k", "w"), net.outputs());
         Tensor x = Tensor.of(Shape.of(1, 4), -1f, 0f, 2f, -3f);
         float[] relu = {0f, 0f, 2f, 0f}, sigmoid = new float[4];
         for (int i = 0; i < 4; i++) {
@@ -64,6 +69,18 @@ class OnnxOutputsTest {
             assertArrayEquals(new float[] {0.5f, -2f}, r.outputs().get(3).toArray(), "k, the constant");
             assertArrayEquals(relu, r.outputs().get(4).toArray(), "w, y's value under another name");
         }
+    }
+
+    /** A graph output named like another layer: its layer keeps its node's name rather than take that layer's. */
+    @Test
+    void anOutputNamedLikeAnotherLayerKeepsItsNodesName() throws IOException {
+        // Graph outputs y (the Relu node 'z' computes it) and z (the Sigmoid node 's'): y renames 'z', z is a node's name.
+        Graphs g = graph(1, 4).node(NodeProto.newBuilder().setOpType("Relu").setName("z").addInput("x").addOutput("y").build())
+                .node(NodeProto.newBuilder().setOpType("Sigmoid").setName("s").addInput("y").addOutput("z").build()).output("z");
+        Network net = net(g);
+        assertEquals(List.of("y", "s"), net.outputs());
+        assertEquals(List.of("y", "s"), net.layers().stream().map(PlannedLayer::name).toList());
+        assertEquals(List.of("y"), net.layers().get(1).inputs(), "the reader follows the rename");
     }
 
     /** An identity model (onnx's identity and inference dropout cases): no layer, its output a copy of the input. */
