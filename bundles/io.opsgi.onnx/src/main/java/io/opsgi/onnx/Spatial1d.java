@@ -83,7 +83,7 @@ final class Spatial1d {
         m.lowerAs(lifted.build(), bound, twoD);
         Data y = (Data) m.value(LIFTED + "y");
         if (y.shape().rank() != 4 || y.shape().dim(2) != 1) {
-            throw new IllegalStateException("the 2-D lowering of a 1-D node gave " + y.shape() + ", not (N, C, 1, L) (an importer bug)");
+            throw refuse("the 2-D form of this 1-D node gives " + y.shape() + ", not (N, C, 1, L) (an importer bug, please report)");
         }
         m.set(0, m.emit("", "reshape", List.of(y.layer()), Map.of("shape", longsToList(y.shape().dim(0), y.shape().dim(1), y.shape().dim(3))), Map.of()));
     }
