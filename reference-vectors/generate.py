@@ -401,8 +401,11 @@ def resize_check(a, x):
     if a.get("mode") not in ("nearest", "linear", "cubic"):
         raise ValueError(f"resize: mode must be nearest, linear or cubic, got {a.get('mode')!r}")
     if a.get("coordinate_transformation_mode") not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-                                                       "tf_half_pixel_for_nn"):
+                                                       "tf_half_pixel_for_nn", "tf_crop_and_resize"):
         raise ValueError(f"resize: unsupported coordinate_transformation_mode {a.get('coordinate_transformation_mode')!r}")
+    if a.get("coordinate_transformation_mode") == "tf_crop_and_resize" and a.get("sizes") is None:
+        # ONNX's spec sizes it floor(in * (end - start) * scale), onnx's reference floor(in * scale): opsgi takes sizes
+        raise ValueError("resize: tf_crop_and_resize needs sizes")
     if a.get("nearest_mode") not in ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"):
         raise ValueError(f"resize: unsupported nearest_mode {a.get('nearest_mode')!r}")
     if (a.get("scales") is None) == (a.get("sizes") is None):
@@ -1879,7 +1882,8 @@ def gen_resize(s):
     x = (1, 1, 4, 4)
     e = lambda name, rule, *a, x=x, **k: c("err_" + name, x, *a, rule=rule, **k)  # noqa: E731
     e("mode_unknown", "resize_mode", "area", scales=2.0)
-    e("tf_crop_and_resize", "coordinate_transformation_mode", "linear", "tf_crop_and_resize", scales=2.0)
+    e("coordinate_mode_unknown", "coordinate_transformation_mode", "linear", "tf_crop", scales=2.0)
+    e("tf_crop_and_resize_scales", "tf_crop_and_resize_sizes", "linear", "tf_crop_and_resize", scales=2.0)
     e("nearest_mode_unknown", "nearest_mode", "nearest", "half_pixel", "round", scales=2.0)
     e("scales_and_sizes", "scales_or_sizes", scales=2.0, sizes=(8, 8))
     e("neither_scales_nor_sizes", "scales_or_sizes")

@@ -18,6 +18,10 @@ Cases with a non-float32 tensor, a sequence or an optional are kept too (model o
 must refuse them. Where casting to float32 changes nothing (pad, pools, clip move or compare
 values), such an integer case also gets a float32 twin `<case>_as_float32`, so edge/reflect pad
 are replayed although onnx ships them only for int32.
+
+opsgi's own cases (own_cases.py: PyTorch-exported 1-D convolutions and pools with PyTorch's outputs,
+Resize tf_crop_and_resize with onnx's reference outputs) are written into the same op folders after
+onnx's, tagged `opsgi`, with an empty `onnx_name` and a `source`; their model bytes are as built there.
 """
 import hashlib
 import importlib
@@ -31,6 +35,8 @@ import numpy as np
 import onnx
 import onnx.backend.test.case.node as node_cases
 from onnx import helper, numpy_helper
+
+import own_cases
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 FORMAT_VERSION = 1
@@ -148,12 +154,15 @@ def main():
         if os.path.isdir(path) and os.path.exists(os.path.join(path, "cases.json")):
             shutil.rmtree(path)
     by_op = collect()
+    own_by_op = {op: [] for op in OPS}
+    for c in own_cases.all_cases():
+        own_by_op[c.op].append(c)
     names, digest, summary, ops = set(), hashlib.sha256(), [], []
     for op, cases in by_op.items():
         twins = [as_float32(c) for c in cases if op in EXACT_IN_FLOAT
                  and {tensor_kind(v) for v in list(c.data_sets[0][0]) + list(c.data_sets[0][1])} - {"float32", "int64"}]
         cases = cases + [t for t in twins if t is not None]
-        if not cases:
+        if not cases and not own_by_op[op]:
             summary.append(f"{op:20s} no node case in onnx {onnx.__version__}")
             continue
         folder_name = op.lower()
@@ -190,21 +199,33 @@ def main():
                 odd = sorted(kinds - {"float32"})
                 record["not_float32"] = odd  # the importer must refuse it: FORMAT.md
             records.append(record)
+        for case in own_by_op[op]:
+            assert NAME_RE.match(case.name) and case.name not in names, case.name
+            names.add(case.name)
+            opset = next(o.version for o in case.model.opset_import if o.domain in ("", "ai.onnx"))
+            record = {"name": case.name, "onnx_name": "", "onnx_op": op, "opset": opset, "source": case.source, "tags": ["opsgi"],
+                      "model": save_model(folder, case.name, case.model),
+                      "attrs": node_attrs(next(n for n in case.model.graph.node if n.op_type == op)),
+                      "inputs": {"x": save(folder, f"{case.name}.x.npy", case.x)},
+                      "expected": {"y": save(folder, f"{case.name}.y.npy", case.y)}}
+            records.append(record)
         write_json(os.path.join(folder, "cases.json"), {"op": op, "cases": records})
         ops.append(folder_name)
-        summary.append(f"{op:20s} {len(records):3d} cases, {replayed:3d} float32 with data, "
-                       f"{len(records) - replayed:3d} model only (refusal expected)")
+        own = len(own_by_op[op])
+        summary.append(f"{op:20s} {len(records) - own:3d} cases, {replayed:3d} float32 with data, "
+                       f"{len(records) - own - replayed:3d} model only (refusal expected)" + (f"; {own:2d} of opsgi's own" if own else ""))
     write_json(os.path.join(ROOT, "manifest.json"),
                {"format_version": FORMAT_VERSION, "generated_by": "onnx/generate.py", "onnx_version": onnx.__version__,
                 "ops": ops, "numpy_version": np.__version__})
     for folder_name in ["."] + ops:
         folder = os.path.join(ROOT, folder_name)
         for f in sorted(os.listdir(folder)):
-            if os.path.isfile(os.path.join(folder, f)) and f != "generate.py" and not f.endswith(".md"):
+            if os.path.isfile(os.path.join(folder, f)) and not f.endswith((".py", ".md")):
                 with open(os.path.join(folder, f), "rb") as fh:
                     digest.update(f"{folder_name}/{f}".encode() + hashlib.sha256(fh.read()).digest())
     print("\n".join(summary))
-    print(f"onnx {onnx.__version__}, {len(names)} cases, content sha256 {digest.hexdigest()}")
+    own = sum(len(v) for v in own_by_op.values())
+    print(f"onnx {onnx.__version__}, {len(names) - own} of onnx's cases and {own} of opsgi's own, content sha256 {digest.hexdigest()}")
 
 
 def save_model(folder, name, model):

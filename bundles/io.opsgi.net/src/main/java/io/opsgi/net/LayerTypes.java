@@ -69,7 +69,7 @@ final class LayerTypes {
         register(new TwoInputType(Matmul.OP));
         register(new Plain(Upsample.OP, Set.of("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"), Set.of()));
         register(new Plain(Resize.OP, Set.of("mode", "coordinate_transformation_mode", "nearest_mode", "scales", "sizes", "exclude_outside",
-                "extrapolation_value", "cubic_coeff_a"), Set.of()));
+                "extrapolation_value", "cubic_coeff_a", "roi"), Set.of()));
         register(new KernelLess(Flatten.OP, Set.of("start_dim", "end_dim"), (x, a) -> Flatten.apply(x, Flatten.attrs(a))));
         register(new KernelLess(Dropout.OP, Set.of("p", "inplace"), (x, a) -> Dropout.apply(x, Dropout.attrs(a))));
         register(new KernelLess(Reshape.OP, Set.of("shape"), (x, a) -> Reshape.apply(x, Reshape.shape(a))));

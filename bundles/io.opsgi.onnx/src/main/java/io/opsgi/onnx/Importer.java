@@ -330,8 +330,30 @@ final class Importer {
         problems.add("node '" + nodeName() + "' (" + node.getOpType() + ", opset " + opset + "): " + what);
     }
 
-    private String nodeName() {
+    /** The current node's name, or {@code <OpType>_<index>} for a node without one: the name of the layers it becomes. */
+    String nodeName() {
         return node.getName().isEmpty() ? node.getOpType() + "_" + nodeIndex : node.getName();
+    }
+
+    /**
+     * Lowers {@code as} in place of the current node (a rewritten form of it, e.g. a 1-D op viewed as 2-D): the
+     * values of {@code bound} are added first (the inputs {@code as} reads under new names), and a refusal is
+     * reported as the current node's.
+     */
+    void lowerAs(NodeProto as, Map<String, Object> bound, Lowering.Lower lowering) {
+        NodeProto original = node;
+        values.putAll(bound);
+        node = as;
+        try {
+            lowering.lower(this);
+        } finally {
+            node = original;
+        }
+    }
+
+    /** The value named {@code name} ({@link Data} or {@link Const}), or null. */
+    Object value(String name) {
+        return values.get(name);
     }
 
     static Refusal refuse(String what) {

@@ -40,13 +40,13 @@ final class Lowering {
 
     static {
         // data path
-        op("Conv", Lowering::conv, "auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
-        op("ConvTranspose", Lowering::convTranspose, "auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads", "strides");
-        op("MaxPool", m -> pool(m, "max_pool2d"), "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
-        op("AveragePool", m -> pool(m, "avg_pool2d"), "auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides");
-        op("LpPool", m -> pool(m, "lp_pool2d"), "auto_pad", "kernel_shape", "p", "pads", "strides");
-        op("GlobalAveragePool", m -> global(m, "global_avg_pool2d"));
-        op("GlobalMaxPool", m -> global(m, "global_max_pool2d"));
+        op("Conv", Spatial1d.lifting("X", Lowering::conv), "auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
+        op("ConvTranspose", Spatial1d.lifting("X", Lowering::convTranspose), "auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads", "strides");
+        op("MaxPool", Spatial1d.lifting("X", m -> pool(m, "max_pool2d")), "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
+        op("AveragePool", Spatial1d.lifting("X", m -> pool(m, "avg_pool2d")), "auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides");
+        op("LpPool", Spatial1d.lifting("X", m -> pool(m, "lp_pool2d")), "auto_pad", "kernel_shape", "p", "pads", "strides");
+        op("GlobalAveragePool", Spatial1d.lifting("X", m -> global(m, "global_avg_pool2d")));
+        op("GlobalMaxPool", Spatial1d.lifting("X", m -> global(m, "global_max_pool2d")));
         op("ReduceMean", Lowering::reduceMean, "axes", "keepdims");
         op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
         op("BatchNormalization", Lowering::batchNorm, "epsilon", "momentum", "spatial", "training_mode");
@@ -84,7 +84,7 @@ final class Lowering {
         op("Unsqueeze", m -> squeeze(m, true), "axes");
         op("Resize", Lowering::resize, "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "mode", "nearest_mode");
         op("Upsample", Lowering::resize, "mode");
-        op("Pad", Lowering::pad, "mode", "pads", "value");
+        op("Pad", Spatial1d.lifting("data", Lowering::pad), "mode", "pads", "value");
         op("Identity", m -> m.set(0, m.in(0)));
         op("Dropout", Lowering::dropout, "ratio", "seed");
         // folded at import time (shape arithmetic)
@@ -972,10 +972,14 @@ final class Lowering {
                 a.put("exclude_outside", m.attrInt("exclude_outside", 0) != 0);
             }
             String ctm = m.attrString("coordinate_transformation_mode", "half_pixel");
-            if (!Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn").contains(ctm)) {
+            if (!Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize").contains(ctm)) {
                 throw refuse("coordinate_transformation_mode='" + ctm + "' is not supported");
             }
             a.put("coordinate_transformation_mode", ctm);
+            if (ctm.equals("tf_crop_and_resize")) {
+                a.put("roi", cropRegion(m));
+                a.put("extrapolation_value", (double) m.attrFloat("extrapolation_value", 0f));
+            }
             if (mode.equals("nearest")) {
                 String nm = m.attrString("nearest_mode", "round_prefer_floor");
                 if (!Set.of("round_prefer_floor", "round_prefer_ceil", "floor", "ceil").contains(nm)) {
@@ -990,6 +994,11 @@ final class Lowering {
             if ((scales == null) == (sizes == null)) {
                 throw refuse("exactly one of scales and sizes must be given");
             }
+        }
+        if (scales != null && a.containsKey("roi")) {
+            // ONNX's spec sizes it floor(in * (end - start) * scale), onnx 1.12's reference floor(in * scale)
+            throw refuse("coordinate_transformation_mode='tf_crop_and_resize' with scales=" + Arrays.toString(scales.asFloats())
+                    + "; opsgi crops and resizes to sizes only (ONNX's spec and its reference implementation size the output from scales differently)");
         }
         if (scales != null) {
             if (scales.size() != 4 || scales.get(0) != 1 || scales.get(1) != 1) {
@@ -1010,6 +1019,23 @@ final class Lowering {
             a.put("sizes", longsToList(s[2], s[3]));
         }
         m.set(0, m.emit("resize", x, a));
+    }
+
+    /**
+     * tf_crop_and_resize's roi (input 1, [start1..start4, end1..end4] normalized) as the resize op's [start_h, start_w, end_h,
+     * end_w]; N and C must be the identity (start 0, end 1), only H and W are resized.
+     */
+    private static List<Object> cropRegion(Importer m) {
+        Const roi = m.has(1) ? m.konst(1, "roi") : null;
+        if (roi == null || roi.size() != 8 || !roi.isFloat()) {
+            throw refuse("coordinate_transformation_mode='tf_crop_and_resize' needs a float roi of 8 values (start and end of each of the 4 axes), got "
+                    + (roi == null ? "none" : Const.typeName(roi.dtype()) + " dims " + str(roi.dims())));
+        }
+        float[] r = roi.floats();
+        if (r[0] != 0 || r[1] != 0 || r[4] != 1 || r[5] != 1) {
+            throw refuse("roi=" + Arrays.toString(r) + "; only H and W may be cropped (N and C from 0 to 1)");
+        }
+        return List.of((double) r[2], (double) r[3], (double) r[6], (double) r[7]);
     }
 
     /** Pads as an attribute before opset 11, as inputs from 11; H and W only; edge is replicate. */

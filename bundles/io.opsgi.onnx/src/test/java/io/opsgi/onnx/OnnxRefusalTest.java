@@ -197,9 +197,10 @@ class OnnxRefusalTest {
 
     @Test
     void unsupported_attribute_values_name_what_is_missing() throws IOException {
-        float[] w3 = new float[2 * 2 * 3];
-        assertProblem(refused(graph(1, 2, 5).node("Conv", List.of("x", "w"), List.of("y")).init(floats("w", new long[] {2, 2, 3}, w3))),
-                "node 'Conv_0' (Conv, opset 14)", "only 4-D (N, C, H, W) inputs");
+        float[] w5 = new float[2 * 2 * 3 * 3 * 3];
+        assertProblem(refused(graph(1, 2, 5, 5, 5).node("Conv", List.of("x", "w"), List.of("y")).init(floats("w", new long[] {2, 2, 3, 3, 3}, w5))),
+                "node 'Conv_0' (Conv, opset 14)", "the input X has shape [1, 2, 5, 5, 5]; only (N, C, L) and (N, C, H, W) inputs are supported",
+                "not 3-D");
         assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "", "s"), List.of("y"), attr("mode", "area"))
                 .init(floats("s", new long[] {4}, 1, 1, 2, 2))), "node 'Resize_0' (Resize, opset 14)", "mode='area'; supported: nearest, linear, cubic");
         // Resize-10 knows no cubic (it came with opset 11)
@@ -216,6 +217,27 @@ class OnnxRefusalTest {
                 .init(longs("p", new long[] {8}, 0, 0, 1, 1, 0, 0, 1, 1))), "node 'Pad_0' (Pad, opset 14)", "mode='wrap'");
         assertProblem(refused(graph(1, 2, 4, 4).node("Pad", List.of("x", "p"), List.of("y"))
                 .init(longs("p", new long[] {8}, 0, 1, 0, 0, 0, 0, 0, 0))), "only H and W may be padded");
+    }
+
+    @Test
+    void a_1d_op_with_2d_attributes_or_weight_and_a_crop_of_n_or_c_or_by_scales_are_refused() throws IOException {
+        float[] w3 = new float[2 * 2 * 3];
+        assertProblem(refused(graph(1, 2, 5).node("Conv", List.of("x", "w"), List.of("y"), ints("strides", 1, 1))
+                .init(floats("w", new long[] {2, 2, 3}, w3))), "node 'Conv_0' (Conv, opset 14)", "strides=[1, 1] for the input [1, 2, 5]; a 1-D op takes one value");
+        assertProblem(refused(graph(1, 2, 5).node("MaxPool", List.of("x"), List.of("y"), ints("kernel_shape", 2), ints("pads", 1, 1, 1, 1))),
+                "node 'MaxPool_0' (MaxPool, opset 14)", "pads=[1, 1, 1, 1] for the input [1, 2, 5]; a 1-D op takes two values [begin, end]");
+        assertProblem(refused(graph(1, 2, 5).node("Conv", List.of("x", "w"), List.of("y")).init(floats("w", new long[] {2, 2, 1, 3}, w3))),
+                "the weight W has dims [2, 2, 1, 3]; a 1-D convolution (input [1, 2, 5]) takes a 3-D weight (M, C/group, k)");
+        assertProblem(refused(graph(1, 2, 5).node("Pad", List.of("x", "p"), List.of("y")).init(longs("p", new long[] {6}, 0, 1, 0, 0, 0, 0))),
+                "node 'Pad_0' (Pad, opset 14)", "only H and W may be padded");
+        Graphs crop = graph(1, 2, 4, 4).node("Resize", List.of("x", "roi", "", "sizes"), List.of("y"), attr("coordinate_transformation_mode",
+                "tf_crop_and_resize")).init(floats("roi", new long[] {8}, 0, 0.5f, 0, 0, 1, 1, 1, 1)).init(longs("sizes", new long[] {4}, 1, 2, 3, 3));
+        assertProblem(refused(crop), "node 'Resize_0' (Resize, opset 14)", "roi=[0.0, 0.5, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]; only H and W may be cropped");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "roi", "scales"), List.of("y"), attr("coordinate_transformation_mode",
+                "tf_crop_and_resize")).init(floats("roi", new long[] {8}, 0, 0, 0, 0, 1, 1, 1, 1)).init(floats("scales", new long[] {4}, 1, 1, 2, 2))),
+                "coordinate_transformation_mode='tf_crop_and_resize' with scales=[1.0, 1.0, 2.0, 2.0]; opsgi crops and resizes to sizes only");
+        assertProblem(refused(graph(1, 2, 4, 4).node("Resize", List.of("x", "", "", "sizes"), List.of("y"), attr("coordinate_transformation_mode",
+                "tf_crop_and_resize")).init(longs("sizes", new long[] {4}, 1, 2, 3, 3))), "needs a float roi of 8 values", "got none");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.opsgi.op;
 import io.opsgi.op.ResizeAttrs.CoordinateTransformation;
 import io.opsgi.op.ResizeAttrs.Mode;
 import io.opsgi.op.ResizeAttrs.NearestMode;
+import io.opsgi.op.ResizeAttrs.Roi;
 import io.opsgi.op.ResizeAttrs.Scales;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
@@ -13,7 +14,7 @@ import java.util.Map;
 /**
  * The resize contract: ONNX Resize (opsets 10 to 17) on a 4-D (N, C, H, W) input, nearest, linear
  * (bilinear on H and W) or cubic (bicubic on H and W, with cubic_coeff_a and exclude_outside), the
- * coordinate transformation modes PyTorch's exporter writes, and exactly
+ * coordinate transformation modes PyTorch's exporter writes and tf_crop_and_resize, and exactly
  * one of scales or sizes. Source positions and weights: {@link ResizeGeometry}.
  */
 public final class Resize {
@@ -33,6 +34,7 @@ public final class Resize {
         float[] y = new float[g.outputShape().size()];
         if (y.length > 0) {
             kernel.resize(g, input.buffer(), y);
+            g.extrapolate(y);
         }
         return Tensor.wrap(g.outputShape(), y);
     }
@@ -65,15 +67,16 @@ public final class Resize {
                 + ") and scales " + a.scales() + " giving output (H: " + oh + ", W: " + ow + ")");
         Shapes.output(OP, n, c, oh, ow);
         return new ResizeGeometry(n, c, h, w, (int) oh, (int) ow, a.mode(), a.transformation(), a.nearestMode(), sh, sw, a.cubicCoeffA(),
-                a.excludeOutside());
+                a.excludeOutside(), a.roi(), a.extrapolationValue());
     }
 
     /**
      * Attributes in ONNX's names: {@code mode}, {@code coordinate_transformation_mode},
      * {@code nearest_mode}, and one of {@code scales} ({@code [sh, sw]}) or {@code sizes}
      * ({@code [oh, ow]}); for cubic {@code cubic_coeff_a} (default −0.75) and {@code exclude_outside}
-     * (0 or 1, default 0), which the other modes ignore, as ONNX does. {@code extrapolation_value} is
-     * accepted and means nothing (it acts only in tf_crop_and_resize, which is refused).
+     * (0 or 1, default 0), which the other modes ignore, as ONNX does; for tf_crop_and_resize {@code roi}
+     * ({@code [start_h, start_w, end_h, end_w]}, ONNX's roi of the two spatial axes, default the whole input) and
+     * {@code extrapolation_value} (default 0), which the other modes ignore.
      */
     public static ResizeAttrs attrs(Map<String, ?> map) {
         TorchAttrs t = new TorchAttrs(OP, map);
@@ -83,8 +86,7 @@ public final class Resize {
         String ct = t.string("coordinate_transformation_mode", "half_pixel");
         CoordinateTransformation transformation = Arrays.stream(CoordinateTransformation.values()).filter(v -> v.onnxName().equals(ct))
                 .findFirst().orElseThrow(() -> new OpException(OP, "coordinate_transformation_mode", "coordinate_transformation_mode must be one of "
-                        + "half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn (tf_crop_and_resize is not supported), got '"
-                        + ct + "'"));
+                        + "half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn, tf_crop_and_resize, got '" + ct + "'"));
         String nm = t.string("nearest_mode", "round_prefer_floor");
         NearestMode nearest = Arrays.stream(NearestMode.values()).filter(v -> v.onnxName().equals(nm)).findFirst()
                 .orElseThrow(() -> new OpException(OP, "nearest_mode", "nearest_mode must be one of round_prefer_floor, round_prefer_ceil, floor, "
@@ -103,8 +105,17 @@ public final class Resize {
             OpException.check(s.length == 2, OP, "pair_length", "sizes must be two ints [oh, ow], got sizes=" + Arrays.toString(s));
             sizes = HW.of(s[0], s[1]);
         }
+        Roi roi = Roi.WHOLE;
+        if (t.has("roi")) {
+            Object v = t.raw("roi");
+            OpException.check(v instanceof List<?> l && l.size() == 4 && l.stream().allMatch(Number.class::isInstance), OP, "roi_length",
+                    "roi must be four numbers [start_h, start_w, end_h, end_w], got roi=" + v);
+            List<?> l = (List<?>) v;
+            roi = new Roi(((Number) l.get(0)).floatValue(), ((Number) l.get(1)).floatValue(), ((Number) l.get(2)).floatValue(),
+                    ((Number) l.get(3)).floatValue());
+        }
         return new ResizeAttrs(m, transformation, nearest, scales, sizes, t.number("cubic_coeff_a", ResizeAttrs.DEFAULT_CUBIC_COEFF_A),
-                t.raw("exclude_outside") instanceof Boolean b ? b : t.integer("exclude_outside", 0) != 0);
+                t.raw("exclude_outside") instanceof Boolean b ? b : t.integer("exclude_outside", 0) != 0, roi, t.number("extrapolation_value", 0));
     }
 
     public static final Operator OPERATOR = new OperatorSpec(OP, ResizeKernel.class, List.of("input"), (kernel, attrs, in) ->
@@ -135,13 +146,15 @@ public final class Resize {
                     + "for an output of length 1 where PyTorch's bilinear reads the centre in/2 - 0.5")
             .withOnnxNote("ONNX's default coordinate_transformation_mode is half_pixel and nearest_mode round_prefer_floor; PyTorch's nearest "
                     + "is asymmetric + floor")
-            .withOnnxNote("scales: output floor(in * scale) with the scale as float32; sizes: coordinates use out/in; roi is not read "
-                    + "(it matters only for tf_crop_and_resize)")
+            .withOnnxNote("scales: output floor(in * scale) with the scale as float32; sizes: coordinates use out/in; roi is read "
+                    + "by tf_crop_and_resize only")
             .withOnnxNote("cubic: cubic_coeff_a (default -0.75) and exclude_outside as onnx 1.12's reference; with A = -0.75 and "
                     + "exclude_outside 0, cubic/pytorch_half_pixel is PyTorch's bicubic with align_corners=False (output lengths above 1) "
                     + "and cubic/align_corners its align_corners=True, within the interpolation tolerance (PyTorch weights in float)")
-            .withOnnxNote("refused: coordinate_transformation_mode tf_crop_and_resize (extrapolation_value acts only there, and is accepted "
-                    + "and ignored); scales on N or C; inputs other than 4-D")
+            .withOnnxNote("tf_crop_and_resize: the roi of H and W with its corners on the first and last outputs, extrapolation_value "
+                    + "where the source lies outside the input, as onnx 1.12's reference; only with sizes (ONNX's spec sizes the output by "
+                    + "floor(in * (end - start) * scale), its reference by floor(in * scale))")
+            .withOnnxNote("refused: scales on N or C; inputs other than 4-D")
             .withOnnxNote("source coordinates are computed in double, as ONNX's reference implementation computes them; ONNX Runtime "
                     + "1.29 computes them in float, so where a coordinate lies within a float rounding of an integer or a .5 tie ORT may read "
                     + "the neighbouring element (nearest, e.g. W=7 by scale 0.6: 3/0.6 is 4.9999998, 5.0 in float)")

@@ -92,6 +92,41 @@ class ResizeContractTest {
         assertFalse(d.excludeOutside());
     }
 
+    /**
+     * onnx 1.12's resize_tf_crop_and_resize_extrapolation_value: 4x4 -> 3x3 of roi H [0.4, 1.2], W [0.6, 1.7], extrapolation 10.
+     * Rows read 0.4 * 3 + o * 0.8 * 3 / 2 = 1.2, 2.4, 3.6 (the last beyond 3); columns 1.8, 3.45, 5.1 (two beyond 3): onnx's expected
+     * output [[7.6, 10, 10], [12.4, 10, 10], [10, 10, 10]] is 10 exactly there, whatever the kernel wrote.
+     */
+    @Test
+    void tf_crop_and_resize_reads_the_roi_and_extrapolates_outside_the_input() {
+        ResizeAttrs a = Resize.attrs(attrs("mode", "linear", "coordinate_transformation_mode", "tf_crop_and_resize", "sizes", List.of(3, 3),
+                "roi", List.of(0.4, 0.6, 1.2, 1.7), "extrapolation_value", 10));
+        assertEquals(new ResizeAttrs.Roi(0.4f, 0.6f, 1.2f, 1.7f), a.roi());
+        AtomicReference<ResizeGeometry> seen = new AtomicReference<>();
+        io.opsgi.tensor.Tensor y = Resize.apply((g, x, out) -> {
+            seen.set(g);
+            java.util.Arrays.fill(out, -1f);
+        }, zeros(1, 2, 4, 4), a);
+        float e = 10, k = -1;
+        float[] plane = {k, e, e, k, e, e, e, e, e};
+        float[] want = new float[18];
+        System.arraycopy(plane, 0, want, 0, 9);
+        System.arraycopy(plane, 0, want, 9, 9);
+        assertArrayEquals(want, y.toArray());
+        ResizeGeometry.LinearTaps rows = seen.get().linearRows(), cols = seen.get().linearColumns();
+        // (float) (1.2f - 0.4f) = 0.8000001 in float32: row 1 reads 1.2 + 0.8000001 * 3 / 2 = 2.4000001, between 2 and 3
+        assertEquals(1, rows.index0()[0]);
+        assertEquals(0.2, rows.weight1()[0], 1e-6);
+        assertEquals(2, rows.index0()[1]);
+        assertEquals(0.4, rows.weight1()[1], 1e-6);
+        assertEquals(1, cols.index0()[0]);
+        assertEquals(0.8, cols.weight1()[0], 1e-6);
+        // an output length of 1 reads the middle of the roi: 0.5 * (0.4 + 1.2) * 3 = 2.4
+        ResizeGeometry one = Resize.geometry(shape(1, 1, 4, 4), ResizeAttrs.sized(Mode.LINEAR, 1, 4).withCrop(new ResizeAttrs.Roi(0.4f, 0f, 1.2f, 1f), 0));
+        assertEquals(2, one.linearRows().index0()[0]);
+        assertEquals(0.4, one.linearRows().weight1()[0], 1e-6);
+    }
+
     private static int[] column(int[][] m, int o) {
         return new int[] {m[0][o], m[1][o], m[2][o], m[3][o]};
     }
@@ -103,8 +138,13 @@ class ResizeContractTest {
     @Test
     void one_error_per_rule() {
         assertRule(OP, "resize_mode", () -> Resize.attrs(attrs("mode", "area", "scales", List.of(2, 2))), "nearest, linear or cubic", "mode='area'");
-        assertRule(OP, "coordinate_transformation_mode", () -> Resize.attrs(attrs("coordinate_transformation_mode", "tf_crop_and_resize",
-                "scales", List.of(2, 2))), "tf_crop_and_resize is not supported");
+        assertRule(OP, "coordinate_transformation_mode", () -> Resize.attrs(attrs("coordinate_transformation_mode", "tf_crop",
+                "scales", List.of(2, 2))), "'tf_crop'");
+        assertRule(OP, "tf_crop_and_resize_sizes", () -> Resize.attrs(attrs("coordinate_transformation_mode", "tf_crop_and_resize",
+                "scales", List.of(2, 2))), "needs sizes", "scales=[2.0, 2.0]");
+        assertRule(OP, "roi_length", () -> Resize.attrs(attrs("roi", List.of(0, 1), "sizes", List.of(2, 2))), "roi=[0, 1]");
+        assertRule(OP, "roi_finite", () -> Resize.attrs(attrs("roi", List.of(0, 0, Double.POSITIVE_INFINITY, 1), "sizes", List.of(2, 2))),
+                "Infinity");
         assertRule(OP, "nearest_mode", () -> Resize.attrs(attrs("nearest_mode", "round", "scales", List.of(2, 2))), "'round'");
         assertRule(OP, "scales_or_sizes", () -> Resize.attrs(attrs("scales", List.of(2, 2), "sizes", List.of(3, 3))), "exactly one");
         assertRule(OP, "scales_or_sizes", () -> Resize.attrs(attrs()), "scales=null, sizes=null");
