@@ -110,10 +110,13 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
      * Where the GEMM on the input converted to NCHW beats the strips writing NCHW: expansions at stride 1 (the input to
      * convert smaller than the output to transpose) on planes of at least 128 pixels (four GEMM column panels, little
      * padding waste). Measured on MobileNetV2's, SqueezeNet's and ResNet-18's 1x1 shapes ({@code PointwiseBlockedAB}):
-     * there 0.55-0.88 of the strips' time; on contractions and stride 2 the conversion cost more than it saved.
+     * there 0.55-0.88 of the strips' time; on contractions and stride 2 the conversion cost more than it saved. Also on
+     * smaller planes whose rows take 4-pixel strips (8 accumulators, too few to hide the FMA latency; 7-wide rows on 16
+     * registers): MobileNetV2's last 320->1280 at 7x7 ran in 0.75-0.8 of the strips' time as a GEMM (AVX2, 2026-12-08).
      */
     static boolean gemmForNchwOutput(ConvGeometry g) {
-        return g.cOut() > g.cIn() && g.strideH() == 1 && g.strideW() == 1 && (long) g.oh() * g.ow() >= 128;
+        boolean weakStrips = VectorRegisters.stripPixels(g.ow(), VectorRegisters.COUNT) == 4;
+        return g.cOut() > g.cIn() && g.strideH() == 1 && g.strideW() == 1 && ((long) g.oh() * g.ow() >= 128 || weakStrips);
     }
 
     private int pairStride() {

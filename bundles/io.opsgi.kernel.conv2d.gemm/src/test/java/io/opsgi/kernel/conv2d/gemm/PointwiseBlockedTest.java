@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.opsgi.kernel.support.Parallel;
+import io.opsgi.kernel.support.VectorRegisters;
 import io.opsgi.op.Activation;
 import io.opsgi.op.ActivationAttrs;
 import io.opsgi.op.ChannelBlocks;
@@ -72,9 +73,15 @@ class PointwiseBlockedTest {
         // Blocked in, NCHW out through the GEMM on the converted input: expansions on 144 and 330 pixels, n = 2, 2 K blocks.
         check(new Case(2, 20, 12, 12, 40, 1, true), r, 6);
         check(new Case(1, 300, 15, 22, 310, 1, false), r, 2);
+        // Blocked in, NCHW out: an expansion on 88 pixels of 6-pixel strips (the strips), one on 7-wide rows (the GEMM on AVX2).
+        check(new Case(1, 96, 8, 11, 480, 1, true), r, 7);
+        check(new Case(1, 40, 7, 7, 160, 1, true), r, 8);
         assertTrue(PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(2, 20, 12, 12), Shape.of(40, 20, 1, 1), null, Conv2dAttrs.defaults()))
                 && PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 300, 15, 22), Shape.of(310, 300, 1, 1), null, Conv2dAttrs.defaults()))
-                && !PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 320, 7, 7), Shape.of(1280, 320, 1, 1), null, Conv2dAttrs.defaults()))
+                && !PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 96, 8, 11), Shape.of(480, 96, 1, 1), null, Conv2dAttrs.defaults()))
+                // 7-wide rows take 4-pixel strips on 16 registers (AVX2): there the GEMM, on 32 the strips
+                && PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 320, 7, 7), Shape.of(1280, 320, 1, 1), null, Conv2dAttrs.defaults()))
+                        == (VectorRegisters.stripPixels(7, VectorRegisters.COUNT) == 4)
                 && !PointwiseBlocked.gemmForNchwOutput(Conv2d.geometry(Shape.of(1, 144, 56, 56), Shape.of(24, 144, 1, 1), null, Conv2dAttrs.defaults())),
                 "the cases above take the paths they name");
     }
