@@ -1530,6 +1530,18 @@ def gen_batch_norm(s):
     c("train_zero_batch_stats_unchanged", (0, 3, 2, 2), training=True, tags=["training", "zero_batch"])
     c("train_constant_channel", torch.full((2, 2, 3, 3), 4.0), training=True, tags=["training", "corner"])
 
+    # A mean large against the spread: y = x*alpha + (b - mean*alpha) cancels, and ATen's AVX2 build fuses both
+    # multiply-adds; rounding each step apart is off by an ulp of mean*alpha (caught opsgi at 1e-2 on |y| ~ 1).
+    # (N, C) input takes ATen's channels-last statistics: float sums, each square fused into its add.
+    R = Rand("batch_norm_large_mean")
+    near = lambda *shape: 1000.0 + R.randn(*shape, scale=0.01)  # noqa: E731
+    s.case("batch_norm", "batch_norm_eval_large_mean_cancellation", {"training": False, "momentum": 0.1, "eps": 1e-5},
+           {"input": near(2, 3, 4, 4), "running_mean": near(3), "running_var": R.uniform(1e-5, 1e-4, 3),
+            "weight": R.uniform(0.5, 1.5, 3), "bias": R.randn(3)}, tags=["corner"])
+    c("train_large_mean_cancellation", near(2, 3, 4, 4), training=True, eps=1e-10, tags=["training", "corner"])
+    c("train_rank_2_large_mean_float_statistics", near(6, 4), training=True, eps=1e-10, tags=["training", "rank2", "corner"])
+    c("train_nc11_large_mean_float_statistics", near(5, 3, 1, 1), training=True, tags=["training", "corner"])
+
     x4 = (1, 4, 3, 3)
     e = lambda name, rule, x=x4, **k: c("err_" + name, x, rule=rule, **k)  # noqa: E731
     e("input_rank_1", "input_rank", x=(3,), channels=3)
