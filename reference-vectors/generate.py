@@ -232,7 +232,8 @@ def run_onnx_avg_pool2d(a, i):
                 div[r, c] = (min(hs + kh, H + bottom) - hs) * (min(ws + kw, W + right) - ws)
             else:
                 div[r, c] = (min(hs + kh, H) - max(hs, 0)) * (min(ws + kw, W) - max(ws, 0))
-    return {"output": window_sums(x, a, ext, oh, ow) / div}
+    # + 0.0 as torch's avg_pool2d: it adds the quotient to a zeroed output (a negative divisor_override never gives -0.0)
+    return {"output": window_sums(x, a, ext, oh, ow) / div + 0.0}
 
 
 def run_onnx_lp_pool2d(a, i):
@@ -1178,6 +1179,9 @@ def gen_avg_pool2d(s):
         c(f"ceil_window_past_padding_{tag}", (1, 1, 6, 6), 3, 2, 1, True, cip, tags=["ceil_mode", "corner"])
     c("divisor_override_3", arange(1, 1, 4, 4), 2, divisor_override=3, tags=["divisor_override"])
     c("divisor_override_negative", arange(1, 1, 4, 4), 2, divisor_override=-1, tags=["divisor_override", "corner"])
+    # a zero sum over a negative divisor is +0.0 in torch (it adds the quotient to a zeroed output), not -0.0
+    c("divisor_override_negative_zero_sums", t([0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.0, 3.0, -0.0], 1, 1, 3, 3), 2, 1, 1,
+      divisor_override=-2, tags=["divisor_override", "signed", "corner"])
     c("divisor_override_with_padding_ceil", (1, 2, 5, 5), 3, 2, 1, True, False, 4, tags=["divisor_override"])
     c("divisor_override_unbatched", (2, 4, 6), 2, 2, divisor_override=7, tags=["divisor_override", "unbatched"])
     c("inf_and_nan", t([INF, 1, 2, 3, -INF, 1, 2, 3, NAN, 1, 2, 3, 1, 1, 1, 1], 1, 1, 4, 4), 2, tags=["inf", "nan"])
