@@ -232,7 +232,8 @@ def run_onnx_avg_pool2d(a, i):
                 div[r, c] = (min(hs + kh, H + bottom) - hs) * (min(ws + kw, W + right) - ws)
             else:
                 div[r, c] = (min(hs + kh, H) - max(hs, 0)) * (min(ws + kw, W) - max(ws, 0))
-    return {"output": window_sums(x, a, ext, oh, ow) / div}
+    # + 0.0 as torch's avg_pool2d: it adds the quotient to a zeroed output (a negative divisor_override never gives -0.0)
+    return {"output": window_sums(x, a, ext, oh, ow) / div + 0.0}
 
 
 def run_onnx_lp_pool2d(a, i):
@@ -1181,6 +1182,9 @@ def gen_avg_pool2d(s):
         c(f"ceil_window_past_padding_{tag}", (1, 1, 6, 6), 3, 2, 1, True, cip, tags=["ceil_mode", "corner"])
     c("divisor_override_3", arange(1, 1, 4, 4), 2, divisor_override=3, tags=["divisor_override"])
     c("divisor_override_negative", arange(1, 1, 4, 4), 2, divisor_override=-1, tags=["divisor_override", "corner"])
+    # a zero sum over a negative divisor is +0.0 in torch (it adds the quotient to a zeroed output), not -0.0
+    c("divisor_override_negative_zero_sums", t([0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.0, 3.0, -0.0], 1, 1, 3, 3), 2, 1, 1,
+      divisor_override=-2, tags=["divisor_override", "signed", "corner"])
     c("divisor_override_with_padding_ceil", (1, 2, 5, 5), 3, 2, 1, True, False, 4, tags=["divisor_override"])
     c("divisor_override_unbatched", (2, 4, 6), 2, 2, divisor_override=7, tags=["divisor_override", "unbatched"])
     c("inf_and_nan", t([INF, 1, 2, 3, -INF, 1, 2, 3, NAN, 1, 2, 3, 1, 1, 1, 1], 1, 1, 4, 4), 2, tags=["inf", "nan"])
@@ -1532,6 +1536,18 @@ def gen_batch_norm(s):
       tags=["training", "partial_running_stats"])
     c("train_zero_batch_stats_unchanged", (0, 3, 2, 2), training=True, tags=["training", "zero_batch"])
     c("train_constant_channel", torch.full((2, 2, 3, 3), 4.0), training=True, tags=["training", "corner"])
+
+    # A mean large against the spread: y = x*alpha + (b - mean*alpha) cancels, and ATen's AVX2 build fuses both
+    # multiply-adds; rounding each step apart is off by an ulp of mean*alpha (caught opsgi at 1e-2 on |y| ~ 1).
+    # (N, C) input takes ATen's channels-last statistics: float sums, each square fused into its add.
+    R = Rand("batch_norm_large_mean")
+    near = lambda *shape: 1000.0 + R.randn(*shape, scale=0.01)  # noqa: E731
+    s.case("batch_norm", "batch_norm_eval_large_mean_cancellation", {"training": False, "momentum": 0.1, "eps": 1e-5},
+           {"input": near(2, 3, 4, 4), "running_mean": near(3), "running_var": R.uniform(1e-5, 1e-4, 3),
+            "weight": R.uniform(0.5, 1.5, 3), "bias": R.randn(3)}, tags=["corner"])
+    c("train_large_mean_cancellation", near(2, 3, 4, 4), training=True, eps=1e-10, tags=["training", "corner"])
+    c("train_rank_2_large_mean_float_statistics", near(6, 4), training=True, eps=1e-10, tags=["training", "rank2", "corner"])
+    c("train_nc11_large_mean_float_statistics", near(5, 3, 1, 1), training=True, tags=["training", "corner"])
 
     x4 = (1, 4, 3, 3)
     e = lambda name, rule, x=x4, **k: c("err_" + name, x, rule=rule, **k)  # noqa: E731

@@ -17,7 +17,7 @@ public final class AvgPooling {
      * {@code pEnd = pBegin} in PyTorch's symmetric form),
      * {@code pool = (he-hs)*(we-ws)}; the sum runs over the part inside the input; the divisor is
      * {@code divisorOverride} if not null, else {@code pool} with count_include_pad, else the
-     * number of input elements summed; {@code y = sum / divisor} (a true float division).
+     * number of input elements summed; {@code y = sum / divisor + 0} (a true float division; never -0.0).
      */
     public static void avgPool2d(PoolGeometry g, boolean countIncludePad, Integer divisorOverride, float[] x, float[] y) {
         int inPlane = g.h() * g.w();
@@ -42,7 +42,9 @@ public final class AvgPooling {
                     int divisor = divisorOverride != null ? divisorOverride
                             : countIncludePad ? pool
                             : (h1 - h0) * (w1 - w0);
-                    y[out] = sum / divisor;
+                    // + 0f: ATen adds the quotient to an output it zeroed, so a zero sum over a negative
+                    // divisor_override is +0.0, not -0.0
+                    y[out] = sum / divisor + 0f;
                 }
             }
         }

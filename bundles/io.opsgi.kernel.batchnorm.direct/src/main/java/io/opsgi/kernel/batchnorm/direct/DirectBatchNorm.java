@@ -11,12 +11,10 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
 /**
  * The reference batch_norm, written as PyTorch 1.13's contiguous CPU path computes it in float32
  * (ATen {@code Normalization.cpp} and {@code cpu/batch_norm_kernel.cpp}; OPERATOR-SEMANTICS §8):
- * per channel {@code y = x*alpha + beta} with {@code alpha = invstd*w} and
- * {@code beta = b - mean*alpha}. This is not bit-identical to the textbook
- * {@code (x - mean)/sqrt(var + eps)*w + b}; they differ by a few ulp.
- *
- * <p>PyTorch's AVX2 build may fuse {@code x*alpha + beta} into one FMA; Java rounds twice, so
- * results can differ from PyTorch by an ulp of the output.
+ * per channel {@code y = fma(x, alpha, beta)} with {@code alpha = invstd*w} and
+ * {@code beta = fma(-mean, alpha, b)}: the AVX2 build fuses both multiply-adds. This is not the textbook
+ * {@code (x - mean)/sqrt(var + eps)*w + b}; with a large mean against the spread, neither is rounding
+ * each step apart (an ulp of {@code mean*alpha} lost to cancellation).
  */
 @Component(service = {Kernel.class, BatchNormKernel.class})
 @KernelInfo(op = "batch_norm", variant = "direct")
@@ -33,25 +31,43 @@ public final class DirectBatchNorm implements BatchNormKernel {
             float mu;
             float invstd;
             if (a.training()) {
-                // batch_norm_cpu_collect_stats: the sum in double, the mean rounded to float, then the
-                // sum of float squares (x - mean)^2 in double, rounded to float.
-                double sum = 0;
-                for (int b = 0; b < n; b++) {
-                    int base = (b * channels + c) * spatial;
-                    for (int k = 0; k < spatial; k++) {
-                        sum += x[base + k];
+                float varSum;
+                if (spatial == 1) {
+                    // (N, C) and NC11 are also channels-last: batch_norm_cpu_collect_stats_channels_last_impl
+                    // (one thread) sums x in float, the mean is that sum over n rounded to float, and the
+                    // squares (x - mean)^2 are accumulated in float, each fused into its add (AVX2 FMA).
+                    float sum = 0;
+                    for (int b = 0; b < n; b++) {
+                        sum += x[b * channels + c];
                     }
-                }
-                mu = (float) (sum / count);
-                double squares = 0;
-                for (int b = 0; b < n; b++) {
-                    int base = (b * channels + c) * spatial;
-                    for (int k = 0; k < spatial; k++) {
-                        float d = x[base + k] - mu;
-                        squares += d * d;
+                    mu = (float) ((double) sum / count);
+                    float squares = 0;
+                    for (int b = 0; b < n; b++) {
+                        float d = x[b * channels + c] - mu;
+                        squares = Math.fma(d, d, squares);
                     }
+                    varSum = squares;
+                } else {
+                    // batch_norm_cpu_collect_stats: the sum in double, the mean rounded to float, then the
+                    // sum of float squares (x - mean)^2 in double, rounded to float.
+                    double sum = 0;
+                    for (int b = 0; b < n; b++) {
+                        int base = (b * channels + c) * spatial;
+                        for (int k = 0; k < spatial; k++) {
+                            sum += x[base + k];
+                        }
+                    }
+                    mu = (float) (sum / count);
+                    double squares = 0;
+                    for (int b = 0; b < n; b++) {
+                        int base = (b * channels + c) * spatial;
+                        for (int k = 0; k < spatial; k++) {
+                            float d = x[base + k] - mu;
+                            squares += d * d;
+                        }
+                    }
+                    varSum = (float) squares;
                 }
-                float varSum = (float) squares;
                 // Normalize with the biased variance varSum/n (a float division), invstd in double.
                 invstd = (float) invStd(varSum / count, a.eps());
                 if (newMean != null) {
@@ -70,11 +86,13 @@ public final class DirectBatchNorm implements BatchNormKernel {
             float w = weight == null ? 1f : weight[c];
             float b = bias == null ? 0f : bias[c];
             float alpha = invstd * w;
-            float beta = b - mu * alpha;
+            // ATen's AVX2 build fuses both into FMAs; rounding twice differs by an ulp of mean*alpha,
+            // which is far above the output's when |mean| is large against the spread (cancellation)
+            float beta = Math.fma(-mu, alpha, b);
             for (int batch = 0; batch < n; batch++) {
                 int base = (batch * channels + c) * spatial;
                 for (int k = 0; k < spatial; k++) {
-                    y[base + k] = x[base + k] * alpha + beta;
+                    y[base + k] = Math.fma(x[base + k], alpha, beta);
                 }
             }
         }

@@ -133,11 +133,13 @@ public final class VectorAvgPool2d implements AvgPool2dKernel {
         /** Per output column: the number of window columns inside the input. */
         private final int[] insideColumns;
         private final boolean anyEmptyColumn;
+        private final boolean negativeOverride;
 
         Divisors(PoolGeometry g, AvgPool2dAttrs a) {
             this.g = g;
             countIncludePad = a.countIncludePad();
             override = a.divisorOverride();
+            negativeOverride = override != null && override < 0;
             columnFactor = new int[g.ow()];
             insideColumns = new int[RowTaps.roundUp(g.ow())];
             boolean empty = false;
@@ -189,6 +191,9 @@ public final class VectorAvgPool2d implements AvgPool2dKernel {
             /** sum / divisor for outputs ow0.. of the row; 0 where a window holds no input element, as ATen writes. */
             FloatVector average(FloatVector sum, int ow0) {
                 FloatVector avg = powersOfTwo ? sum.mul(FloatVector.fromArray(F, scale, ow0)) : sum.div(FloatVector.fromArray(F, divisor, ow0));
+                if (negativeOverride) {
+                    avg = avg.add(0f); // ATen adds the quotient to a zeroed output: a zero sum gives +0.0, not -0.0
+                }
                 if (emptyRow || anyEmptyColumn) {
                     // (the ceil rule never makes such a window)
                     VectorMask<Float> empty = emptyRow ? F.maskAll(true)
