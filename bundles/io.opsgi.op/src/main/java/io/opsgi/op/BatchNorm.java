@@ -23,7 +23,8 @@ public final class BatchNorm {
 
     /** The output shape, with no kernel: the input's, if its rank is one batch_norm takes. */
     public static Shape outputShape(Shape xs) {
-        OpException.check(xs.rank() >= 2 && xs.rank() <= 4, OP, "input_rank", "expected 2D, 3D or 4D input (N, C, ...), got input of size " + xs);
+        // PyTorch's batch_norm takes any rank from 2 (N, C), the dims after C flattened into one plane (BatchNorm3d's 5-D too).
+        OpException.check(xs.rank() >= 2, OP, "input_rank", "expected 2D or more input (N, C, ...), got input of size " + xs);
         return xs;
     }
 

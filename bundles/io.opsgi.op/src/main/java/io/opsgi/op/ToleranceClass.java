@@ -22,7 +22,9 @@ public enum ToleranceClass {
     /** A reduction that also calls exp, log or pow on every element (softmax, lp_pool2d): the larger of the two bounds. */
     REDUCTION_WITH_LIBM("sqrt(K)-scaled, >= assert_close"),
     /** Bilinear interpolation: a bound growing with the input's larger side S, see {@link #interpolation}. */
-    INTERPOLATION("size-scaled");
+    INTERPOLATION("size-scaled"),
+    /** Bicubic interpolation with float weights (PyTorch's): the same bound for Keys' kernel, see {@link #cubicInterpolation}. */
+    CUBIC_INTERPOLATION("size-scaled, cubic");
 
     /** torch.testing.assert_close's float32 defaults (torch.testing._comparison._DTYPE_PRECISIONS, 1.13). */
     public static final double ASSERT_CLOSE_RTOL = 1.3e-6;
@@ -76,6 +78,8 @@ public enum ToleranceClass {
                 return assertClose();
             case INTERPOLATION:
                 return interpolation(input);
+            case CUBIC_INTERPOLATION:
+                return cubicInterpolation(input);
             default:
                 Tolerance t = reduction(k, expected);
                 if (this == REDUCTION_WITH_LIBM && t.atol() < ASSERT_CLOSE_ATOL) {
@@ -98,6 +102,7 @@ public enum ToleranceClass {
             case REDUCTION -> Math.sqrt(Math.max(1, k));
             case REDUCTION_WITH_LIBM -> Math.sqrt(Math.max(1, k)) + LIBM_DEPTH;
             case INTERPOLATION -> largerSide(input) + 1;
+            case CUBIC_INTERPOLATION -> (largerSide(input) + 1) * CUBIC_C / REDUCTION_C;
         };
     }
 
@@ -133,6 +138,24 @@ public enum ToleranceClass {
     public static Tolerance interpolation(Tensor input) {
         return interpolation(largerSide(input.shape()), input);
     }
+
+    /**
+     * The bound for a bicubic upsample with PyTorch's float weights (Keys' kernel, A = -0.75): {@link #interpolation}'s
+     * derivation with the cubic kernel's constants. A position error δ moves an axis's four weights by at most
+     * max_t Σ|W'| = 3 times δ (bilinear's two: 2), and the other axis's weights, whose absolute sum reaches 1.375 (bilinear's
+     * 1), carry it: per axis 3·1.375·δ·max|x|, two axes, so c = {@link #CUBIC_C} = 8.25 where bilinear's is 2·2·1 = 4.
+     * Under bilinear's constant a random case had used 103% of the bound (2.06e-6 against 2.0e-6 on a 6-pixel side).
+     */
+    public static Tolerance cubicInterpolation(Tensor input) {
+        int s = largerSide(input.shape());
+        double atol = CUBIC_C * (s + 1) * UNIT_ROUNDOFF * (maxAbsFinite(input) + 1);
+        return Tolerance.close(ASSERT_CLOSE_RTOL, atol, String.format(Locale.ROOT,
+                "bicubic weights (Keys, A = -0.75) from a source position in [0, S), S=%d, rounded differently than ATen's; atol = %.2f*(S + 1)*2^-24*(max|x| + 1)",
+                s, CUBIC_C));
+    }
+
+    /** c of {@link #cubicInterpolation}: 2 axes x max Σ|W'| (3) x max Σ|W| (1.375) of Keys' kernel at A = -0.75. */
+    public static final double CUBIC_C = 2 * 3 * 1.375;
 
     private static int largerSide(Shape x) {
         return x.rank() == 4 ? Math.max(x.dim(2), x.dim(3)) : 1;

@@ -115,13 +115,14 @@ public final class Upsample {
             Map.of("output", apply((UpsampleKernel) kernel, Operators.required(OP, in, "input"), attrs(attrs))));
 
     /**
-     * Nearest is a copy (bit-exact); bilinear and bicubic are {@link ToleranceClass#INTERPOLATION}.
+     * Nearest is a copy (bit-exact); bilinear is {@link ToleranceClass#INTERPOLATION}, bicubic {@link ToleranceClass#CUBIC_INTERPOLATION}.
      * Nearest reads one input per axis, bilinear two, bicubic four; neighbouring outputs are in/out
      * inputs apart.
      */
     public static final OpSchema SCHEMA = OpSchema.of(OP, OPERATOR, n -> outputShape(n.input(), attrs(n.attrs())))
-            .withTolerance(ToleranceClass.BIT_EXACT, "bilinear, bicubic: size-scaled",
-                    (n, out) -> attrs(n.attrs()).mode().interpolates() ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
+            .withTolerance(ToleranceClass.BIT_EXACT, "bilinear: size-scaled; bicubic: size-scaled, cubic",
+                    (n, out) -> attrs(n.attrs()).mode() == UpsampleMode.BICUBIC ? ToleranceClass.CUBIC_INTERPOLATION
+                            : attrs(n.attrs()).mode().interpolates() ? ToleranceClass.INTERPOLATION : ToleranceClass.BIT_EXACT)
             .withField((n, in, out) -> {
                 int taps = attrs(n.attrs()).mode().taps();
                 Shape x = n.input();

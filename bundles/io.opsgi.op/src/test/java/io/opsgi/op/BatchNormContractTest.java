@@ -134,8 +134,13 @@ class BatchNormContractTest {
     @Test
     void input_rank() {
         assertRule(OP, "input_rank", () -> BatchNorm.apply(NoKernel.INSTANCE, zeros(3), zeros(3), zeros(3), null, null, EVAL), "[3]");
-        assertRule(OP, "input_rank", () -> BatchNorm.apply(NoKernel.INSTANCE, zeros(1, 3, 2, 2, 2), zeros(3), zeros(3), null, null, EVAL),
-                "[1, 3, 2, 2, 2]");
+    }
+
+    /** As PyTorch's batch_norm: any rank from 2, a 5-D (BatchNorm3d) or 6-D input shaped as it came. */
+    @Test
+    void everyRankFromTwoIsTaken() {
+        assertEquals(shape(1, 3, 2, 2, 2), BatchNorm.outputShape(shape(1, 3, 2, 2, 2)));
+        assertEquals(shape(2, 3, 1, 2, 1, 2), BatchNorm.outputShape(shape(2, 3, 1, 2, 1, 2)));
     }
 
     @Test

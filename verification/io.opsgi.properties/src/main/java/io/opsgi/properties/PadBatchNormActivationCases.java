@@ -193,11 +193,6 @@ final class PadBatchNormActivationCases {
                 Tensor p = SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
                 return bnCall(c, "input_rank", "input=" + x, x, c.training(), p, p, null);
             }),
-            new Mutation<>("input_rank", c -> {
-                Shape x = Shape.of(2, c.channels(), 1, 2, 2);
-                Tensor p = SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f);
-                return bnCall(c, "input_rank", "input=" + x, x, c.training(), p, p, null);
-            }),
             new Mutation<>("running_stats_required", c -> bnCall(c, "running_stats_required", "training=false, running_mean=none",
                     SeededData.shape(c.shape()), false, null, SeededData.between(Shape.of(c.channels()), c.seed(), SeededData.Role.VAR, 0.1f, 2f), null)),
             new Mutation<>("single_value_per_channel", c -> {

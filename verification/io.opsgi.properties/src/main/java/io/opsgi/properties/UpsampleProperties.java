@@ -142,14 +142,14 @@ class UpsampleProperties implements KernelContract<UpsampleKernel, UpsampleCase>
         return LayerCases.upsample().filter(c -> c.mode() == UpsampleMode.BICUBIC);
     }
 
-    /** bicubic = Keys' kernel with A = -0.75 over four border-clamped taps, positions in double (not clamped at 0), within the interpolation bound. */
+    /** bicubic = Keys' kernel with A = -0.75 over four border-clamped taps, positions in double (not clamped at 0), within the cubic interpolation bound. */
     @Property
     void bicubicMatchesDefinition(@ForAll("kernels") KernelUnderTest<UpsampleKernel> k, @ForAll("bicubic") UpsampleCase c) {
         Tensor input = c.inputs().get(0);
         double sh = c.scale() == null ? 0 : c.scale().h(), sw = c.scale() == null ? 0 : c.scale().w();
         Tensor want = Interpolation.separable(input, expectedShape(c), i -> Interpolation.cubicTaps(cubicSource(c, i, c.h(), c.oh(), sh), c.h(), -0.75),
                 j -> Interpolation.cubicTaps(cubicSource(c, j, c.w(), c.ow(), sw), c.w(), -0.75));
-        Closeness.assertClose(ToleranceClass.interpolation(input), run(k.kernel(), c, c.inputs()).main(), want, k + " vs the bicubic definition");
+        Closeness.assertClose(ToleranceClass.cubicInterpolation(input), run(k.kernel(), c, c.inputs()).main(), want, k + " vs the bicubic definition");
     }
 
     /** The bicubic source position of output o in double: align_corners or half-pixel, negative positions kept. */

@@ -9,6 +9,7 @@ import io.opsgi.op.PoolGeometry;
 import io.opsgi.op.Tolerance;
 import io.opsgi.op.ToleranceClass;
 import io.opsgi.op.UpsampleGeometry;
+import io.opsgi.op.UpsampleMode;
 import io.opsgi.runtime.LiveCallJudge;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
@@ -44,7 +45,8 @@ public final class LiveTolerances implements LiveCallJudge {
     static Tolerance tolerance(String op, Object geometry, List<float[]> inputs, Tensor expected) {
         if (geometry instanceof UpsampleGeometry u && u.mode().interpolates()) {
             // The bound needs only the input's height, width and largest magnitude.
-            return ToleranceClass.interpolation(Tensor.full(Shape.of(1, 1, u.h(), u.w()), maxAbs(inputs)));
+            Tensor scale = Tensor.full(Shape.of(1, 1, u.h(), u.w()), maxAbs(inputs));
+            return u.mode() == UpsampleMode.BICUBIC ? ToleranceClass.cubicInterpolation(scale) : ToleranceClass.interpolation(scale);
         }
         boolean oneByOneMean = geometry instanceof AdaptiveGeometry a && a.oh() == 1 && a.ow() == 1 && op.equals("adaptive_avg_pool2d");
         ToleranceClass kind = oneByOneMean ? ToleranceClass.REDUCTION : usualClass(op);
