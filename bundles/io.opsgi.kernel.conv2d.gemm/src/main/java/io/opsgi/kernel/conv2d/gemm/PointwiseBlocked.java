@@ -65,10 +65,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
     /** Input channels per K block: the GEMM's ({@link Sgemm#kBlock}). */
     private final int kBlock;
     /** The epilogue part done by {@link PointwiseStrips#store}, and whether it is all of it (else {@link VectorEpilogue#applyBlocked}). */
-    private final int act;
-    private final float lo, hi;
     private final boolean fusedInStore;
-    /** The clamp of {@link PointwiseStrips#twoBlockedFinal}: what {@link PointwiseStrips#store} applies as {@code act}. */
+    /** The relu, relu6 or hardtanh fused into the stores as a clamp ({@link PointwiseStrips#bounds}), or null for none. */
     private final float[] bounds;
     private final long flops;
     /** The strip kernels of this machine's width for the row ({@link VectorRegisters#stripPixels}), or of a width a test chose. */
@@ -98,11 +96,9 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         ActivationAttrs a = e.activation();
         boolean simpleAct = a == null || a.fn() == Activation.RELU || a.fn() == Activation.RELU6 || a.fn() == Activation.HARDTANH;
         this.fusedInStore = e.scale() == null && e.shift() == null && simpleAct;
-        this.act = !fusedInStore || a == null ? PointwiseStrips.NONE : a.fn() == Activation.RELU ? PointwiseStrips.RELU : PointwiseStrips.CLAMP;
-        this.lo = a == null ? 0f : a.fn() == Activation.RELU6 ? 0f : a.minVal();
-        this.hi = a == null ? 0f : a.fn() == Activation.RELU6 ? 6f : a.maxVal();
-        this.bounds = PointwiseStrips.bounds(act == PointwiseStrips.NONE ? Float.NEGATIVE_INFINITY : act == PointwiseStrips.RELU ? 0f : lo,
-                act == PointwiseStrips.CLAMP ? hi : Float.POSITIVE_INFINITY);
+        this.bounds = !fusedInStore || a == null ? null
+                : a.fn() == Activation.RELU ? PointwiseStrips.bounds(0f, Float.POSITIVE_INFINITY)
+                : a.fn() == Activation.RELU6 ? PointwiseStrips.bounds(0f, 6f) : PointwiseStrips.bounds(a.minVal(), a.maxVal());
         this.flops = 2L * g.n() * g.cOut() * g.oh() * g.ow() * g.cIn();
     }
 
@@ -332,8 +328,8 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             int c0 = Math.min(col, ow - count);
             int xs = x0 + c0 * ps, o0 = oRow0 + c0 * LANES, o1 = oRow1 + c0 * LANES, q0 = rRow0 + c0 * LANES, q1 = rRow1 + c0 * LANES;
             if (finishInStrip) {
-                strips.twoBlockedFinal(x, xs, groupStep, g.cIn(), packed, wq, biasOrNone, bAt, r, fused == null ? 0 : q0, fused == null ? 0 : q1, bounds,
-                        out, o0, o1);
+                strips.twoBlockedFinal(x, xs, groupStep, g.cIn(), packed, wq, biasOrNone, bAt, r, fused == null ? 0 : q0, fused == null ? 0 : q1,
+                        bounds == null ? PointwiseStrips.UNBOUNDED : bounds, out, o0, o1);
             }
             // K blocks as the GEMM takes them, so that the sums are its bits: each block's sums into the buffer, then stored
             // as the GEMM stores them (the first with the bias, later ones added), the epilogue's residual and relu/clamp with the last.
@@ -351,7 +347,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
                 }
                 for (int bl = 0; bl < blocks; bl++) {
                     PointwiseStrips.store(acc, bl * pixels * LANES, count, first ? bias : null, k0 + bl * LANES, !first,
-                            last ? act : PointwiseStrips.NONE, lo, hi, last ? fused : null, bl == 0 ? q0 : q1, out, bl == 0 ? o0 : o1);
+                            last ? bounds : null, last ? fused : null, bl == 0 ? q0 : q1, out, bl == 0 ? o0 : o1);
                 }
             }
             if (!fusedInStore) {

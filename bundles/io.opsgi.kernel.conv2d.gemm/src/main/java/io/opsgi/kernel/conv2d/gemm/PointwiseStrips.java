@@ -31,8 +31,6 @@ abstract class PointwiseStrips {
     static final int PAIR = 2 * LANES;
     /** The widest strip (7 divides every ResNet and MobileNet width: 112, 56, 28, 14, 7), for scratch sizes. */
     static final int WIDEST = 7;
-    /** What {@link #store} applies after the last K block: nothing, relu, clamp(lo, hi) (the residual too if res != null). */
-    static final int NONE = 0, RELU = 1, CLAMP = 2;
 
     /** Pixels per strip. */
     final int pixels;
@@ -62,7 +60,10 @@ abstract class PointwiseStrips {
     abstract void twoBlockedFinal(float[] x, int x0, int blockStep, int cIn, float[] w, int wq0, float[] b, int bAt, float[] r, int r0,
             int r1, float[] bounds, float[] out, int o0, int o1);
 
-    /** The {@code bounds} of {@link #twoBlockedFinal}: LANES copies of lo, then LANES of hi. */
+    /** The bounds that clamp nothing: {@link #twoBlockedFinal}'s when no relu or clamp is fused. */
+    static final float[] UNBOUNDED = bounds(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+
+    /** A clamp to [lo, hi] as {@link #twoBlockedFinal} and {@link #store} read it: LANES copies of lo, then LANES of hi (relu: [0, +inf]). */
     static float[] bounds(float lo, float hi) {
         float[] b = new float[2 * LANES];
         java.util.Arrays.fill(b, 0, LANES, lo);
@@ -107,14 +108,15 @@ abstract class PointwiseStrips {
      * Stores {@code count} vectors of a K block's sums ({@code acc[a0 + p·LANES]}) as the GEMM's MicroKernel stores a K
      * block: the first block's plus the bias ({@code b} at {@code bAt}, null for none), a later one added to the value
      * stored before ({@code accumulate}); after the last block, if asked, the residual ({@code res[rAt + p·LANES]}, null
-     * for none) is added and relu or clamp applied, with VectorEpilogue's operations. A loop of its own over arrays, with
+     * for none) is added and the clamp {@code bounds} ({@link #bounds}, null for none) applied, with VectorEpilogue's operations. A loop of its own over arrays, with
      * no helper taking vectors: when the strip kernels did this, or called a helper C2 did not inline, C2 boxed the
      * accumulators (8-40x slower, depending on the order of compilation).
      */
-    static void store(float[] acc, int a0, int count, float[] b, int bAt, boolean accumulate, int act, float lo, float hi, float[] res, int rAt,
+    static void store(float[] acc, int a0, int count, float[] b, int bAt, boolean accumulate, float[] bounds, float[] res, int rAt,
             float[] out, int oAt) {
         FloatVector bias = !accumulate && b != null ? FloatVector.fromArray(SPECIES, b, bAt) : null;
-        FloatVector zero = FloatVector.zero(SPECIES), low = FloatVector.broadcast(SPECIES, lo), high = FloatVector.broadcast(SPECIES, hi);
+        FloatVector low = bounds == null ? null : FloatVector.fromArray(SPECIES, bounds, 0);
+        FloatVector high = bounds == null ? null : FloatVector.fromArray(SPECIES, bounds, LANES);
         for (int p = 0; p < count; p++) {
             int o = oAt + p * LANES;
             FloatVector v = FloatVector.fromArray(SPECIES, acc, a0 + p * LANES);
@@ -126,10 +128,8 @@ abstract class PointwiseStrips {
             if (res != null) {
                 v = v.add(FloatVector.fromArray(SPECIES, res, rAt + p * LANES));
             }
-            if (act == RELU) {
-                v = v.blend(zero, v.compare(VectorOperators.LT, 0f));  // v < 0 ? 0 : v
-            } else if (act == CLAMP) {
-                v = v.blend(low, v.compare(VectorOperators.LT, low));   // C++ max(v, lo) = v < lo ? lo : v
+            if (bounds != null) {
+                v = v.blend(low, v.compare(VectorOperators.LT, low));   // C++ max(v, lo) = v < lo ? lo : v (relu: lo 0)
                 v = v.blend(high, high.compare(VectorOperators.LT, v)); // C++ min(v, hi) = hi < v ? hi : v
             }
             v.intoArray(out, o);
