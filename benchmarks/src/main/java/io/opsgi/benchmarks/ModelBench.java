@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -39,8 +40,9 @@ import picocli.CommandLine.Option;
  * network's depth-scaled tolerance); then JMH times opsgi and ONNX Runtime (SampleTime) in several forks per
  * trial, the trials interleaved round by round so that a slow spell of the machine falls on every engine alike, and
  * the Python peer times PyTorch. A JVM's JIT decisions make forks of the same code differ by up to 30% on this kind
- * of VM, so a cell is the median of its forks' medians, shown with their range. Prints and writes a markdown table
- * (median ms, ratio = best peer's time / opsgi's) and an HTML page.
+ * of VM, so a cell is the median of its forks' medians, shown with their range. The machine's speed also drifts over
+ * seconds, so each trial is timed once more with opsgi and ONNX Runtime call by call in one JVM ({@link ModelPairs}):
+ * the paired ratio. Prints and writes a markdown table (median ms, ratio = best peer's time / opsgi's) and an HTML page.
  */
 public final class ModelBench {
     record Trial(String model, int batch, int threads, String engine) {
@@ -60,6 +62,8 @@ public final class ModelBench {
         boolean quick;
         @Option(names = "--forks", defaultValue = "3", description = "JVMs per trial, interleaved round by round (default ${DEFAULT-VALUE})")
         int forks;
+        @Option(names = "--paired-seconds", defaultValue = "20", description = "per trial, opsgi and ONNX Runtime call by call in one JVM for this long after a 15 s warm-up (0: not run; default ${DEFAULT-VALUE})")
+        double pairedSeconds;
         @Option(names = "--work", required = true)
         Path work;
         @Option(names = "--results", required = true)
@@ -105,8 +109,9 @@ public final class ModelBench {
         Map<Trial, Double> ms = new LinkedHashMap<>();
         Map<Trial, List<Double>> forks = timeJmh();
         forks.forEach((t, l) -> ms.put(t, median(l)));
+        Map<Trial, String> paired = timePaired();
         timeTorch(ms);
-        String md = table(ms, forks, load, start, problems);
+        String md = table(ms, forks, paired, load, start, problems);
         System.out.println();
         System.out.println(md);
         Files.createDirectories(opt.results);
@@ -188,6 +193,47 @@ public final class ModelBench {
         return forks;
     }
 
+    /**
+     * Per trial (model, batch, threads) the paired ratio ONNX Runtime / opsgi with its 95% interval, both engines in one
+     * JVM call by call ({@link ModelPairs}), as the table prints it; absent where not run or failed.
+     */
+    private Map<Trial, String> timePaired() throws IOException, InterruptedException {
+        Map<Trial, String> paired = new LinkedHashMap<>();
+        if (opt.pairedSeconds <= 0) {
+            return paired;
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        double warm = opt.quick ? 2 : 15, seconds = opt.quick ? Math.min(2, opt.pairedSeconds) : opt.pairedSeconds;
+        Pattern line = Pattern.compile("PAIRED opsgi=(\\S+) ort=(\\S+) ratio=(\\S+) low=(\\S+) high=(\\S+) pairs=(\\d+)");
+        for (String m : opt.models) {
+            for (int b : opt.batches) {
+                for (int t : opt.threads) {
+                    String name = m + "-b" + b + "-" + t + "t-paired";
+                    Path out = opt.work.resolve(name + ".log");
+                    List<String> cmd = List.of(javaBin, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx3g", "-Dopsgi.threads=" + t,
+                            "-cp", System.getProperty("java.class.path"), ModelPairs.class.getName(), opt.dir.toAbsolutePath().toString(), m,
+                            String.valueOf(b), String.valueOf(t), String.valueOf(warm), String.valueOf(seconds));
+                    int exit = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start().waitFor();
+                    var found = Files.readAllLines(out).stream().map(line::matcher).filter(Matcher::find).findFirst();
+                    if (exit != 0 || found.isEmpty()) {
+                        log("%-14s b%d %dt paired ERROR (exit %d); see %s", m, b, t, exit, out);
+                        continue;
+                    }
+                    var g = found.get();
+                    String cell = String.format(Locale.ROOT, "%.2f [%s, %s]", Double.parseDouble(g.group(3)), fmt2(g.group(4)), fmt2(g.group(5)));
+                    paired.put(new Trial(m, b, t, "paired"), cell);
+                    log("%-14s b%d %dt paired: opsgi %s ms, ORT %s ms, ORT/opsgi %s, %s pairs", m, b, t, g.group(1), g.group(2), cell, g.group(6));
+                }
+            }
+        }
+        return paired;
+    }
+
+    private static String fmt2(String v) {
+        double d = Double.parseDouble(v);
+        return Double.isNaN(d) ? "n/a" : String.format(Locale.ROOT, "%.2f", d);
+    }
+
     private static double median(List<Double> l) {
         List<Double> s = l.stream().sorted().toList();
         int n = s.size();
@@ -215,23 +261,25 @@ public final class ModelBench {
         }
     }
 
-    private String table(Map<Trial, Double> ms, Map<Trial, List<Double>> forks, String load, Instant start, List<String> problems) {
+    private String table(Map<Trial, Double> ms, Map<Trial, List<Double>> forks, Map<Trial, String> paired, String load, Instant start, List<String> problems) {
         StringBuilder b = new StringBuilder();
-        b.append("| model | batch | threads | opsgi ms | ONNX Runtime ms | PyTorch ms | ratio (best peer / opsgi) |\n|---|--:|--:|--:|--:|--:|--:|\n");
+        b.append("| model | batch | threads | opsgi ms | ONNX Runtime ms | PyTorch ms | ratio (best peer / opsgi) | paired ORT / opsgi [95%] |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for (String m : opt.models) {
             for (int batch : opt.batches) {
                 for (int t : opt.threads) {
                     Double o = ms.get(new Trial(m, batch, t, "opsgi")), ort = ms.get(new Trial(m, batch, t, "ORT")), pt = ms.get(new Trial(m, batch, t, "PyTorch"));
                     double best = Math.min(ort == null ? Double.POSITIVE_INFINITY : ort, pt == null ? Double.POSITIVE_INFINITY : pt);
                     String who = best == Double.POSITIVE_INFINITY ? "" : (ort != null && ort == best ? " ORT" : " PyTorch");
-                    b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |%n", m, batch, t,
+                    b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s |%n", m, batch, t,
                             withRange(o, forks.get(new Trial(m, batch, t, "opsgi"))), withRange(ort, forks.get(new Trial(m, batch, t, "ORT"))), fmt(pt),
-                            o == null || who.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f vs%s", best / o, who)));
+                            o == null || who.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f vs%s", best / o, who),
+                            paired.getOrDefault(new Trial(m, batch, t, "paired"), "-")));
                 }
             }
         }
         b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 5 x 1 s warm-up, 5 x 1 s measured; per trial the median of "
-                        + opt.forks + " forks' medians [their range], the forks interleaved round by round; PyTorch: 3 s warm-up, 5 s of calls, median")
+                        + opt.forks + " forks' medians [their range], the forks interleaved round by round; PyTorch: 3 s warm-up, 5 s of calls, median; paired: "
+                        + "opsgi and ONNX Runtime (not spinning) call by call in one JVM, " + opt.pairedSeconds + " s after a 15 s warm-up, the median of the per-pair ratios and its distribution-free 95% interval")
                 .append("\n").append(machine()).append("; load average at start: ").append(load).append("; started ").append(start).append("\n");
         if (!problems.isEmpty()) {
             b.append("\nOUTPUT CHECK FAILED (timed anyway):\n");

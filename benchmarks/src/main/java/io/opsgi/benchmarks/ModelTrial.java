@@ -149,9 +149,17 @@ public class ModelTrial {
         private final Map<String, OnnxTensor> inputs;
 
         Ort(ModelFiles f, int threads) throws OrtException, IOException {
+            this(f, threads, true);
+        }
+
+        /** {@code spin}: ONNX Runtime's default, its intra-op threads spinning between calls (false only beside another engine, {@link ModelPairs}). */
+        Ort(ModelFiles f, int threads, boolean spin) throws OrtException, IOException {
             OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "opsgi-bench");
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.setIntraOpNumThreads(threads);
+                if (!spin) {
+                    o.addConfigEntry("session.intra_op.allow_spinning", "0");
+                }
                 o.setInterOpNumThreads(1);
                 o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

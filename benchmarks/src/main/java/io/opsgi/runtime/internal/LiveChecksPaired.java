@@ -1,5 +1,6 @@
 package io.opsgi.runtime.internal;
 
+import io.opsgi.benchmarks.PairedStats;
 import io.opsgi.benchmarks.StandardCall;
 import io.opsgi.conformance.live.LiveTolerances;
 import io.opsgi.op.Kernel;
@@ -195,32 +196,8 @@ public final class LiveChecksPaired {
         for (int i = 0; i < n; i++) {
             r[i] = 100 * ((cpu ? a.get(i).cpuPerCall() / b.get(i).cpuPerCall() : a.get(i).wallPerCall() / b.get(i).wallPerCall()) - 1);
         }
-        Arrays.sort(r);
-        double median = n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
-        int k = lowerRank(n);
-        String ci = k < 1 ? "[n/a]" : String.format(Locale.ROOT, "[%+.2f,%+.2f]", r[k - 1], r[n - k]);
-        return String.format(Locale.ROOT, "%+.2f%%%s", median, ci);
-    }
-
-    /**
-     * The largest k with P(Binomial(n, 1/2) < k) <= 2.5%: the k-th smallest and k-th largest of n samples bound
-     * their median with at least 95% confidence, whatever the distribution (0: too few samples).
-     */
-    static int lowerRank(int n) {
-        double cdf = 0;
-        double logHalfN = n * Math.log(0.5);
-        double logChoose = 0; // log C(n, j)
-        int k = 0;
-        for (int j = 0; j < n; j++) {
-            if (j > 0) {
-                logChoose += Math.log((double) (n - j + 1) / j);
-            }
-            cdf += Math.exp(logChoose + logHalfN); // P(X <= j)
-            if (cdf > 0.025) {
-                break;
-            }
-            k = j + 1; // P(X < k) = P(X <= j) <= 2.5%
-        }
-        return k;
+        double[] m = PairedStats.medianWithInterval(r);
+        String ci = Double.isNaN(m[1]) ? "[n/a]" : String.format(Locale.ROOT, "[%+.2f,%+.2f]", m[1], m[2]);
+        return String.format(Locale.ROOT, "%+.2f%%%s", m[0], ci);
     }
 }
