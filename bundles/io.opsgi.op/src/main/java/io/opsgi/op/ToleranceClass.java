@@ -136,7 +136,7 @@ public enum ToleranceClass {
      * 24% of it. Bilinear interpolation is continuous in the position, so no index flip can exceed it.
      */
     public static Tolerance interpolation(Tensor input) {
-        return interpolation(largerSide(input.shape()), input);
+        return interpolation("bilinear weights", REDUCTION_C, "%.0f", input);
     }
 
     /**
@@ -147,11 +147,7 @@ public enum ToleranceClass {
      * Under bilinear's constant a random case had used 103% of the bound (2.06e-6 against 2.0e-6 on a 6-pixel side).
      */
     public static Tolerance cubicInterpolation(Tensor input) {
-        int s = largerSide(input.shape());
-        double atol = CUBIC_C * (s + 1) * UNIT_ROUNDOFF * (maxAbsFinite(input) + 1);
-        return Tolerance.close(ASSERT_CLOSE_RTOL, atol, String.format(Locale.ROOT,
-                "bicubic weights (Keys, A = -0.75) from a source position in [0, S), S=%d, rounded differently than ATen's; atol = %.2f*(S + 1)*2^-24*(max|x| + 1)",
-                s, CUBIC_C));
+        return interpolation("bicubic weights (Keys, A = -0.75)", CUBIC_C, "%.2f", input);
     }
 
     /** c of {@link #cubicInterpolation}: 2 axes x max Σ|W'| (3) x max Σ|W| (1.375) of Keys' kernel at A = -0.75. */
@@ -161,11 +157,13 @@ public enum ToleranceClass {
         return x.rank() == 4 ? Math.max(x.dim(2), x.dim(3)) : 1;
     }
 
-    private static Tolerance interpolation(int s, Tensor input) {
-        double atol = REDUCTION_C * (s + 1) * UNIT_ROUNDOFF * (maxAbsFinite(input) + 1);
+    /** rtol 1.3e-6 and {@code atol = c·(S + 1)·2^-24·(max|input| + 1)}, S = max(H, W): the interpolation bounds' one form. */
+    private static Tolerance interpolation(String weights, double c, String cFormat, Tensor input) {
+        int s = largerSide(input.shape());
+        double atol = c * (s + 1) * UNIT_ROUNDOFF * (maxAbsFinite(input) + 1);
         return Tolerance.close(ASSERT_CLOSE_RTOL, atol, String.format(Locale.ROOT,
-                "bilinear weights from a source position in [0, S), S=%d, rounded differently than ATen's; atol = %.0f*(S + 1)*2^-24*(max|x| + 1)",
-                s, REDUCTION_C));
+                "%s from a source position in [0, S), S=%d, rounded differently than ATen's; atol = " + cFormat + "*(S + 1)*2^-24*(max|x| + 1)",
+                weights, s, c));
     }
 
     /** The largest finite magnitude in {@code t} (0 if none): the scale every absolute bound is relative to. */
