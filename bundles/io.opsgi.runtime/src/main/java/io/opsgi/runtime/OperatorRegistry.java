@@ -113,4 +113,22 @@ public interface OperatorRegistry {
 
     /** Waits until no kernel is pending, at most {@code timeoutMillis}; true if none is. */
     boolean awaitSettled(long timeoutMillis) throws InterruptedException;
+
+    /**
+     * Puts {@code ops} first: while the returned focus is open, the gate verifies the pending kernels of these ops (and
+     * the references those kernels are compared with) and holds every other pending kernel back (a verification
+     * already running finishes). For a command that needs only some ops, such as a one-shot network run: it waits for
+     * those ops' kernels alone, and its timings do not share the cores with unrelated verifications. Closing the
+     * focus lets the held kernels be verified as usual; focuses may overlap (the union of their ops is first).
+     */
+    Focus focus(java.util.Collection<String> ops);
+
+    /** An open {@link #focus}: close it when the work that needed it is done. */
+    interface Focus extends AutoCloseable {
+        /** Waits until no kernel of the focus's ops is pending, at most {@code timeoutMillis}; true if none is. */
+        boolean awaitSettled(long timeoutMillis) throws InterruptedException;
+
+        @Override
+        void close();
+    }
 }

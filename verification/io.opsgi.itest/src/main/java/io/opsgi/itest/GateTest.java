@@ -12,6 +12,7 @@ import io.opsgi.op.Conv2dKernel;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelTable;
+import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -200,6 +202,27 @@ class GateTest extends WithRegistry {
         registry.release(CONV, "released");
         Await.until("the release event", () -> events.contains("RELEASED released conv2d"), this::state);
         awaitState("released", KernelState.QUARANTINED); // released, verified again, and it still throws
+    }
+
+    /**
+     * A focus (what a one-shot {@code ./opsgi run} opens on its network's ops) has its ops' kernels verified first and
+     * holds the others back until it closes: a conv queued before a relu stays pending while the focus on relu is
+     * open, though the relu, queued after it, is verified and the focus settles. Without the hold the gate takes them
+     * in arrival order, and the conv is verified first.
+     */
+    @Test
+    void aFocusVerifiesItsOpsFirstAndHoldsTheOthersBackUntilItCloses() throws Exception {
+        try (OperatorRegistry.Focus focus = registry.focus(Set.of("relu"))) {
+            install("held", 40, "none");
+            Bundle relu = context.installBundle(FixtureBundles.relu(jars, "focused", 40, "none").toUri().toString());
+            installed.add(relu);
+            relu.start();
+            assertTrue(focus.awaitSettled(Await.SETTLE_MILLIS), "the focused op settles" + state());
+            assertEquals(KernelState.VERIFIED, registry.kernel("relu", "focused").orElseThrow().state(), state());
+            assertEquals(KernelState.PENDING, describe("held").orElseThrow().state(), "queued first, held back by the focus" + state());
+            assertFalse(registry.awaitSettled(0), "the container as a whole has not settled");
+        }
+        awaitState("held", KernelState.VERIFIED);
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -6,9 +6,14 @@ import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelVerifier;
 import io.opsgi.runtime.VerificationReport;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.service.log.Logger;
 
 /**
@@ -28,6 +33,10 @@ final class GateState implements VerificationGate.Owner {
     private boolean gateOn = true;
     private VerificationGate gate;
     private volatile KernelVerifier verifier;
+    /** op -> how many open focuses name it ({@link io.opsgi.runtime.OperatorRegistry#focus}). */
+    private final Map<String, Integer> focused = new HashMap<>();
+    /** Verifications held back by the focuses (kernel -> its ticket then), submitted again whenever the focuses change. */
+    private final Map<Candidate, Integer> held = new LinkedHashMap<>();
 
     GateState(Selection selection, KernelEventPosts events, Logger log) {
         this.selection = selection;
@@ -188,6 +197,40 @@ final class GateState implements VerificationGate.Owner {
                 timed.measured(k[0], k[1], nanos, worstPerUnit.getOrDefault(key, 0.0));
             }
         });
+    }
+
+    /** Opens ({@code +1}) or closes ({@code -1}) a focus on {@code ops}; what was held back is weighed again under the new focuses. */
+    synchronized void focus(Collection<String> ops, int change) {
+        for (String op : ops) {
+            focused.merge(op, change, (a, b) -> a + b == 0 ? null : a + b);
+        }
+        Map<Candidate, Integer> again = new LinkedHashMap<>(held);
+        held.clear();
+        if (gate != null) {
+            again.forEach(gate::submit);
+        }
+    }
+
+    /**
+     * While a focus is open, a kernel serving none of its ops is held back, unless a pending kernel of those ops is
+     * compared with it (it serves an op of such a kernel: the reference of that op).
+     */
+    @Override
+    public synchronized boolean holdBack(Candidate c, int ticket) {
+        if (focused.isEmpty()) {
+            return false;
+        }
+        Set<String> first = new HashSet<>(focused.keySet());
+        for (Candidate p : candidates.values()) {
+            if (p.state == KernelState.PENDING && !Collections.disjoint(p.ops, focused.keySet())) {
+                first.addAll(p.ops);
+            }
+        }
+        if (!Collections.disjoint(c.ops, first)) {
+            return false;
+        }
+        held.put(c, ticket);
+        return true;
     }
 
     @Override

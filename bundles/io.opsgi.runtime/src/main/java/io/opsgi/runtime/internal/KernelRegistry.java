@@ -12,6 +12,7 @@ import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.runtime.VerificationReport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -315,10 +318,35 @@ public final class KernelRegistry implements OperatorRegistry {
 
     @Override
     public boolean awaitSettled(long timeoutMillis) throws InterruptedException {
+        return awaitSettled(Selection.Snapshot::anyPending, timeoutMillis);
+    }
+
+    @Override
+    public Focus focus(Collection<String> ops) {
+        Set<String> first = Set.copyOf(ops);
+        gate.focus(first, 1);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return new Focus() {
+            @Override
+            public boolean awaitSettled(long timeoutMillis) throws InterruptedException {
+                return KernelRegistry.this.awaitSettled(s -> first.stream().anyMatch(s::pending), timeoutMillis);
+            }
+
+            @Override
+            public void close() {
+                if (open.getAndSet(false)) {
+                    gate.focus(first, -1);
+                }
+            }
+        };
+    }
+
+    /** Waits until {@code pending} is false of the current snapshot, at most {@code timeoutMillis}; true if it is. */
+    private boolean awaitSettled(Predicate<Selection.Snapshot> pending, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             Selection.Snapshot s = selection.current();
-            if (!s.anyPending()) {
+            if (!pending.test(s)) {
                 return true;
             }
             long left = deadline - System.currentTimeMillis();

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs verifications one at a time in the background, each on a thread of its own under a time
- * limit: a kernel that hangs is abandoned on its thread (a daemon; Java cannot kill it) and
+ * Runs verifications one at a time in the background, in the order they come (a focus's first: {@link Owner#holdBack}),
+ * each on a thread of its own under a time limit: a kernel that hangs is abandoned on its thread (a daemon; Java cannot kill it) and
  * quarantined, and the queue moves on. Verdicts go back to the registry, which owns all state.
  */
 final class VerificationGate {
@@ -33,6 +33,9 @@ final class VerificationGate {
 
         /** Whether {@code ticket} is still the verification {@code c} waits for. */
         boolean current(Candidate c, int ticket);
+
+        /** Whether an open focus holds {@code c}'s verification back; if so the owner submits it again when the focuses change. */
+        boolean holdBack(Candidate c, int ticket);
 
         void verdict(Candidate c, int ticket, VerificationReport report);
 
@@ -65,7 +68,7 @@ final class VerificationGate {
     }
 
     private void run(Candidate c, int ticket) {
-        if (!owner.current(c, ticket)) {
+        if (!owner.current(c, ticket) || owner.holdBack(c, ticket)) {
             return;
         }
         KernelVerifier verifier = owner.verifier();
