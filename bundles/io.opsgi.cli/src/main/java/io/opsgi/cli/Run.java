@@ -12,6 +12,8 @@ import io.opsgi.net.WeightSource;
 import io.opsgi.net.Weights;
 import io.opsgi.onnx.OnnxException;
 import io.opsgi.op.Tolerance;
+import io.opsgi.runtime.KernelDescriptor;
+import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.NoKernelException;
 import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Npy;
@@ -135,8 +137,18 @@ final class Run implements Callable<Integer> {
         Progress progress = new Progress("run", repeat);
         // Kernels that arrived with the container may still be under verification: this network's ops go first, and
         // the other ops' kernels wait until the runs are done (they would share the cores with the runs' timings).
-        try (OperatorRegistry.Focus focus = opsgi.registry.focus(ops(net))) {
-            focus.awaitSettled(Commands.SETTLE_MILLIS);
+        Set<String> ops = ops(net);
+        try (OperatorRegistry.Focus focus = opsgi.registry.focus(ops)) {
+            String waiting = waiting(opsgi.registry.kernels(), ops);
+            long t0 = System.nanoTime();
+            if (waiting != null) {
+                System.err.println("run: " + waiting);
+            }
+            boolean settled = focus.awaitSettled(Commands.SETTLE_MILLIS);
+            if (waiting != null) {
+                System.err.printf(Locale.ROOT, "run: %s after %.0f s%n", settled ? "verified" : "still pending (the run takes the kernels verified so far)",
+                        (System.nanoTime() - t0) / 1e9);
+            }
             for (int i = 0; i < repeat; i++) {
                 r = plan.run(kernels, x);
                 nanos[i] = r.nanos();
@@ -179,6 +191,20 @@ final class Run implements Callable<Integer> {
             }
         }
         return differs ? 1 : 0;
+    }
+
+    /**
+     * What the run waits for, for its line on stderr: e.g. {@code the gate is verifying 3 kernels of this network's ops
+     * first (blocked conv2d, gemm conv2d, vector relu); ./opsgi list shows them}; null if none of {@code ops} is pending.
+     */
+    static String waiting(List<KernelDescriptor> kernels, Set<String> ops) {
+        List<String> pending = kernels.stream().filter(k -> ops.contains(k.op()) && k.state() == KernelState.PENDING)
+                .map(k -> k.variant() + " " + k.op()).sorted().toList();
+        if (pending.isEmpty()) {
+            return null;
+        }
+        return "the gate is verifying " + pending.size() + " kernel" + (pending.size() == 1 ? "" : "s") + " of this network's ops first ("
+                + String.join(", ", pending) + "); ./opsgi list shows them";
     }
 
     /** The ops of the network's layers: every op its plan can lease (fused layers included). */
