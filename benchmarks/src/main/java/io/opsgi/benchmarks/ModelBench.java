@@ -76,6 +76,9 @@ public final class ModelBench {
         String command;
     }
 
+    /** Seconds of warm-up (both engines) before the paired calls; quick runs take 2. */
+    private static final double PAIRED_WARMUP_SECONDS = 15;
+
     private final Options opt;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -203,7 +206,7 @@ public final class ModelBench {
             return paired;
         }
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        double warm = opt.quick ? 2 : 15, seconds = opt.quick ? Math.min(2, opt.pairedSeconds) : opt.pairedSeconds;
+        double warm = opt.quick ? 2 : PAIRED_WARMUP_SECONDS, seconds = opt.quick ? Math.min(2, opt.pairedSeconds) : opt.pairedSeconds;
         Pattern line = Pattern.compile("PAIRED opsgi=(\\S+) ort=(\\S+) ratio=(\\S+) low=(\\S+) high=(\\S+) pairs=(\\d+)");
         for (String m : opt.models) {
             for (int b : opt.batches) {
@@ -278,8 +281,9 @@ public final class ModelBench {
             }
         }
         b.append("\n").append(opt.command).append("; ").append(opt.quick ? "quick (do not quote)" : "JMH SampleTime, 5 x 1 s warm-up, 5 x 1 s measured; per trial the median of "
-                        + opt.forks + " forks' medians [their range], the forks interleaved round by round; PyTorch: 3 s warm-up, 5 s of calls, median; paired: "
-                        + "opsgi and ONNX Runtime (not spinning) call by call in one JVM, " + opt.pairedSeconds + " s after a 15 s warm-up, the median of the per-pair ratios and its distribution-free 95% interval")
+                        + opt.forks + " forks' medians [their range], the forks interleaved round by round; PyTorch: 3 s warm-up, 5 s of calls, median"
+                        + (opt.pairedSeconds <= 0 ? "" : "; paired: opsgi and ONNX Runtime (not spinning) call by call in one JVM, " + opt.pairedSeconds + " s after a "
+                        + PAIRED_WARMUP_SECONDS + " s warm-up, the median of the per-pair ratios and its distribution-free 95% interval"))
                 .append("\n").append(machine()).append("; load average at start: ").append(load).append("; started ").append(start).append("\n");
         if (!problems.isEmpty()) {
             b.append("\nOUTPUT CHECK FAILED (timed anyway):\n");

@@ -36,28 +36,25 @@ public final class ModelPairs {
             int n = 0;
             end = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < end && n < capacity) {
-                long t0 = System.nanoTime();
                 if (n % 2 == 0) {
-                    opsgi.run();
+                    o[n] = millis(opsgi::run);
+                    r[n] = millis(ort::run);
                 } else {
-                    ort.run();
+                    r[n] = millis(ort::run);
+                    o[n] = millis(opsgi::run);
                 }
-                long t1 = System.nanoTime();
-                if (n % 2 == 0) {
-                    ort.run();
-                } else {
-                    opsgi.run();
-                }
-                long t2 = System.nanoTime();
-                o[n] = (n % 2 == 0 ? t1 - t0 : t2 - t1) / 1e6;
-                r[n] = (n % 2 == 0 ? t2 - t1 : t1 - t0) / 1e6;
                 ratio[n] = r[n] / o[n];
                 n++;
             }
             double[] m = PairedStats.medianWithInterval(Arrays.copyOf(ratio, n));
             System.out.printf(Locale.ROOT, "PAIRED opsgi=%.4f ort=%.4f ratio=%.4f low=%.4f high=%.4f pairs=%d%n",
-                    PairedStats.medianWithInterval(Arrays.copyOf(o, n))[0], PairedStats.medianWithInterval(Arrays.copyOf(r, n))[0],
-                    m[0], m[1], m[2], n);
+                    PairedStats.median(Arrays.copyOf(o, n)), PairedStats.median(Arrays.copyOf(r, n)), m[0], m[1], m[2], n);
         }
+    }
+
+    private static double millis(Runnable call) {
+        long t0 = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - t0) / 1e6;
     }
 }

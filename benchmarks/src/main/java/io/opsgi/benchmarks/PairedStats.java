@@ -16,9 +16,21 @@ public final class PairedStats {
         double[] r = ratios.clone();
         Arrays.sort(r);
         int n = r.length;
-        double median = n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+        double median = sortedMedian(r);
         int k = lowerRank(n);
         return k < 1 ? new double[] {median, Double.NaN, Double.NaN} : new double[] {median, r[k - 1], r[n - k]};
+    }
+
+    /** The median of {@code values} (not modified). */
+    public static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return sortedMedian(v);
+    }
+
+    private static double sortedMedian(double[] v) {
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /**

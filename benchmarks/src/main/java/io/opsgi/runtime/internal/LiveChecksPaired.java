@@ -9,7 +9,6 @@ import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.OperatorRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -168,16 +167,10 @@ public final class LiveChecksPaired {
                 "PAIRED %s offUs=%.1f on=%s watch=%s onCpu=%s watchCpu=%s onSum=%s watchSum=%s pairs=%d callsPerBlock=%d "
                         + "accountedOn=%.3f%% guardOn=%.3f%% shadowOn=%.3f%% accountedWatch=%.3f%% checks=%d guarded=%d shadowBusy=%.3f%%",
                 workload, offUs[offUs.length / 2], ratio(on, off, false), ratio(watch, off, false), ratio(on, off, true),
-                ratio(watch, off, true), sumRatio(on, off), sumRatio(watch, off), off.size(), (long) median(off.stream().mapToDouble(Block::calls).toArray()),
+                ratio(watch, off, true), sumRatio(on, off), sumRatio(watch, off), off.size(), (long) PairedStats.median(off.stream().mapToDouble(Block::calls).toArray()),
                 100 * onSpent.share(), 100.0 * onSpent.guardNanos() / Math.max(1, onSpent.kernelNanos()),
                 100.0 * onSpent.shadowNanos() / Math.max(1, onSpent.kernelNanos()), 100 * watchSpent.share(),
                 onSpent.shadowChecks(), onSpent.guardedAttempts() + watchSpent.guardedAttempts(), 100 * budgetUse));
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** All blocks' time per call, a against b, minus 1, in percent: wall time / CPU time (a rare costly event counts in full here). */

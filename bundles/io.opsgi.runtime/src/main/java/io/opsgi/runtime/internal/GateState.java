@@ -48,6 +48,7 @@ final class GateState implements VerificationGate.Owner {
     synchronized void start(boolean on, Duration timeLimit) {
         gateOn = on;
         gate = new VerificationGate(this, timeLimit);
+        held.clear(); // every pending kernel is submitted to the new gate below
         for (Candidate c : candidates.values()) {
             if (c.state == KernelState.PENDING) {
                 if (gateOn) {
