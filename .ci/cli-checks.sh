@@ -129,11 +129,15 @@ repro="$(echo "$out" | grep -m1 "repro: " | sed 's/.*repro: \.\/opsgi //')"
 [ -n "$repro" ] && check "the repro command replays one case" 1 "$opsgi" $repro && has "the repro command replays exactly that case" "FAILED" "$(echo "$out" | grep -E "^(PASSED|FAILED) ")"
 
 # --- Configuration: a Karaf-style .cfg in deploy/ reaches Config Admin ---------------------------
-mkdir -p "$OPSGI_DEPLOY"; printf 'threads = 1\n' > "$OPSGI_DEPLOY/io.opsgi.threads.cfg"
+mkdir -p "$OPSGI_DEPLOY"; printf 'threads = 1\n' > "$OPSGI_DEPLOY/io.opsgi.threads.cfg"; touch -d 2020-01-01 "$OPSGI_DEPLOY/io.opsgi.threads.cfg"
 check "list with a deploy/io.opsgi.threads.cfg" 0 "$opsgi" list
 # FileInstall applies the file on its own thread; a command starts only once it is in Config Admin, so one run does.
 if grep -rqs 'threads="1"' "$OPSGI_CONFIG/io/opsgi/threads.config"; then ok "deploy/io.opsgi.threads.cfg (threads=1) is Config Admin's io.opsgi.threads"
-else fail "deploy/io.opsgi.threads.cfg" "not in Config Admin: $(ls -R "$OPSGI_CONFIG" | head)"; fi
+else fail "deploy/io.opsgi.threads.cfg" "not in Config Admin: $(ls -R "$OPSGI_CONFIG" | head; cat "$OPSGI_CONFIG/io/opsgi/threads.config")"; fi
+# The user's file is read, never rewritten (FileInstall's write-back once emptied it and the configuration).
+if [ "$(cat "$OPSGI_DEPLOY/io.opsgi.threads.cfg")" = "threads = 1" ] && [ "$(date -r "$OPSGI_DEPLOY/io.opsgi.threads.cfg" +%Y)" = 2020 ]; then
+  ok "deploy/io.opsgi.threads.cfg is left as written"
+else fail "deploy/io.opsgi.threads.cfg" "rewritten: '$(cat "$OPSGI_DEPLOY/io.opsgi.threads.cfg")', modified $(date -r "$OPSGI_DEPLOY/io.opsgi.threads.cfg")"; fi
 rm -f "$OPSGI_DEPLOY/io.opsgi.threads.cfg"
 
 # --- The Gogo shell: completion, history, a bare exit --------------------------------------------
