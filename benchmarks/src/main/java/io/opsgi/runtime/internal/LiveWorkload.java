@@ -25,7 +25,7 @@ record LiveWorkload(StandardCall call, Class<Kernel> family, GateState gate, Lea
         Selection selection = new Selection();
         GateState gate = new GateState(selection, new KernelEventPosts(), log);
         Leases leases = new Leases(selection, gate, log, () -> 1_000);
-        gate.start(false, Duration.ofSeconds(120));
+        gate.start(false, Duration.ofSeconds(120), null);
         long id = 1;
         Object[] args = call.args();
         String geometryClass = GeometryClass.of(args[0]);

@@ -69,7 +69,7 @@ public class RegistryCallBench {
         Selection selection = new Selection();
         gate = new GateState(selection, new KernelEventPosts(), log);
         leases = new Leases(selection, gate, log, () -> 1_000);
-        gate.start(false, Duration.ofSeconds(120)); // the kernels are known good: eligible as they arrive
+        gate.start(false, Duration.ofSeconds(120), null); // the kernels are known good: eligible as they arrive
         fastRelu = new Candidate(relu, List.of("relu"), "trivial", 100, 1, "bench");
         fastConv = new Candidate(conv, List.of("conv2d"), "trivial", 100, 2, "bench");
         gate.add(fastRelu);

@@ -55,6 +55,12 @@ public interface OperatorRegistry {
     String SELECT = "opsgi.select";
     /** Framework or configuration property: the verification time limit in seconds (default 120). */
     String VERIFY_TIMEOUT = "opsgi.verify.timeout";
+    /**
+     * Framework or configuration property: a folder where the gate remembers its passes (unset or {@code off}: none,
+     * the default; {@code ./opsgi} sets it). With a {@link ReproducibleVerifier}, a kernel whose code, judge, suite,
+     * references and machine are those of a remembered pass serves on that pass without being verified again.
+     */
+    String VERDICTS = "opsgi.verdicts";
 
     /**
      * Framework or configuration property: the floor of the per-call deadline in milliseconds (default

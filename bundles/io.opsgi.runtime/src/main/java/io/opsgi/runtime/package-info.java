@@ -3,5 +3,5 @@
  * kernel it started with while new calls go to a newer one.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.opsgi.runtime;

@@ -225,6 +225,62 @@ class GateTest extends WithRegistry {
         awaitState("held", KernelState.VERIFIED);
     }
 
+    /**
+     * With {@code opsgi.verdicts} set, the gate remembers a pass: the same bundle installed again serves on it without
+     * being verified. Another bundle of the same variant and class, differing only in its bytes (here its fault), is
+     * verified afresh and quarantined; a failure is never remembered; a user's re-verify runs the checks again.
+     */
+    @Test
+    void aPassIsRememberedForTheSameBytesOnlyAndNeverAFailure() throws Exception {
+        Path folder = Files.createTempDirectory("opsgi-verdicts");
+        org.osgi.service.cm.Configuration cfg = configAdmin.getConfiguration(OperatorRegistry.PID, "?");
+        cfg.update(new java.util.Hashtable<>(java.util.Map.of(OperatorRegistry.VERDICTS, folder.toString())));
+        try {
+            // Config Admin hands the setting over asynchronously: the reference relu is verified again (every half
+            // second) until its pass shows up in the folder.
+            AtomicInteger polls = new AtomicInteger();
+            Await.until("the gate remembering passes in " + folder, () -> {
+                if (polls.getAndIncrement() % 25 == 0) {
+                    registry.reverify("relu", "direct");
+                }
+                return verdicts(folder) == 1;
+            }, this::state);
+            Bundle first = install("remembered", 40, "none");
+            KernelDescriptor d = awaitState("remembered", KernelState.VERIFIED);
+            assertFalse(d.report().summary().startsWith("remembered"), "verified by the checks: " + d.report().text());
+            Await.until("its pass written", () -> verdicts(folder) == 2, this::state);
+
+            first.uninstall();
+            install("remembered", 40, "none"); // a new jar file with the same entries
+            d = awaitState("remembered", KernelState.VERIFIED);
+            assertTrue(d.report().summary().startsWith("remembered pass of "), "served on the remembered pass: " + d.report().text());
+            assertTrue(d.report().summary().contains("differential cases passed"), d.report().text());
+
+            installed.remove(installed.size() - 1).uninstall();
+            install("remembered", 40, "replicate-border"); // same class and variant, other bytes: a wrong kernel
+            d = awaitState("remembered", KernelState.QUARANTINED);
+            assertFalse(d.report().passed(), d.report().text());
+            assertEquals(2, verdicts(folder), "a failure is not remembered");
+
+            installed.remove(installed.size() - 1).uninstall();
+            install("remembered", 40, "none");
+            awaitState("remembered", KernelState.VERIFIED);
+            registry.reverify(CONV, "remembered");
+            Await.until("a re-verification that ran the checks", () -> !describe("remembered").orElseThrow().report().summary().startsWith("remembered"),
+                    this::state);
+        } finally {
+            cfg.delete();
+        }
+    }
+
+    private static long verdicts(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(".json")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private Bundle install(String variant, int ranking, String fault) throws Exception {

@@ -16,6 +16,12 @@ final class Candidate implements KernelSelector.Choice {
     private final int ranking;
     private final long serviceId;
     final String bundle;
+    /** The local bundle whose code this kernel is (null: imported from another process), for {@link VerdictMemory}'s key. */
+    final org.osgi.framework.Bundle home;
+    /** Set by a user's re-verify or release: the next verification runs, whatever is remembered. */
+    volatile boolean fresh;
+    /** The key its last verification was remembered under (null: none), forgotten if it fails a live call. */
+    volatile String verdictKey;
     /** Guarded by the registry's monitor (volatile for readers of a snapshot). */
     volatile KernelState state = KernelState.UNVERIFIED;
     volatile VerificationReport report;
@@ -40,6 +46,11 @@ final class Candidate implements KernelSelector.Choice {
     private boolean removed;
 
     Candidate(Kernel kernel, List<String> ops, String variant, int ranking, long serviceId, String bundle) {
+        this(kernel, ops, variant, ranking, serviceId, bundle, null);
+    }
+
+    Candidate(Kernel kernel, List<String> ops, String variant, int ranking, long serviceId, String bundle, org.osgi.framework.Bundle home) {
+        this.home = home;
         this.kernel = kernel;
         this.ops = ops;
         this.variant = variant;

@@ -45,9 +45,9 @@ final class GateState implements VerificationGate.Owner {
     }
 
     /** Starts the gate; kernels that arrived before are verified now, or freed if the gate is off. */
-    synchronized void start(boolean on, Duration timeLimit) {
+    synchronized void start(boolean on, Duration timeLimit, VerdictMemory memory) {
         gateOn = on;
-        gate = new VerificationGate(this, timeLimit);
+        gate = new VerificationGate(this, timeLimit, memory);
         held.clear(); // every pending kernel is submitted to the new gate below
         for (Candidate c : candidates.values()) {
             if (c.state == KernelState.PENDING) {
@@ -59,6 +59,13 @@ final class GateState implements VerificationGate.Owner {
             }
         }
         publish();
+    }
+
+    /** Where the gate remembers its passes from now on (null: nowhere). */
+    synchronized void rememberIn(VerdictMemory memory) {
+        if (gate != null) {
+            gate.rememberIn(memory);
+        }
     }
 
     synchronized void stop() {
@@ -159,6 +166,11 @@ final class GateState implements VerificationGate.Owner {
     }
 
     @Override
+    public synchronized org.osgi.framework.Bundle home(Kernel k) {
+        return candidates.values().stream().filter(c -> c.kernel == k).map(c -> c.home).findFirst().orElse(null);
+    }
+
+    @Override
     public Map<String, Map<String, Kernel>> rivalsFor(Candidate c) {
         Map<String, Map<String, Kernel>> rivals = new HashMap<>();
         Selection.Snapshot s = selection.current();
@@ -246,6 +258,10 @@ final class GateState implements VerificationGate.Owner {
                 return;
             }
             c.report = report;
+            c.fresh = false;
+            if (!report.passed() && gate != null) {
+                gate.forget(c);
+            }
             if (c.state != KernelState.QUARANTINED) {
                 c.state = report.passed() ? KernelState.VERIFIED : KernelState.QUARANTINED;
             }
@@ -269,6 +285,9 @@ final class GateState implements VerificationGate.Owner {
         }
         c.state = KernelState.QUARANTINED;
         c.report = report;
+        if (gate != null) {
+            gate.forget(c); // a remembered pass must not serve it again after a restart
+        }
         events.post(KernelEvents.QUARANTINED, c);
         publish();
         return true;
@@ -277,6 +296,7 @@ final class GateState implements VerificationGate.Owner {
     synchronized void reverify(String op, String variant) {
         Candidate c = find(op, variant);
         c.ticket++;
+        c.fresh = true;
         if (gate != null) {
             gate.submit(c, c.ticket);
         }
@@ -288,6 +308,7 @@ final class GateState implements VerificationGate.Owner {
             throw new IllegalArgumentException(op + "/" + variant + " is " + c.state.name().toLowerCase() + ", not quarantined");
         }
         c.ticket++;
+        c.fresh = true;
         c.state = gateOn ? KernelState.PENDING : KernelState.UNVERIFIED;
         events.post(KernelEvents.RELEASED, c);
         publish();

@@ -100,7 +100,7 @@ public final class KernelRegistry implements OperatorRegistry {
         pinRecords = context.registerService(ManagedServiceFactory.class, pins,
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, Pins.FACTORY_PID)));
         gate.selectBySpeed(bySpeed(config));
-        gate.start(gateOn, Duration.ofSeconds(seconds));
+        gate.start(gateOn, Duration.ofSeconds(seconds), verdicts(config));
         watchLiveCalls(config);
         log.info("Verification gate {} (time limit {} s)", gateOn ? "on" : "off", seconds);
     }
@@ -142,7 +142,15 @@ public final class KernelRegistry implements OperatorRegistry {
     void configure(Map<String, Object> config) {
         pins.legacy(config);
         gate.selectBySpeed(bySpeed(config));
+        gate.rememberIn(verdicts(config));
         watchLiveCalls(config);
+    }
+
+    /** Where passes are remembered ({@code opsgi.verdicts}), or null. */
+    private VerdictMemory verdicts(Map<String, Object> config) {
+        VerdictMemory m = VerdictMemory.in(setting(context, config, VERDICTS, null), log);
+        log.info("Verification passes remembered in {}", m == null ? "no folder" : m.folder());
+        return m;
     }
 
     /** Selection by measured speed unless {@code opsgi.select} is {@code ranking}; another value is reported in one line. */
@@ -367,6 +375,6 @@ public final class KernelRegistry implements OperatorRegistry {
         Object origin = ref.getProperty("opsgi.bundle");
         String bundle = origin != null ? origin.toString() : b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
         return new Candidate(kernel, List.copyOf(opList), variant == null ? null : variant.toString(),
-                ranking instanceof Integer i ? i : 0, (Long) ref.getProperty(Constants.SERVICE_ID), bundle);
+                ranking instanceof Integer i ? i : 0, (Long) ref.getProperty(Constants.SERVICE_ID), bundle, origin == null ? b : null);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs verifications one at a time in the background, in the order they come (a focus's first: {@link Owner#holdBack}),
+ * a pass remembered from an earlier run of the same code on this machine standing for one ({@link VerdictMemory}),
  * each on a thread of its own under a time limit: a kernel that hangs is abandoned on its thread (a daemon; Java cannot kill it) and
  * quarantined, and the queue moves on. Verdicts go back to the registry, which owns all state.
  */
@@ -39,6 +40,9 @@ final class VerificationGate {
 
         void verdict(Candidate c, int ticket, VerificationReport report);
 
+        /** The local bundle whose code {@code k} is, or null (unknown, or imported from another process). */
+        org.osgi.framework.Bundle home(Kernel k);
+
         /** Per op of {@code c}, the eligible kernels serving it now by variant: the verifier times {@code c} against them. */
         Map<String, Map<String, Kernel>> rivalsFor(Candidate c);
     }
@@ -48,11 +52,18 @@ final class VerificationGate {
 
     private final Owner owner;
     private final Duration timeLimit;
+    /** Where passes are remembered across restarts; null: nowhere. */
+    private volatile VerdictMemory memory;
     private final ScheduledExecutorService queue = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opsgi-gate"));
 
-    VerificationGate(Owner owner, Duration timeLimit) {
+    VerificationGate(Owner owner, Duration timeLimit, VerdictMemory memory) {
         this.owner = owner;
         this.timeLimit = timeLimit;
+        this.memory = memory;
+    }
+
+    void rememberIn(VerdictMemory m) {
+        memory = m;
     }
 
     Duration timeLimit() {
@@ -61,6 +72,14 @@ final class VerificationGate {
 
     void submit(Candidate c, int ticket) {
         queue.execute(() -> run(c, ticket));
+    }
+
+    /** Forgets {@code c}'s remembered pass: it failed since. */
+    void forget(Candidate c) {
+        VerdictMemory memory = this.memory;
+        if (memory != null && c.verdictKey != null) {
+            memory.forget(c.verdictKey);
+        }
     }
 
     void close() {
@@ -78,6 +97,14 @@ final class VerificationGate {
         Map<String, Kernel> references = owner.referencesFor(c);
         if (references == null) {
             queue.schedule(() -> run(c, ticket), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        VerdictMemory memory = this.memory;
+        String key = memory == null ? null : memory.key(c, references, verifier, seed(c), timeLimit, owner::home);
+        c.verdictKey = key;
+        VerificationReport remembered = key == null || c.fresh ? null : memory.recall(key);
+        if (remembered != null) {
+            owner.verdict(c, ticket, remembered);
             return;
         }
         var request = new KernelVerifier.Request(c.ops, c.variant(), c.bundle, c.kernel, references, seed(c), owner.rivalsFor(c));
@@ -100,6 +127,9 @@ final class VerificationGate {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        }
+        if (key != null && owner.current(c, ticket)) {
+            memory.remember(key, report);
         }
         owner.verdict(c, ticket, report);
     }

@@ -8,6 +8,7 @@ import io.opsgi.conformance.VectorCase;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.Operators;
 import io.opsgi.runtime.KernelVerifier;
+import io.opsgi.runtime.ReproducibleVerifier;
 import io.opsgi.runtime.VerificationReport;
 import io.opsgi.runtime.VerificationReport.Timing;
 import java.io.IOException;
@@ -41,10 +42,11 @@ import org.osgi.service.log.LoggerFactory;
  * ({@link SpeedTrial}); the best times go into the report, and the runtime selects by them. The vectors and the
  * differential check also call each kernel's other paths (its prepare step, its blocked entry points, max pool's
  * values-only path: {@link Replay#run(VectorCase, Kernel, String)}), so a kernel wrong on one of them never serves. Vectors
- * come from {@code opsgi.vectors} if set, else from the copy bundled in this bundle.
+ * come from {@code opsgi.vectors} if set, else from the copy bundled in this bundle. Its {@link #suiteDigest()} covers
+ * the vectors' bytes and the checks configured, so the runtime may remember its passes across restarts.
  */
 @Component(service = KernelVerifier.class, configurationPid = GateVerifier.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class GateVerifier implements KernelVerifier {
+public final class GateVerifier implements ReproducibleVerifier {
     /** Configuration PID; its {@link #ADMISSION} key overrides the framework property of that name. */
     public static final String PID = "io.opsgi.gate";
     /**
@@ -69,6 +71,8 @@ public final class GateVerifier implements KernelVerifier {
     private String unavailable;
     private volatile boolean sizeAndSpeed = true;
     private volatile long concurrencyMillis = ConcurrencyCheck.BUDGET_MILLIS;
+    /** Computed on first use, forgotten when the checks are configured again. */
+    private volatile String suiteDigest;
 
     @Reference(service = LoggerFactory.class)
     private Logger log;
@@ -90,6 +94,18 @@ public final class GateVerifier implements KernelVerifier {
         sizeAndSpeed = mode == null || !"values".equalsIgnoreCase(mode.toString().trim());
         Object budget = config.getOrDefault(CONCURRENCY_MILLIS, context.getProperty(CONCURRENCY_MILLIS));
         concurrencyMillis = budget == null || budget.toString().isBlank() ? ConcurrencyCheck.BUDGET_MILLIS : millis(budget);
+        suiteDigest = null;
+    }
+
+    @Override
+    public String suiteDigest() {
+        String d = suiteDigest;
+        if (d == null) {
+            String settings = "admission=" + (sizeAndSpeed ? "full" : "values") + ", concurrency=" + concurrencyMillis + " ms";
+            d = vectors == null ? "no vectors: " + unavailable : SuiteDigest.of(vectors.root(), settings);
+            suiteDigest = d;
+        }
+        return d;
     }
 
     /** A budget in milliseconds; a value that is not a whole number >= 0 is reported in one line and the default used. */

@@ -1,0 +1,232 @@
+package io.opsgi.runtime.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsgi.op.Kernel;
+import io.opsgi.runtime.KernelVerifier;
+import io.opsgi.runtime.ReproducibleVerifier;
+import io.opsgi.runtime.VerificationReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.service.log.Logger;
+
+/**
+ * The gate's passes, remembered in a folder ({@code opsgi.verdicts}) so that a container started again on the same
+ * code serves at once. A pass is recalled only under the same key: the {@link ReproducibleVerifier#suiteDigest()
+ * suite}, the bytes of the verifier's bundle, of the kernel's and of its references' (each with every bundle it is wired
+ * to, so a change in a library a kernel calls is a new key), the kernel's class, variant and ops, the seed, the time
+ * limit, the JVM and its options, and the CPU. Failures are never remembered; an unreadable or foreign file is a miss.
+ */
+final class VerdictMemory {
+    private static final String FORMAT = "opsgi verdict 1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a file holds: a pass, without its kernel (the key names that). */
+    record Stored(String format, String summary, String at, long tookNanos, Map<String, String> opSummaries, List<VerificationReport.Timing> timings) {
+    }
+
+    private final Path folder;
+    private final Logger log;
+    private final String machine = machine();
+    /** Bundle id -> (last modified, SHA-256 of its entries): a bundle's bytes are read once per update. */
+    private final Map<Long, Map.Entry<Long, String>> contents = new ConcurrentHashMap<>();
+
+    private VerdictMemory(Path folder, Logger log) {
+        this.folder = folder;
+        this.log = log;
+    }
+
+    /** The memory in {@code folder}, or null when it is unset, blank or {@code off}. */
+    static VerdictMemory in(String folder, Logger log) {
+        return folder == null || folder.isBlank() || "off".equalsIgnoreCase(folder.trim()) ? null : new VerdictMemory(Path.of(folder.trim()), log);
+    }
+
+    Path folder() {
+        return folder;
+    }
+
+    /**
+     * The key of {@code c}'s verdict, or null when it cannot be remembered: a verifier that names no suite, or a kernel
+     * or reference whose code is not a local bundle's (a kernel imported from another process).
+     */
+    String key(Candidate c, Map<String, Kernel> references, KernelVerifier verifier, long seed, Duration timeLimit, Function<Kernel, Bundle> home) {
+        if (!(verifier instanceof ReproducibleVerifier suite) || c.home == null) {
+            return null;
+        }
+        Bundle judge = FrameworkUtil.getBundle(verifier.getClass());
+        if (judge == null) {
+            return null;
+        }
+        StringBuilder k = new StringBuilder(FORMAT).append('\n');
+        k.append("suite ").append(suite.suiteDigest()).append('\n');
+        k.append("verifier ").append(verifier.getClass().getName()).append(' ').append(closure(judge)).append('\n');
+        k.append("kernel ").append(c.kernel.getClass().getName()).append(' ').append(c.variant()).append(' ').append(c.ops)
+                .append(' ').append(closure(c.home)).append('\n');
+        for (Map.Entry<String, Kernel> r : new TreeMap<>(references).entrySet()) {
+            Bundle b = home.apply(r.getValue());
+            if (b == null) {
+                return null;
+            }
+            k.append("reference ").append(r.getKey()).append(' ').append(r.getValue().getClass().getName()).append(' ').append(closure(b)).append('\n');
+        }
+        k.append("seed ").append(seed).append(", time limit ").append(timeLimit.toSeconds()).append(" s\n");
+        k.append(machine);
+        return hex(sha256().digest(k.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The pass remembered under {@code key}, or null. */
+    VerificationReport recall(String key) {
+        Path file = folder.resolve(key + ".json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            Stored s = JSON.readValue(file.toFile(), Stored.class);
+            if (!FORMAT.equals(s.format()) || s.summary() == null || s.at() == null) {
+                return null;
+            }
+            String from = "remembered pass of " + s.at() + ": ";
+            Map<String, String> ops = s.opSummaries() == null ? Map.of()
+                    : s.opSummaries().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> from + e.getValue()));
+            return new VerificationReport(true, from + s.summary(), List.of(), Instant.parse(s.at()), Duration.ofNanos(s.tookNanos()), ops,
+                    s.timings() == null ? List.of() : s.timings());
+        } catch (IOException | RuntimeException e) {
+            log.warn("Ignoring remembered verdict {}: {}", file, e.toString());
+            return null;
+        }
+    }
+
+    /** Remembers a pass (a failure never); written whole or not at all, so a concurrent reader sees no torn file. */
+    void remember(String key, VerificationReport report) {
+        if (!report.passed()) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder);
+            Path tmp = Files.createTempFile(folder, key, ".tmp");
+            JSON.writeValue(tmp.toFile(), new Stored(FORMAT, report.summary(), report.at().toString(), report.took().toNanos(), report.opSummaries(),
+                    report.timings()));
+            Files.move(tmp, folder.resolve(key + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not remember a verdict in {}: {}", folder, e.toString());
+        }
+    }
+
+    /** Forgets the pass remembered under {@code key}, if any. */
+    void forget(String key) {
+        try {
+            Files.deleteIfExists(folder.resolve(key + ".json"));
+        } catch (IOException e) {
+            log.warn("Could not forget the verdict {} in {}: {}", key, folder, e.toString());
+        }
+    }
+
+    /** SHA-256 over {@code b} and every bundle it is wired to, transitively, but the system bundle (the JVM is keyed apart). */
+    private String closure(Bundle b) {
+        Map<String, String> parts = new TreeMap<>();
+        Deque<Bundle> todo = new ArrayDeque<>(List.of(b));
+        Set<Long> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Bundle next = todo.pop();
+            if (next.getBundleId() == 0 || !seen.add(next.getBundleId())) {
+                continue;
+            }
+            parts.put(next.getSymbolicName() + " " + next.getVersion() + " #" + next.getBundleId(), contents(next));
+            BundleWiring wiring = next.adapt(BundleWiring.class);
+            for (BundleWire w : wiring == null ? List.<BundleWire>of() : wiring.getRequiredWires(null)) {
+                todo.push(w.getProvider().getBundle());
+            }
+        }
+        // The ids told apart two installs of one name and version while walking; the key holds names and bytes only.
+        StringBuilder all = new StringBuilder();
+        parts.forEach((name, digest) -> all.append(name, 0, name.lastIndexOf(" #")).append(' ').append(digest).append('\n'));
+        return hex(sha256().digest(all.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** SHA-256 over a bundle's entries (path and bytes, in path order), read once per update of the bundle. */
+    private String contents(Bundle b) {
+        long modified = b.getLastModified();
+        Map.Entry<Long, String> known = contents.get(b.getBundleId());
+        if (known != null && known.getKey() == modified) {
+            return known.getValue();
+        }
+        List<URL> entries = new ArrayList<>();
+        var found = b.findEntries("/", "*", true);
+        if (found != null) {
+            entries.addAll(Collections.list(found));
+        }
+        entries.sort((x, y) -> x.getPath().compareTo(y.getPath()));
+        MessageDigest md = sha256();
+        byte[] buf = new byte[1 << 16];
+        for (URL u : entries) {
+            if (u.getPath().endsWith("/")) {
+                continue;
+            }
+            md.update(u.getPath().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            try (InputStream in = u.openStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            } catch (IOException e) {
+                md.update(("unreadable " + e).getBytes(StandardCharsets.UTF_8)); // differs from any readable content
+            }
+        }
+        String digest = hex(md.digest());
+        contents.put(b.getBundleId(), Map.entry(modified, digest));
+        return digest;
+    }
+
+    /** The JVM (vendor, version, the options that change code paths or limits) and the CPU (model, flags, count). */
+    static String machine() {
+        List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X") || a.startsWith("--add-modules") || a.startsWith("--enable-preview")).toList();
+        String cpu = "";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name") || l.startsWith("flags"))
+                    .distinct().collect(Collectors.joining("; "));
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the architecture and count below still key it
+        }
+        return "jvm " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.version") + " " + options + "\ncpu "
+                + System.getProperty("os.arch") + " x" + Runtime.getRuntime().availableProcessors() + " " + cpu + "\n";
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}
