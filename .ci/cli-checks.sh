@@ -196,6 +196,10 @@ done
 sq="$root/examples/onnx/squeezenet1_1_c10"
 check "run squeezenet with a wrong --expected" 1 "$opsgi" run "$sq/model.onnx" --input "$sq/input.npy" \
     --expected "$root/examples/onnx/example_classifier_head/expected.npy" && ok "run squeezenet with a wrong --expected exits 1"
+# That second run of squeezenet found its kernels' passes remembered (.opsgi/verdicts beside the lane's config): no verification.
+if grep -q "the gate is verifying" <<< "$err"; then fail "a second run serves on remembered passes" "it verified again: $(grep "run:" <<< "$err")"
+else ok "a second run serves on remembered passes (no verification line)"; fi
+check "report conv2d blocked" 0 "$opsgi" report conv2d blocked && has "report shows a remembered pass" "remembered pass of" "$out"
 # A model with two outputs (features, logits): one --expected and one --output per output, in the graph's order.
 th="$root/examples/onnx/two_heads_c10"
 check "run two_heads_c10 --expected x2 --output x2" 0 "$opsgi" run "$th/model.onnx" --input "$th/input.npy" --expected "$th/expected.0.npy" \

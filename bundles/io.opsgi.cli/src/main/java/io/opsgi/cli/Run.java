@@ -139,12 +139,14 @@ final class Run implements Callable<Integer> {
         // the other ops' kernels wait until the runs are done (they would share the cores with the runs' timings).
         Set<String> ops = ops(net);
         try (OperatorRegistry.Focus focus = opsgi.registry.focus(ops)) {
-            String waiting = waiting(opsgi.registry.kernels(), ops);
             long t0 = System.nanoTime();
+            // Passes remembered from an earlier run come back at once: only a real verification is worth a line.
+            boolean settled = focus.awaitSettled(REMEMBERED_MILLIS);
+            String waiting = settled ? null : waiting(opsgi.registry.kernels(), ops);
             if (waiting != null) {
                 System.err.println("run: " + waiting);
             }
-            boolean settled = focus.awaitSettled(Commands.SETTLE_MILLIS);
+            settled = settled || focus.awaitSettled(Commands.SETTLE_MILLIS);
             if (waiting != null) {
                 System.err.printf(Locale.ROOT, "run: %s after %.0f s%n", settled ? "verified" : "still pending (the run takes the kernels verified so far)",
                         (System.nanoTime() - t0) / 1e9);
@@ -192,6 +194,9 @@ final class Run implements Callable<Integer> {
         }
         return differs ? 1 : 0;
     }
+
+    /** How long a run waits quietly for its kernels before it says which it waits for (remembered passes take milliseconds). */
+    private static final long REMEMBERED_MILLIS = 1_000;
 
     /**
      * What the run waits for, for its line on stderr: e.g. {@code the gate is verifying 3 kernels of this network's ops
