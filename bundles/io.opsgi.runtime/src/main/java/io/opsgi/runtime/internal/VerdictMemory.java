@@ -72,19 +72,31 @@ final class VerdictMemory {
     }
 
     /**
-     * The key of {@code c}'s verdict, or null when it cannot be remembered: a verifier that names no suite, or a kernel
-     * or reference whose code is not a local bundle's (a kernel imported from another process).
+     * The key of {@code c}'s verdict, or null when it cannot be remembered: a verifier that names no suite, a kernel
+     * or reference whose code is not a local bundle's (a kernel imported from another process), or a digest that
+     * could not be taken (then the kernel is verified as if nothing were remembered, and the line says why).
      */
     String key(Candidate c, Map<String, Kernel> references, KernelVerifier verifier, long seed, Duration timeLimit, Function<Kernel, Bundle> home) {
         if (!(verifier instanceof ReproducibleVerifier suite) || c.home == null) {
             return null;
         }
+        try {
+            return key(c, references, suite, seed, timeLimit, home);
+        } catch (RuntimeException e) {
+            log.warn("Verifying {} for {} without the remembered passes: its key could not be taken ({})", c.variant(), c.ops, e.toString());
+            return null;
+        }
+    }
+
+    private String key(Candidate c, Map<String, Kernel> references, ReproducibleVerifier verifier, long seed, Duration timeLimit,
+            Function<Kernel, Bundle> home) {
+        String suite = verifier.suiteDigest();
         Bundle judge = FrameworkUtil.getBundle(verifier.getClass());
         if (judge == null) {
             return null;
         }
         StringBuilder k = new StringBuilder(FORMAT).append('\n');
-        k.append("suite ").append(suite.suiteDigest()).append('\n');
+        k.append("suite ").append(suite).append('\n');
         k.append("verifier ").append(verifier.getClass().getName()).append(' ').append(closure(judge)).append('\n');
         k.append("kernel ").append(c.kernel.getClass().getName()).append(' ').append(c.variant()).append(' ').append(c.ops)
                 .append(' ').append(closure(c.home)).append('\n');

@@ -64,6 +64,26 @@ class VerdictMemoryTest {
         assertNull(memory().recall(KEY), "another format");
     }
 
+    /** The key is taken on the gate's thread: a digest that throws must leave the kernel to be verified, not stall the gate. */
+    @Test
+    void aSuiteDigestThatThrowsMeansNoKeyNotAStuckGate() {
+        io.opsgi.runtime.ReproducibleVerifier broken = new io.opsgi.runtime.ReproducibleVerifier() {
+            @Override
+            public String suiteDigest() {
+                throw new java.io.UncheckedIOException(new java.io.IOException("vectors unreadable"));
+            }
+
+            @Override
+            public VerificationReport verify(Request request) {
+                return VerificationReport.passed("ok", Duration.ZERO);
+            }
+        };
+        org.osgi.framework.Bundle home = (org.osgi.framework.Bundle) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {org.osgi.framework.Bundle.class}, (p, m, a) -> null);
+        Candidate c = new Candidate(null, List.of("relu"), "vector", 0, 1, "a bundle", home);
+        assertNull(memory().key(c, Map.of(), broken, 1, Duration.ofSeconds(120), k -> home));
+    }
+
     @Test
     void offOrBlankRemembersNothing() {
         assertNull(VerdictMemory.in(null, log));
