@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -42,10 +43,13 @@ import org.osgi.service.log.Logger;
  * suite}, the bytes of the verifier's bundle, of the kernel's and of its references' (each with every bundle it is wired
  * to, so a change in a library a kernel calls is a new key), the kernel's class, variant and ops, the seed, the time
  * limit, the JVM and its options, and the CPU. Failures are never remembered; an unreadable or foreign file is a miss.
+ * Every build of a kernel is a new key, so passes not recalled for {@link #UNUSED} are deleted when the memory opens.
  */
 final class VerdictMemory {
     private static final String FORMAT = "opsgi verdict 1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A pass neither written nor recalled for this long is deleted (a recall renews it). */
+    static final Duration UNUSED = Duration.ofDays(30);
 
     /** What a file holds: a pass, without its kernel (the key names that). */
     record Stored(String format, String summary, String at, long tookNanos, Map<String, String> opSummaries, List<VerificationReport.Timing> timings) {
@@ -62,9 +66,31 @@ final class VerdictMemory {
         this.log = log;
     }
 
-    /** The memory in {@code folder}, or null when it is unset, blank or {@code off}. */
+    /** The memory in {@code folder}, or null when it is unset, blank or {@code off}; passes unused for {@link #UNUSED} are deleted. */
     static VerdictMemory in(String folder, Logger log) {
-        return folder == null || folder.isBlank() || "off".equalsIgnoreCase(folder.trim()) ? null : new VerdictMemory(Path.of(folder.trim()), log);
+        if (folder == null || folder.isBlank() || "off".equalsIgnoreCase(folder.trim())) {
+            return null;
+        }
+        VerdictMemory m = new VerdictMemory(Path.of(folder.trim()), log);
+        m.prune();
+        return m;
+    }
+
+    private void prune() {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        FileTime before = FileTime.from(Instant.now().minus(UNUSED));
+        try (var files = Files.list(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if ((name.endsWith(".json") || name.endsWith(".tmp")) && Files.getLastModifiedTime(f).compareTo(before) < 0) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not prune the remembered verdicts in {}: {}", folder, e.toString());
+        }
     }
 
     Path folder() {
@@ -123,6 +149,7 @@ final class VerdictMemory {
             if (!FORMAT.equals(s.format()) || s.summary() == null || s.at() == null) {
                 return null;
             }
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now())); // in use: kept by the pruning
             String from = "remembered pass of " + s.at() + ": ";
             Map<String, String> ops = s.opSummaries() == null ? Map.of()
                     : s.opSummaries().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> from + e.getValue()));

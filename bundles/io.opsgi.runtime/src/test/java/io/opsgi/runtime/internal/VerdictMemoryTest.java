@@ -1,6 +1,7 @@
 package io.opsgi.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,9 @@ import io.opsgi.runtime.VerificationReport.Timing;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,20 @@ class VerdictMemoryTest {
                 new Class<?>[] {org.osgi.framework.Bundle.class}, (p, m, a) -> null);
         Candidate c = new Candidate(null, List.of("relu"), "vector", 0, 1, "a bundle", home);
         assertNull(memory().key(c, Map.of(), broken, 1, Duration.ofSeconds(120), k -> home));
+    }
+
+    @Test
+    void passesUnusedForThirtyDaysArePrunedAndARecallRenewsOne() throws Exception {
+        VerificationReport pass = VerificationReport.passed("ok", Duration.ZERO);
+        memory().remember("old", pass);
+        Files.setLastModifiedTime(folder.resolve("old.json"), FileTime.from(Instant.now().minus(VerdictMemory.UNUSED).minusSeconds(60)));
+        memory().remember("recent", pass);
+        Files.setLastModifiedTime(folder.resolve("recent.json"), FileTime.from(Instant.now().minus(Duration.ofDays(29))));
+
+        VerdictMemory m = memory(); // opening prunes
+        assertFalse(Files.exists(folder.resolve("old.json")), "unused for 30 days: deleted");
+        assertTrue(m.recall("recent").passed());
+        assertTrue(Files.getLastModifiedTime(folder.resolve("recent.json")).toInstant().isAfter(Instant.now().minusSeconds(60)), "a recall renews it");
     }
 
     @Test
