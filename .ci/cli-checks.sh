@@ -87,6 +87,12 @@ head -c 300 "$cases/conv_bn_relu_pool/model.onnx" > "$work/truncated.onnx"
 check "summary of a truncated ONNX file" 1 "$opsgi" summary "$work/truncated.onnx" && one_line "summary of a truncated ONNX file"
 cp "$work/garbage.npy" "$work/garbage.onnx"
 check "run of a file that is not ONNX" 1 "$opsgi" run "$work/garbage.onnx" --input "$work/x.npy" && one_line "run of a file that is not ONNX"
+# The other JDK the README names, where it is installed: still one line (JDK 24+ warned about Felix's use of Unsafe).
+jdk25=/usr/lib/jvm/temurin-25-jdk-amd64
+if [ -x "$jdk25/bin/java" ]; then
+  check "run of a file that is not ONNX on Java 25" 1 env JAVA_HOME="$jdk25" "$opsgi" run "$work/garbage.onnx" --input "$work/x.npy" \
+    && one_line "run of a file that is not ONNX on Java 25"
+fi
 check "run of an ONNX model for another input shape" 1 "$opsgi" run "$cases/conv_bn_relu_pool/model.onnx" --input "$work/x.npy" \
   && one_line "run of an ONNX model for another input shape"
 
