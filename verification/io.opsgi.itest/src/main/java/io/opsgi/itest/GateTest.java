@@ -14,11 +14,15 @@ import io.opsgi.runtime.KernelState;
 import io.opsgi.runtime.KernelTable;
 import io.opsgi.runtime.OperatorRegistry;
 import io.opsgi.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
 
 /**
  * The verification gate in a real Felix, with real bundle jars: a correct faster kernel dropped into
@@ -233,8 +238,8 @@ class GateTest extends WithRegistry {
     @Test
     void aPassIsRememberedForTheSameBytesOnlyAndNeverAFailure() throws Exception {
         Path folder = Files.createTempDirectory("opsgi-verdicts");
-        org.osgi.service.cm.Configuration cfg = configAdmin.getConfiguration(OperatorRegistry.PID, "?");
-        cfg.update(new java.util.Hashtable<>(java.util.Map.of(OperatorRegistry.VERDICTS, folder.toString())));
+        Configuration cfg = configAdmin.getConfiguration(OperatorRegistry.PID, "?");
+        cfg.update(new Hashtable<>(Map.of(OperatorRegistry.VERDICTS, folder.toString())));
         try {
             // Config Admin hands the setting over asynchronously: the reference relu is verified again (every half
             // second) until its pass shows up in the folder.
@@ -276,8 +281,8 @@ class GateTest extends WithRegistry {
     private static long verdicts(Path folder) {
         try (var files = Files.list(folder)) {
             return files.filter(f -> f.toString().endsWith(".json")).count();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

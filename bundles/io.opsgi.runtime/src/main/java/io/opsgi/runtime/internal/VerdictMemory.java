@@ -7,6 +7,8 @@ import io.opsgi.runtime.ReproducibleVerifier;
 import io.opsgi.runtime.VerificationReport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -188,7 +192,7 @@ final class VerdictMemory {
 
     /** SHA-256 over {@code b} and every bundle it is wired to, transitively, but the system bundle (the JVM is keyed apart). */
     private String closure(Bundle b) {
-        Map<String, String> parts = new TreeMap<>();
+        Set<String> parts = new TreeSet<>(); // name, version and bytes of each bundle, in a stable order
         Deque<Bundle> todo = new ArrayDeque<>(List.of(b));
         Set<Long> seen = new HashSet<>();
         while (!todo.isEmpty()) {
@@ -196,19 +200,19 @@ final class VerdictMemory {
             if (next.getBundleId() == 0 || !seen.add(next.getBundleId())) {
                 continue;
             }
-            parts.put(next.getSymbolicName() + " " + next.getVersion() + " #" + next.getBundleId(), contents(next));
+            parts.add(next.getSymbolicName() + " " + next.getVersion() + " " + contents(next));
             BundleWiring wiring = next.adapt(BundleWiring.class);
             for (BundleWire w : wiring == null ? List.<BundleWire>of() : wiring.getRequiredWires(null)) {
                 todo.push(w.getProvider().getBundle());
             }
         }
-        // The ids told apart two installs of one name and version while walking; the key holds names and bytes only.
-        StringBuilder all = new StringBuilder();
-        parts.forEach((name, digest) -> all.append(name, 0, name.lastIndexOf(" #")).append(' ').append(digest).append('\n'));
-        return hex(sha256().digest(all.toString().getBytes(StandardCharsets.UTF_8)));
+        return hex(sha256().digest(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** SHA-256 over a bundle's entries (path and bytes, in path order), read once per update of the bundle. */
+    /**
+     * SHA-256 over a bundle's entries (path and bytes, in path order), read once per update of the bundle; an entry that
+     * cannot be read throws, and the kernel is then verified without a key.
+     */
     private String contents(Bundle b) {
         long modified = b.getLastModified();
         Map.Entry<Long, String> known = contents.get(b.getBundleId());
@@ -222,19 +226,16 @@ final class VerdictMemory {
         }
         entries.sort((x, y) -> x.getPath().compareTo(y.getPath()));
         MessageDigest md = sha256();
-        byte[] buf = new byte[1 << 16];
         for (URL u : entries) {
             if (u.getPath().endsWith("/")) {
                 continue;
             }
             md.update(u.getPath().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-            try (InputStream in = u.openStream()) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                }
+            try (InputStream in = new DigestInputStream(u.openStream(), md)) {
+                in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
-                md.update(("unreadable " + e).getBytes(StandardCharsets.UTF_8)); // differs from any readable content
+                throw new UncheckedIOException(e);
             }
         }
         String digest = hex(md.digest());

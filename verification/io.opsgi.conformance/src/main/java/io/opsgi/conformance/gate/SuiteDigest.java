@@ -2,10 +2,12 @@ package io.opsgi.conformance.gate;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,14 +28,11 @@ final class SuiteDigest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] buf = new byte[1 << 16];
         for (Path f : files) {
             md.update(vectors.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-            try (InputStream in = Files.newInputStream(f)) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                }
+            try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+                in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
