@@ -56,7 +56,8 @@ OPS = {
     "Sub": "sub", "Mul": "mul", "Div": "div", "Concat": "concat", "Flatten": "flatten", "Reshape": "reshape",
     "Transpose": "transpose", "Resize": "resize", "Upsample": "upsample", "Pad": "pad", "Identity": "identity",
     "Dropout": "dropout", "Split": "split", "Sqrt": "sqrt", "Erf": "erf", "Pow": "pow", "ReduceMean": "reducemean",
-    "LayerNormalization": "layernormalization",
+    "LayerNormalization": "layernormalization", "InstanceNormalization": "instancenorm", "DepthToSpace": "depthtospace",
+    "SpaceToDepth": "spacetodepth",
 }
 # Integer cases whose float32 twin has the same meaning: these ops only move, pick or compare values.
 EXACT_IN_FLOAT = {"Pad", "MaxPool", "Clip"}

@@ -58,6 +58,13 @@ def graph(name, nodes, x, y, inits=(), opset=14, in_shape=None):
     save(name, m.SerializeToString(), x, y)
 
 
+def affine(norm):
+    """A normalization layer with a drawn scale and shift, so that a lost or misplaced affine step shows."""
+    norm.weight.data.uniform_(0.5, 1.5)
+    norm.bias.data.uniform_(-0.5, 0.5)
+    return norm
+
+
 def calibrated_bn(c):
     bn = nn.BatchNorm2d(c)
     bn.running_mean.uniform_(-0.5, 0.5)
@@ -283,8 +290,28 @@ def main():
     torch.manual_seed(16)
     export("split", Splits(), (2, 6, 5, 4))
     export("split_opset11", Splits(), (2, 6, 5, 4), opset=11)
+    # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a
+    # reshape to (N, groups, rest) around an InstanceNormalization of unit scale and zero bias, then Mul and Add
+    torch.manual_seed(17)
+    export("instance_norm", nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), affine(nn.InstanceNorm2d(4, affine=True)), nn.ReLU()), (2, 3, 7, 6))
+    export("instance_norm_opset9", nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), affine(nn.InstanceNorm2d(4, affine=True))), (2, 3, 7, 6), opset=9)
+    export("instance_norm_plain", nn.InstanceNorm2d(3), (2, 3, 5, 4), scale=3.0)
+    export("group_norm", nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), affine(nn.GroupNorm(3, 6)), nn.SiLU()), (2, 3, 6, 5))
+    export("group_norm_opset11", affine(nn.GroupNorm(2, 4, eps=1e-3)), (1, 4, 3, 5), opset=11)
+    # DepthToSpace: PixelShuffle exports as its CRD mode (opset >= 11); PixelUnshuffle as reshape and transpose
+    torch.manual_seed(18)
+    export("pixel_shuffle", nn.Sequential(nn.Conv2d(2, 12, 3, padding=1), nn.PixelShuffle(2)), (1, 2, 4, 5))
+    export("pixel_shuffle_opset11", nn.Sequential(nn.Conv2d(2, 27, 3, padding=1), nn.PixelShuffle(3)), (2, 2, 3, 4), opset=11)
+    export("pixel_unshuffle", nn.PixelUnshuffle(2), (1, 3, 4, 6))
 
     # ---- hand-written graphs: ONNX rules PyTorch does not export, expected output computed here
+    # DepthToSpace's default DCR mode and SpaceToDepth, each as ONNX defines it: reshape to six axes, transpose, reshape
+    xd = np.random.default_rng(5).standard_normal((2, 8, 3, 2)).astype(np.float32)
+    y = xd.reshape(2, 2, 2, 2, 3, 2).transpose(0, 3, 4, 1, 5, 2).reshape(2, 2, 6, 4)
+    graph("depth_to_space_dcr", [helper.make_node("DepthToSpace", ["x"], ["y"], blocksize=2)], xd, y)
+    xs = np.random.default_rng(6).standard_normal((1, 2, 6, 9)).astype(np.float32)
+    y = xs.reshape(1, 2, 2, 3, 3, 3).transpose(0, 3, 5, 1, 2, 4).reshape(1, 18, 2, 3)
+    graph("space_to_depth", [helper.make_node("SpaceToDepth", ["x"], ["y"], blocksize=3)], xs, y)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((1, 2, 7, 6)).astype(np.float32)
     w = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)

@@ -49,6 +49,7 @@ final class Lowering {
         op("GlobalMaxPool", Spatial1d.lifting("X", m -> global(m, "global_max_pool2d")));
         op("ReduceMean", Lowering::reduceMean, "axes", "keepdims");
         op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
+        op("InstanceNormalization", Lowering::instanceNorm, "epsilon");
         op("BatchNormalization", Lowering::batchNorm, "epsilon", "momentum", "spatial", "training_mode");
         op("Relu", m -> activation(m, "relu", Map.of()));
         op("Sigmoid", m -> activation(m, "sigmoid", Map.of()));
@@ -80,6 +81,8 @@ final class Lowering {
         op("Flatten", Lowering::flatten, "axis");
         op("Reshape", Lowering::reshape, "allowzero");
         op("Transpose", Lowering::transpose, "perm");
+        op("DepthToSpace", m -> blocks(m, true), "blocksize", "mode");
+        op("SpaceToDepth", m -> blocks(m, false), "blocksize");
         op("Squeeze", m -> squeeze(m, false), "axes");
         op("Unsqueeze", m -> squeeze(m, true), "axes");
         op("Resize", Lowering::resize, "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "mode", "nearest_mode");
@@ -422,22 +425,79 @@ final class Lowering {
         if (bias != null) {
             requireFloat(bias, "the B");
         }
-        Data mean = mean(m, x, first, r - 1, true, "/mean");
-        Data d = m.emit("/deviation", "sub", List.of(x.layer(), mean.layer()), Map.of(), Map.of());
-        Data squared = m.emit("/squared", "mul", List.of(d.layer(), d.layer()), Map.of(), Map.of());
-        Data var = mean(m, squared, first, r - 1, true, "/variance");
-        Data eps = scalarConstant(m, "/epsilon", m.attrFloat("epsilon", 1e-5f));
-        Data varEps = m.emit("/variance_eps", "add", List.of(var.layer(), eps.layer()), Map.of(), Map.of());
-        Data std = m.emit("/stddev", "sqrt", List.of(varEps.layer()), Map.of(), Map.of());
-        Data inv = m.emit("/invstddev", "div", List.of(scalarConstant(m, "/one", 1f).layer(), std.layer()), Map.of(), Map.of());
-        Data normalized = m.emit("/normalized", "mul", List.of(d.layer(), inv.layer()), Map.of(), Map.of());
+        Statistics st = statistics(m, x, first, r - 1, m.attrFloat("epsilon", 1e-5f));
+        Data normalized = m.emit("/normalized", "mul", List.of(st.deviation().layer(), st.invStdDev().layer()), Map.of(), Map.of());
         Data y = m.emit(bias != null ? "/scaled" : "", "mul", List.of(normalized.layer(), m.data(1).layer()), Map.of(), Map.of());
         if (bias != null) {
             y = m.emit("", "add", List.of(y.layer(), m.data(2).layer()), Map.of(), Map.of());
         }
         m.set(0, y);
-        m.set(1, mean);
-        m.set(2, inv);
+        m.set(1, st.mean());
+        m.set(2, st.invStdDev());
+    }
+
+    /** What both normalizations compute over axes first..last: the mean, x - mean, and 1 / sqrt(mean((x - mean)²) + epsilon). */
+    private record Statistics(Data mean, Data deviation, Data invStdDev) {
+    }
+
+    private static Statistics statistics(Importer m, Data x, int first, int last, float epsilon) {
+        Data mean = mean(m, x, first, last, true, "/mean");
+        Data d = m.emit("/deviation", "sub", List.of(x.layer(), mean.layer()), Map.of(), Map.of());
+        Data squared = m.emit("/squared", "mul", List.of(d.layer(), d.layer()), Map.of(), Map.of());
+        Data var = mean(m, squared, first, last, true, "/variance");
+        Data varEps = m.emit("/variance_eps", "add", List.of(var.layer(), scalarConstant(m, "/epsilon", epsilon).layer()), Map.of(), Map.of());
+        Data std = m.emit("/stddev", "sqrt", List.of(varEps.layer()), Map.of(), Map.of());
+        Data inv = m.emit("/invstddev", "div", List.of(scalarConstant(m, "/one", 1f).layer(), std.layer()), Map.of(), Map.of());
+        return new Statistics(mean, d, inv);
+    }
+
+    /**
+     * InstanceNormalization: per sample and channel, over the axes after the channels, y = scale * (x - mean) /
+     * sqrt(variance + epsilon) + B with the biased variance, written as LayerNormalization's body is (the same
+     * statistics layers) with scale and B broadcast per channel. PyTorch's instance_norm, and its GroupNorm, which
+     * PyTorch 1.13 exports as a reshape to (N, groups, rest) around an InstanceNormalization of unit scale and zero B
+     * followed by the affine Mul and Add, normalize with the same mean and reciprocal deviation, rounded in another
+     * order. A unit scale and a zero B (exact identities, up to the sign of a zero) are left out.
+     */
+    static void instanceNorm(Importer m) {
+        Data x = m.data(0);
+        int r = x.shape().rank();
+        if (r < 3) {
+            throw refuse("the input has shape " + x.shape() + "; expected (N, C, D1, ...) with at least one axis after the channels");
+        }
+        int c = x.shape().dim(1);
+        Const scale = m.konst(1, "scale"), bias = m.konst(2, "B");
+        for (Const t : List.of(scale, bias)) {
+            String what = t == scale ? "scale" : "B";
+            requireFloat(t, "the " + what);
+            if (t.rank() != 1 || t.size() != c) {
+                throw refuse("the " + what + " has dims " + str(t.dims()) + ", expected [" + c + "] (one per channel of " + x.shape() + ")");
+            }
+        }
+        Statistics st = statistics(m, x, 2, r - 1, m.attrFloat("epsilon", 1e-5f));
+        boolean unitScale = all(scale, 1f), zeroBias = all(bias, 0f);
+        Data y = m.emit(unitScale && zeroBias ? "" : "/normalized", "mul", List.of(st.deviation().layer(), st.invStdDev().layer()), Map.of(), Map.of());
+        long[] perChannel = new long[r - 1];
+        Arrays.fill(perChannel, 1);
+        perChannel[0] = c;
+        if (!unitScale) {
+            Data s = m.emit("/scale", "constant", List.of(), Map.of("shape", longsToList(perChannel)), Map.of("value", scale.reshaped(perChannel).tensor()));
+            y = m.emit(zeroBias ? "" : "/scaled", "mul", List.of(y.layer(), s.layer()), Map.of(), Map.of());
+        }
+        if (!zeroBias) {
+            Data b = m.emit("/B", "constant", List.of(), Map.of("shape", longsToList(perChannel)), Map.of("value", bias.reshaped(perChannel).tensor()));
+            y = m.emit("", "add", List.of(y.layer(), b.layer()), Map.of(), Map.of());
+        }
+        m.set(0, y);
+    }
+
+    private static boolean all(Const c, float v) {
+        for (int i = 0; i < c.size(); i++) {
+            if (Float.floatToRawIntBits((float) c.get(i)) != Float.floatToRawIntBits(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Data scalarConstant(Importer m, String suffix, float v) {
@@ -888,6 +948,52 @@ final class Lowering {
             return;
         }
         m.set(0, m.emit("permute", m.data(0), Map.of("dims", longsToList(perm))));
+    }
+
+    /**
+     * DepthToSpace ({@code toSpace}) and SpaceToDepth on (N, C, H, W), written as ONNX defines them: a reshape to six
+     * axes, a transpose, a reshape back. DepthToSpace's DCR mode (the default) takes the block offsets from the
+     * channel's high part ([N, b, b, C/b², H, W], perm 0 3 4 1 5 2), CRD (PyTorch's pixel_shuffle) from its low part
+     * ([N, C/b², b, b, H, W], perm 0 1 4 2 5 3); SpaceToDepth is DCR's inverse ([N, C, H/b, b, W/b, b], perm 0 3 5 1 2 4).
+     */
+    static void blocks(Importer m, boolean toSpace) {
+        Data x = m.data(0);
+        Shape s = x.shape();
+        if (s.rank() != 4) {
+            throw refuse("the input has shape " + s + "; expected (N, C, H, W)");
+        }
+        long b = m.attrInt("blocksize", -1);
+        if (b < 1) {
+            throw refuse(b == -1 ? "blocksize is required" : "blocksize=" + b + " must be at least 1");
+        }
+        long n = s.dim(0), c = s.dim(1), h = s.dim(2), w = s.dim(3);
+        long[] six, perm, out;
+        if (toSpace) {
+            String mode = m.attrString("mode", "DCR");
+            if (c % (b * b) != 0) {
+                throw refuse("the input has " + c + " channels, not a multiple of blocksize² = " + b * b);
+            }
+            if (mode.equals("DCR")) {
+                six = new long[] {n, b, b, c / (b * b), h, w};
+                perm = new long[] {0, 3, 4, 1, 5, 2};
+            } else if (mode.equals("CRD")) {
+                six = new long[] {n, c / (b * b), b, b, h, w};
+                perm = new long[] {0, 1, 4, 2, 5, 3};
+            } else {
+                throw refuse("mode='" + mode + "'; ONNX defines DCR and CRD");
+            }
+            out = new long[] {n, c / (b * b), h * b, w * b};
+        } else {
+            if (h % b != 0 || w % b != 0) {
+                throw refuse("the input's height and width " + h + "x" + w + " are not multiples of blocksize " + b);
+            }
+            six = new long[] {n, c, h / b, b, w / b, b};
+            perm = new long[] {0, 3, 5, 1, 2, 4};
+            out = new long[] {n, c * b * b, h / b, w / b};
+        }
+        Data split = m.emit("/6d", "reshape", List.of(x.layer()), Map.of("shape", longsToList(six)), Map.of());
+        Data moved = m.emit("/moved", "permute", List.of(split.layer()), Map.of("dims", longsToList(perm)), Map.of());
+        m.set(0, m.emit("", "reshape", List.of(moved.layer()), Map.of("shape", longsToList(out)), Map.of()));
     }
 
     /** Squeeze and Unsqueeze: axes as an attribute before opset 13, as an input from 13; on data a pure reshape. */

@@ -264,4 +264,22 @@ class OnnxRefusalTest {
         assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
         assertTrue(new String(e.getMessage().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("Hardmax"));
     }
+
+    @Test
+    void depth_and_space_blocks_that_do_not_divide_and_misfit_instance_norm_parameters_are_refused() throws IOException {
+        Graphs g = graph(1, 6, 4, 5)
+                .node("DepthToSpace", List.of("x"), List.of("a"), attr("blocksize", 2L))
+                .node("DepthToSpace", List.of("x"), List.of("b"), attr("blocksize", 1L), attr("mode", "XYZ"))
+                .node("SpaceToDepth", List.of("x"), List.of("c"), attr("blocksize", 2L))
+                .node("InstanceNormalization", List.of("x", "s", "s6"), List.of("d"))
+                .node("Concat", List.of("a", "b", "c", "d"), List.of("y"), attr("axis", 1L))
+                .init(floats("s", new long[] {2}, 1, 1))
+                .init(floats("s6", new long[] {6}, 0, 0, 0, 0, 0, 0));
+        OnnxException e = refused(g);
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'DepthToSpace_0'", "the input has 6 channels, not a multiple of blocksize² = 4");
+        assertProblem(e, "node 'DepthToSpace_1'", "mode='XYZ'; ONNX defines DCR and CRD");
+        assertProblem(e, "node 'SpaceToDepth_2'", "height and width 4x5 are not multiples of blocksize 2");
+        assertProblem(e, "node 'InstanceNormalization_3'", "the scale has dims [2], expected [6]");
+    }
 }
