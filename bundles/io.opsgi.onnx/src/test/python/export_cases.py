@@ -305,6 +305,14 @@ def main():
     export("pixel_unshuffle", nn.PixelUnshuffle(2), (1, 3, 4, 6))
 
     # ---- hand-written graphs: ONNX rules PyTorch does not export, expected output computed here
+    # LRN with AlexNet's settings: for an odd size PyTorch's local_response_norm sums the same window as ONNX's rule
+    xl = (np.random.default_rng(7).standard_normal((2, 7, 3, 4)) * 4).astype(np.float32)
+    y = F.local_response_norm(torch.from_numpy(xl), 5, alpha=1e-4, beta=0.75, k=2.0).numpy()
+    graph("lrn_alexnet", [helper.make_node("LRN", ["x"], ["y"], size=5, alpha=1e-4, beta=0.75, bias=2.0)], xl, y)
+    # an even size: ONNX's window is c - floor((size-1)/2) .. c + ceil((size-1)/2), one channel later than PyTorch's
+    sq = np.pad(xl.astype(np.float64) ** 2, ((0, 0), (1, 2), (0, 0), (0, 0)))
+    y = (xl / (1.5 + (0.2 / 4) * sum(sq[:, i:i + 7] for i in range(4))) ** 0.5).astype(np.float32)
+    graph("lrn_even_size", [helper.make_node("LRN", ["x"], ["y"], size=4, alpha=0.2, beta=0.5, bias=1.5)], xl, y)
     # DepthToSpace's default DCR mode and SpaceToDepth, each as ONNX defines it: reshape to six axes, transpose, reshape
     xd = np.random.default_rng(5).standard_normal((2, 8, 3, 2)).astype(np.float32)
     y = xd.reshape(2, 2, 2, 2, 3, 2).transpose(0, 3, 4, 1, 5, 2).reshape(2, 2, 6, 4)

@@ -50,6 +50,7 @@ final class Lowering {
         op("ReduceMean", Lowering::reduceMean, "axes", "keepdims");
         op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
         op("InstanceNormalization", Lowering::instanceNorm, "epsilon");
+        op("LRN", Lowering::lrn, "alpha", "beta", "bias", "size");
         op("BatchNormalization", Lowering::batchNorm, "epsilon", "momentum", "spatial", "training_mode");
         op("Relu", m -> activation(m, "relu", Map.of()));
         op("Sigmoid", m -> activation(m, "sigmoid", Map.of()));
@@ -489,6 +490,47 @@ final class Lowering {
             y = m.emit("", "add", List.of(y.layer(), b.layer()), Map.of(), Map.of());
         }
         m.set(0, y);
+    }
+
+    /**
+     * LRN (AlexNet's and GoogLeNet's local response normalization across channels), as ONNX defines it: y = x / (bias +
+     * alpha / size * square_sum)^beta, square_sum over channels c - floor((size - 1) / 2) .. c + ceil((size - 1) / 2)
+     * within [0, C). The sum is an average pool of x² on the input viewed (N, 1, C, rest) with a (size, 1) window, the
+     * channels padded with zeros by those amounts and divisor 1 (a sum). PyTorch's LocalResponseNorm pads size / 2
+     * before and (size - 1) / 2 after: the same window for an odd size, one channel shifted for an even one (ONNX's rule
+     * here).
+     */
+    static void lrn(Importer m) {
+        Data x = m.data(0);
+        Shape s = x.shape();
+        if (s.rank() < 3) {
+            throw refuse("the input has shape " + s + "; expected (N, C, D1, ...)");
+        }
+        long size = m.attrInt("size", -1);
+        if (size < 1) {
+            throw refuse(size == -1 ? "size is required" : "size=" + size + " must be at least 1");
+        }
+        if (size > Integer.MAX_VALUE / 2) {
+            throw refuse("size=" + size + " is too large");
+        }
+        float alpha = m.attrFloat("alpha", 1e-4f), beta = m.attrFloat("beta", 0.75f), bias = m.attrFloat("bias", 1f);
+        long n = s.dim(0), c = s.dim(1), rest = Dims.product(s, 2, s.rank());
+        int before = (int) ((size - 1) / 2), after = (int) (size / 2);
+        Data squared = m.emit("/squared", "mul", List.of(x.layer(), x.layer()), Map.of(), Map.of());
+        Data view = m.emit("/channels", "reshape", List.of(squared.layer()), Map.of("shape", longsToList(n, 1, c, rest)), Map.of());
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("kernel_size", intsToList((int) size, 1));
+        window.put("stride", intsToList(1, 1));
+        window.put("padding", intsToList(before, 0, after, 0));
+        window.put("count_include_pad", true);
+        window.put("divisor_override", 1);
+        Data summed = m.emit("/window_sum", "avg_pool2d", List.of(view.layer()), window, Map.of());
+        Data sum = m.emit("/square_sum", "reshape", List.of(summed.layer()), Map.of("shape", intsToList(s.toArray())), Map.of());
+        Data scaled = m.emit("/scaled", "mul", List.of(sum.layer(), scalarConstant(m, "/alpha_over_size", (float) (alpha / (double) size)).layer()),
+                Map.of(), Map.of());
+        Data shifted = m.emit("/shifted", "add", List.of(scaled.layer(), scalarConstant(m, "/bias", bias).layer()), Map.of(), Map.of());
+        Data denominator = m.emit("/denominator", "pow", List.of(shifted.layer(), scalarConstant(m, "/beta", beta).layer()), Map.of(), Map.of());
+        m.set(0, m.emit("", "div", List.of(x.layer(), denominator.layer()), Map.of(), Map.of()));
     }
 
     private static boolean all(Const c, float v) {

@@ -266,17 +266,19 @@ class OnnxRefusalTest {
     }
 
     @Test
-    void depth_and_space_blocks_that_do_not_divide_and_misfit_instance_norm_parameters_are_refused() throws IOException {
+    void depth_and_space_blocks_that_do_not_divide_misfit_instance_norm_parameters_and_an_lrn_without_size_are_refused() throws IOException {
         Graphs g = graph(1, 6, 4, 5)
                 .node("DepthToSpace", List.of("x"), List.of("a"), attr("blocksize", 2L))
                 .node("DepthToSpace", List.of("x"), List.of("b"), attr("blocksize", 1L), attr("mode", "XYZ"))
                 .node("SpaceToDepth", List.of("x"), List.of("c"), attr("blocksize", 2L))
                 .node("InstanceNormalization", List.of("x", "s", "s6"), List.of("d"))
-                .node("Concat", List.of("a", "b", "c", "d"), List.of("y"), attr("axis", 1L))
+                .node("LRN", List.of("x"), List.of("e"), attr("alpha", 0.1f))
+                .node("Concat", List.of("a", "b", "c", "d", "e"), List.of("y"), attr("axis", 1L))
                 .init(floats("s", new long[] {2}, 1, 1))
                 .init(floats("s6", new long[] {6}, 0, 0, 0, 0, 0, 0));
         OnnxException e = refused(g);
-        assertEquals(4, e.problems().size(), e.getMessage());
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'LRN_4'", "size is required");
         assertProblem(e, "node 'DepthToSpace_0'", "the input has 6 channels, not a multiple of blocksize² = 4");
         assertProblem(e, "node 'DepthToSpace_1'", "mode='XYZ'; ONNX defines DCR and CRD");
         assertProblem(e, "node 'SpaceToDepth_2'", "height and width 4x5 are not multiples of blocksize 2");
