@@ -57,7 +57,8 @@ OPS = {
     "Transpose": "transpose", "Resize": "resize", "Upsample": "upsample", "Pad": "pad", "Identity": "identity",
     "Dropout": "dropout", "Split": "split", "Sqrt": "sqrt", "Erf": "erf", "Pow": "pow", "ReduceMean": "reducemean",
     "LayerNormalization": "layernormalization", "InstanceNormalization": "instancenorm", "DepthToSpace": "depthtospace",
-    "SpaceToDepth": "spacetodepth", "LRN": "lrn",
+    "SpaceToDepth": "spacetodepth", "LRN": "lrn", "ReduceMax": "reducemax", "ReduceMin": "reducemin", "ReduceSum": "reducesum",
+    "ReduceSumSquare": "reducesumsquare", "ReduceL2": "reducel2", "Expand": "expand",
 }
 # Integer cases whose float32 twin has the same meaning: these ops only move, pick or compare values.
 EXACT_IN_FLOAT = {"Pad", "MaxPool", "Clip"}

@@ -74,6 +74,18 @@ def calibrated_bn(c):
     return bn
 
 
+class Reductions(nn.Module):
+    """torch's reductions as torch 1.13 exports them: ReduceMax, ReduceMin, ReduceSum (axes an input from opset 13),
+    ReduceL2 (x.norm, and F.normalize with its Expand), over one axis, H and W, and separate axes."""
+
+    def forward(self, x):
+        a = x.amax(dim=(2, 3), keepdim=True) + x.amin(dim=1, keepdim=True)
+        b = x.sum(dim=(1, 3), keepdim=True) * x.amax(dim=(0, 2), keepdim=True)
+        c = x / x.norm(p=2, dim=1, keepdim=True).clamp_min(1e-6)
+        d = F.normalize(x, dim=1) + x.amax(dim=1, keepdim=True).expand(2, 3, 4, 5)
+        return torch.cat([(a + b).flatten(1), c.flatten(1), d.flatten(1), x.sum(dim=(1, 2)), x.amin(dim=(2, 3))], 1)
+
+
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
@@ -290,6 +302,9 @@ def main():
     torch.manual_seed(16)
     export("split", Splits(), (2, 6, 5, 4))
     export("split_opset11", Splits(), (2, 6, 5, 4), opset=11)
+    torch.manual_seed(19)
+    export("reductions", Reductions(), (2, 3, 4, 5))
+    export("reductions_opset11", Reductions(), (2, 3, 4, 5), opset=11)
     # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a
     # reshape to (N, groups, rest) around an InstanceNormalization of unit scale and zero bias, then Mul and Add
     torch.manual_seed(17)

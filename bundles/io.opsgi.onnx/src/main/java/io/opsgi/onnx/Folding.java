@@ -348,17 +348,69 @@ final class Folding {
         }
     }
 
-    /** Add, Sub, Mul, Div of two constants with numpy broadcasting; integer division truncates (as ONNX Runtime's). */
-    static Const arithmetic(Const a, Const b, String op) {
-        int r = Math.max(a.rank(), b.rank());
+    /** The dims of {@code a} and {@code b} broadcast by numpy's rule. */
+    private static long[] broadcast(long[] a, long[] b) {
+        int r = Math.max(a.length, b.length);
         long[] out = new long[r];
         for (int i = 0; i < r; i++) {
-            long da = i - (r - a.rank()) >= 0 ? a.dims()[i - (r - a.rank())] : 1, db = i - (r - b.rank()) >= 0 ? b.dims()[i - (r - b.rank())] : 1;
+            long da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1, db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
             if (da != db && da != 1 && db != 1) {
-                throw refuse("dims " + str(a.dims()) + " and " + str(b.dims()) + " do not broadcast");
+                throw refuse("dims " + str(a) + " and " + str(b) + " do not broadcast");
             }
             out[i] = da == 1 ? db : da;
         }
+        return out;
+    }
+
+    /**
+     * Equal of two constants (a bool constant: shape arithmetic, e.g. torch's expand, which exports Shape, Equal and Where
+     * to turn its -1 sizes into the input's); of data it is refused: opsgi's tensors hold float32 values, not bools.
+     */
+    static void equal(Importer m) {
+        Const a = m.constOrNull(0), b = m.constOrNull(1);
+        if (a == null || b == null) {
+            throw refuse("Equal of data (a bool tensor); opsgi folds it only on constants (shape arithmetic)");
+        }
+        long[] out = broadcast(a.dims(), b.dims());
+        int n = (int) checkedElements(out);
+        int[] ia = broadcastIndex(a.dims(), out, n), ib = broadcastIndex(b.dims(), out, n);
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (a.isFloat() || b.isFloat() ? (float) a.get(ia[i]) == (float) b.get(ib[i]) : a.ints()[ia[i]] == b.ints()[ib[i]]) ? 1 : 0;
+        }
+        m.set(0, new Const(out, null, v, Const.BOOL));
+    }
+
+    /** Where of three constants, broadcast together: X where the condition is true, else Y; of data it is refused. */
+    static void where(Importer m) {
+        Const c = m.constOrNull(0), x = m.constOrNull(1), y = m.constOrNull(2);
+        if (c == null || x == null || y == null) {
+            throw refuse("Where with an input computed from the data; opsgi folds it only on constants (shape arithmetic)");
+        }
+        if (x.isFloat() != y.isFloat()) {
+            throw refuse("X holds " + Const.typeName(x.dtype()) + " and Y " + Const.typeName(y.dtype()) + "; ONNX requires one type");
+        }
+        long[] out = broadcast(broadcast(c.dims(), x.dims()), y.dims());
+        int n = (int) checkedElements(out);
+        int[] ic = broadcastIndex(c.dims(), out, n), ix = broadcastIndex(x.dims(), out, n), iy = broadcastIndex(y.dims(), out, n);
+        if (x.isFloat()) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = c.get(ic[i]) != 0 ? (float) x.get(ix[i]) : (float) y.get(iy[i]);
+            }
+            m.set(0, new Const(out, f, null, Const.FLOAT));
+            return;
+        }
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = c.get(ic[i]) != 0 ? x.ints()[ix[i]] : y.ints()[iy[i]];
+        }
+        m.set(0, new Const(out, null, v, x.dtype()));
+    }
+
+    /** Add, Sub, Mul, Div of two constants with numpy broadcasting; integer division truncates (as ONNX Runtime's). */
+    static Const arithmetic(Const a, Const b, String op) {
+        long[] out = broadcast(a.dims(), b.dims());
         int n = (int) checkedElements(out);
         int[] ia = broadcastIndex(a.dims(), out, n), ib = broadcastIndex(b.dims(), out, n);
         if (a.isFloat() || b.isFloat()) {

@@ -47,7 +47,12 @@ final class Lowering {
         op("LpPool", Spatial1d.lifting("X", m -> pool(m, "lp_pool2d")), "auto_pad", "kernel_shape", "p", "pads", "strides");
         op("GlobalAveragePool", Spatial1d.lifting("X", m -> global(m, "global_avg_pool2d")));
         op("GlobalMaxPool", Spatial1d.lifting("X", m -> global(m, "global_max_pool2d")));
-        op("ReduceMean", Lowering::reduceMean, "axes", "keepdims");
+        op("ReduceMean", m -> reduce(m, Reduction.MEAN), "axes", "keepdims");
+        op("ReduceMax", m -> reduce(m, Reduction.MAX), "axes", "keepdims");
+        op("ReduceMin", m -> reduce(m, Reduction.MIN), "axes", "keepdims");
+        op("ReduceSum", m -> reduce(m, Reduction.SUM), "axes", "keepdims", "noop_with_empty_axes");
+        op("ReduceSumSquare", m -> reduce(m, Reduction.SUM_SQUARE), "axes", "keepdims");
+        op("ReduceL2", m -> reduce(m, Reduction.L2), "axes", "keepdims");
         op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
         op("InstanceNormalization", Lowering::instanceNorm, "epsilon");
         op("LRN", Lowering::lrn, "alpha", "beta", "bias", "size");
@@ -82,6 +87,7 @@ final class Lowering {
         op("Flatten", Lowering::flatten, "axis");
         op("Reshape", Lowering::reshape, "allowzero");
         op("Transpose", Lowering::transpose, "perm");
+        op("Expand", Lowering::expand);
         op("DepthToSpace", m -> blocks(m, true), "blocksize", "mode");
         op("SpaceToDepth", m -> blocks(m, false), "blocksize");
         op("Squeeze", m -> squeeze(m, false), "axes");
@@ -99,6 +105,8 @@ final class Lowering {
         op("Cast", Folding::cast, "to");
         op("ConstantOfShape", Folding::constantOfShape, "value");
         op("Range", Folding::range);
+        op("Equal", Folding::equal);
+        op("Where", Folding::where);
     }
 
     private Lowering() {
@@ -353,50 +361,118 @@ final class Lowering {
     }
 
     /**
-     * ReduceMean over a run of consecutive axes (all of them when axes is absent). Over H and W of a 4-D input
-     * (x.mean((2, 3))) it is a global average pool; otherwise see {@link #mean}. Axes that are not consecutive are refused.
+     * The Reduce ops opsgi computes exactly as ONNX defines them, each as pooling over the reduced values: the mean and the
+     * max as global average and max pools, the min as minus the max of minus x (negation is exact), the sum as an average
+     * pool with divisor 1, the sum of squares and the L2 norm (its square root) of x*x.
      */
-    static void reduceMean(Importer m) {
-        Data x = m.data(0);
-        int r = x.shape().rank();
-        long[] axes = m.attrInts("axes");
-        long[] norm = axes == null ? java.util.stream.LongStream.range(0, r).toArray() : Arrays.stream(axes).map(a -> a < 0 ? a + r : a).sorted().toArray();
-        boolean consecutive = norm.length > 0 && norm[0] >= 0 && norm[norm.length - 1] < r && norm[norm.length - 1] - norm[0] == norm.length - 1
-                && Arrays.stream(norm).distinct().count() == norm.length;
-        if (!consecutive) {
-            throw refuse("axes=" + (axes == null ? "all" : str(axes)) + " for an input of rank " + r + "; opsgi takes the mean over one run of consecutive axes");
-        }
-        boolean keep = m.attrInt("keepdims", 1) != 0;
-        if (r == 4 && Arrays.equals(norm, new long[] {2, 3})) {
-            Data y = m.emit(keep ? "" : "/pool", "global_avg_pool2d", List.of(x.layer()), Map.of(), Map.of());
-            m.set(0, keep ? y : m.emit("", "reshape", List.of(y.layer()), Map.of("shape", intsToList(x.shape().dim(0), x.shape().dim(1))), Map.of()));
-            return;
-        }
-        m.set(0, mean(m, x, (int) norm[0], (int) norm[norm.length - 1], keep, ""));
+    enum Reduction {
+        MEAN, MAX, MIN, SUM, SUM_SQUARE, L2
     }
 
     /**
-     * The mean over axes first..last of data of any rank: the input viewed as (outer, len, inner), permuted to
-     * (outer, inner, len) when inner > 1, viewed as (1, outer*inner, len, 1) and averaged by a global average pool
-     * (a reduction of length len, with its tolerance), then reshaped to the input's dims with those axes 1 (keep) or gone.
+     * A Reduce op over {@code axes} (all when absent; ReduceSum takes them as an input from opset 13, where
+     * noop_with_empty_axes=1 makes absent or empty axes the identity), keepdims (default 1) keeping them as 1. Consecutive
+     * axes are reduced in place ({@link #reduce}); others are moved after the kept ones by a permute first.
      */
+    static void reduce(Importer m, Reduction r) {
+        Data x = m.data(0);
+        int rank = x.shape().rank();
+        boolean axesInput = r == Reduction.SUM && m.opset >= 13;
+        long[] axes = axesInput ? (m.has(1) ? m.konst(1, "axes").longs() : null) : m.attrInts("axes");
+        if (axesInput && m.attrInt("noop_with_empty_axes", 0) != 0 && (axes == null || axes.length == 0)) {
+            m.set(0, x);
+            return;
+        }
+        long[] norm = axes == null || axes.length == 0 ? java.util.stream.LongStream.range(0, rank).toArray()
+                : Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+        if (norm.length > 0 && (norm[0] < 0 || norm[norm.length - 1] >= rank || Arrays.stream(norm).distinct().count() != norm.length)) {
+            throw refuse("axes=" + str(axes) + " is invalid for an input of rank " + rank);
+        }
+        m.set(0, reduce(m, x, norm, m.attrInt("keepdims", 1) != 0, r, ""));
+    }
+
+    /** The mean over axes first..last of data of any rank, those axes kept as 1 ({@code keep}) or dropped. */
     private static Data mean(Importer m, Data x, int first, int last, boolean keep, String suffix) {
+        return reduce(m, x, java.util.stream.LongStream.rangeClosed(first, last).toArray(), keep, Reduction.MEAN, suffix);
+    }
+
+    /**
+     * Reduction {@code r} of x over {@code axes} (sorted, distinct, in range). Over H and W of a 4-D input the mean and
+     * the max are global pools. Otherwise the reduced axes, moved after the kept ones if they are not one run, are
+     * viewed as the rows of (1, rows, len, 1): the input as (outer, len, inner), permuted to (outer, inner, len) when
+     * inner > 1, and pooled along len (a reduction of length len, with its tolerance), then reshaped to the input's dims
+     * with those axes 1 (keep) or gone.
+     */
+    private static Data reduce(Importer m, Data x, long[] axes, boolean keep, Reduction r, String suffix) {
         Shape s = x.shape();
-        long outer = Dims.product(s, 0, first), len = Dims.product(s, first, last + 1), inner = Dims.product(s, last + 1, s.rank());
         List<Long> out = new ArrayList<>();
+        boolean[] reduced = new boolean[s.rank()];
+        for (long a : axes) {
+            reduced[(int) a] = true;
+        }
         for (int d = 0; d < s.rank(); d++) {
-            if (d < first || d > last || keep) {
-                out.add(d < first || d > last ? (long) s.dim(d) : 1L);
+            if (!reduced[d] || keep) {
+                out.add(reduced[d] ? 1L : (long) s.dim(d));
             }
         }
-        Data rows = x;
-        if (inner > 1) {
-            Data three = m.emit(suffix + "/3d", "reshape", List.of(x.layer()), Map.of("shape", longsToList(outer, len, inner)), Map.of());
-            rows = m.emit(suffix + "/last", "permute", List.of(three.layer()), Map.of("dims", intsToList(0, 2, 1)), Map.of());
+        boolean post = r == Reduction.MIN || r == Reduction.L2;
+        String core = post ? suffix + "/reduced" : suffix;
+        Data in = switch (r) {
+            case MIN -> m.emit(suffix + "/negated", "mul", List.of(x.layer(), scalarConstant(m, suffix + "/minus_one", -1f).layer()), Map.of(), Map.of());
+            case SUM_SQUARE, L2 -> m.emit(suffix + "/squared", "mul", List.of(x.layer(), x.layer()), Map.of(), Map.of());
+            default -> x;
+        };
+        Data pooled;
+        boolean global = r == Reduction.MEAN || r == Reduction.MAX || r == Reduction.MIN;
+        boolean shaped = false; // whether the pool's output has the dims asked for already
+        if (s.rank() == 4 && Arrays.equals(axes, new long[] {2, 3}) && global) {
+            shaped = keep;
+            pooled = m.emit(keep ? core : core + "/pool", r == Reduction.MEAN ? "global_avg_pool2d" : "global_max_pool2d", List.of(in.layer()), Map.of(), Map.of());
+        } else {
+            int first = (int) axes[0], last = (int) axes[axes.length - 1];
+            if (last - first != axes.length - 1) { // not one run: the kept axes first, the reduced ones after them
+                int[] perm = new int[s.rank()];
+                int[] dims = new int[s.rank()];
+                int at = 0;
+                for (int pass = 0; pass < 2; pass++) {
+                    for (int d = 0; d < s.rank(); d++) {
+                        if (reduced[d] == (pass == 1)) {
+                            dims[at] = s.dim(d);
+                            perm[at++] = d;
+                        }
+                    }
+                }
+                in = m.emit(core + "/moved", "permute", List.of(in.layer()), Map.of("dims", intsToList(perm)), Map.of());
+                first = s.rank() - axes.length;
+                last = s.rank() - 1;
+            }
+            Shape t = in.shape();
+            long outer = Dims.product(t, 0, first), len = Dims.product(t, first, last + 1), inner = Dims.product(t, last + 1, t.rank());
+            if (len > Integer.MAX_VALUE) {
+                throw refuse("the reduction over axes " + str(axes) + " of " + s + " sums " + len + " values; at most 2^31 - 1 are supported");
+            }
+            Data rows = in;
+            if (inner > 1) {
+                Data three = m.emit(core + "/3d", "reshape", List.of(in.layer()), Map.of("shape", longsToList(outer, len, inner)), Map.of());
+                rows = m.emit(core + "/last", "permute", List.of(three.layer()), Map.of("dims", intsToList(0, 2, 1)), Map.of());
+            }
+            Data view = m.emit(core + "/rows", "reshape", List.of(rows.layer()), Map.of("shape", longsToList(1, outer * inner, len, 1)), Map.of());
+            if (global) {
+                pooled = m.emit(core + "/pool", r == Reduction.MEAN ? "global_avg_pool2d" : "global_max_pool2d", List.of(view.layer()), Map.of(), Map.of());
+            } else {
+                Map<String, Object> window = new LinkedHashMap<>();
+                window.put("kernel_size", intsToList((int) len, 1));
+                window.put("divisor_override", 1);
+                pooled = m.emit(core + "/sum", "avg_pool2d", List.of(view.layer()), window, Map.of());
+            }
         }
-        Data view = m.emit(suffix + "/rows", "reshape", List.of(rows.layer()), Map.of("shape", longsToList(1, outer * inner, len, 1)), Map.of());
-        Data pooled = m.emit(suffix + "/mean", "global_avg_pool2d", List.of(view.layer()), Map.of(), Map.of());
-        return m.emit(suffix, "reshape", List.of(pooled.layer()), Map.of("shape", longsToList(out.stream().mapToLong(Long::longValue).toArray())), Map.of());
+        Data y = shaped ? pooled
+                : m.emit(core, "reshape", List.of(pooled.layer()), Map.of("shape", longsToList(out.stream().mapToLong(Long::longValue).toArray())), Map.of());
+        return switch (r) {
+            case MIN -> m.emit(suffix, "mul", List.of(y.layer(), scalarConstant(m, suffix + "/minus_one_after", -1f).layer()), Map.of(), Map.of());
+            case L2 -> m.emit(suffix, "sqrt", List.of(y.layer()), Map.of(), Map.of());
+            default -> y;
+        };
     }
 
     /**
@@ -1036,6 +1112,43 @@ final class Lowering {
         Data split = m.emit("/6d", "reshape", List.of(x.layer()), Map.of("shape", longsToList(six)), Map.of());
         Data moved = m.emit("/moved", "permute", List.of(split.layer()), Map.of("dims", longsToList(perm)), Map.of());
         m.set(0, m.emit("", "reshape", List.of(moved.layer()), Map.of("shape", longsToList(out)), Map.of()));
+    }
+
+    /**
+     * Expand: x broadcast with {@code shape} by numpy's rule (an axis of 1 in shape keeps x's size), as a multiplication
+     * by ones (exact for every float) of the dims x lacks, e.g. (1, C, 1, 1) for an (N, 1, H, W) input expanded to (N, C, H,
+     * W); an expansion that changes nothing is the input itself.
+     */
+    static void expand(Importer m) {
+        Data x = m.data(0);
+        long[] shape = m.konst(1, "shape").longs();
+        int[] in = x.shape().toArray();
+        int rank = Math.max(in.length, shape.length);
+        long[] out = new long[rank], ones = new long[rank];
+        boolean same = rank == in.length;
+        for (int i = 0; i < rank; i++) {
+            long a = i - (rank - in.length) >= 0 ? in[i - (rank - in.length)] : 1, b = i - (rank - shape.length) >= 0 ? shape[i - (rank - shape.length)] : 1;
+            if (a != b && a != 1 && b != 1 || b < 0) {
+                throw refuse("shape " + str(shape) + " does not broadcast with the input's " + x.shape());
+            }
+            out[i] = a == 1 ? b : a;
+            ones[i] = out[i] == a && i - (rank - in.length) >= 0 ? 1 : out[i];
+            same &= out[i] == a;
+        }
+        if (same) {
+            m.set(0, x);
+            return;
+        }
+        long count = 1;
+        for (long d : ones) {
+            if (d > Integer.MAX_VALUE || (count *= d) > Integer.MAX_VALUE - 64) { // both below 2^31 before: no overflow
+                throw refuse("the expansion to " + str(out) + " is too large for a float32 array");
+            }
+        }
+        float[] one = new float[(int) count];
+        Arrays.fill(one, 1f);
+        Data o = m.emit("/ones", "constant", List.of(), Map.of("shape", longsToList(ones)), Map.of("value", Tensor.of(Shape.of(Arrays.stream(ones).mapToInt(Math::toIntExact).toArray()), one)));
+        m.set(0, m.emit("", "mul", List.of(x.layer(), o.layer()), Map.of(), Map.of()));
     }
 
     /** Squeeze and Unsqueeze: axes as an attribute before opset 13, as an input from 13; on data a pure reshape. */

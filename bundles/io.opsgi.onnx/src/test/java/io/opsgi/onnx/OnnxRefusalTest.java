@@ -80,11 +80,11 @@ class OnnxRefusalTest {
     }
 
     @Test
-    void an_integer_base_an_inexact_exponent_a_mean_over_separate_axes_and_a_float64_layer_norm_are_refused() throws IOException {
+    void an_integer_base_an_inexact_exponent_a_mean_over_axes_out_of_range_and_a_float64_layer_norm_are_refused() throws IOException {
         Graphs g = graph(1, 2, 3, 3)
                 .node("Pow", List.of("x", "big"), List.of("a"))
                 .node("Pow", List.of("seven", "x"), List.of("b"))
-                .node("ReduceMean", List.of("x"), List.of("c"), ints("axes", 1, 3))
+                .node("ReduceMean", List.of("x"), List.of("c"), ints("axes", 1, -5))
                 .node("LayerNormalization", List.of("x", "s"), List.of("d"), attr("stash_type", 11L))
                 .node("Concat", List.of("a", "b", "c", "d"), List.of("y"), attr("axis", 1L))
                 .init(longs("big", new long[] {}, (1 << 24) + 1))
@@ -95,7 +95,7 @@ class OnnxRefusalTest {
         assertEquals(4, e.problems().size(), e.getMessage());
         assertProblem(e, "node 'Pow_0' (Pow, opset 17)", "the exponent Y holds the int64 value 16777217", "exact up to 2^24");
         assertProblem(e, "node 'Pow_1'", "the base X holds int64; opsgi computes in float32 only");
-        assertProblem(e, "node 'ReduceMean_2'", "axes=[1, 3] for an input of rank 4", "one run of consecutive axes");
+        assertProblem(e, "node 'ReduceMean_2'", "axes=[1, -5] is invalid for an input of rank 4");
         assertProblem(e, "node 'LayerNormalization_3' (LayerNormalization, opset 17)", "stash_type=11", "float32 only");
     }
 
@@ -283,5 +283,21 @@ class OnnxRefusalTest {
         assertProblem(e, "node 'DepthToSpace_1'", "mode='XYZ'; ONNX defines DCR and CRD");
         assertProblem(e, "node 'SpaceToDepth_2'", "height and width 4x5 are not multiples of blocksize 2");
         assertProblem(e, "node 'InstanceNormalization_3'", "the scale has dims [2], expected [6]");
+    }
+
+    @Test
+    void equal_and_where_of_data_and_an_expand_that_does_not_broadcast_are_refused() throws IOException {
+        Graphs g = graph(1, 2, 3, 3)
+                .node("Equal", List.of("x", "x"), List.of("a"))
+                .node("Where", List.of("mask", "x", "x"), List.of("b"))
+                .node("Expand", List.of("x", "shape"), List.of("c"))
+                .node("Concat", List.of("a", "b", "c"), List.of("y"), attr("axis", 1L))
+                .init(longs("shape", new long[] {4}, 1, 2, 4, 3))
+                .init(floats("mask", new long[] {1}, 1));
+        OnnxException e = refused(g);
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Equal_0'", "Equal of data (a bool tensor)", "only on constants");
+        assertProblem(e, "node 'Where_1'", "Where with an input computed from the data");
+        assertProblem(e, "node 'Expand_2'", "shape [1, 2, 4, 3] does not broadcast with the input's [1, 2, 3, 3]");
     }
 }
