@@ -340,6 +340,14 @@ ACTIVATIONS = {
     "softsign": ({}, lambda x, a: F.softsign(x)),
     "sqrt": ({}, lambda x, a: torch.sqrt(x)),
     "erf": ({}, lambda x, a: torch.erf(x)),
+    "abs": ({}, lambda x, a: torch.abs(x)),
+    "neg": ({}, lambda x, a: torch.neg(x)),
+    "reciprocal": ({}, lambda x, a: torch.reciprocal(x)),
+    "floor": ({}, lambda x, a: torch.floor(x)),
+    "ceil": ({}, lambda x, a: torch.ceil(x)),
+    "sign": ({}, lambda x, a: torch.sign(x)),
+    "exp": ({}, lambda x, a: torch.exp(x)),
+    "log": ({}, lambda x, a: torch.log(x)),
     "softmax": ({"dim": 1}, lambda x, a: F.softmax(x, a["dim"])),
     "log_softmax": ({"dim": 1}, lambda x, a: F.log_softmax(x, a["dim"])),
 }
@@ -1532,6 +1540,8 @@ def gen_batch_norm(s):
     c("train_two_values_per_channel", x("bn18", 2, 3, 1, 1), training=True, tags=["training", "corner"])
     c("train_rank_2", x("bn19", 6, 4), training=True, tags=["training", "rank2"])
     c("train_rank_3", x("bn20", 2, 3, 5), training=True, tags=["training", "rank3"])
+    c("eval_rank_5", x("bn22", 2, 3, 2, 3, 2), tags=["rank5"])
+    c("train_rank_5", x("bn23", 2, 3, 3, 1, 2), training=True, tags=["training", "running_stats", "rank5"])
     c("train_running_mean_only", x("bn21", 2, 3, 3, 3), stats=(True, None), training=True,
       tags=["training", "partial_running_stats"])
     c("train_zero_batch_stats_unchanged", (0, 3, 2, 2), training=True, tags=["training", "zero_batch"])
@@ -1625,6 +1635,16 @@ def gen_activations(s):
     c("sqrt", "formula_points", t([4.0, 2.0, 0.25, 1e-38, 1.4e-45, 3.4e38, 1e-7, 0.0, -0.0, -1e-30]), tags=["corner"])
     c("erf", "saturation", t([-6.0, -4.0, -3.0, -1e-4, 1e-4, 3.0, 4.0, 6.0]), tags=["corner"])
     c("erf", "near_zero", tiny, tags=["corner"])
+    # rounding to integers: halves, the largest non-integers, integers beyond 2^23, signed zeros and the sign around them
+    rounding = t([0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 8388607.5, -8388607.5, 16777216.0, 1e30, -1e-30, 1e-30, -0.0, 0.0,
+                  0.9999999, -0.9999999, 1.4e-45, -1.4e-45])
+    for op in ("floor", "ceil", "sign", "abs", "neg"):
+        c(op, "formula_points", rounding, tags=["corner"])
+    c("reciprocal", "formula_points", t([3.0, -7.0, 1e-38, 1.4e-45, 3.4e38, -0.0, 0.0, 0.1, 1e20]), tags=["corner"])
+    # exp: overflow beyond ~88.72, underflow into subnormals and 0 below ~-103.97; log: subnormals, 1 +- an ulp, 0, negatives
+    c("exp", "range_ends", t([88.0, 88.72, 88.8, -87.0, -100.0, -103.9, -104.0, 1e-7, -1e-7, -0.0]), tags=["corner"])
+    c("log", "positive_4d", Rand("log_positive").randn(2, 3, 4, 5, scale=3.0).abs())
+    c("log", "formula_points", t([1.0, 1.0000001, 0.99999994, 1.4e-45, 1e-38, 3.4e38, 2.718282, -0.0, 0.0, -1.0]), tags=["corner"])
     c("hardtanh", "custom_range", Rand("ht").randn(3, 4, 5, scale=3), min_val=-2.0, max_val=0.5)
     c("hardtanh", "custom_range_special", t(SPECIAL), min_val=0.25, max_val=6.0, tags=["special_values"])
     c("softplus", "beta_2_threshold_3", Rand("sp").randn(3, 4, 5, scale=3), beta=2.0, threshold=3.0)

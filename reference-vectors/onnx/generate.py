@@ -58,7 +58,9 @@ OPS = {
     "Dropout": "dropout", "Split": "split", "Sqrt": "sqrt", "Erf": "erf", "Pow": "pow", "ReduceMean": "reducemean",
     "LayerNormalization": "layernormalization", "InstanceNormalization": "instancenorm", "DepthToSpace": "depthtospace",
     "SpaceToDepth": "spacetodepth", "LRN": "lrn", "ReduceMax": "reducemax", "ReduceMin": "reducemin", "ReduceSum": "reducesum",
-    "ReduceSumSquare": "reducesumsquare", "ReduceL2": "reducel2", "Expand": "expand",
+    "ReduceSumSquare": "reducesumsquare", "ReduceL2": "reducel2", "ReduceL1": "reducel1",
+    "ReduceLogSum": "reduce_log_sum", "Expand": "expand",
+    "Abs": "abs", "Neg": "neg", "Reciprocal": "reciprocal", "Floor": "floor", "Ceil": "ceil", "Sign": "sign", "Exp": "exp", "Log": "log",
 }
 # Integer cases whose float32 twin has the same meaning: these ops only move, pick or compare values.
 EXACT_IN_FLOAT = {"Pad", "MaxPool", "Clip"}

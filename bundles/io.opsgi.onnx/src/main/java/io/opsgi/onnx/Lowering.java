@@ -53,6 +53,8 @@ final class Lowering {
         op("ReduceSum", m -> reduce(m, Reduction.SUM), "axes", "keepdims", "noop_with_empty_axes");
         op("ReduceSumSquare", m -> reduce(m, Reduction.SUM_SQUARE), "axes", "keepdims");
         op("ReduceL2", m -> reduce(m, Reduction.L2), "axes", "keepdims");
+        op("ReduceL1", m -> reduce(m, Reduction.L1), "axes", "keepdims");
+        op("ReduceLogSum", m -> reduce(m, Reduction.LOG_SUM), "axes", "keepdims");
         op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
         op("InstanceNormalization", Lowering::instanceNorm, "epsilon");
         op("LRN", Lowering::lrn, "alpha", "beta", "bias", "size");
@@ -66,6 +68,9 @@ final class Lowering {
         op("HardSwish", m -> activation(m, "hardswish", Map.of()));
         op("Sqrt", m -> activation(m, "sqrt", Map.of()));
         op("Erf", m -> activation(m, "erf", Map.of()));
+        for (String f : List.of("Abs", "Neg", "Reciprocal", "Floor", "Ceil", "Sign", "Exp", "Log")) {
+            op(f, m -> activation(m, f.toLowerCase(java.util.Locale.ROOT), Map.of()));
+        }
         op("Pow", Lowering::pow);
         op("LeakyRelu", m -> activation(m, "leaky_relu", Map.of("negative_slope", (double) m.attrFloat("alpha", 0.01f))), "alpha");
         op("Elu", m -> activation(m, "elu", Map.of("alpha", (double) m.attrFloat("alpha", 1f))), "alpha");
@@ -363,10 +368,11 @@ final class Lowering {
     /**
      * The Reduce ops opsgi computes exactly as ONNX defines them, each as pooling over the reduced values: the mean and the
      * max as global average and max pools, the min as minus the max of minus x (negation is exact), the sum as an average
-     * pool with divisor 1, the sum of squares and the L2 norm (its square root) of x*x.
+     * pool with divisor 1, the sum of squares and the L2 norm (its square root) of x*x, the L1 norm of |x|, the log-sum as
+     * the log of the sum.
      */
     enum Reduction {
-        MEAN, MAX, MIN, SUM, SUM_SQUARE, L2
+        MEAN, MAX, MIN, SUM, SUM_SQUARE, L2, L1, LOG_SUM
     }
 
     /**
@@ -415,11 +421,12 @@ final class Lowering {
                 out.add(reduced[d] ? 1L : (long) s.dim(d));
             }
         }
-        boolean post = r == Reduction.MIN || r == Reduction.L2;
+        boolean post = r == Reduction.MIN || r == Reduction.L2 || r == Reduction.LOG_SUM;
         String core = post ? suffix + "/reduced" : suffix;
         Data in = switch (r) {
             case MIN -> m.emit(suffix + "/negated", "mul", List.of(x.layer(), scalarConstant(m, suffix + "/minus_one", -1f).layer()), Map.of(), Map.of());
             case SUM_SQUARE, L2 -> m.emit(suffix + "/squared", "mul", List.of(x.layer(), x.layer()), Map.of(), Map.of());
+            case L1 -> m.emit(suffix + "/abs", "abs", List.of(x.layer()), Map.of(), Map.of());
             default -> x;
         };
         Data pooled;
@@ -471,6 +478,7 @@ final class Lowering {
         return switch (r) {
             case MIN -> m.emit(suffix, "mul", List.of(y.layer(), scalarConstant(m, suffix + "/minus_one_after", -1f).layer()), Map.of(), Map.of());
             case L2 -> m.emit(suffix, "sqrt", List.of(y.layer()), Map.of(), Map.of());
+            case LOG_SUM -> m.emit(suffix, "log", List.of(y.layer()), Map.of(), Map.of());
             default -> y;
         };
     }

@@ -37,7 +37,19 @@ public enum Activation {
     // torch.sqrt: IEEE sqrt is correctly rounded (NaN below 0, -0 for -0), so every kernel agrees bit for bit.
     SQRT("sqrt", ToleranceClass.BIT_EXACT),
     // torch.erf: not correctly rounded in float (Sleef or libm).
-    ERF("erf", ToleranceClass.ASSERT_CLOSE);
+    ERF("erf", ToleranceClass.ASSERT_CLOSE),
+    // Exact: a sign bit cleared or flipped, an IEEE division (correctly rounded), a rounding to an integer, a comparison.
+    ABS("abs", ToleranceClass.BIT_EXACT),
+    NEG("neg", ToleranceClass.BIT_EXACT),
+    RECIPROCAL("reciprocal", ToleranceClass.BIT_EXACT),
+    FLOOR("floor", ToleranceClass.BIT_EXACT),
+    CEIL("ceil", ToleranceClass.BIT_EXACT),
+    // torch.sign: (0 < x) - (x < 0), so 0 (not -0) for both zeros and 0 for NaN
+    SIGN("sign", ToleranceClass.BIT_EXACT,
+            "ONNX Sign leaves NaN unspecified; opsgi gives PyTorch's 0 (torch.sign is (0 < x) - (x < 0)), and 0 for -0"),
+    // torch.exp and torch.log: not correctly rounded in float (Sleef or libm).
+    EXP("exp", ToleranceClass.ASSERT_CLOSE),
+    LOG("log", ToleranceClass.ASSERT_CLOSE);
 
     private final String op;
     private final ToleranceClass tolerance;

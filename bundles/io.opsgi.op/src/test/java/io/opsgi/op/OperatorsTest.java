@@ -18,7 +18,8 @@ class OperatorsTest {
         List<String> expected = List.of("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
                 "global_avg_pool2d", "global_max_pool2d", "lp_pool2d", "pad", "batch_norm",
                 "linear", "add", "upsample", "resize", "relu", "relu6", "leaky_relu", "elu", "selu", "celu",
-                "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "prelu", "softmax",
+                "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "abs", "neg", "reciprocal", "floor", "ceil", "sign", "exp",
+                "log", "prelu", "softmax",
                 "log_softmax",
                 "sub", "mul", "div", "pow", "matmul");
         assertEquals(expected, names);

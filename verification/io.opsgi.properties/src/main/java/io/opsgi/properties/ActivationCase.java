@@ -37,7 +37,8 @@ public record ActivationCase(ActivationAttrs attrs, List<Integer> shape, boolean
     /** Functions PyTorch computes without libm (comparisons, one multiply, clamps): bit-exact across kernels. */
     public boolean exact() {
         switch (attrs.fn()) {
-            case RELU: case RELU6: case LEAKY_RELU: case HARDTANH: case HARDSWISH: case HARDSIGMOID: case SOFTSIGN: case SQRT: return true;
+            case RELU: case RELU6: case LEAKY_RELU: case HARDTANH: case HARDSWISH: case HARDSIGMOID: case SOFTSIGN: case SQRT: case ABS: case NEG:
+            case RECIPROCAL: case FLOOR: case CEIL: case SIGN: return true;
             default: return false;
         }
     }

@@ -65,7 +65,8 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
     @Provide
     Arbitrary<ActivationCase> piecewiseLinear() {
         return PadBatchNormActivationCases.activation(Activation.RELU, Activation.RELU6, Activation.LEAKY_RELU, Activation.HARDTANH,
-                Activation.HARDSWISH, Activation.HARDSIGMOID, Activation.SOFTSIGN, Activation.SQRT);
+                Activation.HARDSWISH, Activation.HARDSIGMOID, Activation.SOFTSIGN, Activation.SQRT, Activation.ABS, Activation.NEG,
+                Activation.RECIPROCAL, Activation.FLOOR, Activation.CEIL, Activation.SIGN);
     }
 
     /** PyTorch 1.13's float32 formulas (OPERATOR-SEMANTICS §9), in C++'s std::min/std::max order, bit for bit. */
@@ -85,6 +86,12 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
                 case HARDSWISH: y[i] = v * clamp(v + 3f, 0f, 6f) / 6f; break;
                 case SOFTSIGN: y[i] = v / (Math.abs(v) + 1f); break; // F.softsign: input / (input.abs() + 1)
                 case SQRT: y[i] = (float) StrictMath.sqrt(v); break; // IEEE sqrt, correctly rounded
+                case ABS: y[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & 0x7fffffff); break; // the sign bit cleared
+                case NEG: y[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) ^ 0x80000000); break; // the sign bit flipped
+                case RECIPROCAL: y[i] = (float) (1.0 / v); break; // a float quotient rounded via double is still correctly rounded (53 >= 2 * 24 + 2)
+                case FLOOR: y[i] = (float) StrictMath.floor(v); break;
+                case CEIL: y[i] = (float) StrictMath.ceil(v); break;
+                case SIGN: y[i] = v > 0 ? 1f : v < 0 ? -1f : 0f; break; // torch.sign: (0 < x) - (x < 0); +0 for zeros and NaN
                 default: // hardsigmoid; ONNX's form: max(0, min(1, alpha*x + beta)), as torch.clamp(alpha * x + beta, 0, 1)
                     y[i] = a.onnxForm() ? clamp(a.alpha() * v + a.beta(), 0f, 1f) : clamp(v + 3f, 0f, 6f) / 6f;
                     break;
@@ -96,7 +103,7 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
     @Provide
     Arbitrary<ActivationCase> transcendental() {
         return PadBatchNormActivationCases.activation(Activation.ELU, Activation.SELU, Activation.CELU, Activation.GELU, Activation.SILU,
-                Activation.MISH, Activation.SIGMOID, Activation.TANH, Activation.SOFTPLUS, Activation.ERF);
+                Activation.MISH, Activation.SIGMOID, Activation.TANH, Activation.SOFTPLUS, Activation.ERF, Activation.EXP, Activation.LOG);
     }
 
     /**
@@ -124,6 +131,8 @@ class ActivationProperties implements KernelContract<ElementwiseKernel, Activati
                 case SIGMOID: r = 1 / (1 + Math.exp(-v)); break;
                 case TANH: r = Math.tanh(v); break;
                 case ERF: r = Erf.erf(v); break;
+                case EXP: r = Math.exp(v); break;
+                case LOG: r = Math.log(v); break;
                 default: r = (float) (x.getFlat(i) * a.beta()) > a.threshold() ? v : Math.log1p(Math.exp(a.beta() * v)) / a.beta(); break; // softplus
             }
             y[i] = (float) r;

@@ -23,7 +23,7 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  */
 @Component(service = {Kernel.class, ElementwiseKernel.class, PReluKernel.class, SoftmaxKernel.class})
 @KernelInfo(variant = "direct", op = {"relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "hardswish",
-        "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "prelu", "softmax",
+        "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "abs", "neg", "reciprocal", "floor", "ceil", "sign", "exp", "log", "prelu", "softmax",
         "log_softmax"})
 @ServiceRanking(0)
 public final class DirectActivations implements ElementwiseKernel, PReluKernel, SoftmaxKernel {
@@ -137,6 +137,46 @@ public final class DirectActivations implements ElementwiseKernel, PReluKernel, 
             case ERF:
                 for (int i = 0; i < x.length; i++) {
                     y[i] = (float) SpecialFunctions.erf(x[i]);
+                }
+                break;
+            case ABS:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.abs(x[i]);
+                }
+                break;
+            case NEG:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = -x[i];
+                }
+                break;
+            case RECIPROCAL:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = 1f / x[i];
+                }
+                break;
+            case FLOOR:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = (float) Math.floor(x[i]); // exact: every float's floor is a float (and -0, NaN, inf stay)
+                }
+                break;
+            case CEIL:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = (float) Math.ceil(x[i]);
+                }
+                break;
+            case SIGN:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = (x[i] > 0f ? 1f : 0f) - (x[i] < 0f ? 1f : 0f); // torch.sign: (0 < x) - (x < 0)
+                }
+                break;
+            case EXP:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = exp(x[i]);
+                }
+                break;
+            case LOG:
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = (float) Math.log(x[i]);
                 }
                 break;
             case SOFTPLUS:
