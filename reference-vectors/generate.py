@@ -373,7 +373,8 @@ def run_linear(a, i):
     return {"output": F.linear(i["input"], i["weight"], i.get("bias"))}
 
 
-BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow}
+BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow, "maximum": torch.maximum,
+          "minimum": torch.minimum}
 
 
 def binary_runner(fn):

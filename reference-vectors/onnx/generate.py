@@ -61,6 +61,7 @@ OPS = {
     "ReduceSumSquare": "reducesumsquare", "ReduceL2": "reducel2", "ReduceL1": "reducel1",
     "ReduceLogSum": "reduce_log_sum", "Expand": "expand",
     "Abs": "abs", "Neg": "neg", "Reciprocal": "reciprocal", "Floor": "floor", "Ceil": "ceil", "Sign": "sign", "Exp": "exp", "Log": "log",
+    "Max": "max", "Min": "min", "Sum": "sum", "Mean": "mean",
 }
 # Integer cases whose float32 twin has the same meaning: these ops only move, pick or compare values.
 EXACT_IN_FLOAT = {"Pad", "MaxPool", "Clip"}

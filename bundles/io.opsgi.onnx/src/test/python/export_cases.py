@@ -86,6 +86,17 @@ class Reductions(nn.Module):
         return torch.cat([(a + b).flatten(1), c.flatten(1), d.flatten(1), x.sum(dim=(1, 2)), x.amin(dim=(2, 3))], 1)
 
 
+class MaxMin(nn.Module):
+    """torch.maximum and torch.minimum (ONNX Max and Min), one operand broadcast per channel."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("floor", torch.tensor([-0.5, 0.0, 0.25]).reshape(3, 1, 1))
+
+    def forward(self, x):
+        return torch.maximum(x, self.floor) + torch.minimum(-x, 0.5 * x)
+
+
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
@@ -305,6 +316,7 @@ def main():
     torch.manual_seed(19)
     export("reductions", Reductions(), (2, 3, 4, 5))
     export("reductions_opset11", Reductions(), (2, 3, 4, 5), opset=11)
+    export("maximum_minimum", MaxMin(), (2, 3, 4, 5))
     # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a
     # reshape to (N, groups, rest) around an InstanceNormalization of unit scale and zero bias, then Mul and Add
     torch.manual_seed(17)

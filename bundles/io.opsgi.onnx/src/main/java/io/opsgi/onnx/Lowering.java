@@ -87,6 +87,10 @@ final class Lowering {
         for (String b : List.of("Add", "Sub", "Mul", "Div")) {
             op(b, m -> binary(m, b.toLowerCase(java.util.Locale.ROOT)));
         }
+        op("Max", m -> variadic(m, "maximum", false));
+        op("Min", m -> variadic(m, "minimum", false));
+        op("Sum", m -> variadic(m, "add", false));
+        op("Mean", m -> variadic(m, "add", true));
         op("Concat", Lowering::concat, "axis");
         op("Split", Lowering::split, "axis", "split");
         op("Flatten", Lowering::flatten, "axis");
@@ -953,6 +957,30 @@ final class Lowering {
             return;
         }
         m.set(0, m.emit("", type, List.of(m.data(0).layer(), m.data(1).layer()), Map.of(), Map.of()));
+    }
+
+    /**
+     * Max, Min, Sum and Mean of one or more inputs, broadcast together: the binary layer folded left to right ((a op b)
+     * op c, as ONNX's reference and ONNX Runtime take them), the mean that sum divided by the count. One input: itself (a
+     * mean of one divides by 1, which changes nothing).
+     */
+    static void variadic(Importer m, String type, boolean mean) {
+        int n = m.node.getInputCount();
+        if (n == 0 || !m.has(0)) {
+            throw refuse("at least one input is required");
+        }
+        if (n == 1) {
+            m.set(0, m.in(0));
+            return;
+        }
+        Data acc = m.data(0);
+        for (int i = 1; i < n; i++) {
+            acc = m.emit(i == n - 1 && !mean ? "" : "/" + i, type, List.of(acc.layer(), m.data(i).layer()), Map.of(), Map.of());
+        }
+        if (mean) {
+            acc = m.emit("", "div", List.of(acc.layer(), scalarConstant(m, "/count", n).layer()), Map.of(), Map.of());
+        }
+        m.set(0, acc);
     }
 
     // ------------------------------------------------------------------ shapes

@@ -83,7 +83,7 @@ public final class Binary {
     private static final List<OpSchema> SCHEMAS = new ArrayList<>();
 
     static {
-        for (BinaryOp op : BinaryOp.values()) {
+        for (BinaryOp op : BinaryOp.values()) { // maximum and minimum: a selection, exact like one rounding
             Operator o = new OperatorSpec(op.op(), BinaryKernel.class, List.of("input", "other"), (kernel, attrs, in) ->
                     Map.of("output", apply((BinaryKernel) kernel, op, Operators.required(op.op(), in, "input"), Operators.required(op.op(), in, "other"))));
             OPERATORS.add(o);
@@ -104,6 +104,9 @@ public final class Binary {
                 .withOnnxNote("ONNX " + onnxName(op) + " (opset 7 and later) broadcasts multidirectionally as numpy does, the same rule as torch's;"
                         + " opset 6 and older broadcast only with the explicit broadcast/axis attributes, which opsgi does not import")
                 .withOnnxNote(op == BinaryOp.DIV ? "ONNX Div on float tensors is true division, as torch.div with rounding_mode None"
+                        : op == BinaryOp.MAXIMUM || op == BinaryOp.MINIMUM
+                        ? "ONNX " + onnxName(op) + " takes one or more inputs: the importer folds them pairwise, left to right; it propagates NaN"
+                                + " as torch." + op.op() + " does, and of two equal zeros keeps the first (std::" + op.symbol() + ")"
                         : "ONNX " + onnxName(op) + " has no alpha: torch's alpha other than 1 is not part of this op");
     }
 
@@ -123,7 +126,8 @@ public final class Binary {
     }
 
     private static String onnxName(BinaryOp op) {
-        return op.op().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + op.op().substring(1);
+        String name = op == BinaryOp.MAXIMUM || op == BinaryOp.MINIMUM ? op.symbol() : op.op();
+        return name.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + name.substring(1);
     }
 
     static List<OpSchema> schemas() {

@@ -3,7 +3,8 @@ package io.opsgi.op;
 /**
  * The binary element-wise ops, by PyTorch's names: {@code torch.add} (alpha 1), {@code torch.sub}
  * (alpha 1), {@code torch.mul} and {@code torch.div} (true division, rounding_mode None), each output
- * element one correctly rounded float operation on the two broadcast operands; and {@code torch.pow}
+ * element one correctly rounded float operation on the two broadcast operands; {@code torch.maximum} and
+ * {@code torch.minimum} (a selection: exact); and {@code torch.pow}
  * of two float tensors, C's powf with its special cases ({@link Pow#of}).
  */
 public enum BinaryOp {
@@ -11,7 +12,10 @@ public enum BinaryOp {
     SUB("sub", "-"),
     MUL("mul", "*"),
     DIV("div", "/"),
-    POW("pow", "**");
+    POW("pow", "**"),
+    /** torch.maximum and torch.minimum: NaN if either operand is NaN, else std::max/std::min, which keep the input of two equal zeros. */
+    MAXIMUM("maximum", "max"),
+    MINIMUM("minimum", "min");
 
     private final String op;
     private final String symbol;

@@ -85,7 +85,7 @@ class BinaryContractTest {
 
     @Test
     void arithmetic_schemas_are_bit_exact_and_write_their_onnx_notes() {
-        for (BinaryOp b : List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV)) {
+        for (BinaryOp b : List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAXIMUM, BinaryOp.MINIMUM)) {
             OpSchema s = Operators.schema(b.op());
             OpNode node = new OpNode(b.op(), Map.of("input", shape(2, 3, 4, 5), "other", shape(3, 1, 1)), Map.of());
             assertEquals(shape(2, 3, 4, 5), s.outputShape(node));
@@ -94,6 +94,7 @@ class BinaryContractTest {
             assertFalse(s.onnxNotes().isEmpty(), b.op());
         }
         assertTrue(Operators.schema("div").onnxNotes().stream().anyMatch(n -> n.contains("true division")));
+        assertTrue(Operators.schema("maximum").onnxNotes().stream().anyMatch(n -> n.contains("ONNX Max takes one or more inputs")));
     }
 
     @Test

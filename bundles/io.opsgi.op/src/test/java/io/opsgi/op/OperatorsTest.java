@@ -21,7 +21,7 @@ class OperatorsTest {
                 "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "sigmoid", "tanh", "softplus", "softsign", "sqrt", "erf", "abs", "neg", "reciprocal", "floor", "ceil", "sign", "exp",
                 "log", "prelu", "softmax",
                 "log_softmax",
-                "sub", "mul", "div", "pow", "matmul");
+                "sub", "mul", "div", "pow", "maximum", "minimum", "matmul");
         assertEquals(expected, names);
         for (String n : expected) {
             assertTrue(Operators.exists(n), n);

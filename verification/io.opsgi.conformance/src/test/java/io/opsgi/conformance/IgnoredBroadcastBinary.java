@@ -20,6 +20,8 @@ final class IgnoredBroadcastBinary implements BinaryKernel {
                 case MUL -> a * b;
                 case DIV -> a / b;
                 case POW -> Pow.of(a, b);
+                case MAXIMUM -> a != a || b != b ? Float.NaN : a < b ? b : a;
+                case MINIMUM -> a != a || b != b ? Float.NaN : b < a ? b : a;
             };
         }
     }

@@ -296,6 +296,13 @@ class ReplayCatchesWrongKernelsTest {
                 assertTrue(failed >= 10, op + ": only " + failed + " cases caught the swapped operands");
             }
         }
+        for (String op : List.of("maximum", "minimum")) { // equal values but for the sign of a zero: only the zeros tell
+            for (VectorCase c : vectors.cases(op)) {
+                CaseResult swapped = replay.run(c, new SwappedOperandsBinary(), "swapped");
+                boolean zerosMeet = c.name().endsWith("_signed_zeros");
+                assertEquals(zerosMeet, swapped.failed(), c.name() + ":\n" + swapped.describe());
+            }
+        }
         CaseResult r = replay.run(vectors.find("sub_per_channel_input").orElseThrow(), new SwappedOperandsBinary(), "swapped");
         assertTrue(r.failed() && r.describe().contains("sub_per_channel_input"), r::describe);
         CaseResult pow = replay.run(vectors.find("pow_onnx_bcast_array").orElseThrow(), new SwappedOperandsBinary(), "swapped");
@@ -304,7 +311,7 @@ class ReplayCatchesWrongKernelsTest {
 
     @Test
     void ignoringABroadcastDimensionFailsTheBroadcastCasesOnly() {
-        for (String op : List.of("add", "sub", "mul", "div", "pow")) {
+        for (String op : List.of("add", "sub", "mul", "div", "pow", "maximum", "minimum")) {
             for (VectorCase c : vectors.cases(op)) {
                 CaseResult r = replay.run(c, new IgnoredBroadcastBinary(), "ignores-broadcast");
                 String name = c.name().substring(op.length() + 1);

@@ -5,8 +5,9 @@ import io.opsgi.op.BroadcastGeometry;
 import io.opsgi.op.Pow;
 
 /**
- * A deliberately wrong add/sub/mul/div/pow: right indices, operands swapped (other op input), the
- * classic bug of a per-channel fast path written as {@code value - x}. Only sub, div and pow can notice.
+ * A deliberately wrong add/sub/mul/div/pow/maximum/minimum: right indices, operands swapped (other op input), the
+ * classic bug of a per-channel fast path written as {@code value - x}. Only sub, div and pow can notice, and maximum and
+ * minimum where two zeros of opposite sign meet (torch keeps the input's).
  */
 final class SwappedOperandsBinary implements BinaryKernel {
     @Override
@@ -25,6 +26,8 @@ final class SwappedOperandsBinary implements BinaryKernel {
                 case MUL -> x * z;
                 case DIV -> x / z;
                 case POW -> Pow.of(x, z);
+                case MAXIMUM -> x != x || z != z ? Float.NaN : x < z ? z : x;
+                case MINIMUM -> x != x || z != z ? Float.NaN : z < x ? z : x;
             };
         }
     }

@@ -71,6 +71,9 @@ class BinaryProperties implements KernelContract<BinaryKernel, BinaryCase> {
             case MUL -> a * b;
             case DIV -> a / b;
             case POW -> a == 1 || (a == -1 && Float.isInfinite(b)) ? 1 : (float) StrictMath.pow(a, b);
+            // torch.maximum/minimum: NaN wins; of two equal values (zeros of either sign) the input's
+            case MAXIMUM -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : b > a ? b : a;
+            case MINIMUM -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : b < a ? b : a;
         };
     }
 

@@ -18,7 +18,7 @@ import org.osgi.service.component.propertytypes.ServiceRanking;
  * division, never a multiplication by a reciprocal); pow is the contract's {@link Pow#of}.
  */
 @Component(service = {Kernel.class, BinaryKernel.class})
-@KernelInfo(op = {"add", "sub", "mul", "div", "pow"}, variant = "direct")
+@KernelInfo(op = {"add", "sub", "mul", "div", "pow", "maximum", "minimum"}, variant = "direct")
 @ServiceRanking(0)
 public final class DirectBinary implements BinaryKernel {
 
@@ -57,6 +57,10 @@ public final class DirectBinary implements BinaryKernel {
                 return a / b;
             case POW:
                 return Pow.of(a, b);
+            case MAXIMUM: // NaN from either side, else std::max(a, b) = a < b ? b : a (so maximum(-0, 0) is -0, as torch's)
+                return a != a || b != b ? Float.NaN : a < b ? b : a;
+            case MINIMUM: // std::min(a, b) = b < a ? b : a
+                return a != a || b != b ? Float.NaN : b < a ? b : a;
             default:
                 throw new IllegalArgumentException("direct binary: unknown op " + op.op());
         }

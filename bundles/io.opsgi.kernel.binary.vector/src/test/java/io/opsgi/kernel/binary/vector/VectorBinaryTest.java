@@ -35,7 +35,7 @@ class VectorBinaryTest {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case POW -> throw new AssertionError("the vector kernel does not serve pow");
+            case POW, MAXIMUM, MINIMUM -> throw new AssertionError("the vector kernel does not serve " + op.op());
         };
     }
 
