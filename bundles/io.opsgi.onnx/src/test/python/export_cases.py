@@ -86,6 +86,17 @@ class Reductions(nn.Module):
         return torch.cat([(a + b).flatten(1), c.flatten(1), d.flatten(1), x.sum(dim=(1, 2)), x.amin(dim=(2, 3))], 1)
 
 
+class L(nn.Module):
+    """A function as a module, for one-line export cases."""
+
+    def __init__(self, f):
+        super().__init__()
+        self.f = f
+
+    def forward(self, x):
+        return self.f(x)
+
+
 class MaxMin(nn.Module):
     """torch.maximum and torch.minimum (ONNX Max and Min), one operand broadcast per channel."""
 
@@ -317,6 +328,8 @@ def main():
     export("reductions", Reductions(), (2, 3, 4, 5))
     export("reductions_opset11", Reductions(), (2, 3, 4, 5), opset=11)
     export("maximum_minimum", MaxMin(), (2, 3, 4, 5))
+    # x.std and x.var: the count of reduced values is a ReduceProd of a Shape, folded at import
+    export("std_var", L(lambda x: x / x.std(dim=1, keepdim=True) + x.var(dim=(2, 3), keepdim=True)), (2, 3, 4, 5))
     # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a
     # reshape to (N, groups, rest) around an InstanceNormalization of unit scale and zero bias, then Mul and Add
     torch.manual_seed(17)

@@ -6,6 +6,7 @@ import static io.opsgi.onnx.Importer.str;
 import io.opsgi.onnx.Importer.Data;
 import io.opsgi.onnx.proto.Onnx.AttributeProto;
 import io.opsgi.tensor.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -544,5 +545,63 @@ final class Folding {
             throw refuse("a tensor of dims " + str(dims) + ": beyond what a tensor may hold (rank <= 8, at most 2^30 elements)");
         }
         return n;
+    }
+
+    /**
+     * ReduceProd of a constant (torch's x.std and x.var export it on a Shape, to count the reduced values): the product
+     * over {@code axes} (all when absent or empty), kept as 1 when keepdims; int64 products checked for overflow. Of
+     * data it is refused.
+     */
+    static void reduceProd(Importer m) {
+        Const c = m.constOrNull(0);
+        if (c == null) {
+            throw refuse("ReduceProd of data; opsgi folds it only on constants (shape arithmetic)");
+        }
+        int r = c.rank();
+        long[] axes = m.attrInts("axes");
+        boolean[] reduced = new boolean[r];
+        if (axes == null || axes.length == 0) {
+            Arrays.fill(reduced, true);
+        } else {
+            for (long a : axes) {
+                long ax = a < 0 ? a + r : a;
+                if (ax < 0 || ax >= r || reduced[(int) ax]) {
+                    throw refuse("axes=" + str(axes) + " is invalid for an input of rank " + r);
+                }
+                reduced[(int) ax] = true;
+            }
+        }
+        boolean keep = m.attrInt("keepdims", 1) != 0;
+        List<Long> outDims = new ArrayList<>();
+        long[] strides = new long[r];
+        long[] kept = new long[r];
+        for (int d = r - 1, stride = 1; d >= 0; d--) {
+            kept[d] = reduced[d] ? 1 : c.dims()[d];
+            strides[d] = reduced[d] ? 0 : stride;
+            stride *= (int) kept[d];
+        }
+        for (int d = 0; d < r; d++) {
+            if (!reduced[d] || keep) {
+                outDims.add(kept[d]);
+            }
+        }
+        long[] out = outDims.stream().mapToLong(Long::longValue).toArray();
+        int n = (int) checkedElements(kept);
+        int[] target = strided(c.dims(), strides, c.size()); // each element's place in the (kept) result
+        if (c.isFloat()) {
+            float[] f = new float[n];
+            Arrays.fill(f, 1f);
+            for (int i = 0; i < c.size(); i++) {
+                f[target[i]] *= (float) c.get(i);
+            }
+            m.set(0, new Const(out, f, null, Const.FLOAT));
+            return;
+        }
+        long[] v = new long[n];
+        java.util.Arrays.fill(v, 1L);
+        for (int i = 0; i < c.size(); i++) {
+            v[target[i]] = Math.multiplyExact(v[target[i]], c.ints()[i]);
+        }
+        m.set(0, new Const(out, null, v, c.dtype()));
     }
 }

@@ -116,6 +116,7 @@ final class Lowering {
         op("Range", Folding::range);
         op("Equal", Folding::equal);
         op("Where", Folding::where);
+        op("ReduceProd", Folding::reduceProd, "axes", "keepdims");
     }
 
     private Lowering() {

@@ -286,16 +286,18 @@ class OnnxRefusalTest {
     }
 
     @Test
-    void equal_and_where_of_data_and_an_expand_that_does_not_broadcast_are_refused() throws IOException {
+    void equal_where_and_reduce_prod_of_data_and_an_expand_that_does_not_broadcast_are_refused() throws IOException {
         Graphs g = graph(1, 2, 3, 3)
                 .node("Equal", List.of("x", "x"), List.of("a"))
                 .node("Where", List.of("mask", "x", "x"), List.of("b"))
                 .node("Expand", List.of("x", "shape"), List.of("c"))
-                .node("Concat", List.of("a", "b", "c"), List.of("y"), attr("axis", 1L))
+                .node("ReduceProd", List.of("x"), List.of("d"))
+                .node("Concat", List.of("a", "b", "c", "d"), List.of("y"), attr("axis", 1L))
                 .init(longs("shape", new long[] {4}, 1, 2, 4, 3))
                 .init(floats("mask", new long[] {1}, 1));
         OnnxException e = refused(g);
-        assertEquals(3, e.problems().size(), e.getMessage());
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'ReduceProd_3'", "ReduceProd of data", "only on constants");
         assertProblem(e, "node 'Equal_0'", "Equal of data (a bool tensor)", "only on constants");
         assertProblem(e, "node 'Where_1'", "Where with an input computed from the data");
         assertProblem(e, "node 'Expand_2'", "shape [1, 2, 4, 3] does not broadcast with the input's [1, 2, 3, 3]");
