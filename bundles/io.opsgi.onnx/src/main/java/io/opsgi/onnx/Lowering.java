@@ -1121,6 +1121,9 @@ final class Lowering {
         if (b < 1) {
             throw refuse(b == -1 ? "blocksize is required" : "blocksize=" + b + " must be at least 1");
         }
+        if (b > Integer.MAX_VALUE) { // also keeps b * b within a long
+            throw refuse("blocksize=" + b + " is too large");
+        }
         long n = s.dim(0), c = s.dim(1), h = s.dim(2), w = s.dim(3);
         long[] six, perm, out;
         if (toSpace) {

@@ -302,4 +302,24 @@ class OnnxRefusalTest {
         assertProblem(e, "node 'Where_1'", "Where with an input computed from the data");
         assertProblem(e, "node 'Expand_2'", "shape [1, 2, 4, 3] does not broadcast with the input's [1, 2, 3, 3]");
     }
+
+    @Test
+    void hostile_sizes_for_blocks_windows_and_expansions_are_refused_before_anything_is_allocated() throws IOException {
+        Graphs g = graph(1, 4, 4, 4)
+                .node("DepthToSpace", List.of("x"), List.of("a"), attr("blocksize", 1L << 40))
+                .node("SpaceToDepth", List.of("x"), List.of("b"), attr("blocksize", (1L << 31) + 1))
+                .node("LRN", List.of("x"), List.of("c"), attr("size", 1L << 40))
+                .node("Expand", List.of("x", "huge"), List.of("d"))
+                .node("ReduceSum", List.of("x"), List.of("e"), ints("axes", 7))
+                .node("Concat", List.of("a", "b", "c", "d", "e"), List.of("y"), attr("axis", 1L))
+                .init(longs("huge", new long[] {5}, 1L << 40, 1, 4, 4, 4))
+                .opset(11);
+        OnnxException e = refused(g);
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'DepthToSpace_0'", "blocksize=1099511627776");
+        assertProblem(e, "node 'SpaceToDepth_1'", "blocksize=2147483649");
+        assertProblem(e, "node 'LRN_2'", "size=1099511627776");
+        assertProblem(e, "node 'Expand_3'", "too large");
+        assertProblem(e, "node 'ReduceSum_4'", "axes=[7] is invalid for an input of rank 4");
+    }
 }
