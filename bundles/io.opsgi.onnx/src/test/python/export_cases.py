@@ -97,6 +97,17 @@ class L(nn.Module):
         return self.f(x)
 
 
+class Interpolate1d(nn.Module):
+    """F.interpolate of (N, C, L) signals: nearest and linear, by scale and by size, with and without align_corners."""
+
+    def forward(self, x):
+        a = F.interpolate(x, scale_factor=2.0, mode="nearest")
+        b = F.interpolate(x, scale_factor=2.0, mode="linear", align_corners=False)
+        c = F.interpolate(x, size=11, mode="linear", align_corners=True)
+        d = F.interpolate(x, size=5, mode="nearest")
+        return torch.cat([a, b, c, d], 2)
+
+
 class MaxMin(nn.Module):
     """torch.maximum and torch.minimum (ONNX Max and Min), one operand broadcast per channel."""
 
@@ -328,6 +339,9 @@ def main():
     export("reductions", Reductions(), (2, 3, 4, 5))
     export("reductions_opset11", Reductions(), (2, 3, 4, 5), opset=11)
     export("maximum_minimum", MaxMin(), (2, 3, 4, 5))
+    torch.manual_seed(20)
+    export("interpolate_1d", Interpolate1d(), (2, 3, 7))
+    export("interpolate_1d_opset11", Interpolate1d(), (2, 3, 7), opset=11)
     # x.std and x.var: the count of reduced values is a ReduceProd of a Shape, folded at import
     export("std_var", L(lambda x: x / x.std(dim=1, keepdim=True) + x.var(dim=(2, 3), keepdim=True)), (2, 3, 4, 5))
     # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a

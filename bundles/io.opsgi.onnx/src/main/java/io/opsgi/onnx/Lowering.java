@@ -101,8 +101,9 @@ final class Lowering {
         op("SpaceToDepth", m -> blocks(m, false), "blocksize");
         op("Squeeze", m -> squeeze(m, false), "axes");
         op("Unsqueeze", m -> squeeze(m, true), "axes");
-        op("Resize", Lowering::resize, "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "mode", "nearest_mode");
-        op("Upsample", Lowering::resize, "mode");
+        op("Resize", Spatial1d.lifting("X", Lowering::resize), "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",
+                "mode", "nearest_mode");
+        op("Upsample", Spatial1d.lifting("X", Lowering::resize), "mode");
         op("Pad", Spatial1d.lifting("data", Lowering::pad), "mode", "pads", "value");
         op("Identity", m -> m.set(0, m.in(0)));
         op("Dropout", Lowering::dropout, "ratio", "seed");

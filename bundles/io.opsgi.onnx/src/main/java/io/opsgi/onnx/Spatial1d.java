@@ -24,7 +24,8 @@ import java.util.Map;
  * the total H pad is (1 - 1)·1 + 1 - 1 = 0); each output then sums (or takes the max or average of) exactly the
  * terms of the 1-D window, the same terms in the same order, and count_include_pad counts 1 × the padded L window.
  * Pad on (N, C, L) (PyTorch's Conv1d padding_mode='reflect', AvgPool1d with count_include_pad) lifts the same way, its
- * pads of every axis given a 0 for H. 3-D convolutions and pools (5-D inputs) stay refused.
+ * pads of every axis given a 0 for H, and Resize/Upsample (F.interpolate of a 1-D signal) its scales, sizes and roi an
+ * H entry that keeps H. 3-D convolutions and pools (5-D inputs) stay refused.
  */
 final class Spatial1d {
     /** The attributes with one entry per spatial axis, and the H entry that leaves H alone. */
@@ -64,7 +65,9 @@ final class Spatial1d {
         bound.put(LIFTED + "x", m.emit("/input2d", "reshape", List.of(x.layer()),
                 Map.of("shape", longsToList(x.shape().dim(0), x.shape().dim(1), 1, x.shape().dim(2))), Map.of()));
         boolean pad = node.getOpType().equals("Pad");
-        if (pad && m.opset >= 11) { // Pad's pads (an input from opset 11) span every axis: [n, c, l] begins, then ends
+        if (node.getOpType().equals("Resize") || node.getOpType().equals("Upsample")) {
+            liftResizeInputs(m, x, lifted, bound);
+        } else if (pad && m.opset >= 11) { // Pad's pads (an input from opset 11) span every axis: [n, c, l] begins, then ends
             lifted.setInput(1, LIFTED + "pads");
             bound.put(LIFTED + "pads", Const.vector(padsOfEveryAxis(m.konst(1, "pads").longs(), x)));
         } else if (!pad && m.in(1) instanceof Const w) { // Conv's and ConvTranspose's weight; one computed from the data is refused by the 2-D lowering
@@ -86,6 +89,41 @@ final class Spatial1d {
             throw refuse("the 2-D form of this 1-D node gives " + y.shape() + ", not (N, C, 1, L) (an importer bug, please report)");
         }
         m.set(0, m.emit("", "reshape", List.of(y.layer()), Map.of("shape", longsToList(y.shape().dim(0), y.shape().dim(1), y.shape().dim(3))), Map.of()));
+    }
+
+    /**
+     * Resize's and Upsample's constant inputs given their H entry: scales [n, c, l] as [n, c, 1, l], sizes [n, c, l] as [n,
+     * c, 1, l], a roi [n, c, l, n', c', l'] as [n, c, 0, l, n', c', 1, l'] (H cropped from 0 to 1: all of it). H stays 1 in
+     * every coordinate mode: an output of length 1 maps to source 0 (tf_half_pixel_for_nn's 0.5 reads only index 0, the
+     * row clamped at both ends). Empty inputs (absent scales or sizes) stay empty.
+     */
+    private static void liftResizeInputs(Importer m, Data x, NodeProto.Builder lifted, Map<String, Object> bound) {
+        boolean legacy = m.node.getOpType().equals("Upsample") || m.opset < 11;
+        String[] names = legacy ? new String[] {null, "scales"} : new String[] {null, "roi", "scales", "sizes"};
+        for (int i = 1; i < names.length && i < m.node.getInputCount(); i++) {
+            Const c = m.constOrNull(i);
+            if (c == null || c.size() == 0) {
+                continue; // absent, empty, or computed from the data: the 2-D lowering says what it needs
+            }
+            int per = names[i].equals("roi") ? 2 : 1; // the roi holds the starts, then the ends
+            if (c.rank() != 1 || c.size() != 3 * per) {
+                throw refuse("the " + names[i] + " has dims " + str(c.dims()) + "; a 1-D resize (input " + x.shape() + ") takes " + 3 * per + " values");
+            }
+            float[] f = c.isFloat() ? c.floats() : null;
+            long[] v = c.isFloat() ? null : c.longs();
+            int n = 4 * per;
+            float[] ff = new float[n];
+            long[] vv = new long[n];
+            for (int k = 0, j = 0; k < n; k++) {
+                boolean h = k % 4 == 2;
+                float hf = names[i].equals("roi") ? (k < 4 ? 0f : 1f) : 1f;
+                ff[k] = h ? hf : f == null ? 0 : f[j];
+                vv[k] = h ? 1 : v == null ? 0 : v[j];
+                j += h ? 0 : 1;
+            }
+            lifted.setInput(i, LIFTED + names[i]);
+            bound.put(LIFTED + names[i], f != null ? Const.ofFloats(new long[] {n}, ff) : Const.ofLongs(new long[] {n}, vv));
+        }
     }
 
     /** Pad's pads of every axis [n, c, l, n, c, l] as [n, c, 0, l, n, c, 0, l]; the 2-D lowering refuses N and C pads. */
