@@ -342,6 +342,7 @@ def main():
     torch.manual_seed(20)
     export("interpolate_1d", Interpolate1d(), (2, 3, 7))
     export("interpolate_1d_opset11", Interpolate1d(), (2, 3, 7), opset=11)
+    export("tile", L(lambda x: x.repeat(1, 2, 1, 3) * 2), (2, 3, 4, 5))
     # x.std and x.var: the count of reduced values is a ReduceProd of a Shape, folded at import
     export("std_var", L(lambda x: x / x.std(dim=1, keepdim=True) + x.var(dim=(2, 3), keepdim=True)), (2, 3, 4, 5))
     # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a

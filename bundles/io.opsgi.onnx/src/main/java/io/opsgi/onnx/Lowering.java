@@ -97,6 +97,7 @@ final class Lowering {
         op("Reshape", Lowering::reshape, "allowzero");
         op("Transpose", Lowering::transpose, "perm");
         op("Expand", Lowering::expand);
+        op("Tile", Lowering::tile);
         op("DepthToSpace", m -> blocks(m, true), "blocksize", "mode");
         op("SpaceToDepth", m -> blocks(m, false), "blocksize");
         op("Squeeze", m -> squeeze(m, false), "axes");
@@ -1161,8 +1162,23 @@ final class Lowering {
      * W); an expansion that changes nothing is the input itself.
      */
     static void expand(Importer m) {
-        Data x = m.data(0);
         long[] shape = m.konst(1, "shape").longs();
+        if (m.in(0) instanceof Const c) { // shape arithmetic: folded, the same broadcast of a constant
+            int n = (int) Folding.checkedElements(shape);
+            Const ones;
+            if (c.isFloat()) {
+                float[] f = new float[n];
+                Arrays.fill(f, 1f);
+                ones = Const.ofFloats(shape, f);
+            } else {
+                long[] v = new long[n];
+                Arrays.fill(v, 1L);
+                ones = Const.ofLongs(shape, v);
+            }
+            m.set(0, Folding.arithmetic(c, ones, "mul"));
+            return;
+        }
+        Data x = m.data(0);
         int[] in = x.shape().toArray();
         int rank = Math.max(in.length, shape.length);
         long[] out = new long[rank], ones = new long[rank];
@@ -1190,6 +1206,36 @@ final class Lowering {
         Arrays.fill(one, 1f);
         Data o = m.emit("/ones", "constant", List.of(), Map.of("shape", longsToList(ones)), Map.of("value", Tensor.of(Shape.of(Arrays.stream(ones).mapToInt(Math::toIntExact).toArray()), one)));
         m.set(0, m.emit("", "mul", List.of(x.layer(), o.layer()), Map.of(), Map.of()));
+    }
+
+    /**
+     * Tile: along each axis with repeats r > 1, r copies of the input joined by a concat (output element j of that axis
+     * is input element j mod size, ONNX's definition). The output's size is checked before any list is built.
+     */
+    static void tile(Importer m) {
+        Data x = m.data(0);
+        long[] repeats = m.konst(1, "repeats").longs();
+        int r = x.shape().rank();
+        if (repeats.length != r) {
+            throw refuse("repeats=" + str(repeats) + " has " + repeats.length + " values for an input of rank " + r);
+        }
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            if (repeats[i] < 1 || repeats[i] > Integer.MAX_VALUE) {
+                throw refuse("repeats=" + str(repeats) + "; each repeat must be between 1 and 2^31 - 1");
+            }
+            out[i] = x.shape().dim(i) * repeats[i];
+        }
+        Folding.checkedElements(out);
+        Data y = x;
+        for (int i = 0; i < r; i++) {
+            if (repeats[i] > 1) {
+                List<String> copies = java.util.Collections.nCopies((int) repeats[i], y.layer());
+                boolean last = java.util.stream.IntStream.range(i + 1, r).allMatch(k -> repeats[k] == 1);
+                y = m.emit(last ? "" : "/axis" + i, "concat", copies, Map.of("dim", i), Map.of());
+            }
+        }
+        m.set(0, y);
     }
 
     /** Squeeze and Unsqueeze: axes as an attribute before opset 13, as an input from 13; on data a pure reshape. */

@@ -2,6 +2,7 @@ package io.opsgi.onnx;
 
 import static io.opsgi.onnx.Graphs.floats;
 import static io.opsgi.onnx.Graphs.graph;
+import static io.opsgi.onnx.Graphs.longs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PRelu and Pow with the broadcasts onnx's node cases do not reach, imported, run on the test classpath's
+ * PRelu, Pow, Expand and Tile with the broadcasts onnx's node cases do not reach, imported, run on the test classpath's
  * kernels and checked against ONNX's formula written out here element by element.
  */
 class OnnxBroadcastOpsTest {
@@ -64,6 +65,33 @@ class OnnxBroadcastOpsTest {
         for (int i = 0; i < x.size(); i++) {
             float v = x.getFlat(i), want = (float) Math.pow(v, v);
             assertTrue(Math.abs(y.getFlat(i) - want) <= Math.ulp(want), "x ** x at " + v + ": " + y.getFlat(i) + ", want " + want);
+        }
+    }
+
+    /**
+     * Expand of a constant folds at import (shape arithmetic), Expand of data broadcasts it, and Tile repeats it: x [2, 1, 3]
+     * expanded to [2, 4, 3], plus a constant [3] expanded to [4, 3], tiled [1, 1, 2]. Bit-exact: copies and one add.
+     */
+    @Test
+    void expandOfDataAndOfAConstantAndTile() throws IOException {
+        Tensor x = random(4, -3, 3, 2, 1, 3);
+        Tensor y = run(graph(2, 1, 3)
+                .node("Expand", List.of("x", "to3"), List.of("a"))
+                .node("Expand", List.of("c", "to2"), List.of("b"))
+                .node("Add", List.of("a", "b"), List.of("s"))
+                .node("Tile", List.of("s", "reps"), List.of("y"))
+                .init(longs("to3", new long[] {3}, 2, 4, 3))
+                .init(longs("to2", new long[] {2}, 4, 1))
+                .init(floats("c", new long[] {3}, 10, 20, 30))
+                .init(longs("reps", new long[] {3}, 1, 1, 2)), x);
+        assertEquals(Shape.of(2, 4, 6), y.shape());
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int k = 0; k < 6; k++) {
+                    float want = x.getFlat(i * 3 + k % 3) + 10 * (k % 3 + 1);
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y.getFlat((i * 4 + j) * 6 + k)), "y[" + i + ", " + j + ", " + k + "]");
+                }
+            }
         }
     }
 }

@@ -311,11 +311,14 @@ class OnnxRefusalTest {
                 .node("LRN", List.of("x"), List.of("c"), attr("size", 1L << 40))
                 .node("Expand", List.of("x", "huge"), List.of("d"))
                 .node("ReduceSum", List.of("x"), List.of("e"), ints("axes", 7))
-                .node("Concat", List.of("a", "b", "c", "d", "e"), List.of("y"), attr("axis", 1L))
+                .node("Tile", List.of("x", "many"), List.of("f"))
+                .node("Concat", List.of("a", "b", "c", "d", "e", "f"), List.of("y"), attr("axis", 1L))
                 .init(longs("huge", new long[] {5}, 1L << 40, 1, 4, 4, 4))
+                .init(longs("many", new long[] {4}, 1, 1 << 20, 1 << 20, 1))
                 .opset(11);
         OnnxException e = refused(g);
-        assertEquals(5, e.problems().size(), e.getMessage());
+        assertEquals(6, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Tile_5'", "[1, 4194304, 4194304, 4]", "beyond what a tensor may hold");
         assertProblem(e, "node 'DepthToSpace_0'", "blocksize=1099511627776");
         assertProblem(e, "node 'SpaceToDepth_1'", "blocksize=2147483649");
         assertProblem(e, "node 'LRN_2'", "size=1099511627776");
