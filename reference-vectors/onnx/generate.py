@@ -59,7 +59,7 @@ OPS = {
     "LayerNormalization": "layernormalization", "InstanceNormalization": "instancenorm", "DepthToSpace": "depthtospace",
     "SpaceToDepth": "spacetodepth", "LRN": "lrn", "ReduceMax": "reducemax", "ReduceMin": "reducemin", "ReduceSum": "reducesum",
     "ReduceSumSquare": "reducesumsquare", "ReduceL2": "reducel2", "ReduceL1": "reducel1",
-    "ReduceLogSum": "reduce_log_sum", "Expand": "expand", "Tile": "tile",
+    "ReduceLogSum": "reduce_log_sum", "Expand": "expand", "Tile": "tile", "Slice": "slice", "Gather": "gather",
     "Abs": "abs", "Neg": "neg", "Reciprocal": "reciprocal", "Floor": "floor", "Ceil": "ceil", "Sign": "sign", "Exp": "exp", "Log": "log",
     "Max": "max", "Min": "min", "Sum": "sum", "Mean": "mean",
 }

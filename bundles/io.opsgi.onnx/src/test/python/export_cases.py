@@ -343,6 +343,11 @@ def main():
     export("interpolate_1d", Interpolate1d(), (2, 3, 7))
     export("interpolate_1d_opset11", Interpolate1d(), (2, 3, 7), opset=11)
     export("tile", L(lambda x: x.repeat(1, 2, 1, 3) * 2), (2, 3, 4, 5))
+    # YOLOv5's Focus (Slice with step 2 on H and W), steps past the end, torch.flip (Slice with step -1), index_select
+    focus = L(lambda x: torch.cat([x[..., ::2, ::2], x[..., 1::2, ::2], x[..., ::2, 1::2], x[..., 1::2, 1::2]], 1))
+    export("focus", nn.Sequential(focus, nn.Conv2d(12, 4, 3, padding=1)), (1, 3, 8, 10))
+    export("strided_slices", L(lambda x: torch.cat([x[:, :, ::2, ::3].flatten(1), x.flip(3)[:, :, 1::2, :].flatten(1),
+                                                      x.index_select(1, torch.tensor([2, 0, 1, 1])).flatten(1)], 1)), (2, 3, 7, 8))
     # x.std and x.var: the count of reduced values is a ReduceProd of a Shape, folded at import
     export("std_var", L(lambda x: x / x.std(dim=1, keepdim=True) + x.var(dim=(2, 3), keepdim=True)), (2, 3, 4, 5))
     # InstanceNormalization: InstanceNorm2d with and without its affine step; GroupNorm, exported by torch 1.13 as a

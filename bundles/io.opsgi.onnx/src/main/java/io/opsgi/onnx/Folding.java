@@ -56,10 +56,10 @@ final class Folding {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** Gather of constants along axis (negative indices count from the end); of data, a run of channels. */
+    /** Gather along axis with constant indices (negative ones count from the end): of constants folded, of data {@link #gatherData}. */
     static void gather(Importer m) {
         if (m.in(0) instanceof Data x) {
-            gatherChannels(m, x, m.konst(1, "indices"));
+            gatherData(m, x, m.konst(1, "indices"));
             return;
         }
         Const data = m.konst(0, "data");
@@ -110,20 +110,18 @@ final class Folding {
             axes = m.has(3) ? m.konst(3, "axes").longs() : null;
             steps = m.has(4) ? m.konst(4, "steps").longs() : null;
         }
-        if (m.in(0) instanceof Data x) {
-            cropSpatial(m, x, starts, ends, axes, steps);
-            return;
-        }
-        Const data = m.konst(0, "data");
-        int r = data.rank();
-        long[] d = data.dims();
+        Object in = m.in(0);
+        long[] d = in instanceof Data x ? Arrays.stream(x.shape().toArray()).asLongStream().toArray() : m.konst(0, "data").dims();
+        int r = d.length;
         long[] lo = new long[r], step = new long[r], count = d.clone();
         Arrays.fill(step, 1);
+        boolean[] seen = new boolean[r];
         for (int i = 0; i < starts.length; i++) {
             int ax = (int) wrap(axes == null ? i : axes[i], r);
-            if (ax < 0 || ax >= r || i >= ends.length) {
+            if (ax < 0 || ax >= r || i >= ends.length || seen[ax]) {
                 throw refuse("axes/ends do not match the data's rank " + r);
             }
+            seen[ax] = true;
             long st = steps == null ? 1 : steps[i];
             if (st == 0) {
                 throw refuse("a step of 0");
@@ -141,6 +139,11 @@ final class Folding {
             lo[ax] = s;
             step[ax] = st;
         }
+        if (in instanceof Data x) {
+            sliceData(m, x, lo, step, count);
+            return;
+        }
+        Const data = (Const) in;
         int n = (int) checkedElements(count);
         int[] src = new int[n];
         long[] strides = new long[r];
@@ -189,43 +192,95 @@ final class Folding {
         return pick(c, out, strided(out, strides, c.size()));
     }
 
+    /** At most this many separate runs of indices in a gather or a reversed slice of data: one crop each. */
+    static final int MAX_RUNS = 4096;
+
     /**
-     * Slice of data with step 1 along C, H and W of a 4-D input (ShuffleNet's x.chunk(2, dim=1)): a pad of negative sizes (a crop).
-     * A channel slice crops the input viewed as (N, 1, C, H*W), where the channels are rows (reshapes of contiguous data).
-     * Other slices of data are refused.
+     * Slice of data along any axes of any rank, axis by axis: step 1 a crop ({@link #crop}); a step s > 1 the span of
+     * s * count elements from the start (cropped, or zero-padded past the end) viewed as (count, s) and its first column
+     * kept (YOLOv5's Focus: x[..., ::2, ::2]); a negative step the elements gathered in order ({@link #gatherRuns}). An
+     * axis taken whole adds nothing; a slice that takes nothing is refused (opsgi has no empty tensors on the data path).
      */
-    private static void cropSpatial(Importer m, Data x, long[] starts, long[] ends, long[] axes, long[] steps) {
+    private static void sliceData(Importer m, Data x, long[] lo, long[] step, long[] count) {
         Shape s = x.shape();
-        if (s.rank() != 4) {
-            throw refuse("slices data of shape " + s + "; opsgi slices data only along C, H and W of a 4-D input");
-        }
-        long[] lo = {0, 0, 0}, hi = {s.dim(1), s.dim(2), s.dim(3)}; // C, H, W
-        for (int i = 0; i < starts.length; i++) {
-            int ax = (int) wrap(axes == null ? i : axes[i], 4);
-            long st = steps == null ? 1 : steps[i];
-            long n = ax >= 0 && ax < 4 ? s.dim(ax) : 0;
-            long b = clamp(wrap(starts[i], n), 0, n), e = clamp(ends[i] < 0 && ends[i] > Long.MIN_VALUE / 2 ? ends[i] + n : ends[i], 0, n);
-            if (ax >= 1 && ax <= 3) {
-                if (st != 1) {
-                    throw refuse("slices data with step " + st + "; only step 1 is supported");
-                }
-                lo[ax - 1] = b;
-                hi[ax - 1] = Math.max(b, e);
-            } else if (b != 0 || e != n || st != 1) {
-                throw refuse("slices data along axis " + ax + "; opsgi slices data only along C, H and W of a 4-D input");
+        int r = s.rank(), last = -1;
+        for (int ax = 0; ax < r; ax++) {
+            if (count[ax] == 0) {
+                throw refuse("slices no element of axis " + ax + " of " + s);
+            }
+            if (count[ax] != s.dim(ax) || step[ax] != 1) {
+                last = ax;
             }
         }
-        boolean channels = lo[0] != 0 || hi[0] != s.dim(1), spatial = lo[1] != 0 || lo[2] != 0 || hi[1] != s.dim(2) || hi[2] != s.dim(3);
         Data y = x;
-        if (channels) {
-            y = crop(m, x, 1, lo[0], hi[0], new long[] {s.dim(0), hi[0] - lo[0], s.dim(2), s.dim(3)}, spatial ? "/sliced" : "");
-        }
-        if (spatial) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("pad", Importer.longsToList(-lo[2], -(s.dim(3) - hi[2]), -lo[1], -(s.dim(2) - hi[1])));
-            y = m.emit("pad", y, a);
+        for (int ax = 0; ax <= last; ax++) {
+            if (count[ax] == s.dim(ax) && step[ax] == 1) {
+                continue;
+            }
+            String suffix = ax == last ? "" : "/axis" + ax;
+            long[] out = Arrays.stream(y.shape().toArray()).asLongStream().toArray();
+            out[ax] = count[ax];
+            if (step[ax] == 1) {
+                y = crop(m, y, ax, lo[ax], lo[ax] + count[ax], out, suffix);
+            } else if (step[ax] > 1) {
+                y = strided(m, y, ax, lo[ax], step[ax], count[ax], out, suffix);
+            } else {
+                long[] idx = new long[(int) count[ax]];
+                for (int k = 0; k < idx.length; k++) {
+                    idx[k] = lo[ax] + k * step[ax];
+                }
+                y = gatherRuns(m, y, ax, idx, out, suffix);
+            }
         }
         m.set(0, y); // a slice that takes everything adds no layer
+    }
+
+    /**
+     * Elements lo, lo + step, ... (count of them) along {@code axis}: the input viewed as (outer, 1, size, inner), padded
+     * to the span [lo, lo + step * count) (a crop, zeros past the end: never read), viewed as (outer * count, 1, step, inner),
+     * cropped to the first of each step, reshaped to {@code out}.
+     */
+    private static Data strided(Importer m, Data x, int axis, long lo, long step, long count, long[] out, String suffix) {
+        Shape s = x.shape();
+        long outer = Dims.product(s, 0, axis), inner = Dims.product(s, axis + 1, s.rank()), size = s.dim(axis);
+        long span = Math.multiplyExact(step, count);
+        checkedElements(new long[] {outer, span, inner});
+        Data rows = m.emit(suffix + "/rows", "reshape", List.of(x.layer()), Map.of("shape", Importer.longsToList(outer, 1, size, inner)), Map.of());
+        Data spanned = m.emit(suffix + "/span", "pad", List.of(rows.layer()), Map.of("pad", Importer.longsToList(0, 0, -lo, lo + span - size)), Map.of());
+        Data groups = m.emit(suffix + "/groups", "reshape", List.of(spanned.layer()), Map.of("shape", Importer.longsToList(outer * count, 1, step, inner)),
+                Map.of());
+        Data first = m.emit(suffix + "/first", "pad", List.of(groups.layer()), Map.of("pad", Importer.longsToList(0, 0, 0, -(step - 1))), Map.of());
+        return m.emit(suffix, "reshape", List.of(first.layer()), Map.of("shape", Importer.longsToList(out)), Map.of());
+    }
+
+    /**
+     * The elements {@code idx} (in range, in order) along {@code axis}, reshaped to {@code out}: each run of consecutive
+     * ascending indices one crop, the crops joined by a concat. At most {@link #MAX_RUNS} runs.
+     */
+    static Data gatherRuns(Importer m, Data x, int axis, long[] idx, long[] out, String suffix) {
+        List<long[]> runs = new ArrayList<>();
+        for (int k = 0; k < idx.length; k++) {
+            if (k > 0 && idx[k] == idx[k - 1] + 1) {
+                runs.get(runs.size() - 1)[1]++;
+            } else {
+                if (runs.size() == MAX_RUNS) {
+                    throw refuse("takes " + idx.length + " elements of axis " + axis + " of " + x.shape() + " in more than " + MAX_RUNS
+                            + " separate runs; opsgi copies each run with a layer of its own");
+                }
+                runs.add(new long[] {idx[k], idx[k] + 1});
+            }
+        }
+        if (runs.size() == 1) {
+            return crop(m, x, axis, runs.get(0)[0], runs.get(0)[1], out, suffix);
+        }
+        List<String> parts = new ArrayList<>();
+        long[] dims = Arrays.stream(x.shape().toArray()).asLongStream().toArray();
+        for (int k = 0; k < runs.size(); k++) {
+            dims[axis] = runs.get(k)[1] - runs.get(k)[0];
+            parts.add(crop(m, x, axis, runs.get(k)[0], runs.get(k)[1], dims.clone(), suffix + "/run" + k).layer());
+        }
+        Data joined = m.emit(suffix + "/joined", "concat", parts, Map.of("dim", axis), Map.of());
+        return m.emit(suffix, "reshape", List.of(joined.layer()), Map.of("shape", Importer.longsToList(out)), Map.of());
     }
 
     /**
@@ -243,26 +298,36 @@ final class Folding {
     }
 
     /**
-     * Gather of data along C of a 4-D input with consecutive ascending indices (GoogLeNet's and Inception V3's
-     * transform_input: x[:, 0], a scalar index, drops the axis): a channel crop. Other gathers of data are refused.
+     * Gather of data along any axis with constant indices (GoogLeNet's and Inception V3's transform_input: x[:, 0], a
+     * scalar index, drops the axis): the indices' elements in order ({@link #gatherRuns}), shaped as ONNX says: the
+     * input's dims before the axis, the indices' dims, the input's dims after it.
      */
-    private static void gatherChannels(Importer m, Data x, Const idx) {
+    private static void gatherData(Importer m, Data x, Const idx) {
         Shape s = x.shape();
-        long axis = m.attrInt("axis", 0);
-        long[] ix = idx.longs();
-        int c = s.rank() == 4 ? s.dim(1) : 0;
-        boolean run = s.rank() == 4 && wrap(axis, 4) == 1 && idx.rank() <= 1 && ix.length > 0;
-        for (int i = 0; run && i < ix.length; i++) {
-            long j = wrap(ix[i], c);
-            run = j >= 0 && j < c && (i == 0 || j == wrap(ix[i - 1], c) + 1);
+        int r = s.rank();
+        long axis = wrap(m.attrInt("axis", 0), r);
+        if (axis < 0 || axis >= r) {
+            throw refuse("axis=" + m.attrInt("axis", 0) + " is out of range for data of rank " + r);
         }
-        if (!run) {
-            throw refuse("gathers data of shape " + s + " along axis " + axis + " with indices " + str(ix)
-                    + "; opsgi gathers data only as consecutive ascending channels (axis 1) of a 4-D input");
+        int ax = (int) axis;
+        long[] ix = idx.longs().clone();
+        if (ix.length == 0) {
+            throw refuse("gathers no element (empty indices); opsgi has no empty tensors on the data path");
         }
-        long lo = wrap(ix[0], c);
-        long[] out = idx.rank() == 0 ? new long[] {s.dim(0), s.dim(2), s.dim(3)} : new long[] {s.dim(0), ix.length, s.dim(2), s.dim(3)};
-        m.set(0, crop(m, x, 1, lo, lo + ix.length, out, ""));
+        for (int k = 0; k < ix.length; k++) {
+            long j = ix[k] < 0 ? ix[k] + s.dim(ax) : ix[k];
+            if (j < 0 || j >= s.dim(ax)) {
+                throw refuse("index " + ix[k] + " is out of range for dimension " + ax + " of size " + s.dim(ax));
+            }
+            ix[k] = j;
+        }
+        long[] d = Arrays.stream(s.toArray()).asLongStream().toArray();
+        long[] out = new long[r - 1 + idx.rank()];
+        System.arraycopy(d, 0, out, 0, ax);
+        System.arraycopy(idx.dims(), 0, out, ax, idx.rank());
+        System.arraycopy(d, ax + 1, out, ax + idx.rank(), r - ax - 1);
+        checkedElements(out);
+        m.set(0, gatherRuns(m, x, ax, ix, out, ""));
     }
 
     private static Const pick(Const c, long[] dims, int[] src) {

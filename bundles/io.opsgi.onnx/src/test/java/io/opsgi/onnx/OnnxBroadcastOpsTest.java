@@ -1,5 +1,6 @@
 package io.opsgi.onnx;
 
+import static io.opsgi.onnx.Graphs.attr;
 import static io.opsgi.onnx.Graphs.floats;
 import static io.opsgi.onnx.Graphs.graph;
 import static io.opsgi.onnx.Graphs.longs;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PRelu, Pow, Expand and Tile with the broadcasts onnx's node cases do not reach, imported, run on the test classpath's
+ * PRelu, Pow, Expand, Tile, Gather and Slice with the forms onnx's node cases do not reach, imported, run on the test classpath's
  * kernels and checked against ONNX's formula written out here element by element.
  */
 class OnnxBroadcastOpsTest {
@@ -90,6 +91,33 @@ class OnnxBroadcastOpsTest {
                 for (int k = 0; k < 6; k++) {
                     float want = x.getFlat(i * 3 + k % 3) + 10 * (k % 3 + 1);
                     assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y.getFlat((i * 4 + j) * 6 + k)), "y[" + i + ", " + j + ", " + k + "]");
+                }
+            }
+        }
+    }
+
+    /**
+     * Gather and Slice of data beyond crops: channels [2, 0, 0, 3] of x [2, 4, 3, 5] (a concat of runs), then every
+     * second row from 1 and the columns reversed (x[:, :, 1::2, ::-1]); bit-exact copies checked element by element.
+     */
+    @Test
+    void gatherOfAnyIndicesAndSlicesWithStepsOfData() throws IOException {
+        Tensor x = random(5, -3, 3, 2, 4, 3, 5);
+        Tensor y = run(graph(2, 4, 3, 5)
+                .node("Gather", List.of("x", "picks"), List.of("g"), attr("axis", 1L))
+                .node("Slice", List.of("g", "starts", "ends", "axes", "steps"), List.of("y"))
+                .init(longs("picks", new long[] {4}, 2, 0, 0, -1))
+                .init(longs("starts", new long[] {2}, 1, -1))
+                .init(longs("ends", new long[] {2}, 3, Long.MIN_VALUE))
+                .init(longs("axes", new long[] {2}, 2, 3))
+                .init(longs("steps", new long[] {2}, 2, -1)), x);
+        assertEquals(Shape.of(2, 4, 1, 5), y.shape());
+        int[] picks = {2, 0, 0, 3};
+        for (int n = 0; n < 2; n++) {
+            for (int c = 0; c < 4; c++) {
+                for (int w = 0; w < 5; w++) {
+                    float want = x.getFlat(((n * 4 + picks[c]) * 3 + 1) * 5 + (4 - w));
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y.getFlat((n * 4 + c) * 5 + w)), "y[" + n + ", " + c + ", 0, " + w + "]");
                 }
             }
         }

@@ -112,17 +112,24 @@ class OnnxRefusalTest {
     }
 
     @Test
-    void a_gather_of_data_other_than_a_run_of_channels_is_refused() throws IOException {
+    void a_gather_of_data_out_of_range_or_in_too_many_runs_and_an_empty_slice_are_refused() throws IOException {
+        long[] scattered = new long[5000];
+        for (int i = 0; i < scattered.length; i++) {
+            scattered[i] = 2 * (i % 2); // 0, 2, 0, 2, ...: every index a run of its own
+        }
         Graphs g = graph(1, 4, 3, 3)
-                .node("Gather", List.of("x", "skip"), List.of("a"), attr("axis", 1L))
-                .node("Gather", List.of("x", "one"), List.of("b"), attr("axis", 2L))
-                .node("Concat", List.of("a", "b"), List.of("y"), attr("axis", 1L))
-                .init(longs("skip", new long[] {2}, 0, 2))
-                .init(longs("one", new long[] {1}, 1));
+                .node("Gather", List.of("x", "far"), List.of("a"), attr("axis", 1L))
+                .node("Gather", List.of("x", "scattered"), List.of("b"), attr("axis", 3L))
+                .node("Slice", List.of("x", "two", "two", "two"), List.of("c"))
+                .node("Concat", List.of("a", "b", "c"), List.of("y"), attr("axis", 1L))
+                .init(longs("far", new long[] {2}, 0, 4))
+                .init(longs("scattered", new long[] {scattered.length}, scattered))
+                .init(longs("two", new long[] {1}, 2));
         OnnxException e = refused(g);
-        assertEquals(2, e.problems().size(), e.getMessage());
-        assertProblem(e, "node 'Gather_0'", "along axis 1 with indices [0, 2]", "consecutive ascending channels");
-        assertProblem(e, "node 'Gather_1'", "along axis 2 with indices [1]", "consecutive ascending channels");
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertProblem(e, "node 'Gather_0'", "index 4 is out of range for dimension 1 of size 4");
+        assertProblem(e, "node 'Gather_1'", "takes 5000 elements of axis 3", "more than 4096 separate runs");
+        assertProblem(e, "node 'Slice_2'", "slices no element of axis 2 of [1, 4, 3, 3]");
     }
 
     @Test
