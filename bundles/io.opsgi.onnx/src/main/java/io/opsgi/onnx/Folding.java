@@ -623,7 +623,11 @@ final class Folding {
             throw refuse("ReduceProd of data; opsgi folds it only on constants (shape arithmetic)");
         }
         int r = c.rank();
-        long[] axes = m.attrInts("axes");
+        long[] axes = Lowering.axesAnInput(m, false) ? (m.has(1) ? m.konst(1, "axes").longs() : null) : m.attrInts("axes");
+        if (axes != null && axes.length == 0 && m.attrInt("noop_with_empty_axes", 0) != 0) {
+            m.set(0, c);
+            return;
+        }
         boolean[] reduced = new boolean[r];
         if (axes == null || axes.length == 0) {
             Arrays.fill(reduced, true);

@@ -37,7 +37,7 @@ import java.util.Set;
  * and thrown together at the end.
  */
 final class Importer {
-    static final int MIN_OPSET = 9, MAX_OPSET = 17;
+    static final int MIN_OPSET = 9, MAX_OPSET = 18;
 
     /** A value computed at run time: the layer that produces it and its shape. */
     record Data(String layer, Shape shape) {

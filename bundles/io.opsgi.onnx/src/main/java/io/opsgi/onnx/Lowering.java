@@ -44,17 +44,17 @@ final class Lowering {
         op("ConvTranspose", Spatial1d.lifting("X", Lowering::convTranspose), "auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads", "strides");
         op("MaxPool", Spatial1d.lifting("X", m -> pool(m, "max_pool2d")), "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
         op("AveragePool", Spatial1d.lifting("X", m -> pool(m, "avg_pool2d")), "auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides");
-        op("LpPool", Spatial1d.lifting("X", m -> pool(m, "lp_pool2d")), "auto_pad", "kernel_shape", "p", "pads", "strides");
+        op("LpPool", Spatial1d.lifting("X", m -> pool(m, "lp_pool2d")), "auto_pad", "ceil_mode", "dilations", "kernel_shape", "p", "pads", "strides");
         op("GlobalAveragePool", Spatial1d.lifting("X", m -> global(m, "global_avg_pool2d")));
         op("GlobalMaxPool", Spatial1d.lifting("X", m -> global(m, "global_max_pool2d")));
-        op("ReduceMean", m -> reduce(m, Reduction.MEAN), "axes", "keepdims");
-        op("ReduceMax", m -> reduce(m, Reduction.MAX), "axes", "keepdims");
-        op("ReduceMin", m -> reduce(m, Reduction.MIN), "axes", "keepdims");
+        op("ReduceMean", m -> reduce(m, Reduction.MEAN), "axes", "keepdims", "noop_with_empty_axes");
+        op("ReduceMax", m -> reduce(m, Reduction.MAX), "axes", "keepdims", "noop_with_empty_axes");
+        op("ReduceMin", m -> reduce(m, Reduction.MIN), "axes", "keepdims", "noop_with_empty_axes");
         op("ReduceSum", m -> reduce(m, Reduction.SUM), "axes", "keepdims", "noop_with_empty_axes");
-        op("ReduceSumSquare", m -> reduce(m, Reduction.SUM_SQUARE), "axes", "keepdims");
-        op("ReduceL2", m -> reduce(m, Reduction.L2), "axes", "keepdims");
-        op("ReduceL1", m -> reduce(m, Reduction.L1), "axes", "keepdims");
-        op("ReduceLogSum", m -> reduce(m, Reduction.LOG_SUM), "axes", "keepdims");
+        op("ReduceSumSquare", m -> reduce(m, Reduction.SUM_SQUARE), "axes", "keepdims", "noop_with_empty_axes");
+        op("ReduceL2", m -> reduce(m, Reduction.L2), "axes", "keepdims", "noop_with_empty_axes");
+        op("ReduceL1", m -> reduce(m, Reduction.L1), "axes", "keepdims", "noop_with_empty_axes");
+        op("ReduceLogSum", m -> reduce(m, Reduction.LOG_SUM), "axes", "keepdims", "noop_with_empty_axes");
         op("LayerNormalization", Lowering::layerNorm, "axis", "epsilon", "stash_type");
         op("InstanceNormalization", Lowering::instanceNorm, "epsilon");
         op("LRN", Lowering::lrn, "alpha", "beta", "bias", "size");
@@ -92,7 +92,7 @@ final class Lowering {
         op("Sum", m -> variadic(m, "add", false));
         op("Mean", m -> variadic(m, "add", true));
         op("Concat", Lowering::concat, "axis");
-        op("Split", Lowering::split, "axis", "split");
+        op("Split", Lowering::split, "axis", "num_outputs", "split");
         op("Flatten", Lowering::flatten, "axis");
         op("Reshape", Lowering::reshape, "allowzero");
         op("Transpose", Lowering::transpose, "perm");
@@ -102,10 +102,12 @@ final class Lowering {
         op("SpaceToDepth", m -> blocks(m, false), "blocksize");
         op("Squeeze", m -> squeeze(m, false), "axes");
         op("Unsqueeze", m -> squeeze(m, true), "axes");
-        op("Resize", Spatial1d.lifting("X", Lowering::resize), "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",
-                "mode", "nearest_mode");
+        op("Resize", Spatial1d.lifting("X", Lowering::resize), "antialias", "axes", "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
+                "extrapolation_value", "keep_aspect_ratio_policy", "mode", "nearest_mode");
         op("Upsample", Spatial1d.lifting("X", Lowering::resize), "mode");
         op("Pad", Spatial1d.lifting("data", Lowering::pad), "mode", "pads", "value");
+        op("Mish", m -> activation(m, "mish", Map.of()));
+        op("GroupNormalization", Lowering::groupNorm, "epsilon", "num_groups");
         op("Identity", m -> m.set(0, m.in(0)));
         op("Dropout", Lowering::dropout, "ratio", "seed");
         // folded at import time (shape arithmetic)
@@ -118,7 +120,7 @@ final class Lowering {
         op("Range", Folding::range);
         op("Equal", Folding::equal);
         op("Where", Folding::where);
-        op("ReduceProd", Folding::reduceProd, "axes", "keepdims");
+        op("ReduceProd", Folding::reduceProd, "axes", "keepdims", "noop_with_empty_axes");
     }
 
     private Lowering() {
@@ -342,6 +344,11 @@ final class Lowering {
         boolean ceil = m.attrInt("ceil_mode", 0) != 0;
         Map<String, Object> a = new LinkedHashMap<>();
         if (type.equals("lp_pool2d")) {
+            // opset 18 gave LpPool ceil_mode and dilations; opsgi's lp_pool2d (PyTorch's) has neither
+            if (ceil || d[0] != 1 || d[1] != 1 || pair(m, "dilations", 1)[0] != 1 || pair(m, "dilations", 1)[1] != 1) {
+                throw refuse("ceil_mode=" + m.attrInt("ceil_mode", 0) + ", dilations=" + str(m.attrInts("dilations"))
+                        + "; opsgi's LpPool takes neither (PyTorch's lp_pool2d)");
+            }
             long norm = m.attrInt("p", 2);
             a.put("norm_type", (int) norm);
             if (norm % 2 != 0) {
@@ -390,7 +397,7 @@ final class Lowering {
     static void reduce(Importer m, Reduction r) {
         Data x = m.data(0);
         int rank = x.shape().rank();
-        boolean axesInput = r == Reduction.SUM && m.opset >= 13;
+        boolean axesInput = axesAnInput(m, r == Reduction.SUM);
         long[] axes = axesInput ? (m.has(1) ? m.konst(1, "axes").longs() : null) : m.attrInts("axes");
         if (axesInput && m.attrInt("noop_with_empty_axes", 0) != 0 && (axes == null || axes.length == 0)) {
             m.set(0, x);
@@ -402,6 +409,23 @@ final class Lowering {
             throw refuse("axes=" + str(axes) + " is invalid for an input of rank " + rank);
         }
         m.set(0, reduce(m, x, norm, m.attrInt("keepdims", 1) != 0, r, ""));
+    }
+
+    /**
+     * Whether a Reduce op's axes are its second input: ReduceSum's from opset 13, every other one's from opset 18 (with
+     * noop_with_empty_axes); attributes before.
+     */
+    static boolean axesAnInput(Importer m, boolean sum) {
+        if (m.opset >= (sum ? 13 : 18)) {
+            if (m.attr("axes") != null) {
+                throw refuse("axes is an input from opset " + (sum ? 13 : 18) + ", not an attribute");
+            }
+            return true;
+        }
+        if (m.attr("noop_with_empty_axes") != null) {
+            throw refuse("noop_with_empty_axes exists from opset " + (sum ? 13 : 18));
+        }
+        return false;
     }
 
     /** The mean over axes first..last of data of any rank, those axes kept as 1 ({@code keep}) or dropped. */
@@ -1031,6 +1055,21 @@ final class Lowering {
             throw refuse("split is an input from opset 13, not an attribute");
         }
         long[] sizes = m.opset < 13 ? m.attrInts("split") : m.has(1) ? m.konst(1, "split").longs() : null;
+        long numOutputs = m.attrInt("num_outputs", -1);
+        if (numOutputs != -1 && (m.opset < 18 || sizes != null || numOutputs != parts)) {
+            throw refuse("num_outputs=" + numOutputs + " with " + parts + " outputs" + (sizes != null ? " and a split input" : "")
+                    + "; from opset 18 it names the number of outputs when split is not given");
+        }
+        if (sizes == null && numOutputs != -1) { // opset 18: parts of ceil(size / n), the last one smaller
+            long chunk = (size + parts - 1) / parts;
+            if (chunk * (parts - 1) >= size) {
+                throw refuse("dimension " + ax + " of the input " + s + " (size " + size + ") does not split into " + parts + " parts of "
+                        + chunk + " with a smaller last one");
+            }
+            sizes = new long[parts];
+            Arrays.fill(sizes, chunk);
+            sizes[parts - 1] = size - chunk * (parts - 1);
+        }
         if (sizes == null) {
             if (size % parts != 0) {
                 throw refuse("dimension " + ax + " of the input " + s + " (size " + size + ") does not split into " + parts + " equal parts");
@@ -1309,6 +1348,14 @@ final class Lowering {
         if (!mode.equals("nearest") && !mode.equals("linear") && (legacy || !mode.equals("cubic"))) {
             throw refuse("mode='" + mode + "'; supported: nearest, linear" + (legacy ? "" : ", cubic"));
         }
+        // opset 18's additions, at their defaults only: no antialiasing, every axis, sizes stretched
+        long[] axes = m.attrInts("axes");
+        int rank = x.shape().rank();
+        if (m.attrInt("antialias", 0) != 0 || !m.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")
+                || axes != null && !Arrays.equals(Arrays.stream(axes).map(v -> v < 0 ? v + rank : v).toArray(), java.util.stream.LongStream.range(0, rank).toArray())) {
+            throw refuse("antialias=" + m.attrInt("antialias", 0) + ", keep_aspect_ratio_policy='" + m.attrString("keep_aspect_ratio_policy", "stretch")
+                    + "', axes=" + (axes == null ? "all" : str(axes)) + "; opsgi resizes every axis without antialiasing, sizes stretched (the defaults)");
+        }
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("mode", mode);
         Const scales, sizes = null;
@@ -1399,7 +1446,7 @@ final class Lowering {
             }
             value = m.attrFloat("value", 0f);
         } else {
-            p = m.konst(1, "pads").longs();
+            p = pads(m, 4);
             value = m.has(2) ? scalar(m, 2, "constant_value") : 0;
         }
         if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0) {
@@ -1418,6 +1465,77 @@ final class Lowering {
             a.put("value", value);
         }
         m.set(0, m.emit("pad", x, a));
+    }
+
+    /**
+     * Pad's pads input (opset 11+) for all {@code rank} axes, [begins..., ends...]: from opset 18 the optional axes input
+     * names the axes the pads are for, the others get 0.
+     */
+    static long[] pads(Importer m, int rank) {
+        long[] p = m.konst(1, "pads").longs();
+        if (!m.has(3)) {
+            return p;
+        }
+        long[] axes = m.konst(3, "axes").longs();
+        if (p.length != 2 * axes.length) {
+            throw refuse("pads=" + str(p) + " for axes=" + str(axes) + "; expected two values (begin and end) per axis");
+        }
+        long[] full = new long[2 * rank];
+        boolean[] seen = new boolean[rank];
+        for (int i = 0; i < axes.length; i++) {
+            long a = axes[i] < 0 ? axes[i] + rank : axes[i];
+            if (a < 0 || a >= rank || seen[(int) a]) {
+                throw refuse("axes=" + str(axes) + " is invalid for an input of rank " + rank);
+            }
+            seen[(int) a] = true;
+            full[(int) a] = p[i];
+            full[(int) a + rank] = p[i + axes.length];
+        }
+        return full;
+    }
+
+    /**
+     * GroupNormalization (opset 18): per sample and group of C / num_groups channels, over those channels and the spatial
+     * axes, y = scale * (x - mean) / sqrt(variance + epsilon) + bias, scale and bias one per group (opset 18's form; opset
+     * 21 made them per channel): InstanceNormalization's statistics on the input viewed (N, groups, rest), then the
+     * per-group scale and bias broadcast to their channels, as PyTorch's GroupNorm computes with one value per channel.
+     */
+    static void groupNorm(Importer m) {
+        Data x = m.data(0);
+        Shape s = x.shape();
+        if (s.rank() < 3) {
+            throw refuse("the input has shape " + s + "; expected (N, C, D1, ...)");
+        }
+        long groups = m.attrInt("num_groups", -1);
+        int c = s.dim(1);
+        if (groups < 1 || c % groups != 0) {
+            throw refuse(groups == -1 ? "num_groups is required" : "num_groups=" + groups + " does not divide the " + c + " channels of " + s);
+        }
+        Const scale = m.konst(1, "scale"), bias = m.konst(2, "bias");
+        float[][] perChannel = new float[2][c];
+        for (int k = 0; k < 2; k++) {
+            Const t = k == 0 ? scale : bias;
+            requireFloat(t, "the " + (k == 0 ? "scale" : "bias"));
+            if (t.rank() != 1 || t.size() != groups) {
+                throw refuse("the " + (k == 0 ? "scale" : "bias") + " has dims " + str(t.dims()) + ", expected [" + groups + "] (one per group, opset 18)");
+            }
+            for (int ch = 0; ch < c; ch++) {
+                perChannel[k][ch] = t.floats()[(int) (ch / (c / groups))];
+            }
+        }
+        long rest = Dims.product(s, 1, s.rank()) / groups;
+        Data grouped = m.emit("/grouped", "reshape", List.of(x.layer()), Map.of("shape", longsToList(s.dim(0), groups, rest)), Map.of());
+        Statistics st = statistics(m, grouped, 2, 2, m.attrFloat("epsilon", 1e-5f));
+        Data normalized = m.emit("/normalized", "mul", List.of(st.deviation().layer(), st.invStdDev().layer()), Map.of(), Map.of());
+        Data back = m.emit("/ungrouped", "reshape", List.of(normalized.layer()), Map.of("shape", intsToList(s.toArray())), Map.of());
+        long[] dims = new long[s.rank() - 1];
+        Arrays.fill(dims, 1);
+        dims[0] = c;
+        Shape ds = Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+        Data sc = m.emit("/scale", "constant", List.of(), Map.of("shape", longsToList(dims)), Map.of("value", Tensor.of(ds, perChannel[0])));
+        Data scaled = m.emit("/scaled", "mul", List.of(back.layer(), sc.layer()), Map.of(), Map.of());
+        Data b = m.emit("/bias", "constant", List.of(), Map.of("shape", longsToList(dims)), Map.of("value", Tensor.of(ds, perChannel[1])));
+        m.set(0, m.emit("", "add", List.of(scaled.layer(), b.layer()), Map.of(), Map.of()));
     }
 
     /** The identity at inference; training_mode=true (opset 12+) is refused, and so is a mask output something reads. */

@@ -69,7 +69,10 @@ final class Spatial1d {
             liftResizeInputs(m, x, lifted, bound);
         } else if (pad && m.opset >= 11) { // Pad's pads (an input from opset 11) span every axis: [n, c, l] begins, then ends
             lifted.setInput(1, LIFTED + "pads");
-            bound.put(LIFTED + "pads", Const.vector(padsOfEveryAxis(m.konst(1, "pads").longs(), x)));
+            bound.put(LIFTED + "pads", Const.vector(padsOfEveryAxis(Lowering.pads(m, 3), x)));
+            if (node.getInputCount() > 3) {
+                lifted.setInput(3, ""); // opset 18's axes: the lifted pads span every axis
+            }
         } else if (!pad && m.in(1) instanceof Const w) { // Conv's and ConvTranspose's weight; one computed from the data is refused by the 2-D lowering
             if (w.rank() != 3) {
                 throw refuse("the weight W has dims " + str(w.dims()) + "; a 1-D convolution (input " + x.shape() + ") takes a 3-D weight (M, C/group, k)");

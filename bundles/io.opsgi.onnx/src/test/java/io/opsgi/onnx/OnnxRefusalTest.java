@@ -155,9 +155,9 @@ class OnnxRefusalTest {
     }
 
     @Test
-    void opsets_outside_9_to_17_and_foreign_domains_are_refused() throws IOException {
-        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opset(8)), "opset 8 is not supported", "9 to 17");
-        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opset(18)), "opset 18 is not supported");
+    void opsets_outside_9_to_18_and_foreign_domains_are_refused() throws IOException {
+        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opset(8)), "opset 8 is not supported", "9 to 18");
+        assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opset(19)), "opset 19 is not supported");
         assertProblem(refused(graph(1, 2).node("Relu", List.of("x"), List.of("y")).opsetDomain("com.microsoft")), "no opset of the default ONNX domain");
         Graphs g = graph(1, 2).node(io.opsgi.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("FusedConv").setDomain("com.microsoft").setName("f")
                 .addInput("x").addOutput("y").build());
