@@ -345,7 +345,8 @@ final class Lowering {
         Map<String, Object> a = new LinkedHashMap<>();
         if (type.equals("lp_pool2d")) {
             // opset 18 gave LpPool ceil_mode and dilations; opsgi's lp_pool2d (PyTorch's) has neither
-            if (ceil || d[0] != 1 || d[1] != 1 || pair(m, "dilations", 1)[0] != 1 || pair(m, "dilations", 1)[1] != 1) {
+            int[] dl = pair(m, "dilations", 1);
+            if (ceil || dl[0] != 1 || dl[1] != 1) {
                 throw refuse("ceil_mode=" + m.attrInt("ceil_mode", 0) + ", dilations=" + str(m.attrInts("dilations"))
                         + "; opsgi's LpPool takes neither (PyTorch's lp_pool2d)");
             }
@@ -576,35 +577,67 @@ final class Lowering {
      * order. A unit scale and a zero B (exact identities, up to the sign of a zero) are left out.
      */
     static void instanceNorm(Importer m) {
+        Data x = channelsAndMore(m);
+        int r = x.shape().rank(), c = x.shape().dim(1);
+        float[] scale = params(m, 1, "scale", c, "one per channel of " + x.shape()), bias = params(m, 2, "B", c, "one per channel of " + x.shape());
+        Statistics st = statistics(m, x, 2, r - 1, m.attrFloat("epsilon", 1e-5f));
+        Data y = m.emit(identity(scale, bias) ? "" : "/normalized", "mul", List.of(st.deviation().layer(), st.invStdDev().layer()), Map.of(), Map.of());
+        m.set(0, channelAffine(m, y, scale, bias));
+    }
+
+    /** Input 0 of a normalization over channels and what follows them: (N, C, D1, ...), at least one axis after C. */
+    private static Data channelsAndMore(Importer m) {
         Data x = m.data(0);
-        int r = x.shape().rank();
-        if (r < 3) {
+        if (x.shape().rank() < 3) {
             throw refuse("the input has shape " + x.shape() + "; expected (N, C, D1, ...) with at least one axis after the channels");
         }
-        int c = x.shape().dim(1);
-        Const scale = m.konst(1, "scale"), bias = m.konst(2, "B");
-        for (Const t : List.of(scale, bias)) {
-            String what = t == scale ? "scale" : "B";
-            requireFloat(t, "the " + what);
-            if (t.rank() != 1 || t.size() != c) {
-                throw refuse("the " + what + " has dims " + str(t.dims()) + ", expected [" + c + "] (one per channel of " + x.shape() + ")");
+        return x;
+    }
+
+    /** Input {@code i}, a float32 constant of {@code count} values ({@code which} says whose), as floats. */
+    private static float[] params(Importer m, int i, String name, long count, String which) {
+        Const t = m.konst(i, name);
+        requireFloat(t, "the " + name);
+        if (t.rank() != 1 || t.size() != count) {
+            throw refuse("the " + name + " has dims " + str(t.dims()) + ", expected [" + count + "] (" + which + ")");
+        }
+        return t.floats();
+    }
+
+    /** Whether y * scale + bias is y: every scale exactly 1 and every bias exactly 0 (exact, up to the sign of a zero). */
+    private static boolean identity(float[] scale, float[] bias) {
+        return all(scale, 1f) && all(bias, 0f);
+    }
+
+    /** Whether every value has the bits of {@code x}. */
+    private static boolean all(float[] values, float x) {
+        for (float v : values) {
+            if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(x)) {
+                return false;
             }
         }
-        Statistics st = statistics(m, x, 2, r - 1, m.attrFloat("epsilon", 1e-5f));
+        return true;
+    }
+
+    /**
+     * y * scale + bias with one value per channel (dim 1 of y), as (C, 1, ...) constants broadcast over the rest; a unit
+     * scale or a zero bias left out, the last layer named as the node (y itself when both are left out).
+     */
+    private static Data channelAffine(Importer m, Data y, float[] scale, float[] bias) {
+        long[] dims = new long[y.shape().rank() - 1];
+        Arrays.fill(dims, 1);
+        dims[0] = scale.length;
+        Shape shape = Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
         boolean unitScale = all(scale, 1f), zeroBias = all(bias, 0f);
-        Data y = m.emit(unitScale && zeroBias ? "" : "/normalized", "mul", List.of(st.deviation().layer(), st.invStdDev().layer()), Map.of(), Map.of());
-        long[] perChannel = new long[r - 1];
-        Arrays.fill(perChannel, 1);
-        perChannel[0] = c;
         if (!unitScale) {
-            Data s = m.emit("/scale", "constant", List.of(), Map.of("shape", longsToList(perChannel)), Map.of("value", scale.reshaped(perChannel).tensor()));
-            y = m.emit(zeroBias ? "" : "/scaled", "mul", List.of(y.layer(), s.layer()), Map.of(), Map.of());
+            Data sc = m.emit("/scale", "constant", List.of(), Map.of("shape", longsToList(dims)), Map.of("value", Tensor.of(shape, scale)));
+            y = m.emit(zeroBias ? "" : "/scaled", "mul", List.of(y.layer(), sc.layer()), Map.of(), Map.of());
         }
         if (!zeroBias) {
-            Data b = m.emit("/B", "constant", List.of(), Map.of("shape", longsToList(perChannel)), Map.of("value", bias.reshaped(perChannel).tensor()));
+            Data b = m.emit("/bias", "constant", List.of(), Map.of("shape", longsToList(dims)), Map.of("value", Tensor.of(shape, bias)));
             y = m.emit("", "add", List.of(y.layer(), b.layer()), Map.of(), Map.of());
         }
-        m.set(0, y);
+        return y;
     }
 
     /**
@@ -616,11 +649,8 @@ final class Lowering {
      * here).
      */
     static void lrn(Importer m) {
-        Data x = m.data(0);
+        Data x = channelsAndMore(m);
         Shape s = x.shape();
-        if (s.rank() < 3) {
-            throw refuse("the input has shape " + s + "; expected (N, C, D1, ...)");
-        }
         long size = m.attrInt("size", -1);
         if (size < 1) {
             throw refuse(size == -1 ? "size is required" : "size=" + size + " must be at least 1");
@@ -646,15 +676,6 @@ final class Lowering {
         Data shifted = m.emit("/shifted", "add", List.of(scaled.layer(), scalarConstant(m, "/bias", bias).layer()), Map.of(), Map.of());
         Data denominator = m.emit("/denominator", "pow", List.of(shifted.layer(), scalarConstant(m, "/beta", beta).layer()), Map.of(), Map.of());
         m.set(0, m.emit("", "div", List.of(x.layer(), denominator.layer()), Map.of(), Map.of()));
-    }
-
-    private static boolean all(Const c, float v) {
-        for (int i = 0; i < c.size(); i++) {
-            if (Float.floatToRawIntBits((float) c.get(i)) != Float.floatToRawIntBits(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Data scalarConstant(Importer m, String suffix, float v) {
@@ -1501,41 +1522,26 @@ final class Lowering {
      * per-group scale and bias broadcast to their channels, as PyTorch's GroupNorm computes with one value per channel.
      */
     static void groupNorm(Importer m) {
-        Data x = m.data(0);
+        Data x = channelsAndMore(m);
         Shape s = x.shape();
-        if (s.rank() < 3) {
-            throw refuse("the input has shape " + s + "; expected (N, C, D1, ...)");
-        }
         long groups = m.attrInt("num_groups", -1);
         int c = s.dim(1);
         if (groups < 1 || c % groups != 0) {
             throw refuse(groups == -1 ? "num_groups is required" : "num_groups=" + groups + " does not divide the " + c + " channels of " + s);
         }
-        Const scale = m.konst(1, "scale"), bias = m.konst(2, "bias");
+        float[] scale = params(m, 1, "scale", groups, "one per group, opset 18"), bias = params(m, 2, "bias", groups, "one per group, opset 18");
         float[][] perChannel = new float[2][c];
-        for (int k = 0; k < 2; k++) {
-            Const t = k == 0 ? scale : bias;
-            requireFloat(t, "the " + (k == 0 ? "scale" : "bias"));
-            if (t.rank() != 1 || t.size() != groups) {
-                throw refuse("the " + (k == 0 ? "scale" : "bias") + " has dims " + str(t.dims()) + ", expected [" + groups + "] (one per group, opset 18)");
-            }
-            for (int ch = 0; ch < c; ch++) {
-                perChannel[k][ch] = t.floats()[(int) (ch / (c / groups))];
-            }
+        for (int ch = 0; ch < c; ch++) {
+            perChannel[0][ch] = scale[(int) (ch / (c / groups))];
+            perChannel[1][ch] = bias[(int) (ch / (c / groups))];
         }
         long rest = Dims.product(s, 1, s.rank()) / groups;
         Data grouped = m.emit("/grouped", "reshape", List.of(x.layer()), Map.of("shape", longsToList(s.dim(0), groups, rest)), Map.of());
         Statistics st = statistics(m, grouped, 2, 2, m.attrFloat("epsilon", 1e-5f));
         Data normalized = m.emit("/normalized", "mul", List.of(st.deviation().layer(), st.invStdDev().layer()), Map.of(), Map.of());
-        Data back = m.emit("/ungrouped", "reshape", List.of(normalized.layer()), Map.of("shape", intsToList(s.toArray())), Map.of());
-        long[] dims = new long[s.rank() - 1];
-        Arrays.fill(dims, 1);
-        dims[0] = c;
-        Shape ds = Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
-        Data sc = m.emit("/scale", "constant", List.of(), Map.of("shape", longsToList(dims)), Map.of("value", Tensor.of(ds, perChannel[0])));
-        Data scaled = m.emit("/scaled", "mul", List.of(back.layer(), sc.layer()), Map.of(), Map.of());
-        Data b = m.emit("/bias", "constant", List.of(), Map.of("shape", longsToList(dims)), Map.of("value", Tensor.of(ds, perChannel[1])));
-        m.set(0, m.emit("", "add", List.of(scaled.layer(), b.layer()), Map.of(), Map.of()));
+        Data back = m.emit(identity(scale, bias) ? "" : "/ungrouped", "reshape", List.of(normalized.layer()), Map.of("shape", intsToList(s.toArray())),
+                Map.of());
+        m.set(0, channelAffine(m, back, perChannel[0], perChannel[1]));
     }
 
     /** The identity at inference; training_mode=true (opset 12+) is refused, and so is a mask output something reads. */

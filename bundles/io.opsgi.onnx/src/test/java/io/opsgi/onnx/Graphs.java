@@ -10,6 +10,12 @@ import io.opsgi.onnx.proto.Onnx.TensorProto;
 import io.opsgi.onnx.proto.Onnx.TensorShapeProto;
 import io.opsgi.onnx.proto.Onnx.TypeProto;
 import io.opsgi.onnx.proto.Onnx.ValueInfoProto;
+import io.opsgi.net.ClasspathKernelSource;
+import io.opsgi.net.Network;
+import io.opsgi.net.NetworkRunner;
+import io.opsgi.net.Weights;
+import io.opsgi.tensor.Shape;
+import io.opsgi.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** Small ONNX graphs written with the generated protobuf classes, for the tests. */
 final class Graphs {
@@ -139,5 +146,21 @@ final class Graphs {
         Path f = dir.resolve(name + ".onnx");
         Files.write(f, model().toByteArray());
         return f;
+    }
+
+    /** The graph written to {@code dir}, imported for x's shape, planned and run on the test classpath's kernels: its first output. */
+    Tensor run(Path dir, Tensor x) throws IOException {
+        Network net = Network.plan(OnnxModel.read(write(dir, "m"), x.shape()).description());
+        return new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
+    }
+
+    /** A tensor of uniform values in [lo, hi), the same for the same seed. */
+    static Tensor random(long seed, double lo, double hi, int... dims) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[Shape.of(dims).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (lo + r.nextDouble() * (hi - lo));
+        }
+        return Tensor.wrap(Shape.of(dims), v);
     }
 }

@@ -7,16 +7,11 @@ import static io.opsgi.onnx.Graphs.longs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opsgi.net.ClasspathKernelSource;
-import io.opsgi.net.Network;
-import io.opsgi.net.NetworkRunner;
-import io.opsgi.net.Weights;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,23 +24,13 @@ class OnnxBroadcastOpsTest {
     Path dir;
 
     private Tensor run(Graphs g, Tensor x) throws IOException {
-        Network net = Network.plan(OnnxModel.read(g.write(dir, "m"), x.shape()).description());
-        return new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
-    }
-
-    private static Tensor random(long seed, double lo, double hi, int... dims) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[Shape.of(dims).size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (lo + r.nextDouble() * (hi - lo));
-        }
-        return Tensor.wrap(Shape.of(dims), v);
+        return g.run(dir, x);
     }
 
     /** A slope [3, 1, 5] on x [3, 4, 5]: expanded along the middle dimension inside its span; bit-exact (one multiply or a copy). */
     @Test
     void preluSlopeWithASizeOneDimensionInsideItsSpan() throws IOException {
-        Tensor slope = random(1, -2, 2, 3, 1, 5), x = random(2, -3, 3, 3, 4, 5);
+        Tensor slope = Graphs.random(1, -2, 2, 3, 1, 5), x = Graphs.random(2, -3, 3, 3, 4, 5);
         Tensor y = run(graph(3, 4, 5).node("PRelu", List.of("x", "s"), List.of("y")).init(floats("s", new long[] {3, 1, 5}, slope.buffer())), x);
         assertEquals(x.shape(), y.shape());
         for (int i = 0; i < 3; i++) {
@@ -61,7 +46,7 @@ class OnnxBroadcastOpsTest {
     /** An exponent computed from the data (x ** x, x in (0.1, 3)): within 1 ulp of the rounded power (Java's Math.pow agrees with C's away from |x| = 1). */
     @Test
     void powWithAnExponentFromTheData() throws IOException {
-        Tensor x = random(3, 0.1, 3, 2, 3, 4);
+        Tensor x = Graphs.random(3, 0.1, 3, 2, 3, 4);
         Tensor y = run(graph(2, 3, 4).node("Pow", List.of("x", "x"), List.of("y")), x);
         for (int i = 0; i < x.size(); i++) {
             float v = x.getFlat(i), want = (float) Math.pow(v, v);
@@ -75,7 +60,7 @@ class OnnxBroadcastOpsTest {
      */
     @Test
     void expandOfDataAndOfAConstantAndTile() throws IOException {
-        Tensor x = random(4, -3, 3, 2, 1, 3);
+        Tensor x = Graphs.random(4, -3, 3, 2, 1, 3);
         Tensor y = run(graph(2, 1, 3)
                 .node("Expand", List.of("x", "to3"), List.of("a"))
                 .node("Expand", List.of("c", "to2"), List.of("b"))
@@ -102,7 +87,7 @@ class OnnxBroadcastOpsTest {
      */
     @Test
     void gatherOfAnyIndicesAndSlicesWithStepsOfData() throws IOException {
-        Tensor x = random(5, -3, 3, 2, 4, 3, 5);
+        Tensor x = Graphs.random(5, -3, 3, 2, 4, 3, 5);
         Tensor y = run(graph(2, 4, 3, 5)
                 .node("Gather", List.of("x", "picks"), List.of("g"), attr("axis", 1L))
                 .node("Slice", List.of("g", "starts", "ends", "axes", "steps"), List.of("y"))

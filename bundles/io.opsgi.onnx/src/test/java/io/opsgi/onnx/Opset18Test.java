@@ -8,16 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opsgi.net.ClasspathKernelSource;
-import io.opsgi.net.Network;
-import io.opsgi.net.NetworkRunner;
-import io.opsgi.net.Weights;
 import io.opsgi.tensor.Shape;
 import io.opsgi.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +27,11 @@ class Opset18Test {
     Path dir;
 
     private Tensor run(Graphs g, Tensor x) throws IOException {
-        Network net = Network.plan(OnnxModel.read(g.opset(18).write(dir, "m"), x.shape()).description());
-        return new NetworkRunner(new ClasspathKernelSource()).run(net, Weights.load(net), x).output();
+        return g.opset(18).run(dir, x);
     }
 
     private static Tensor random(long seed, int... dims) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[Shape.of(dims).size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextDouble() * 6 - 3);
-        }
-        return Tensor.wrap(Shape.of(dims), v);
+        return Graphs.random(seed, -3, 3, dims);
     }
 
     @Test
