@@ -220,7 +220,7 @@ final class Folding {
             String suffix = ax == last ? "" : "/axis" + ax;
             long[] out = Arrays.stream(y.shape().toArray()).asLongStream().toArray();
             out[ax] = count[ax];
-            if (step[ax] == 1) {
+            if (step[ax] == 1 || count[ax] == 1) { // one element is a crop whatever the step
                 y = crop(m, y, ax, lo[ax], lo[ax] + count[ax], out, suffix);
             } else if (step[ax] > 1) {
                 y = strided(m, y, ax, lo[ax], step[ax], count[ax], out, suffix);

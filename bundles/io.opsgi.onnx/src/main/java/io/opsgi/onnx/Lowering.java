@@ -471,12 +471,10 @@ final class Lowering {
             int first = (int) axes[0], last = (int) axes[axes.length - 1];
             if (last - first != axes.length - 1) { // not one run: the kept axes first, the reduced ones after them
                 int[] perm = new int[s.rank()];
-                int[] dims = new int[s.rank()];
                 int at = 0;
                 for (int pass = 0; pass < 2; pass++) {
                     for (int d = 0; d < s.rank(); d++) {
                         if (reduced[d] == (pass == 1)) {
-                            dims[at] = s.dim(d);
                             perm[at++] = d;
                         }
                     }
