@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The binary element-wise contracts {@code add}, {@code sub}, {@code mul}, {@code div} and {@code pow}
- * ({@code torch.add/sub/mul/div/pow(input, other)}, alpha 1, true division, pow as {@link Pow#of}) with
+ * The binary element-wise contracts {@code add}, {@code sub}, {@code mul}, {@code div}, {@code pow}, {@code maximum} and
+ * {@code minimum} ({@code torch.add/sub/mul/div/pow/maximum/minimum(input, other)}, alpha 1, true division, pow as
+ * {@link Pow#of}) with
  * torch's broadcasting: one {@link BinaryKernel} family, one shape rule, one schema each.
  */
 public final class Binary {
@@ -83,7 +84,7 @@ public final class Binary {
     private static final List<OpSchema> SCHEMAS = new ArrayList<>();
 
     static {
-        for (BinaryOp op : BinaryOp.values()) { // maximum and minimum: a selection, exact like one rounding
+        for (BinaryOp op : BinaryOp.values()) {
             Operator o = new OperatorSpec(op.op(), BinaryKernel.class, List.of("input", "other"), (kernel, attrs, in) ->
                     Map.of("output", apply((BinaryKernel) kernel, op, Operators.required(op.op(), in, "input"), Operators.required(op.op(), in, "other"))));
             OPERATORS.add(o);
@@ -92,7 +93,7 @@ public final class Binary {
     }
 
     /*
-     * One correctly rounded operation per element: bit-exact on PyTorch's inputs (measured: torch
+     * One correctly rounded operation per element (maximum and minimum a selection, exact): bit-exact on PyTorch's inputs (measured: torch
      * 1.13's CPU add/sub/mul/div equal numpy's float32 a op b bit for bit, also with a 0-d, a (C,1,1)
      * or a (W,) operand; div is a true division there, not a * (1/b)). In a network the two inputs
      * already differ from PyTorch's and the result is rounded once more: one unit of depth.
