@@ -5,6 +5,7 @@ import io.opsgi.net.Fusion.Group;
 import io.opsgi.net.NetworkRunner.KernelSource;
 import io.opsgi.net.NetworkRunner.LayerRun;
 import io.opsgi.op.BatchNorm;
+import io.opsgi.op.BlockedMaxPool2d;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Concat;
 import io.opsgi.op.Conv2dKernel;
@@ -12,7 +13,10 @@ import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
 import io.opsgi.op.IntraOp;
 import io.opsgi.op.Kernel;
+import io.opsgi.op.MaxPool2d;
+import io.opsgi.op.MaxPool2dKernel;
 import io.opsgi.op.Operators;
+import io.opsgi.op.PoolGeometry;
 import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import io.opsgi.runtime.KernelDescriptor;
@@ -172,7 +176,7 @@ public final class ExecutionPlan {
             int[] in = g.reads().stream().mapToInt(ids::get).toArray();
             int value = ids.get(g.last().name());
             Step step;
-            if (g.geometry() != null || copiesInto(g, options)) {
+            if (g.geometry() != null || copiesInto(g, options) || poolsInto(g, options)) {
                 int size = g.last().outputShape().size();
                 int slot = -1;
                 if (!isOutput.contains(value)) { // an output gets a fresh array per run: a later step must not overwrite it
@@ -183,7 +187,8 @@ public final class ExecutionPlan {
                         slotSizes.add(size);
                     }
                 }
-                step = g.geometry() != null ? new ConvStep(g, in, value, slot, weights, folder) : new ConcatStep(g.head(), in, value, slot);
+                step = g.geometry() != null ? new ConvStep(g, in, value, slot, weights, folder)
+                        : poolsInto(g, options) ? new PoolStep(g.head(), in, value, slot) : new ConcatStep(g.head(), in, value, slot);
             } else {
                 step = new LayerStep(g.head(), in, value, weights == null ? Map.of() : weights.of(g.head().name()));
             }
@@ -204,6 +209,15 @@ public final class ExecutionPlan {
      */
     private static boolean copiesInto(Group g, Options options) {
         return options.fuse() && g.geometry() == null && Concat.OP.equals(g.head().type()) && g.head().outputShape().rank() >= 1;
+    }
+
+    /**
+     * Whether a layer is a max pool run by a step of the plan ({@link PoolStep}: its geometry resolved once, its output in
+     * a buffer of the plan, its layout kept blocked where its kernel can): fused plans only, 2-D pools of rank-3 or rank-4
+     * inputs.
+     */
+    private static boolean poolsInto(Group g, Options options) {
+        return options.fuse() && g.geometry() == null && MaxPool2d.OP.equals(g.head().type()) && g.head().outputShape().size() > 0;
     }
 
     /** The steps {@code net} would run in, from its structure alone (no weight is read): what the summary shows. */
@@ -242,14 +256,15 @@ public final class ExecutionPlan {
             long start = System.nanoTime();
             float[][] slotSet = slots;
             if (options.fuse() && options.keepLayouts()) {
-                KernelLease<? extends Kernel> conv = null;
+                KernelLease<? extends Kernel> conv = null, pool = null;
                 for (Step s : steps) {
-                    if (s instanceof ConvStep) {
+                    if (s instanceof ConvStep && conv == null) {
                         conv = leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
-                        break;
+                    } else if (s instanceof PoolStep && pool == null) {
+                        pool = leases.computeIfAbsent(s.op(), op -> kernels.lease(op, Operators.get(op).kernelType()));
                     }
                 }
-                k = conv == null ? null : keptLayouts(conv);
+                k = conv == null ? null : keptLayouts(conv, pool);
                 blocked = k == null ? null : k.take();
             }
             KeptLayouts keptSet = k;
@@ -306,23 +321,29 @@ public final class ExecutionPlan {
         if (k != null && s instanceof ConcatStep c && k.written(c.value) != null) {
             return c.runBlocked(k, blocked);
         }
+        if (k != null && s instanceof PoolStep p && k.written(p.value) != null) {
+            return p.runBlocked(lease, k, blocked, i, kept);
+        }
         return s.run(lease, v, slots);
     }
 
     /**
-     * The kept layouts for the kernels this run's conv lease holds: decided again (every conv step prepared on those
-     * kernels first) when they changed since the last decision, or after a prepared run failed.
+     * The kept layouts for the kernels this run's conv and max pool leases hold ({@code poolLease} null: no pool step):
+     * decided again (every conv step prepared, every pool step's blocked entry point made on those kernels first) when
+     * they changed since the last decision, or after a prepared or blocked run failed.
      */
     @SuppressWarnings("unchecked")
-    private KeptLayouts keptLayouts(KernelLease<? extends Kernel> lease) {
+    private KeptLayouts keptLayouts(KernelLease<? extends Kernel> lease, KernelLease<? extends Kernel> poolLease) {
         KernelLease<Conv2dKernel> conv = (KernelLease<Conv2dKernel>) lease;
-        Object key = conv.kernelsKey();
+        KernelLease<MaxPool2dKernel> pool = (KernelLease<MaxPool2dKernel>) poolLease;
+        Object key = pool == null ? conv.kernelsKey() : List.of(conv.kernelsKey(), pool.kernelsKey());
         KeptLayouts k = kept.get();
         if (k != null && k.kernelsKey.equals(key)) {
             return k;
         }
         List<KeptLayouts.ConvUse> convs = new ArrayList<>();
         List<KeptLayouts.ConcatUse> concats = new ArrayList<>();
+        List<KeptLayouts.PoolUse> pools = new ArrayList<>();
         List<List<Integer>> readers = new ArrayList<>();
         for (int v = 0; v < values; v++) {
             readers.add(new ArrayList<>());
@@ -340,13 +361,15 @@ public final class ExecutionPlan {
             } else if (s instanceof ConcatStep c && c.channelConcat()) {
                 int[] channels = c.layer.inputShapes().stream().mapToInt(x -> x.dim(1)).toArray();
                 concats.add(new KeptLayouts.ConcatUse(i, c.in, channels, c.value, c.outputShape()));
+            } else if (s instanceof PoolStep p) {
+                pools.add(new KeptLayouts.PoolUse(i, p.blocked(pool), p.in[0], p.value, p.outputShape()));
             }
         }
         boolean[] outputs = new boolean[values];
         for (int o : outputValues) {
             outputs[o] = true;
         }
-        k = KeptLayouts.decide(key, steps.size(), values, convs, concats, readers, outputs, skew);
+        k = KeptLayouts.decide(key, steps.size(), values, convs, concats, pools, readers, outputs, skew);
         kept.set(k);
         return k;
     }
@@ -415,10 +438,10 @@ public final class ExecutionPlan {
 
     /**
      * The layout of a step's output: as decided for the kernels of the last run, or before any run (the summary, which
-     * runs no kernel) whether the structure allows keeping it blocked: a conv step whose readers are all conv steps.
+     * runs no kernel) whether the structure allows keeping it blocked: a step whose readers are all conv, pool or channel concat steps.
      */
     private String describeLayout(Step s) {
-        if (!(s instanceof ConvStep || s instanceof ConcatStep c && c.channelConcat()) || !options.fuse() || !options.keepLayouts()
+        if (!(s instanceof ConvStep || s instanceof PoolStep || s instanceof ConcatStep c && c.channelConcat()) || !options.fuse() || !options.keepLayouts()
                 || java.util.Arrays.stream(outputValues).anyMatch(o -> o == s.value)) {
             return "NCHW";
         }
@@ -431,7 +454,7 @@ public final class ExecutionPlan {
         for (Step r : steps) {
             for (int v : r.in) {
                 if (v == s.value) {
-                    if (!(r instanceof ConvStep || r instanceof ConcatStep c && c.channelConcat())) {
+                    if (!(r instanceof ConvStep || r instanceof PoolStep || r instanceof ConcatStep c && c.channelConcat())) {
                         return "NCHW";
                     }
                     readers = true;
@@ -649,6 +672,112 @@ public final class ExecutionPlan {
         @Override
         String describeCall() {
             return "- (copy into the plan's buffer)";
+        }
+
+        @Override
+        Shape outputShape() {
+            return layer.outputShape();
+        }
+
+        @Override
+        String describeBuffer() {
+            return slot < 0 ? "new (network output)" : "#" + slot;
+        }
+    }
+
+    /**
+     * A max pool into a buffer of the plan, values only, its geometry resolved once; with kept layouts, on its kernel's
+     * blocked entry point ({@link MaxPool2dKernel#blocked}), made per set of serving kernels as a conv step prepares.
+     * A geometry with windows that miss the input (ONNX's form: their values are set after the kernel) stays NCHW.
+     */
+    private static final class PoolStep extends Step {
+        private final PlannedLayer layer;
+        private final PoolGeometry g;
+        /** The blocked entry point and the lease kernels key it was made under (its pool null: none). */
+        private final AtomicReference<Blocked> blocked = new AtomicReference<>();
+
+        private record Blocked(Object kernelsKey, BlockedMaxPool2d pool, KernelDescriptor madeBy) {
+        }
+
+        PoolStep(PlannedLayer layer, int[] in, int value, int slot) {
+            super(in, value, slot);
+            this.layer = layer;
+            this.g = MaxPool2d.geometry(layer.inputShapes().get(0), MaxPool2d.attrs(layer.spec().attrs()));
+        }
+
+        @Override
+        PlannedLayer head() {
+            return layer;
+        }
+
+        @Override
+        String op() {
+            return layer.op();
+        }
+
+        @Override
+        Tensor run(KernelLease<? extends Kernel> lease, Tensor[] values, float[][] slots) {
+            float[] y = slot >= 0 ? slots[slot] : new float[layer.outputShape().size()];
+            MaxPool2d.valuesInto((MaxPool2dKernel) lease.kernel(), g, values[in[0]].buffer(), y);
+            return Tensor.wrap(layer.outputShape(), y);
+        }
+
+        /** The blocked entry point of the lease's kernels for this geometry (made again when they changed), or null. */
+        BlockedMaxPool2d blocked(KernelLease<MaxPool2dKernel> lease) {
+            if (lease == null || MaxPool2d.hasEmptyWindows(g)) {
+                return null;
+            }
+            Object key = lease.kernelsKey();
+            Blocked b = blocked.get();
+            if (b == null || !b.kernelsKey().equals(key)) {
+                BlockedMaxPool2d made = lease.kernel().blocked(g);
+                b = new Blocked(key, made, lease.servedBy());
+                blocked.set(b);
+            }
+            return b.pool();
+        }
+
+        /**
+         * The pool of a kept input into a kept output on the entry point the decision was made with. If it throws, the
+         * step answers through the plain call on the lease's chain (the input converted to NCHW, the output back to
+         * blocks) and the layouts are decided again next run.
+         */
+        Tensor runBlocked(KernelLease<? extends Kernel> lease, KeptLayouts k, float[][] buffers, int index, AtomicReference<KeptLayouts> decided) {
+            ChannelBlocks xl = k.read(in[0]), yl = k.written(value);
+            float[] x = buffers[in[0]], y = buffers[value];
+            try {
+                k.pools[index].run(x, xl, y, yl);
+            } catch (RuntimeException e) {
+                decided.compareAndSet(k, null);
+                blocked.set(null);
+                float[] xn = new float[g.n() * g.c() * g.h() * g.w()], yn = new float[g.n() * g.c() * g.oh() * g.ow()];
+                xl.toNchw(g.n(), g.c(), g.h(), g.w(), x, xn);
+                MaxPool2d.valuesInto((MaxPool2dKernel) lease.kernel(), g, xn, yn);
+                yl.fromNchw(g.n(), g.c(), g.oh(), g.ow(), yn, y);
+            }
+            return null;
+        }
+
+        @Override
+        KernelDescriptor servedBy(KernelLease<? extends Kernel> lease) {
+            Blocked b = blocked.get();
+            return b == null || b.pool() == null ? lease.servedBy() : b.madeBy();
+        }
+
+        @Override
+        Object madeBy() {
+            Blocked b = blocked.get();
+            return b == null ? null : b.pool();
+        }
+
+        @Override
+        String describeLayers() {
+            return layer.name() + " (" + layer.type() + ")";
+        }
+
+        @Override
+        String describeCall() {
+            return "max_pool2d, values only";
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.opsgi.net;
 
+import io.opsgi.op.BlockedMaxPool2d;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
@@ -35,15 +36,19 @@ final class KeptLayouts {
     final Object kernelsKey;
     /** Per step index: the prepared conv it runs (null: not a conv step). */
     final PreparedConv2d[] prepared;
+    /** Per step index: the blocked pool it runs when its values are kept (null: not a pool step, or no blocked entry point). */
+    final BlockedMaxPool2d[] pools;
     /** Per value: the layout its producer writes and the layout its readers read (null: NCHW); equal unless a test skews them. */
     private final ChannelBlocks[] written, read;
     /** Per value: its buffer in a set ({@code -1}: not blocked); per buffer: its size. */
     private final int[] bufferOf, bufferSizes;
     private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
 
-    private KeptLayouts(Object kernelsKey, PreparedConv2d[] prepared, ChannelBlocks[] written, ChannelBlocks[] read, int[] bufferOf, int[] bufferSizes) {
+    private KeptLayouts(Object kernelsKey, PreparedConv2d[] prepared, BlockedMaxPool2d[] pools, ChannelBlocks[] written, ChannelBlocks[] read,
+            int[] bufferOf, int[] bufferSizes) {
         this.kernelsKey = kernelsKey;
         this.prepared = prepared;
+        this.pools = pools;
         this.written = written;
         this.read = read;
         this.bufferOf = bufferOf;
@@ -59,25 +64,36 @@ final class KeptLayouts {
     }
 
     /**
-     * Decides the layouts. {@code readers[v]}: for value v, the steps reading it ({@code convs} and {@code concats} by
-     * step index; a reader that is neither is absent from both); the network's outputs ({@code outputs[v]}) stay NCHW. {@code skew} maps the
-     * layout a value's producer is told to write (identity in the product; tests make a wrong hand-off with it).
-     *
-     * <p>A value is kept blocked when its producer writes blocks (a conv whose prepared conv does, or a channel concat
-     * of kept values of one owner) and every reader reads them (a conv reading blocks of that owner, or such a concat).
-     * A concat's inputs and output share one layout, so their zero columns are the widest any reader of any of them
-     * needs, and the concat copies whole blocks.
+     * A max_pool2d step as this decision sees it: the kernel's blocked entry point for its geometry (null: none), the
+     * value it reads, its output. Kept blocked, it reads and writes channel blocks of one owner, so its input and its
+     * output are kept together or not at all.
      */
-    static KeptLayouts decide(Object kernelsKey, int steps, int values, List<ConvUse> convs, List<ConcatUse> concats, List<List<Integer>> readers,
-            boolean[] outputs, UnaryOperator<ChannelBlocks> skew) {
+    record PoolUse(int step, BlockedMaxPool2d pool, int x, int value, Shape output) {
+    }
+
+    /**
+     * Decides the layouts. {@code readers[v]}: for value v, the steps reading it ({@code convs}, {@code concats} and
+     * {@code pools} by step index; a reader that is none of them is absent from all); the network's outputs
+     * ({@code outputs[v]}) stay NCHW. {@code skew} maps the layout a value's producer is told to write (identity in the
+     * product; tests make a wrong hand-off with it).
+     *
+     * <p>A value is kept blocked when its producer writes blocks (a conv whose prepared conv does, a channel concat of
+     * kept values of one owner, a pool with a blocked entry point of its input's owner) and every reader reads them (a
+     * conv reading blocks of that owner, or such a concat or pool). A concat's inputs and output share one layout, so
+     * their zero columns are the widest any reader of any of them needs, and the concat copies whole blocks; a pool's
+     * input and output have their own (it reads only the input's real columns).
+     */
+    static KeptLayouts decide(Object kernelsKey, int steps, int values, List<ConvUse> convs, List<ConcatUse> concats, List<PoolUse> pools,
+            List<List<Integer>> readers, boolean[] outputs, UnaryOperator<ChannelBlocks> skew) {
         PreparedConv2d[] prepared = new PreparedConv2d[steps];
+        BlockedMaxPool2d[] pooled = new BlockedMaxPool2d[steps];
         ConvUse[] byStep = new ConvUse[steps];
-        ConcatUse[] concatAt = new ConcatUse[steps];
+        int[][] madeFrom = new int[values][];
+        boolean[] joins = new boolean[steps];
         for (ConvUse c : convs) {
             prepared[c.step()] = c.conv();
             byStep[c.step()] = c;
         }
-        concats.forEach(c -> concatAt[c.step()] = c);
         Shape[] shapes = new Shape[values];
         Object[] owner = new Object[values];
         int[] lanes = new int[values];
@@ -88,28 +104,54 @@ final class KeptLayouts {
                 lanes[c.value()] = p.lanes();
             }
         }
-        for (ConcatUse c : concats) { // in step order: a concat's inputs are decided before it
-            shapes[c.value()] = c.output();
-            Object o = owner[c.inputs()[0]];
-            boolean joins = !outputs[c.value()] && c.output().rank() == 4 && o != null;
-            for (int i = 0; joins && i < c.inputs().length; i++) {
-                int in = c.inputs()[i];
-                joins = o.equals(owner[in]) && lanes[in] == lanes[c.inputs()[0]] && (i == c.inputs().length - 1 || c.channels()[i] % lanes[in] == 0);
+        ConcatUse[] concatAt = new ConcatUse[steps];
+        PoolUse[] poolAt = new PoolUse[steps];
+        concats.forEach(c -> concatAt[c.step()] = c);
+        pools.forEach(p -> poolAt[p.step()] = p);
+        for (int step = 0; step < steps; step++) { // in step order: a concat's or a pool's inputs are decided before it
+            int[] inputs;
+            int value;
+            boolean takes;
+            if (concatAt[step] != null) {
+                ConcatUse c = concatAt[step];
+                inputs = c.inputs();
+                value = c.value();
+                shapes[value] = c.output();
+                Object o = owner[inputs[0]];
+                takes = o != null;
+                for (int i = 0; takes && i < inputs.length; i++) {
+                    int in = inputs[i];
+                    takes = o.equals(owner[in]) && lanes[in] == lanes[inputs[0]] && (i == inputs.length - 1 || c.channels()[i] % lanes[in] == 0);
+                }
+            } else if (poolAt[step] != null) {
+                PoolUse p = poolAt[step];
+                inputs = new int[] {p.x()};
+                value = p.value();
+                shapes[value] = p.output();
+                pooled[step] = p.pool();
+                takes = p.pool() != null && owner[p.x()] != null && p.pool().layoutOwner().equals(owner[p.x()]) && p.pool().lanes() == lanes[p.x()];
+            } else {
+                continue;
             }
-            if (joins) {
-                owner[c.value()] = o;
-                lanes[c.value()] = lanes[c.inputs()[0]];
+            joins[step] = true;
+            madeFrom[value] = inputs;
+            if (takes && !outputs[value] && shapes[value].rank() == 4) {
+                owner[value] = owner[inputs[0]];
+                lanes[value] = lanes[inputs[0]];
             }
         }
-        ConcatUse[] concatOf = new ConcatUse[values];
-        concats.forEach(c -> concatOf[c.value()] = c);
+        int[] produced = new int[steps]; // per step, the value it writes (-1: none this decision knows)
+        Arrays.fill(produced, -1);
+        convs.forEach(c -> produced[c.step()] = c.value());
+        concats.forEach(c -> produced[c.step()] = c.value());
+        pools.forEach(p -> produced[p.step()] = p.value());
         ChannelBlocks[] layouts;
         do {
-            // Drop what a reader cannot take, and concats of dropped values, until nothing changes.
+            // Drop what a reader cannot take, and concats and pools of dropped values, until nothing changes.
             for (boolean changed = true; changed; ) {
                 changed = false;
                 for (int v = 0; v < values; v++) {
-                    if (owner[v] != null && !keepable(v, owner, lanes, byStep, concatAt, concatOf[v], readers.get(v))) {
+                    if (owner[v] != null && !keepable(v, owner, lanes, byStep, joins, produced, madeFrom, readers.get(v))) {
                         owner[v] = null;
                         changed = true;
                     }
@@ -125,12 +167,8 @@ final class KeptLayouts {
                 sizes[v] = (int) layouts[v].size(shapes[v].dim(0), shapes[v].dim(1), shapes[v].dim(2), shapes[v].dim(3));
             }
         }
-        int[] produced = new int[steps];
-        Arrays.fill(produced, -1);
-        convs.forEach(c -> produced[c.step()] = c.value());
-        concats.forEach(c -> produced[c.step()] = c.value());
         int[] bufferOf = new int[values];
-        return new KeptLayouts(kernelsKey, prepared, written, layouts, bufferOf, share(produced, readers, sizes, bufferOf));
+        return new KeptLayouts(kernelsKey, prepared, pooled, written, layouts, bufferOf, share(produced, readers, sizes, bufferOf));
     }
 
     /**
@@ -185,9 +223,11 @@ final class KeptLayouts {
 
     /**
      * Whether kept value v can stay blocked: every reader takes it so (a conv of its owner and lanes, reading blocks if
-     * v is its input, or a kept concat), and if a concat makes it, every value it joins is kept.
+     * v is its input, or a concat or pool whose output is kept), and if a concat or pool makes it, every value it reads
+     * is kept.
      */
-    private static boolean keepable(int v, Object[] owner, int[] lanes, ConvUse[] byStep, ConcatUse[] concatAt, ConcatUse madeBy, List<Integer> readers) {
+    private static boolean keepable(int v, Object[] owner, int[] lanes, ConvUse[] byStep, boolean[] joins, int[] produced, int[][] madeFrom,
+            List<Integer> readers) {
         if (readers.isEmpty()) {
             return false;
         }
@@ -195,16 +235,14 @@ final class KeptLayouts {
             ConvUse reader = byStep[r];
             boolean ok = reader != null ? reader.conv() instanceof PreparedBlockedConv2d q && q.layoutOwner().equals(owner[v]) && q.lanes() == lanes[v]
                     && (reader.x() != v || q.readsBlocked())
-                    : concatAt[r] != null && owner[concatAt[r].value()] != null;
+                    : joins[r] && owner[produced[r]] != null;
             if (!ok) {
                 return false;
             }
         }
-        if (madeBy != null) {
-            for (int in : madeBy.inputs()) {
-                if (owner[in] == null) {
-                    return false;
-                }
+        for (int in : madeFrom[v] == null ? new int[0] : madeFrom[v]) {
+            if (owner[in] == null) {
+                return false;
             }
         }
         return true;

@@ -8,6 +8,7 @@ import io.opsgi.conformance.TensorComparison;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.Kernel;
+import io.opsgi.op.MaxPool2dKernel;
 import io.opsgi.runtime.KernelDescriptor;
 import io.opsgi.runtime.KernelLease;
 import io.opsgi.tensor.Tensor;
@@ -99,6 +100,77 @@ class KeptLayoutsTest {
         assertTrue(Arrays.equals(nchw.toArray(), y.toArray()), "blocked concats vs NCHW between steps: not the same bits");
         assertWithin(reference, y, NetworkTolerance.of(net, reference), "blocked concats vs the unfused reference plan");
         assertTrue(Arrays.equals(y.toArray(), kept.run(KERNELS, x).output().toArray()), "a second run gives the same bits");
+    }
+
+    /** Convs with max pools between them, SqueezeNet's and ResNet's (3x3 at stride 2, ceil mode, and padded), and a pool of a concat. */
+    static Network poolsBetweenConvs() {
+        return Network.plan(NetworkBuilder.network("pools-between-convs", 2, 3, 23, 23).seeded(3)
+                .conv2d("stem", 3, 16, 3).layer("r0", "relu")
+                .layer("p1", "max_pool2d", "kernel_size", 3, "stride", 2, "ceil_mode", true)
+                .conv2d("e1", 16, 16, 1).from("p1")
+                .conv2d("e3", 16, 16, 3, "padding", 1).from("p1")
+                .layer("cat", "concat", "dim", 1).from("e1", "e3")
+                .layer("p2", "max_pool2d", "kernel_size", 3, "stride", 2, "padding", 1)
+                .conv2d("c2", 32, 24, 3, "padding", 1)
+                .layer("p3", "max_pool2d", "kernel_size", 2)
+                .conv2d("c3", 24, 8, 1).build());
+    }
+
+    /**
+     * The pools between convs stay blocked (their kernel's blocked entry point), so the whole run does: the same bits as
+     * NCHW between all steps (a max chooses, it does not round), within the reference plan's tolerance; a pool kernel
+     * without a blocked entry point keeps its neighbours NCHW, still right.
+     */
+    @Test
+    void maxPoolsBetweenConvsStayBlocked() throws Exception {
+        Network net = poolsBetweenConvs();
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        ExecutionPlan kept = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        Tensor y = kept.run(KERNELS, x).output();
+        assertEquals(List.of("stem + r0", "p1 (max_pool2d)", "e1", "e3", "cat (concat)", "p2 (max_pool2d)", "c2", "p3 (max_pool2d)"), kept.keptValues());
+        Tensor nchw = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED_NCHW).run(KERNELS, x).output();
+        Tensor reference = ExecutionPlan.of(net, weights, ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertTrue(Arrays.equals(nchw.toArray(), y.toArray()), "blocked pools vs NCHW between steps: not the same bits");
+        assertWithin(reference, y, NetworkTolerance.of(net, reference), "blocked pools vs the unfused reference plan");
+        assertTrue(kept.describe().matches("(?s).*p2 \\(max_pool2d\\) +max_pool2d, values only .*blocked\\d+ .*"), kept.describe());
+
+        ExecutionPlan plain = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        Tensor without = plain.run(withoutBlockedPools(), x).output();
+        assertEquals(List.of(), plain.keptValues(), "every value here is a pool's input or output: all NCHW");
+        assertTrue(Arrays.equals(y.toArray(), without.toArray()), "without blocked pools: not the same bits");
+    }
+
+    /** The classpath's kernels, the max pool's without its blocked entry point. */
+    private static NetworkRunner.KernelSource withoutBlockedPools() {
+        return new NetworkRunner.KernelSource() {
+            @Override
+            public <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
+                KernelLease<K> inner = KERNELS.lease(op, type);
+                K kernel = inner.kernel() instanceof MaxPool2dKernel m ? type.cast((MaxPool2dKernel) m::maxPool2d) : inner.kernel();
+                return new KernelLease<>() {
+                    public K kernel() {
+                        return kernel;
+                    }
+
+                    public KernelDescriptor descriptor() {
+                        return inner.descriptor();
+                    }
+
+                    public KernelDescriptor servedBy() {
+                        return inner.servedBy();
+                    }
+
+                    public Object kernelsKey() {
+                        return "no blocked pools";
+                    }
+
+                    public void close() {
+                        inner.close();
+                    }
+                };
+            }
+        };
     }
 
     /**

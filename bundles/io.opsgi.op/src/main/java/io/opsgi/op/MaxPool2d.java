@@ -25,7 +25,8 @@ public final class MaxPool2d {
         return run(kernel, input, a, true);
     }
 
-    private static PoolGeometry geometry(Shape xs, MaxPool2dAttrs a) {
+    /** The batched geometry of max_pool2d of an input of shape {@code xs}, validated as {@link #apply} validates it. */
+    public static PoolGeometry geometry(Shape xs, MaxPool2dAttrs a) {
         return a.onnx() ? Pooling.geometry(OP, xs, a.kernel(), a.stride(), a.pads(), a.dilation(), a.ceilMode(), true)
                 : Pooling.geometry(OP, xs, a.kernel(), a.stride(), a.padding(), a.dilation(), a.ceilMode());
     }
@@ -38,19 +39,16 @@ public final class MaxPool2d {
      * kernel wrote, to ORT's value and their index to -1 (the ONNX reference implementation's).
      */
     private static void emptyWindowsAsOnnxRuntime(PoolGeometry g, float[] y, long[] indices) {
+        if (!hasEmptyWindows(g)) {
+            return;
+        }
         boolean[] emptyRow = new boolean[g.oh()];
         boolean[] emptyColumn = new boolean[g.ow()];
-        boolean any = false;
         for (int o = 0; o < g.oh(); o++) {
             emptyRow[o] = !Pooling.reachesInput(o * g.strideH() - g.padH(), g.kh(), g.dilationH(), g.h());
-            any |= emptyRow[o];
         }
         for (int o = 0; o < g.ow(); o++) {
             emptyColumn[o] = !Pooling.reachesInput(o * g.strideW() - g.padW(), g.kw(), g.dilationW(), g.w());
-            any |= emptyColumn[o];
-        }
-        if (!any) {
-            return;
         }
         for (int p = 0, i = 0; p < g.planes(); p++) {
             for (int r = 0; r < g.oh(); r++) {
@@ -66,6 +64,36 @@ public final class MaxPool2d {
         }
     }
 
+    /**
+     * Whether a window of {@code g} misses the input entirely in ONNX's form, where the values are then ONNX Runtime's
+     * (set after the kernel), not the kernel's alone: a plan that runs the kernel's blocked entry point
+     * ({@link MaxPool2dKernel#blocked}) runs such a geometry through {@link #valuesInto} instead.
+     */
+    public static boolean hasEmptyWindows(PoolGeometry g) {
+        if (!g.onnx()) {
+            return false;
+        }
+        for (int o = 0; o < g.oh(); o++) {
+            if (!Pooling.reachesInput(o * g.strideH() - g.padH(), g.kh(), g.dilationH(), g.h())) {
+                return true;
+            }
+        }
+        for (int o = 0; o < g.ow(); o++) {
+            if (!Pooling.reachesInput(o * g.strideW() - g.padW(), g.kw(), g.dilationW(), g.w())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The values of {@link #apply} into {@code y} (NCHW, {@code g}'s output), for a plan that resolved {@code g} once and owns the buffer. */
+    public static void valuesInto(MaxPool2dKernel kernel, PoolGeometry g, float[] x, @Output float[] y) {
+        if (y.length > 0) {
+            kernel.maxPool2d(g, x, y, null);
+            emptyWindowsAsOnnxRuntime(g, y, null);
+        }
+    }
+
     private static Pooled run(MaxPool2dKernel kernel, Tensor input, MaxPool2dAttrs a, boolean withIndices) {
         PoolGeometry g = geometry(input.shape(), a);
         Shape out = Shapes.unbatch(g.outputShape(), input.rank());
@@ -73,9 +101,7 @@ public final class MaxPool2d {
         long[] idx = withIndices ? new long[out.size()] : null;
         if (y.length > 0) {
             kernel.maxPool2d(g, input.buffer(), y, idx);
-            if (g.onnx()) {
-                emptyWindowsAsOnnxRuntime(g, y, idx);
-            }
+            emptyWindowsAsOnnxRuntime(g, y, idx);
         }
         return new Pooled(Tensor.wrap(out, y), withIndices ? IndexTensor.wrap(out, idx) : null);
     }

@@ -15,4 +15,12 @@ public interface MaxPool2dKernel extends Kernel {
      * @param indices per output, the flat {@code h*W + w} offset of the maximum within its (n, c) plane, or null when not wanted
      */
     void maxPool2d(PoolGeometry g, float[] x, @Output float[] y, @Output long[] indices);
+
+    /**
+     * The values of {@code g} on channel blocks ({@link BlockedMaxPool2d}), for a network plan that keeps them between
+     * convs; null (the default) if this kernel has no such entry point for {@code g}.
+     */
+    default BlockedMaxPool2d blocked(PoolGeometry g) {
+        return null;
+    }
 }

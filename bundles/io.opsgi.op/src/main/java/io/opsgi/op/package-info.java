@@ -5,5 +5,5 @@
  * the geometry and the output shape, allocate the output and hand the kernel plain arrays.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.6.0")
+@org.osgi.annotation.versioning.Version("1.7.0")
 package io.opsgi.op;

@@ -1,10 +1,13 @@
 package io.opsgi.conformance;
 
+import io.opsgi.op.BlockedMaxPool2d;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Conv2dKernel;
 import io.opsgi.op.ConvGeometry;
 import io.opsgi.op.Epilogue;
 import io.opsgi.op.Kernel;
+import io.opsgi.op.MaxPool2dKernel;
+import io.opsgi.op.PoolGeometry;
 import io.opsgi.op.PreparedBlockedConv2d;
 import io.opsgi.op.PreparedConv2d;
 import java.util.ArrayList;
@@ -16,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A kernel's blocked entry points ({@link PreparedBlockedConv2d}: the {@link ChannelBlocks} a network plan keeps between
- * convs) as a plain conv2d kernel, so that every check written for plain calls (vectors, differential cases, properties,
- * the gate) replays them: each call prepares with the call's weights and, when the prepared conv follows the shared layout
+ * convs; {@link BlockedMaxPool2d}: a max pool between two of them, see {@code MaxPool2d} below) as a plain kernel of
+ * its family, so that every check written for plain calls (vectors, differential cases, properties, the gate) replays
+ * them: each conv call prepares with the call's weights and, when the prepared conv follows the shared layout
  * (owner {@code ChannelBlocks.class}) and reads or writes it, runs it with its input, output and (for half of the
  * geometries, prepared with a residual: see {@code Conv2d}) residual each blocked or NCHW, at least one blocked (one
  * combination per geometry and salt, {@link #choose}), converted with the reference conversions. The blocked values are
@@ -65,7 +69,7 @@ public final class BlockedPath {
 
     /** As {@link #of(Kernel)}, the combinations chosen with {@code salt} too (a differential check passes its seed: other seeds, other combinations). */
     public static Kernel of(Kernel kernel, long salt) {
-        return kernel instanceof Conv2dKernel k ? new Conv2d(k, salt, null, false) : null;
+        return kernel instanceof Conv2dKernel k ? new Conv2d(k, salt, null, false) : kernel instanceof MaxPool2dKernel k ? new MaxPool2d(k, salt, false) : null;
     }
 
     /** As {@link #of(Kernel)} with {@code blocks} whenever the prepared conv has them (tests of one combination). */
@@ -79,7 +83,7 @@ public final class BlockedPath {
      * from several threads at once.
      */
     public static Kernel sharingPrepared(Kernel kernel) {
-        return kernel instanceof Conv2dKernel k ? new Conv2d(k, 0, null, true) : null;
+        return kernel instanceof Conv2dKernel k ? new Conv2d(k, 0, null, true) : kernel instanceof MaxPool2dKernel k ? new MaxPool2d(k, 0, true) : null;
     }
 
     /**
@@ -88,6 +92,9 @@ public final class BlockedPath {
      * on each case's own geometry.
      */
     public static boolean offers(Kernel kernel) {
+        if (kernel instanceof MaxPool2dKernel pool) {
+            return entry(pool, new PoolGeometry(1, 16, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, 4, 4)) != null;
+        }
         if (!(kernel instanceof Conv2dKernel k)) {
             return false;
         }
@@ -127,6 +134,16 @@ public final class BlockedPath {
     /** {@code p} as a conv with blocked entry points in the shared layout, or null (NCHW only, or a private layout). */
     public static PreparedBlockedConv2d entry(PreparedConv2d p) {
         return p instanceof PreparedBlockedConv2d b && ChannelBlocks.class.equals(b.layoutOwner()) ? b : null;
+    }
+
+    /** {@code kernel}'s blocked max pool for {@code g} in the shared layout, or null (none, or a private layout). */
+    public static BlockedMaxPool2d entry(MaxPool2dKernel kernel, PoolGeometry g) {
+        try {
+            BlockedMaxPool2d b = kernel.blocked(g);
+            return b != null && ChannelBlocks.class.equals(b.layoutOwner()) ? b : null;
+        } catch (RuntimeException e) {
+            return null; // a kernel whose blocked() throws has no usable entry point; its plain calls stand alone
+        }
     }
 
     /**
@@ -170,7 +187,7 @@ public final class BlockedPath {
         unchanged(xBefore, xs, "input", layouts);
         unchanged(rBefore, rs, "residual", layouts);
         if (yl != null) {
-            zeroColumns(yl, g, ys, layouts);
+            zeroColumns(yl, g.n(), g.cOut(), g.oh(), g.ow(), ys, layouts);
             yl.toNchw(g.n(), g.cOut(), g.oh(), g.ow(), ys, y);
         }
         return layouts;
@@ -217,15 +234,15 @@ public final class BlockedPath {
     }
 
     /** Every channel's columns outside [left, left + ow) of a blocked output must be zero (the lanes past the channels are unspecified). */
-    private static void zeroColumns(ChannelBlocks l, ConvGeometry g, float[] y, String layouts) {
-        int blocks = (g.cOut() + l.lanes() - 1) / l.lanes();
-        for (int n = 0; n < g.n(); n++) {
-            for (int c = 0; c < g.cOut(); c++) {
-                for (int row = 0; row < g.oh(); row++) {
-                    int at = ((n * blocks + c / l.lanes()) * g.oh() + row) * l.width() * l.lanes() + c % l.lanes();
+    private static void zeroColumns(ChannelBlocks l, int images, int channels, int oh, int ow, float[] y, String layouts) {
+        int blocks = (channels + l.lanes() - 1) / l.lanes();
+        for (int n = 0; n < images; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int row = 0; row < oh; row++) {
+                    int at = ((n * blocks + c / l.lanes()) * oh + row) * l.width() * l.lanes() + c % l.lanes();
                     for (int col = 0; col < l.width(); col++) {
                         float v = y[at + col * l.lanes()];
-                        if ((col < l.left() || col >= l.left() + g.ow()) && v != 0f) {
+                        if ((col < l.left() || col >= l.left() + ow) && v != 0f) {
                             throw new Violation("the blocked output's zero column " + col + " holds " + v + " at batch " + n + ", channel " + c + ", row "
                                     + row + ", not 0", layouts);
                         }
@@ -335,8 +352,66 @@ public final class BlockedPath {
         }
     }
 
+    /**
+     * max_pool2d through {@link MaxPool2dKernel#blocked}: the values of every call from the blocked entry point, input and
+     * output in the shared layout (spare zero columns on both sides drawn per geometry and salt, NaN in the input's lanes
+     * past the channels, NaN in every float of the output buffer before the run), the indices (when asked) from a plain
+     * call. A geometry without a blocked entry point is answered by the plain call.
+     */
+    private static final class MaxPool2d implements MaxPool2dKernel {
+        private final MaxPool2dKernel kernel;
+        private final long salt;
+        /** By geometry, when the calls share one blocked pool (the concurrency check), else null. */
+        private final Map<PoolGeometry, BlockedMaxPool2d> shared;
+        private volatile String last = "";
+
+        MaxPool2d(MaxPool2dKernel kernel, long salt, boolean share) {
+            this.kernel = kernel;
+            this.salt = salt;
+            this.shared = share ? new ConcurrentHashMap<>() : null;
+        }
+
+        @Override
+        public void maxPool2d(PoolGeometry g, float[] x, float[] y, long[] indices) {
+            BlockedMaxPool2d p = shared == null ? entry(kernel, g) : shared.computeIfAbsent(g, k -> entry(kernel, k));
+            if (p == null) {
+                last = "no blocked entry point for this geometry";
+                kernel.maxPool2d(g, x, y, indices);
+                return;
+            }
+            if (indices != null) {
+                kernel.maxPool2d(g, x, new float[y.length], indices);
+            }
+            SplittableRandom r = new SplittableRandom(mix(g) ^ salt);
+            ChannelBlocks xl = layout(p.lanes(), r.nextInt(3), g.w(), r.nextInt(3)), yl = layout(p.lanes(), r.nextInt(3), g.ow(), r.nextInt(3));
+            String layouts = "x " + xl.describe(g.w()) + ", y " + yl.describe(g.ow()) + ", lanes past the channels NaN";
+            last = layouts;
+            float[] xs = toBlocks(xl, g.n(), g.c(), g.h(), g.w(), x), before = xs.clone();
+            float[] ys = new float[size(yl, g.n(), g.c(), g.oh(), g.ow())];
+            Arrays.fill(ys, Float.NaN);
+            p.run(xs, xl, ys, yl);
+            unchanged(before, xs, "input", layouts);
+            zeroColumns(yl, g.n(), g.c(), g.oh(), g.ow(), ys, layouts);
+            yl.toNchw(g.n(), g.c(), g.oh(), g.ow(), ys, y);
+        }
+
+        private static long mix(PoolGeometry g) {
+            long h = 19;
+            for (int v : new int[] {g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(),
+                    g.dilationW(), g.oh(), g.ow()}) {
+                h = h * 31 + v;
+            }
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return kernel + " (blocked)";
+        }
+    }
+
     /** How {@code path}'s last call was made, e.g. {@code x blocked16 (cols 2+w+2), y NCHW, ...}, for a failure's message. */
     static String lastCall(Kernel path) {
-        return path instanceof Conv2d c ? c.last : "";
+        return path instanceof Conv2d c ? c.last : path instanceof MaxPool2d p ? p.last : "";
     }
 }

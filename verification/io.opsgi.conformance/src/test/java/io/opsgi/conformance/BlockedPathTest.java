@@ -130,7 +130,7 @@ class BlockedPathTest {
         assertTrue(BlockedPath.offers(new BlockedConv2d()));
         assertTrue(BlockedPath.offers(new WrongBlockedConv2d(Bug.NONE)));
         assertFalse(BlockedPath.offers(new DirectConv2d()));
-        assertNull(BlockedPath.of(new io.opsgi.kernel.maxpool2d.direct.DirectMaxPool2d()));
+        assertNull(BlockedPath.of(new io.opsgi.kernel.avgpool2d.direct.DirectAvgPool2d()));
         // a kernel without blocked entry points: its blocked path takes no call (a case passes only where the contract makes none)
         List<String> passed = new ArrayList<>();
         for (VectorCase c : vectors.cases("conv2d")) {

@@ -170,7 +170,7 @@ final class ConcurrencyCheck {
                 if (!rightAlone(c, operator, in, expected, path)) {
                     return List.of();
                 }
-                calls.add(new Call(c, operator, in, expected, path, " through its blocked entry points (one prepared conv on every thread, each its own input)", t));
+                calls.add(new Call(c, operator, in, expected, path, " through its blocked entry points (one prepared object on every thread, each its own input)", t));
             } catch (Exception | StackOverflowError e) {
                 return List.of(); // refused values, unreadable file: not a case for this check
             }

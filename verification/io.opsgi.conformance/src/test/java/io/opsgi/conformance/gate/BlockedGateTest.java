@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opsgi.conformance.ReferenceVectors;
 import io.opsgi.conformance.WrongBlockedConv2d;
 import io.opsgi.conformance.WrongBlockedConv2d.Bug;
+import io.opsgi.conformance.WrongBlockedMaxPool2d;
 import io.opsgi.kernel.conv2d.blocked.BlockedConv2d;
 import io.opsgi.kernel.conv2d.direct.DirectConv2d;
+import io.opsgi.kernel.maxpool2d.direct.DirectMaxPool2d;
+import io.opsgi.kernel.pool2d.vector.VectorMaxPool2d;
 import io.opsgi.op.Kernel;
 import io.opsgi.runtime.KernelVerifier.Request;
 import io.opsgi.runtime.VerificationReport;
@@ -81,11 +84,24 @@ class BlockedGateTest {
         ConcurrencyCheck.Outcome racy = ConcurrencyCheck.run(Map.of("conv2d", everyThirdConv.cases("conv2d")), new WrongBlockedConv2d(Bug.SCRATCH_SHARED_BY_RUNS),
                 Map.of("conv2d", new DirectConv2d()), 1, 0);
         assertNotNull(racy.failure(), "calls made: " + racy.calls());
-        assertTrue(racy.failure().matches("wrong under concurrency: case conv2d_\\S+ \\[.*\\] through its blocked entry points \\(one prepared conv on every thread, each its own input\\) .*"),
+        assertTrue(racy.failure().matches("wrong under concurrency: case conv2d_\\S+ \\[.*\\] through its blocked entry points \\(one prepared object on every thread, each its own input\\) .*"),
                 racy.failure());
         // The real blocked conv shares its prepared convs safely (its whole gate run is the in-framework tests': every kernel bundle passes it).
         ConcurrencyCheck.Outcome real = ConcurrencyCheck.run(Map.of("conv2d", everyThirdConv.cases("conv2d")), new BlockedConv2d(),
                 Map.of("conv2d", new DirectConv2d()), 1, 0);
+        assertNull(real.failure());
+    }
+
+    @Test
+    void aBlockedPoolSharingScratchIsWrongUnderConcurrency() throws Exception {
+        ReferenceVectors all = ReferenceVectors.load(Path.of(System.getProperty("opsgi.vectors")));
+        ConcurrencyCheck.Outcome racy = ConcurrencyCheck.run(Map.of("max_pool2d", all.cases("max_pool2d")),
+                new WrongBlockedMaxPool2d(WrongBlockedMaxPool2d.Bug.SCRATCH_SHARED_BY_RUNS), Map.of("max_pool2d", new DirectMaxPool2d()), 1, 0);
+        assertNotNull(racy.failure(), "calls made: " + racy.calls());
+        assertTrue(racy.failure().matches("wrong under concurrency: case max_pool2d_\\S+ \\[.*\\] through its blocked entry points \\(one prepared object on every thread, each its own input\\) .*"),
+                racy.failure());
+        ConcurrencyCheck.Outcome real = ConcurrencyCheck.run(Map.of("max_pool2d", all.cases("max_pool2d")), new VectorMaxPool2d(),
+                Map.of("max_pool2d", new DirectMaxPool2d()), 1, 0);
         assertNull(real.failure());
     }
 }

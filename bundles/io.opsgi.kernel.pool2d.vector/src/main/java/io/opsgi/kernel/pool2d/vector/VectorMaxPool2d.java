@@ -5,6 +5,7 @@ import static io.opsgi.kernel.pool2d.vector.RowTaps.I;
 import static io.opsgi.kernel.pool2d.vector.RowTaps.L;
 
 import io.opsgi.kernel.support.Windows;
+import io.opsgi.op.BlockedMaxPool2d;
 import io.opsgi.op.Kernel;
 import io.opsgi.op.KernelInfo;
 import io.opsgi.op.MaxPool2dKernel;
@@ -74,6 +75,12 @@ public final class VectorMaxPool2d implements MaxPool2dKernel {
                 }
             }
         });
+    }
+
+    /** Every geometry: values on channel blocks ({@link BlockedMaxPool}). */
+    @Override
+    public BlockedMaxPool2d blocked(PoolGeometry g) {
+        return new BlockedMaxPool(this, g);
     }
 
     /** Per-thread buffers, made once per chunk of rows. */
