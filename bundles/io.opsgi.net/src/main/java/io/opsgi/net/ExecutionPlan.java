@@ -398,6 +398,18 @@ public final class ExecutionPlan {
         return r;
     }
 
+    /** Values written in place into a concat's buffer by the last decision, as "value -> concat", for tests. */
+    List<String> placedValues() {
+        KeptLayouts k = kept.get();
+        List<String> r = new ArrayList<>();
+        for (int v = 1; k != null && v < values; v++) {
+            if (k.placedIn(v) >= 0) {
+                r.add(steps.get(v - 1).describeLayers() + " -> " + steps.get(k.placedIn(v) - 1).describeLayers());
+            }
+        }
+        return r;
+    }
+
     /** The steps: which layers each runs, with what epilogue, into which buffer (for the summary). */
     public String describe() {
         TextTable t = TextTable.withHeader("step", "layers", "kernel call", "output", "buffer", "layout out", "threads").right(0);
@@ -405,7 +417,10 @@ public final class ExecutionPlan {
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             boolean blocked = options.keepLayouts() && k != null && k.written(s.value) != null;
-            t.row(i + 1, s.describeLayers(), s.describeCall(), s.outputShape(), blocked ? "b" + k.bufferOf(s.value) : s.describeBuffer(), describeLayout(s),
+            String buffer = !blocked ? s.describeBuffer()
+                    : "b" + k.bufferOf(s.value) + (k.placedIn(s.value) >= 0 ? " at " + k.offset(s.value) + " (in step " + k.placedIn(s.value) + "'s)" : "");
+            boolean inPlace = blocked && s instanceof ConcatStep && java.util.Arrays.stream(s.in).allMatch(v -> k.placedIn(v) == s.value);
+            t.row(i + 1, s.describeLayers(), inPlace ? "- (its inputs wrote in place)" : s.describeCall(), s.outputShape(), buffer, describeLayout(s),
                     threads.describe(i));
         }
         long fused = steps.stream().filter(s -> s instanceof ConvStep c && c.group.fused()).count();
@@ -650,7 +665,8 @@ public final class ExecutionPlan {
 
         /**
          * The concat of kept values: per image, each input's channel blocks copied whole after the previous input's
-         * (every input but the last fills its blocks; inputs and output share one layout, zero columns included).
+         * (every input but the last fills its blocks; inputs and output share one layout, zero columns included), but
+         * for the inputs that were written in place ({@link KeptLayouts#placedIn}).
          */
         Tensor runBlocked(KeptLayouts k, float[][] blocked) {
             ChannelBlocks out = k.written(value);
@@ -661,7 +677,7 @@ public final class ExecutionPlan {
             int offset = 0;
             for (int i = 0; i < in.length; i++) {
                 int blocks = (layer.inputShapes().get(i).dim(1) + out.lanes() - 1) / out.lanes();
-                for (int image = 0; image < n; image++) {
+                for (int image = 0; image < n && k.placedIn(in[i]) != value; image++) { // a placed input wrote itself here
                     System.arraycopy(blocked[in[i]], image * blocks * perRow, y, (image * outBlocks + offset) * perRow, blocks * perRow);
                 }
                 offset += blocks;
@@ -894,8 +910,13 @@ public final class ExecutionPlan {
             Shape out = group.last().outputShape();
             float[] y = yl != null ? blocked[value] : slot >= 0 ? slots[slot] : new float[out.size()];
             PreparedBlockedConv2d p = (PreparedBlockedConv2d) k.prepared[index];
+            boolean placed = k.placedIn(value) >= 0;
             try {
-                p.run(x, xl, residual, rl, y, yl);
+                if (placed) {
+                    p.run(x, xl, residual, rl, y, k.offset(value), yl);
+                } else {
+                    p.run(x, xl, residual, rl, y, yl);
+                }
             } catch (RuntimeException e) {
                 decided.compareAndSet(k, null);
                 prepared.set(null);
@@ -904,7 +925,11 @@ public final class ExecutionPlan {
                 float[] yn = yl == null ? y : new float[out.size()];
                 conv.kernel().conv2d(g, xn, weight, bias, yn);
                 epilogue.applyAll(yn, g.cOut(), g.oh() * g.ow(), rn);
-                if (yl != null) {
+                if (placed) {
+                    float[] own = new float[(int) yl.size(out.dim(0), out.dim(1), out.dim(2), out.dim(3))];
+                    yl.fromNchw(out.dim(0), out.dim(1), out.dim(2), out.dim(3), yn, own);
+                    System.arraycopy(own, 0, y, k.offset(value), own.length);
+                } else if (yl != null) {
                     yl.fromNchw(out.dim(0), out.dim(1), out.dim(2), out.dim(3), yn, y);
                 }
             }

@@ -40,12 +40,16 @@ final class KeptLayouts {
     final BlockedMaxPool2d[] pools;
     /** Per value: the layout its producer writes and the layout its readers read (null: NCHW); equal unless a test skews them. */
     private final ChannelBlocks[] written, read;
+    /** Per value: the concat it is written into ({@code -1}: none) and its first float there. */
+    private final int[] placedIn, offsets;
     /** Per value: its buffer in a set ({@code -1}: not blocked); per buffer: its size. */
     private final int[] bufferOf, bufferSizes;
     private final ConcurrentLinkedQueue<float[][]> buffers = new ConcurrentLinkedQueue<>();
 
     private KeptLayouts(Object kernelsKey, PreparedConv2d[] prepared, BlockedMaxPool2d[] pools, ChannelBlocks[] written, ChannelBlocks[] read,
-            int[] bufferOf, int[] bufferSizes) {
+            int[] placedIn, int[] offsets, int[] bufferOf, int[] bufferSizes) {
+        this.placedIn = placedIn;
+        this.offsets = offsets;
         this.kernelsKey = kernelsKey;
         this.prepared = prepared;
         this.pools = pools;
@@ -167,8 +171,48 @@ final class KeptLayouts {
                 sizes[v] = (int) layouts[v].size(shapes[v].dim(0), shapes[v].dim(1), shapes[v].dim(2), shapes[v].dim(3));
             }
         }
+        int[] placedIn = new int[values], offsets = new int[values];
+        place(concats, byStep, produced, readers, layouts, sizes, placedIn, offsets);
         int[] bufferOf = new int[values];
-        return new KeptLayouts(kernelsKey, prepared, pooled, written, layouts, bufferOf, share(produced, readers, sizes, bufferOf));
+        return new KeptLayouts(kernelsKey, prepared, pooled, written, layouts, placedIn, offsets, bufferOf,
+                share(produced, readers, sizes, placedIn, bufferOf));
+    }
+
+    /**
+     * The convs a kept channel concat of one image joins, read by nothing else, write their outputs into their blocks of
+     * the concat's buffer ({@link PreparedBlockedConv2d#run(float[], ChannelBlocks, float[], ChannelBlocks, float[], int,
+     * ChannelBlocks)}), so the concat copies nothing (SqueezeNet's fire modules). Fills {@code placedIn} (per value: the
+     * concat it is placed in, -1: its own buffer) and {@code offsets} (its first float there); a placed value needs no buffer.
+     */
+    private static void place(List<ConcatUse> concats, ConvUse[] byStep, int[] produced, List<List<Integer>> readers, ChannelBlocks[] layouts,
+            int[] sizes, int[] placedIn, int[] offsets) {
+        Arrays.fill(placedIn, -1);
+        boolean[] byConv = new boolean[placedIn.length];
+        for (ConvUse c : byStep) {
+            if (c != null) {
+                byConv[c.value()] = true;
+            }
+        }
+        for (ConcatUse c : concats) {
+            ChannelBlocks l = layouts[c.value()];
+            if (l == null || c.output().dim(0) != 1) {
+                continue;
+            }
+            long perBlock = (long) c.output().dim(2) * l.width() * l.lanes(), blocksBefore = 0;
+            for (int i = 0; i < c.inputs().length; i++) {
+                int in = c.inputs()[i];
+                if (byConv[in] && placedIn[in] < 0 && readers.get(in).equals(List.of(c.step())) && once(in, c.inputs())) {
+                    placedIn[in] = c.value();
+                    offsets[in] = (int) (blocksBefore * perBlock);
+                    sizes[in] = 0;
+                }
+                blocksBefore += (c.channels()[i] + l.lanes() - 1) / l.lanes();
+            }
+        }
+    }
+
+    private static boolean once(int value, int[] inputs) {
+        return Arrays.stream(inputs).filter(v -> v == value).count() == 1;
     }
 
     /**
@@ -258,10 +302,11 @@ final class KeptLayouts {
     /**
      * Gives each blocked value a buffer, reusing one whose value has been read for the last time (steps run in order;
      * a step's output is placed before its inputs are freed, so no step reads and writes one buffer): the smallest free
-     * buffer that holds it, else a new one. {@code produced[step]}: the value a step writes, or -1. Fills
-     * {@code bufferOf} and returns the buffers' sizes.
+     * buffer that holds it, else a new one. A value placed in a concat's ({@code placedIn}) takes the concat's buffer,
+     * which is taken when its first placed value is made and freed after the concat's last reader. {@code produced[step]}:
+     * the value a step writes, or -1. Fills {@code bufferOf} and returns the buffers' sizes.
      */
-    private static int[] share(int[] produced, List<List<Integer>> readers, int[] sizes, int[] bufferOf) {
+    private static int[] share(int[] produced, List<List<Integer>> readers, int[] sizes, int[] placedIn, int[] bufferOf) {
         Arrays.fill(bufferOf, -1);
         int[] lastRead = new int[sizes.length];
         for (int v = 0; v < sizes.length; v++) {
@@ -270,8 +315,9 @@ final class KeptLayouts {
         List<Integer> bufferSizes = new ArrayList<>();
         TreeSet<int[]> free = new TreeSet<>((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
         for (int step = 0; step < produced.length; step++) {
-            int value = produced[step];
-            if (value >= 0 && sizes[value] > 0) {
+            int made = produced[step];
+            int value = made >= 0 && placedIn[made] >= 0 ? placedIn[made] : made;
+            if (value >= 0 && sizes[value] > 0 && bufferOf[value] < 0) {
                 int[] fit = free.ceiling(new int[] {sizes[value], -1});
                 if (fit != null) {
                     free.remove(fit);
@@ -281,13 +327,25 @@ final class KeptLayouts {
                     bufferSizes.add(sizes[value]);
                 }
             }
+            if (made != value) {
+                bufferOf[made] = bufferOf[value];
+            }
             for (int v = 0; v < sizes.length; v++) {
-                if (bufferOf[v] >= 0 && lastRead[v] == step) {
+                if (bufferOf[v] >= 0 && placedIn[v] < 0 && lastRead[v] == step) {
                     free.add(new int[] {bufferSizes.get(bufferOf[v]), bufferOf[v]});
                 }
             }
         }
         return bufferSizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The concat whose buffer value v is written into (-1: v has its own), and its first float there. */
+    int placedIn(int v) {
+        return placedIn[v];
+    }
+
+    int offset(int v) {
+        return offsets[v];
     }
 
     /** The layout the producer of value v writes (null: NCHW). */

@@ -174,6 +174,37 @@ class KeptLayoutsTest {
     }
 
     /**
+     * A batch of one: the convs a kept concat alone reads write into their blocks of its buffer, so the concat copies
+     * nothing but the values made by other steps (cat2's cat1); the same bits as NCHW between all steps and as a batch
+     * of one without placement would give (the fire-like net's checks above), within the reference plan's tolerance.
+     */
+    @Test
+    void convsJoinedByAConcatWriteInPlace() throws Exception {
+        Network net = Network.plan(NetworkBuilder.network("fire-like-1", 1, 3, 12, 12).seeded(5)
+                .conv2d("stem", 3, 16, 3, "padding", 1).layer("r0", "relu")
+                .conv2d("e1", 16, 16, 1).from("r0")
+                .conv2d("e3", 16, 24, 3, "padding", 1).from("r0")
+                .layer("cat1", "concat", "dim", 1).from("e1", "e3")
+                .conv2d("sq", 40, 16, 3, "padding", 1).layer("r1", "relu")
+                .layer("cat2", "concat", "dim", 1).from("r1", "cat1")
+                .layer("p", "max_pool2d", "kernel_size", 2)
+                .conv2d("last", 56, 8, 1).build());
+        Weights weights = Weights.load(net);
+        Tensor x = input(net);
+        ExecutionPlan kept = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
+        Tensor y = kept.run(KERNELS, x).output();
+        assertEquals(List.of("e1 -> cat1 (concat)", "e3 -> cat1 (concat)", "sq + r1 -> cat2 (concat)"), kept.placedValues());
+        String summary = kept.describe();
+        assertTrue(summary.matches("(?s).*cat1 \\(concat\\) +- \\(its inputs wrote in place\\).*"), summary);
+        assertTrue(summary.matches("(?s).*e3 +conv2d .* b\\d+ at \\d+ \\(in step 4's\\).*"), summary);
+        Tensor nchw = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED_NCHW).run(KERNELS, x).output();
+        Tensor reference = ExecutionPlan.of(net, weights, ExecutionPlan.Options.UNFUSED).run(KERNELS, x).output();
+        assertTrue(Arrays.equals(nchw.toArray(), y.toArray()), "convs written in place vs NCHW between steps: not the same bits");
+        assertWithin(reference, y, NetworkTolerance.of(net, reference), "convs written in place vs the unfused reference plan");
+        assertTrue(Arrays.equals(y.toArray(), kept.run(KERNELS, x).output().toArray()), "a second run gives the same bits");
+    }
+
+    /**
      * Producers told to write the columns one further left than their readers read them (same buffer size): every kept
      * hand-off with a zero column on the left is shifted (one without, the downsample's output, has no room to shift into).
      */

@@ -39,4 +39,26 @@ public interface PreparedBlockedConv2d extends PreparedConv2d {
      * {@link #inputRight()} zero columns; y: {@link #writesBlocked}, its zero columns written too).
      */
     void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, @Output float[] y, ChannelBlocks yLayout);
+
+    /**
+     * As {@link #run(float[], ChannelBlocks, float[], ChannelBlocks, float[], ChannelBlocks)} with a blocked output
+     * placed at float {@code yOffset} of {@code y}: floats {@code [yOffset, yOffset + yLayout.size(...))} are the output
+     * in {@code yLayout}, zero columns included, and no other float of y is written. A plan places the convs a channel
+     * concat joins (batch 1) each in its blocks of the concat's output this way, so that the concat copies nothing. The
+     * default runs on a copy of those floats and copies it back; a kernel that can write in place overrides it.
+     *
+     * @throws IllegalArgumentException if {@code yLayout} is null or y does not hold the output at {@code yOffset}
+     */
+    default void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, @Output float[] y, int yOffset,
+            ChannelBlocks yLayout) {
+        ConvGeometry g = geometry();
+        long size = yLayout == null ? -1 : yLayout.size(g.n(), g.cOut(), g.oh(), g.ow());
+        if (size < 0 || y == null || yOffset < 0 || yOffset + size > y.length) {
+            throw new IllegalArgumentException("prepared conv2d " + g + ": a placed output needs a blocked layout and " + size + " floats at "
+                    + yOffset + ", got " + (y == null ? "no array" : y.length + " floats"));
+        }
+        float[] own = java.util.Arrays.copyOfRange(y, yOffset, (int) (yOffset + size)); // as the place held it: a run must write all of it
+        run(x, xLayout, residual, residualLayout, own, yLayout);
+        System.arraycopy(own, 0, y, yOffset, own.length);
+    }
 }

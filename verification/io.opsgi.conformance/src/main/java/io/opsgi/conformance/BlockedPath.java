@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * combination per geometry and salt, {@link #choose}), converted with the reference conversions. The blocked values are
  * as hostile as the contract allows: a spare zero column on each side of those the kernel asks for, NaN in the lanes past
  * the channels (unspecified: a kernel letting them reach a real channel fails), NaN in every float of the output buffer
- * before the run (a reused buffer: all the layout defines must be written). A blocked output's zero columns must be zero
- * and the blocked input unchanged, else the call fails with a {@link Violation}. A geometry whose prepared conv has no
+ * before the run (a reused buffer: all the layout defines must be written), a blocked output placed at an offset of a
+ * larger array one time in two (as a plan places the convs a concat joins; the floats around it must stay as they were).
+ * A blocked output's zero columns must be zero and the blocked input unchanged, else the call fails with a {@link Violation}. A geometry whose prepared conv has no
  * blocked entry point is not this path's: it does not {@code supports} it, and the checks skip the case.
  */
 public final class BlockedPath {
@@ -179,16 +180,30 @@ public final class BlockedPath {
         float[] xs = xl == null ? x : toBlocks(xl, g.n(), g.cIn(), g.h(), g.w(), x);
         float[] rs = rl == null ? residual : toBlocks(rl, g.n(), g.cOut(), g.oh(), g.ow(), residual);
         float[] xBefore = xl == null ? null : xs.clone(), rBefore = rl == null ? null : rs.clone();
-        float[] ys = yl == null ? y : new float[size(yl, g.n(), g.cOut(), g.oh(), g.ow())];
+        // A blocked output is placed at an offset of a larger array one time in two (a concat's buffer), NaN around it.
+        int ySize = yl == null ? y.length : size(yl, g.n(), g.cOut(), g.oh(), g.ow());
+        int offset = yl != null && r.nextBoolean() ? 1 + r.nextInt(3 * lanes) : 0, after = offset == 0 ? 0 : r.nextInt(lanes + 1);
+        float[] ys = yl == null ? y : new float[offset + ySize + after];
         Arrays.fill(ys, Float.NaN);
         String layouts = "x " + (xl == null ? "NCHW" : xl.describe(g.w())) + (residual == null ? "" : ", residual " + (rl == null ? "NCHW" : rl.describe(g.ow())))
-                + ", y " + (yl == null ? "NCHW" : yl.describe(g.ow())) + ", lanes past the channels NaN";
-        p.run(xs, xl, rs, rl, ys, yl);
+                + ", y " + (yl == null ? "NCHW" : yl.describe(g.ow())) + (offset == 0 ? "" : " placed at float " + offset) + ", lanes past the channels NaN";
+        if (offset == 0) {
+            p.run(xs, xl, rs, rl, ys, yl);
+        } else {
+            p.run(xs, xl, rs, rl, ys, offset, yl);
+        }
         unchanged(xBefore, xs, "input", layouts);
         unchanged(rBefore, rs, "residual", layouts);
         if (yl != null) {
-            zeroColumns(yl, g.n(), g.cOut(), g.oh(), g.ow(), ys, layouts);
-            yl.toNchw(g.n(), g.cOut(), g.oh(), g.ow(), ys, y);
+            for (int i = 0; i < ys.length; i++) {
+                if ((i < offset || i >= offset + ySize) && !Float.isNaN(ys[i])) {
+                    throw new Violation("the kernel wrote float " + i + " of the array its output is placed in, outside the output's floats [" + offset
+                            + ", " + (offset + ySize) + ")", layouts);
+                }
+            }
+            float[] own = offset == 0 ? ys : Arrays.copyOfRange(ys, offset, offset + ySize);
+            zeroColumns(yl, g.n(), g.cOut(), g.oh(), g.ow(), own, layouts);
+            yl.toNchw(g.n(), g.cOut(), g.oh(), g.ow(), own, y);
         }
         return layouts;
     }

@@ -76,14 +76,30 @@ class BlockedPathTest {
         assertTrue(failed.stream().allMatch(r -> r.reason().contains(", residual blocked8")), failed.get(0)::describe);
     }
 
-    /** Every combination the replay may choose, each bug under it: caught exactly where the combination can show the bug. */
+    @Test
+    void anOutputWrittenOutsideItsPlaceFailsInOneLine() {
+        List<CaseResult> failed = failures(new WrongBlockedConv2d(Bug.PLACED_OUTPUT_AT_ZERO));
+        assertTrue(failed.size() >= 5, "only " + failed.size() + " cases caught");
+        for (CaseResult r : failed) {
+            assertTrue(r.reason().matches("through its blocked entry points \\(x [^\n]* placed at float \\d+, [^\n]*\\): the kernel wrote float \\d+ of "
+                    + "the array its output is placed in, outside the output's floats \\[\\d+, \\d+\\)"), r.reason());
+        }
+    }
+
+    /**
+     * Every combination the replay may choose, each bug under it: caught exactly where the combination can show the bug
+     * (a misplaced output where the output is placed, which the case's seed decides: the test above).
+     */
     @Test
     void eachCombinationShowsTheBugsItCanShow() {
         VectorCase c = vectors.find("conv2d_padding_1").orElseThrow();
         for (Blocks b : List.of(Blocks.IN, Blocks.OUT, Blocks.IN_OUT, new Blocks(false, true, false), new Blocks(true, true, true))) {
             for (Bug bug : Bug.values()) {
+                if (bug == Bug.PLACED_OUTPUT_AT_ZERO) {
+                    continue;
+                }
                 boolean shows = switch (bug) {
-                    case NONE, SCRATCH_SHARED_BY_RUNS -> false;
+                    case NONE, SCRATCH_SHARED_BY_RUNS, PLACED_OUTPUT_AT_ZERO -> false;
                     case INPUT_ONE_COLUMN_OFF, LANES_PAST_C_REACH_A_CHANNEL -> b.x();
                     case GARBAGE_IN_A_ZERO_COLUMN -> b.y();
                     case IGNORES_BLOCKED_RESIDUAL -> b.residual();

@@ -31,6 +31,8 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
         GARBAGE_IN_A_ZERO_COLUMN,
         /** Takes a blocked residual as none: the epilogue adds zeros (an NCHW residual is added). */
         IGNORES_BLOCKED_RESIDUAL,
+        /** Writes an output placed at an offset of a larger array (a concat's) at float 0, as if it had its own array. */
+        PLACED_OUTPUT_AT_ZERO,
         /**
          * Computes a blocked run into one scratch array of the prepared conv and copies it out: right on one thread, wrong
          * when a plan's concurrent runs share the prepared conv.
@@ -115,6 +117,15 @@ public final class WrongBlockedConv2d implements Conv2dKernel {
                 }
             } else {
                 yLayout.fromNchw(g.n(), g.cOut(), g.oh(), g.ow(), out, y);
+            }
+        }
+
+        @Override
+        public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, int yOffset, ChannelBlocks yLayout) {
+            if (bug == Bug.PLACED_OUTPUT_AT_ZERO) {
+                run(x, xLayout, residual, residualLayout, y, yLayout);
+            } else {
+                PreparedBlockedConv2d.super.run(x, xLayout, residual, residualLayout, y, yOffset, yLayout);
             }
         }
 

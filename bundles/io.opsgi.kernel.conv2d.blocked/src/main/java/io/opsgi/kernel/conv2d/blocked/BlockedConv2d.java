@@ -121,7 +121,7 @@ public final class BlockedConv2d implements Conv2dKernel {
     }
 
     /** The layouts of one run's x, residual and y: null is NCHW. */
-    private record Io(ChannelBlocks x, ChannelBlocks residual, ChannelBlocks y) {
+    private record Io(ChannelBlocks x, ChannelBlocks residual, ChannelBlocks y, int yOffset) {
     }
 
     /**
@@ -196,10 +196,20 @@ public final class BlockedConv2d implements Conv2dKernel {
 
         @Override
         public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, ChannelBlocks yLayout) {
-            ConvGeometry g = lay.g;
             if (xLayout == null && residualLayout == null && yLayout == null) {
                 plain.run(x, residual, y);
                 return;
+            }
+            run(x, xLayout, residual, residualLayout, y, 0, yLayout);
+        }
+
+        /** Writes in place: the output rows start at {@code yOffset} (0 and no layout: NCHW). */
+        @Override
+        public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, int yOffset, ChannelBlocks yLayout) {
+            ConvGeometry g = lay.g;
+            if (yOffset != 0 && (yLayout == null || yOffset < 0 || y == null || yOffset + yLayout.size(g.n(), g.cOut(), g.oh(), g.ow()) > y.length)) {
+                throw new IllegalArgumentException("blocked conv2d " + g + ": a placed output needs a blocked layout and its floats at " + yOffset
+                        + ", got " + (yLayout == null ? "no layout" : y == null ? "no array" : y.length + " floats"));
             }
             check(xLayout, g.n(), g.cIn(), g.h(), g.w(), "input");
             check(residualLayout, g.n(), g.cOut(), g.oh(), g.ow(), "residual");
@@ -211,7 +221,7 @@ public final class BlockedConv2d implements Conv2dKernel {
             if (g.n() == 0 || g.cOut() == 0 || g.oh() == 0 || g.ow() == 0) {
                 return;
             }
-            Io io = new Io(xLayout, residualLayout, yLayout);
+            Io io = new Io(xLayout, residualLayout, yLayout, yOffset);
             Parallel.sized(flops, () -> BlockedConv2d.this.run(lay, x, packed, packedBias, plain.epilogue(), residual, y, io));
         }
 
@@ -257,7 +267,7 @@ public final class BlockedConv2d implements Conv2dKernel {
             ChannelBlocks blocks = new ChannelBlocks(LANES, g.padLeft(), g.padLeft() + g.w() + lay.blockedInputRight());
             in = s.input = grow(s.input, (int) blocks.size(g.n(), g.cIn(), g.h(), g.w()));
             toBlocks(lay, x, in, blocks);
-            io = new Io(blocks, io == null ? null : io.residual(), io == null ? null : io.y());
+            io = new Io(blocks, io == null ? null : io.residual(), io == null ? null : io.y(), io == null ? 0 : io.yOffset());
         } else {
             in = s.input = grow(s.input, lay.inputSize());
             if (lay.tapRuns) {
@@ -396,7 +406,7 @@ public final class BlockedConv2d implements Conv2dKernel {
                 }
             }
             if (io != null && io.y() != null) {
-                blockRow(lay, rows, rowBase, y, io.y(), n, block0, two ? 2 : 1, oh);
+                blockRow(lay, rows, rowBase, y, io.yOffset(), io.y(), n, block0, two ? 2 : 1, oh);
                 continue;
             }
             unblockRow(lay, rows, rowBase, y, n, block0, two ? 2 : 1, oh, tileRows);
@@ -451,11 +461,12 @@ public final class BlockedConv2d implements Conv2dKernel {
     }
 
     /** Copies one output row from [block][pixel][lane] into the blocked output as it is, and zeroes the row's padding columns. */
-    private static void blockRow(BlockedLayout lay, float[] rows, int rowBase, float[] y, ChannelBlocks yb, int n, int block0, int count, int oh) {
+    private static void blockRow(BlockedLayout lay, float[] rows, int rowBase, float[] y, int yOffset, ChannelBlocks yb, int n, int block0, int count,
+            int oh) {
         ConvGeometry g = lay.g;
         int ow = g.ow(), width = yb.width(), left = yb.left();
         for (int bl = 0; bl < count; bl++) {
-            int row = ((n * lay.blocks + block0 + bl) * g.oh() + oh) * width * LANES;
+            int row = yOffset + ((n * lay.blocks + block0 + bl) * g.oh() + oh) * width * LANES;
             Arrays.fill(y, row, row + left * LANES, 0f);
             System.arraycopy(rows, rowBase + bl * lay.owStrips * LANES, y, row + left * LANES, ow * LANES);
             Arrays.fill(y, row + (left + ow) * LANES, row + width * LANES, 0f);

@@ -188,19 +188,33 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             plain.run(x, residual, y);
             return;
         }
-        check(x, xLayout, g.cIn(), g.h(), g.w(), "input");
-        if (e.residual()) {
-            check(residual, residualLayout, g.cOut(), g.oh(), g.ow(), "residual");
+        run(x, xLayout, residual, residualLayout, y, 0, yLayout, false);
+    }
+
+    /** Writes in place: the output rows start at {@code yOffset}. */
+    @Override
+    public void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, int yOffset, ChannelBlocks yLayout) {
+        if (yLayout == null) {
+            throw new IllegalArgumentException("pointwise conv2d " + g + ": a placed output needs a blocked layout");
         }
-        check(y, yLayout, g.cOut(), g.oh(), g.ow(), "output");
+        run(x, xLayout, residual, residualLayout, y, yOffset, yLayout, true);
+    }
+
+    private void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, int yOffset, ChannelBlocks yLayout,
+            boolean placed) {
+        check(x, xLayout, g.cIn(), g.h(), g.w(), "input", 0);
+        if (e.residual()) {
+            check(residual, residualLayout, g.cOut(), g.oh(), g.ow(), "residual", 0);
+        }
+        check(y, yLayout, g.cOut(), g.oh(), g.ow(), "output", yOffset);
         if (g.n() == 0 || g.cOut() == 0) {
             return;
         }
-        if (xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput(g)) {
+        if (!placed && xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput(g)) {
             gemmOnNchw(x, xLayout, residual, y);
             return;
         }
-        Parallel.sized(flops, () -> execute(x, xLayout, e.residual() ? residual : null, residualLayout, y, yLayout));
+        Parallel.sized(flops, () -> execute(x, xLayout, e.residual() ? residual : null, residualLayout, y, yOffset, yLayout));
     }
 
     /** The NCHW run on the blocked input converted to NCHW: the GEMM's bits, as every layout gives. */
@@ -226,20 +240,20 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         }
     }
 
-    /** One clear line for a layout of other lanes, too few columns, or an array too short for it. */
-    private void check(float[] a, ChannelBlocks c, int ch, int h, int w, String what) {
+    /** One clear line for a layout of other lanes, too few columns, or an array too short for it from {@code offset}. */
+    private void check(float[] a, ChannelBlocks c, int ch, int h, int w, String what, int offset) {
         if (c != null && (c.lanes() != LANES || c.left() + (long) w > c.width())) {
             throw new IllegalArgumentException("pointwise conv2d " + g + ": the " + what + " as " + c + " is not a layout of " + LANES
                     + " lanes holding " + w + " columns");
         }
-        long need = c == null ? (long) g.n() * ch * h * w : c.size(g.n(), ch, h, w);
-        if (a == null || a.length < need) {
+        long need = (c == null ? (long) g.n() * ch * h * w : c.size(g.n(), ch, h, w)) + offset;
+        if (a == null || a.length < need || offset < 0) {
             throw new IllegalArgumentException("pointwise conv2d " + g + ": the " + what + " needs " + need + " floats"
-                    + (c == null ? " (NCHW)" : " as " + c) + ", got " + (a == null ? "none" : a.length));
+                    + (c == null ? " (NCHW)" : " as " + c) + (offset == 0 ? "" : " from " + offset) + ", got " + (a == null ? "none" : a.length));
         }
     }
 
-    private void execute(float[] x, ChannelBlocks xl, float[] residual, ChannelBlocks rl, float[] y, ChannelBlocks yl) {
+    private void execute(float[] x, ChannelBlocks xl, float[] residual, ChannelBlocks rl, float[] y, int yOffset, ChannelBlocks yl) {
         int oh = g.oh(), ow = g.ow(), inBlocks = (g.cIn() + LANES - 1) / LANES;
         boolean nchwOut = yl == null, nchwResidual = residual != null && rl == null;
         // Rows per chunk: its input within CHUNK_FLOATS; NCHW outputs or residuals of a pair within BUFFER_PIXELS.
@@ -286,7 +300,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
                         oRow0 = (r - r0) * ow * LANES;
                         oRow1 = oRow0 + pixels * LANES;
                     } else {
-                        oRow0 = ((n * outBlocks + block0) * oh + r) * yl.width() * LANES;
+                        oRow0 = yOffset + ((n * outBlocks + block0) * oh + r) * yl.width() * LANES;
                         oRow1 = oRow0 + oh * yl.width() * LANES;
                         for (int b = 0; b < blocks; b++) {
                             int row = b == 0 ? oRow0 : oRow1;
