@@ -440,7 +440,7 @@ public final class ExecutionPlan {
         }
         String layouts = !options.fuse() ? "layout NCHW between steps"
                 : !options.keepLayouts() ? "layout NCHW between steps (--no-keep-layout)"
-                : "blocked layout kept between conv steps whose kernels exchange it, NCHW elsewhere (--no-keep-layout: NCHW between all steps)";
+                : "blocked layout kept between conv, max pool and concat steps whose kernels exchange it, NCHW elsewhere (--no-keep-layout: NCHW between all steps)";
         return String.format(Locale.ROOT, "execution plan (%s): %d layers in %d steps, %d fused groups; %s%n",
                 options.fuse() ? "fused; --no-fuse runs layer by layer" : "unfused: layer by layer", net.layers().size(), steps.size(), fused, layouts)
                 + t.toText()
