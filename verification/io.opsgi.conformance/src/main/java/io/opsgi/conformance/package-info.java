@@ -3,5 +3,5 @@
  * usable by JUnit/jqwik in CI and by the running container.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.3.0")
+@org.osgi.annotation.versioning.Version("2.4.0")
 package io.opsgi.conformance;
