@@ -532,13 +532,21 @@ public final class ExecutionPlan {
             return null;
         }
 
-        abstract String describeLayers();
+        /** The layer it runs and its type; a conv step names its fused group. */
+        String describeLayers() {
+            return head().name() + " (" + head().type() + ")";
+        }
 
         abstract String describeCall();
 
-        abstract Shape outputShape();
+        Shape outputShape() {
+            return head().outputShape();
+        }
 
-        abstract String describeBuffer();
+        /** Its buffer slot, or "new" for an output allocated per run. */
+        String describeBuffer() {
+            return slot < 0 ? "new (network output)" : "#" + slot;
+        }
     }
 
     /** One layer through its operator contract, as {@link NetworkRunner} runs it. */
@@ -574,18 +582,8 @@ public final class ExecutionPlan {
         }
 
         @Override
-        String describeLayers() {
-            return layer.name() + " (" + layer.type() + ")";
-        }
-
-        @Override
         String describeCall() {
             return layer.op() == null ? "- (no kernel)" : layer.op();
-        }
-
-        @Override
-        Shape outputShape() {
-            return layer.outputShape();
         }
 
         @Override
@@ -654,11 +652,6 @@ public final class ExecutionPlan {
             return Tensor.wrap(layer.outputShape(), y);
         }
 
-        @Override
-        String describeLayers() {
-            return layer.name() + " (" + layer.type() + ")";
-        }
-
         boolean channelConcat() {
             return channels;
         }
@@ -688,16 +681,6 @@ public final class ExecutionPlan {
         @Override
         String describeCall() {
             return "- (copy into the plan's buffer)";
-        }
-
-        @Override
-        Shape outputShape() {
-            return layer.outputShape();
-        }
-
-        @Override
-        String describeBuffer() {
-            return slot < 0 ? "new (network output)" : "#" + slot;
         }
     }
 
@@ -787,23 +770,8 @@ public final class ExecutionPlan {
         }
 
         @Override
-        String describeLayers() {
-            return layer.name() + " (" + layer.type() + ")";
-        }
-
-        @Override
         String describeCall() {
             return "max_pool2d, values only";
-        }
-
-        @Override
-        Shape outputShape() {
-            return layer.outputShape();
-        }
-
-        @Override
-        String describeBuffer() {
-            return slot < 0 ? "new (network output)" : "#" + slot;
         }
     }
 
@@ -968,11 +936,6 @@ public final class ExecutionPlan {
         @Override
         Shape outputShape() {
             return group.last().outputShape();
-        }
-
-        @Override
-        String describeBuffer() {
-            return slot < 0 ? "new (network output)" : "#" + slot;
         }
     }
 

@@ -31,31 +31,39 @@ public final class ClasspathKernelSource implements NetworkRunner.KernelSource {
     private final String pinnedOp;
     private final String pinnedVariant;
     private final UnaryOperator<Kernel> wrap;
+    /** Added to every lease's kernels key (null: none), so that a plan that ran on other kernels prepares and decides again. */
+    private final Object generation;
 
     /** Every kernel on the class path, by rank: what a container serves. */
     public ClasspathKernelSource() {
-        this(null, null, UnaryOperator.identity());
+        this(null, null, UnaryOperator.identity(), null);
     }
 
-    private ClasspathKernelSource(String pinnedOp, String pinnedVariant, UnaryOperator<Kernel> wrap) {
+    private ClasspathKernelSource(String pinnedOp, String pinnedVariant, UnaryOperator<Kernel> wrap, Object generation) {
         this.pinnedOp = pinnedOp;
         this.pinnedVariant = pinnedVariant;
         this.wrap = wrap;
+        this.generation = generation;
     }
 
     /** The reference kernels alone (variant {@code direct}). */
     public static ClasspathKernelSource referenceOnly() {
-        return new ClasspathKernelSource("", null, UnaryOperator.identity());
+        return new ClasspathKernelSource("", null, UnaryOperator.identity(), null);
     }
 
     /** {@code variant} of {@code op} first (then the reference, for the geometries it declines); the reference for every other op. */
     public static ClasspathKernelSource pin(String op, String variant) {
-        return new ClasspathKernelSource(op, variant, UnaryOperator.identity());
+        return new ClasspathKernelSource(op, variant, UnaryOperator.identity(), null);
     }
 
     /** The same choice, each leased kernel passed through {@code wrap} (a test's deliberately wrong kernel). */
     public ClasspathKernelSource wrapped(UnaryOperator<Kernel> wrap) {
-        return new ClasspathKernelSource(pinnedOp, pinnedVariant, wrap);
+        return new ClasspathKernelSource(pinnedOp, pinnedVariant, wrap, generation);
+    }
+
+    /** The same, each leased kernel passed through {@code wrap}, as a swap: the leases' kernels key differs from before. */
+    public ClasspathKernelSource swapped(UnaryOperator<Kernel> wrap, String generation) {
+        return new ClasspathKernelSource(pinnedOp, pinnedVariant, wrap, generation);
     }
 
     /** The variants on the class path that serve {@code op}, the reference first. */
@@ -105,6 +113,11 @@ public final class ClasspathKernelSource implements NetworkRunner.KernelSource {
             @Override
             public KernelDescriptor servedBy() {
                 return descriptors.get(served[0]);
+            }
+
+            @Override
+            public Object kernelsKey() {
+                return generation == null ? descriptor() : List.of(descriptor(), generation);
             }
 
             @Override

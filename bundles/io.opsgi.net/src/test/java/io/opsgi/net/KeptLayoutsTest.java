@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.opsgi.conformance.TensorComparison;
 import io.opsgi.op.ChannelBlocks;
 import io.opsgi.op.Conv2dKernel;
-import io.opsgi.op.Kernel;
 import io.opsgi.op.MaxPool2dKernel;
-import io.opsgi.runtime.KernelDescriptor;
-import io.opsgi.runtime.KernelLease;
 import io.opsgi.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -143,34 +140,7 @@ class KeptLayoutsTest {
 
     /** The classpath's kernels, the max pool's without its blocked entry point. */
     private static NetworkRunner.KernelSource withoutBlockedPools() {
-        return new NetworkRunner.KernelSource() {
-            @Override
-            public <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
-                KernelLease<K> inner = KERNELS.lease(op, type);
-                K kernel = inner.kernel() instanceof MaxPool2dKernel m ? type.cast((MaxPool2dKernel) m::maxPool2d) : inner.kernel();
-                return new KernelLease<>() {
-                    public K kernel() {
-                        return kernel;
-                    }
-
-                    public KernelDescriptor descriptor() {
-                        return inner.descriptor();
-                    }
-
-                    public KernelDescriptor servedBy() {
-                        return inner.servedBy();
-                    }
-
-                    public Object kernelsKey() {
-                        return "no blocked pools";
-                    }
-
-                    public void close() {
-                        inner.close();
-                    }
-                };
-            }
-        };
+        return KERNELS.swapped(k -> k instanceof MaxPool2dKernel m ? (MaxPool2dKernel) m::maxPool2d : k, "no blocked pools");
     }
 
     /**
@@ -245,34 +215,8 @@ class KeptLayoutsTest {
         ExecutionPlan plan = ExecutionPlan.of(net, weights, ExecutionPlan.Options.FUSED);
         Tensor before = plan.run(KERNELS, x).output();
         assertFalse(plan.keptValues().isEmpty());
-        NetworkRunner.KernelSource swapped = new NetworkRunner.KernelSource() {
-            @Override
-            public <K extends Kernel> KernelLease<K> lease(String op, Class<K> type) {
-                KernelLease<K> inner = KERNELS.lease(op, type);
-                K kernel = inner.kernel() instanceof Conv2dKernel c ? type.cast((Conv2dKernel) c::conv2d) : inner.kernel(); // no prepare of its own
-                return new KernelLease<>() {
-                    public K kernel() {
-                        return kernel;
-                    }
-
-                    public KernelDescriptor descriptor() {
-                        return inner.descriptor();
-                    }
-
-                    public KernelDescriptor servedBy() {
-                        return inner.servedBy();
-                    }
-
-                    public Object kernelsKey() {
-                        return "swapped";
-                    }
-
-                    public void close() {
-                        inner.close();
-                    }
-                };
-            }
-        };
+        // a conv kernel without a prepare of its own
+        NetworkRunner.KernelSource swapped = KERNELS.swapped(k -> k instanceof Conv2dKernel c ? (Conv2dKernel) c::conv2d : k, "swapped");
         Tensor after = plan.run(swapped, x).output();
         assertEquals(List.of(), plan.keptValues(), "no kernel offers blocks any more");
         assertWithin(before, after, NetworkTolerance.of(net, before), "after the swap");
