@@ -114,24 +114,22 @@ abstract class PointwiseStrips {
      */
     static void store(float[] acc, int a0, int count, float[] b, int bAt, boolean accumulate, float[] bounds, float[] res, int rAt,
             float[] out, int oAt) {
-        FloatVector bias = !accumulate && b != null ? FloatVector.fromArray(SPECIES, b, bAt) : null;
-        FloatVector low = bounds == null ? null : FloatVector.fromArray(SPECIES, bounds, 0);
-        FloatVector high = bounds == null ? null : FloatVector.fromArray(SPECIES, bounds, LANES);
+        // No vector is null on any path: Temurin 25's C2 compiled nullable vector locals here into code that crashed the
+        // JVM (SIGSEGV in this method, PointwiseBlockedTest). No bias adds -0.0 and no clamp is (-inf, +inf): both the
+        // identity, bit for bit (-0.0 + -0.0 is -0.0; a NaN is neither below -inf nor above +inf).
+        boolean addBias = !accumulate && b != null;
+        FloatVector bias = FloatVector.fromArray(SPECIES, addBias ? b : NEG_ZEROS, addBias ? bAt : 0);
+        float[] clamp = bounds == null ? UNBOUNDED : bounds;
+        FloatVector low = FloatVector.fromArray(SPECIES, clamp, 0), high = FloatVector.fromArray(SPECIES, clamp, LANES);
         for (int p = 0; p < count; p++) {
             int o = oAt + p * LANES;
             FloatVector v = FloatVector.fromArray(SPECIES, acc, a0 + p * LANES);
-            if (accumulate) {
-                v = v.add(FloatVector.fromArray(SPECIES, out, o));
-            } else if (bias != null) {
-                v = v.add(bias);
-            }
+            v = v.add(accumulate ? FloatVector.fromArray(SPECIES, out, o) : bias);
             if (res != null) {
                 v = v.add(FloatVector.fromArray(SPECIES, res, rAt + p * LANES));
             }
-            if (bounds != null) {
-                v = v.blend(low, v.compare(VectorOperators.LT, low));   // C++ max(v, lo) = v < lo ? lo : v (relu: lo 0)
-                v = v.blend(high, high.compare(VectorOperators.LT, v)); // C++ min(v, hi) = hi < v ? hi : v
-            }
+            v = v.blend(low, v.compare(VectorOperators.LT, low));   // C++ max(v, lo) = v < lo ? lo : v (relu: lo 0)
+            v = v.blend(high, high.compare(VectorOperators.LT, v)); // C++ min(v, hi) = hi < v ? hi : v
             v.intoArray(out, o);
         }
     }
