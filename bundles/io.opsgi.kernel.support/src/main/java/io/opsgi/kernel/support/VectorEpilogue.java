@@ -225,8 +225,9 @@ public final class VectorEpilogue {
             }
             return;
         }
-        FloatVector s = affine ? (e.scale() == null ? FloatVector.broadcast(S, 1f) : FloatVector.fromArray(S, e.scale(), k0)) : null;
-        FloatVector t = affine ? (e.shift() == null ? FloatVector.zero(S) : FloatVector.fromArray(S, e.shift(), k0)) : null;
+        // Never null, affine or not (used only if affine): Temurin 25's C2 crashed on nullable vector locals (PointwiseStrips.store).
+        FloatVector s = affine && e.scale() != null ? FloatVector.fromArray(S, e.scale(), k0) : FloatVector.broadcast(S, 1f);
+        FloatVector t = affine && e.shift() != null ? FloatVector.fromArray(S, e.shift(), k0) : FloatVector.zero(S);
         float lo = a == null ? 0f : a.fn() == io.opsgi.op.Activation.RELU6 ? 0f : a.minVal();
         float hi = a == null ? 0f : a.fn() == io.opsgi.op.Activation.RELU6 ? 6f : a.maxVal();
         float slope = a == null ? 0f : a.negativeSlope();
