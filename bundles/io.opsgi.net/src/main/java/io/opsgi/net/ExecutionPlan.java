@@ -670,8 +670,10 @@ public final class ExecutionPlan {
             int offset = 0;
             for (int i = 0; i < in.length; i++) {
                 int blocks = (layer.inputShapes().get(i).dim(1) + out.lanes() - 1) / out.lanes();
-                for (int image = 0; image < n && k.placedIn(in[i]) != value; image++) { // a placed input wrote itself here
-                    System.arraycopy(blocked[in[i]], image * blocks * perRow, y, (image * outBlocks + offset) * perRow, blocks * perRow);
+                if (k.placedIn(in[i]) != value) { // a placed input wrote itself here
+                    for (int image = 0; image < n; image++) {
+                        System.arraycopy(blocked[in[i]], image * blocks * perRow, y, (image * outBlocks + offset) * perRow, blocks * perRow);
+                    }
                 }
                 offset += blocks;
             }

@@ -188,7 +188,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
             plain.run(x, residual, y);
             return;
         }
-        run(x, xLayout, residual, residualLayout, y, 0, yLayout, false);
+        runAt(x, xLayout, residual, residualLayout, y, 0, yLayout);
     }
 
     /** Writes in place: the output rows start at {@code yOffset}. */
@@ -197,11 +197,11 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         if (yLayout == null) {
             throw new IllegalArgumentException("pointwise conv2d " + g + ": a placed output needs a blocked layout");
         }
-        run(x, xLayout, residual, residualLayout, y, yOffset, yLayout, true);
+        runAt(x, xLayout, residual, residualLayout, y, yOffset, yLayout);
     }
 
-    private void run(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, int yOffset, ChannelBlocks yLayout,
-            boolean placed) {
+    /** A blocked run, the output (blocked, or NCHW at offset 0) from float {@code yOffset} of y. */
+    private void runAt(float[] x, ChannelBlocks xLayout, float[] residual, ChannelBlocks residualLayout, float[] y, int yOffset, ChannelBlocks yLayout) {
         check(x, xLayout, g.cIn(), g.h(), g.w(), "input", 0);
         if (e.residual()) {
             check(residual, residualLayout, g.cOut(), g.oh(), g.ow(), "residual", 0);
@@ -210,7 +210,7 @@ final class PointwiseBlocked implements PreparedBlockedConv2d {
         if (g.n() == 0 || g.cOut() == 0) {
             return;
         }
-        if (!placed && xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput(g)) {
+        if (xLayout != null && yLayout == null && residualLayout == null && gemmForNchwOutput(g)) {
             gemmOnNchw(x, xLayout, residual, y);
             return;
         }
